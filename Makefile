@@ -1,0 +1,44 @@
+# reportgen — make targets for office staff and developers. `make help` lists them.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+OUT    ?= out
+LEDGER ?= samples/jialing-2024q3.yaml
+FORMATS ?= md,html
+SAMPLES := $(wildcard samples/*.yaml)
+
+.PHONY: help install demo test lint quarterly check clean
+
+help:  ## 列出可用目标
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)  ## 安装依赖（首次运行自动执行）
+
+demo: $(STAMP)  ## 检查并生成全部示例台账的报告到 out/
+	@for ledger in $(SAMPLES); do $(VENV)/bin/reportgen check $$ledger || exit $$?; done
+	$(VENV)/bin/reportgen render $(SAMPLES) -o $(OUT) -f $(FORMATS) --quiet
+
+quarterly: $(STAMP)  ## 生成一份台账的报告：make quarterly LEDGER=路径
+	$(VENV)/bin/reportgen check $(LEDGER)
+	$(VENV)/bin/reportgen render $(LEDGER) -o $(OUT) -f $(FORMATS) --quiet
+
+check: $(STAMP)  ## 检查一份台账：make check LEDGER=路径
+	$(VENV)/bin/reportgen check $(LEDGER)
+
+test: $(STAMP)  ## 运行全部测试
+	$(PY) -m pytest
+
+lint: $(STAMP)  ## ruff 与 mypy --strict
+	$(VENV)/bin/ruff check reportgen tests
+	$(VENV)/bin/ruff format --check reportgen tests
+	$(VENV)/bin/mypy --strict reportgen
+
+clean:  ## 删除输出
+	rm -rf $(OUT)

@@ -1,0 +1,16 @@
+"""reportgen: a civil-affairs bureau's ledger of figures → its published progress reports.
+
+One ledger is the single source of every figure: the narrative quotes figures through filters,
+the 一览表 is computed from the same data, so the two can never disagree.  Typical use::
+
+    report = reportgen.load("samples/jialing-2024q3.yaml")
+    for finding in report.check():
+        print(finding.describe())
+    report.render("html,md", "out/")
+"""
+
+from reportgen.api import Report, load, loads
+from reportgen.errors import Finding, LedgerError, RenderError, ReportError, TemplateError
+
+__all__ = ["Finding", "LedgerError", "RenderError", "Report", "ReportError", "TemplateError", "load", "loads"]
+__version__ = "0.1.0"

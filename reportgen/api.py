@@ -1,0 +1,73 @@
+"""The library's front door: ``load`` a ledger, ``check`` it, ``render`` it.
+
+This module only wires the layers together (load & validate → model → compute → format → render),
+so a pipeline can stop at any step and inspect what it got.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cached_property
+from pathlib import Path
+
+from reportgen.checks import findings
+from reportgen.compute import ComputedReport, compute
+from reportgen.document import Document, build_document
+from reportgen.errors import Finding, Problem, RenderError
+from reportgen.ledger import load_ledger, parse_ledger
+from reportgen.lint import lint_narrative
+from reportgen.model import Ledger
+from reportgen.render import WRITERS
+from reportgen.render.output import write_atomic
+from reportgen.templating import ReportEnvironment, make_environment
+
+
+class Report:
+    """One ledger, computed; documents and outputs are built on first use and cached."""
+
+    def __init__(self, ledger: Ledger, *, templates: Iterable[str | Path] = ()) -> None:
+        self.ledger = ledger
+        self.env: ReportEnvironment = make_environment(tuple(Path(t) for t in templates))
+        self.computed: ComputedReport = compute(ledger)
+
+    @property
+    def name(self) -> str:
+        """Base name of the outputs: the ledger file's stem."""
+        return self.ledger.source.stem if self.ledger.source is not None else "report"
+
+    def check(self) -> list[Finding]:
+        """Findings (RG2xx) in ledger order; a broken narrative template raises ``TemplateError``."""
+        _ = self.document
+        return [*findings(self.computed), *lint_narrative(self.ledger, self.env)]
+
+    @cached_property
+    def document(self) -> Document:
+        return build_document(self.computed, self.env)
+
+    def to_bytes(self, fmt: str) -> bytes:
+        if fmt not in WRITERS:
+            raise RenderError(
+                Problem("RG402", f"不支持的输出格式“{fmt}”", value=fmt, expected="、".join(WRITERS))
+            )
+        return WRITERS[fmt][1](self.document, self.env)
+
+    def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
+        """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""
+        wanted = [f.strip() for f in formats.split(",")] if isinstance(formats, str) else list(formats)
+        rendered = [(fmt, self.to_bytes(fmt)) for fmt in wanted]
+        paths: list[Path] = []
+        for fmt, data in rendered:
+            path = Path(out) / (self.name + WRITERS[fmt][0])
+            write_atomic(path, data)
+            paths.append(path)
+        return paths
+
+
+def load(path: str | Path, *, templates: Iterable[str | Path] = ()) -> Report:
+    """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem."""
+    return Report(load_ledger(path), templates=templates)
+
+
+def loads(text: str | bytes, name: str = "<台账>", *, templates: Iterable[str | Path] = ()) -> Report:
+    """Like ``load`` for ledger text in memory."""
+    return Report(parse_ledger(text, name), templates=templates)

@@ -1,0 +1,81 @@
+"""The ``reportgen`` command: ``check`` and ``render`` for people who do not write Python.
+
+User errors print as coded Chinese messages and exit 2 without a traceback (``--debug`` shows it);
+findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 2 errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reportgen.api import Report, load
+from reportgen.errors import Finding, ReportError
+from reportgen.render import WRITERS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）"
+    )
+    parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
+    check.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML）")
+    check.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
+    check.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+
+    render = commands.add_parser("render", help="生成报告")
+    render.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML）")
+    render.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
+    render.add_argument("-f", "--formats", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}")
+    render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
+    render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
+    render.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    return parser
+
+
+def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
+    if quiet:
+        return
+    for finding in found:
+        print(finding.describe(), file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    status = EXIT_OK
+    for ledger in args.ledgers:
+        try:
+            report = load(ledger, templates=args.templates)
+            found = report.check()
+            if args.command == "check":
+                _print_findings(report, found, quiet=False)
+                summary = f"{ledger}：{len(found)} 条提示或警告" if found else f"{ledger}：未发现问题"
+                print(summary)
+                if found and args.strict:
+                    status = max(status, EXIT_FINDINGS)
+                continue
+            _print_findings(report, found, args.quiet)
+            if found and args.strict:
+                print(f"{ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=sys.stderr)
+                status = max(status, EXIT_FINDINGS)
+                continue
+            formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+            for path in report.render(formats, args.out):
+                print(path)
+        except ReportError as error:
+            if args.debug:
+                raise
+            print(str(error), file=sys.stderr)
+            status = EXIT_ERROR
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,231 @@
+"""Compute every derived figure exactly, from the ledger and nothing else.
+
+完成比例 = 实际完成 ÷ 目标; 下达预算占计划比例 = 下达预算 ÷ 计划安排资金; 实际拨付占计划比例 =
+实际拨付 ÷ 计划安排资金 (never ÷ 下达预算, the mistake seed 000 makes); 合计 from unrounded values.
+Ratios are Decimal fractions, unrounded; rounding happens once, when a value is formatted.  A zero or
+missing denominator gives ``None``, which every formatter shows as "—".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from reportgen.errors import LedgerError, Problem
+from reportgen.model import Figure, FigureRef, Ledger, Project, ProjectTable, Quantity, RatioOf, SumOf
+from reportgen.units import Unit, convert, unit
+
+PERCENT = unit("%")
+assert PERCENT is not None
+
+
+def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """numerator ÷ denominator, or None when either is missing or the denominator is zero."""
+    if numerator is None or denominator is None or denominator.is_zero():
+        return None
+    return numerator / denominator
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectFigures:
+    """One 一览表 row with its amounts in the table's unit (exact) and its ratios (fractions)."""
+
+    number: int
+    project: Project
+    target: Quantity | None
+    actual: Quantity | None
+    completion: Decimal | None
+    plan: Decimal | None
+    sources_total: Decimal | None
+    budget: Decimal | None
+    paid: Decimal | None
+    budget_ratio: Decimal | None
+    paid_ratio: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class TableFigures:
+    """The whole 一览表: rows plus the 合计 computed from unrounded row values."""
+
+    table: ProjectTable
+    rows: tuple[ProjectFigures, ...]
+    total_plan: Decimal | None
+    total_budget: Decimal | None
+    total_paid: Decimal | None
+    total_budget_ratio: Decimal | None
+    total_paid_ratio: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedReport:
+    """The ledger with every figure resolved (``None`` = not computable, shown as "—")."""
+
+    ledger: Ledger
+    values: dict[str, Quantity | None]
+    table: TableFigures | None
+
+
+def compute(ledger: Ledger) -> ComputedReport:
+    """Resolve derived figures and the 一览表; unit mismatches are ``LedgerError`` RG113."""
+    values = _FigureResolver(ledger).resolve_all()
+    table = _table(ledger, values) if ledger.table is not None else None
+    return ComputedReport(ledger, values, table)
+
+
+class _FigureResolver:
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.by_id = {f.id: f for f in ledger.figures}
+        self.values: dict[str, Quantity | None] = {}
+        self.in_progress: list[str] = []
+
+    def fail(
+        self, code: str, message: str, figure: Figure, value: object = None, expected: str = ""
+    ) -> LedgerError:
+        return LedgerError(
+            Problem(
+                code, message, file=self.ledger.source, place=figure.place, value=value, expected=expected
+            )
+        )
+
+    def resolve_all(self) -> dict[str, Quantity | None]:
+        for figure in self.ledger.figures:
+            self.resolve(figure.id)
+        return self.values
+
+    def resolve(self, figure_id: str) -> Quantity | None:
+        if figure_id in self.values:
+            return self.values[figure_id]
+        figure = self.by_id[figure_id]
+        if figure_id in self.in_progress:
+            cycle = " → ".join([*self.in_progress[self.in_progress.index(figure_id) :], figure_id])
+            raise self.fail("RG112", f"指标之间循环引用：{cycle}", figure, expected="合计/比例不引用自身")
+        self.in_progress.append(figure_id)
+        source = figure.source
+        result: Quantity | None
+        if isinstance(source, Quantity):
+            result = source
+        elif isinstance(source, SumOf):
+            result = self.sum(figure, source)
+        else:
+            result = self.ratio(figure, source)
+        self.in_progress.pop()
+        self.values[figure_id] = result
+        return result
+
+    def sum(self, figure: Figure, source: SumOf) -> Quantity | None:
+        parts = [(ref, self.resolve(ref.figure_id)) for ref in source.parts]
+        present = [(ref, q) for ref, q in parts if q is not None]
+        if len(present) != len(parts) or not present:
+            return None
+        first = present[0][1]
+        total = Decimal(0)
+        for ref, quantity in present:
+            if not quantity.unit.compatible(first.unit):
+                raise self.fail(
+                    "RG113",
+                    f"合计的分项单位不可相加：“{present[0][0].figure_id}”是{first.unit}，“{ref.figure_id}”是{quantity.unit}",
+                    figure,
+                    expected="同一类单位（如 人 与 名，万元 与 元）",
+                )
+            total += convert(quantity.value, quantity.unit, first.unit)
+        return Quantity(total, first.unit)
+
+    def ratio(self, figure: Figure, source: RatioOf) -> Quantity | None:
+        numerator = self.resolve(source.numerator.figure_id)
+        denominator = self.resolve(source.denominator.figure_id)
+        if numerator is None or denominator is None:
+            return None
+        if not numerator.unit.compatible(denominator.unit):
+            raise self.fail(
+                "RG113",
+                f"比例的分子（{numerator.unit}）与分母（{denominator.unit}）单位不可比",
+                figure,
+                expected="分子分母为同一类单位",
+            )
+        fraction = ratio(convert(numerator.value, numerator.unit, denominator.unit), denominator.value)
+        assert PERCENT is not None
+        return None if fraction is None else Quantity(fraction * 100, PERCENT)
+
+
+def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | None]) -> Quantity | None:
+    """A project's target or actual, following a figure reference when there is one."""
+    if isinstance(value, FigureRef):
+        return values.get(value.figure_id)
+    return value
+
+
+def in_unit(quantity: Quantity | None, target: Unit) -> Decimal | None:
+    return None if quantity is None else convert(quantity.value, quantity.unit, target)
+
+
+def _table(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:
+    assert ledger.table is not None
+    table = ledger.table
+    rows = tuple(
+        _row(ledger, number, project, values) for number, project in enumerate(table.projects, start=1)
+    )
+
+    def total(attribute: str) -> Decimal | None:
+        present = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
+        return sum(present, Decimal(0)) if present else None
+
+    plan, budget, paid = total("plan"), total("budget"), total("paid")
+    return TableFigures(table, rows, plan, budget, paid, ratio(budget, plan), ratio(paid, plan))
+
+
+def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quantity | None]) -> ProjectFigures:
+    assert ledger.table is not None
+    display = ledger.table.amount_unit
+    target = measure(project.target, values)
+    actual = measure(project.actual, values)
+    completion: Decimal | None = None
+    if target is not None and actual is not None:
+        if not actual.unit.compatible(target.unit):
+            raise LedgerError(
+                Problem(
+                    "RG113",
+                    f"实际完成（{actual.unit}）与目标（{target.unit}）单位不可比，无法计算完成比例",
+                    file=ledger.source,
+                    place=project.place,
+                    expected="同一类单位",
+                )
+            )
+        completion = ratio(convert(actual.value, actual.unit, target.unit), target.value)
+    funding = project.funding
+
+    def money(value: Quantity | FigureRef | None, what: str) -> Decimal | None:
+        quantity = measure(value, values)
+        if quantity is not None and not quantity.unit.compatible(display):
+            raise LedgerError(
+                Problem(
+                    "RG113",
+                    f"{what}引用的指标单位是“{quantity.unit}”，不是金额",
+                    file=ledger.source,
+                    place=f"{project.place}.{what}",
+                    expected="金额指标（元、万元、亿元）",
+                )
+            )
+        return in_unit(quantity, display)
+
+    plan = money(funding.plan, "计划安排资金")
+    budget = money(funding.budget, "下达预算")
+    paid = money(funding.paid, "实际拨付")
+    sources_total = (
+        sum((convert(q.value, q.unit, display) for _, q in funding.sources), Decimal(0))
+        if funding.sources
+        else None
+    )
+    return ProjectFigures(
+        number=number,
+        project=project,
+        target=target,
+        actual=actual,
+        completion=completion,
+        plan=plan,
+        sources_total=sources_total,
+        budget=budget,
+        paid=paid,
+        budget_ratio=ratio(budget, plan),
+        paid_ratio=ratio(paid, plan),
+    )

@@ -1,0 +1,156 @@
+"""One exception hierarchy with stable codes, so users, logs and tests can tell problems apart.
+
+Codes: ``RG1xx`` ledger (load & validate), ``RG2xx`` findings (the data loads but something in it
+does not add up), ``RG3xx`` templates, ``RG4xx`` rendering and conversion, ``RG5xx`` batch runs.
+Messages are Chinese and name the file, the place, the value and what was expected; ``repr`` is
+English for logs.  ``docs/errors.md`` lists every code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+# Every code the library can raise or report, with a short Chinese title and an English one.
+CODES: dict[str, tuple[str, str]] = {
+    "RG101": ("文件无法读取", "file cannot be read"),
+    "RG102": ("YAML 语法错误", "YAML syntax error"),
+    "RG103": ("未知字段", "unknown key"),
+    "RG104": ("缺少必填字段", "missing required key"),
+    "RG105": ("类型不符", "wrong type"),
+    "RG106": ("数值无效", "invalid number"),
+    "RG107": ("单位无效", "invalid unit"),
+    "RG108": ("数值不能为负", "negative value"),
+    "RG109": ("期间无效", "invalid period"),
+    "RG110": ("日期无效", "invalid date"),
+    "RG111": ("编号重复或无效", "duplicate or invalid id"),
+    "RG112": ("引用了不存在的指标", "unknown figure reference"),
+    "RG113": ("单位不可比", "incompatible units"),
+    "RG114": ("文件过大或结构过深", "input too large"),
+    "RG201": ("资金来源之和与计划安排资金不符", "funding sources do not add up"),
+    "RG202": ("超计划", "over plan"),
+    "RG203": ("实际拨付超过下达预算", "paid exceeds budget issued"),
+    "RG204": ("同名指标数值不一致", "same-named figures disagree"),
+    "RG205": ("同一栏金额以不同单位录入", "one column entered in different units"),
+    "RG206": ("比例无法计算", "ratio has no denominator"),
+    "RG207": ("正文中直接写入了数字", "literal number in narrative"),
+    "RG301": ("模板语法错误", "template syntax error"),
+    "RG302": ("模板引用了未定义的变量", "undefined template variable"),
+    "RG303": ("模板执行出错", "template runtime error"),
+    "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
+    "RG401": ("无法写出文件", "output cannot be written"),
+    "RG402": ("不支持的输出格式", "unknown output format"),
+}
+
+
+class Severity(Enum):
+    """How serious a finding is: a warning needs a person's decision, a notice is for the record."""
+
+    WARNING = "警告"
+    NOTICE = "提示"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Where and what: the common description of an error or a finding.
+
+    ``place`` is a field path (``一览表.项目[2].计划安排资金``) or a sheet!cell; ``line`` the line in
+    the file when known.  Every part is optional except the code and the message.
+    """
+
+    code: str
+    message: str
+    file: Path | str | None = None
+    place: str | None = None
+    line: int | None = None
+    value: object = None
+    expected: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unregistered problem code {self.code}")
+
+    @property
+    def title(self) -> str:
+        return CODES[self.code][0]
+
+    def location(self) -> str:
+        parts: list[str] = []
+        if self.file is not None:
+            parts.append(str(self.file))
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.place:
+            parts.append(self.place)
+        return " ".join(parts)
+
+    def describe(self) -> str:
+        """The one-line Chinese text a person reads: code, place, what is wrong, what was expected."""
+        text = f"{self.code} {self.title}"
+        where = self.location()
+        if where:
+            text += f"（{where}）"
+        text += f"：{self.message}"
+        if self.value is not None:
+            text += f"；当前值：{_show(self.value)}"
+        if self.expected:
+            text += f"；应为：{self.expected}"
+        return text
+
+
+def _show(value: object) -> str:
+    text = str(value)
+    return "“" + (text if len(text) <= 60 else text[:57] + "…") + "”"
+
+
+class ReportError(Exception):
+    """Base of every error reportgen raises on purpose; carries one or more ``Problem``s."""
+
+    def __init__(self, problem: Problem, *more: Problem) -> None:
+        self.problems: tuple[Problem, ...] = (problem, *more)
+        super().__init__(problem.describe())
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+    def __str__(self) -> str:
+        return "\n".join(p.describe() for p in self.problems)
+
+    def __repr__(self) -> str:
+        first = self.problems[0]
+        extra = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        where = first.location()
+        return (
+            f"{type(self).__name__}({first.code} {CODES[first.code][1]}"
+            f"{' at ' + where if where else ''}{extra})"
+        )
+
+
+class LedgerError(ReportError):
+    """The ledger cannot be loaded: RG1xx."""
+
+
+class TemplateError(ReportError):
+    """A template (a ledger's narrative text or a template file) is broken or unsafe: RG3xx."""
+
+
+class RenderError(ReportError):
+    """An output cannot be produced or written: RG4xx."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something that loads but does not add up (RG2xx): reported by ``check``, never silent."""
+
+    problem: Problem
+    severity: Severity = Severity.WARNING
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    def describe(self) -> str:
+        return f"[{self.severity.value}] {self.problem.describe()}"

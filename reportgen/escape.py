@@ -1,0 +1,25 @@
+"""Escaping for text that comes from data, one function per target syntax.
+
+Ledger text is untrusted: a ``|`` must not split a Markdown table cell, a leading ``#`` must not
+become a heading, and ``<`` must not become HTML.  HTML escaping is Jinja's autoescape; Markdown has
+no such mechanism, so it lives here and is exposed as the ``md`` and ``md_cell`` filters.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
+# Line starts that would turn into a heading or a list item.
+_MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s)|\d+[.)](?=\s|$))", re.MULTILINE)
+
+
+def markdown_text(text: str) -> str:
+    """Escape inline Markdown so the text shows literally (CommonMark backslash escapes)."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), escaped)
+
+
+def markdown_cell(text: str) -> str:
+    """Escape for a pipe-table cell: also no line breaks (``<br>`` keeps them visible)."""
+    return "<br>".join(markdown_text(line) for line in text.splitlines()) if text else ""

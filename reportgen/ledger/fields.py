@@ -1,0 +1,273 @@
+"""Typed readers for ledger fields that collect every problem instead of stopping at the first.
+
+An office worker fixing a ledger wants all the mistakes at once, each with the field path, the line,
+the value and what was expected.  ``FieldReader`` turns loose YAML values into checked Python values
+and records a ``Problem`` for each thing that is wrong; the schema module decides what goes where.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from reportgen.errors import Problem
+from reportgen.ledger.yamlread import YamlDocument, format_path
+from reportgen.model import Quantity
+from reportgen.units import Family, Unit, known_units, unit
+
+At = tuple[str | int, ...]
+
+MAX_MAGNITUDE = Decimal(10) ** 15  # a county's figures never reach 千万亿; larger is a typo or an attack
+MAX_DECIMALS = 10
+
+_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+_LEADING_NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?", re.ASCII)
+# A space that YAML line folding (``>``) leaves between two Chinese characters or marks.
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019"
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+class FieldReader:
+    """Reads fields of one YAML document, accumulating problems with their places."""
+
+    def __init__(self, document: YamlDocument, file: Path | str | None) -> None:
+        self.document = document
+        self.file = file
+        self.problems: list[Problem] = []
+
+    # -- reporting ---------------------------------------------------------------------------------
+    def line_of(self, at: At) -> int | None:
+        while at:
+            if at in self.document.lines:
+                return self.document.lines[at]
+            at = at[:-1]
+        return self.document.lines.get(())
+
+    def report(
+        self, code: str, message: str, at: At, value: object = None, expected: str | None = None
+    ) -> None:
+        place = format_path(at) or None
+        if any(p.code == code and p.place == place for p in self.problems):
+            return  # one problem per place: a missing key is not also “missing content”
+        self.problems.append(
+            Problem(
+                code,
+                message,
+                file=self.file,
+                place=format_path(at) or None,
+                line=self.line_of(at),
+                value=value,
+                expected=expected,
+            )
+        )
+
+    # -- structure ---------------------------------------------------------------------------------
+    def mapping(
+        self, value: object, at: At, *, required: Iterable[str] = (), optional: Iterable[str] = ()
+    ) -> dict[str, object] | None:
+        """A mapping with exactly the allowed keys; unknown keys get a “did you mean” hint."""
+        if not isinstance(value, dict):
+            self.report("RG105", "此处应为若干“字段: 值”", at, value, "字段: 值 形式的映射")
+            return None
+        required = tuple(required)
+        allowed = (*required, *optional)
+        for key in value:
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.report("RG103", f"未知字段“{key}”{hint}", (*at, key), None, "、".join(allowed))
+        for key in required:
+            if key not in value or value[key] is None:
+                self.report("RG104", f"缺少必填字段“{key}”", (*at, key), None, f"填写“{key}”")
+        return value
+
+    def sequence(self, value: object, at: At) -> list[object]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.report("RG105", "此处应为列表（每项以“- ”开头）", at, value, "列表")
+            return []
+        return value
+
+    # -- scalars -----------------------------------------------------------------------------------
+    def text(self, value: object, at: At, *, required: bool = True) -> str:
+        """Text; a number or date typed where text belongs is accepted as its exact written form."""
+        if value is None:
+            if required:
+                self.report("RG104", "缺少内容", at, None, "文字")
+            return ""
+        if isinstance(value, bool):
+            self.report(
+                "RG105", "此处应为文字（YAML 把 是/否、yes/no 当作真假值，请加引号）", at, value, "文字"
+            )
+            return ""
+        if isinstance(value, str | int | Decimal):
+            return str(value)
+        self.report("RG105", "此处应为文字", at, value, "文字")
+        return ""
+
+    def prose(self, value: object, at: At, *, required: bool = True) -> str:
+        """Chinese running text: line breaks and folding spaces between Chinese characters removed.
+
+        A long paragraph is naturally written over several YAML lines; Chinese takes no space where
+        a line was broken, so the lines are joined directly.
+        """
+        text = self.text(value, at, required=required)
+        joined = "".join(line.strip() for line in text.splitlines())
+        return _FOLDED_SPACE.sub("", joined)
+
+    def texts(self, value: object, at: At) -> tuple[str, ...]:
+        """A single paragraph or a list of paragraphs (each read as ``prose``)."""
+        if value is None:
+            return ()
+        if isinstance(value, list):
+            return tuple(self.prose(item, (*at, i)) for i, item in enumerate(value, start=1))
+        return (self.prose(value, at),)
+
+    def boolean(self, value: object, at: At, default: bool = False) -> bool:
+        if value is None:
+            return default
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value in ("是", "否"):
+            return value == "是"
+        self.report("RG105", "此处应为“是”或“否”", at, value, "是 / 否")
+        return default
+
+    def integer(
+        self, value: object, at: At, *, low: int, high: int, default: int | None = None
+    ) -> int | None:
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int | Decimal) or value != int(value):
+            self.report("RG106", "此处应为整数", at, value, f"{low}～{high} 的整数")
+            return default
+        number = int(value)
+        if not low <= number <= high:
+            self.report("RG106", "整数超出范围", at, value, f"{low}～{high} 的整数")
+            return default
+        return number
+
+    def number(self, value: object, at: At, *, allow_negative: bool = False) -> Decimal | None:
+        """An exact Decimal from a YAML number or a plain numeric string; anything else is refused.
+
+        ``"18所"`` is refused with a message that says where the unit belongs, because a unit hidden
+        in a number is exactly how a 万元 figure ends up in a 亿元 column.
+        """
+        if isinstance(value, bool) or value is None:
+            self.report("RG106", "此处应为数字", at, value, "数字，如 1234.5")
+            return None
+        if isinstance(value, int):
+            number = Decimal(value)
+        elif isinstance(value, Decimal):
+            number = value
+        elif isinstance(value, str):
+            parsed = self._number_from_text(value, at)
+            if parsed is None:
+                return None
+            number = parsed
+        else:
+            self.report("RG106", "此处应为数字", at, value, "数字，如 1234.5")
+            return None
+        if abs(number) >= MAX_MAGNITUDE or number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
+            self.report(
+                "RG106", "数值过大或小数位过多", at, value, f"绝对值小于 10^15、不超过 {MAX_DECIMALS} 位小数"
+            )
+            return None
+        if number.is_signed() and not allow_negative:
+            if number.is_zero():
+                return Decimal(0).quantize(number)  # -0 is 0; keep the typed decimals
+            self.report("RG108", "此处不能为负数", at, value, "大于或等于 0 的数字")
+            return None
+        return number
+
+    def _number_from_text(self, text: str, at: At) -> Decimal | None:
+        # Full-width digits (１２３) are the same number typed with a Chinese input method: read them.
+        stripped = text.strip().translate(_FULL_WIDTH_DIGITS)
+        if _PLAIN_NUMBER.match(stripped):
+            try:
+                return Decimal(stripped)
+            except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+                pass
+        if "," in stripped or "，" in stripped:
+            self.report("RG106", "数字中含有分节逗号", at, text, "不带逗号的数字，如 1234.5")
+        elif (lead := _LEADING_NUMBER.match(stripped)) is not None:
+            stray = stripped[lead.end() :].strip()
+            self.report(
+                "RG106",
+                f"数值中混入了文字“{stray}”",
+                at,
+                text,
+                f"单独的数字；单位写在“单位”字段，如 {{数值: {lead.group().strip()}, 单位: {stray}}}",
+            )
+        else:
+            self.report("RG106", "此处应为数字", at, text, "数字，如 1234.5")
+        return None
+
+    def unit(
+        self, value: object, at: At, *, families: Iterable[Family] | None = None, what: str = ""
+    ) -> Unit | None:
+        symbol = self.text(value, at)
+        if not symbol:
+            return None
+        found = unit(symbol.strip())
+        if found is None:
+            self.report("RG107", f"不认识的单位“{symbol}”", at, symbol, "、".join(known_units()))
+            return None
+        allowed = tuple(families) if families is not None else None
+        if allowed is not None and found.family not in allowed:
+            names = [s for s in known_units() if (u := unit(s)) is not None and u.family in allowed]
+            self.report("RG107", f"单位“{symbol}”不适用于{what or '此字段'}", at, symbol, "、".join(names))
+            return None
+        return found
+
+    def quantity(
+        self,
+        value: object,
+        at: At,
+        *,
+        default_unit: Unit | None,
+        families: Iterable[Family] | None = None,
+        what: str = "",
+        allow_negative: bool = False,
+    ) -> Quantity | None:
+        """``844`` (in the declared default unit) or ``{数值: 1.3168, 单位: 亿元}``."""
+        families = tuple(families) if families is not None else None
+        if isinstance(value, Mapping):
+            fields = self.mapping(value, at, required=("数值", "单位"))
+            if fields is None:
+                return None
+            number = self.number(fields.get("数值"), (*at, "数值"), allow_negative=allow_negative)
+            declared = self.unit(fields.get("单位"), (*at, "单位"), families=families, what=what)
+            if number is None or declared is None:
+                return None
+            return Quantity(number, declared)
+        number = self.number(value, at, allow_negative=allow_negative)
+        if number is None:
+            return None
+        if default_unit is None:
+            self.report("RG107", "未声明单位", at, value, "{数值: …, 单位: …}，或在上级声明“金额单位”")
+            return None
+        return Quantity(number, default_unit)
+
+    def date(self, value: object, at: At, *, required: bool = True) -> datetime.date | None:
+        if value is None:
+            if required:
+                self.report("RG104", "缺少日期", at, None, "日期，如 2024-09-23")
+            return None
+        if isinstance(value, datetime.date):
+            return value
+        if isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*", value)
+            if match:
+                try:
+                    return datetime.date(*(int(g) for g in match.groups()))
+                except ValueError:
+                    pass
+        self.report("RG110", "不是有效日期", at, value, "日期，如 2024-09-23 或 2024年9月23日")
+        return None

@@ -1,0 +1,336 @@
+"""The ledger's structure: which keys exist, what each holds, and how it becomes the model.
+
+This is the one place that knows the Chinese field names of the YAML ledger (``docs/ledger.md``
+documents the same names).  It reads with ``FieldReader`` so every problem is collected, and builds
+the model only when there were none.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import keyword
+from pathlib import Path
+
+from reportgen.errors import LedgerError, Problem
+from reportgen.ledger.fields import At, FieldReader
+from reportgen.ledger.yamlread import YamlDocument, format_path
+from reportgen.model import (
+    Figure,
+    FigureRef,
+    FigureSource,
+    Funding,
+    Ledger,
+    Period,
+    Project,
+    ProjectTable,
+    Quantity,
+    RatioOf,
+    Section,
+    SumOf,
+)
+from reportgen.numbers.dates import parse_month_range
+from reportgen.units import Family, Unit
+
+TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
+TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表")
+FIGURE_KEYS = ("名称", "数值", "单位", "合计", "比例", "说明")
+SECTION_KEYS = ("标题", "段落", "小节", "接排")
+TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
+PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
+PROJECT_OPTIONAL = (
+    "目标",
+    "实际完成",
+    "计划安排资金",
+    "资金来源",
+    "下达预算",
+    "实际拨付",
+    "责任单位",
+    "备注",
+)
+FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")
+MAX_HEADING_LEVEL = 4
+
+# Names the narrative templates get besides the figures; a figure may not take one of them.
+RESERVED_NAMES = frozenset(
+    {"期间", "报告", "一览表", "项目", "指标", "loop", "self", "range", "true", "false", "none"}
+)
+
+
+def build_ledger(document: YamlDocument, source: Path | None) -> Ledger:
+    """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found."""
+    reader = FieldReader(document, source)
+    ledger = _Builder(reader, source).ledger(document.data)
+    if reader.problems:
+        raise LedgerError(*reader.problems)
+    if ledger is None:
+        raise LedgerError(Problem("RG104", "台账为空", file=source, expected="包含“标题”“期间”等字段的台账"))
+    return ledger
+
+
+class _Builder:
+    def __init__(self, reader: FieldReader, source: Path | None) -> None:
+        self.r = reader
+        self.source = source
+        self.refs: list[tuple[FigureRef, At]] = []
+
+    def ledger(self, data: object) -> Ledger | None:
+        if data is None:
+            return None
+        top = self.r.mapping(data, (), required=TOP_REQUIRED, optional=TOP_OPTIONAL)
+        if top is None:
+            return None
+        period = self.period(top.get("期间"), ("期间",))
+        figures = self.figures(top.get("指标"), ("指标",))
+        recipients = self.r.texts(top.get("主送机关"), ("主送机关",))
+        intro = self.r.texts(top.get("导语"), ("导语",))
+        closing = self.r.texts(top.get("结语"), ("结语",))
+        sections = tuple(
+            section
+            for i, item in enumerate(self.r.sequence(top.get("正文"), ("正文",)), start=1)
+            if (section := self.section(item, ("正文", i), level=1)) is not None
+        )
+        filler = self.r.text(top.get("填报单位"), ("填报单位",))
+        date = self.r.date(top.get("成文日期"), ("成文日期",))
+        table = (
+            self.table(top.get("一览表"), ("一览表",), filler=filler, date=date) if "一览表" in top else None
+        )
+        ledger = Ledger(
+            source=self.source,
+            title=self.r.text(top.get("标题"), ("标题",)),
+            recipients=recipients,
+            signer=self.r.text(top.get("落款"), ("落款",)),
+            date=date or _PLACEHOLDER_DATE,
+            filler=filler,
+            period=period or Period(2000, 1, 1),
+            figures=figures,
+            intro=intro,
+            sections=sections,
+            closing=closing,
+            table=table,
+            kind=self.r.text(top.get("类型"), ("类型",), required=False) or "民生实事",
+        )
+        self.check_references(ledger)
+        return ledger
+
+    # -- 期间 ----------------------------------------------------------------------------------------
+    def period(self, value: object, at: At) -> Period | None:
+        fields = self.r.mapping(value, at, required=("年度", "月份"))
+        if fields is None:
+            return None
+        year = self.r.integer(fields.get("年度"), (*at, "年度"), low=1949, high=2200)
+        months = fields.get("月份")
+        if months is None:
+            return None
+        try:
+            start, end = parse_month_range(str(months))
+        except ValueError as exc:
+            self.r.report(
+                "RG109", str(exc), (*at, "月份"), months, "如 1—9、9、一季度、上半年、前三季度、全年"
+            )
+            return None
+        return Period(year, start, end) if year is not None else None
+
+    # -- 指标 ----------------------------------------------------------------------------------------
+    def figures(self, value: object, at: At) -> tuple[Figure, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.r.report("RG105", "“指标”应为“编号: {名称, 数值, 单位}”的映射", at, value, "映射")
+            return ()
+        figures: list[Figure] = []
+        for figure_id, spec in value.items():
+            place = (*at, figure_id)
+            if not figure_id.isidentifier() or keyword.iskeyword(figure_id) or figure_id in RESERVED_NAMES:
+                self.r.report(
+                    "RG111",
+                    f"指标编号“{figure_id}”不能用作模板变量",
+                    place,
+                    figure_id,
+                    "以汉字或字母开头、只含汉字字母数字下划线的编号，且不是保留名 "
+                    + "、".join(sorted(RESERVED_NAMES)),
+                )
+                continue
+            figure = self.figure(figure_id, spec, place)
+            if figure is not None:
+                figures.append(figure)
+        return tuple(figures)
+
+    def figure(self, figure_id: str, spec: object, at: At) -> Figure | None:
+        fields = self.r.mapping(spec, at, optional=FIGURE_KEYS)
+        if fields is None:
+            return None
+        name = self.r.text(fields.get("名称"), (*at, "名称"), required=False) or figure_id
+        note = self.r.text(fields.get("说明"), (*at, "说明"), required=False)
+        kinds = [k for k in ("数值", "合计", "比例") if k in fields]
+        if len(kinds) != 1:
+            self.r.report(
+                "RG104", "指标须且只须给出“数值”“合计”“比例”之一", at, None, "数值+单位、合计 或 比例"
+            )
+            return None
+        source: FigureSource | None
+        if kinds[0] == "数值":
+            number = self.r.number(fields["数值"], (*at, "数值"), allow_negative=True)
+            declared = self.r.unit(fields.get("单位"), (*at, "单位"))
+            if "单位" not in fields:
+                return None
+            source = Quantity(number, declared) if number is not None and declared is not None else None
+        elif kinds[0] == "合计":
+            if "单位" in fields:
+                self.r.report("RG103", "“合计”指标的单位由各分项决定，不另写“单位”", (*at, "单位"))
+            parts = self.r.sequence(fields["合计"], (*at, "合计"))
+            refs = tuple(self.ref(p, (*at, "合计", i)) for i, p in enumerate(parts, start=1))
+            if len(refs) < 2:
+                self.r.report(
+                    "RG104", "“合计”至少要列出两个指标编号", (*at, "合计"), None, "[编号1, 编号2, …]"
+                )
+            source = SumOf(tuple(r for r in refs if r is not None))
+        else:
+            if "单位" in fields:
+                self.r.report("RG103", "“比例”指标的单位是 %，不另写“单位”", (*at, "单位"))
+            ratio = self.r.mapping(fields["比例"], (*at, "比例"), required=("分子", "分母"))
+            if ratio is None:
+                return None
+            numerator = self.ref(ratio.get("分子"), (*at, "比例", "分子"))
+            denominator = self.ref(ratio.get("分母"), (*at, "比例", "分母"))
+            source = RatioOf(numerator, denominator) if numerator and denominator else None
+        if source is None:
+            return None
+        return Figure(figure_id, name, source, place=_place(at), note=note)
+
+    def ref(self, value: object, at: At) -> FigureRef | None:
+        if not isinstance(value, str) or not value:
+            self.r.report("RG105", "此处应为指标编号", at, value, "“指标”中定义过的编号")
+            return None
+        ref = FigureRef(value, _place(at))
+        self.refs.append((ref, at))
+        return ref
+
+    # -- 正文 ----------------------------------------------------------------------------------------
+    def section(self, value: object, at: At, level: int) -> Section | None:
+        fields = self.r.mapping(value, at, required=("标题",), optional=SECTION_KEYS[1:])
+        if fields is None:
+            return None
+        subsections: tuple[Section, ...] = ()
+        if "小节" in fields:
+            if level >= MAX_HEADING_LEVEL:
+                self.r.report("RG105", f"标题最多{MAX_HEADING_LEVEL}级（一、（一）1.（1））", (*at, "小节"))
+            else:
+                subsections = tuple(
+                    s
+                    for i, item in enumerate(self.r.sequence(fields["小节"], (*at, "小节")), start=1)
+                    if (s := self.section(item, (*at, "小节", i), level + 1)) is not None
+                )
+        return Section(
+            title=self.r.prose(fields.get("标题"), (*at, "标题")),
+            paragraphs=self.r.texts(fields.get("段落"), (*at, "段落")),
+            subsections=subsections,
+            place=_place(at),
+            run_in=self.r.boolean(fields.get("接排"), (*at, "接排")),
+        )
+
+    # -- 一览表 --------------------------------------------------------------------------------------
+    def table(self, value: object, at: At, *, filler: str, date: object) -> ProjectTable | None:
+        fields = self.r.mapping(value, at, required=("金额单位", "项目"), optional=TABLE_KEYS)
+        if fields is None:
+            return None
+        amount_unit = self.r.unit(
+            fields.get("金额单位"), (*at, "金额单位"), families=(Family.MONEY,), what="金额"
+        )
+        projects = tuple(
+            p
+            for i, item in enumerate(self.r.sequence(fields.get("项目"), (*at, "项目")), start=1)
+            if (p := self.project(item, (*at, "项目", i), amount_unit)) is not None
+        )
+        fill_date = self.r.date(fields.get("填表时间"), (*at, "填表时间"), required=False)
+        if amount_unit is None:
+            return None
+        return ProjectTable(
+            title=self.r.text(fields.get("标题"), (*at, "标题"), required=False) or None,
+            filler=self.r.text(fields.get("填表单位"), (*at, "填表单位"), required=False) or filler,
+            fill_date=fill_date
+            if fill_date is not None
+            else (date if isinstance(date, datetime.date) else None),
+            amount_unit=amount_unit,
+            amount_digits=self.r.integer(
+                fields.get("金额小数位"), (*at, "金额小数位"), low=0, high=6, default=2
+            )
+            or 0,
+            ratio_digits=self.r.integer(
+                fields.get("比例小数位"), (*at, "比例小数位"), low=0, high=4, default=2
+            )
+            or 0,
+            projects=projects,
+        )
+
+    def project(self, value: object, at: At, amount_unit: Unit | None) -> Project | None:
+        fields = self.r.mapping(value, at, required=PROJECT_REQUIRED, optional=PROJECT_OPTIONAL)
+        if fields is None:
+            return None
+
+        def money(key: str) -> Quantity | FigureRef | None:
+            value = fields.get(key)
+            if value is None:
+                return None
+            if isinstance(value, dict) and "指标" in value:
+                return self.measure(value, (*at, key))
+            return self.r.quantity(
+                value, (*at, key), default_unit=amount_unit, families=(Family.MONEY,), what="金额"
+            )
+
+        sources: list[tuple[str, Quantity]] = []
+        if fields.get("资金来源") is not None:
+            source_fields = self.r.mapping(fields["资金来源"], (*at, "资金来源"), optional=FUNDING_SOURCES)
+            for name, amount in (source_fields or {}).items():
+                if name in FUNDING_SOURCES and amount is not None:
+                    quantity = self.r.quantity(
+                        amount,
+                        (*at, "资金来源", name),
+                        default_unit=amount_unit,
+                        families=(Family.MONEY,),
+                        what="金额",
+                    )
+                    if quantity is not None:
+                        sources.append((name, quantity))
+        return Project(
+            name=self.r.prose(fields.get("项目名称"), (*at, "项目名称")),
+            target_text=self.r.prose(fields.get("目标任务"), (*at, "目标任务")),
+            target=self.measure(fields.get("目标"), (*at, "目标")),
+            progress_text=self.r.prose(fields.get("实施进度"), (*at, "实施进度")),
+            actual=self.measure(fields.get("实际完成"), (*at, "实际完成")),
+            funding=Funding(money("计划安排资金"), tuple(sources), money("下达预算"), money("实际拨付")),
+            owner=self.r.text(fields.get("责任单位"), (*at, "责任单位"), required=False),
+            note=self.r.text(fields.get("备注"), (*at, "备注"), required=False),
+            place=_place(at),
+        )
+
+    def measure(self, value: object, at: At) -> Quantity | FigureRef | None:
+        """A numeric target or actual: ``{数值: 100, 单位: 人}`` or ``{指标: 编号}``."""
+        if value is None:
+            return None
+        if isinstance(value, dict) and "指标" in value:
+            fields = self.r.mapping(value, at, required=("指标",))
+            return self.ref(fields.get("指标") if fields else None, (*at, "指标"))
+        return self.r.quantity(value, at, default_unit=None)
+
+    # -- cross-references ----------------------------------------------------------------------------
+    def check_references(self, ledger: Ledger) -> None:
+        known = [f.id for f in ledger.figures]
+        for ref, at in self.refs:
+            if ref.figure_id not in known:
+                close = difflib.get_close_matches(ref.figure_id, known, n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.r.report(
+                    "RG112",
+                    f"引用的指标“{ref.figure_id}”不存在{hint}",
+                    at,
+                    ref.figure_id,
+                    "“指标”中定义过的编号",
+                )
+
+
+def _place(at: At) -> str:
+    return format_path(at)
+
+
+_PLACEHOLDER_DATE = datetime.date(2000, 1, 1)

@@ -1,0 +1,197 @@
+"""Read a YAML ledger safely into plain values, remembering the line of every field.
+
+PyYAML's loaders turn ``8123.0395`` into a float (losing exactness), silently keep the last of two
+duplicate keys, and know nothing of field paths.  Here the file is composed into nodes with the safe
+loader (no tags that build objects), then walked by hand: numbers become ``Decimal`` from their exact
+text, duplicate keys are errors, aliases are counted so an alias bomb cannot exhaust memory, and each
+value's line is recorded under its field path for error messages.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from reportgen.errors import LedgerError, Problem
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 64
+
+Value = object  # str | Decimal | int | bool | None | datetime.date | list[Value] | dict[str, Value]
+
+_PLAIN_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_INT_RE = re.compile(r"^[-+]?[0-9][0-9_]*$")
+_TIMESTAMP_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+@dataclass
+class YamlDocument:
+    """Plain values plus the line (1-based) of each field path, e.g. ``("项目", 2, "名称")``."""
+
+    data: Value
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+
+
+def read_yaml(path: Path) -> YamlDocument:
+    """Load ``path``; every failure is a ``LedgerError`` naming the file, never a library traceback."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LedgerError(
+            Problem(
+                "RG101", f"无法读取文件（{exc.strerror or exc}）", file=path, expected="存在且可读的台账文件"
+            )
+        ) from None
+    return parse_yaml(raw, path)
+
+
+def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
+    if len(raw) > MAX_FILE_BYTES:
+        raise LedgerError(
+            Problem("RG114", f"文件有 {len(raw)} 字节", file=path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LedgerError(
+            Problem(
+                "RG101",
+                f"文件不是 UTF-8 编码（第 {exc.start} 字节处无法解码）",
+                file=path,
+                expected="以 UTF-8 编码保存（记事本“另存为”时选择 UTF-8）",
+            )
+        ) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise LedgerError(
+            Problem(
+                "RG102",
+                f"YAML 格式错误：{exc.problem or exc}",
+                file=path,
+                line=mark.line + 1 if mark else None,
+                expected="合法的 YAML（注意冒号后加空格、缩进用空格不用 Tab）",
+            )
+        ) from None
+    except yaml.YAMLError as exc:
+        raise LedgerError(Problem("RG102", f"YAML 格式错误：{exc}", file=path)) from None
+    document = YamlDocument(data=None)
+    if node is None:
+        return document
+    walker = _Walker(path, document)
+    document.data = walker.value(node, ())
+    return document
+
+
+class _Walker:
+    def __init__(self, path: Path | str, document: YamlDocument) -> None:
+        self.path = path
+        self.document = document
+        self.visited = 0
+
+    def fail(
+        self, code: str, message: str, node: yaml.Node, path: tuple[str | int, ...], **kw: str
+    ) -> LedgerError:
+        return LedgerError(
+            Problem(
+                code,
+                message,
+                file=self.path,
+                place=format_path(path) or None,
+                line=node.start_mark.line + 1,
+                expected=kw.get("expected"),
+            )
+        )
+
+    def value(self, node: yaml.Node, path: tuple[str | int, ...]) -> Value:
+        self.visited += 1
+        if self.visited > MAX_NODES or len(path) > MAX_DEPTH:
+            raise self.fail(
+                "RG114",
+                "内容过多或嵌套过深（可能是 YAML 别名展开过多）",
+                node,
+                path,
+                expected=f"不超过 {MAX_NODES} 个值、{MAX_DEPTH} 层",
+            )
+        self.document.lines.setdefault(path, node.start_mark.line + 1)
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_COLLECTION_TAGS:
+            raise self.fail(
+                "RG105", f"不支持的 YAML 标记 {node.tag}", node, path, expected="普通的列表或字段"
+            )
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Value] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise self.fail("RG105", "字段名必须是文字", key_node, path)
+                key = key_node.value
+                if key == "<<":
+                    raise self.fail(
+                        "RG105", "不支持 YAML 合并键“<<”", key_node, path, expected="逐项写出字段"
+                    )
+                if key in result:
+                    raise self.fail(
+                        "RG103", f"字段“{key}”重复出现", key_node, (*path, key), expected="每个字段只写一次"
+                    )
+                result[key] = self.value(value_node, (*path, key))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.value(item, (*path, index)) for index, item in enumerate(node.value, start=1)]
+        assert isinstance(node, yaml.ScalarNode)
+        return self.scalar(node, path)
+
+    def scalar(self, node: yaml.ScalarNode, path: tuple[str | int, ...]) -> Value:
+        tag = node.tag
+        text = node.value
+        if tag == "tag:yaml.org,2002:str":
+            return text
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return text.lower() in ("yes", "true", "on", "y")
+        if tag == "tag:yaml.org,2002:int":
+            if not _INT_RE.match(text):
+                # 0x1F, 0o17, 1:30 (sexagesimal): YAML 1.1 oddities that no ledger means.
+                raise self.fail(
+                    "RG106", f"“{text}”不是十进制数字", node, path, expected="十进制数字，如 1234.5"
+                )
+            return int(text.replace("_", ""))
+        if tag == "tag:yaml.org,2002:float":
+            cleaned = text.replace("_", "")
+            try:
+                number = Decimal(cleaned)
+            except InvalidOperation:
+                number = Decimal("NaN")
+            if not number.is_finite():
+                raise self.fail("RG106", f"“{text}”不是有限的数字", node, path, expected="有限的十进制数字")
+            return number
+        if tag == "tag:yaml.org,2002:timestamp":
+            if _TIMESTAMP_DATE_RE.match(text):
+                year, month, day = (int(part) for part in text.split("-"))
+                try:
+                    return datetime.date(year, month, day)
+                except ValueError:
+                    raise self.fail(
+                        "RG110", f"“{text}”不是有效日期", node, path, expected="如 2024-09-23"
+                    ) from None
+            raise self.fail("RG110", f"“{text}”含有时刻", node, path, expected="只写日期，如 2024-09-23")
+        raise self.fail(
+            "RG105", f"不支持的 YAML 标记 {tag}", node, path, expected="普通文字、数字、日期、列表或字段"
+        )
+
+
+def format_path(path: tuple[str | int, ...]) -> str:
+    """``("一览表", "项目", 2, "计划安排资金")`` → ``一览表.项目[2].计划安排资金`` (1-based, like 序号)."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + part
+    return text

@@ -1,0 +1,150 @@
+"""The validated ledger as plain immutable objects: what the rest of the pipeline works from.
+
+Nothing here parses or formats; the loader (``reportgen.ledger``) builds these objects only after
+every field has been checked, so compute and render can trust them.  All numbers are ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from reportgen.units import Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """A value with its declared unit, exactly as the ledger gave it (no rounding, no scaling)."""
+
+    value: Decimal
+    unit: Unit
+
+    def __str__(self) -> str:
+        return f"{self.value}{self.unit.symbol}"
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A reporting period inside one year: months ``start``—``end`` (a quarter is 7—9, etc.)."""
+
+    year: int
+    start_month: int
+    end_month: int
+
+
+@dataclass(frozen=True, slots=True)
+class FigureRef:
+    """A reference to another figure by its id, for values that must stay single-sourced."""
+
+    figure_id: str
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class SumOf:
+    """A figure defined as the sum of other figures (合计), computed, never typed."""
+
+    parts: tuple[FigureRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RatioOf:
+    """A figure defined as numerator ÷ denominator (占比), computed, never typed."""
+
+    numerator: FigureRef
+    denominator: FigureRef
+
+
+FigureSource = Quantity | SumOf | RatioOf
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A named figure of the ledger, quoted by narrative templates as ``{{ id | filter }}``."""
+
+    id: str
+    name: str
+    source: FigureSource
+    place: str
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One numbered part of the narrative; paragraphs are Jinja template strings.
+
+    ``run_in`` puts the heading at the start of the first paragraph (``（一）低保方面。一是……``),
+    as reports commonly do for level-2 headings.
+    """
+
+    title: str
+    paragraphs: tuple[str, ...]
+    subsections: tuple[Section, ...]
+    place: str
+    run_in: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Funding:
+    """资金执行情况 of a project; amounts are in whatever unit each was entered in, or name a figure
+    (``{指标: 护理补贴资金}``) so the narrative and the table quote one number."""
+
+    plan: Quantity | FigureRef | None
+    sources: tuple[tuple[str, Quantity], ...]
+    budget: Quantity | FigureRef | None
+    paid: Quantity | FigureRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """One row of the 项目推进和资金执行情况一览表."""
+
+    name: str
+    target_text: str
+    target: Quantity | FigureRef | None
+    progress_text: str
+    actual: Quantity | FigureRef | None
+    funding: Funding
+    owner: str
+    note: str
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectTable:
+    """The 一览表 and how to show it: one money unit and fixed decimals per column."""
+
+    title: str | None
+    filler: str
+    fill_date: datetime.date | None
+    amount_unit: Unit
+    amount_digits: int
+    ratio_digits: int
+    projects: tuple[Project, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ledger:
+    """One reporting unit and period: everything a report is made from."""
+
+    source: Path | None
+    title: str
+    recipients: tuple[str, ...]
+    signer: str
+    date: datetime.date
+    filler: str
+    period: Period
+    figures: tuple[Figure, ...]
+    intro: tuple[str, ...]
+    sections: tuple[Section, ...]
+    closing: tuple[str, ...]
+    table: ProjectTable | None
+    kind: str = "民生实事"
+
+    def figure(self, figure_id: str) -> Figure | None:
+        for figure in self.figures:
+            if figure.id == figure_id:
+                return figure
+        return None

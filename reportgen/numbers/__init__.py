@@ -1,0 +1,47 @@
+"""Pure number formatting for Chinese reports, shared by Jinja filters and every writer.
+
+Like Babel's ``numbers``: plain functions with explicit digits and rounding (always 四舍五入, once,
+at display), no state, no I/O.  Rules and sources: ``../shared/standards.md`` §1, §2, §4, §5.
+"""
+
+from reportgen.numbers.chinese import chinese_digits, chinese_numeral, heading_marker, sequence_marker
+from reportgen.numbers.dates import (
+    format_date,
+    format_month_range,
+    format_period,
+    parse_month_range,
+    period_name,
+)
+from reportgen.numbers.daxie import format_daxie, parse_daxie
+from reportgen.numbers.decimal_format import (
+    DASH,
+    format_amount,
+    format_count,
+    format_households_persons,
+    format_number,
+    format_percent,
+    scale_amount,
+)
+from reportgen.numbers.rounding import round_half_up
+
+__all__ = [
+    "DASH",
+    "chinese_digits",
+    "chinese_numeral",
+    "format_amount",
+    "format_count",
+    "format_date",
+    "format_daxie",
+    "format_households_persons",
+    "format_month_range",
+    "format_number",
+    "format_percent",
+    "format_period",
+    "heading_marker",
+    "parse_daxie",
+    "parse_month_range",
+    "period_name",
+    "round_half_up",
+    "scale_amount",
+    "sequence_marker",
+]

@@ -1,0 +1,30 @@
+"""Markdown and HTML: the document through the shared Jinja environment's built-in templates.
+
+HTML is autoescaped by the environment (the template name ends in ``.html.j2``); Markdown escapes
+through the ``md`` filters.  Both templates only lay out; the numbers arrive formatted.
+"""
+
+from __future__ import annotations
+
+from reportgen.document import Document
+from reportgen.templating import ReportEnvironment
+
+HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
+
+
+def render_markdown(document: Document, env: ReportEnvironment) -> bytes:
+    text = env.get_template("report.md.j2").render(doc=document)
+    return _tidy(text).encode("utf-8")
+
+
+def render_html(document: Document, env: ReportEnvironment) -> bytes:
+    return env.get_template("report.html.j2").render(doc=document, heading_tags=HEADING_TAGS).encode("utf-8")
+
+
+def _tidy(text: str) -> str:
+    """Collapse runs of blank lines the template's conditionals leave behind; end with one newline."""
+    lines: list[str] = []
+    for line in text.splitlines():
+        if line.strip() or (lines and lines[-1].strip()):
+            lines.append(line.rstrip())
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,269 @@
+"""A table is a spec (columns, spanners, formats) plus rows of cells; every writer renders it.
+
+Like Great Tables: the 一览表's two-level header, its units and its decimals are declared once
+here, and the HTML, Markdown, .docx and .xlsx writers only lay the spec out.  Each cell carries
+both the exact value (for .xlsx, which stores real numbers) and the formatted text (for the rest),
+formatted by the same pure functions, so no writer ever computes or rounds on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import Enum
+
+from reportgen.compute import ProjectFigures, TableFigures
+from reportgen.numbers import format_number, format_percent, format_period
+
+
+class Kind(Enum):
+    """How a column's values are formatted and aligned."""
+
+    TEXT = "text"
+    INDEX = "index"
+    AMOUNT = "amount"
+    RATIO = "ratio"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A leaf column: key into the row, header label, format, and width in 汉字 for page layout."""
+
+    key: str
+    label: str
+    kind: Kind = Kind.TEXT
+    digits: int = 0
+    width: float = 6.0
+
+    @property
+    def align(self) -> str:
+        return (
+            "right"
+            if self.kind in (Kind.AMOUNT, Kind.RATIO)
+            else ("center" if self.kind is Kind.INDEX else "left")
+        )
+
+    @property
+    def excel_format(self) -> str:
+        """The .xlsx number format that shows what ``format_number``/``format_percent`` show."""
+        decimals = "." + "0" * self.digits if self.digits else ""
+        if self.kind is Kind.AMOUNT:
+            return "0" + decimals
+        if self.kind is Kind.RATIO:
+            return "0" + decimals + "%"
+        return "General"
+
+
+@dataclass(frozen=True, slots=True)
+class Spanner:
+    """A header cell over several columns (项目推进情况 over 目标任务/实施进度/完成比例)."""
+
+    label: str
+    children: tuple[Column | Spanner, ...]
+
+
+Node = Column | Spanner
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderCell:
+    """One cell of the laid-out header: grid position and spans (0-based row and column)."""
+
+    label: str
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableSpec:
+    title: str
+    header: tuple[Node, ...]
+    filler_line: tuple[str, str] = ("", "")
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        """The leaf columns, left to right."""
+        return tuple(_leaves(self.header))
+
+    @property
+    def header_depth(self) -> int:
+        return max(_depth(node) for node in self.header)
+
+    def header_cells(self) -> tuple[HeaderCell, ...]:
+        """Lay the header tree out on a grid: a leaf spans down to the last header row."""
+        depth = self.header_depth
+        cells: list[HeaderCell] = []
+
+        def place(nodes: tuple[Node, ...], row: int, col: int) -> int:
+            for node in nodes:
+                if isinstance(node, Column):
+                    cells.append(HeaderCell(node.label, row, col, depth - row, 1))
+                    col += 1
+                else:
+                    width = len(_leaves(node.children))
+                    cells.append(HeaderCell(node.label, row, col, 1, width))
+                    place(node.children, row + 1, col)
+                    col += width
+            return col
+
+        place(self.header, 0, 0)
+        return tuple(sorted(cells, key=lambda c: (c.row, c.col)))
+
+    def header_rows(self) -> tuple[tuple[HeaderCell, ...], ...]:
+        rows: list[list[HeaderCell]] = [[] for _ in range(self.header_depth)]
+        for cell in self.header_cells():
+            rows[cell.row].append(cell)
+        return tuple(tuple(r) for r in rows)
+
+    def flat_labels(self, separator: str = "·") -> tuple[str, ...]:
+        """One label per leaf with its spanners' labels, for formats without merged cells."""
+        labels: list[str] = []
+
+        def walk(nodes: tuple[Node, ...], prefix: tuple[str, ...]) -> None:
+            for node in nodes:
+                if isinstance(node, Column):
+                    labels.append(separator.join((*prefix, node.label)))
+                else:
+                    walk(node.children, (*prefix, node.label))
+
+        walk(self.header, ())
+        return tuple(labels)
+
+
+def _leaves(nodes: tuple[Node, ...]) -> list[Column]:
+    out: list[Column] = []
+    for node in nodes:
+        out.extend([node] if isinstance(node, Column) else _leaves(node.children))
+    return out
+
+
+def _depth(node: Node) -> int:
+    return 1 if isinstance(node, Column) else 1 + max(_depth(child) for child in node.children)
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """Exact value (Decimal in the column's unit, a fraction for ratios, or text) and display text."""
+
+    text: str
+    value: Decimal | str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    cells: tuple[Cell, ...]
+    is_total: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    spec: TableSpec
+    rows: tuple[Row, ...]
+    notes: tuple[str, ...] = field(default=())
+
+
+def project_table_spec(figures: TableFigures, title: str) -> TableSpec:
+    """The 项目推进和资金执行情况一览表 header, with the money unit in the spanner label."""
+    table = figures.table
+    unit = table.amount_unit.symbol
+    rd, ad = table.ratio_digits, table.amount_digits
+    return TableSpec(
+        title=title,
+        header=(
+            Column("number", "序号", Kind.INDEX, width=2.5),
+            Column("name", "项目名称", width=9),
+            Spanner(
+                "项目推进情况",
+                (
+                    Column("target_text", "目标任务", width=10),
+                    Column("progress_text", "实施进度", width=12),
+                    Column("completion", "完成比例", Kind.RATIO, rd, width=4.5),
+                ),
+            ),
+            Spanner(
+                f"资金执行情况（{unit}、%）",
+                (
+                    Column("plan", "计划安排资金", Kind.AMOUNT, ad, width=5.5),
+                    Spanner(
+                        "下达预算",
+                        (
+                            Column("budget", "金额", Kind.AMOUNT, ad, width=5.5),
+                            Column("budget_ratio", "占计划比例", Kind.RATIO, rd, width=5),
+                        ),
+                    ),
+                    Spanner(
+                        "实际拨付",
+                        (
+                            Column("paid", "金额", Kind.AMOUNT, ad, width=5.5),
+                            Column("paid_ratio", "占计划比例", Kind.RATIO, rd, width=5),
+                        ),
+                    ),
+                ),
+            ),
+            Column("owner", "责任单位", width=5),
+            Column("note", "备注", width=4),
+        ),
+    )
+
+
+def default_table_title(figures: TableFigures, year: int, start: int, end: int) -> str:
+    return (
+        figures.table.title
+        or f"{year}年{format_period(year, start, end)}民生实事项目推进和资金执行情况一览表"
+    )
+
+
+def project_table(
+    figures: TableFigures, title: str, render_text: Callable[[str, str], str], filler_line: tuple[str, str]
+) -> Table:
+    """Fill the spec from computed figures; ``render_text(template, place)`` renders project texts."""
+    spec = project_table_spec(figures, title)
+    spec = TableSpec(spec.title, spec.header, filler_line)
+    columns = spec.columns
+
+    def cell(column: Column, value: Decimal | str | None) -> Cell:
+        if column.kind is Kind.AMOUNT:
+            assert not isinstance(value, str)
+            return Cell("" if value is None else format_number(value, column.digits), value)
+        if column.kind is Kind.RATIO:
+            assert not isinstance(value, str)
+            return Cell(format_percent(value, column.digits), value)
+        return Cell("" if value is None else str(value), value)
+
+    def values(row: ProjectFigures) -> dict[str, Decimal | str | None]:
+        project = row.project
+        return {
+            "number": str(row.number),
+            "name": project.name,
+            "target_text": render_text(project.target_text, project.place + ".目标任务"),
+            "progress_text": render_text(project.progress_text, project.place + ".实施进度"),
+            "completion": row.completion,
+            "plan": row.plan,
+            "budget": row.budget,
+            "budget_ratio": row.budget_ratio,
+            "paid": row.paid,
+            "paid_ratio": row.paid_ratio,
+            "owner": project.owner,
+            "note": project.note,
+        }
+
+    rows: list[Row] = []
+    for figure_row in figures.rows:
+        row_values = values(figure_row)
+        rows.append(Row(tuple(cell(c, row_values[c.key]) for c in columns)))
+    total: dict[str, Decimal | str | None] = {
+        "number": "",
+        "name": "合计",
+        "plan": figures.total_plan,
+        "budget": figures.total_budget,
+        "budget_ratio": figures.total_budget_ratio,
+        "paid": figures.total_paid,
+        "paid_ratio": figures.total_paid_ratio,
+    }
+    rows.append(
+        Row(tuple(cell(c, total[c.key]) if c.key in total else Cell("") for c in columns), is_total=True)
+    )
+    return Table(spec, tuple(rows))

@@ -1,0 +1,279 @@
+"""The one Jinja ``Environment``: sandboxed, StrictUndefined, with the number filters.
+
+Narrative text in a ledger and every output template render here.  The sandbox is immutable and
+refuses arithmetic operators, so a template can only quote figures through filters — it cannot
+compute a figure that the ledger does not hold.  Filters are thin wrappers over the pure
+``reportgen.numbers`` functions, so the HTML, Markdown, .docx and .xlsx writers format alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from reportgen.errors import Problem, TemplateError
+from reportgen.escape import markdown_cell, markdown_text
+from reportgen.model import Period, Quantity
+from reportgen.numbers import (
+    chinese_numeral,
+    format_amount,
+    format_count,
+    format_date,
+    format_daxie,
+    format_households_persons,
+    format_number,
+    format_percent,
+    format_period,
+    period_name,
+)
+from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+
+BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DASH = "—"
+YUAN = Unit("元", Family.MONEY)
+
+
+class FilterError(ValueError):
+    """A filter was given a value it cannot format; the message is Chinese and says why."""
+
+
+class FigureValue:
+    """What a template sees for a figure: printable, filterable, but not a number to compute with."""
+
+    __slots__ = ("_quantity", "名称")
+
+    def __init__(self, name: str, quantity: Quantity | None) -> None:
+        self.名称 = name
+        self._quantity = quantity
+
+    @property
+    def quantity(self) -> Quantity | None:
+        return self._quantity
+
+    def __str__(self) -> str:
+        quantity = self._quantity
+        if quantity is None:
+            return DASH
+        if quantity.unit.family is Family.PERCENT:
+            return format_percent(quantity.value / 100, 1)
+        return format_number(quantity.value) + quantity.unit.symbol
+
+
+class PeriodValue:
+    """The reporting period in a template: ``{{ 期间 }}`` → 1—9月; ``.年月``, ``.名称``, ``.年度``."""
+
+    __slots__ = ("_period",)
+
+    def __init__(self, period: Period) -> None:
+        self._period = period
+
+    def __str__(self) -> str:
+        return format_period(self._period.year, self._period.start_month, self._period.end_month)
+
+    @property
+    def 年度(self) -> str:
+        return f"{self._period.year}年"
+
+    @property
+    def 年月(self) -> str:
+        p = self._period
+        return format_period(p.year, p.start_month, p.end_month, with_year=True)
+
+    @property
+    def 名称(self) -> str:
+        p = self._period
+        return period_name(p.start_month, p.end_month) or str(self)
+
+    @property
+    def 期末(self) -> str:
+        """``2024年9月末``: for stock figures (截至…) rather than flows over the period."""
+        return f"{self._period.year}年{self._period.end_month}月末"
+
+    @property
+    def 年度名称(self) -> str:
+        p = self._period
+        return format_period(p.year, p.start_month, p.end_month, style="name", with_year=True)
+
+
+def _quantity(value: object, filter_name: str) -> Quantity | None:
+    if isinstance(value, FigureValue):
+        return value.quantity
+    if isinstance(value, Quantity):
+        return value
+    if value is None:
+        return None
+    raise FilterError(f"过滤器“{filter_name}”只能用于台账中的指标，不能用于“{value}”")
+
+
+def money_filter(target: str) -> Callable[..., str]:
+    def apply(value: object, digits: int | None = None) -> str:
+        quantity = _quantity(value, target)
+        if quantity is None:
+            return DASH
+        if quantity.unit.family is not Family.MONEY:
+            raise FilterError(f"指标单位是“{quantity.unit}”，不是金额，不能按{target}显示")
+        return format_amount(quantity.value, target, source_unit=quantity.unit.symbol, digits=digits)
+
+    apply.__name__ = target
+    return apply
+
+
+def count_filter(target: Unit) -> Callable[..., str]:
+    def apply(value: object, digits: int | None = None) -> str:
+        quantity = _quantity(value, target.symbol)
+        if quantity is None:
+            return DASH
+        if not quantity.unit.compatible(target):
+            raise FilterError(f"指标单位是“{quantity.unit}”，不能按“{target}”显示")
+        return format_count(quantity.value, target.symbol, digits)
+
+    apply.__name__ = target.symbol
+    return apply
+
+
+def number_filter(value: object, digits: int | None = None) -> str:
+    """``{{ x | 数 }}``: the value alone, in its own unit, without the unit."""
+    quantity = _quantity(value, "数")
+    return DASH if quantity is None else format_number(quantity.value, digits)
+
+
+def percent_filter(value: object, digits: int = 1) -> str:
+    """``{{ 占比 | 百分比 }}`` for a % figure (a computed 比例 or one typed in %)."""
+    if isinstance(value, Decimal):
+        return format_percent(value, digits)
+    quantity = _quantity(value, "百分比")
+    if quantity is None:
+        return DASH
+    if quantity.unit.family is not Family.PERCENT:
+        raise FilterError(f"指标单位是“{quantity.unit}”，不是百分比")
+    return format_percent(quantity.value / 100, digits)
+
+
+def daxie_filter(value: object) -> str:
+    """``{{ 资金 | 大写 }}`` → 人民币壹仟零肆元伍角 (converted to 元 first)."""
+    quantity = _quantity(value, "大写")
+    if quantity is None:
+        return DASH
+    if quantity.unit.family is not Family.MONEY:
+        raise FilterError(f"指标单位是“{quantity.unit}”，大写只用于金额")
+    return format_daxie(convert(quantity.value, quantity.unit, YUAN))
+
+
+def households_persons_filter(households: object, persons: object) -> str:
+    """``{{ 低保户数 | 户人(低保人数) }}`` → 1037户1412人: the two never run together."""
+    h, p = _quantity(households, "户人"), _quantity(persons, "户人")
+    if h is None or p is None:
+        return DASH
+    if h.unit.family is not Family.HOUSEHOLDS or p.unit.family is not Family.PERSONS:
+        raise FilterError("“户人”的前一个指标单位应为户，括号里的应为人")
+    return format_households_persons(h.value, p.value)
+
+
+def date_filter(value: object) -> str:
+    if not isinstance(value, datetime.date):
+        raise FilterError(f"“日期”只能用于日期，不能用于“{value}”")
+    return format_date(value)
+
+
+def numeral_filter(value: object) -> str:
+    if not isinstance(value, int):
+        raise FilterError("“中文数字”只能用于整数")
+    return chinese_numeral(value)
+
+
+def _filters() -> dict[str, Callable[..., str]]:
+    filters: dict[str, Callable[..., str]] = {symbol: money_filter(symbol) for symbol in MONEY_UNITS}
+    for symbol in known_units():
+        found = unit(symbol)
+        if found is not None and found.family not in (Family.MONEY, Family.PERCENT):
+            filters[symbol] = count_filter(found)
+    filters.update(
+        {
+            "数": number_filter,
+            "百分比": percent_filter,
+            "大写": daxie_filter,
+            "户人": households_persons_filter,
+            "日期": date_filter,
+            "中文数字": numeral_filter,
+            "md": markdown_text,
+            "md_cell": markdown_cell,
+        }
+    )
+    return filters
+
+
+FILTERS = _filters()
+
+
+class ReportEnvironment(ImmutableSandboxedEnvironment):
+    """Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger)."""
+
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"-", "+"})
+
+    def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
+        raise SecurityError(f"模板中不能做算术（{operator}）：数字须来自台账，合计与比例由程序计算")
+
+    def call_unop(self, context: jinja2.runtime.Context, operator: str, arg: Any) -> Any:
+        raise SecurityError(f"模板中不能做算术（{operator}）")
+
+
+def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
+    """The environment for one run: user template folders first, then the built-in ``templates/``."""
+    env = ReportEnvironment(
+        loader=jinja2.FileSystemLoader([*template_dirs, BUILTIN_TEMPLATES]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "html.j2", "htm"), default_for_string=False
+        ),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+def render_text(
+    env: ReportEnvironment, source: str, context: Mapping[str, object], *, file: Path | None, place: str
+) -> str:
+    """Render one narrative string; every failure becomes a ``TemplateError`` naming its place."""
+    try:
+        return env.from_string(source).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(
+            Problem(
+                "RG301",
+                f"模板语法错误：{exc.message}",
+                file=file,
+                place=place,
+                value=source,
+                expected="{{ 指标编号 | 过滤器 }} 形式的引用",
+            )
+        ) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(
+            Problem(
+                "RG302",
+                f"模板引用了未定义的名称（{exc.message}）",
+                file=file,
+                place=place,
+                value=source,
+                expected="“指标”中定义过的编号，或 期间",
+            )
+        ) from None
+    except SecurityError as exc:
+        raise TemplateError(Problem("RG304", str(exc), file=file, place=place, value=source)) from None
+    except FilterError as exc:
+        raise TemplateError(Problem("RG303", str(exc), file=file, place=place, value=source)) from None
+    except (TypeError, ValueError, jinja2.TemplateError, ArithmeticError, LookupError) as exc:
+        raise TemplateError(
+            Problem("RG303", f"模板执行出错：{exc}", file=file, place=place, value=source)
+        ) from None

@@ -1,0 +1,99 @@
+"""The units a ledger may declare, and which of them can be compared or converted.
+
+Every quantity in a ledger carries a declared unit (never an implied one), so that the table can
+show one unit per column and a ratio is only ever taken between quantities of the same family.
+This module is a leaf: it knows symbols, families and conversion factors, nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+
+
+class Family(Enum):
+    """What a unit measures; only quantities of one family may be added, divided or converted."""
+
+    MONEY = "金额"
+    PERSONS = "人数"
+    HOUSEHOLDS = "户数"
+    PERSON_TIMES = "人次"
+    HOUSEHOLD_TIMES = "户次"
+    PERCENT = "比例"
+    # Every other counting unit (张, 个, 所, 件 …) is its own family, named by its symbol.
+    OTHER = "其他"
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A declared unit: ``factor`` converts a value in this unit into the family's base unit."""
+
+    symbol: str
+    family: Family
+    factor: Decimal = Decimal(1)
+
+    @property
+    def family_key(self) -> str:
+        """Key under which two units are comparable (counting units each form their own family)."""
+        if self.family is Family.OTHER:
+            return "其他:" + self.symbol
+        return str(self.family.value)
+
+    def compatible(self, other: Unit) -> bool:
+        return self.family_key == other.family_key
+
+    def __str__(self) -> str:
+        return self.symbol
+
+
+MONEY_UNITS: dict[str, Decimal] = {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)}
+
+_UNITS: dict[str, Unit] = {
+    **{symbol: Unit(symbol, Family.MONEY, factor) for symbol, factor in MONEY_UNITS.items()},
+    "人": Unit("人", Family.PERSONS),
+    "名": Unit("名", Family.PERSONS),
+    "户": Unit("户", Family.HOUSEHOLDS),
+    "人次": Unit("人次", Family.PERSON_TIMES),
+    "户次": Unit("户次", Family.HOUSEHOLD_TIMES),
+    "%": Unit("%", Family.PERCENT, Decimal("0.01")),
+    **{
+        symbol: Unit(symbol, Family.OTHER)
+        for symbol in (
+            "张",
+            "个",
+            "所",
+            "家",
+            "件",
+            "次",
+            "项",
+            "处",
+            "座",
+            "间",
+            "辆",
+            "场",
+            "期",
+            "批",
+            "天",
+        )
+    },
+}
+
+
+def known_units() -> tuple[str, ...]:
+    """Symbols accepted in a ledger, in a stable order for error messages and docs."""
+    return tuple(_UNITS)
+
+
+def unit(symbol: str) -> Unit | None:
+    """The unit for ``symbol`` (half-width ``%`` and full-width ``％`` both accepted), or None."""
+    return _UNITS.get("%" if symbol == "％" else symbol)
+
+
+def convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
+    """Convert exactly between two units of one family (万元 → 元 multiplies by 10000)."""
+    if not source.compatible(target):
+        raise ValueError(f"cannot convert {source.symbol} to {target.symbol}")
+    if source.factor == target.factor:
+        return value
+    return value * source.factor / target.factor

@@ -1,0 +1,39 @@
+"""Shared fixtures: paths to the samples and a minimal valid ledger to mutate in tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+JIALING = SAMPLES / "jialing-2024q3.yaml"
+QINGSHAN = SAMPLES / "qingshan-2024q3.yaml"
+
+MINIMAL = """\
+标题: 测试局关于{{ 期间.年月 }}工作情况的报告
+落款: 测试局
+成文日期: 2024-09-23
+填报单位: 测试局
+期间: {年度: 2024, 月份: 1—9}
+指标:
+  低保金: {名称: 发放低保金, 数值: 100.5, 单位: 万元}
+正文:
+  - 标题: 基本情况
+    段落: ["{{ 期间 }}，发放低保金{{ 低保金 | 万元 }}。"]
+一览表:
+  金额单位: 万元
+  项目:
+    - 项目名称: 低保
+      目标任务: 应保尽保
+      实施进度: 按月发放
+      计划安排资金: 200
+      下达预算: 150
+      实际拨付: 100
+"""
+
+
+@pytest.fixture
+def minimal() -> str:
+    return MINIMAL

@@ -1,0 +1,57 @@
+"""Layers import in one direction only; every module says why it exists."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent.parent / "reportgen"
+
+# module (or package prefix) → reportgen modules it may import
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "units": set(),
+    "escape": set(),
+    "numbers": {"units", "errors", "numbers"},
+    "model": {"units"},
+    "ledger": {"ledger", "model", "units", "errors", "numbers"},
+    "compute": {"model", "units", "errors"},
+    "checks": {"compute", "model", "units", "errors", "numbers"},
+    "templating": {"model", "units", "errors", "numbers", "escape"},
+    "lint": {"model", "errors"},
+    "tables": {"compute", "numbers"},
+    "document": {"compute", "model", "numbers", "tables", "templating"},
+    "render": {"render", "document", "tables", "templating", "errors", "numbers"},
+    "api": {"checks", "compute", "document", "errors", "ledger", "lint", "model", "render", "templating"},
+    "cli": {"api", "errors", "render"},
+    "__init__": {"api", "errors"},
+}
+
+
+def layer_of(path: Path) -> str:
+    relative = path.relative_to(PACKAGE)
+    return relative.parts[0] if len(relative.parts) > 1 else relative.stem
+
+
+def imported_layers(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found.update(n.split(".")[1] for n in names if n.startswith("reportgen.") and "." in n)
+    return found
+
+
+def test_imports_follow_the_layers() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        layer = layer_of(path)
+        assert layer in ALLOWED, f"{path} belongs to no declared layer"
+        illegal = imported_layers(path) - ALLOWED[layer] - {layer}
+        assert not illegal, f"{path.relative_to(PACKAGE)} imports {sorted(illegal)}"
+
+
+def test_every_module_has_a_docstring() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        assert ast.get_docstring(ast.parse(path.read_text("utf-8"))), f"{path} has no module docstring"

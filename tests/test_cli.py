@@ -1,0 +1,68 @@
+"""The command line as a user meets it: exit codes, coded messages, no traceback, no partial output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import JIALING, MINIMAL, QINGSHAN
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reportgen.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_check_clean_and_with_findings() -> None:
+    clean = run("check", QINGSHAN)
+    assert clean.returncode == 0 and "1 条提示或警告" in clean.stdout
+    assert clean.stderr.startswith("[提示] RG202") and "104.00%" in clean.stderr
+    seed = run("check", JIALING)
+    assert seed.returncode == 0
+    for code in ("RG201", "RG202", "RG203", "RG204", "RG205"):
+        assert code in seed.stderr
+    assert run("check", "--strict", JIALING).returncode == 1
+
+
+def test_render_writes_each_format(tmp_path: Path) -> None:
+    result = run("render", JIALING, QINGSHAN, "-o", tmp_path, "-f", "md,html", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "jialing-2024q3.html",
+        "jialing-2024q3.md",
+        "qingshan-2024q3.html",
+        "qingshan-2024q3.md",
+    ]
+
+
+def test_bad_ledger_exits_2_without_traceback_or_output(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL.replace("计划安排资金: 200", "计划安排资金: 18所"), "utf-8")
+    out = tmp_path / "out"
+    result = run("render", bad, "-o", out)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert (
+        "RG106" in result.stderr and "一览表.项目[1].计划安排资金" in result.stderr and "第" in result.stderr
+    )
+    assert not out.exists()
+
+
+def test_one_bad_ledger_does_not_stop_the_others(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("标题: [", "utf-8")
+    result = run("render", bad, QINGSHAN, "-o", tmp_path / "out", "-f", "html", "--quiet")
+    assert result.returncode == 2 and "RG102" in result.stderr
+    assert (tmp_path / "out" / "qingshan-2024q3.html").exists()
+
+
+def test_unknown_format_is_a_coded_error(tmp_path: Path) -> None:
+    result = run("render", QINGSHAN, "-o", tmp_path, "-f", "html,pptx")
+    assert result.returncode == 2 and "RG402" in result.stderr
+    assert list(tmp_path.iterdir()) == []
