@@ -115,7 +115,8 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
     else:
         # 9704 7.3.4: "附件：1.…" then "2.…" aligned under the first name (the writers indent it).
         note = tuple(
-            ("附件：" if i == 1 else "") + f"{i}.{a.table.spec.title}" for i, a in enumerate(attachments, start=1)
+            ("附件：" if i == 1 else "") + f"{i}.{a.table.spec.title}"
+            for i, a in enumerate(attachments, start=1)
         )
         attachments = [Attachment(f"附件{i}", a.table) for i, a in enumerate(attachments, start=1)]
     return Document(

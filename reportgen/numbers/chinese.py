@@ -7,13 +7,14 @@ heading markers and their punctuation (bracketed markers take nothing after them
 from __future__ import annotations
 
 DIGITS = "零一二三四五六七八九"
+_NUMBERING_DIGITS = "〇一二三四五六七八九"
 _POSITIONS = ("", "十", "百", "千")
-_SECTIONS = ("", "万", "亿", "万亿")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_LIMIT = 10**16
 
 
 def _section(n: int) -> str:
-    """0 < n < 10000 in counting style, with internal zeros as one 零."""
+    """0 ≤ n < 10000 in counting style, a run of internal zeros written as one 零 (1005 → 一千零五)."""
     out = ""
     zero = False
     for power in range(3, -1, -1):
@@ -28,30 +29,44 @@ def _section(n: int) -> str:
     return out
 
 
+def _below(n: int, step: int, unit: str, lower: int) -> str:
+    """``n`` split at ``step`` (10^4 → 万, 10^8 → 亿): high part + unit + (零) + low part.
+
+    The low part gets a 零 when it is non-zero but shorter than its slot (100010 → 十万零一十,
+    100000100 → 一亿零一百); ``lower`` renders each part (sections below 万, or below 亿).
+    """
+    high, low = divmod(n, step)
+    if high == 0:
+        return _lower(n, lower)
+    text = _lower(high, lower) + unit
+    if low:
+        if low < step // 10:
+            text += "零"
+        text += _lower(low, lower)
+    return text
+
+
+def _lower(n: int, level: int) -> str:
+    """Render ``n`` below 万 (level 0) or below 亿 (level 1)."""
+    if level == 0:
+        return _section(n)
+    return _below(n, 10**4, "万", 0)
+
+
 def chinese_numeral(n: int) -> str:
-    """Counting style: 10 → 十, 108 → 一百零八, 100010 → 十万零一十 (n < 10^16)."""
-    if n < 0 or n >= 10**16:
+    """Counting style (GB/T 15835 5.2.5, standards 2.4), 0 ≤ n < 10^16.
+
+    0 → 零, 10 → 十, 19 → 十九, 108 → 一百零八, 110 → 一百一十, 1005 → 一千零五, 100010 → 十万零一十,
+    10^8 → 一亿, 10^12 → 一万亿, 10^12 + 10^8 → 一万零一亿.  A leading 一十 is shortened to 十 (十万,
+    十亿) but an inner 一十 keeps its 一 (一百一十).  Negative or too large → ValueError.
+    """
+    if n < 0 or n >= _LIMIT:
         raise ValueError("chinese_numeral takes 0 ≤ n < 10^16")
     if n == 0:
         return "零"
-    sections = []
-    rest = n
-    while rest:
-        sections.append(rest % 10000)
-        rest //= 10000
-    out = ""
-    need_zero = False
-    for index in range(len(sections) - 1, -1, -1):
-        value = sections[index]
-        if value == 0:
-            need_zero = bool(out)
-            continue
-        if out and (need_zero or value < 1000):
-            out += "零"
-        out += _section(value) + _SECTIONS[index]
-        need_zero = False
+    out = _below(n, 10**8, "亿", 1)
     if out.startswith("一十"):
-        out = out[1:]  # 十, 十万 — but 一百一十 keeps its 一 inside
+        out = out[1:]
     return out
 
 
@@ -59,7 +74,7 @@ def chinese_digits(n: int) -> str:
     """Numbering style, digit by digit with 〇: 2024 → 二〇二四."""
     if n < 0:
         raise ValueError("chinese_digits takes n ≥ 0")
-    return "".join("〇一二三四五六七八九"[int(d)] for d in str(n))
+    return "".join(_NUMBERING_DIGITS[int(d)] for d in str(n))
 
 
 def heading_marker(level: int, number: int) -> str:

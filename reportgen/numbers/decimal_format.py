@@ -1,55 +1,81 @@
 """Pure formatting of amounts, counts and percentages in Chinese report usage (GB/T 15835-2011).
 
-Babel supplies the locale's grouping pattern (千分撇, optional, off by default: standards 1.10–1.11),
-but never the rounding: Babel rounds with the decimal context (half-even), so every value is rounded
-half up here first and handed to Babel with exactly the digits to show.
+Why this module exists: a report must print each figure the same way in the narrative, the table,
+the .docx and the .xlsx; so the rules live here once.  Arabic numerals with units (15835 4.1.1), no
+scientific notation, ASCII ``-`` for negatives, money scaled exactly between 元/万元/亿元.
+
+Babel supplies the locale's grouping pattern (千分撇, optional and off by default: standards 1.10–1.11,
+and only for integer parts of five digits or more), but never the rounding: Babel rounds with the
+decimal context (half-even), so every value is rounded half up here first (``round_half_up``) and
+handed to Babel already carrying exactly the digits to show.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 
 from babel.numbers import format_decimal
 
 from reportgen.numbers.rounding import round_half_up
 from reportgen.units import MONEY_UNITS
 
-DASH = "—"
-_GROUPING_MIN_DIGITS = 5  # GB/T 15835 5.1.1: numbers of four digits or fewer are never grouped
+DASH = "\u2014"  # shown for a ratio without a denominator (standards 5.14, a design choice)
+_GROUPING_MIN_DIGITS = 5  # GB/T 15835 5.1.1: grouping is for numbers of five digits or more
 
 
 def _plain(value: Decimal) -> str:
-    """The Decimal's digits as written, without exponent notation; -0 prints as 0."""
+    """The Decimal's digits exactly as they are (exponent kept), never in E notation; -0 prints as 0."""
+    if not value.is_finite():
+        raise ValueError(f"cannot format a non-finite value {value!r}")
     if value.is_zero():
-        value = abs(value)
+        value = value.copy_abs()
     return f"{value:f}"
 
 
-def format_number(value: Decimal, digits: int | None = None, *, grouping: bool = False) -> str:
-    """``value`` with ``digits`` decimals (half up), or exactly as it is when ``digits`` is None."""
-    shown = value if digits is None else round_half_up(value, digits)
-    text = _plain(shown)
-    if not grouping:
-        return text
-    integer = text.lstrip("-").split(".")[0]
+def _grouped(text: str) -> str:
+    """Insert 千分撇 into an already rounded plain number, via Babel's zh_CN symbols.
+
+    ``text`` carries exactly the decimals to show; ``decimal_quantization=False`` and a pattern with
+    that many decimals make Babel print them as they are, so Babel's half-even rounding never acts.
+    """
+    integer, _, decimals = text.lstrip("-").partition(".")
     if len(integer) < _GROUPING_MIN_DIGITS:
         return text
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(Decimal(text), format=pattern, locale="zh_CN", decimal_quantization=False).replace(
-        "\u2212", "-"
-    )
+    pattern = "#,##0" + ("." + "0" * len(decimals) if decimals else "")
+    grouped = format_decimal(Decimal(text), format=pattern, locale="zh_CN", decimal_quantization=False)
+    # Whatever the locale data says, a report prints the ASCII hyphen-minus for negatives.
+    return grouped.replace("\u2212", "-")
+
+
+def format_number(value: Decimal, digits: int | None = None, *, grouping: bool = False) -> str:
+    """``value`` as Arabic digits: exactly as typed when ``digits`` is None, else half up to ``digits``.
+
+    ``Decimal("96.90")`` → ``96.90``; ``Decimal("1E+3")`` → ``1000``; ``(Decimal("2.675"), 2)`` →
+    ``2.68``; negative zero prints ``0``.  ``grouping=True`` adds 千分撇 to integer parts of five digits
+    or more (``1,234,567.50``; ``1234.5`` stays as it is); decimals are never grouped.
+    """
+    shown = value if digits is None else round_half_up(value, digits)
+    text = _plain(shown)
+    return _grouped(text) if grouping else text
 
 
 def format_percent(ratio: Decimal | None, digits: int = 2) -> str:
-    """A fraction as a percentage (0.92115 → ``92.12%``); None (no denominator) → ``—``."""
+    """A fraction as a percentage, rounded once half up: ``Decimal("0.92115")`` → ``92.12%``.
+
+    ``None`` (no denominator, standards 5.14) gives ``—`` (U+2014).  The ratio is scaled by 100
+    exactly (``scaleb``) before the single rounding at the displayed digit.
+    """
     if ratio is None:
         return DASH
-    return format_number(ratio * 100, digits) + "%"
+    return format_number(ratio.scaleb(2), digits) + "%"
 
 
 def scale_amount(value: Decimal, unit: str, source_unit: str = "元") -> Decimal:
-    """Convert money exactly between 元, 万元 and 亿元."""
+    """Convert money exactly between 元, 万元 and 亿元 (ValueError for any other unit).
+
+    The factors are powers of ten, so the conversion is exact; the local context traps ``Inexact``
+    to guarantee that no digit is ever lost to the context precision.
+    """
     try:
         source, target = MONEY_UNITS[source_unit], MONEY_UNITS[unit]
     except KeyError as exc:
@@ -58,7 +84,24 @@ def scale_amount(value: Decimal, unit: str, source_unit: str = "元") -> Decimal
         ) from None
     if source == target:
         return value
-    return value * source / target
+    with localcontext() as ctx:
+        ctx.prec = len(value.as_tuple().digits) + 40
+        ctx.traps[Inexact] = True
+        return value * source / target
+
+
+def _strip_zeros(value: Decimal) -> Decimal:
+    """Drop trailing decimal zeros, never rounding and never going above exponent 0 (969000.0 → 969000)."""
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):
+        return value
+    kept = list(digits)
+    while exponent < 0 and len(kept) > 1 and kept[-1] == 0:
+        kept.pop()
+        exponent += 1
+    if exponent < 0 and kept == [0]:
+        exponent = 0
+    return Decimal((sign, tuple(kept), exponent))
 
 
 def format_amount(
@@ -70,23 +113,26 @@ def format_amount(
     with_unit: bool = True,
     grouping: bool = False,
 ) -> str:
-    """Money in ``unit`` (``8123.04万元``); with ``digits`` None the exact scaled value is shown."""
+    """Money scaled from ``source_unit`` to ``unit`` and formatted: 81230395 元 → ``8123.04万元`` (2 digits).
+
+    With ``digits`` None the exact scaled value is shown, never rounded: trailing zeros produced by
+    a change of unit are dropped (969000 元 → ``96.9万元``), but an unscaled value keeps its typed
+    form (``Decimal("96.90")`` 万元 → ``96.90万元``).  Unknown units raise ValueError.
+    """
     shown = scale_amount(value, unit, source_unit)
     if digits is None and MONEY_UNITS[unit] != MONEY_UNITS[source_unit]:
         shown = _strip_zeros(shown)
     return format_number(shown, digits, grouping=grouping) + (unit if with_unit else "")
 
 
-def _strip_zeros(value: Decimal) -> Decimal:
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal == normal.to_integral_value() else normal
-
-
 def format_count(value: Decimal, unit: str, digits: int | None = None, *, grouping: bool = False) -> str:
-    """A count with its unit: ``973人``, ``2187人次``."""
+    """A count with its unit, no space between: ``973人``, ``2187人次``."""
     return format_number(value, digits, grouping=grouping) + unit
 
 
 def format_households_persons(households: Decimal, persons: Decimal, *, separator: str = "") -> str:
-    """Households and persons side by side (``1037户1412人``), never run together as ``10371412人``."""
+    """Households and persons side by side: ``1037户1412人`` or, with ``separator="、"``, ``1037户、1412人``.
+
+    Exists because seed documents lost the 户 and printed the two counts run together (``10371412人``).
+    """
     return f"{format_number(households)}户{separator}{format_number(persons)}人"
