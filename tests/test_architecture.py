@@ -55,3 +55,11 @@ def test_imports_follow_the_layers() -> None:
 def test_every_module_has_a_docstring() -> None:
     for path in PACKAGE.rglob("*.py"):
         assert ast.get_docstring(ast.parse(path.read_text("utf-8"))), f"{path} has no module docstring"
+
+
+def test_every_error_code_is_documented() -> None:
+    from reportgen.errors import CODES
+
+    text = (PACKAGE.parent / "docs" / "errors.md").read_text("utf-8")
+    missing = [code for code in CODES if f"| {code} |" not in text]
+    assert not missing, f"docs/errors.md lacks {missing}"

@@ -1,7 +1,9 @@
 """Chinese numerals for counting (一百零八), numbering (二〇二四) and heading markers (一、（一）1.（1））.
 
-GB/T 15835-2011 5.2.5 separates 零 (counting) from 〇 (numbering); GB/T 15834 appendix B.3 fixes the
-heading markers and their punctuation (bracketed markers take nothing after them).
+Why it exists: headings, 一是/二是 sequences and Chinese-numeral years must be spelled the same way by
+every writer, and the spelling has traps (十 not 一十, 一百一十 not 一百十, 零 vs 〇).  GB/T 15835-2011
+5.2.5 separates 零 (counting) from 〇 (numbering); GB/T 15834 appendix B.3 fixes the heading markers
+and their punctuation (un-bracketed Chinese → 、, un-bracketed Arabic → ., bracketed → nothing).
 """
 
 from __future__ import annotations
@@ -29,28 +31,12 @@ def _section(n: int) -> str:
     return out
 
 
-def _below(n: int, step: int, unit: str, lower: int) -> str:
-    """``n`` split at ``step`` (10^4 → 万, 10^8 → 亿): high part + unit + (零) + low part.
-
-    The low part gets a 零 when it is non-zero but shorter than its slot (100010 → 十万零一十,
-    100000100 → 一亿零一百); ``lower`` renders each part (sections below 万, or below 亿).
-    """
-    high, low = divmod(n, step)
-    if high == 0:
-        return _lower(n, lower)
-    text = _lower(high, lower) + unit
-    if low:
-        if low < step // 10:
-            text += "零"
-        text += _lower(low, lower)
-    return text
-
-
-def _lower(n: int, level: int) -> str:
-    """Render ``n`` below 万 (level 0) or below 亿 (level 1)."""
-    if level == 0:
-        return _section(n)
-    return _below(n, 10**4, "万", 0)
+def _below_yi(n: int) -> str:
+    """0 < n < 10^8: [section 万] [零] section; 零 when the low section is shorter than four digits."""
+    high, low = divmod(n, 10**4)
+    if not high:
+        return _section(low)
+    return _section(high) + "万" + ("零" if 0 < low < 1000 else "") + _section(low)
 
 
 def chinese_numeral(n: int) -> str:
@@ -64,7 +50,12 @@ def chinese_numeral(n: int) -> str:
         raise ValueError("chinese_numeral takes 0 ≤ n < 10^16")
     if n == 0:
         return "零"
-    out = _below(n, 10**8, "亿", 1)
+    high, low = divmod(n, 10**8)
+    if not high:
+        out = _below_yi(low)
+    else:
+        # 亿 closes the high part (一万亿, 一万零一亿); the low part needs 零 unless it fills 千万位.
+        out = _below_yi(high) + "亿" + ("零" if 0 < low < 10**7 else "") + (_below_yi(low) if low else "")
     if out.startswith("一十"):
         out = out[1:]
     return out
@@ -78,7 +69,10 @@ def chinese_digits(n: int) -> str:
 
 
 def heading_marker(level: int, number: int) -> str:
-    """The marker for heading ``level`` (1–5): 一、 （一） 1. （1） ①."""
+    """The marker for heading ``level`` (1–5) and ``number`` ≥ 1: 一、 （一） 1. （1） ① (standards 2.1–2.2).
+
+    Level 2 and 4 use full-width parentheses （ ） with nothing after them; level 5 goes up to ⑳.
+    """
     if number < 1:
         raise ValueError("heading numbers start at 1")
     if level == 1:
