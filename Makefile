@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 LEDGER ?= samples/jialing-2024q3.yaml
-FORMATS ?= md,html
+FORMATS ?= md,html,xlsx
 SAMPLES := $(wildcard samples/*.yaml)
 
 .PHONY: help install demo test lint quarterly check clean

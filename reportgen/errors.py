@@ -41,6 +41,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
     "RG401": ("无法写出文件", "output cannot be written"),
     "RG402": ("不支持的输出格式", "unknown output format"),
+    "RG403": ("台账缺少该格式所需的内容", "ledger lacks what the format needs"),
 }
 
 

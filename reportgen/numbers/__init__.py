@@ -1,7 +1,10 @@
-"""Pure number formatting for Chinese reports, shared by Jinja filters and every writer.
+"""Pure number formatting for Chinese reports, shared by the Jinja filters, the tables and every writer.
 
-Like Babel's ``numbers``: plain functions with explicit digits and rounding (always 四舍五入, once,
-at display), no state, no I/O.  Rules and sources: ``../shared/standards.md`` §1, §2, §4, §5.
+Why a package of its own: every figure is printed in several places (narrative, table, .docx,
+.xlsx) and must look identical in all of them, so the formatting rules live here once, with no
+state and no I/O.  Like Babel's ``numbers``: plain functions with explicit digits and rounding
+(always 四舍五入, once, at display, from the exact ``Decimal``).  Rules and sources: standards.md
+§1 (numbers), §2 (headings), §4 (大写金额), §5 (statistical conventions).
 """
 
 from reportgen.numbers.chinese import chinese_digits, chinese_numeral, heading_marker, sequence_marker

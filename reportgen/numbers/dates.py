@@ -1,7 +1,9 @@
-"""Dates and reporting periods as Chinese reports write them.
+"""Dates and reporting periods as Chinese reports write them, and the reading of a ledger's period.
 
-``2024年9月23日`` without zero padding (GB/T 9704 7.3.5.4); month ranges with the 一字线 ``1—9月``
-(GB/T 15834 4.13.3.2), never ``1-9月``; conventional names 一季度/上半年/前三季度/全年 (standards 5.12).
+Why it exists: the 成文日期, the period in the title and the period in the table must agree, and
+each has a rule that is easy to get wrong by hand: ``2024年9月23日`` without zero padding (GB/T 9704
+7.3.5.4); month ranges with the 一字线 ``1—9月`` (GB/T 15834 4.13.3.2), never ``1-9月`` (the hyphen
+is accepted on input only, standards 1.15); conventional names 一季度/上半年/前三季度/全年 (5.12).
 """
 
 from __future__ import annotations
@@ -32,12 +34,12 @@ _SINGLE = re.compile(r"^(\d{1,2})\s*(?:月份?)?$")
 
 
 def format_date(d: datetime.date) -> str:
-    """``2024年9月23日``."""
+    """``2024年9月23日``: Arabic digits, full year, no zero padding (GB/T 9704 7.3.5.4)."""
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def format_month_range(start: int, end: int) -> str:
-    """``1—9月``, or ``9月`` for a single month."""
+    """``1—9月`` (U+2014 一字线), or ``9月`` for a single month; needs 1 ≤ start ≤ end ≤ 12."""
     _validate(start, end)
     return f"{end}月" if start == end else f"{start}{EM_DASH}{end}月"
 
@@ -49,17 +51,25 @@ def period_name(start: int, end: int) -> str | None:
 
 
 def format_period(year: int, start: int, end: int, *, style: str = "months", with_year: bool = False) -> str:
-    """``1—9月`` (style ``months``) or ``前三季度`` (style ``name``, falling back to months)."""
+    """``1—9月`` (style ``months``) or ``前三季度`` (style ``name``, falling back to months).
+
+    ``with_year`` prefixes the year: ``2024年1—9月``, ``2024年前三季度``, ``2024年全年``.
+    """
+    if style not in ("months", "name"):
+        raise ValueError(f"style is 'months' or 'name', not {style!r}")
     text = format_month_range(start, end)
     if style == "name":
         text = period_name(start, end) or text
-    elif style != "months":
-        raise ValueError("style is 'months' or 'name'")
     return f"{year}年{text}" if with_year else text
 
 
 def parse_month_range(text: str) -> tuple[int, int]:
-    """Read ``1—9``, ``1-9月``, ``9``, ``前三季度`` … into (start, end); errors explain in Chinese."""
+    """Read a month range into (start, end).
+
+    Accepts ``1—9``, ``1-9``, ``1－9``, ``1～9``, ``1至9``, ``1到9``, ``1—9月``, ``9``, ``9月`` and
+    the names ``一季度`` … ``四季度``, ``上半年``, ``下半年``, ``前三季度``, ``全年``.
+    Errors are ValueErrors with a Chinese message that says what was expected.
+    """
     cleaned = text.strip()
     if cleaned in _BY_NAME:
         return _BY_NAME[cleaned]
@@ -69,14 +79,16 @@ def parse_month_range(text: str) -> tuple[int, int]:
     else:
         single = _SINGLE.match(cleaned)
         if not single:
-            raise ValueError(f"无法识别的月份“{text}”")
+            raise ValueError(f"无法识别的月份“{text}”：应写作 1—9、9、一季度、上半年、前三季度、全年等形式")
         start = end = int(single.group(1))
     _validate(start, end)
     return start, end
 
 
 def _validate(start: int, end: int) -> None:
-    if not 1 <= start <= 12 or not 1 <= end <= 12:
-        raise ValueError(f"月份应在 1～12 之间（收到 {start}—{end}）")
+    """1 ≤ start ≤ end ≤ 12, else a ValueError that explains in Chinese."""
+    for month in (start, end):
+        if not 1 <= month <= 12:
+            raise ValueError(f"月份“{month}”无效：月份应在 1 至 12 之间")
     if start > end:
-        raise ValueError(f"起始月 {start} 晚于截止月 {end}")
+        raise ValueError(f"起始月 {start} 晚于截止月 {end}：月份范围应从小到大，如 1—9")

@@ -12,7 +12,7 @@ handed to Babel already carrying exactly the digits to show.
 
 from __future__ import annotations
 
-from decimal import Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from babel.numbers import format_decimal
 
@@ -42,7 +42,12 @@ def _grouped(text: str) -> str:
     if len(integer) < _GROUPING_MIN_DIGITS:
         return text
     pattern = "#,##0" + ("." + "0" * len(decimals) if decimals else "")
-    grouped = format_decimal(Decimal(text), format=pattern, locale="zh_CN", decimal_quantization=False)
+    with localcontext() as ctx:
+        # Babel quantizes under the current context: give it room for every digit (and, should it
+        # ever round, let it round half up like everything else here).
+        ctx.prec = len(integer) + len(decimals) + 10
+        ctx.rounding = ROUND_HALF_UP
+        grouped = format_decimal(Decimal(text), format=pattern, locale="zh_CN", decimal_quantization=False)
     # Whatever the locale data says, a report prints the ASCII hyphen-minus for negatives.
     return grouped.replace("\u2212", "-")
 

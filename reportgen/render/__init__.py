@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from reportgen.document import Document
 from reportgen.render.text import render_html, render_markdown
+from reportgen.render.xlsx import render_xlsx
 from reportgen.templating import ReportEnvironment
 
 Writer = Callable[[Document, ReportEnvironment], bytes]
@@ -17,6 +18,7 @@ Writer = Callable[[Document, ReportEnvironment], bytes]
 WRITERS: dict[str, tuple[str, Writer]] = {
     "md": (".md", render_markdown),
     "html": (".html", render_html),
+    "xlsx": (".xlsx", render_xlsx),
 }
 
-__all__ = ["WRITERS", "Writer", "render_html", "render_markdown"]
+__all__ = ["WRITERS", "Writer", "render_html", "render_markdown", "render_xlsx"]

@@ -1,0 +1,81 @@
+"""The .xlsx 一览表 read back with openpyxl: merges, real numbers, formats, print setup, no formulas."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import reportgen
+from reportgen import RenderError
+from tests.conftest import JIALING, MINIMAL
+
+
+@pytest.fixture(scope="module")
+def sheet(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.worksheet.worksheet.Worksheet:
+    [path] = reportgen.load(JIALING).render("xlsx", tmp_path_factory.mktemp("xlsx"))
+    return openpyxl.load_workbook(path).active
+
+
+def test_header_is_merged_like_the_spec(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {
+        "A4:A6",
+        "B4:B6",
+        "C4:E4",
+        "F4:J4",
+        "K4:K6",
+        "L4:L6",
+        "C5:C6",
+        "D5:D6",
+        "E5:E6",
+        "F5:F6",
+        "G5:H5",
+        "I5:J5",
+    } <= merged
+    assert sheet["C4"].value == "项目推进情况" and sheet["F4"].value == "资金执行情况（万元、%）"
+    assert [sheet.cell(6, c).value for c in range(7, 11)] == ["金额", "占计划比例", "金额", "占计划比例"]
+    assert sheet["A2"].value == "2024年1—9月民生实事项目推进和资金执行情况一览表"
+    assert sheet["A3"].value == "填表单位：嘉陵区民政局" and sheet["G3"].value == "填表时间：2024年9月23日"
+
+
+def test_cells_are_numbers_with_formats(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    plan, budget, budget_ratio, paid, paid_ratio = (sheet.cell(8, c) for c in range(6, 11))
+    assert all(c.data_type == "n" for c in (plan, budget, budget_ratio, paid, paid_ratio))
+    assert (plan.value, budget.value, paid.value) == (844, 651, 678.54)
+    assert paid_ratio.value == pytest.approx(float(Decimal("678.54") / Decimal(844)))  # ÷ 计划, not ÷ 下达
+    assert (plan.number_format, budget_ratio.number_format) == ("0.00", "0.00%")
+    total = [sheet.cell(10, c).value for c in range(2, 11)]
+    assert total[0] == "合计" and total[4] == 14037 and total[7] == pytest.approx(12905.2872)
+    assert sheet["A7"].value == 1 and sheet["E7"].value == "—"
+
+
+def test_print_setup(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
+    assert sheet.print_title_rows == "$4:$6"
+    assert sheet.freeze_panes == "C7"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tx"])
+def test_text_never_becomes_a_formula(tmp_path: Path, text: str) -> None:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
+    ledger = MINIMAL.replace("      实际拨付: 100", f'      实际拨付: 100\n      备注: "{escaped}"')
+    [path] = reportgen.loads(ledger, str(tmp_path / "x.yaml")).render("xlsx", tmp_path)
+    cell = openpyxl.load_workbook(path).active["L7"]
+    assert cell.data_type == "s" and cell.value == text and cell.quotePrefix
+
+
+def test_same_ledger_same_bytes(tmp_path: Path) -> None:
+    first = reportgen.load(JIALING).render("xlsx", tmp_path / "a")[0].read_bytes()
+    second = reportgen.load(JIALING).render("xlsx", tmp_path / "b")[0].read_bytes()
+    assert first == second
+
+
+def test_no_table_no_xlsx(tmp_path: Path) -> None:
+    ledger = MINIMAL.split("一览表:")[0]
+    with pytest.raises(RenderError) as caught:
+        reportgen.loads(ledger).render("xlsx", tmp_path)
+    assert caught.value.code == "RG403" and list(tmp_path.iterdir()) == []
