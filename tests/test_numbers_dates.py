@@ -124,7 +124,9 @@ def test_parse_month_range(text: str, expected: tuple[int, int]) -> None:
     assert parse_month_range(text) == expected
 
 
-@pytest.mark.parametrize("text", ["10—9", "0", "13", "0—3", "1—13", "", "一月", "1—", "—9", "1—9—12", "Q3", "1.5"])
+@pytest.mark.parametrize(
+    "text", ["10—9", "0", "13", "0—3", "1—13", "", "一月", "1—", "—9", "1—9—12", "Q3", "1.5"]
+)
 def test_parse_month_range_rejects_with_a_chinese_message(text: str) -> None:
     with pytest.raises(ValueError) as info:
         parse_month_range(text)
