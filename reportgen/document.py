@@ -7,6 +7,7 @@ so the HTML, Markdown, .docx and .xlsx writers only lay out what they are given.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from reportgen.compute import ComputedReport
@@ -56,7 +57,8 @@ class Document:
     signer: str
     date: str
     attachments: tuple[Attachment, ...]
-    filler: str = ""
+    filler: str
+    issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
 
 
 def narrative_context(report: ComputedReport) -> dict[str, object]:
@@ -128,4 +130,5 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
         date=format_date(ledger.date),
         attachments=tuple(attachments),
         filler=ledger.filler,
+        issued=ledger.date,
     )

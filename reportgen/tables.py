@@ -165,7 +165,9 @@ class Table:
     notes: tuple[str, ...] = field(default=())
 
 
-def project_table_spec(figures: TableFigures, title: str) -> TableSpec:
+def project_table_spec(
+    figures: TableFigures, title: str, filler_line: tuple[str, str] = ("", "")
+) -> TableSpec:
     """The 项目推进和资金执行情况一览表 header, with the money unit in the spanner label."""
     table = figures.table
     unit = table.amount_unit.symbol
@@ -206,6 +208,7 @@ def project_table_spec(figures: TableFigures, title: str) -> TableSpec:
             Column("owner", "责任单位", width=5),
             Column("note", "备注", width=4),
         ),
+        filler_line=filler_line,
     )
 
 
@@ -220,8 +223,7 @@ def project_table(
     figures: TableFigures, title: str, render_text: Callable[[str, str], str], filler_line: tuple[str, str]
 ) -> Table:
     """Fill the spec from computed figures; ``render_text(template, place)`` renders project texts."""
-    spec = project_table_spec(figures, title)
-    spec = TableSpec(spec.title, spec.header, filler_line)
+    spec = project_table_spec(figures, title, filler_line)
     columns = spec.columns
 
     def cell(column: Column, value: Decimal | str | None) -> Cell:

@@ -49,7 +49,7 @@ def render_xlsx(document: Document, env: ReportEnvironment) -> bytes:
     for attachment in document.attachments:
         sheet = workbook.create_sheet(title=_sheet_title(attachment.label))
         write_table(sheet, attachment.label, attachment.table)
-    stamp = datetime.datetime.combine(_document_date(document), datetime.time())
+    stamp = datetime.datetime.combine(document.issued, datetime.time())
     workbook.properties.creator = document.filler or "reportgen"
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
@@ -62,14 +62,6 @@ def render_xlsx(document: Document, env: ReportEnvironment) -> bytes:
 
 def _sheet_title(label: str) -> str:
     return label[:31] or "附件"
-
-
-def _document_date(document: Document) -> datetime.date:
-    """The 成文日期 as a date, for the workbook's created/modified properties (never ``now``)."""
-    text = document.date
-    year, rest = text.split("年")
-    month, rest = rest.split("月")
-    return datetime.date(int(year), int(month), int(rest.rstrip("日")))
 
 
 def cell_value(column: Column, value: Decimal | str | None, text: str) -> Decimal | int | str | None:
