@@ -13,7 +13,7 @@ from decimal import Decimal
 from reportgen.compute import ComputedReport, ProjectFigures, TableFigures, measure
 from reportgen.errors import Finding, Problem, Severity
 from reportgen.model import Ledger, Quantity
-from reportgen.numbers import format_number, format_percent
+from reportgen.numbers import DASH, format_amount, format_number, format_percent
 from reportgen.units import convert
 
 ONE = Decimal(1)
@@ -45,7 +45,8 @@ def _finding(
 
 
 def _amount(value: Decimal | None, table: TableFigures) -> str:
-    return "—" if value is None else format_number(value) + table.table.amount_unit.symbol
+    unit = table.table.amount_unit.symbol
+    return DASH if value is None else format_amount(value, unit, source_unit=unit)
 
 
 def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> list[Finding]:

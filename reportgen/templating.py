@@ -22,6 +22,7 @@ from reportgen.errors import Problem, TemplateError
 from reportgen.escape import markdown_cell, markdown_text
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
+    DASH,
     chinese_numeral,
     format_amount,
     format_count,
@@ -32,12 +33,11 @@ from reportgen.numbers import (
     format_percent,
     format_period,
     period_name,
+    scale_amount,
 )
-from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+from reportgen.units import MONEY_UNITS, Family, Unit, known_units, unit
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-DASH = "—"
-YUAN = Unit("元", Family.MONEY)
 
 
 class FilterError(ValueError):
@@ -163,7 +163,7 @@ def daxie_filter(value: object) -> str:
         return DASH
     if quantity.unit.family is not Family.MONEY:
         raise FilterError(f"指标单位是“{quantity.unit}”，大写只用于金额")
-    return format_daxie(convert(quantity.value, quantity.unit, YUAN))
+    return format_daxie(scale_amount(quantity.value, "元", source_unit=quantity.unit.symbol))
 
 
 def households_persons_filter(households: object, persons: object) -> str:

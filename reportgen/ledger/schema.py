@@ -196,13 +196,13 @@ class _Builder:
             source = RatioOf(numerator, denominator) if numerator and denominator else None
         if source is None:
             return None
-        return Figure(figure_id, name, source, place=_place(at), note=note)
+        return Figure(figure_id, name, source, place=format_path(at), note=note)
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:
             self.r.report("RG105", "此处应为指标编号", at, value, "“指标”中定义过的编号")
             return None
-        ref = FigureRef(value, _place(at))
+        ref = FigureRef(value, format_path(at))
         self.refs.append((ref, at))
         return ref
 
@@ -225,7 +225,7 @@ class _Builder:
             title=self.r.prose(fields.get("标题"), (*at, "标题")),
             paragraphs=self.r.texts(fields.get("段落"), (*at, "段落")),
             subsections=subsections,
-            place=_place(at),
+            place=format_path(at),
             run_in=self.r.boolean(fields.get("接排"), (*at, "接排")),
         )
 
@@ -301,7 +301,7 @@ class _Builder:
             funding=Funding(money("计划安排资金"), tuple(sources), money("下达预算"), money("实际拨付")),
             owner=self.r.text(fields.get("责任单位"), (*at, "责任单位"), required=False),
             note=self.r.text(fields.get("备注"), (*at, "备注"), required=False),
-            place=_place(at),
+            place=format_path(at),
         )
 
     def measure(self, value: object, at: At) -> Quantity | FigureRef | None:
@@ -327,10 +327,6 @@ class _Builder:
                     ref.figure_id,
                     "“指标”中定义过的编号",
                 )
-
-
-def _place(at: At) -> str:
-    return format_path(at)
 
 
 _PLACEHOLDER_DATE = datetime.date(2000, 1, 1)
