@@ -17,7 +17,7 @@ from reportgen.errors import Finding, Problem, RenderError
 from reportgen.ledger import load_ledger, parse_ledger
 from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
-from reportgen.render import WRITERS
+from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import write_atomic
 from reportgen.templating import ReportEnvironment, make_environment
 
@@ -25,8 +25,15 @@ from reportgen.templating import ReportEnvironment, make_environment
 class Report:
     """One ledger, computed; documents and outputs are built on first use and cached."""
 
-    def __init__(self, ledger: Ledger, *, templates: Iterable[str | Path] = ()) -> None:
+    def __init__(
+        self,
+        ledger: Ledger,
+        *,
+        templates: Iterable[str | Path] = (),
+        options: RenderOptions = DEFAULT_OPTIONS,
+    ) -> None:
         self.ledger = ledger
+        self.options = options
         self.env: ReportEnvironment = make_environment(tuple(Path(t) for t in templates))
         self.computed: ComputedReport = compute(ledger)
 
@@ -49,7 +56,7 @@ class Report:
             raise RenderError(
                 Problem("RG402", f"不支持的输出格式“{fmt}”", value=fmt, expected="、".join(WRITERS))
             )
-        return WRITERS[fmt][1](self.document, self.env)
+        return WRITERS[fmt][1](self.document, self.env, self.options)
 
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
         """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""
@@ -63,11 +70,19 @@ class Report:
         return paths
 
 
-def load(path: str | Path, *, templates: Iterable[str | Path] = ()) -> Report:
+def load(
+    path: str | Path, *, templates: Iterable[str | Path] = (), options: RenderOptions = DEFAULT_OPTIONS
+) -> Report:
     """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem."""
-    return Report(load_ledger(path), templates=templates)
+    return Report(load_ledger(path), templates=templates, options=options)
 
 
-def loads(text: str | bytes, name: str = "<台账>", *, templates: Iterable[str | Path] = ()) -> Report:
+def loads(
+    text: str | bytes,
+    name: str = "<台账>",
+    *,
+    templates: Iterable[str | Path] = (),
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> Report:
     """Like ``load`` for ledger text in memory."""
-    return Report(parse_ledger(text, name), templates=templates)
+    return Report(parse_ledger(text, name), templates=templates, options=options)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import ClassVar
 
 from reportgen.compute import ComputedReport
 from reportgen.model import Section
@@ -24,6 +25,7 @@ class Heading:
     level: int
     marker: str
     text: str
+    kind: ClassVar[str] = "heading"  # lets a template tell blocks apart without isinstance
 
     @property
     def full(self) -> str:
@@ -37,6 +39,7 @@ class Paragraph:
     text: str
     lead: str = ""
     lead_level: int = 0
+    kind: ClassVar[str] = "paragraph"
 
 
 Block = Heading | Paragraph
@@ -56,9 +59,40 @@ class Document:
     attachment_note: tuple[str, ...]
     signer: str
     date: str
+    signer_line: str  # 署名 and 成文日期 padded so they stand as 9704 7.3.5.2 places them
+    date_line: str
     attachments: tuple[Attachment, ...]
     filler: str
     issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
+
+
+IDEOGRAPHIC_SPACE = "\u3000"
+EN_SPACE = "\u2002"  # half a 字
+
+
+def display_width(text: str) -> int:
+    """Width in half-字: a 汉字 or full-width sign is 2, an ASCII digit or letter 1."""
+    return sum(1 if ord(ch) < 0x2E80 and ch not in "—…“”‘’" else 2 for ch in text)
+
+
+def signature_lines(signer: str, date: str) -> tuple[str, str]:
+    """署名 and 成文日期 when there is no seal (9704 7.3.5.2): both right-aligned 右空二字, the date's first
+    character two 字 right of the signer's; if the date is the longer, the signer moves left instead.
+
+    Writers right-align both lines two 字 from the edge; the extra distance is returned as trailing
+    full-width spaces, the way a typist sets it in Word.
+    """
+    if not signer or not date:
+        return signer, date
+    signer_width, date_width = display_width(signer), display_width(date)
+    date_right = max(4, signer_width - date_width)  # half-字 from the right margin
+    signer_right = date_right + date_width + 4 - signer_width
+
+    def pad(text: str, half: int) -> str:
+        extra = half - 4
+        return text + IDEOGRAPHIC_SPACE * (extra // 2) + EN_SPACE * (extra % 2)
+
+    return pad(signer, signer_right), pad(date, date_right)
 
 
 def narrative_context(report: ComputedReport) -> dict[str, object]:
@@ -121,6 +155,7 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
             for i, a in enumerate(attachments, start=1)
         )
         attachments = [Attachment(f"附件{i}", a.table) for i, a in enumerate(attachments, start=1)]
+    signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
         title=text(ledger.title, "标题"),
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",
@@ -128,6 +163,8 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
         attachment_note=note,
         signer=ledger.signer,
         date=format_date(ledger.date),
+        signer_line=signer_line,
+        date_line=date_line,
         attachments=tuple(attachments),
         filler=ledger.filler,
         issued=ledger.date,

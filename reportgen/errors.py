@@ -39,9 +39,14 @@ CODES: dict[str, tuple[str, str]] = {
     "RG302": ("模板引用了未定义的变量", "undefined template variable"),
     "RG303": ("模板执行出错", "template runtime error"),
     "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
+    "RG305": ("无法读取 .docx 模板", "unreadable .docx template"),
     "RG401": ("无法写出文件", "output cannot be written"),
     "RG402": ("不支持的输出格式", "unknown output format"),
     "RG403": ("台账缺少该格式所需的内容", "ledger lacks what the format needs"),
+    "RG404": ("未找到 LibreOffice，无法生成 PDF", "LibreOffice not found"),
+    "RG405": ("LibreOffice 转换超时", "LibreOffice conversion timed out"),
+    "RG406": ("LibreOffice 转换失败", "LibreOffice conversion failed"),
+    "RG407": ("模板渲染出的文档结构无效", "template rendered malformed XML"),
 }
 
 

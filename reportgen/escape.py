@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup
+
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): a .docx or
+# .xlsx holding one is corrupt, and they mean nothing in HTML either.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 # Line starts that would turn into a heading or a list item.
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s)|\d+[.)](?=\s|$))", re.MULTILINE)
@@ -23,3 +28,16 @@ def markdown_text(text: str) -> str:
 def markdown_cell(text: str) -> str:
     """Escape for a pipe-table cell: also no line breaks (``<br>`` keeps them visible)."""
     return "<br>".join(markdown_text(line) for line in text.splitlines()) if text else ""
+
+
+def xml_text(text: str) -> str:
+    """Drop the characters no XML document may contain; everything else is kept as is."""
+    return _NOT_XML.sub("", text)
+
+
+def printable(value: object) -> object:
+    """The environment's ``finalize``: every ``{{ }}`` of plain text loses XML-forbidden characters
+    before it is escaped, so no template can write a corrupt .docx.  Markup (our own XML) is kept."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return xml_text(value)
+    return value

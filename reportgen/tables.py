@@ -28,7 +28,8 @@ class Kind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Column:
-    """A leaf column: key into the row, header label, format, and width in 汉字 for page layout."""
+    """A leaf column: key into the row, header label, format, and width in 五号 汉字 (10.5 pt): the
+    widths add up to the landscape 版心 (225 mm ≈ 61 such characters), so numbers never wrap."""
 
     key: str
     label: str
@@ -176,37 +177,37 @@ def project_table_spec(
         title=title,
         header=(
             Column("number", "序号", Kind.INDEX, width=2.5),
-            Column("name", "项目名称", width=9),
+            Column("name", "项目名称", width=6.5),
             Spanner(
                 "项目推进情况",
                 (
-                    Column("target_text", "目标任务", width=10),
-                    Column("progress_text", "实施进度", width=12),
-                    Column("completion", "完成比例", Kind.RATIO, rd, width=4.5),
+                    Column("target_text", "目标任务", width=7),
+                    Column("progress_text", "实施进度", width=8),
+                    Column("completion", "完成比例", Kind.RATIO, rd, width=5),
                 ),
             ),
             Spanner(
                 f"资金执行情况（{unit}、%）",
                 (
-                    Column("plan", "计划安排资金", Kind.AMOUNT, ad, width=5.5),
+                    Column("plan", "计划安排资金", Kind.AMOUNT, ad, width=5.2),
                     Spanner(
                         "下达预算",
                         (
-                            Column("budget", "金额", Kind.AMOUNT, ad, width=5.5),
+                            Column("budget", "金额", Kind.AMOUNT, ad, width=5.2),
                             Column("budget_ratio", "占计划比例", Kind.RATIO, rd, width=5),
                         ),
                     ),
                     Spanner(
                         "实际拨付",
                         (
-                            Column("paid", "金额", Kind.AMOUNT, ad, width=5.5),
+                            Column("paid", "金额", Kind.AMOUNT, ad, width=5.2),
                             Column("paid_ratio", "占计划比例", Kind.RATIO, rd, width=5),
                         ),
                     ),
                 ),
             ),
-            Column("owner", "责任单位", width=5),
-            Column("note", "备注", width=4),
+            Column("owner", "责任单位", width=4.8),
+            Column("note", "备注", width=3.3),
         ),
         filler_line=filler_line,
     )

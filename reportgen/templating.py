@@ -9,6 +9,7 @@ compute a figure that the ledger does not hold.  Filters are thin wrappers over 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -19,7 +20,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.errors import Problem, TemplateError
-from reportgen.escape import markdown_cell, markdown_text
+from reportgen.escape import markdown_cell, markdown_text, printable
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -225,8 +226,13 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         raise SecurityError(f"模板中不能做算术（{operator}）")
 
 
+@functools.lru_cache(maxsize=16)
 def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
-    """The environment for one run: user template folders first, then the built-in ``templates/``."""
+    """The environment for one run: user template folders first, then the built-in ``templates/``.
+
+    Cached per folder list: every report of a batch shares one environment, so templates (and the
+    compiled .docx parts keyed by it) are compiled once, not once per unit.
+    """
     env = ReportEnvironment(
         loader=jinja2.FileSystemLoader([*template_dirs, BUILTIN_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
@@ -236,9 +242,18 @@ def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=printable,
     )
     env.filters.update(FILTERS)
     return env
+
+
+def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
+    """The folders templates are looked up in, in order (for non-Jinja templates such as .docx)."""
+    loader = env.loader
+    if isinstance(loader, jinja2.FileSystemLoader):
+        return tuple(Path(p) for p in loader.searchpath)
+    return (BUILTIN_TEMPLATES,)
 
 
 def render_text(

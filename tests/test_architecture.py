@@ -21,7 +21,7 @@ ALLOWED: dict[str, set[str]] = {
     "lint": {"model", "errors"},
     "tables": {"compute", "numbers"},
     "document": {"compute", "model", "numbers", "tables", "templating"},
-    "render": {"render", "document", "tables", "templating", "errors", "numbers"},
+    "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
     "api": {"checks", "compute", "document", "errors", "ledger", "lint", "model", "render", "templating"},
     "cli": {"api", "errors", "render"},
     "__init__": {"api", "errors"},

@@ -7,17 +7,22 @@ through the ``md`` filters.  Both templates only lay out; the numbers arrive for
 from __future__ import annotations
 
 from reportgen.document import Document
+from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.templating import ReportEnvironment
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 
 
-def render_markdown(document: Document, env: ReportEnvironment) -> bytes:
+def render_markdown(
+    document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
+) -> bytes:
     text = env.get_template("report.md.j2").render(doc=document)
     return _tidy(text).encode("utf-8")
 
 
-def render_html(document: Document, env: ReportEnvironment) -> bytes:
+def render_html(
+    document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
+) -> bytes:
     return env.get_template("report.html.j2").render(doc=document, heading_tags=HEADING_TAGS).encode("utf-8")
 
 

@@ -23,6 +23,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.document import Document
 from reportgen.errors import Problem, RenderError
+from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import normalize_zip
 from reportgen.tables import Column, Kind, Table
 from reportgen.templating import ReportEnvironment
@@ -38,7 +39,9 @@ CHAR_WIDTH = 2.2  # Excel width units per 汉字 at 10.5 pt
 TITLE_ROWS = 3  # 附件, title, 填表单位/填表时间
 
 
-def render_xlsx(document: Document, env: ReportEnvironment) -> bytes:
+def render_xlsx(
+    document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
+) -> bytes:
     if not document.attachments:
         raise RenderError(
             Problem("RG403", "台账没有“一览表”，无法生成 .xlsx", expected="在台账中填写“一览表”")

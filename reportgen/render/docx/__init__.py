@@ -1,0 +1,79 @@
+"""The report as a GB/T 9704 .docx: a docxtpl-syntax template filled from the ``Document``.
+
+The template is ``report.docx`` (body and landscape 附件 section) or ``report-plain.docx`` (no
+attachment) from the template folders — a user's ``--templates DIR`` first, then the built-in
+``templates/`` — or one file given as ``RenderOptions.docx_template``.  The context is documented
+in docs/templates.md: ``document`` (the format-free document) and ``tables`` (each attachment's
+table as ready ``w:tbl`` XML for a ``{{p tables[i] }}`` paragraph).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from markupsafe import Markup
+
+from reportgen.document import Document
+from reportgen.errors import Problem, TemplateError
+from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
+from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from reportgen.render.docx.table_xml import table_xml
+from reportgen.render.options import RenderOptions
+from reportgen.templating import ReportEnvironment, template_search_path
+
+
+def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
+    template = load_template(_template_path(document, env, options))
+    context = {"document": document, "tables": [Markup(table_xml(a.table)) for a in document.attachments]}
+    return template.render(env, context, {CORE_PROPERTIES: core_properties(document)})
+
+
+def load_template(path: Path) -> CompiledDocx:
+    """The compiled template for ``path``, reused while the file is unchanged (batches reuse it)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise TemplateError(
+            Problem(
+                "RG305",
+                f"无法读取 .docx 模板（{exc.strerror or exc}）",
+                file=path,
+                expected="存在的 .docx 文件",
+            )
+        ) from None
+    return _compiled(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _compiled(path: Path, mtime_ns: int, size: int) -> CompiledDocx:
+    return compile_docx(path.read_bytes(), os.fspath(path))
+
+
+def _template_path(document: Document, env: ReportEnvironment, options: RenderOptions) -> Path:
+    if options.docx_template is not None:
+        return options.docx_template
+    name = WITH_ATTACHMENTS if document.attachments else WITHOUT_ATTACHMENTS
+    for folder in template_search_path(env):
+        candidate = folder / name
+        if candidate.is_file():
+            return candidate
+    raise TemplateError(Problem("RG305", f"找不到 .docx 模板 {name}", expected="templates/ 下的默认模板"))
+
+
+def core_properties(document: Document) -> bytes:
+    """docProps/core.xml: the title, and the 成文日期 as the creation date — never the clock."""
+    stamp = datetime.datetime.combine(document.issued, datetime.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        "<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(document.title)}</dc:title><dc:creator>{escape(document.signer)}</dc:creator>"
+        f'<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+    ).encode()

@@ -1,0 +1,196 @@
+"""A .docx template compiled once and rendered many times: docxtpl's tag syntax, our Jinja.
+
+A template is a Word file with docxtpl tags (``{{ }}``, ``{%p %}``, ``{%tr %}``, ``{%tc %}`` …).
+Compiling it runs docxtpl's own tag clean-up (``DocxTemplate.patch_xml``, which also mends tags
+Word split across runs) on the parts that carry tags, and compiles each into a Jinja template of
+the one sandboxed ``ReportEnvironment`` with XML autoescaping.  Every other zip member is kept as
+ready bytes.  Rendering a report is then one Jinja render per changed part, a strict XML parse to
+prove the result well-formed, and a zip write — no python-docx objects and no re-parse of unchanged
+parts.  docxtpl itself parses with ``recover=True``, which silently drops what a stray ``&`` broke;
+here a malformed result is an ``RG407`` error and nothing is written.
+
+The compiled object keeps only strings and bytes, so it pickles to worker processes; each process
+compiles the Jinja code again on first use.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from lxml import etree
+
+from reportgen.errors import Problem, RenderError, TemplateError
+from reportgen.render.package import FIXED_TIME
+from reportgen.templating import FilterError, ReportEnvironment
+
+# Parts whose XML may carry template tags (docxtpl renders the same ones).
+_TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+_TAG = re.compile(r"\{[{%#]")
+_PARAGRAPH_START = re.compile(r"<w:p([ >])")
+_XML_TAGS = re.compile(r"<[^>]+>")
+CORE_PROPERTIES = "docProps/core.xml"
+
+
+@dataclass
+class CompiledDocx:
+    """The template's members in order; a member whose source is in ``sources`` is rendered."""
+
+    name: str
+    members: tuple[tuple[str, bytes], ...]
+    sources: dict[str, str]
+    _compiled: dict[tuple[int, str], jinja2.Template] = field(default_factory=dict, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"name": self.name, "members": self.members, "sources": self.sources}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.name, self.members, self.sources = state["name"], state["members"], state["sources"]
+        self._compiled = {}
+
+    def render(
+        self, env: ReportEnvironment, context: Mapping[str, object], replace: Mapping[str, bytes] = {}
+    ) -> bytes:
+        """The filled .docx; ``replace`` swaps whole members (the writer's core properties)."""
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for name, data in self.members:
+                if name in replace:
+                    data = replace[name]
+                elif name in self.sources:
+                    data = self._render_part(env, name, context)
+                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                target.writestr(info, data)
+        return out.getvalue()
+
+    def template(self, env: ReportEnvironment, part: str) -> jinja2.Template:
+        key = (id(env), part)
+        found = self._compiled.get(key)
+        if found is None:
+            source = self.sources[part]
+            try:
+                found = env.from_string("{% autoescape true %}" + source + "{% endautoescape %}")
+            except jinja2.TemplateSyntaxError as exc:
+                raise _template_problem(
+                    "RG301", f"模板语法错误：{exc.message}", self.name, part, source, exc.lineno
+                ) from None
+            self._compiled[key] = found
+        return found
+
+    def _render_part(self, env: ReportEnvironment, part: str, context: Mapping[str, object]) -> bytes:
+        template = self.template(env, part)
+        source = self.sources[part]
+        try:
+            xml = template.render(context)
+        except jinja2.UndefinedError as exc:
+            raise _template_problem(
+                "RG302", f"模板引用了未定义的名称（{exc.message}）", self.name, part, source, _line(exc)
+            ) from None
+        except SecurityError as exc:
+            raise _template_problem("RG304", str(exc), self.name, part, source, _line(exc)) from None
+        except FilterError as exc:
+            raise _template_problem("RG303", str(exc), self.name, part, source, _line(exc)) from None
+        except (TypeError, ValueError, jinja2.TemplateError, ArithmeticError, LookupError) as exc:
+            raise _template_problem(
+                "RG303", f"模板执行出错：{exc}", self.name, part, source, _line(exc)
+            ) from None
+        xml = _after_render(xml)
+        data = xml.encode("utf-8")
+        try:
+            etree.fromstring(data)
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(
+                Problem(
+                    "RG407",
+                    f"模板 {self.name} 渲染出的 {part} 不是合法的 XML（{exc.msg}）",
+                    value=_excerpt(xml, exc.position[0]),
+                    expected="模板标签成对、不截断表格或段落",
+                )
+            ) from None
+        return data
+
+
+def compile_docx(data: bytes, name: str) -> CompiledDocx:
+    """Read a .docx template's zip; patch and keep the tagged parts as Jinja sources."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = tuple((info.filename, archive.read(info.filename)) for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise TemplateError(
+            Problem(
+                "RG305", f"模板不是有效的 .docx 文件（{exc}）", file=Path(name), expected="Word 保存的 .docx"
+            )
+        ) from None
+    if "word/document.xml" not in dict(members):
+        raise TemplateError(
+            Problem("RG305", "模板中没有 word/document.xml", file=Path(name), expected="Word 保存的 .docx")
+        )
+    sources: dict[str, str] = {}
+    for member, content in members:
+        if not _TEMPLATE_PART.match(member):
+            continue
+        text = content.decode("utf-8")
+        if _TAG.search(text):
+            sources[member] = _before_render(text)
+    return CompiledDocx(name, members, sources)
+
+
+def _before_render(xml: str) -> str:
+    """One paragraph per line (so an error's line number names a paragraph as Word counts them,
+    tag paragraphs included), then docxtpl's tag clean-up."""
+    return cast(str, DocxTemplate.patch_xml(cast(Any, None), _PARAGRAPH_START.sub(r"\n<w:p\1", xml)))
+
+
+def _after_render(xml: str) -> str:
+    """Undo the line breaks, restore escaped braces and let ``\\n``/``\\t`` in text become breaks, as
+    docxtpl's ``render_xml_part`` does."""
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if "\t" in xml or "\n" in xml.split("?>", 1)[-1] or "\a" in xml or "\f" in xml:
+        xml = cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
+    return xml
+
+
+def _line(exc: BaseException) -> int | None:
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    tb = exc.__traceback__
+    found: int | None = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            found = tb.tb_lineno
+        tb = tb.tb_next
+    return found
+
+
+def _template_problem(
+    code: str, message: str, name: str, part: str, source: str, line: int | None
+) -> TemplateError:
+    """Name the paragraph a person can find in Word: its number in the part and its first words."""
+    place = part
+    value = None
+    if line is not None:
+        lines = source.splitlines()
+        if 0 < line <= len(lines):
+            text = _XML_TAGS.sub("", lines[line - 1]).strip()
+            number = sum(1 for row in lines[:line] if row.startswith(("<w:p", "{")))
+            place = f"{part} 第{number}段"
+            value = text[:60] or None
+    return TemplateError(Problem(code, message, file=Path(name), place=place, value=value))
+
+
+def _excerpt(xml: str, line: int) -> str:
+    lines = xml.splitlines()
+    text = _XML_TAGS.sub(" ", lines[line - 1] if 0 < line <= len(lines) else xml)
+    return " ".join(text.split())[:80]

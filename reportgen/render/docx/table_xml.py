@@ -1,0 +1,88 @@
+"""The 一览表 as a WordprocessingML ``w:tbl``, laid out from the shared ``TableSpec``.
+
+The header grid (which cell spans which rows and columns) comes from ``TableSpec.header_cells``, the
+same layout the HTML and .xlsx writers use; here it becomes ``w:gridSpan`` and ``w:vMerge``.  Header
+rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:cantSplit``), so a
+300-project table pages like a printed form.  Cell texts arrive formatted; nothing is computed.
+"""
+
+from __future__ import annotations
+
+from reportgen.render.docx import layout as L
+from reportgen.render.docx.wordml import paragraph, text_run
+from reportgen.tables import Column, HeaderCell, Table
+
+_JC = {"left": "left", "center": "center", "right": "right"}
+
+
+def column_widths(columns: tuple[Column, ...], total: int) -> list[int]:
+    """Share ``total`` twips among the columns by their declared widths (in 汉字)."""
+    weight = sum(c.width for c in columns)
+    widths = [int(total * c.width / weight) for c in columns]
+    widths[-1] += total - sum(widths)
+    return widths
+
+
+def _cell(width: int, content: str, *, span: int = 1, merge: str | None = None) -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if merge == "restart":
+        props += '<w:vMerge w:val="restart"/>'
+    elif merge == "continue":
+        props += "<w:vMerge/>"
+    props += '<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
+
+
+def _head_paragraph(text: str) -> str:
+    return paragraph("RGTableHead", text_run(text, L.HEITI, L.TABLE_SIZE_PT) if text else "", align="center")
+
+
+def _header_rows(table: Table, widths: list[int]) -> list[str]:
+    spec = table.spec
+    cells = spec.header_cells()
+    covering: dict[tuple[int, int], HeaderCell] = {}
+    for cell in cells:
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                covering[(r, c)] = cell
+    rows: list[str] = []
+    for r in range(spec.header_depth):
+        tcs: list[str] = []
+        c = 0
+        while c < len(widths):
+            cell = covering[(r, c)]
+            width = sum(widths[cell.col : cell.col + cell.colspan])
+            if cell.row == r:
+                merge = "restart" if cell.rowspan > 1 else None
+                tcs.append(_cell(width, _head_paragraph(cell.label), span=cell.colspan, merge=merge))
+            else:
+                tcs.append(_cell(width, _head_paragraph(""), span=cell.colspan, merge="continue"))
+            c += cell.colspan
+        rows.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{''.join(tcs)}</w:tr>")
+    return rows
+
+
+def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
+    """The whole ``w:tbl`` for one table, ``width`` twips wide (the landscape 版心 by default)."""
+    columns = table.spec.columns
+    widths = column_widths(columns, width)
+    grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
+    parts = [
+        '<w:tbl><w:tblPr><w:tblStyle w:val="RGTable"/>'
+        f'<w:tblW w:w="{width}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
+        'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        f"<w:tblGrid>{grid}</w:tblGrid>",
+        *_header_rows(table, widths),
+    ]
+    for row in table.rows:
+        tcs = []
+        for column, cell, cell_width in zip(columns, row.cells, widths, strict=True):
+            align = "center" if row.is_total and column.key == "name" else _JC[column.align]
+            runs = text_run(cell.text, L.FANGSONG, L.TABLE_SIZE_PT) if cell.text else ""
+            tcs.append(_cell(cell_width, paragraph("RGTableText", runs, align=align)))
+        parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(tcs)}</w:tr>")
+    parts.append("</w:tbl>")
+    return "".join(parts)

@@ -1,0 +1,382 @@
+"""Build the default .docx templates (``templates/report.docx``) from code, with python-docx.
+
+The template is a Word file a person can open, restyle and save as their own ``--template``; it is
+also a generated artefact, so it is built here, diffed in review, and a test checks that the
+committed file is exactly what this script builds.  Run ``python -m
+reportgen.render.docx.template_builder`` after changing the layout.
+
+What it holds (``../shared/standards.md`` §3): A4 with 9704 margins and mirrored 订口, the 22 × 28
+grid, styles named as a 公文 typist would name them (公文标题, 一级标题 …) with the official fonts on
+every script including ``w:eastAsia``, the 页码 footers (odd pages right, even pages left), the
+body in docxtpl tags over ``document`` (see docs/templates.md), and, in ``report.docx``, the
+landscape attachment section where the writer's 一览表 goes.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import zipfile
+from pathlib import Path
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import parse_xml
+
+from reportgen.render.docx import layout as L
+from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from reportgen.render.docx.wordml import W_NS, fonts, half_points, paragraph, run_properties, text_run
+from reportgen.render.package import FIXED_TIME
+
+TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
+
+_NS = f'xmlns:w="{W_NS}"'
+_DROPPED_PART_TYPES = frozenset({"stylesWithEffects", "customXml", "webSettings", "numbering"})
+
+
+def build_template(*, attachments: bool) -> bytes:
+    document = docx.Document()
+    _drop_extra_parts(document)
+    _write_styles(document)
+    _write_settings(document)
+    body = document.element.body
+    for child in list(body):
+        body.remove(child)
+    for xml in _body_paragraphs(attachments):
+        body.append(parse_xml(xml))
+    body.append(parse_xml(_section(landscape=attachments, final=True)))
+    _write_footers(document)
+    _write_properties(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return _repack(buffer.getvalue())
+
+
+# -- package --------------------------------------------------------------------------------------
+def _drop_extra_parts(document: docx.document.Document) -> None:
+    """Keep only the parts a 公文 needs: python-docx's default carries a thumbnail, customXml,
+    a 780 KB stylesWithEffects copy and web settings that would bloat every report."""
+    part = document.part
+    for rel_id, rel in list(part.rels.items()):
+        if rel.reltype.rsplit("/", 1)[-1] in _DROPPED_PART_TYPES:
+            part.drop_rel(rel_id)
+    package_rels = part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:  # the preview picture of python-docx's own template
+            del package_rels[rel_id]
+
+
+def _write_properties(document: docx.document.Document) -> None:
+    props = document.core_properties
+    props.author = ""
+    props.comments = ""
+    props.title = ""
+    props.last_modified_by = ""
+    props.revision = 1
+    import datetime
+
+    fixed = datetime.datetime(*FIXED_TIME)
+    props.created = fixed
+    props.modified = fixed
+
+
+def _repack(data: bytes) -> bytes:
+    """Fixed timestamps and member order, and no leftover members of dropped parts."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(item.filename))
+    return out.getvalue()
+
+
+# -- styles ---------------------------------------------------------------------------------------
+def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
+    indent = (
+        f'<w:ind w:firstLineChars="{style.first_line_chars}" w:firstLine="{style.first_line_chars * 16 // 5}"'
+        if style.first_line_chars
+        else "<w:ind"
+    )
+    if style.left_chars:
+        indent += f' w:leftChars="{style.left_chars}" w:left="{style.left_chars * 16 // 5}"'
+    if style.hanging_chars:
+        indent += f' w:hangingChars="{style.hanging_chars}" w:hanging="{style.hanging_chars * 16 // 5}"'
+    if style.right_chars:
+        indent += f' w:rightChars="{style.right_chars}" w:right="{style.right_chars * 16 // 5}"'
+    indent += "/>"
+    if indent == "<w:ind/>":
+        indent = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+    ppr = (
+        "<w:pPr>"
+        + ("<w:keepNext/>" if style.keep_next else "")
+        # no extra space between 汉字 and digits: it would break the 28-字 grid
+        + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
+        + ("" if style.snap_to_grid else '<w:snapToGrid w:val="0"/>')
+        + f'<w:spacing w:before="0" w:after="0" w:line="{style.line}" w:lineRule="exact"/>'
+        + indent
+        + f'<w:jc w:val="{style.align}"/>'
+        + (f'<w:outlineLvl w:val="{style.outline_level}"/>' if style.outline_level is not None else "")
+        + "</w:pPr>"
+    )
+    hp = half_points(style.size_pt)
+    spacing = f'<w:spacing w:val="{style.char_spacing}"/>'
+    rpr = f'<w:rPr>{fonts(style.font)}{spacing}<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
+    default = ' w:default="1"' if style.style_id == "Normal" else ""
+    based = "" if style.style_id == "Normal" else '<w:basedOn w:val="Normal"/>'
+    return (
+        f'<w:style {_NS} w:type="paragraph"{default} w:styleId="{style.style_id}">'
+        f'<w:name w:val="{style.name}"/>{based}<w:qFormat/>{ppr}{rpr}</w:style>'
+    )
+
+
+def _write_styles(document: docx.document.Document) -> None:
+    styles = document.styles.element
+    for child in list(styles):
+        styles.remove(child)
+    body_font = fonts(L.FANGSONG)
+    hp = half_points(L.BODY_SIZE_PT)
+    styles.append(
+        parse_xml(
+            f"<w:docDefaults {_NS}><w:rPrDefault><w:rPr>{body_font}"
+            f'<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
+            '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
+            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+            "</w:docDefaults>"
+        )
+    )
+    for style in (L.BODY, *L.PARAGRAPH_STYLES):
+        styles.append(parse_xml(_paragraph_style_xml(style)))
+    styles.append(
+        parse_xml(
+            f'<w:style {_NS} w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
+            '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/></w:style>'
+        )
+    )
+    for char_style in L.CHARACTER_STYLES:
+        styles.append(
+            parse_xml(
+                f'<w:style {_NS} w:type="character" w:styleId="{char_style.style_id}">'
+                f'<w:name w:val="{char_style.name}"/><w:basedOn w:val="DefaultParagraphFont"/>'
+                f"<w:qFormat/><w:rPr>{fonts(char_style.font)}</w:rPr></w:style>"
+            )
+        )
+    cell_margin = L.TABLE_CELL_MARGIN
+    border = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    borders = "".join(border.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    styles.append(
+        parse_xml(
+            f'<w:style {_NS} w:type="table" w:default="1" w:styleId="TableNormal">'
+            '<w:name w:val="Normal Table"/><w:semiHidden/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/>'
+            '<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+            '<w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr></w:style>"
+        )
+    )
+    styles.append(
+        parse_xml(
+            f'<w:style {_NS} w:type="table" w:styleId="RGTable"><w:name w:val="一览表"/>'
+            '<w:basedOn w:val="TableNormal"/><w:pPr><w:snapToGrid w:val="0"/></w:pPr>'
+            f'<w:tblPr><w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
+            f'<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+            f'<w:bottom w:w="28" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
+            "</w:tblPr></w:style>"
+        )
+    )
+
+
+# -- settings -------------------------------------------------------------------------------------
+def _write_settings(document: docx.document.Document) -> None:
+    """Odd/even footers, mirrored margins (订口 alternates in double-sided print), zh-CN fonts."""
+    settings = document.settings.element
+    for tag in ("rsids", "proofState", "attachedTemplate", "docId"):
+        for child in settings.findall(f"{{*}}{tag}"):
+            settings.remove(child)
+    zoom = settings.find(f"{{{W_NS}}}zoom")
+    assert zoom is not None
+    zoom.addnext(parse_xml(f"<w:mirrorMargins {_NS}/>"))
+    tab = settings.find(f"{{{W_NS}}}defaultTabStop")
+    assert tab is not None
+    tab.addprevious(parse_xml(f"<w:evenAndOddHeaders {_NS}/>"))
+    tab.set(f"{{{W_NS}}}val", str(L.pt(L.BODY_SIZE_PT) * 2))
+    lang = settings.find(f"{{{W_NS}}}themeFontLang")
+    assert lang is not None
+    lang.set(f"{{{W_NS}}}eastAsia", "zh-CN")
+    compress = settings.find(f"{{{W_NS}}}characterSpacingControl")
+    assert compress is not None
+    compress.set(f"{{{W_NS}}}val", "compressPunctuation")
+
+
+# -- footers: — 1 — in 4号宋体, odd pages right and even pages left, 1 字 from the edge ---------------
+def _page_number_paragraph(align: str) -> str:
+    props = run_properties(L.SONGTI, L.PAGE_NUMBER_SIZE_PT)
+    side = "right" if align == "right" else "left"
+    indent = f'<w:ind w:{side}Chars="100" w:{side}="280" w:firstLine="0" w:firstLineChars="0"/>'
+    field = (
+        f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r>{props}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        f'<w:r>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f"<w:r>{props}<w:t>1</w:t></w:r>"
+        f'<w:r>{props}<w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    runs = (
+        text_run("— ", L.SONGTI, L.PAGE_NUMBER_SIZE_PT)
+        + field
+        + text_run(" —", L.SONGTI, L.PAGE_NUMBER_SIZE_PT)
+    )
+    properties = f'<w:pPr><w:pStyle w:val="RGPageNumber"/>{indent}<w:jc w:val="{align}"/></w:pPr>'
+    return f"<w:p {_NS}>{properties}{runs}</w:p>"
+
+
+def _write_footers(document: docx.document.Document) -> None:
+    section = document.sections[0]
+    for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
+        element = footer._element
+        for child in list(element):
+            element.remove(child)
+        element.append(parse_xml(_page_number_paragraph(align)))
+    # Later sections (the landscape attachment) link to these footers: numbering runs on (9704 7.5).
+    final = document.element.body.sectPr
+    assert final is not None
+    refs = [child for child in final if child.tag.endswith("footerReference")]
+    first_section_break = document.element.body.find(f".//{{{W_NS}}}pPr/{{{W_NS}}}sectPr")
+    if first_section_break is not None:
+        for ref in refs:
+            first_section_break.insert(0, parse_xml(ref.xml))
+            final.remove(ref)
+
+
+# -- sections -------------------------------------------------------------------------------------
+def _section(*, landscape: bool, final: bool) -> str:
+    if landscape:
+        size = f'<w:pgSz w:w="{L.LANDSCAPE_WIDTH}" w:h="{L.LANDSCAPE_HEIGHT}" w:orient="landscape"/>'
+        margins = (L.LANDSCAPE_TOP, L.LANDSCAPE_OUTSIDE, L.LANDSCAPE_BOTTOM, L.LANDSCAPE_INSIDE)
+        grid = f'<w:docGrid w:type="lines" w:linePitch="{L.LINE_PITCH}"/>'
+    else:
+        size = f'<w:pgSz w:w="{L.PAGE_WIDTH}" w:h="{L.PAGE_HEIGHT}"/>'
+        margins = (L.MARGIN_TOP, L.MARGIN_OUTSIDE, L.MARGIN_BOTTOM, L.MARGIN_INSIDE)
+        grid = f'<w:docGrid w:type="lines" w:linePitch="{L.LINE_PITCH}"/>'
+    top, right, bottom, left = margins
+    inner = (
+        f"{size}"
+        f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
+        f'w:header="{L.HEADER_DISTANCE}" w:footer="{L.FOOTER_DISTANCE}" w:gutter="0"/>'
+        f'<w:cols w:space="425"/>{grid}'
+    )
+    if final:
+        return f"<w:sectPr {_NS}>{inner}</w:sectPr>"
+    # A section break is a paragraph whose properties end the section (the tiny 分节 style).
+    return f'<w:p {_NS}><w:pPr><w:pStyle w:val="RGSectionEnd"/><w:sectPr>{inner}</w:sectPr></w:pPr></w:p>'
+
+
+# -- body: docxtpl tags over the ``document`` context ----------------------------------------------
+def _p(style: str, text: str = "", font: str | None = None) -> str:
+    font = font or L.STYLES_BY_ID[style].font
+    xml = paragraph(style, text_run(text, font) if text else "")
+    return xml.replace("<w:p>", f"<w:p {_NS}>", 1)
+
+
+def _tag(tag: str) -> str:
+    """A paragraph holding only a ``{%p … %}`` tag: docxtpl removes the whole paragraph."""
+    return _p("Normal", "{%p " + tag + " %}")
+
+
+def _lead_paragraph(level: int) -> str:
+    style = L.LEAD_STYLES[level]
+    runs = text_run("{{ block.lead }}", L.LEAD_FONTS[style], style=style) + text_run(
+        "{{ block.text }}", L.FANGSONG
+    )
+    return paragraph("Normal", runs).replace("<w:p>", f"<w:p {_NS}>", 1)
+
+
+def _body_paragraphs(attachments: bool) -> list[str]:
+    parts = [
+        _p("RGTitle", "{{ document.title }}"),
+        _p("Normal"),  # 9704 7.3.2: 主送机关 (or the body) one empty line under the title
+        _tag("if document.recipients"),
+        _p("RGRecipients", "{{ document.recipients }}"),
+        _tag("endif"),
+        _tag("for block in document.blocks"),
+        _tag('if block.kind == "heading" and block.level == 1'),
+        _p("RGHeading1", "{{ block.full }}"),
+        _tag('elif block.kind == "heading" and block.level == 2'),
+        _p("RGHeading2", "{{ block.full }}"),
+        _tag('elif block.kind == "heading" and block.level == 3'),
+        _p("RGHeading3", "{{ block.full }}"),
+        _tag('elif block.kind == "heading"'),
+        _p("RGHeading4", "{{ block.full }}"),
+        _tag("elif block.lead_level == 1"),
+        _lead_paragraph(1),
+        _tag("elif block.lead_level == 2"),
+        _lead_paragraph(2),
+        _tag("elif block.lead"),
+        _lead_paragraph(3),
+        _tag("else"),
+        _p("Normal", "{{ block.text }}"),
+        _tag("endif"),
+        _tag("endfor"),
+        _tag("if document.attachment_note"),
+        _p("Normal"),
+        _tag("for line in document.attachment_note"),
+        _tag("if loop.first"),
+        _p("RGAttachmentNote", "{{ line }}"),
+        _tag("else"),
+        _p("RGAttachmentNoteMore", "{{ line }}"),
+        _tag("endif"),
+        _tag("endfor"),
+        _tag("endif"),
+        _tag("if document.signer"),
+        _p("Normal"),
+        _p("RGSigner", "{{ document.signer_line }}"),
+        _tag("endif"),
+        _tag("if document.date"),
+        _p("RGDate", "{{ document.date_line }}"),
+        _tag("endif"),
+    ]
+    if not attachments:
+        return parts
+    parts += [
+        _section(landscape=False, final=False),
+        _tag("for attachment in document.attachments"),
+        _tag("if not loop.first"),
+        _p("RGSectionEnd").replace("</w:pPr>", '</w:pPr><w:r><w:br w:type="page"/></w:r>', 1),
+        _tag("endif"),
+        _p("RGAttachmentLabel", "{{ attachment.label }}"),
+        _p("Normal"),
+        _p("RGAttachmentTitle", "{{ attachment.table.spec.title }}"),
+        _p("RGTableFiller", "{{ attachment.table.spec.filler_line[0] }}")
+        .replace(
+            "</w:p>",
+            text_run("\t", L.FANGSONG).replace('<w:t xml:space="preserve">\t</w:t>', "<w:tab/>")
+            + text_run("{{ attachment.table.spec.filler_line[1] }}", L.FANGSONG)
+            + "</w:p>",
+        )
+        .replace(
+            '<w:pStyle w:val="RGTableFiller"/>',
+            '<w:pStyle w:val="RGTableFiller"/>'
+            f'<w:tabs><w:tab w:val="right" w:pos="{L.LANDSCAPE_BODY_WIDTH}"/></w:tabs>',
+        ),
+        _p("Normal", "{{p tables[loop.index0] }}"),
+        _tag("for note in attachment.table.notes"),
+        _p("RGTableNote", "{{ note }}"),
+        _tag("endfor"),
+        _tag("endfor"),
+        _p("RGSectionEnd"),
+    ]
+    return parts
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write both templates into ``templates/`` (or the folder given)."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else TEMPLATES
+    for name, attachments in ((WITH_ATTACHMENTS, True), (WITHOUT_ATTACHMENTS, False)):
+        (folder / name).write_bytes(build_template(attachments=attachments))
+        print(folder / name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
