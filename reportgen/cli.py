@@ -13,7 +13,7 @@ from pathlib import Path
 
 from reportgen.api import Report, load
 from reportgen.errors import Finding, ReportError
-from reportgen.render import WRITERS
+from reportgen.render import WRITERS, RenderOptions
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -37,6 +37,18 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
     render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
     render.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    render.add_argument(
+        "--template",
+        type=Path,
+        default=None,
+        help="自己的 Word 模板（.docx，docxtpl 标签；见 docs/templates.md）",
+    )
+    render.add_argument(
+        "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
+    )
+    render.add_argument(
+        "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
+    )
     return parser
 
 
@@ -52,7 +64,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = EXIT_OK
     for ledger in args.ledgers:
         try:
-            report = load(ledger, templates=args.templates)
+            options = RenderOptions(
+                docx_template=getattr(args, "template", None),
+                xlsx_total_formulas=getattr(args, "total_formulas", False),
+                pdf_timeout=getattr(args, "pdf_timeout", 120.0),
+            )
+            report = load(ledger, templates=args.templates, options=options)
             found = report.check()
             if args.command == "check":
                 _print_findings(report, found, quiet=False)

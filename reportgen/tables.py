@@ -36,6 +36,7 @@ class Column:
     kind: Kind = Kind.TEXT
     digits: int = 0
     width: float = 6.0
+    ratio_of: tuple[str, str] | None = None  # (numerator key, denominator key) of a RATIO column
 
     @property
     def align(self) -> str:
@@ -194,14 +195,14 @@ def project_table_spec(
                         "下达预算",
                         (
                             Column("budget", "金额", Kind.AMOUNT, ad, width=5.2),
-                            Column("budget_ratio", "占计划比例", Kind.RATIO, rd, width=5),
+                            Column("budget_ratio", "占计划比例", Kind.RATIO, rd, 5, ("budget", "plan")),
                         ),
                     ),
                     Spanner(
                         "实际拨付",
                         (
                             Column("paid", "金额", Kind.AMOUNT, ad, width=5.2),
-                            Column("paid_ratio", "占计划比例", Kind.RATIO, rd, width=5),
+                            Column("paid_ratio", "占计划比例", Kind.RATIO, rd, 5, ("paid", "plan")),
                         ),
                     ),
                 ),

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from reportgen.document import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
+from reportgen.render.pdf_writer import render_pdf
 from reportgen.render.text import render_html, render_markdown
 from reportgen.render.xlsx import render_xlsx
 from reportgen.templating import ReportEnvironment
@@ -22,6 +23,7 @@ WRITERS: dict[str, tuple[str, Writer]] = {
     "html": (".html", render_html),
     "docx": (".docx", render_docx),
     "xlsx": (".xlsx", render_xlsx),
+    "pdf": (".pdf", render_pdf),
 }
 
 __all__ = [
@@ -32,5 +34,6 @@ __all__ = [
     "render_docx",
     "render_html",
     "render_markdown",
+    "render_pdf",
     "render_xlsx",
 ]

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalize_zip(data: bytes) -> bytes:
+def normalize_zip(data: bytes, patches: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
+    """Rewrite with fixed timestamps; ``patches`` may rewrite named members on the way."""
+    patches = patches or {}
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -21,5 +24,8 @@ def normalize_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
+            content = source.read(item.filename)
+            if item.filename in patches:
+                content = patches[item.filename](content)
+            target.writestr(info, content)
     return out.getvalue()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -21,10 +23,11 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen.document import Document
+from reportgen.document import Document, display_width
 from reportgen.errors import Problem, RenderError
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import normalize_zip
+from reportgen.tables import Cell as TableCell
 from reportgen.tables import Column, Kind, Table
 from reportgen.templating import ReportEnvironment
 
@@ -36,6 +39,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 # Leading characters that spreadsheet programs read as the start of a formula (CSV/Excel injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHAR_WIDTH = 2.2  # Excel width units per 汉字 at 10.5 pt
+LINE_HEIGHT = 14  # points per line of 10.5 pt text
 TITLE_ROWS = 3  # 附件, title, 填表单位/填表时间
 
 
@@ -49,9 +53,11 @@ def render_xlsx(
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
         workbook.remove(default_sheet)
-    for attachment in document.attachments:
+    cached: dict[str, dict[str, Decimal]] = {}
+    for number, attachment in enumerate(document.attachments, start=1):
         sheet = workbook.create_sheet(title=_sheet_title(attachment.label))
-        write_table(sheet, attachment.label, attachment.table)
+        formulas = write_table(sheet, attachment.label, attachment.table, options.xlsx_total_formulas)
+        cached[f"xl/worksheets/sheet{number}.xml"] = formulas
     stamp = datetime.datetime.combine(document.issued, datetime.time())
     workbook.properties.creator = document.filler or "reportgen"
     workbook.properties.created = stamp
@@ -60,7 +66,22 @@ def render_xlsx(
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
-    return normalize_zip(buffer.getvalue())
+    return normalize_zip(
+        buffer.getvalue(), {name: _with_cached_values(values) for name, values in cached.items()}
+    )
+
+
+def _with_cached_values(values: dict[str, Decimal]) -> Callable[[bytes], bytes]:
+    """openpyxl writes formulas without results (``<v></v>``): a reader that does not recalculate
+    (a viewer, pandas, openpyxl's ``data_only``) would see an empty 合计.  Put the exact value in."""
+
+    def patch(xml: bytes) -> bytes:
+        for ref, value in values.items():
+            pattern = re.compile(rb'(<c r="' + ref.encode() + rb'"[^>]*><f>[^<]*</f>)<v\s*(?:/>|></v>)')
+            xml = pattern.sub(rb"\1<v>" + str(value).encode() + rb"</v>", xml, count=1)
+        return xml
+
+    return patch
 
 
 def _sheet_title(label: str) -> str:
@@ -76,7 +97,10 @@ def cell_value(column: Column, value: Decimal | str | None, text: str) -> Decima
     return text or None
 
 
-def write_table(sheet: Worksheet, label: str, table: Table) -> None:
+def write_table(
+    sheet: Worksheet, label: str, table: Table, total_formulas: bool = False
+) -> dict[str, Decimal]:
+    """Lay one table out on ``sheet``; returns the 合计 formula cells and their exact values."""
     spec = table.spec
     columns = spec.columns
     width = len(columns)
@@ -117,12 +141,20 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     first_data = header_top + depth
+    last_data = first_data + sum(1 for row in table.rows if not row.is_total) - 1
+    letters = {column.key: get_column_letter(i) for i, column in enumerate(columns, start=1)}
+    formulas: dict[str, Decimal] = {}
     for offset, table_row in enumerate(table.rows):
         excel_row = first_data + offset
+        sheet.row_dimensions[excel_row].height = _row_height(columns, table_row.cells)
         for index, (column, data) in enumerate(zip(columns, table_row.cells, strict=True), start=1):
             cell = _cell(sheet, excel_row, index)
             value = cell_value(column, data.value, data.text)
-            if isinstance(value, str):
+            formula = _total_formula(column, letters, excel_row, first_data, last_data)
+            if total_formulas and table_row.is_total and formula and isinstance(value, Decimal):
+                cell.value = formula
+                formulas[f"{letters[column.key]}{excel_row}"] = value
+            elif isinstance(value, str):
                 _text(cell, value)
             else:
                 cell.value = value
@@ -149,6 +181,31 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
     footer = sheet.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "— &P —"
+    return formulas
+
+
+def _row_height(columns: tuple[Column, ...], cells: tuple[TableCell, ...]) -> float:
+    """Points for a row whose text wraps: spreadsheet programs do not grow a row written with text
+    that wraps (LibreOffice prints the lines over the next row), so the height is set from the
+    longest cell's line count at 10.5 pt."""
+    lines = 1
+    for column, cell in zip(columns, cells, strict=True):
+        if column.kind is Kind.TEXT and cell.text:
+            per_line = max(1, int(column.width * 2) - 1)  # half-字 per line, less the cell padding
+            wrapped = sum(-(-max(1, display_width(part)) // per_line) for part in cell.text.split("\n"))
+            lines = max(lines, wrapped)
+    return LINE_HEIGHT * lines + 4
+
+
+def _total_formula(column: Column, letters: dict[str, str], row: int, first: int, last: int) -> str | None:
+    """The 合计 cell as a formula: amounts are sums; a ratio divides its row's totals, as computed."""
+    letter = letters[column.key]
+    if column.kind is Kind.AMOUNT:
+        return f"=SUM({letter}{first}:{letter}{last})"
+    if column.kind is Kind.RATIO and column.ratio_of is not None:
+        numerator, denominator = (letters[key] for key in column.ratio_of)
+        return f"={numerator}{row}/{denominator}{row}"
+    return None
 
 
 def _cell(sheet: Worksheet, row: int, column: int) -> Cell:

@@ -1,0 +1,129 @@
+"""The .docx and .xlsx printed by LibreOffice, read back page by page (pdfinfo, pdftotext, pdftoppm).
+
+What a reader holds: portrait 公文 pages, then landscape 一览表 pages whose header repeats, page
+numbers running on, and a 300-project table that pages without splitting a row.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import reportgen
+from reportgen.render import RenderOptions
+from reportgen.render.pdf import pdf_available
+from tests.conftest import JIALING, MINIMAL
+
+pytestmark = pytest.mark.skipif(
+    not pdf_available() or shutil.which("pdfinfo") is None, reason="LibreOffice or poppler-utils missing"
+)
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    out = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "9999", str(pdf)], capture_output=True, text=True
+    ).stdout
+    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """Each page's text without white space (pdftotext spaces out CJK and splits header cells)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    return ["".join(page.split()) for page in text.split("\f")[:-1]]
+
+
+def orientations(pdf: Path) -> str:
+    return "".join("L" if w > h else "P" for w, h in page_sizes(pdf))
+
+
+@pytest.fixture(scope="module")
+def jialing_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("pdf")
+    [path] = reportgen.load(JIALING).render("pdf", out)
+    return path
+
+
+def test_body_pages_are_portrait_and_the_attachment_landscape(jialing_pdf: Path) -> None:
+    assert orientations(jialing_pdf) == "PPPLL"
+    width, height = page_sizes(jialing_pdf)[0]
+    assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+
+
+def test_page_numbers_run_through_the_attachment(jialing_pdf: Path) -> None:
+    texts = page_texts(jialing_pdf)
+    for number, text in enumerate(texts, start=1):
+        assert f"—{number}—" in text, f"page {number} lacks its number"
+    assert "南充市嘉陵区民政局关于2024年1—9月民生" in texts[0]
+
+
+def test_table_header_repeats_on_every_attachment_page(jialing_pdf: Path) -> None:
+    texts = page_texts(jialing_pdf)
+    landscape = [t for t, o in zip(texts, orientations(jialing_pdf), strict=True) if o == "L"]
+    assert landscape and all("项目名称" in t and "资金执行情况（万元、%）" in t for t in landscape)
+    assert "附件" in landscape[0] and "120.81%" in landscape[-1] and "14037.00" in landscape[-1]
+
+
+def test_the_page_images_have_the_page_shapes(jialing_pdf: Path, tmp_path: Path) -> None:
+    subprocess.run(["pdftoppm", "-r", "30", "-png", str(jialing_pdf), str(tmp_path / "p")], check=True)
+    images = sorted(tmp_path.glob("p-*.png"))
+    assert len(images) == 5
+    shapes = []
+    for image in images:
+        header = image.read_bytes()[16:24]  # PNG IHDR: width, height
+        width, height = int.from_bytes(header[:4], "big"), int.from_bytes(header[4:], "big")
+        shapes.append("L" if width > height else "P")
+    assert "".join(shapes) == "PPPLL"
+
+
+def test_pdf_is_reproducible() -> None:
+    first = reportgen.load(JIALING).to_bytes("pdf")
+    assert first == reportgen.load(JIALING).to_bytes("pdf")
+    assert b"/CreationDate(D:20240923000000" in first
+
+
+def test_xlsx_prints_on_one_landscape_page(tmp_path: Path) -> None:
+    from reportgen.render.pdf import convert_to_pdf
+
+    data = reportgen.load(JIALING, options=RenderOptions(xlsx_total_formulas=True)).to_bytes("xlsx")
+    pdf = tmp_path / "table.pdf"
+    pdf.write_bytes(convert_to_pdf(data, ".xlsx"))
+    assert orientations(pdf) == "L"
+    [text] = page_texts(pdf)
+    assert "资金执行情况（万元、%）" in text and "—1—" in text
+    # the formulas LibreOffice recalculates agree with the values we computed
+    assert "合计14037.0016957.71120.81%12905.2991.94%" in text
+
+
+def many_projects(count: int) -> str:
+    head, _ = MINIMAL.split("  项目:\n")
+    rows = "".join(
+        f"    - 项目名称: 第{n:03d}号民生项目\n"
+        f"      目标任务: 目标{n:03d}完成全年任务的各项指标\n"
+        f"      实施进度: 进度{n:03d}已按计划推进并完成阶段性验收工作\n"
+        f"      计划安排资金: {n * 10}\n      下达预算: {n * 9}\n      实际拨付: {n * 7}\n"
+        for n in range(1, count + 1)
+    )
+    return head + "  项目:\n" + rows
+
+
+def test_three_hundred_projects_page_well(tmp_path: Path) -> None:
+    [path] = reportgen.loads(many_projects(300), str(tmp_path / "big.yaml")).render("pdf", tmp_path)
+    shapes = orientations(path)
+    assert shapes.startswith("P") and set(shapes.lstrip("P")) == {"L"} and len(shapes) > 10
+    texts = page_texts(path)
+    landscape = [t for t, o in zip(texts, shapes, strict=True) if o == "L"]
+    assert all("项目名称" in t and "实施进度" in t for t in landscape)  # the header repeats
+    for n in range(1, 301):
+        # a row never splits: its 目标 and 进度 texts start on the same page as its name
+        pages = {
+            i
+            for i, t in enumerate(landscape)
+            for key in (f"第{n:03d}号", f"目标{n:03d}", f"进度{n:03d}")
+            if key in t
+        }
+        assert len(pages) == 1, f"row {n} is on pages {pages}"
+    assert "合计" in landscape[-1]
