@@ -5,10 +5,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 OUT    ?= out
 LEDGER ?= samples/jialing-2024q3.yaml
-FORMATS ?= md,html,xlsx
+# PDF needs LibreOffice: included when soffice is installed (.ci/run installs it).
+PDF     := $(shell command -v soffice >/dev/null 2>&1 && echo ,pdf)
+FORMATS ?= md,html,docx,xlsx$(PDF)
 SAMPLES := $(wildcard samples/*.yaml)
 
-.PHONY: help install demo test lint quarterly check clean
+.PHONY: help install demo test lint quarterly check clean templates
 
 help:  ## 列出可用目标
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +41,9 @@ lint: $(STAMP)  ## ruff 与 mypy --strict
 	$(VENV)/bin/ruff check reportgen tests
 	$(VENV)/bin/ruff format --check reportgen tests
 	$(VENV)/bin/mypy --strict reportgen
+
+templates: $(STAMP)  ## 重新生成默认 Word 模板 templates/report*.docx（改版式后运行）
+	$(PY) -m reportgen.render.docx.template_builder
 
 clean:  ## 删除输出
 	rm -rf $(OUT)

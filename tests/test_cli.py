@@ -66,3 +66,31 @@ def test_unknown_format_is_a_coded_error(tmp_path: Path) -> None:
     result = run("render", QINGSHAN, "-o", tmp_path, "-f", "html,pptx")
     assert result.returncode == 2 and "RG402" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_render_with_a_users_word_template(tmp_path: Path) -> None:
+    import docx
+
+    template = docx.Document()
+    template.add_paragraph("{{ document.title }}（{{ document.signer }}）")
+    template.save(str(tmp_path / "mine.docx"))
+    result = run(
+        "render",
+        JIALING,
+        "-o",
+        tmp_path / "out",
+        "-f",
+        "docx",
+        "--template",
+        tmp_path / "mine.docx",
+        "--quiet",
+    )
+    assert result.returncode == 0, result.stderr
+    [paragraph] = docx.Document(str(tmp_path / "out" / "jialing-2024q3.docx")).paragraphs
+    assert paragraph.text == "南充市嘉陵区民政局关于2024年1—9月民生实事推进情况的报告（南充市嘉陵区民政局）"
+
+
+def test_a_missing_word_template_is_a_coded_error(tmp_path: Path) -> None:
+    result = run("render", JIALING, "-o", tmp_path, "-f", "docx", "--template", tmp_path / "nope.docx")
+    assert result.returncode == 2 and "RG305" in result.stderr and "Traceback" not in result.stderr
+    assert not list(tmp_path.iterdir())

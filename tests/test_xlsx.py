@@ -79,3 +79,21 @@ def test_no_table_no_xlsx(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as caught:
         reportgen.loads(ledger).render("xlsx", tmp_path)
     assert caught.value.code == "RG403" and list(tmp_path.iterdir()) == []
+
+
+def test_total_row_as_formulas_keeps_the_exact_values(tmp_path: Path) -> None:
+    from reportgen.render import RenderOptions
+
+    options = RenderOptions(xlsx_total_formulas=True)
+    [path] = reportgen.load(JIALING, options=options).render("xlsx", tmp_path)
+    formulas = openpyxl.load_workbook(path).active
+    values = openpyxl.load_workbook(path, data_only=True).active
+    total = next(r for r in range(7, formulas.max_row + 1) if formulas.cell(r, 2).value == "合计")
+    assert formulas.cell(total, 6).value == f"=SUM(F7:F{total - 1})"
+    assert formulas.cell(total, 8).value == f"=G{total}/F{total}"
+    assert values.cell(total, 6).value == 14037
+    assert (
+        f"{values.cell(total, 8).value:.4f}" == "1.2081"
+    )  # the cached result, for readers that do not recalc
+    default = openpyxl.load_workbook(reportgen.load(JIALING).render("xlsx", tmp_path / "plain")[0]).active
+    assert default.cell(total, 6).value == Decimal("14037.00") or default.cell(total, 6).value == 14037

@@ -95,6 +95,7 @@ class ParagraphStyle:
     line: int = LINE_PITCH  # exact line height, twips
     outline_level: int | None = None
     keep_next: bool = False
+    keep_lines: bool = False
     snap_to_grid: bool = True
     char_spacing: int = BODY_CHAR_SPACING  # twips added to every character's advance
 
@@ -118,11 +119,20 @@ PARAGRAPH_STYLES: tuple[ParagraphStyle, ...] = (
     ParagraphStyle("RGHeading4", "四级标题", FANGSONG, outline_level=3, keep_next=True),
     # 附件说明 (9704 7.3.4): "附件：" at 2 字, wrapped lines under the first character of the name.
     ParagraphStyle(
-        "RGAttachmentNote", "附件说明", FANGSONG, first_line_chars=0, left_chars=500, hanging_chars=300
+        "RGAttachmentNote",
+        "附件说明",
+        FANGSONG,
+        first_line_chars=0,
+        left_chars=500,
+        hanging_chars=300,
+        keep_lines=True,
     ),
     ParagraphStyle("RGAttachmentNoteMore", "附件说明续行", FANGSONG, first_line_chars=0, left_chars=500),
     # 署名 and 成文日期 (9704 7.3.5.2): right-aligned 右空二字; the document pads the signer further.
-    ParagraphStyle("RGSigner", "署名", FANGSONG, align="right", first_line_chars=0, right_chars=200),
+    # 署名 stays on the page of its 成文日期.
+    ParagraphStyle(
+        "RGSigner", "署名", FANGSONG, align="right", first_line_chars=0, right_chars=200, keep_next=True
+    ),
     ParagraphStyle("RGDate", "成文日期", FANGSONG, align="right", first_line_chars=0, right_chars=200),
     # An invisible paragraph that carries a section break (a section must end in a paragraph).
     ParagraphStyle(

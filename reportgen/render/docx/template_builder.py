@@ -112,6 +112,7 @@ def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
     ppr = (
         "<w:pPr>"
         + ("<w:keepNext/>" if style.keep_next else "")
+        + ("<w:keepLines/>" if style.keep_lines else "")
         # no extra space between 汉字 and digits: it would break the 28-字 grid
         + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         + ("" if style.snap_to_grid else '<w:snapToGrid w:val="0"/>')
