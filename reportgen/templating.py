@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -20,7 +21,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.errors import Problem, TemplateError
-from reportgen.escape import markdown_cell, markdown_text, printable
+from reportgen.escape import markdown_cell, markdown_text, printable, xml_text
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -256,12 +257,26 @@ def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
     return (BUILTIN_TEMPLATES,)
 
 
+_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled_text(env: ReportEnvironment, source: str) -> jinja2.Template:
+    return env.from_string(source)
+
+
 def render_text(
     env: ReportEnvironment, source: str, context: Mapping[str, object], *, file: Path | None, place: str
 ) -> str:
-    """Render one narrative string; every failure becomes a ``TemplateError`` naming its place."""
+    """Render one narrative string; every failure becomes a ``TemplateError`` naming its place.
+
+    Text without template syntax is returned as it is, and compiled templates are reused across
+    reports (a batch renders the same 段落 wording for thousands of units).
+    """
+    if not _TEMPLATE_SYNTAX.search(source):
+        return xml_text(source)
     try:
-        return env.from_string(source).render(context)
+        return _compiled_text(env, source).render(context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             Problem(

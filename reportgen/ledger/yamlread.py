@@ -19,6 +19,10 @@ import yaml
 
 from reportgen.errors import LedgerError, Problem
 
+# libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
+# nodes, marks and tags are the same, and our walker builds every value either way.
+_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
@@ -68,7 +72,7 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
             )
         ) from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise LedgerError(

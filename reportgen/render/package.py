@@ -8,8 +8,11 @@ order and content; only the timestamp and attributes are fixed.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -29,3 +32,48 @@ def normalize_zip(data: bytes, patches: Mapping[str, Callable[[bytes], bytes]] |
                 content = patches[item.filename](content)
             target.writestr(info, content)
     return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class ZipEntry:
+    """One member, already deflated: unchanged template parts are compressed once, not per report."""
+
+    name: str
+    deflated: bytes
+    crc: int
+    size: int
+
+
+def deflate(name: str, data: bytes) -> ZipEntry:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return ZipEntry(name, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
+
+
+_DOS_TIME, _DOS_DATE = 0, (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]
+
+
+def write_zip(entries: Iterable[ZipEntry]) -> bytes:
+    """A zip of deflated entries with the fixed timestamp, as ``zipfile`` would write it, without
+    compressing again what was compressed when the template was compiled."""
+    out = bytearray()
+    directory = bytearray()
+    count = 0
+    for entry in entries:
+        name = entry.name.encode("utf-8")
+        flags = 0x800 if not name.isascii() else 0
+        offset = len(out)
+        sizes = (entry.crc, len(entry.deflated), entry.size)
+        stamp = (_DOS_TIME, _DOS_DATE)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, *stamp, *sizes, len(name), 0)
+        out += name
+        out += entry.deflated
+        directory += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, flags, 8, *stamp, *sizes, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
+        )  # fmt: skip
+        directory += name
+        count += 1
+    start = len(out)
+    out += directory
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), start, 0)
+    return bytes(out)

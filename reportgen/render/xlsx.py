@@ -13,12 +13,15 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from copy import copy
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
@@ -104,19 +107,18 @@ def write_table(
     spec = table.spec
     columns = spec.columns
     width = len(columns)
-    last = get_column_letter(width)
 
     sheet["A1"] = label
     sheet["A1"].font = Font(name=HEADING_FONT, size=14)
-    sheet.merge_cells(f"A2:{last}2")
+    _merge(sheet, 2, 1, 2, width)
     sheet["A2"] = spec.title
     sheet["A2"].font = Font(name=TITLE_FONT, size=16, bold=True)
     sheet["A2"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[2].height = 30
     left, right = spec.filler_line
     split = max(2, width // 2)
-    sheet.merge_cells(start_row=3, start_column=1, end_row=3, end_column=split)
-    sheet.merge_cells(start_row=3, start_column=split + 1, end_row=3, end_column=width)
+    _merge(sheet, 3, 1, 3, split)
+    _merge(sheet, 3, split + 1, 3, width)
     _text(_cell(sheet, 3, 1), left).font = Font(name=FONT, size=11)
     right_cell = _text(_cell(sheet, 3, split + 1), right)
     right_cell.font = Font(name=FONT, size=11)
@@ -130,12 +132,7 @@ def write_table(
             for c in range(col, col + header.colspan):
                 sheet.cell(r, c).border = BORDER
         if header.rowspan > 1 or header.colspan > 1:
-            sheet.merge_cells(
-                start_row=row,
-                start_column=col,
-                end_row=row + header.rowspan - 1,
-                end_column=col + header.colspan - 1,
-            )
+            _merge(sheet, row, col, row + header.rowspan - 1, col + header.colspan - 1)
         cell = _text(_cell(sheet, row, col), header.label)
         cell.font = Font(name=HEADING_FONT, size=10.5)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -143,12 +140,15 @@ def write_table(
     first_data = header_top + depth
     last_data = first_data + sum(1 for row in table.rows if not row.is_total) - 1
     letters = {column.key: get_column_letter(i) for i, column in enumerate(columns, start=1)}
+    styles = _BodyStyles()
     formulas: dict[str, Decimal] = {}
     for offset, table_row in enumerate(table.rows):
         excel_row = first_data + offset
         sheet.row_dimensions[excel_row].height = _row_height(columns, table_row.cells)
         for index, (column, data) in enumerate(zip(columns, table_row.cells, strict=True), start=1):
             cell = _cell(sheet, excel_row, index)
+            horizontal = "center" if table_row.is_total and column.key == "name" else column.align
+            styles.apply(cell, column.excel_format, table_row.is_total, horizontal, column.kind is Kind.TEXT)
             value = cell_value(column, data.value, data.text)
             formula = _total_formula(column, letters, excel_row, first_data, last_data)
             if total_formulas and table_row.is_total and formula and isinstance(value, Decimal):
@@ -158,13 +158,6 @@ def write_table(
                 _text(cell, value)
             else:
                 cell.value = value
-            cell.number_format = column.excel_format
-            cell.border = BORDER
-            cell.font = Font(name=HEADING_FONT if table_row.is_total else FONT, size=10.5)
-            horizontal = "center" if table_row.is_total and column.key == "name" else column.align
-            cell.alignment = Alignment(
-                horizontal=horizontal, vertical="center", wrap_text=column.kind is Kind.TEXT
-            )
 
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = round(column.width * CHAR_WIDTH, 1)
@@ -182,6 +175,35 @@ def write_table(
     if footer is not None and footer.center is not None:
         footer.center.text = "— &P —"
     return formulas
+
+
+class _BodyStyles:
+    """Body cells share a handful of styles: style one cell per combination through openpyxl, then
+    copy its style array to the rest.  Setting font, border and alignment on every cell costs most of
+    an openpyxl write (each assignment hashes the style objects)."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[str, bool, str, bool], StyleArray] = {}
+
+    def apply(self, cell: Cell, number_format: str, bold: bool, horizontal: str, wrap: bool) -> None:
+        key = (number_format, bold, horizontal, wrap)
+        array = self._arrays.get(key)
+        if array is not None:
+            cell._style = copy(array)  # type: ignore[attr-defined]
+            return
+        cell.number_format = number_format
+        cell.border = BORDER
+        cell.font = Font(name=HEADING_FONT if bold else FONT, size=10.5)
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
+        self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]
+
+
+def _merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
+    """Record a merged range.  ``Worksheet.merge_cells`` also replaces the covered cells and redraws
+    their borders, a third of an openpyxl write; our cells carry their borders already and the covered
+    ones are never written."""
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
+    sheet.merged_cells.add(MergedCellRange(sheet, ref))
 
 
 def _row_height(columns: tuple[Column, ...], cells: tuple[TableCell, ...]) -> float:

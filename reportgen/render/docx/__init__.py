@@ -28,8 +28,15 @@ from reportgen.templating import ReportEnvironment, template_search_path
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
     template = load_template(_template_path(document, env, options))
-    context = {"document": document, "tables": [Markup(table_xml(a.table)) for a in document.attachments]}
-    return template.render(env, context, {CORE_PROPERTIES: core_properties(document)})
+    # Each table goes in as a placeholder comment and is filled in after the template's own output has
+    # been proved well-formed: the table XML is ours, escaped cell by cell, and need not be parsed again.
+    placeholders = [TABLE_PLACEHOLDER.format(i) for i in range(len(document.attachments))]
+    fragments = {p: table_xml(a.table) for p, a in zip(placeholders, document.attachments, strict=True)}
+    context = {"document": document, "tables": [Markup(p) for p in placeholders]}
+    return template.render(env, context, {CORE_PROPERTIES: core_properties(document)}, fragments)
+
+
+TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
 
 
 def load_template(path: Path) -> CompiledDocx:

@@ -29,7 +29,7 @@ from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from reportgen.errors import Problem, RenderError, TemplateError
-from reportgen.render.package import FIXED_TIME
+from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.templating import FilterError, ReportEnvironment
 
 # Parts whose XML may carry template tags (docxtpl renders the same ones).
@@ -37,15 +37,18 @@ _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xm
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _XML_TAGS = re.compile(r"<[^>]+>")
+_CONTROL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+_BETWEEN_TAGS = re.compile(r">\s*\n\s*<")  # the line breaks added for error positions, and Jinja's
 CORE_PROPERTIES = "docProps/core.xml"
 
 
 @dataclass
 class CompiledDocx:
-    """The template's members in order; a member whose source is in ``sources`` is rendered."""
+    """The template's members in order: deflated bytes for the unchanged ones, a name whose Jinja
+    source is in ``sources`` for the ones each report renders."""
 
     name: str
-    members: tuple[tuple[str, bytes], ...]
+    members: tuple[ZipEntry | str, ...]
     sources: dict[str, str]
     _compiled: dict[tuple[int, str], jinja2.Template] = field(default_factory=dict, repr=False, compare=False)
 
@@ -57,21 +60,27 @@ class CompiledDocx:
         self._compiled = {}
 
     def render(
-        self, env: ReportEnvironment, context: Mapping[str, object], replace: Mapping[str, bytes] = {}
+        self,
+        env: ReportEnvironment,
+        context: Mapping[str, object],
+        replace: Mapping[str, bytes] = {},
+        fragments: Mapping[str, str] = {},
     ) -> bytes:
-        """The filled .docx; ``replace`` swaps whole members (the writer's core properties)."""
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for name, data in self.members:
-                if name in replace:
-                    data = replace[name]
-                elif name in self.sources:
-                    data = self._render_part(env, name, context)
-                info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                target.writestr(info, data)
-        return out.getvalue()
+        """The filled .docx.  ``replace`` swaps whole members (the writer's core properties);
+        ``fragments`` maps placeholders the context put in (XML comments) to XML our own code built —
+        the template's output is proved well-formed with the placeholders, then they are filled in."""
+        entries: list[ZipEntry] = []
+        for member in self.members:
+            if isinstance(member, ZipEntry):
+                entries.append(
+                    deflate(member.name, replace[member.name]) if member.name in replace else member
+                )
+            else:
+                xml = self._render_part(env, member, context)
+                for placeholder, fragment in fragments.items():
+                    xml = xml.replace(placeholder, fragment)
+                entries.append(deflate(member, xml.encode("utf-8")))
+        return write_zip(entries)
 
     def template(self, env: ReportEnvironment, part: str) -> jinja2.Template:
         key = (id(env), part)
@@ -87,7 +96,7 @@ class CompiledDocx:
             self._compiled[key] = found
         return found
 
-    def _render_part(self, env: ReportEnvironment, part: str, context: Mapping[str, object]) -> bytes:
+    def _render_part(self, env: ReportEnvironment, part: str, context: Mapping[str, object]) -> str:
         template = self.template(env, part)
         source = self.sources[part]
         try:
@@ -105,9 +114,8 @@ class CompiledDocx:
                 "RG303", f"模板执行出错：{exc}", self.name, part, source, _line(exc)
             ) from None
         xml = _after_render(xml)
-        data = xml.encode("utf-8")
         try:
-            etree.fromstring(data)
+            etree.fromstring(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise RenderError(
                 Problem(
@@ -117,7 +125,7 @@ class CompiledDocx:
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
-        return data
+        return xml
 
 
 def compile_docx(data: bytes, name: str) -> CompiledDocx:
@@ -136,13 +144,15 @@ def compile_docx(data: bytes, name: str) -> CompiledDocx:
             Problem("RG305", "模板中没有 word/document.xml", file=Path(name), expected="Word 保存的 .docx")
         )
     sources: dict[str, str] = {}
+    compiled: list[ZipEntry | str] = []
     for member, content in members:
-        if not _TEMPLATE_PART.match(member):
-            continue
-        text = content.decode("utf-8")
+        text = content.decode("utf-8") if _TEMPLATE_PART.match(member) else ""
         if _TAG.search(text):
             sources[member] = _before_render(text)
-    return CompiledDocx(name, members, sources)
+            compiled.append(member)
+        else:
+            compiled.append(deflate(member, content))
+    return CompiledDocx(name, tuple(compiled), sources)
 
 
 def _before_render(xml: str) -> str:
@@ -152,13 +162,13 @@ def _before_render(xml: str) -> str:
 
 
 def _after_render(xml: str) -> str:
-    """Undo the line breaks, restore escaped braces and let ``\\n``/``\\t`` in text become breaks, as
-    docxtpl's ``render_xml_part`` does."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    """Undo the line breaks, restore escaped braces and let ``\\n``/``\\t`` in text become breaks and
+    tabs, as docxtpl's ``render_xml_part`` does — but only when some text holds one, since docxtpl's
+    pass over every paragraph is most of a render's time."""
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    if "\t" in xml or "\n" in xml.split("?>", 1)[-1] or "\a" in xml or "\f" in xml:
+    if _CONTROL_IN_TEXT.search(xml):
         xml = cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
-    return xml
+    return _BETWEEN_TAGS.sub("><", xml)
 
 
 def _line(exc: BaseException) -> int | None:

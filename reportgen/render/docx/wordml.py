@@ -11,6 +11,7 @@ Text passed in here is escaped for XML; nothing here decides what a cell says.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportgen.escape import xml_text
@@ -18,6 +19,12 @@ from reportgen.escape import xml_text
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
+def xml_escape(text: str) -> str:
+    """``& < >`` for element text (attribute values here are our own constants)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@lru_cache(maxsize=64)
 def fonts(font: str) -> str:
     """``w:rFonts`` naming one font for every script, East Asian included."""
     name = escape(font, {'"': "&quot;"})
@@ -30,6 +37,7 @@ def half_points(size_pt: Decimal | int) -> int:
     return int(Decimal(size_pt) * 2)
 
 
+@lru_cache(maxsize=64)
 def run_properties(font: str, size_pt: Decimal | int | None = None, *, bold: bool = False) -> str:
     size = ""
     if size_pt is not None:
@@ -44,7 +52,7 @@ def text_run(text: str, font: str, size_pt: Decimal | int | None = None, *, styl
     props = run_properties(font, size_pt)
     if style_xml:
         props = props.replace("<w:rPr>", "<w:rPr>" + style_xml, 1)
-    pieces = [f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in xml_text(text).split("\n")]
+    pieces = [f'<w:t xml:space="preserve">{xml_escape(line)}</w:t>' for line in xml_text(text).split("\n")]
     return f"<w:r>{props}{'<w:br/>'.join(pieces)}</w:r>"
 
 
