@@ -10,7 +10,20 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
 """
 
 from reportgen.api import Report, load, loads
-from reportgen.errors import Finding, LedgerError, RenderError, ReportError, TemplateError
+from reportgen.batch import BatchSummary, render_batch
+from reportgen.errors import BatchError, Finding, LedgerError, RenderError, ReportError, TemplateError
 
-__all__ = ["Finding", "LedgerError", "RenderError", "Report", "ReportError", "TemplateError", "load", "loads"]
+__all__ = [
+    "BatchError",
+    "BatchSummary",
+    "Finding",
+    "LedgerError",
+    "RenderError",
+    "Report",
+    "ReportError",
+    "TemplateError",
+    "load",
+    "loads",
+    "render_batch",
+]
 __version__ = "0.1.0"

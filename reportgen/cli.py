@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reportgen.api import Report, load
+from reportgen.batch import render_batch
 from reportgen.errors import Finding, ReportError
 from reportgen.render import WRITERS, RenderOptions
 
@@ -49,7 +50,43 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
     )
+    batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
+    batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML），可用通配符")
+    batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
+    batch.add_argument("-f", "--formats", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）")
+    batch.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认 = CPU 核数）")
+    batch.add_argument("--executor", choices=("process", "dask", "serial"), default="process", help="执行器")
+    batch.add_argument(
+        "--scheduler", default=None, help="Dask 调度器地址 tcp://主机:8786（不填则启动本机集群）"
+    )
+    batch.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的单位）")
+    batch.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    batch.add_argument("--template", type=Path, default=None, help="自己的 Word 模板（.docx）")
+    batch.add_argument("--total-formulas", action="store_true", help=".xlsx 合计行写成 SUM 公式")
+    batch.add_argument("--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限（秒）")
+    batch.add_argument("--no-progress", action="store_true", help="不显示进度")
     return parser
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    options = RenderOptions(
+        docx_template=args.template, xlsx_total_formulas=args.total_formulas, pdf_timeout=args.pdf_timeout
+    )
+    summary = render_batch(
+        args.ledgers,
+        args.formats,
+        args.out,
+        executor=args.executor,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        force=args.force,
+        options=options,
+        templates=args.templates,
+        progress=not args.no_progress,
+    )
+    print(summary.table())
+    print(f"汇总：{args.out / 'batch-summary.csv'}  {args.out / 'batch-summary.json'}")
+    return EXIT_OK if summary.ok else EXIT_ERROR
 
 
 def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
@@ -61,6 +98,14 @@ def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "batch":
+        try:
+            return run_batch(args)
+        except ReportError as error:
+            if args.debug:
+                raise
+            print(str(error), file=sys.stderr)
+            return EXIT_ERROR
     status = EXIT_OK
     for ledger in args.ledgers:
         try:

@@ -47,6 +47,10 @@ CODES: dict[str, tuple[str, str]] = {
     "RG405": ("LibreOffice 转换超时", "LibreOffice conversion timed out"),
     "RG406": ("LibreOffice 转换失败", "LibreOffice conversion failed"),
     "RG407": ("模板渲染出的文档结构无效", "template rendered malformed XML"),
+    "RG501": ("生成该单位时发生内部错误", "internal error while rendering a unit"),
+    "RG502": ("批量中单位名称重复", "duplicate unit name in a batch"),
+    "RG503": ("批量执行器不可用", "batch executor unavailable"),
+    "RG504": ("工作进程异常退出", "worker process died"),
 }
 
 
@@ -140,6 +144,10 @@ class LedgerError(ReportError):
 
 class TemplateError(ReportError):
     """A template (a ledger's narrative text or a template file) is broken or unsafe: RG3xx."""
+
+
+class BatchError(ReportError):
+    """A batch cannot run at all (RG5xx): no scheduler, no workers.  A failing unit is not this."""
 
 
 class RenderError(ReportError):

@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "document": {"compute", "model", "numbers", "tables", "templating"},
     "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
     "api": {"checks", "compute", "document", "errors", "ledger", "lint", "model", "render", "templating"},
-    "cli": {"api", "errors", "render"},
-    "__init__": {"api", "errors"},
+    "batch": {"api", "errors", "ledger", "model", "render", "templating"},
+    "cli": {"api", "batch", "errors", "render"},
+    "__init__": {"api", "batch", "errors"},
 }
 
 

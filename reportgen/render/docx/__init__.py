@@ -27,7 +27,11 @@ from reportgen.templating import ReportEnvironment, template_search_path
 
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
-    template = load_template(_template_path(document, env, options))
+    return render_with(load_template(_template_path(document, env, options)), document, env)
+
+
+def render_with(template: CompiledDocx, document: Document, env: ReportEnvironment) -> bytes:
+    """Fill an already compiled template (what a batch worker holds) with one document."""
     # Each table goes in as a placeholder comment and is filled in after the template's own output has
     # been proved well-formed: the table XML is ours, escaped cell by cell, and need not be parsed again.
     placeholders = [TABLE_PLACEHOLDER.format(i) for i in range(len(document.attachments))]
