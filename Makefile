@@ -10,7 +10,7 @@ PDF     := $(shell command -v soffice >/dev/null 2>&1 && echo ,pdf)
 FORMATS ?= md,html,docx,xlsx$(PDF)
 SAMPLES := $(wildcard samples/*.yaml)
 
-.PHONY: help install demo test lint quarterly check clean templates
+.PHONY: help install demo test lint quarterly check clean templates bench
 
 help:  ## 列出可用目标
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -38,9 +38,13 @@ test: $(STAMP)  ## 运行全部测试
 	$(PY) -m pytest
 
 lint: $(STAMP)  ## ruff 与 mypy --strict
-	$(VENV)/bin/ruff check reportgen tests
-	$(VENV)/bin/ruff format --check reportgen tests
+	$(VENV)/bin/ruff check reportgen tests benchmarks
+	$(VENV)/bin/ruff format --check reportgen tests benchmarks
 	$(VENV)/bin/mypy --strict reportgen
+
+BENCH_UNITS ?= 2000,20000
+bench: $(STAMP)  ## 性能基准：与 docxtpl/openpyxl 对比，批量吞吐（不属于 make test）
+	$(PY) benchmarks/bench.py --units $(BENCH_UNITS)
 
 templates: $(STAMP)  ## 重新生成默认 Word 模板 templates/report*.docx（改版式后运行）
 	$(PY) -m reportgen.render.docx.template_builder

@@ -2,23 +2,26 @@
 
 A job carries the ledger's bytes (or an already loaded ``Ledger``), never an open file or a Jinja
 environment, so it pickles to a process pool or a Dask worker.  The worker renders every format in
-memory and returns the bytes; the coordinating process writes them, so the output folder need not
-be shared with a cluster and every file is written atomically in one place.  A failure is returned
-as data (code and message), never raised: one bad unit never stops the others.
+memory, then writes each file atomically.  A failure is returned
+as data (code and message), never raised: one bad unit never stops the others.  Local workers
+write their own outputs (in parallel, no bytes through a pipe); cluster workers send bytes back.
 """
 
 from __future__ import annotations
 
+import resource
 import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.api import Report
+from reportgen.batch.fingerprint import STAMP_NAME
 from reportgen.errors import RenderError, ReportError
 from reportgen.ledger import parse_ledger
 from reportgen.model import Ledger
 from reportgen.render import WRITERS, RenderOptions
+from reportgen.render.output import write_atomic
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +32,8 @@ class Job:
     formats: tuple[str, ...]
     options: RenderOptions
     templates: tuple[Path, ...] = ()
+    out: Path | None = None  # write here (local workers); None: send the bytes back (a cluster)
+    stamp: str | None = None  # the inputs' fingerprint, written after the outputs
 
 
 @dataclass(slots=True)
@@ -40,6 +45,7 @@ class UnitResult:
     outputs: list[str] = field(default_factory=list)
     seconds: float = 0.0
     findings: int = 0
+    rss_mib: float = 0.0  # the worker's peak resident memory when it finished this unit
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes, dropped once written
 
 
@@ -68,8 +74,26 @@ def run_job(job: Job) -> UnitResult:
         result.message = (
             f"内部错误：{type(error).__name__}: {error}（{traceback.format_exc(limit=-1).strip()}）"
         )
+    if job.out is not None and result.files:
+        write_outputs(result, job.out / job.unit, job.stamp)
     result.seconds = time.perf_counter() - started
+    result.rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def write_outputs(result: UnitResult, folder: Path, stamp: str | None) -> None:
+    """Outputs first, the fingerprint last: a unit interrupted midway is rendered again next time."""
+    try:
+        for extension, data in sorted(result.files.items()):
+            path = folder / (result.unit + extension)
+            write_atomic(path, data)
+            result.outputs.append(str(path))
+        if stamp is not None and result.status == "ok":
+            write_atomic(folder / STAMP_NAME, stamp.encode("ascii") + b"\n")
+    except ReportError as error:
+        result.status, result.code, result.message = "failed", error.code, str(error)
+    finally:
+        result.files = {}
 
 
 def _fail(result: UnitResult, error: ReportError, status: str) -> None:

@@ -14,14 +14,13 @@ from pathlib import Path
 
 from reportgen.api import Report
 from reportgen.batch.executors import EXECUTORS, default_workers
-from reportgen.batch.fingerprint import STAMP_NAME, environment_fingerprint, is_current, unit_fingerprint
-from reportgen.batch.jobs import Job, UnitResult
+from reportgen.batch.fingerprint import environment_fingerprint, is_current, unit_fingerprint
+from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
-from reportgen.errors import BatchError, Problem, ReportError
+from reportgen.errors import BatchError, Problem
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
-from reportgen.render.output import write_atomic
 
 Source = str | Path | Report | Ledger
 
@@ -65,7 +64,8 @@ def render_batch(
     seen: set[str] = set()
     seen_order: list[str] = []
     stamps: dict[str, str] = {}
-    early: list[UnitResult] = []  # results decided here (skipped, duplicate) without a worker
+    early: list[UnitResult] = []
+    local = executor != "dask"  # results decided here (skipped, duplicate) without a worker
 
     def job_stream() -> Iterator[Job]:
         for item in ledgers:
@@ -83,21 +83,26 @@ def render_batch(
                 continue
             seen.add(unit)
             folder = out / unit
+            stamp: str | None = None
             if raw is not None:
                 stamp = unit_fingerprint(environment, raw)
                 outputs = [folder / (unit + WRITERS[f][0]) for f in wanted]
                 if not force and is_current(folder, stamp, outputs):
                     early.append(UnitResult(unit, "skipped", outputs=[str(p) for p in outputs]))
                     continue
-                stamps[unit] = stamp
-            yield Job(unit, source, name, wanted, options, template_dirs)
+            if local:
+                yield Job(unit, source, name, wanted, options, template_dirs, out, stamp)
+            else:  # a cluster's workers may not see this file system: they send the bytes back
+                if stamp is not None:
+                    stamps[unit] = stamp
+                yield Job(unit, source, name, wanted, options, template_dirs)
 
     run = EXECUTORS[executor]
     arguments = (job_stream(), workers) if executor != "dask" else (job_stream(), workers, scheduler)
     with BatchProgress(total, enabled=progress) as bar:
         for result in _interleave(run(*arguments), early):
             if result.files:
-                _write(result, out / result.unit, stamps.pop(result.unit, None))
+                write_outputs(result, out / result.unit, stamps.pop(result.unit, None))
             bar.advance(result)
             results.append(result)
     order = {unit: index for index, unit in enumerate(seen_order)}
@@ -131,18 +136,3 @@ def _describe(item: Source) -> tuple[str, bytes | Ledger, str, bytes | None] | U
     except OSError as exc:
         return UnitResult(path.stem, "failed", "RG101", f"{path}：无法读取文件（{exc.strerror or exc}）")
     return path.stem, raw, str(path), raw
-
-
-def _write(result: UnitResult, folder: Path, stamp: str | None) -> None:
-    """Outputs first, the fingerprint last: a unit interrupted midway is rendered again next time."""
-    try:
-        for extension, data in sorted(result.files.items()):
-            path = folder / (result.unit + extension)
-            write_atomic(path, data)
-            result.outputs.append(str(path))
-        if stamp is not None and result.status == "ok":
-            write_atomic(folder / STAMP_NAME, stamp.encode("ascii") + b"\n")
-    except ReportError as error:
-        result.status, result.code, result.message = "failed", error.code, str(error)
-    finally:
-        result.files = {}

@@ -11,15 +11,14 @@ import io
 import struct
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalize_zip(data: bytes, patches: Mapping[str, Callable[[bytes], bytes]] | None = None) -> bytes:
-    """Rewrite with fixed timestamps; ``patches`` may rewrite named members on the way."""
-    patches = patches or {}
+def normalize_zip(data: bytes) -> bytes:
+    """Rewrite with fixed timestamps, keeping member order and content."""
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
@@ -27,10 +26,7 @@ def normalize_zip(data: bytes, patches: Mapping[str, Callable[[bytes], bytes]] |
             info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            content = source.read(item.filename)
-            if item.filename in patches:
-                content = patches[item.filename](content)
-            target.writestr(info, content)
+            target.writestr(info, source.read(item.filename))
     return out.getvalue()
 
 

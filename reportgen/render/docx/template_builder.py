@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import sys
-import zipfile
 from pathlib import Path
 
 import docx
@@ -26,7 +25,7 @@ from docx.oxml import parse_xml
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.wordml import W_NS, fonts, half_points, paragraph, run_properties, text_run
-from reportgen.render.package import FIXED_TIME
+from reportgen.render.package import FIXED_TIME, normalize_zip
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
@@ -49,7 +48,7 @@ def build_template(*, attachments: bool) -> bytes:
     _write_properties(document)
     buffer = io.BytesIO()
     document.save(buffer)
-    return _repack(buffer.getvalue())
+    return normalize_zip(buffer.getvalue())
 
 
 # -- package --------------------------------------------------------------------------------------
@@ -78,19 +77,6 @@ def _write_properties(document: docx.document.Document) -> None:
     fixed = datetime.datetime(*FIXED_TIME)
     props.created = fixed
     props.modified = fixed
-
-
-def _repack(data: bytes) -> bytes:
-    """Fixed timestamps and member order, and no leftover members of dropped parts."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
 
 
 # -- styles ---------------------------------------------------------------------------------------

@@ -1,0 +1,207 @@
+"""The .xlsx compiled once per table layout and filled per report, like the .docx.
+
+openpyxl lays the workbook out (``xlsx.write_table``: styles, widths, merges, print setup, frozen
+panes) once, for a prototype of the table whose title and filler texts are tokens and whose rows
+show every cell style (plain, quote-prefixed, 合计).  The prototype's sheet XML is split around its
+rows; each report then writes only its rows, in the same cell styles, and reuses every other part
+as ready deflated bytes.  An openpyxl workbook per report spends most of its time building and
+hashing style objects that are the same for every unit of a batch.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from reportgen.document import Document
+from reportgen.escape import xml_text
+from reportgen.render.docx.wordml import xml_escape
+from reportgen.render.package import ZipEntry, deflate, write_zip
+from reportgen.render.xlsx_layout import (
+    FORMULA_STARTS,
+    TITLE_ROWS,
+    cell_value,
+    row_height,
+    sheet_title,
+    total_formula,
+    write_table,
+)
+from reportgen.tables import Cell, Kind, Row, Table, TableSpec
+
+CORE = "docProps/core.xml"
+_TOKENS = ("RGTOKENLABEL", "RGTOKENTITLE", "RGTOKENLEFT", "RGTOKENRIGHT")
+_ROW = re.compile(r"<row r=\"(\d+)\"[^>]*>.*?</row>", re.DOTALL)
+_CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)" s="(\d+)"')
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSheet:
+    head: str  # up to <sheetData>, with "{dimension}" where the used range goes
+    top: str  # the title and header rows, with the tokens to replace
+    tail: str  # from </sheetData>: merges, print setup
+    styles: dict[tuple[bool, bool, int], str]  # (合计 row, quote-prefixed, column) → style index
+    first_data: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledWorkbook:
+    members: tuple[ZipEntry | str, ...]  # a str names a part rendered per report
+    sheets: dict[str, CompiledSheet]
+
+
+def render_workbook(document: Document, total_formulas: bool) -> bytes:
+    key = tuple((a.label, _neutral(a.table.spec)) for a in document.attachments)
+    compiled = compile_workbook(key)
+    entries: list[ZipEntry] = []
+    sheets = iter(document.attachments)
+    for member in compiled.members:
+        if isinstance(member, ZipEntry):
+            entries.append(member)
+        elif member == CORE:
+            entries.append(deflate(CORE, core_properties(document)))
+        else:
+            attachment = next(sheets)
+            xml = _sheet_xml(compiled.sheets[member], attachment.label, attachment.table, total_formulas)
+            entries.append(deflate(member, xml.encode("utf-8")))
+    return write_zip(entries)
+
+
+def _neutral(spec: TableSpec) -> TableSpec:
+    """The layout without the texts that vary per report: the cache key of a compiled workbook."""
+    return dataclasses.replace(spec, title=_TOKENS[1], filler_line=(_TOKENS[2], _TOKENS[3]))
+
+
+@lru_cache(maxsize=16)
+def compile_workbook(key: tuple[tuple[str, TableSpec], ...]) -> CompiledWorkbook:
+    workbook = Workbook()
+    for default_sheet in workbook.worksheets:
+        workbook.remove(default_sheet)
+    for label, spec in key:
+        sheet = workbook.create_sheet(title=sheet_title(label))
+        write_table(sheet, _TOKENS[0], _prototype(spec))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).save()
+    archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    members: list[ZipEntry | str] = []
+    sheets: dict[str, CompiledSheet] = {}
+    for name in archive.namelist():
+        data = archive.read(name)
+        if name == CORE:
+            members.append(name)
+        elif name.startswith("xl/worksheets/sheet"):
+            members.append(name)
+            sheets[name] = _split(data.decode("utf-8"), key[len(sheets)][1])
+        else:
+            members.append(deflate(name, data))
+    return CompiledWorkbook(tuple(members), sheets)
+
+
+def _prototype(spec: TableSpec) -> Table:
+    """Rows that make openpyxl create every body style: plain and quote-prefixed, normal and 合计."""
+
+    def row(text: str, total: bool) -> Row:
+        cells = []
+        for column in spec.columns:
+            if column.kind in (Kind.AMOUNT, Kind.RATIO):
+                cells.append(Cell("1", Decimal(1)))
+            else:
+                cells.append(Cell("1" if column.kind is Kind.INDEX else text))
+        return Row(tuple(cells), is_total=total)
+
+    return Table(spec, (row("x", False), row("=x", False), row("x", True), row("=x", True)))
+
+
+def _split(xml: str, spec: TableSpec) -> CompiledSheet:
+    start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+    rows = _ROW.findall(xml[start:end])
+    first_data = TITLE_ROWS + spec.header_depth + 1
+    top_end = start
+    for match in _ROW.finditer(xml, start, end):
+        if int(match.group(1)) < first_data:
+            top_end = match.end()
+    styles: dict[tuple[bool, bool, int], str] = {}
+    kinds = {first_data: (False, False), first_data + 1: (False, True), first_data + 2: (True, False)}
+    kinds[first_data + 3] = (True, True)
+    for column, row, style in _CELL_STYLE.findall(xml[top_end:end]):
+        total, quoted = kinds[int(row)]
+        index = _column_index(column)
+        styles[(total, quoted, index)] = style
+    assert len(rows) == first_data - 1 + 4, "the prototype's rows were not all written"
+    top = xml[start:top_end].replace("{", "{{").replace("}", "}}")
+    for number, token in enumerate(_TOKENS):
+        top = top.replace(token, "{" + str(number) + "}")
+    head = _DIMENSION.sub('<dimension ref="{dimension}"/>', xml[:start].replace("{", "{{").replace("}", "}}"))
+    return CompiledSheet(head, top, xml[end:], styles, first_data)
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - 64
+    return index
+
+
+def _text(text: str) -> str:
+    return xml_escape(xml_text(text))
+
+
+def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas: bool) -> str:
+    spec = table.spec
+    columns = spec.columns
+    left, right = spec.filler_line
+    parts = [compiled.top.format(_text(label), _text(spec.title), _text(left), _text(right))]
+    first = compiled.first_data
+    last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    by_key = {column.key: letter for column, letter in zip(columns, letters, strict=True)}
+    row_number = first - 1
+    for row in table.rows:
+        row_number += 1
+        cells: list[str] = []
+        for index, (column, data) in enumerate(zip(columns, row.cells, strict=True), start=1):
+            ref = f"{letters[index - 1]}{row_number}"
+            value = cell_value(column, data.value, data.text)
+            quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
+            style = compiled.styles[(row.is_total, quoted, index)]
+            formula = total_formula(column, by_key, row_number, first, last_data) if row.is_total else None
+            if total_formulas and formula and isinstance(value, Decimal):
+                cells.append(f'<c r="{ref}" s="{style}"><f>{formula[1:]}</f><v>{value:f}</v></c>')
+            elif value is None or value == "":
+                cells.append(f'<c r="{ref}" s="{style}"/>')
+            elif isinstance(value, str):
+                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(value)}</t></is></c>')
+            else:
+                number = f"{value:f}" if isinstance(value, Decimal) else str(value)
+                cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{number}</v></c>')
+        height = row_height(columns, row.cells)
+        parts.append(f'<row r="{row_number}" ht="{height:g}" customHeight="1">{"".join(cells)}</row>')
+    dimension = f"A1:{letters[-1]}{row_number}"
+    return compiled.head.format(dimension=dimension) + "".join(parts) + compiled.tail
+
+
+def core_properties(document: Document) -> bytes:
+    """docProps/core.xml: the table's title, the filler, and the 成文日期 — never the clock."""
+    stamp = datetime.datetime.combine(document.issued, datetime.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+    title = _text(document.attachments[0].table.spec.title) if document.attachments else ""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        "<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{title}</dc:title><dc:creator>{_text(document.filler or 'reportgen')}</dc:creator>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+    ).encode()
