@@ -260,9 +260,41 @@ def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 
 
-@functools.lru_cache(maxsize=4096)
+_EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_NEWLINES = re.compile(r"\r\n|\r|\n")
+_SEPARATOR = "\x1f"  # a control character: ``printable`` removes it from every value, so it splits safely
+
+
+@functools.lru_cache(maxsize=1024)
 def _compiled_text(env: ReportEnvironment, source: str) -> jinja2.Template:
     return env.from_string(source)
+
+
+def _render_source(env: ReportEnvironment, source: str, context: Mapping[str, object]) -> str:
+    """Render a narrative string, compiling only its ``{{ }}`` expressions.
+
+    Every unit's title names its own county around the same ``{{ 期间.年月 }}``: compiling the
+    expressions alone (joined by a separator) lets thousands of such strings share one compiled
+    template, where compiling each string would cost more than rendering the whole .docx.
+    Statements, comments and anything the split cannot read exactly go through Jinja whole.
+    """
+    literals = _EXPRESSION.split(source)
+    expressions = _EXPRESSION.findall(source)
+    if (
+        "{%" in source
+        or "{#" in source
+        or any("{{" in literal or "}}" in literal for literal in literals)
+        or any(e.startswith("{{-") or e.endswith("-}}") for e in expressions)  # whitespace control
+    ):
+        return _compiled_text(env, source).render(context)
+    literals = [_NEWLINES.sub(env.newline_sequence, literal) for literal in literals]  # as Jinja's lexer does
+    try:
+        values = _compiled_text(env, _SEPARATOR.join(expressions)).render(context).split(_SEPARATOR)
+    except jinja2.TemplateSyntaxError:
+        return _compiled_text(env, source).render(context)  # the error, as the whole string shows it
+    if len(values) != len(expressions):
+        return _compiled_text(env, source).render(context)
+    return "".join(literal + value for literal, value in zip(literals, [*values, ""], strict=True))
 
 
 def render_text(
@@ -276,7 +308,7 @@ def render_text(
     if not _TEMPLATE_SYNTAX.search(source):
         return xml_text(source)
     try:
-        return _compiled_text(env, source).render(context)
+        return _render_source(env, source, context)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(
             Problem(
