@@ -40,6 +40,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG303": ("模板执行出错", "template runtime error"),
     "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
     "RG305": ("无法读取 .docx 模板", "unreadable .docx template"),
+    "RG306": ("模板超出限制（循环过长或输出过大）", "template exceeded a limit (loop length or output size)"),
     "RG401": ("无法写出文件", "output cannot be written"),
     "RG402": ("不支持的输出格式", "unknown output format"),
     "RG403": ("台账缺少该格式所需的内容", "ledger lacks what the format needs"),
@@ -85,15 +86,20 @@ class Problem:
     def title(self) -> str:
         return CODES[self.code][0]
 
-    def location(self) -> str:
+    def location(self, line_format: str = "第{}行") -> str:
         parts: list[str] = []
         if self.file is not None:
             parts.append(str(self.file))
         if self.line is not None:
-            parts.append(f"第{self.line}行")
+            parts.append(line_format.format(self.line))
         if self.place:
             parts.append(self.place)
         return " ".join(parts)
+
+    def english(self) -> str:
+        """A short English line for logs and bug reports: code, title, where (the detail stays Chinese)."""
+        where = self.location("line {}")
+        return f"{self.code} {CODES[self.code][1]}" + (f" at {where}" if where else "")
 
     def describe(self) -> str:
         """The one-line Chinese text a person reads: code, place, what is wrong, what was expected."""
@@ -129,13 +135,8 @@ class ReportError(Exception):
         return "\n".join(p.describe() for p in self.problems)
 
     def __repr__(self) -> str:
-        first = self.problems[0]
-        extra = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
-        where = first.location()
-        return (
-            f"{type(self).__name__}({first.code} {CODES[first.code][1]}"
-            f"{' at ' + where if where else ''}{extra})"
-        )
+        more = f" (+{len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        return f"{type(self).__name__}({self.problems[0].english()}{more})"
 
 
 class LedgerError(ReportError):

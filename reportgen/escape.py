@@ -31,7 +31,10 @@ def markdown_cell(text: str) -> str:
 
 
 def xml_text(text: str) -> str:
-    """Drop the characters no XML document may contain; everything else is kept as is."""
+    """Drop the characters no XML document may contain, and write line ends as LF (an XML reader
+    turns a bare CR into LF anyway, so "\\r\\n" would come back as two line breaks)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _NOT_XML.sub("", text)
 
 

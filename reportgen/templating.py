@@ -214,8 +214,45 @@ def _filters() -> dict[str, Callable[..., str]]:
 FILTERS = _filters()
 
 
+MAX_OUTPUT_CHARS = 50_000_000  # one rendered part; a 300-project .docx body is about 1.5 million
+MAX_RANGE = 10_000
+# str methods that build a string as long as their argument asks for, or reach formatting machinery.
+UNSAFE_METHODS = frozenset(
+    {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "translate"}
+)
+
+
+class LimitError(SecurityError):
+    """A template asked for more than a report can need: a huge range, or output beyond the limit."""
+
+
+def bounded_range(*args: int) -> range:
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise LimitError(f"range() 最多 {MAX_RANGE} 项，模板请求了 {len(numbers)} 项")
+    return numbers
+
+
+def render_bounded(template: jinja2.Template, context: Mapping[str, object]) -> str:
+    """``template.render`` with the output size capped, so no template can exhaust memory."""
+    chunks: list[str] = []
+    size = 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT_CHARS:
+            raise LimitError(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符，已停止")
+        chunks.append(chunk)
+    return "".join(chunks)
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger)."""
+    """Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger),
+    and so are the string methods that could build a string of any length."""
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, str) and attr in UNSAFE_METHODS:
+            return False
+        return bool(super().is_safe_attribute(obj, attr, value))
 
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     intercepted_unops = frozenset({"-", "+"})
@@ -246,6 +283,8 @@ def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
         finalize=printable,
     )
     env.filters.update(FILTERS)
+    del env.globals["lipsum"]  # generates text of any length; nothing a report needs
+    env.globals["range"] = bounded_range
     return env
 
 
@@ -286,14 +325,14 @@ def _render_source(env: ReportEnvironment, source: str, context: Mapping[str, ob
         or any("{{" in literal or "}}" in literal for literal in literals)
         or any(e.startswith("{{-") or e.endswith("-}}") for e in expressions)  # whitespace control
     ):
-        return _compiled_text(env, source).render(context)
+        return render_bounded(_compiled_text(env, source), context)
     literals = [_NEWLINES.sub(env.newline_sequence, literal) for literal in literals]  # as Jinja's lexer does
     try:
-        values = _compiled_text(env, _SEPARATOR.join(expressions)).render(context).split(_SEPARATOR)
+        values = render_bounded(_compiled_text(env, _SEPARATOR.join(expressions)), context).split(_SEPARATOR)
     except jinja2.TemplateSyntaxError:
-        return _compiled_text(env, source).render(context)  # the error, as the whole string shows it
+        return render_bounded(_compiled_text(env, source), context)  # the error, as the whole string shows
     if len(values) != len(expressions):
-        return _compiled_text(env, source).render(context)
+        return render_bounded(_compiled_text(env, source), context)
     return "".join(literal + value for literal, value in zip(literals, [*values, ""], strict=True))
 
 
@@ -331,6 +370,8 @@ def render_text(
                 expected="“指标”中定义过的编号，或 期间",
             )
         ) from None
+    except LimitError as exc:
+        raise TemplateError(Problem("RG306", str(exc), file=file, place=place, value=source)) from None
     except SecurityError as exc:
         raise TemplateError(Problem("RG304", str(exc), file=file, place=place, value=source)) from None
     except FilterError as exc:

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -75,15 +74,6 @@ def fake_soffice(folder: Path, body: str) -> str:
     )
     script.chmod(0o755)
     return str(script)
-
-
-@pytest.fixture
-def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Send conversions' temporary folders to a folder of our own, to check they are all removed."""
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def group_alive(pgid: int) -> bool:

@@ -8,6 +8,7 @@ stays flat however many units there are.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
@@ -55,6 +56,8 @@ def render_batch(
     if executor not in EXECUTORS:
         raise BatchError(Problem("RG503", f"未知的执行器“{executor}”", expected="、".join(EXECUTORS)))
     out = Path(out)
+    if "pdf" in wanted:  # many PDFs: each worker keeps a LibreOffice warm
+        options = dataclasses.replace(options, pdf_warm=True)
     template_dirs = tuple(Path(t) for t in templates)
     environment = environment_fingerprint(template_dirs, options, wanted)
     workers = jobs or default_workers()

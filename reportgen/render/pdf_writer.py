@@ -1,7 +1,8 @@
 """The ``pdf`` format: the report's .docx, printed to PDF by LibreOffice, made reproducible.
 
 The PDF is what the .docx shows (one layout, not two); ``stable_pdf`` removes LibreOffice's clock
-time and random id so the same ledger gives the same bytes.
+time, random id and per-process font numbering so the same ledger gives the same bytes, whether a
+fresh LibreOffice made it or a warm one from ``pdf_pool``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,16 @@ from reportgen.document import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.pdf import convert_to_pdf, stable_pdf
+from reportgen.render.pdf_pool import pool_available, shared_pool
 from reportgen.templating import ReportEnvironment
 
 
 def render_pdf(document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
-    data = convert_to_pdf(render_docx(document, env, options), ".docx", timeout=options.pdf_timeout)
+    """One cold LibreOffice run, or this process's warm pool when ``options.pdf_warm`` asks for it and
+    the UNO bridge is installed; ``stable_pdf`` makes both give the same bytes."""
+    source = render_docx(document, env, options)
+    if options.pdf_warm and pool_available():
+        data = shared_pool(timeout=options.pdf_timeout).convert(source, ".docx")
+    else:
+        data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout)
     return stable_pdf(data, document.issued)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from reportgen.document import Document
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.templating import ReportEnvironment
+from reportgen.templating import ReportEnvironment, render_bounded
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 
@@ -16,14 +16,15 @@ HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 def render_markdown(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
-    text = env.get_template("report.md.j2").render(doc=document)
+    text = render_bounded(env.get_template("report.md.j2"), {"doc": document})
     return _tidy(text).encode("utf-8")
 
 
 def render_html(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
-    return env.get_template("report.html.j2").render(doc=document, heading_tags=HEADING_TAGS).encode("utf-8")
+    context = {"doc": document, "heading_tags": HEADING_TAGS}
+    return render_bounded(env.get_template("report.html.j2"), context).encode("utf-8")
 
 
 def _tidy(text: str) -> str:

@@ -30,7 +30,7 @@ from lxml import etree
 
 from reportgen.errors import Problem, RenderError, TemplateError
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating import FilterError, ReportEnvironment
+from reportgen.templating import FilterError, LimitError, ReportEnvironment, render_bounded
 
 # Parts whose XML may carry template tags (docxtpl renders the same ones).
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -100,11 +100,13 @@ class CompiledDocx:
         template = self.template(env, part)
         source = self.sources[part]
         try:
-            xml = template.render(context)
+            xml = render_bounded(template, context)
         except jinja2.UndefinedError as exc:
             raise _template_problem(
                 "RG302", f"模板引用了未定义的名称（{exc.message}）", self.name, part, source, _line(exc)
             ) from None
+        except LimitError as exc:
+            raise _template_problem("RG306", str(exc), self.name, part, source, _line(exc)) from None
         except SecurityError as exc:
             raise _template_problem("RG304", str(exc), self.name, part, source, _line(exc)) from None
         except FilterError as exc:

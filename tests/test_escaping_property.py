@@ -1,0 +1,83 @@
+"""Any text in a ledger reaches every format intact: the .docx opens with python-docx, the .xlsx with
+openpyxl, HTML escapes it, and the text comes back exactly — except the characters XML 1.0 cannot
+hold (C0 controls but tab and line feed), which are dropped, and CR line ends, which become LF."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import markupsafe
+import openpyxl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import reportgen
+from tests.conftest import MINIMAL
+
+TEXT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="{}"),  # braces would be template syntax
+    min_size=1,
+    max_size=40,
+).filter(lambda t: t.strip() != "")
+NASTY = st.sampled_from(
+    ["=SUM(A1)", "+1", "-1", "@x", "\t=1", "&amp;", "<w:t>", "]]>", "a\x00b\x1fc", "😀𠀀", "a\r\nb"]
+)
+EXAMPLES = 60
+
+
+def expected(text: str) -> str:
+    """What a reader gets back: XML-forbidden characters dropped, CR line ends as LF."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
+
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar holding exactly ``text`` (escapes for what YAML may not carry raw)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code > 0xFFFF:
+            out.append(ch)
+        else:
+            out.append(f"\\u{code:04x}")
+    return '"' + "".join(out) + '"'
+
+
+def ledger_with(name: str, owner: str, note: str) -> str:
+    quoted = {k: yaml_quoted(v) for k, v in (("n", name), ("o", owner), ("x", note))}
+    return MINIMAL.replace(
+        "    - 项目名称: 低保\n",
+        f"    - 项目名称: {quoted['n']}\n      责任单位: {quoted['o']}\n      备注: {quoted['x']}\n",
+    )
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXT, NASTY), st.one_of(TEXT, NASTY))
+def test_any_text_survives_every_format(owner: str, note: str) -> None:
+    """责任单位 and 备注 are plain text (项目名称 and the narrative are prose: lines joined, ends trimmed)."""
+    name = "项目"
+    report = reportgen.loads(ledger_with(name, owner, note), "p.yaml")
+    row = report.document.attachments[0].table.rows[0]
+    assert [row.cells[1].text, row.cells[-2].text, row.cells[-1].text] == [name, owner, note]
+
+    table = docx.Document(io.BytesIO(report.to_bytes("docx"))).tables[0]
+    cells = table.rows[3].cells
+    assert [cells[1].text, cells[-2].text, cells[-1].text] == [
+        expected(name),
+        expected(owner),
+        expected(note),
+    ]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(report.to_bytes("xlsx"))).active
+    values = [sheet.cell(7, c).value for c in (2, 11, 12)]
+    assert values == [expected(name), expected(owner), expected(note)]
+    assert not any(sheet.cell(7, c).data_type == "f" for c in (2, 11, 12))  # never a formula
+
+    page = report.to_bytes("html").decode("utf-8")
+    for text in (owner, note):
+        assert str(markupsafe.escape(expected(text))) in page
+    assert "<w:t>" not in page and "<script" not in page
