@@ -226,15 +226,48 @@ def batch_table(unit_counts: list[int], projects: int, workers: int) -> str:
     return "\n".join(rows)
 
 
+def pdf_table(documents: int) -> str:
+    """One cold ``soffice --convert-to`` per document against the warm pool (sizes 1 and 2)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reportgen.render.pdf import convert_to_pdf, pdf_available
+    from reportgen.render.pdf_pool import PdfPool, pool_available
+
+    if not (pdf_available() and pool_available()):
+        return "PDF: skipped (LibreOffice or python3-uno missing)"
+    data = reportgen.loads(ledger_text(30), "bench.yaml").to_bytes("docx")
+    rows = ["| PDF of the 30-project .docx | documents | s/document | × cold |", "|---|---|---|---|"]
+    started = time.perf_counter()
+    for _ in range(3):
+        convert_to_pdf(data, ".docx")
+    cold = (time.perf_counter() - started) / 3
+    rows.append(f"| cold soffice --convert-to | 3 | {cold:.3f} | 1.0 |")
+    for size in (1, 2):
+        with PdfPool(size) as pool:
+            pool.convert(data, ".docx")  # start the offices
+            started = time.perf_counter()
+            with ThreadPoolExecutor(size) as threads:
+                list(threads.map(lambda _: pool.convert(data, ".docx"), range(documents)))
+            warm = (time.perf_counter() - started) / documents
+        rows.append(
+            f"| warm pool, {size} process(es) | {documents} | {warm:.3f} | {cold / warm:.1f}× faster |"
+        )
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="3,30,300")
     parser.add_argument("--units", default="2000", help="batch sizes, e.g. 2000,20000; 0 to skip")
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--pdf", type=int, default=20, help="documents through the warm PDF pool; 0 to skip")
     parser.add_argument("--budget", type=float, default=1.5, help="seconds of timing per engine and size")
     args = parser.parse_args()
     print(f"# reportgen benchmarks ({sys.platform}, Python {sys.version.split()[0]})\n")
     print(engine_table([int(s) for s in args.sizes.split(",")], args.budget))
+    if args.pdf:
+        print()
+        print(pdf_table(args.pdf))
     units = [int(u) for u in args.units.split(",") if int(u)]
     if units:
         print()
