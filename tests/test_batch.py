@@ -197,3 +197,16 @@ def test_cli_batch_exit_status_and_summary(ledgers: list[Path], tmp_path: Path) 
         command[:4] + [str(p) for p in ledgers[:2]] + command[-4:], capture_output=True, text=True
     )
     assert ok.returncode == 0 and "skipped 2" in ok.stdout
+
+
+def test_a_unit_whose_pdf_fails_keeps_its_docx_and_xlsx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORTGEN_SOFFICE", str(tmp_path / "no-soffice"))
+    summary = reportgen.render_batch([QINGSHAN], "docx,xlsx,pdf", tmp_path, executor="serial", progress=False)
+    [result] = summary.results
+    assert (result.status, result.code) == ("partial", "RG404") and not summary.ok
+    assert sorted(p.name for p in (tmp_path / "qingshan-2024q3").iterdir()) == [
+        "qingshan-2024q3.docx",
+        "qingshan-2024q3.xlsx",
+    ]  # no fingerprint: the next run renders the unit again
