@@ -13,8 +13,10 @@ from pathlib import Path
 
 from reportgen.api import Report, load
 from reportgen.batch import render_batch
-from reportgen.errors import Finding, ReportError
+from reportgen.errors import Finding, ReportError, Severity
 from reportgen.render import WRITERS, RenderOptions
+from reportgen.render.docx.lint import lint_template
+from reportgen.templating import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -50,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
     )
+    lint = commands.add_parser(
+        "lint", help="检查 Word 模板：标签拆分、未知或不成对的标签、未定义的名称、直接写入的数字"
+    )
+    lint.add_argument("template", type=Path, help="Word 模板（.docx）")
+    lint.add_argument("--ledger", type=Path, default=None, help="用这份台账试渲染一次，找出与数据有关的错误")
+    lint.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
+    lint.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
     batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML），可用通配符")
     batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
@@ -66,6 +76,26 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限（秒）")
     batch.add_argument("--no-progress", action="store_true", help="不显示进度")
     return parser
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    env = make_environment(tuple(args.templates))
+    document = load(args.ledger, templates=args.templates).document if args.ledger else None
+    if not args.template.is_file():
+        print(f"RG305 无法读取 .docx 模板（{args.template}）：文件不存在", file=sys.stderr)
+        return EXIT_ERROR
+    found = lint_template(args.template, env, document)
+    for finding in found:
+        print(finding.describe())
+    errors = sum(f.severity is Severity.ERROR for f in found)
+    print(
+        f"{args.template}：{errors} 个错误，{len(found) - errors} 条警告或提示"
+        if found
+        else f"{args.template}：未发现问题"
+    )
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if found and args.strict else EXIT_OK
 
 
 def run_batch(args: argparse.Namespace) -> int:
@@ -98,9 +128,9 @@ def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command == "batch":
+    if args.command in ("batch", "lint"):
         try:
-            return run_batch(args)
+            return run_batch(args) if args.command == "batch" else run_lint(args)
         except ReportError as error:
             if args.debug:
                 raise

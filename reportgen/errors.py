@@ -41,6 +41,9 @@ CODES: dict[str, tuple[str, str]] = {
     "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
     "RG305": ("无法读取 .docx 模板", "unreadable .docx template"),
     "RG306": ("模板超出限制（循环过长或输出过大）", "template exceeded a limit (loop length or output size)"),
+    "RG308": ("模板标签被拆成了几段格式", "template tag split across runs"),
+    "RG309": ("未知的模板标签", "unknown template tag"),
+    "RG310": ("模板块标签不成对", "unbalanced template block"),
     "RG401": ("无法写出文件", "output cannot be written"),
     "RG402": ("不支持的输出格式", "unknown output format"),
     "RG403": ("台账缺少该格式所需的内容", "ledger lacks what the format needs"),
@@ -56,8 +59,10 @@ CODES: dict[str, tuple[str, str]] = {
 
 
 class Severity(Enum):
-    """How serious a finding is: a warning needs a person's decision, a notice is for the record."""
+    """How serious a finding is: an error stops a render (the template lint reports it before that),
+    a warning needs a person's decision, a notice is for the record."""
 
+    ERROR = "错误"
     WARNING = "警告"
     NOTICE = "提示"
 

@@ -24,7 +24,7 @@ ALLOWED: dict[str, set[str]] = {
     "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
     "api": {"checks", "compute", "document", "errors", "ledger", "lint", "model", "render", "templating"},
     "batch": {"api", "errors", "ledger", "model", "render", "templating"},
-    "cli": {"api", "batch", "errors", "render"},
+    "cli": {"api", "batch", "errors", "render", "templating"},
     "__init__": {"api", "batch", "errors"},
 }
 

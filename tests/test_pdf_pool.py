@@ -48,7 +48,7 @@ def group_members(pgid: int) -> dict[int, str]:
     return members
 
 
-def wait_for(condition: object, seconds: float = 10.0) -> bool:
+def wait_for(condition: object, seconds: float = 30.0) -> bool:  # generous: CI machines are busy
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if callable(condition) and condition():
