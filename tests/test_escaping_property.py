@@ -81,3 +81,23 @@ def test_any_text_survives_every_format(owner: str, note: str) -> None:
     for text in (owner, note):
         assert str(markupsafe.escape(expected(text))) in page
     assert "<w:t>" not in page and "<script" not in page
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXT, NASTY), st.one_of(TEXT, NASTY))
+def test_titles_and_paragraphs_reach_the_docx_as_the_document_holds_them(title: str, paragraph: str) -> None:
+    """Prose fields are normalised by the ledger reader (lines joined, ends trimmed: docs/ledger.md);
+    what the document then holds reaches the .docx exactly, but for XML-forbidden characters."""
+    text = MINIMAL.replace(
+        "标题: 测试局关于{{ 期间.年月 }}工作情况的报告", f"标题: {yaml_quoted(title)}"
+    ).replace('段落: ["{{ 期间 }}，发放低保金{{ 低保金 | 万元 }}。"]', f"段落: [{yaml_quoted(paragraph)}]")
+    try:
+        report = reportgen.loads(text, "p.yaml")
+        document = report.document
+    except reportgen.ReportError as error:  # text that is empty once trimmed is refused, with a code
+        assert error.code in {"RG104", "RG207"}, error
+        return
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(report.to_bytes("docx"))).paragraphs]
+    assert paragraphs[0] == expected(document.title)
+    body = [b.text for b in document.blocks if b.kind == "paragraph"]
+    assert expected(body[0]) in paragraphs
