@@ -1,0 +1,55 @@
+"""Comparisons in report wording: 同比/环比 growth, changes of a rate, absolute changes, plans.
+
+Standards §5.9–5.11: a growth rate is (本期 − 基期) ÷ 基期 and reads ``增长12.3%`` / ``下降4.5%``,
+or ``持平`` when it rounds to zero; a change of something that already is a rate is written in
+``个百分点`` (never ``增长3.6%``); ``增加``/``减少`` are for absolute amounts; a share of plan above 100%
+reads ``超计划4.2%``.  Pure functions over exact ``Decimal``s, rounded once (四舍五入) at display.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportgen.numbers.decimal_format import DASH, format_number
+from reportgen.numbers.rounding import round_half_up
+
+FLAT = "持平"
+
+
+def format_growth(current: Decimal, base: Decimal, digits: int = 1) -> str:
+    """Relative change: ``增长4.1%``, ``下降4.5%``, ``持平``; a zero base has no rate (``—``)."""
+    if base == 0:
+        return DASH
+    change = (current - base) / abs(base) * 100
+    shown = round_half_up(abs(change), digits)
+    if shown == 0:
+        return FLAT
+    return ("增长" if change > 0 else "下降") + format_number(shown, digits) + "%"
+
+
+def format_point_change(current: Decimal, base: Decimal, digits: int = 1) -> str:
+    """Change of a rate (both in %): ``提高0.7个百分点``, ``下降1.2个百分点``, ``持平``."""
+    change = current - base
+    shown = round_half_up(abs(change), digits)
+    if shown == 0:
+        return FLAT
+    return ("提高" if change > 0 else "下降") + format_number(shown, digits) + "个百分点"
+
+
+def format_difference(current: Decimal, base: Decimal, unit: str, digits: int | None = None) -> str:
+    """Absolute change in the figure's unit: ``增加323.04万元``, ``减少12人``, ``持平``."""
+    change = current - base
+    shown = abs(change) if digits is None else round_half_up(abs(change), digits)
+    if shown == 0:
+        return FLAT
+    return ("增加" if change > 0 else "减少") + format_number(shown, digits) + unit
+
+
+def format_against_plan(percent: Decimal, digits: int = 1) -> str:
+    """A share of plan (in %): ``超计划4.2%`` above 100, ``完成计划`` at 100, ``完成计划的96.0%`` below."""
+    over = round_half_up(percent - 100, digits)
+    if over > 0:
+        return "超计划" + format_number(over, digits) + "%"
+    if over == 0:
+        return "完成计划"
+    return "完成计划的" + format_number(round_half_up(percent, digits), digits) + "%"
