@@ -27,9 +27,9 @@ demo: $(STAMP)  ## 检查并生成全部示例台账的报告到 out/
 	@for ledger in $(SAMPLES); do $(VENV)/bin/reportgen check $$ledger || exit $$?; done
 	$(VENV)/bin/reportgen render $(SAMPLES) -o $(OUT) -f $(FORMATS) --quiet
 
-quarterly: $(STAMP)  ## 生成一份台账的报告：make quarterly LEDGER=路径
+quarterly: $(STAMP)  ## 生成一份台账的全部格式到 out/<台账名>/（只重做有变化的）：make quarterly LEDGER=路径
 	$(VENV)/bin/reportgen check $(LEDGER)
-	$(VENV)/bin/reportgen render $(LEDGER) -o $(OUT) -f $(FORMATS) --quiet
+	$(VENV)/bin/reportgen batch $(LEDGER) -o $(OUT) -f $(FORMATS) -j 1 --no-progress
 
 check: $(STAMP)  ## 检查一份台账：make check LEDGER=路径
 	$(VENV)/bin/reportgen check $(LEDGER)

@@ -115,6 +115,10 @@ def run_batch(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     print(summary.table())
+    if len(summary.results) <= 10:  # a few units (make quarterly): say where each file is
+        for result in summary.results:
+            for output in result.outputs:
+                print(f"  {output}")
     print(f"汇总：{args.out / 'batch-summary.csv'}  {args.out / 'batch-summary.json'}")
     return EXIT_OK if summary.ok else EXIT_ERROR
 
