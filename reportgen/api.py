@@ -19,6 +19,7 @@ from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import write_atomic
+from reportgen.script import convert_document
 from reportgen.templating import ReportEnvironment, make_environment
 
 
@@ -49,7 +50,7 @@ class Report:
 
     @cached_property
     def document(self) -> Document:
-        return build_document(self.computed, self.env)
+        return convert_document(build_document(self.computed, self.env), self.options.script)
 
     def to_bytes(self, fmt: str) -> bytes:
         if fmt not in WRITERS:

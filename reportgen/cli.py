@@ -16,6 +16,7 @@ from reportgen.batch import render_batch
 from reportgen.errors import Finding, ReportError, Severity
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.lint import lint_template
+from reportgen.script import SCRIPTS
 from reportgen.templating import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -52,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
     )
+    render.add_argument(
+        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
+    )
     lint = commands.add_parser(
         "lint", help="检查 Word 模板：标签拆分、未知或不成对的标签、未定义的名称、直接写入的数字"
     )
@@ -74,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--template", type=Path, default=None, help="自己的 Word 模板（.docx）")
     batch.add_argument("--total-formulas", action="store_true", help=".xlsx 合计行写成 SUM 公式")
     batch.add_argument("--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限（秒）")
+    batch.add_argument(
+        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体、hant 繁体……"
+    )
     batch.add_argument("--no-progress", action="store_true", help="不显示进度")
     return parser
 
@@ -100,7 +107,10 @@ def run_lint(args: argparse.Namespace) -> int:
 
 def run_batch(args: argparse.Namespace) -> int:
     options = RenderOptions(
-        docx_template=args.template, xlsx_total_formulas=args.total_formulas, pdf_timeout=args.pdf_timeout
+        docx_template=args.template,
+        xlsx_total_formulas=args.total_formulas,
+        pdf_timeout=args.pdf_timeout,
+        script=args.script,
     )
     summary = render_batch(
         args.ledgers,
@@ -147,6 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 docx_template=getattr(args, "template", None),
                 xlsx_total_formulas=getattr(args, "total_formulas", False),
                 pdf_timeout=getattr(args, "pdf_timeout", 120.0),
+                script=getattr(args, "script", "hans"),
             )
             report = load(ledger, templates=args.templates, options=options)
             found = report.check()

@@ -22,9 +22,21 @@ ALLOWED: dict[str, set[str]] = {
     "tables": {"compute", "numbers"},
     "document": {"compute", "model", "numbers", "tables", "templating"},
     "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
-    "api": {"checks", "compute", "document", "errors", "ledger", "lint", "model", "render", "templating"},
+    "script": {"document", "errors", "tables"},
+    "api": {
+        "checks",
+        "compute",
+        "document",
+        "errors",
+        "ledger",
+        "lint",
+        "model",
+        "render",
+        "script",
+        "templating",
+    },
     "batch": {"api", "errors", "ledger", "model", "render", "templating"},
-    "cli": {"api", "batch", "errors", "render", "templating"},
+    "cli": {"api", "batch", "errors", "render", "script", "templating"},
     "__init__": {"api", "batch", "errors"},
 }
 

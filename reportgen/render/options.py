@@ -15,6 +15,9 @@ class RenderOptions:
     docx_template: Path | None = None  # a Word file with docxtpl tags; default: templates/report*.docx
     xlsx_total_formulas: bool = False  # 合计 as =SUM() formulas (with cached values) instead of values
     pdf_timeout: float = 120.0  # seconds LibreOffice may take for one document
+    script: str = (
+        "hans"  # hans | hant | hant-tw | hant-hk: Traditional output through OpenCC (reportgen.script)
+    )
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
 
 
