@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 
@@ -67,7 +68,7 @@ def render_batch(
     seen: set[str] = set()
     seen_order: list[str] = []
     stamps: dict[str, str] = {}
-    early: list[UnitResult] = []
+    early: deque[UnitResult] = deque()
     local = executor != "dask"  # results decided here (skipped, duplicate) without a worker
 
     def job_stream() -> Iterator[Job]:
@@ -115,14 +116,14 @@ def render_batch(
     return summary
 
 
-def _interleave(results: Iterator[UnitResult], early: list[UnitResult]) -> Iterator[UnitResult]:
+def _interleave(results: Iterator[UnitResult], early: deque[UnitResult]) -> Iterator[UnitResult]:
     """Results from the executor, with the ones the coordinator decided itself as they appear."""
     for result in results:
         while early:
-            yield early.pop(0)
+            yield early.popleft()
         yield result
     while early:
-        yield early.pop(0)
+        yield early.popleft()
 
 
 def _describe(item: Source) -> tuple[str, bytes | Ledger, str, bytes | None] | UnitResult:
