@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from reportgen.compute import ComputedReport, ProjectFigures, TableFigures, measure
+from reportgen.compute import ComputedReport, ProjectFigures, TableFigures, exact_convert, measure
 from reportgen.errors import Finding, Problem, Severity
 from reportgen.model import Ledger, Quantity
 from reportgen.numbers import DASH, format_amount, format_number, format_percent
-from reportgen.units import convert
 
 ONE = Decimal(1)
 
@@ -164,7 +163,7 @@ def _same_name_figures(report: ComputedReport) -> list[Finding]:
         for other_id, other in entries[1:]:
             if not other.unit.compatible(first.unit):
                 continue
-            if convert(other.value, other.unit, first.unit) != first.value:
+            if exact_convert(other.value, other.unit, first.unit) != first.value:  # a 合计 may be long
                 out.append(
                     _finding(
                         "RG204",

@@ -8,8 +8,9 @@ missing denominator gives ``None``, which every formatter shows as "—".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.model import Figure, FigureRef, Ledger, Project, ProjectTable, Quantity, RatioOf, SumOf
@@ -17,6 +18,24 @@ from reportgen.units import Unit, convert, unit
 
 PERCENT = unit("%")
 assert PERCENT is not None
+
+# Digits kept while adding and converting.  An amount may reach 10^15 with 10 decimals, and
+# converting between 元 and 亿元 moves it 8 places either way, so one 合计 can need 15 + 8 + 10 + 8
+# digits, plus a few for many rows: the default context (28 digits) would round it silently.
+# 80 leaves ample room.  Ratios keep the default: a quotient is rounded somewhere anyway.
+_EXACT_DIGITS = 80
+
+
+def exact_sum(values: Iterable[Decimal]) -> Decimal:
+    """The exact sum (values converted inside the generator are converted at full precision too)."""
+    with localcontext(prec=_EXACT_DIGITS):
+        return sum(values, Decimal(0))
+
+
+def exact_convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
+    """``units.convert`` without rounding, for values as long as a 合计 can be."""
+    with localcontext(prec=_EXACT_DIGITS):
+        return convert(value, source, target)
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
@@ -119,7 +138,6 @@ class _FigureResolver:
         if len(present) != len(parts) or not present:
             return None
         first = present[0][1]
-        total = Decimal(0)
         for ref, quantity in present:
             if not quantity.unit.compatible(first.unit):
                 raise self.fail(
@@ -128,7 +146,7 @@ class _FigureResolver:
                     figure,
                     expected="同一类单位（如 人 与 名，万元 与 元）",
                 )
-            total += convert(quantity.value, quantity.unit, first.unit)
+        total = exact_sum(convert(q.value, q.unit, first.unit) for _, q in present)
         return Quantity(total, first.unit)
 
     def ratio(self, figure: Figure, source: RatioOf) -> Quantity | None:
@@ -156,7 +174,7 @@ def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | Non
 
 
 def in_unit(quantity: Quantity | None, target: Unit) -> Decimal | None:
-    return None if quantity is None else convert(quantity.value, quantity.unit, target)
+    return None if quantity is None else exact_convert(quantity.value, quantity.unit, target)
 
 
 def _table(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:
@@ -168,7 +186,7 @@ def _table(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:
 
     def total(attribute: str) -> Decimal | None:
         present = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
-        return sum(present, Decimal(0)) if present else None
+        return exact_sum(present) if present else None
 
     plan, budget, paid = total("plan"), total("budget"), total("paid")
     return TableFigures(table, rows, plan, budget, paid, ratio(budget, plan), ratio(paid, plan))
@@ -212,9 +230,7 @@ def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quanti
     budget = money(funding.budget, "下达预算")
     paid = money(funding.paid, "实际拨付")
     sources_total = (
-        sum((convert(q.value, q.unit, display) for _, q in funding.sources), Decimal(0))
-        if funding.sources
-        else None
+        exact_sum(convert(q.value, q.unit, display) for _, q in funding.sources) if funding.sources else None
     )
     return ProjectFigures(
         number=number,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from reportgen.compute import ComputedReport
+from reportgen.errors import Problem, TemplateError
 from reportgen.model import Section
 from reportgen.numbers import format_date, heading_marker
 from reportgen.tables import Table, default_table_title, project_table
@@ -100,6 +101,12 @@ def signature_lines(signer: str, date: str) -> tuple[str, str]:
     return pad(signer, signer_right), pad(date, date_right)
 
 
+# All narrative text of one report, rendered.  Each template's output is capped on its own
+# (``templating.MAX_OUTPUT_CHARS``); this stops a ledger whose many paragraphs loop from adding those
+# caps up.  A 300-project report renders about 0.3 million characters.
+MAX_NARRATIVE_CHARS = 10_000_000
+
+
 def narrative_context(report: ComputedReport) -> dict[str, object]:
     """What narrative templates may name: every figure by id, 期间, 成文日期, 填报单位."""
     ledger = report.ledger
@@ -111,11 +118,20 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
 
 
 def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
+    """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``."""
     ledger = report.ledger
     context = narrative_context(report)
+    rendered = 0
 
     def text(source: str, place: str) -> str:
-        return render_text(env, source, context, file=ledger.source, place=place).strip()
+        nonlocal rendered
+        result = render_text(env, source, context, file=ledger.source, place=place).strip()
+        rendered += len(result)
+        if rendered > MAX_NARRATIVE_CHARS:
+            message = f"正文渲染出的文字超过 {MAX_NARRATIVE_CHARS} 个字符，已停止"
+            expected = "模板只引用台账中的内容，不要用循环生成大量文字"
+            raise TemplateError(Problem("RG306", message, file=ledger.source, place=place, expected=expected))
+        return result
 
     blocks: list[Block] = [Paragraph(text(p, f"导语[{i}]")) for i, p in enumerate(ledger.intro, start=1)]
 

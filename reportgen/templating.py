@@ -8,10 +8,11 @@ compute a figure that the ledger does not hold.  Filters are thin wrappers over 
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -218,30 +219,50 @@ MAX_OUTPUT_CHARS = 50_000_000  # one rendered part; a 300-project .docx body is 
 MAX_RANGE = 10_000
 # str methods that build a string as long as their argument asks for, or reach formatting machinery.
 UNSAFE_METHODS = frozenset(
-    {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "translate"}
+    {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "translate", "replace"}
 )
+# Jinja's filters of the same kind (``'x'|center(10**9)``, ``|indent(10**9)``, ``'%9999999s'|format``,
+# ``|replace('', s)``): nothing a report needs, so they are not offered.
+UNSAFE_FILTERS = ("center", "indent", "format", "replace", "wordwrap")
+MAX_LOOP_STEPS = 1_000_000  # range() items one render may walk through, nested loops included
+_steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("reportgen_template_steps")
 
 
 class LimitError(SecurityError):
     """A template asked for more than a report can need: a huge range, or output beyond the limit."""
 
 
-def bounded_range(*args: int) -> range:
+def bounded_range(*args: int) -> Iterator[int]:
+    """``range`` for templates: at most ``MAX_RANGE`` items, and every item counts against the
+    render's budget, so loops nested in loops that print nothing still end."""
     numbers = range(*args)
     if len(numbers) > MAX_RANGE:
         raise LimitError(f"range() 最多 {MAX_RANGE} 项，模板请求了 {len(numbers)} 项")
-    return numbers
+    budget = _steps.get(None)
+    for number in numbers:
+        if budget is not None:
+            budget[0] += 1
+            if budget[0] > MAX_LOOP_STEPS:
+                raise LimitError(f"模板循环超过 {MAX_LOOP_STEPS} 步，已停止")
+        yield number
 
 
 def render_bounded(template: jinja2.Template, context: Mapping[str, object]) -> str:
-    """``template.render`` with the output size capped, so no template can exhaust memory."""
+    """``template.render`` with the output size and the loop steps capped, so no template can
+    exhaust memory or time.  Deep nesting that Python's own recursion limit stops is a LimitError too."""
     chunks: list[str] = []
     size = 0
-    for chunk in template.generate(context):
-        size += len(chunk)
-        if size > MAX_OUTPUT_CHARS:
-            raise LimitError(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符，已停止")
-        chunks.append(chunk)
+    token = _steps.set([0])
+    try:
+        for chunk in template.generate(context):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise LimitError(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符，已停止")
+            chunks.append(chunk)
+    except RecursionError:
+        raise LimitError("模板嵌套过深或宏调用自身，已停止") from None
+    finally:
+        _steps.reset(token)
     return "".join(chunks)
 
 
@@ -283,7 +304,10 @@ def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
         finalize=printable,
     )
     env.filters.update(FILTERS)
-    del env.globals["lipsum"]  # generates text of any length; nothing a report needs
+    for name in ("lipsum", "namespace"):  # text of any length; mutable state that can double in loops
+        del env.globals[name]
+    for name in UNSAFE_FILTERS:
+        del env.filters[name]
     env.globals["range"] = bounded_range
     return env
 
@@ -317,6 +341,8 @@ def _render_source(env: ReportEnvironment, source: str, context: Mapping[str, ob
     template, where compiling each string would cost more than rendering the whole .docx.
     Statements, comments and anything the split cannot read exactly go through Jinja whole.
     """
+    if source.count("{{") != source.count("}}"):  # an unclosed tag: Jinja reports it (and the split
+        return render_bounded(_compiled_text(env, source), context)  # would rescan the text per "{{")
     literals = _EXPRESSION.split(source)
     expressions = _EXPRESSION.findall(source)
     if (
@@ -372,6 +398,11 @@ def render_text(
         ) from None
     except LimitError as exc:
         raise TemplateError(Problem("RG306", str(exc), file=file, place=place, value=source)) from None
+    except (RecursionError, SyntaxError, MemoryError):
+        # Jinja parses and compiles recursively: some hundred nested "(", "not", filters or blocks
+        # exhaust Python's stack or its nesting limit before a template error can be raised.
+        message = "模板嵌套过深（括号、过滤器或语句层层相套），无法处理"
+        raise TemplateError(Problem("RG306", message, file=file, place=place, value=source[:200])) from None
     except SecurityError as exc:
         raise TemplateError(Problem("RG304", str(exc), file=file, place=place, value=source)) from None
     except FilterError as exc:

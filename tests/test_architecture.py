@@ -20,7 +20,7 @@ ALLOWED: dict[str, set[str]] = {
     "templating": {"model", "units", "errors", "numbers", "escape"},
     "lint": {"model", "errors"},
     "tables": {"compute", "numbers"},
-    "document": {"compute", "model", "numbers", "tables", "templating"},
+    "document": {"compute", "errors", "model", "numbers", "tables", "templating"},
     "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
     "script": {"document", "errors", "tables"},
     "api": {

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import reportgen
-from tests.conftest import MINIMAL
+from tests.conftest import MINIMAL, yaml_quoted
 
 TEXT = st.text(
     st.characters(blacklist_categories=("Cs",), blacklist_characters="{}"),  # braces would be template syntax
@@ -31,20 +31,6 @@ def expected(text: str) -> str:
     """What a reader gets back: XML-forbidden characters dropped, CR line ends as LF."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
-
-
-def yaml_quoted(text: str) -> str:
-    """A YAML double-quoted scalar holding exactly ``text`` (escapes for what YAML may not carry raw)."""
-    out = []
-    for ch in text:
-        code = ord(ch)
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif 0x20 <= code <= 0x7E or 0xA0 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or code > 0xFFFF:
-            out.append(ch)
-        else:
-            out.append(f"\\u{code:04x}")
-    return '"' + "".join(out) + '"'
 
 
 def ledger_with(name: str, owner: str, note: str) -> str:

@@ -26,6 +26,8 @@ MAX_DECIMALS = 10
 
 _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
 _LEADING_NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?", re.ASCII)
+# ``1e400``, ``1.5E+07``: Excel shows big numbers this way, rounded; not a unit glued to a number.
+_EXPONENT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCII)
 # A space that YAML line folding (``>``) leaves between two Chinese characters or marks.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019"
 _FOLDED_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
@@ -108,6 +110,8 @@ class FieldReader:
             return ""
         if isinstance(value, str | int | Decimal):
             return str(value)
+        if isinstance(value, datetime.date):
+            return value.isoformat()  # YAML reads a date only from YYYY-MM-DD, so this is as typed
         self.report("RG105", "此处应为文字", at, value, "文字")
         return ""
 
@@ -174,14 +178,18 @@ class FieldReader:
         else:
             self.report("RG106", "此处应为数字", at, value, "数字，如 1234.5")
             return None
+        if number.is_zero():
+            # -0 is 0; and a zero may carry any exponent (0.0e+999999999), which would slip past the
+            # checks below and break quantize and formatting later: keep only the typed decimals.
+            exponent = number.as_tuple().exponent
+            assert isinstance(exponent, int)  # finite: YAML .nan/.inf and "NaN" never get here
+            number = Decimal((0, (0,), min(exponent, 0)))
         if abs(number) >= MAX_MAGNITUDE or number.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]
             self.report(
                 "RG106", "数值过大或小数位过多", at, value, f"绝对值小于 10^15、不超过 {MAX_DECIMALS} 位小数"
             )
             return None
         if number.is_signed() and not allow_negative:
-            if number.is_zero():
-                return Decimal(0).quantize(number)  # -0 is 0; keep the typed decimals
             self.report("RG108", "此处不能为负数", at, value, "大于或等于 0 的数字")
             return None
         return number
@@ -196,14 +204,18 @@ class FieldReader:
                 pass
         if "," in stripped or "，" in stripped:
             self.report("RG106", "数字中含有分节逗号", at, text, "不带逗号的数字，如 1234.5")
+        elif _EXPONENT_NUMBER.match(stripped):
+            self.report("RG106", "数值用了科学计数法", at, text, "写出全部数字，如 1234.5（不写 1.2345e3）")
         elif (lead := _LEADING_NUMBER.match(stripped)) is not None:
             stray = stripped[lead.end() :].strip()
+            # “12.3万” means 万元: suggest a unit that exists rather than “万”.
+            hint = stray + "元" if unit(stray) is None and unit(stray + "元") is not None else stray
             self.report(
                 "RG106",
                 f"数值中混入了文字“{stray}”",
                 at,
                 text,
-                f"单独的数字；单位写在“单位”字段，如 {{数值: {lead.group().strip()}, 单位: {stray}}}",
+                f"单独的数字；单位写在“单位”字段，如 {{数值: {lead.group().strip()}, 单位: {hint}}}",
             )
         else:
             self.report("RG106", "此处应为数字", at, text, "数字，如 1234.5")

@@ -5,6 +5,9 @@ duplicate keys, and know nothing of field paths.  Here the file is composed into
 loader (no tags that build objects), then walked by hand: numbers become ``Decimal`` from their exact
 text, duplicate keys are errors, aliases are counted so an alias bomb cannot exhaust memory, and each
 value's line is recorded under its field path for error messages.
+
+Untrusted input is bounded at every step: the file's size, the nesting depth (checked before the
+recursive composer runs), and the number of values and of characters after aliases are expanded.
 """
 
 from __future__ import annotations
@@ -26,6 +29,20 @@ _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_NODES = 200_000
 MAX_DEPTH = 64
+# Characters of all keys and scalars once aliases are expanded.  Without aliases a file can never
+# reach it (every character comes from at least one byte); with them, one long string aliased a
+# thousand times would otherwise take minutes and gigabytes to read, check and render.
+MAX_TEXT_CHARS = MAX_FILE_BYTES
+# Python refuses int() of more than 4 300 digits (ValueError); a longer integer is kept as an exact
+# Decimal instead, which the field readers refuse as too large (RG106) like any other.
+_MAX_INT_DIGITS = 100
+
+# The composer recurses once per nesting level: libyaml's, in C, overflows the stack and kills the
+# process at some 30 000 levels of "[" (fewer in a thread), the pure-Python one raises RecursionError.
+# Every collection needs its own "[", "{", "-", ":" or "?", so a text with few of them cannot nest
+# deeply; any other is scanned event by event (iteratively) first and refused beyond MAX_DEPTH.
+_NESTING_INDICATORS = "[{-:?"
+_SURELY_SHALLOW = 1_000
 
 Value = object  # str | Decimal | int | bool | None | datetime.date | list[Value] | dict[str, Value]
 
@@ -72,7 +89,12 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
             )
         ) from None
     try:
+        _check_nesting(text, path)
         node = yaml.compose(text, Loader=_LOADER)
+    except RecursionError:  # pragma: no cover - only the pure-Python composer, on a shallow-looking text
+        raise LedgerError(
+            Problem("RG114", "嵌套过深", file=path, expected=f"不超过 {MAX_DEPTH} 层")
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise LedgerError(
@@ -94,11 +116,46 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
     return document
 
 
+def _check_nesting(text: str, path: Path | str) -> None:
+    """Refuse a text nested deeper than the walker allows, before the recursive composer sees it."""
+    if sum(text.count(indicator) for indicator in _NESTING_INDICATORS) <= _SURELY_SHALLOW:
+        return
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH + 1:  # the walker counts the levels below the top one
+                raise LedgerError(
+                    Problem(
+                        "RG114",
+                        "嵌套过深",
+                        file=path,
+                        line=event.start_mark.line + 1 if event.start_mark else None,
+                        expected=f"不超过 {MAX_DEPTH} 层",
+                    )
+                )
+        elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
+            depth -= 1
+
+
 class _Walker:
     def __init__(self, path: Path | str, document: YamlDocument) -> None:
         self.path = path
         self.document = document
         self.visited = 0
+        self.chars = 0
+
+    def count_text(self, text: str, node: yaml.Node, path: tuple[str | int, ...]) -> None:
+        """Count characters as aliases expand them; see ``MAX_TEXT_CHARS``."""
+        self.chars += len(text)
+        if self.chars > MAX_TEXT_CHARS:
+            raise self.fail(
+                "RG114",
+                "文字总量过大（可能是 YAML 别名把长文字重复了多次）",
+                node,
+                path,
+                expected=f"展开后不超过 {MAX_TEXT_CHARS} 个字符；不要用别名",
+            )
 
     def fail(
         self, code: str, message: str, node: yaml.Node, path: tuple[str | int, ...], **kw: str
@@ -135,6 +192,7 @@ class _Walker:
                 if not isinstance(key_node, yaml.ScalarNode):
                     raise self.fail("RG105", "字段名必须是文字", key_node, path)
                 key = key_node.value
+                self.count_text(key, key_node, path)
                 if key == "<<":
                     raise self.fail(
                         "RG105", "不支持 YAML 合并键“<<”", key_node, path, expected="逐项写出字段"
@@ -153,6 +211,7 @@ class _Walker:
     def scalar(self, node: yaml.ScalarNode, path: tuple[str | int, ...]) -> Value:
         tag = node.tag
         text = node.value
+        self.count_text(text, node, path)
         if tag == "tag:yaml.org,2002:str":
             return text
         if tag == "tag:yaml.org,2002:null":
@@ -165,7 +224,8 @@ class _Walker:
                 raise self.fail(
                     "RG106", f"“{text}”不是十进制数字", node, path, expected="十进制数字，如 1234.5"
                 )
-            return int(text.replace("_", ""))
+            digits = text.replace("_", "")
+            return Decimal(digits) if len(digits) > _MAX_INT_DIGITS else int(digits)
         if tag == "tag:yaml.org,2002:float":
             cleaned = text.replace("_", "")
             try:

@@ -7,16 +7,24 @@ through the ``md`` filters.  Both templates only lay out; the numbers arrive for
 from __future__ import annotations
 
 from reportgen.document import Document
+from reportgen.errors import Problem, TemplateError
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.templating import ReportEnvironment, render_bounded
+from reportgen.templating import LimitError, ReportEnvironment, render_bounded
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
+
+
+def _render(env: ReportEnvironment, name: str, context: dict[str, object]) -> str:
+    try:
+        return render_bounded(env.get_template(name), context)
+    except LimitError as exc:
+        raise TemplateError(Problem("RG306", str(exc), place=name)) from None
 
 
 def render_markdown(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
-    text = render_bounded(env.get_template("report.md.j2"), {"doc": document})
+    text = _render(env, "report.md.j2", {"doc": document})
     return _tidy(text).encode("utf-8")
 
 
@@ -24,7 +32,7 @@ def render_html(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
     context = {"doc": document, "heading_tags": HEADING_TAGS}
-    return render_bounded(env.get_template("report.html.j2"), context).encode("utf-8")
+    return _render(env, "report.html.j2", context).encode("utf-8")
 
 
 def _tidy(text: str) -> str:
