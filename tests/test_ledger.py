@@ -162,3 +162,13 @@ def test_folded_chinese_lines_join_without_spaces() -> None:
     )
     ledger = parse_ledger(text)
     assert ledger.sections[0].paragraphs == ("第一行，第二行。",)
+
+
+def test_figures_cannot_shadow_the_names_templates_already_have() -> None:
+    import reportgen
+    from tests.conftest import MINIMAL
+
+    text = MINIMAL.replace("  低保金:", "  成文日期: {名称: 日期, 数值: 1, 单位: 个}\n  低保金:")
+    with pytest.raises(reportgen.LedgerError) as caught:
+        reportgen.loads(text)
+    assert caught.value.code == "RG111" and "成文日期" in str(caught.value)

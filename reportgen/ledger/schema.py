@@ -52,8 +52,22 @@ FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其�
 MAX_HEADING_LEVEL = 4
 
 # Names the narrative templates get besides the figures; a figure may not take one of them.
-RESERVED_NAMES = frozenset(
-    {"期间", "报告", "一览表", "项目", "指标", "loop", "self", "range", "true", "false", "none"}
+RESERVED_NAMES = frozenset(  # names narrative templates already have (document.narrative_context)
+    {
+        "期间",
+        "成文日期",
+        "填报单位",
+        "报告",
+        "一览表",
+        "项目",
+        "指标",
+        "loop",
+        "self",
+        "range",
+        "true",
+        "false",
+        "none",
+    }
 )
 
 
