@@ -9,12 +9,10 @@ what the .docx and HTML show and sums what the ledger holds.  Text never becomes
 
 from __future__ import annotations
 
-from copy import copy
 from decimal import Decimal
 
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -85,14 +83,18 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     first_data = header_top + depth
-    styles = _BodyStyles()
     for offset, table_row in enumerate(table.rows):
         excel_row = first_data + offset
         sheet.row_dimensions[excel_row].height = row_height(columns, table_row.cells)
         for index, (column, data) in enumerate(zip(columns, table_row.cells, strict=True), start=1):
             cell = _cell(sheet, excel_row, index)
             horizontal = "center" if table_row.is_total and column.key == "name" else column.align
-            styles.apply(cell, column.excel_format, table_row.is_total, horizontal, column.kind is Kind.TEXT)
+            cell.number_format = column.excel_format
+            cell.border = BORDER
+            cell.font = Font(name=HEADING_FONT if table_row.is_total else FONT, size=10.5)
+            cell.alignment = Alignment(
+                horizontal=horizontal, vertical="center", wrap_text=column.kind is Kind.TEXT
+            )
             value = cell_value(column, data.value, data.text)
             if isinstance(value, str):
                 _text(cell, value)
@@ -116,31 +118,9 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         footer.center.text = "— &P —"
 
 
-class _BodyStyles:
-    """Body cells share a handful of styles: style one cell per combination through openpyxl, then
-    copy its style array to the rest.  Setting font, border and alignment on every cell costs most of
-    an openpyxl write (each assignment hashes the style objects)."""
-
-    def __init__(self) -> None:
-        self._arrays: dict[tuple[str, bool, str, bool], StyleArray] = {}
-
-    def apply(self, cell: Cell, number_format: str, bold: bool, horizontal: str, wrap: bool) -> None:
-        key = (number_format, bold, horizontal, wrap)
-        array = self._arrays.get(key)
-        if array is not None:
-            cell._style = copy(array)  # type: ignore[attr-defined]
-            return
-        cell.number_format = number_format
-        cell.border = BORDER
-        cell.font = Font(name=HEADING_FONT if bold else FONT, size=10.5)
-        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
-        self._arrays[key] = copy(cell._style)  # type: ignore[attr-defined]
-
-
 def _merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> None:
-    """Record a merged range.  ``Worksheet.merge_cells`` also replaces the covered cells and redraws
-    their borders, a third of an openpyxl write; our cells carry their borders already and the covered
-    ones are never written."""
+    """Record a merged range.  ``Worksheet.merge_cells`` would also replace the covered cells and
+    redraw their borders; ours carry their borders already and the covered ones are never written."""
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(right)}{bottom}"
     sheet.merged_cells.add(MergedCellRange(sheet, ref))
 
