@@ -56,6 +56,6 @@ def text_run(text: str, font: str, size_pt: Decimal | int | None = None, *, styl
     return f"<w:r>{props}{'<w:br/>'.join(pieces)}</w:r>"
 
 
-def paragraph(style: str, runs: str = "", *, align: str | None = None, extra_properties: str = "") -> str:
+def paragraph(style: str, runs: str = "", *, align: str | None = None) -> str:
     jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{extra_properties}{jc}</w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{runs}</w:p>'
