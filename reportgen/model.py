@@ -62,13 +62,30 @@ FigureSource = Quantity | SumOf | RatioOf
 
 @dataclass(frozen=True, slots=True)
 class Figure:
-    """A named figure of the ledger, quoted by narrative templates as ``{{ id | filter }}``."""
+    """A named figure of the ledger, quoted by narrative templates as ``{{ id | filter }}``.
+
+    ``baselines`` holds the same figure for earlier periods, in the figure's own unit, keyed by
+    ``BASELINES`` names (上年同期 for 同比, 上期 for 环比); only a typed figure carries them, a 合计 or
+    比例 gets its earlier values from its parts, so a comparison can never use a typed-in total.
+    """
 
     id: str
     name: str
     source: FigureSource
     place: str
     note: str = ""
+    baselines: tuple[tuple[str, Decimal], ...] = ()
+
+    def baseline(self, period: str) -> Decimal | None:
+        for name, value in self.baselines:
+            if name == period:
+                return value
+        return None
+
+
+# Earlier periods a figure may carry: 上年同期 (same months a year before) and 上期 (the adjacent
+# earlier period of the same length).  The order is the one documented and written to workbooks.
+BASELINES = ("上年同期", "上期")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +159,7 @@ class Ledger:
     closing: tuple[str, ...]
     table: ProjectTable | None
     kind: str = "民生实事"
+    charts: bool = False
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -43,6 +43,18 @@ class FieldReader:
         self.problems: list[Problem] = []
 
     # -- reporting ---------------------------------------------------------------------------------
+    def place(self, at: At) -> str:
+        """Where ``at`` is, for messages and the model's ``place``: ``项目!F7`` for a workbook (the
+        cell of the field, or of its nearest enclosing row), else the field path."""
+        cells = self.document.cells
+        if cells:
+            probe = at
+            while probe:
+                if probe in cells:
+                    return cells[probe]
+                probe = probe[:-1]
+        return format_path(at)
+
     def line_of(self, at: At) -> int | None:
         while at:
             if at in self.document.lines:
@@ -53,7 +65,7 @@ class FieldReader:
     def report(
         self, code: str, message: str, at: At, value: object = None, expected: str | None = None
     ) -> None:
-        place = format_path(at) or None
+        place = self.place(at) or None
         if any(p.code == code and p.place == place for p in self.problems):
             return  # one problem per place: a missing key is not also “missing content”
         self.problems.append(
@@ -61,7 +73,7 @@ class FieldReader:
                 code,
                 message,
                 file=self.file,
-                place=format_path(at) or None,
+                place=place,
                 line=self.line_of(at),
                 value=value,
                 expected=expected,

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime
 import difflib
 import keyword
+from decimal import Decimal
 from pathlib import Path
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.ledger.fields import At, FieldReader
-from reportgen.ledger.yamlread import YamlDocument, format_path
+from reportgen.ledger.yamlread import YamlDocument
 from reportgen.model import (
+    BASELINES,
     Figure,
     FigureRef,
     FigureSource,
@@ -33,8 +35,8 @@ from reportgen.numbers.dates import parse_month_range
 from reportgen.units import Family, Unit
 
 TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
-TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表")
-FIGURE_KEYS = ("名称", "数值", "单位", "合计", "比例", "说明")
+TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表", "图表")
+FIGURE_KEYS = ("名称", "数值", "单位", "合计", "比例", "说明", *BASELINES)
 SECTION_KEYS = ("标题", "段落", "小节", "接排")
 TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
@@ -123,6 +125,7 @@ class _Builder:
             closing=closing,
             table=table,
             kind=self.r.text(top.get("类型"), ("类型",), required=False) or "民生实事",
+            charts=self.r.boolean(top.get("图表"), ("图表",)),
         )
         self.check_references(ledger)
         return ledger
@@ -183,6 +186,22 @@ class _Builder:
             )
             return None
         source: FigureSource | None
+        baselines: list[tuple[str, Decimal]] = []
+        for period in BASELINES:
+            if period not in fields:
+                continue
+            if kinds[0] != "数值":
+                self.r.report(
+                    "RG103",
+                    f"“{kinds[0]}”指标的{period}数值由分项计算，不另填写",
+                    (*at, period),
+                    fields[period],
+                    f"在各分项指标中填写“{period}”",
+                )
+                continue
+            earlier = self.r.number(fields[period], (*at, period), allow_negative=True)
+            if earlier is not None:
+                baselines.append((period, earlier))
         if kinds[0] == "数值":
             number = self.r.number(fields["数值"], (*at, "数值"), allow_negative=True)
             declared = self.r.unit(fields.get("单位"), (*at, "单位"))
@@ -210,13 +229,15 @@ class _Builder:
             source = RatioOf(numerator, denominator) if numerator and denominator else None
         if source is None:
             return None
-        return Figure(figure_id, name, source, place=format_path(at), note=note)
+        return Figure(
+            figure_id, name, source, place=self.r.place(at), note=note, baselines=tuple(baselines)
+        )
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:
             self.r.report("RG105", "此处应为指标编号", at, value, "“指标”中定义过的编号")
             return None
-        ref = FigureRef(value, format_path(at))
+        ref = FigureRef(value, self.r.place(at))
         self.refs.append((ref, at))
         return ref
 
@@ -239,7 +260,7 @@ class _Builder:
             title=self.r.prose(fields.get("标题"), (*at, "标题")),
             paragraphs=self.r.texts(fields.get("段落"), (*at, "段落")),
             subsections=subsections,
-            place=format_path(at),
+            place=self.r.place(at),
             run_in=self.r.boolean(fields.get("接排"), (*at, "接排")),
         )
 
@@ -315,7 +336,7 @@ class _Builder:
             funding=Funding(money("计划安排资金"), tuple(sources), money("下达预算"), money("实际拨付")),
             owner=self.r.text(fields.get("责任单位"), (*at, "责任单位"), required=False),
             note=self.r.text(fields.get("备注"), (*at, "备注"), required=False),
-            place=format_path(at),
+            place=self.r.place(at),
         )
 
     def measure(self, value: object, at: At) -> Quantity | FigureRef | None:

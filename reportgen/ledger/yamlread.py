@@ -53,10 +53,15 @@ _TIMESTAMP_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 @dataclass
 class YamlDocument:
-    """Plain values plus the line (1-based) of each field path, e.g. ``("项目", 2, "名称")``."""
+    """Plain values plus where each field path (e.g. ``("项目", 2, "名称")``) came from.
+
+    A YAML file fills ``lines`` (1-based); an Excel ledger fills ``cells`` (``项目!F7``), so one
+    schema validates both and every problem names the place the person has to go and fix.
+    """
 
     data: Value
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
+    cells: dict[tuple[str | int, ...], str] = field(default_factory=dict)
 
 
 def read_yaml(path: Path) -> YamlDocument:
