@@ -8,12 +8,22 @@ missing denominator gives ``None``, which every formatter shows as "—".
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 
 from reportgen.errors import LedgerError, Problem
-from reportgen.model import Figure, FigureRef, Ledger, Project, ProjectTable, Quantity, RatioOf, SumOf
+from reportgen.model import (
+    BASELINES,
+    Figure,
+    FigureRef,
+    Ledger,
+    Project,
+    ProjectTable,
+    Quantity,
+    RatioOf,
+    SumOf,
+)
 from reportgen.units import Unit, convert, unit
 
 PERCENT = unit("%")
@@ -76,27 +86,85 @@ class TableFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """Every figure as it was in one earlier period (上年同期 or 上期), resolved like the current one.
+
+    ``missing`` maps a figure id to the typed figure whose earlier value the ledger lacks (itself,
+    or a part of a 合计/比例), so a comparison can say which figure to fill in rather than print a blank.
+    """
+
+    period: str
+    values: dict[str, Quantity | None]
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class ComputedReport:
     """The ledger with every figure resolved (``None`` = not computable, shown as "—")."""
 
     ledger: Ledger
     values: dict[str, Quantity | None]
     table: TableFigures | None
+    baselines: dict[str, Baseline] = field(default_factory=dict)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
     """Resolve derived figures and the 一览表; unit mismatches are ``LedgerError`` RG113."""
     values = _FigureResolver(ledger).resolve_all()
     table = _table(ledger, values) if ledger.table is not None else None
-    return ComputedReport(ledger, values, table)
+    return ComputedReport(ledger, values, table, {p: _baseline(ledger, p) for p in BASELINES})
+
+
+def _baseline(ledger: Ledger, period: str) -> Baseline:
+    """The figures of ``period``: typed figures give their earlier value in their own unit, and
+    合计/比例 are computed from their parts' earlier values exactly as the current ones are."""
+    missing: dict[str, str] = {}
+
+    def earlier(figure: Figure, current: Quantity) -> Quantity | None:
+        value = figure.baseline(period)
+        if value is None:
+            missing[figure.id] = figure.id
+            return None
+        return Quantity(value, current.unit)
+
+    resolver = _FigureResolver(ledger, earlier)
+    values = resolver.resolve_all()
+    for figure in ledger.figures:  # a derived figure is missing what its first missing part is
+        if figure.id not in missing and values.get(figure.id) is None:
+            leaf = resolver.first_missing(figure.id, missing)
+            if leaf is not None:
+                missing[figure.id] = leaf
+    return Baseline(period, values, missing)
+
+
+Leaf = Callable[[Figure, Quantity], Quantity | None]
+
+
+def _current(figure: Figure, quantity: Quantity) -> Quantity | None:
+    return quantity
 
 
 class _FigureResolver:
-    def __init__(self, ledger: Ledger) -> None:
+    def __init__(self, ledger: Ledger, leaf: Leaf = _current) -> None:
         self.ledger = ledger
+        self.leaf = leaf
         self.by_id = {f.id: f for f in ledger.figures}
         self.values: dict[str, Quantity | None] = {}
         self.in_progress: list[str] = []
+
+    def first_missing(self, figure_id: str, missing: dict[str, str]) -> str | None:
+        """The first typed figure under ``figure_id`` (depth first) that has no value."""
+        if figure_id in missing:
+            return missing[figure_id]
+        source = self.by_id[figure_id].source
+        parts = source.parts if isinstance(source, SumOf) else ()
+        if isinstance(source, RatioOf):
+            parts = (source.numerator, source.denominator)
+        for part in parts:
+            found = self.first_missing(part.figure_id, missing)
+            if found is not None:
+                return found
+        return None
 
     def fail(
         self, code: str, message: str, figure: Figure, value: object = None, expected: str = ""
@@ -123,7 +191,7 @@ class _FigureResolver:
         source = figure.source
         result: Quantity | None
         if isinstance(source, Quantity):
-            result = source
+            result = self.leaf(figure, source)
         elif isinstance(source, SumOf):
             result = self.sum(figure, source)
         else:

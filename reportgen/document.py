@@ -111,7 +111,15 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
     """What narrative templates may name: every figure by id, 期间, 成文日期, 填报单位."""
     ledger = report.ledger
     context: dict[str, object] = {
-        figure.id: FigureValue(figure.name, report.values.get(figure.id)) for figure in ledger.figures
+        figure.id: FigureValue(
+            figure.name,
+            report.values.get(figure.id),
+            {
+                period: (baseline.values.get(figure.id), baseline.missing.get(figure.id))
+                for period, baseline in report.baselines.items()
+            },
+        )
+        for figure in ledger.figures
     }
     context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
     return context

@@ -38,7 +38,13 @@ from reportgen.numbers import (
     period_name,
     scale_amount,
 )
-from reportgen.units import MONEY_UNITS, Family, Unit, known_units, unit
+from reportgen.numbers.compare import (
+    format_against_plan,
+    format_difference,
+    format_growth,
+    format_point_change,
+)
+from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -47,18 +53,39 @@ class FilterError(ValueError):
     """A filter was given a value it cannot format; the message is Chinese and says why."""
 
 
+Earlier = tuple[Quantity | None, str | None]  # (value in that period, id of the figure lacking it)
+
+
 class FigureValue:
-    """What a template sees for a figure: printable, filterable, but not a number to compute with."""
+    """What a template sees for a figure: printable, filterable, but not a number to compute with.
 
-    __slots__ = ("_quantity", "名称")
+    ``earlier`` holds the figure in earlier periods (上年同期, 上期) for the comparison filters; a
+    period the ledger has no value for carries the id of the figure to fill in, so the filter can
+    say so instead of printing a blank.
+    """
 
-    def __init__(self, name: str, quantity: Quantity | None) -> None:
+    __slots__ = ("_earlier", "_quantity", "名称")
+
+    def __init__(
+        self, name: str, quantity: Quantity | None, earlier: Mapping[str, Earlier] | None = None
+    ) -> None:
         self.名称 = name
         self._quantity = quantity
+        self._earlier = earlier or {}
 
     @property
     def quantity(self) -> Quantity | None:
         return self._quantity
+
+    def earlier(self, period: str) -> Quantity | None:
+        """The figure in ``period``; ``FilterError`` when the ledger does not have it."""
+        value, missing = self._earlier.get(period, (None, self.名称))
+        if missing is not None:
+            raise FilterError(
+                f"指标“{missing}”没有{period}数值，“{self.名称}”无法与{period}比较；"
+                f"请在台账“指标”中为“{missing}”填写“{period}”"
+            )
+        return value
 
     def __str__(self) -> str:
         quantity = self._quantity
@@ -98,6 +125,24 @@ class PeriodValue:
     def 期末(self) -> str:
         """``2024年9月末``: for stock figures (截至…) rather than flows over the period."""
         return f"{self._period.year}年{self._period.end_month}月末"
+
+    @property
+    def 上年同期(self) -> str:
+        """``2023年1—9月``: the period 同比 compares with."""
+        p = self._period
+        return format_period(p.year - 1, p.start_month, p.end_month, with_year=True)
+
+    @property
+    def 上期(self) -> str:
+        """The adjacent earlier period of the same length, which 环比 compares with: 7—9月 → 4—6月,
+        1—3月 → 上年10—12月.  (Of a cumulative 1—9月 that is the previous year's 4—12月, which is
+        why cumulative reports compare 同比.)"""
+        p = self._period
+        length = p.end_month - p.start_month + 1
+        start = p.start_month - length
+        year = p.year if start >= 1 else p.year - 1
+        start = start if start >= 1 else start + 12
+        return format_period(year, start, start + length - 1, with_year=True)
 
     @property
     def 年度名称(self) -> str:
@@ -179,6 +224,81 @@ def households_persons_filter(households: object, persons: object) -> str:
     return format_households_persons(h.value, p.value)
 
 
+def _with_earlier(value: object, filter_name: str, period: str) -> tuple[Quantity, Quantity] | None:
+    """The figure now and in ``period``; None (shown "—") when either is not computable."""
+    if not isinstance(value, FigureValue):
+        raise FilterError(f"过滤器“{filter_name}”只能用于台账中的指标，不能用于“{value}”")
+    base = value.earlier(period)
+    current = value.quantity
+    return None if current is None or base is None else (current, base)
+
+
+def growth_filter(period: str, filter_name: str) -> Callable[..., str]:
+    """``{{ 低保金 | 同比 }}`` → 增长12.3% / 下降4.5% / 持平; a % figure changes in 个百分点 (§5.10)."""
+
+    def apply(value: object, digits: int = 1) -> str:
+        pair = _with_earlier(value, filter_name, period)
+        if pair is None:
+            return DASH
+        current, base = pair
+        if current.unit.family is Family.PERCENT:
+            return format_point_change(current.value, base.value, digits)
+        return format_growth(current.value, base.value, digits)
+
+    apply.__name__ = filter_name
+    return apply
+
+
+def difference_filter(period: str, filter_name: str) -> Callable[..., str]:
+    """``{{ 低保金 | 同比增减('万元') }}`` → 增加323.04万元 / 减少12人 / 持平 (增加 is absolute, §5.11)."""
+
+    def apply(value: object, shown_unit: str | None = None, digits: int | None = None) -> str:
+        pair = _with_earlier(value, filter_name, period)
+        if pair is None:
+            return DASH
+        current, base = pair
+        if current.unit.family is Family.PERCENT:
+            return format_point_change(current.value, base.value, 1 if digits is None else digits)
+        target = unit(shown_unit) if shown_unit is not None else current.unit
+        if target is None or not target.compatible(current.unit):
+            raise FilterError(f"指标单位是“{current.unit}”，不能按“{shown_unit}”显示增减")
+        if current.unit.family is Family.MONEY:
+            return format_difference(
+                current.value, base.value, target.symbol, digits, source_unit=current.unit.symbol
+            )
+        return format_difference(
+            convert(current.value, current.unit, target),
+            convert(base.value, current.unit, target),
+            target.symbol,
+            digits,
+        )
+
+    apply.__name__ = filter_name
+    return apply
+
+
+def earlier_filter(period: str) -> Callable[[object], FigureValue]:
+    """``{{ 低保金 | 上年同期 | 万元 }}``: the figure as it was, for any unit filter to show."""
+
+    def apply(value: object) -> FigureValue:
+        pair = _with_earlier(value, period, period)
+        assert isinstance(value, FigureValue)
+        return FigureValue(f"{value.名称}（{period}）", None if pair is None else pair[1])
+
+    apply.__name__ = period
+    return apply
+
+
+def against_plan_filter(value: object, plan: object, digits: int = 1) -> str:
+    """``{{ 实际完成 | 超计划(计划数) }}`` → 超计划4.2% / 完成计划 / 完成计划的96.0% (§5.11)."""
+    actual, target = _quantity(value, "超计划"), _quantity(plan, "超计划")
+    if actual is None or target is None or target.value.is_zero():
+        return DASH
+    if not actual.unit.compatible(target.unit):
+        raise FilterError(f"“超计划”的两个指标单位不可比（{actual.unit}、{target.unit}）")
+    return format_against_plan(convert(actual.value, actual.unit, target.unit) / target.value * 100, digits)
+
+
 def date_filter(value: object) -> str:
     if not isinstance(value, datetime.date):
         raise FilterError(f"“日期”只能用于日期，不能用于“{value}”")
@@ -191,8 +311,8 @@ def numeral_filter(value: object) -> str:
     return chinese_numeral(value)
 
 
-def _filters() -> dict[str, Callable[..., str]]:
-    filters: dict[str, Callable[..., str]] = {symbol: money_filter(symbol) for symbol in MONEY_UNITS}
+def _filters() -> dict[str, Callable[..., object]]:
+    filters: dict[str, Callable[..., object]] = {symbol: money_filter(symbol) for symbol in MONEY_UNITS}
     for symbol in known_units():
         found = unit(symbol)
         if found is not None and found.family not in (Family.MONEY, Family.PERCENT):
@@ -205,6 +325,13 @@ def _filters() -> dict[str, Callable[..., str]]:
             "户人": households_persons_filter,
             "日期": date_filter,
             "中文数字": numeral_filter,
+            "同比": growth_filter("上年同期", "同比"),
+            "环比": growth_filter("上期", "环比"),
+            "同比增减": difference_filter("上年同期", "同比增减"),
+            "环比增减": difference_filter("上期", "环比增减"),
+            "上年同期": earlier_filter("上年同期"),
+            "上期": earlier_filter("上期"),
+            "超计划": against_plan_filter,
             "md": markdown_text,
             "md_cell": markdown_cell,
         }

@@ -229,9 +229,7 @@ class _Builder:
             source = RatioOf(numerator, denominator) if numerator and denominator else None
         if source is None:
             return None
-        return Figure(
-            figure_id, name, source, place=self.r.place(at), note=note, baselines=tuple(baselines)
-        )
+        return Figure(figure_id, name, source, place=self.r.place(at), note=note, baselines=tuple(baselines))
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.numbers.decimal_format import DASH, format_number
+from reportgen.numbers.decimal_format import DASH, format_amount, format_number, scale_amount
 from reportgen.numbers.rounding import round_half_up
 
 FLAT = "持平"
@@ -36,13 +36,26 @@ def format_point_change(current: Decimal, base: Decimal, digits: int = 1) -> str
     return ("提高" if change > 0 else "下降") + format_number(shown, digits) + "个百分点"
 
 
-def format_difference(current: Decimal, base: Decimal, unit: str, digits: int | None = None) -> str:
-    """Absolute change in the figure's unit: ``增加323.04万元``, ``减少12人``, ``持平``."""
+def format_difference(
+    current: Decimal, base: Decimal, unit: str, digits: int | None = None, *, source_unit: str | None = None
+) -> str:
+    """Absolute change: ``增加323.04万元``, ``减少12人``, ``持平``.
+
+    With ``source_unit`` the values are money in that unit, shown in ``unit`` the way
+    ``format_amount`` shows an amount (323.0395万元 → ``增加3230395元``).
+    """
     change = current - base
-    shown = abs(change) if digits is None else round_half_up(abs(change), digits)
-    if shown == 0:
+    magnitude = abs(change) if source_unit is None else scale_amount(abs(change), unit, source_unit)
+    if (magnitude if digits is None else round_half_up(magnitude, digits)) == 0:
         return FLAT
-    return ("增加" if change > 0 else "减少") + format_number(shown, digits) + unit
+    word = "增加" if change > 0 else "减少"
+    if source_unit is not None:
+        return word + format_amount(abs(change), unit, source_unit=source_unit, digits=digits)
+    return (
+        word
+        + format_number(round_half_up(magnitude, digits) if digits is not None else magnitude, digits)
+        + unit
+    )
 
 
 def format_against_plan(percent: Decimal, digits: int = 1) -> str:
