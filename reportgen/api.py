@@ -50,7 +50,8 @@ class Report:
 
     @cached_property
     def document(self) -> Document:
-        return convert_document(build_document(self.computed, self.env), self.options.script)
+        document = build_document(self.computed, self.env, charts=self.options.charts)
+        return convert_document(document, self.options.script)
 
     def to_bytes(self, fmt: str) -> bytes:
         if fmt not in WRITERS:

@@ -7,10 +7,12 @@ so the HTML, Markdown, .docx and .xlsx writers only lay out what they are given.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 from typing import ClassVar
 
+from reportgen.charts import Chart, project_charts
 from reportgen.compute import ComputedReport
 from reportgen.errors import Problem, TemplateError
 from reportgen.model import Section
@@ -48,8 +50,11 @@ Block = Heading | Paragraph
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
+    """An attached table, and the charts drawn from it (shown after it) when the report has charts."""
+
     label: str
     table: Table
+    charts: tuple[Chart, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,9 +130,13 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
     return context
 
 
-def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
-    """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``."""
+def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool | None = None) -> Document:
+    """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``.
+
+    ``charts`` draws the 一览表's charts (True), leaves them out (False), or lets the ledger's ``图表``
+    decide (None)."""
     ledger = report.ledger
+    with_charts = ledger.charts if charts is None else charts
     context = narrative_context(report)
     rendered = 0
 
@@ -174,7 +183,8 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
             text,
             (f"填表单位：{table_meta.filler}", f"填表时间：{fill_date}" if fill_date else ""),
         )
-        attachments.append(Attachment("附件", table))
+        drawn = project_charts(report.table) if with_charts else ()
+        attachments.append(Attachment("附件", table, drawn))
     if len(attachments) == 1:
         note: tuple[str, ...] = (f"附件：{attachments[0].table.spec.title}",)
     else:
@@ -183,7 +193,7 @@ def build_document(report: ComputedReport, env: ReportEnvironment) -> Document:
             ("附件：" if i == 1 else "") + f"{i}.{a.table.spec.title}"
             for i, a in enumerate(attachments, start=1)
         )
-        attachments = [Attachment(f"附件{i}", a.table) for i, a in enumerate(attachments, start=1)]
+        attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
     signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
         title=text(ledger.title, "标题"),

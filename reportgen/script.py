@@ -14,6 +14,7 @@ import dataclasses
 from functools import lru_cache
 from typing import Any, Protocol
 
+from reportgen.charts import Chart
 from reportgen.document import Attachment, Document, Heading, Paragraph
 from reportgen.errors import Problem, RenderError
 from reportgen.tables import Cell, Column, Row, Spanner, Table, TableSpec
@@ -82,6 +83,19 @@ def convert_document(document: Document, script: str) -> Document:
         )
         return Table(spec, rows, tuple(c(n) for n in item.notes))
 
+    def chart(item: Chart) -> Chart:
+        return dataclasses.replace(
+            item,
+            title=c(item.title),
+            caption=c(item.caption),
+            description=c(item.description),
+            categories=tuple(c(label) for label in item.categories),
+            category_title=c(item.category_title),
+            series=tuple(dataclasses.replace(s, name=c(s.name)) for s in item.series),
+            value_axis=c(item.value_axis),
+            unit=c(item.unit),
+        )
+
     return dataclasses.replace(
         document,
         title=c(document.title),
@@ -92,6 +106,9 @@ def convert_document(document: Document, script: str) -> Document:
         date=c(document.date),
         signer_line=c(document.signer_line),
         date_line=c(document.date_line),
-        attachments=tuple(Attachment(c(a.label), table(a.table)) for a in document.attachments),
+        attachments=tuple(
+            Attachment(c(a.label), table(a.table), tuple(chart(ch) for ch in a.charts))
+            for a in document.attachments
+        ),
         filler=c(document.filler),
     )

@@ -221,21 +221,24 @@ def default_table_title(figures: TableFigures, year: int, start: int, end: int) 
     )
 
 
+def format_cell(column: Column, value: Decimal | str | None) -> Cell:
+    """A value as the column shows it: fixed decimals for amounts, a percentage (or "—") for ratios.
+    Charts label their bars through this too, so a bar reads exactly as its table cell."""
+    if column.kind is Kind.AMOUNT:
+        assert not isinstance(value, str)
+        return Cell("" if value is None else format_number(value, column.digits), value)
+    if column.kind is Kind.RATIO:
+        assert not isinstance(value, str)
+        return Cell(format_percent(value, column.digits), value)
+    return Cell("" if value is None else str(value), value)
+
+
 def project_table(
     figures: TableFigures, title: str, render_text: Callable[[str, str], str], filler_line: tuple[str, str]
 ) -> Table:
     """Fill the spec from computed figures; ``render_text(template, place)`` renders project texts."""
     spec = project_table_spec(figures, title, filler_line)
     columns = spec.columns
-
-    def cell(column: Column, value: Decimal | str | None) -> Cell:
-        if column.kind is Kind.AMOUNT:
-            assert not isinstance(value, str)
-            return Cell("" if value is None else format_number(value, column.digits), value)
-        if column.kind is Kind.RATIO:
-            assert not isinstance(value, str)
-            return Cell(format_percent(value, column.digits), value)
-        return Cell("" if value is None else str(value), value)
 
     def values(row: ProjectFigures) -> dict[str, Decimal | str | None]:
         project = row.project
@@ -257,7 +260,7 @@ def project_table(
     rows: list[Row] = []
     for figure_row in figures.rows:
         row_values = values(figure_row)
-        rows.append(Row(tuple(cell(c, row_values[c.key]) for c in columns)))
+        rows.append(Row(tuple(format_cell(c, row_values[c.key]) for c in columns)))
     total: dict[str, Decimal | str | None] = {
         "number": "",
         "name": "合计",
@@ -268,6 +271,9 @@ def project_table(
         "paid_ratio": figures.total_paid_ratio,
     }
     rows.append(
-        Row(tuple(cell(c, total[c.key]) if c.key in total else Cell("") for c in columns), is_total=True)
+        Row(
+            tuple(format_cell(c, total[c.key]) if c.key in total else Cell("") for c in columns),
+            is_total=True,
+        )
     )
     return Table(spec, tuple(rows))

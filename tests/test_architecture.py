@@ -20,9 +20,10 @@ ALLOWED: dict[str, set[str]] = {
     "templating": {"model", "units", "errors", "numbers", "escape"},
     "lint": {"model", "errors"},
     "tables": {"compute", "numbers"},
-    "document": {"compute", "errors", "model", "numbers", "tables", "templating"},
-    "render": {"render", "document", "tables", "templating", "errors", "numbers", "escape"},
-    "script": {"document", "errors", "tables"},
+    "charts": {"compute", "numbers", "tables"},
+    "document": {"charts", "compute", "errors", "model", "numbers", "tables", "templating"},
+    "render": {"render", "document", "tables", "charts", "templating", "errors", "numbers", "escape"},
+    "script": {"charts", "document", "errors", "tables"},
     "api": {
         "checks",
         "compute",

@@ -19,6 +19,7 @@ class RenderOptions:
         "hans"  # hans | hant | hant-tw | hant-hk: Traditional output through OpenCC (reportgen.script)
     )
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
+    charts: bool | None = None  # the 一览表's charts: True/False, or None for the ledger's 图表 to decide
 
 
 DEFAULT_OPTIONS = RenderOptions()

@@ -1,13 +1,20 @@
 """Markdown and HTML: the document through the shared Jinja environment's built-in templates.
 
 HTML is autoescaped by the environment (the template name ends in ``.html.j2``); Markdown escapes
-through the ``md`` filters.  Both templates only lay out; the numbers arrive formatted.
+through the ``md`` filters.  Both templates only lay out; the numbers arrive formatted.  Charts are
+images in the HTML (``figures``: PNG data URIs, the same PNG as in the .docx); Markdown names each
+chart by its caption only, since a plain-text file cannot carry the picture usefully.
 """
 
 from __future__ import annotations
 
+import base64
+from dataclasses import dataclass
+
+from reportgen.charts import Chart
 from reportgen.document import Document
 from reportgen.errors import Problem, TemplateError
+from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.templating import LimitError, ReportEnvironment, render_bounded
 
@@ -31,8 +38,26 @@ def render_markdown(
 def render_html(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
-    context = {"doc": document, "heading_tags": HEADING_TAGS}
+    figures = [[_figure(chart) for chart in a.charts] for a in document.attachments]
+    context = {"doc": document, "heading_tags": HEADING_TAGS, "figures": figures}
     return _render(env, "report.html.j2", context).encode("utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart for the HTML template: the PNG as a data URI (the page stays one file), its caption
+    and the chart in words for ``alt``."""
+
+    src: str
+    width: str  # CSS: the size it is drawn for (its fonts then print at their point sizes)
+    caption: str
+    description: str
+
+
+def _figure(chart: Chart) -> Figure:
+    image = chart_image(chart)
+    src = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
+    return Figure(src, f"{image.width_in}in", chart.caption, chart.description)
 
 
 def _tidy(text: str) -> str:

@@ -5,7 +5,8 @@ panes) once, for a prototype of the table whose title and filler texts are token
 show every cell style (plain, quote-prefixed, 合计).  The prototype's sheet XML is split around its
 rows; each report then writes only its rows, in the same cell styles, and reuses every other part
 as ready deflated bytes.  An openpyxl workbook per report spends most of its time building and
-hashing style objects that are the same for every unit of a batch.
+hashing style objects that are the same for every unit of a batch.  A report with charts has a
+“图表” sheet per attachment (``xlsx_charts``), compiled the same way; its chart parts are per report.
 """
 
 from __future__ import annotations
@@ -20,13 +21,21 @@ from decimal import Decimal
 from functools import lru_cache
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen.document import Document
+from reportgen.document import Attachment, Document
 from reportgen.escape import xml_text
 from reportgen.render.docx.wordml import xml_escape
 from reportgen.render.package import ZipEntry, deflate, write_zip
+from reportgen.render.xlsx_charts import (
+    ROW_HEIGHT,
+    VALUE_COLUMNS,
+    block_top,
+    chart_sheet_title,
+    chart_xml,
+    write_chart_sheet,
+)
 from reportgen.render.xlsx_layout import (
     FORMULA_STARTS,
     TITLE_ROWS,
@@ -43,6 +52,8 @@ _TOKENS = ("RGTOKENLABEL", "RGTOKENTITLE", "RGTOKENLEFT", "RGTOKENRIGHT")
 _ROW = re.compile(r"<row r=\"(\d+)\"[^>]*>.*?</row>", re.DOTALL)
 _CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)" s="(\d+)"')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
+_WORKSHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
+_CHART = re.compile(r"xl/charts/chart(\d+)\.xml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,26 +66,58 @@ class CompiledSheet:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledChartSheet:
+    """The “图表” sheet of one attachment, split around its rows like ``CompiledSheet``."""
+
+    head: str
+    tail: str
+    styles: dict[str, str]  # "caption", "header", "label" and each ``VALUE_COLUMNS`` key → style index
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledWorkbook:
     members: tuple[ZipEntry | str, ...]  # a str names a part rendered per report
     sheets: dict[str, CompiledSheet]
+    owners: dict[str, int]  # each rendered sheet's attachment
+    chart_sheets: dict[str, CompiledChartSheet]
+    charts: dict[str, tuple[int, int]]  # chart part → (attachment, its chart)
 
 
 def render_workbook(document: Document, total_formulas: bool) -> bytes:
-    key = tuple((a.label, _neutral(a.table.spec)) for a in document.attachments)
+    # Without charts the key, the prototype and so the bytes are what they were before charts existed.
+    key = tuple((a.label, _neutral(a.table.spec), len(a.charts)) for a in document.attachments)
     compiled = compile_workbook(key)
-    entries: list[ZipEntry] = []
-    sheets = iter(document.attachments)
-    for member in compiled.members:
-        if isinstance(member, ZipEntry):
-            entries.append(member)
-        elif member == CORE:
-            entries.append(deflate(CORE, core_properties(document)))
-        else:
-            attachment = next(sheets)
-            xml = _sheet_xml(compiled.sheets[member], attachment.label, attachment.table, total_formulas)
-            entries.append(deflate(member, xml.encode("utf-8")))
+    entries = [
+        member
+        if isinstance(member, ZipEntry)
+        else deflate(member, _part(compiled, member, document, total_formulas))
+        for member in compiled.members
+    ]
     return write_zip(entries)
+
+
+def _part(compiled: CompiledWorkbook, member: str, document: Document, total_formulas: bool) -> bytes:
+    """A member written per report: the core properties, a sheet, a “图表” sheet or a chart."""
+    if member == CORE:
+        return core_properties(document)
+    if member in compiled.charts:
+        owner, index = compiled.charts[member]
+        attachment = document.attachments[owner]
+        sheet = chart_sheet_title(attachment.label, len(document.attachments))
+        columns = {column.key: column for column in attachment.table.spec.columns}
+        return chart_xml(attachment.charts[index], sheet, index, columns)
+    owner = compiled.owners[member]
+    attachment = document.attachments[owner]
+    if member in compiled.chart_sheets:
+        first_data = compiled.sheets[_table_member(compiled, owner)].first_data
+        xml = _chart_sheet_xml(compiled.chart_sheets[member], attachment, first_data)
+    else:
+        xml = _sheet_xml(compiled.sheets[member], attachment.label, attachment.table, total_formulas)
+    return xml.encode("utf-8")
+
+
+def _table_member(compiled: CompiledWorkbook, owner: int) -> str:
+    return next(name for name in compiled.sheets if compiled.owners[name] == owner)
 
 
 def _neutral(spec: TableSpec) -> TableSpec:
@@ -83,29 +126,45 @@ def _neutral(spec: TableSpec) -> TableSpec:
 
 
 @lru_cache(maxsize=16)
-def compile_workbook(key: tuple[tuple[str, TableSpec], ...]) -> CompiledWorkbook:
+def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...]) -> CompiledWorkbook:
+    """The prototype workbook for attachments of these (label, layout, number of charts)."""
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
         workbook.remove(default_sheet)
-    for label, spec in key:
+    roles: list[tuple[int, bool]] = []  # per worksheet, in order: (attachment, is its “图表” sheet)
+    chart_owners: list[tuple[int, int]] = []
+    for owner, (label, spec, count) in enumerate(key):
         sheet = workbook.create_sheet(title=sheet_title(label))
         write_table(sheet, _TOKENS[0], _prototype(spec))
+        roles.append((owner, False))
+        if count:
+            write_chart_sheet(workbook.create_sheet(title=chart_sheet_title(label, len(key))), spec, count)
+            roles.append((owner, True))
+            chart_owners.extend((owner, index) for index in range(count))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     members: list[ZipEntry | str] = []
-    sheets: dict[str, CompiledSheet] = {}
+    compiled = CompiledWorkbook((), {}, {}, {}, {})
     for name in archive.namelist():
         data = archive.read(name)
         if name == CORE:
             members.append(name)
-        elif name.startswith("xl/worksheets/sheet"):
+        elif match := _WORKSHEET.fullmatch(name):
             members.append(name)
-            sheets[name] = _split(data.decode("utf-8"), key[len(sheets)][1])
+            owner, is_charts = roles[int(match.group(1)) - 1]
+            compiled.owners[name] = owner
+            if is_charts:
+                compiled.chart_sheets[name] = _split_chart_sheet(data.decode("utf-8"))
+            else:
+                compiled.sheets[name] = _split(data.decode("utf-8"), key[owner][1])
+        elif match := _CHART.fullmatch(name):
+            members.append(name)  # openpyxl numbers chart parts in the order the charts were added
+            compiled.charts[name] = chart_owners[int(match.group(1)) - 1]
         else:
             members.append(deflate(name, data))
-    return CompiledWorkbook(tuple(members), sheets)
+    return dataclasses.replace(compiled, members=tuple(members))
 
 
 def _prototype(spec: TableSpec) -> Table:
@@ -144,6 +203,64 @@ def _split(xml: str, spec: TableSpec) -> CompiledSheet:
         top = top.replace(token, "{" + str(number) + "}")
     head = _DIMENSION.sub('<dimension ref="{dimension}"/>', xml[:start].replace("{", "{{").replace("}", "}}"))
     return CompiledSheet(head, top, xml[end:], styles, first_data)
+
+
+def _split_chart_sheet(xml: str) -> CompiledChartSheet:
+    """The prototype “图表” sheet around its rows, and the style of each kind of cell in it."""
+    start, end = xml.index("<sheetData>") + len("<sheetData>"), xml.index("</sheetData>")
+    found = {f"{column}{row}": style for column, row, style in _CELL_STYLE.findall(xml[start:end])}
+    styles = {"caption": found["A1"], "header": found["A2"], "label": found["A3"]}
+    for index, key in enumerate(VALUE_COLUMNS, start=2):
+        styles[key] = found[f"{get_column_letter(index)}3"]
+    head = _DIMENSION.sub('<dimension ref="{dimension}"/>', xml[:start].replace("{", "{{").replace("}", "}}"))
+    return CompiledChartSheet(head, xml[end:], styles)
+
+
+def _chart_sheet_xml(compiled: CompiledChartSheet, attachment: Attachment, first_data: int) -> str:
+    """Each chart's block: caption, header (the series names), and per project the short label and
+    formulas on the 一览表's cells with their exact values cached; an empty cell where one is missing."""
+    table = attachment.table
+    columns = table.spec.columns
+    position = {column.key: index for index, column in enumerate(columns)}
+    source = quote_sheetname(sheet_title(attachment.label))
+    styles = compiled.styles
+    rows: list[str] = []
+    width = 1
+    for block, chart in enumerate(attachment.charts):
+        top = block_top(block)
+        width = max(width, 1 + len(chart.series))
+        rows.append(_row(top, [_inline(f"A{top}", styles["caption"], chart.caption)]))
+        names = [chart.category_title, *(series.name for series in chart.series)]
+        header = [
+            _inline(f"{get_column_letter(i)}{top + 1}", styles["header"], n) for i, n in enumerate(names, 1)
+        ]
+        rows.append(_row(top + 1, header))
+        for offset, (category, table_row) in enumerate(zip(chart.categories, chart.rows, strict=True)):
+            number = top + 2 + offset
+            cells = [_inline(f"A{number}", styles["label"], category)]
+            for index, series in enumerate(chart.series, start=2):
+                ref = f"{get_column_letter(index)}{number}"
+                value = table.rows[table_row].cells[position[series.column]].value
+                style = styles[series.column]
+                if isinstance(value, Decimal):
+                    target = (
+                        f"{source}!{get_column_letter(position[series.column] + 1)}{first_data + table_row}"
+                    )
+                    cells.append(f'<c r="{ref}" s="{style}"><f>{_text(target)}</f><v>{value:f}</v></c>')
+                else:
+                    cells.append(f'<c r="{ref}" s="{style}"/>')
+            rows.append(_row(number, cells))
+    last = block_top(len(attachment.charts) - 1) + 1 + len(attachment.charts[-1].categories)
+    dimension = f"A1:{get_column_letter(width)}{last}"
+    return compiled.head.format(dimension=dimension) + "".join(rows) + compiled.tail
+
+
+def _inline(ref: str, style: str, text: str) -> str:
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(text)}</t></is></c>'
+
+
+def _row(number: int, cells: list[str]) -> str:
+    return f'<row r="{number}" ht="{ROW_HEIGHT}" customHeight="1">{"".join(cells)}</row>'
 
 
 def _column_index(letters: str) -> int:

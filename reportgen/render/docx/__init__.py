@@ -4,7 +4,8 @@ The template is ``report.docx`` (body and landscape 附件 section) or ``report-
 attachment) from the template folders — a user's ``--templates DIR`` first, then the built-in
 ``templates/`` — or one file given as ``RenderOptions.docx_template``.  The context is documented
 in docs/templates.md: ``document`` (the format-free document) and ``tables`` (each attachment's
-table as ready ``w:tbl`` XML for a ``{{p tables[i] }}`` paragraph).
+table as ready ``w:tbl`` XML for a ``{{p tables[i] }}`` paragraph, followed by its charts as pictures
+with captions when the report has charts).
 """
 
 from __future__ import annotations
@@ -19,10 +20,21 @@ from markupsafe import Markup
 
 from reportgen.document import Document
 from reportgen.errors import Problem, TemplateError
+from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from reportgen.render.docx.picture_xml import (
+    CONTENT_TYPES,
+    RELATIONSHIPS,
+    Picture,
+    fit,
+    picture_paragraphs,
+    with_png_type,
+    with_relationships,
+)
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.options import RenderOptions
+from reportgen.render.package import ZipEntry, deflate
 from reportgen.templating import ReportEnvironment, template_search_path
 
 
@@ -34,10 +46,44 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     """Fill an already compiled template (what a batch worker holds) with one document."""
     # Each table goes in as a placeholder comment and is filled in after the template's own output has
     # been proved well-formed: the table XML is ours, escaped cell by cell, and need not be parsed again.
+    # An attachment's charts follow its table in the same fragment, so templates need no tag for them.
     placeholders = [TABLE_PLACEHOLDER.format(i) for i in range(len(document.attachments))]
-    fragments = {p: table_xml(a.table) for p, a in zip(placeholders, document.attachments, strict=True)}
+    pictures = _pictures(document)
+    fragments = {
+        placeholder: table_xml(attachment.table) + "".join(picture_paragraphs(p) for p in drawn)
+        for placeholder, attachment, drawn in zip(placeholders, document.attachments, pictures, strict=True)
+    }
     context = {"document": document, "tables": [Markup(p) for p in placeholders]}
-    return template.render(env, context, {CORE_PROPERTIES: core_properties(document)}, fragments)
+    replace = {CORE_PROPERTIES: core_properties(document)}
+    added: list[ZipEntry] = []
+    every = [picture for drawn in pictures for picture in drawn]
+    if every:
+        parts = {
+            RELATIONSHIPS: with_relationships(template.member(RELATIONSHIPS), every),
+            CONTENT_TYPES: with_png_type(template.member(CONTENT_TYPES) or b""),
+        }
+        for name, data in parts.items():
+            if template.member(name) is None:
+                added.append(deflate(name, data))
+            else:
+                replace[name] = data
+        added.extend(deflate(p.member, p.png) for p in every)
+    return template.render(env, context, replace, fragments, added)
+
+
+def _pictures(document: Document) -> list[list[Picture]]:
+    """Each attachment's charts as pictures, numbered through the document, sized for the 版心."""
+    pictures: list[list[Picture]] = []
+    number = 0
+    for attachment in document.attachments:
+        drawn: list[Picture] = []
+        for chart in attachment.charts:
+            number += 1
+            image = chart_image(chart)
+            width, height = fit(image.width_emu, image.height_emu)
+            drawn.append(Picture(number, image.png, width, height, chart.caption, chart.description))
+        pictures.append(drawn)
+    return pictures
 
 
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+import zlib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -65,10 +66,12 @@ class CompiledDocx:
         context: Mapping[str, object],
         replace: Mapping[str, bytes] = {},
         fragments: Mapping[str, str] = {},
+        add: Sequence[ZipEntry] = (),
     ) -> bytes:
         """The filled .docx.  ``replace`` swaps whole members (the writer's core properties);
         ``fragments`` maps placeholders the context put in (XML comments) to XML our own code built —
-        the template's output is proved well-formed with the placeholders, then they are filled in."""
+        the template's output is proved well-formed with the placeholders, then they are filled in;
+        ``add`` are new members (chart images), written last in the order given."""
         entries: list[ZipEntry] = []
         for member in self.members:
             if isinstance(member, ZipEntry):
@@ -80,7 +83,15 @@ class CompiledDocx:
                 for placeholder, fragment in fragments.items():
                     xml = xml.replace(placeholder, fragment)
                 entries.append(deflate(member, xml.encode("utf-8")))
+        entries.extend(add)
         return write_zip(entries)
+
+    def member(self, name: str) -> bytes | None:
+        """An unchanged member's bytes (a part the writer patches, such as the relationships)."""
+        for member in self.members:
+            if isinstance(member, ZipEntry) and member.name == name:
+                return zlib.decompress(member.deflated, -15)
+        return None
 
     def template(self, env: ReportEnvironment, part: str) -> jinja2.Template:
         key = (id(env), part)
