@@ -14,7 +14,7 @@ from reportgen.checks import findings
 from reportgen.compute import ComputedReport, compute
 from reportgen.document import Document, build_document
 from reportgen.errors import Finding, Problem, RenderError
-from reportgen.ledger import load_ledger, parse_ledger
+from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
 from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
@@ -88,3 +88,40 @@ def loads(
 ) -> Report:
     """Like ``load`` for ledger text in memory."""
     return Report(parse_ledger(text, name), templates=templates, options=options)
+
+
+def convert_ledger(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
+    """Convert a ledger between YAML and Excel, by the files' suffixes (.yaml/.yml, .xlsx).
+
+    The ledger is validated completely first: with any error it raises ``LedgerError`` and writes
+    nothing.  An existing ``target`` is replaced only with ``force``.
+    """
+    source, target = Path(source), Path(target)
+    _check_target(target, force)
+    data, _ = read_ledger(source)
+    write_atomic(target, ledger_bytes(data, target))
+    return target
+
+
+def new_ledger(target: str | Path, *, force: bool = False) -> Path:
+    """Write the example ledger to start from: an Excel workbook for .xlsx, YAML for .yaml/.yml."""
+    target = Path(target)
+    _check_target(target, force)
+    write_atomic(target, example_bytes(target))
+    return target
+
+
+def _check_target(target: Path, force: bool) -> None:
+    if target.suffix.lower() not in WRITABLE:
+        raise RenderError(
+            Problem(
+                "RG402",
+                f"不支持的台账格式“{target.suffix or '（无扩展名）'}”",
+                file=target,
+                expected="文件名以 .xlsx（Excel 台账）或 .yaml（YAML 台账）结尾",
+            )
+        )
+    if target.exists() and not force:
+        raise RenderError(
+            Problem("RG401", "文件已存在，没有覆盖", file=target, expected="换一个文件名，或加 --force 覆盖")
+        )

@@ -152,15 +152,15 @@ def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity
 
 def _same_name_figures(report: ComputedReport) -> list[Finding]:
     """Two figures with one name and different values: the narrative and the table will disagree."""
-    by_name: dict[str, list[tuple[str, Quantity]]] = defaultdict(list)
+    by_name: dict[str, list[tuple[str, Quantity, str]]] = defaultdict(list)
     for figure in report.ledger.figures:
         value = report.values.get(figure.id)
         if value is not None:
-            by_name[figure.name].append((figure.id, value))
+            by_name[figure.name].append((figure.id, value, figure.place))
     out: list[Finding] = []
     for name, entries in by_name.items():
-        first_id, first = entries[0]
-        for other_id, other in entries[1:]:
+        first_id, first, _ = entries[0]
+        for other_id, other, other_place in entries[1:]:
             if not other.unit.compatible(first.unit):
                 continue
             if exact_convert(other.value, other.unit, first.unit) != first.value:  # a 合计 may be long
@@ -170,7 +170,7 @@ def _same_name_figures(report: ComputedReport) -> list[Finding]:
                         f"名称同为“{name}”的指标“{first_id}”（{format_number(first.value)}{first.unit}）与"
                         f"“{other_id}”（{format_number(other.value)}{other.unit}）数值不同，正文与表格将互相矛盾",
                         report.ledger,
-                        f"指标.{other_id}",
+                        other_place,  # 指标.编号, or the 指标 sheet's cell of a workbook
                         expected="同一口径只保留一个指标，或改用不同名称说明口径",
                     )
                 )

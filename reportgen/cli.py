@@ -1,4 +1,5 @@
-"""The ``reportgen`` command: ``check`` and ``render`` for people who do not write Python.
+"""The ``reportgen`` command: ``check`` and ``render`` for people who do not write Python, ``init``
+for a new ledger (Excel or YAML, with the example filled in) and ``convert`` between the two.
 
 User errors print as coded Chinese messages and exit 2 without a traceback (``--debug`` shows it);
 findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 2 errors.
@@ -11,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from reportgen.api import Report, load
+from reportgen.api import Report, convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
 from reportgen.errors import Finding, ReportError, Severity
 from reportgen.render import WRITERS, RenderOptions
@@ -30,12 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
-    check.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML）")
+    check.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
     check.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
     check.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
 
     render = commands.add_parser("render", help="生成报告")
-    render.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML）")
+    render.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
     render.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
     render.add_argument("-f", "--formats", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}")
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
@@ -56,6 +57,17 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
     )
+    init = commands.add_parser("init", help="新建台账：写出一份填好示例的 Excel 或 YAML 台账")
+    kind = init.add_mutually_exclusive_group(required=True)
+    kind.add_argument("--excel", type=Path, metavar="台账.xlsx", help="写出 Excel 台账（推荐）")
+    kind.add_argument("--yaml", type=Path, metavar="台账.yaml", help="写出 YAML 台账")
+    init.add_argument("--force", action="store_true", help="文件已存在时覆盖")
+    convert = commands.add_parser(
+        "convert", help="Excel 台账与 YAML 台账互相转换（按扩展名；先检查台账，有错误时不写出）"
+    )
+    convert.add_argument("source", type=Path, help="原台账（.xlsx 或 .yaml）")
+    convert.add_argument("target", type=Path, help="新台账（.yaml 或 .xlsx）")
+    convert.add_argument("--force", action="store_true", help="目标文件已存在时覆盖")
     lint = commands.add_parser(
         "lint", help="检查 Word 模板：标签拆分、未知或不成对的标签、未定义的名称、直接写入的数字"
     )
@@ -65,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
 
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
-    batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（YAML），可用通配符")
+    batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml），可用通配符")
     batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
     batch.add_argument("-f", "--formats", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）")
     batch.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认 = CPU 核数）")
@@ -133,6 +145,25 @@ def run_batch(args: argparse.Namespace) -> int:
     return EXIT_OK if summary.ok else EXIT_ERROR
 
 
+def run_init(args: argparse.Namespace) -> int:
+    target: Path = args.excel or args.yaml
+    wanted = (".xlsx",) if args.excel else (".yaml", ".yml")
+    if target.suffix.lower() not in wanted:
+        option = "--excel" if args.excel else "--yaml"
+        print(f"RG402 {option} 的文件名应以 {' 或 '.join(wanted)} 结尾：{target}", file=sys.stderr)
+        return EXIT_ERROR
+    written = new_ledger(target, force=args.force)
+    print(f"已写出台账（内容是示例，请改成本单位的数据）：{written}")
+    print(f"检查：reportgen check {written}    生成报告：reportgen render {written} -f docx,xlsx")
+    return EXIT_OK
+
+
+def run_convert(args: argparse.Namespace) -> int:
+    written = convert_ledger(args.source, args.target, force=args.force)
+    print(f"已转换：{args.source} → {written}")
+    return EXIT_OK
+
+
 def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
     if quiet:
         return
@@ -142,9 +173,10 @@ def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if args.command in ("batch", "lint"):
+    commands = {"batch": run_batch, "lint": run_lint, "init": run_init, "convert": run_convert}
+    if args.command in commands:
         try:
-            return run_batch(args) if args.command == "batch" else run_lint(args)
+            return commands[args.command](args)
         except ReportError as error:
             if args.debug:
                 raise

@@ -28,6 +28,8 @@ CODES: dict[str, tuple[str, str]] = {
     "RG112": ("引用了不存在的指标", "unknown figure reference"),
     "RG113": ("单位不可比", "incompatible units"),
     "RG114": ("文件过大或结构过深", "input too large"),
+    "RG115": ("公式没有计算结果", "formula has no cached value"),
+    "RG116": ("工作簿结构不符", "workbook layout does not match"),
     "RG201": ("资金来源之和与计划安排资金不符", "funding sources do not add up"),
     "RG202": ("超计划", "over plan"),
     "RG203": ("实际拨付超过下达预算", "paid exceeds budget issued"),

@@ -1,24 +1,33 @@
-"""Load & validate: the first layer. A YAML ledger file becomes a checked ``model.Ledger`` or a
-``LedgerError`` listing every problem with its file, line, field path, value and expectation."""
+"""Load & validate: the first layer. A ledger file — YAML, or an Excel workbook laid out by
+``workbook_layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
+with its place (file and line, or ``sheet!cell``), value and expectation.  Both formats give the
+same plain values to one schema, and ``convert`` writes either from them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
+from reportgen.ledger.excel_read import is_workbook, load_workbook, parse_workbook_ledger
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yamlread import parse_yaml, read_yaml
 from reportgen.model import Ledger
 
-__all__ = ["load_ledger", "parse_ledger"]
+__all__ = ["WRITABLE", "example_bytes", "ledger_bytes", "load_ledger", "parse_ledger", "read_ledger"]
 
 
 def load_ledger(path: str | Path) -> Ledger:
-    """Read and validate the ledger at ``path``."""
+    """Read and validate the ledger at ``path``: a workbook by its suffix (.xlsx, .xlsm), else YAML."""
     source = Path(path)
+    if is_workbook(source):
+        return load_workbook(source)
     return build_ledger(read_yaml(source), source)
 
 
 def parse_ledger(text: str | bytes, name: str = "<台账>") -> Ledger:
-    """Validate ledger text held in memory (tests, pipelines that build YAML themselves)."""
+    """Validate a ledger held in memory (tests, batches, pipelines that build ledgers themselves):
+    workbook bytes (by ``name``'s suffix or the zip signature), else YAML text."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
+    if is_workbook(name, raw):
+        return parse_workbook_ledger(raw, Path(name))
     return build_ledger(parse_yaml(raw, name), Path(name))

@@ -31,7 +31,27 @@ _EXPONENT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCI
 # A space that YAML line folding (``>``) leaves between two Chinese characters or marks.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019"
 _FOLDED_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
+
+
+def plain_number(text: str) -> Decimal | None:
+    """The exact number a text holds when it is nothing but a plain decimal, else None.
+
+    Full-width digits (１２３) are the same number typed with a Chinese input method: read them.
+    """
+    stripped = text.strip().translate(FULL_WIDTH_DIGITS)
+    if _PLAIN_NUMBER.match(stripped):
+        try:
+            return Decimal(stripped)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
+            pass
+    return None
+
+
+def unfold(text: str) -> str:
+    """Running Chinese text as one line: see ``FieldReader.prose``."""
+    joined = "".join(line.strip() for line in text.splitlines())
+    return _FOLDED_SPACE.sub("", joined)
 
 
 class FieldReader:
@@ -133,9 +153,7 @@ class FieldReader:
         A long paragraph is naturally written over several YAML lines; Chinese takes no space where
         a line was broken, so the lines are joined directly.
         """
-        text = self.text(value, at, required=required)
-        joined = "".join(line.strip() for line in text.splitlines())
-        return _FOLDED_SPACE.sub("", joined)
+        return unfold(self.text(value, at, required=required))
 
     def texts(self, value: object, at: At) -> tuple[str, ...]:
         """A single paragraph or a list of paragraphs (each read as ``prose``)."""
@@ -207,13 +225,10 @@ class FieldReader:
         return number
 
     def _number_from_text(self, text: str, at: At) -> Decimal | None:
-        # Full-width digits (１２３) are the same number typed with a Chinese input method: read them.
-        stripped = text.strip().translate(_FULL_WIDTH_DIGITS)
-        if _PLAIN_NUMBER.match(stripped):
-            try:
-                return Decimal(stripped)
-            except InvalidOperation:  # pragma: no cover - the pattern admits only valid numbers
-                pass
+        number = plain_number(text)
+        if number is not None:
+            return number
+        stripped = text.strip().translate(FULL_WIDTH_DIGITS)
         if "," in stripped or "，" in stripped:
             self.report("RG106", "数字中含有分节逗号", at, text, "不带逗号的数字，如 1234.5")
         elif _EXPONENT_NUMBER.match(stripped):

@@ -66,15 +66,19 @@ class YamlDocument:
 
 def read_yaml(path: Path) -> YamlDocument:
     """Load ``path``; every failure is a ``LedgerError`` naming the file, never a library traceback."""
+    return parse_yaml(read_ledger_file(path), path)
+
+
+def read_ledger_file(path: Path) -> bytes:
+    """The bytes of a ledger file (YAML or workbook), or RG101 naming it."""
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LedgerError(
             Problem(
                 "RG101", f"无法读取文件（{exc.strerror or exc}）", file=path, expected="存在且可读的台账文件"
             )
         ) from None
-    return parse_yaml(raw, path)
 
 
 def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:

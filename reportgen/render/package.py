@@ -1,33 +1,20 @@
-"""Same input, same bytes: rewrite an Office zip package with fixed member timestamps.
+"""Same input, same bytes: Office zip packages with fixed member timestamps.
 
-openpyxl and python-docx stamp every zip member with the current time, so two renders of one ledger
-differ byte for byte and ``make`` or a diff cannot tell that nothing changed.  Members keep their
-order and content; only the timestamp and attributes are fixed.
+``normalize_zip`` (in ``reportgen.stablezip``, shared with the Excel ledger writer) rewrites a package
+that openpyxl or python-docx wrote; ``write_zip`` writes precompressed members of compiled templates
+directly with the same fixed timestamp.
 """
 
 from __future__ import annotations
 
-import io
 import struct
-import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+from reportgen.stablezip import FIXED_TIME, normalize_zip
 
-
-def normalize_zip(data: bytes) -> bytes:
-    """Rewrite with fixed timestamps, keeping member order and content."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            info = zipfile.ZipInfo(item.filename, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(item.filename))
-    return out.getvalue()
+__all__ = ["FIXED_TIME", "ZipEntry", "deflate", "normalize_zip", "write_zip"]
 
 
 @dataclass(frozen=True, slots=True)

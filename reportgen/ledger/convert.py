@@ -1,0 +1,60 @@
+"""Ledgers between YAML and Excel, and the example ledger that ``reportgen init`` writes.
+
+A ledger is converted only after it validated completely (an invalid one raises the usual
+``LedgerError`` and nothing is produced), from the plain values its reader produced: the YAML
+writer and the workbook writer both take those values, and each reader gives back values that
+write the same bytes again, so converting back and forth is lossless and stable.  The example is
+one YAML file (``templates/ledger/示例台账.yaml``), the single source of both blank ledgers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from reportgen.ledger.excel_read import WORKBOOK_SUFFIXES, is_workbook, read_workbook, validate_workbook
+from reportgen.ledger.excel_write import workbook_bytes
+from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.yamlread import parse_yaml, read_yaml
+from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.model import Ledger
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "templates" / "ledger" / "示例台账.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+WRITABLE = (".xlsx", *YAML_SUFFIXES)
+
+
+def read_ledger(path: Path) -> tuple[Mapping[str, object], Ledger]:
+    """The plain values of the ledger at ``path`` (YAML or workbook) and the validated ledger."""
+    if is_workbook(path):
+        document, early = read_workbook(path)
+        ledger = validate_workbook(document, early, path)
+    else:
+        document = read_yaml(path)
+        ledger = build_ledger(document, path)
+    assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
+    return document.data, ledger
+
+
+def ledger_bytes(data: Mapping[str, object], target: Path) -> bytes:
+    """The ledger's values in the format ``target``'s suffix names (.xlsx, .yaml, .yml)."""
+    suffix = target.suffix.lower()
+    if suffix == ".xlsx":
+        return workbook_bytes(data)
+    if suffix in YAML_SUFFIXES:
+        return yaml_text(data).encode("utf-8")
+    raise ValueError(f"no ledger format for {target.name}: use one of {', '.join(WRITABLE)}")
+
+
+def example_bytes(target: Path) -> bytes:
+    """The example ledger in ``target``'s format; the YAML one is the file itself, with its comments."""
+    raw = EXAMPLE.read_bytes()
+    document = parse_yaml(raw, EXAMPLE)
+    build_ledger(document, EXAMPLE)  # the example is valid (tested); a broken edit fails loudly here
+    if target.suffix.lower() in YAML_SUFFIXES:
+        return raw
+    assert isinstance(document.data, Mapping)
+    return ledger_bytes(document.data, target)
+
+
+__all__ = ["EXAMPLE", "WORKBOOK_SUFFIXES", "WRITABLE", "example_bytes", "ledger_bytes", "read_ledger"]

@@ -1,0 +1,809 @@
+"""Read an Excel ledger (.xlsx) into the plain values and field paths the YAML reader produces.
+
+The workbook is only another way to type the same ledger: this module turns its cells into the
+nested ``data`` of a ``YamlDocument`` (``{"指标": {"低保金": {"数值": Decimal(...), ...}}, ...}``) and
+records for every field path the cell it came from (``("一览表", "项目", 2, "计划安排资金")`` →
+``项目!F3``), including the empty cells of each row, so the one schema (``schema.build_ledger``)
+validates it and every problem names the cell a person has to fix.
+
+Two phases.  The first is the only place openpyxl runs, on untrusted bytes: the file's size, the
+unpacked size of the zip and the number of rows and columns are bounded, and whatever openpyxl raises
+on a broken file becomes RG101 naming the file.  The workbook is opened twice in read-only mode, once
+for the formulas and once for the values Excel cached: a formula's value is used like a typed one,
+and a formula that was never calculated (a program wrote it, Excel never saved it) is RG115.
+The second phase interprets cells by the ``workbook_layout`` kinds: numbers exactly (``cellvalues``),
+text as typed, dates as dates, 是/否, ``1.3168亿元`` and figure ids in the 项目 sheet's money cells.
+
+A cell this module refuses keeps its typed text in ``data``, so the schema sees the field present
+(and not also "missing"); ``load_workbook`` then keeps one message per cell, this module's, which
+speaks of cells and columns rather than of YAML.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import io
+import re
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook as _openpyxl_load
+from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from reportgen.errors import LedgerError, Problem
+from reportgen.ledger.cellvalues import (
+    Refusal,
+    number_from_float,
+    number_text,
+    split_number,
+    starts_like_number,
+)
+from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.workbook_layout import (
+    DATA_SHEETS,
+    FIGURES_SHEET,
+    INFO,
+    INFO_BY_LABEL,
+    INFO_LABEL,
+    INFO_ROWS,
+    INFO_SHEET,
+    INFO_VALUE,
+    LEVEL,
+    PARAGRAPH,
+    PROJECTS_SHEET,
+    REPEATED,
+    RUN_IN,
+    SECTIONS_SHEET,
+    TITLE,
+    Column,
+    Kind,
+    Sheet,
+)
+from reportgen.ledger.yamlread import MAX_FILE_BYTES, YamlDocument, read_ledger_file
+from reportgen.model import Ledger
+from reportgen.units import Family, unit
+
+At = tuple[str | int, ...]
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
+OTHER_SPREADSHEETS = (".xls", ".et", ".ods", ".numbers")
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
+MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
+MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .et, old .doc
+_SEPARATORS = re.compile(r"[、,，;；\s]+")
+_TEXT_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
+_REBUILD = "可用 reportgen init --excel 新台账.xlsx 生成一份新的空白台账，把内容复制过去"
+
+
+def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
+    """Whether ``name`` (or, if given, the bytes) is an Excel workbook rather than a YAML ledger."""
+    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
+        return True
+    return raw is not None and raw[:4] in (_ZIP_MAGIC, _OLE_MAGIC)
+
+
+def load_workbook(path: Path) -> Ledger:
+    """Read and validate the Excel ledger at ``path``."""
+    return parse_workbook_ledger(read_ledger_file(path), path)
+
+
+def parse_workbook_ledger(raw: bytes, path: Path) -> Ledger:
+    """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order."""
+    document, early = parse_workbook(raw, path)
+    return validate_workbook(document, early, path)
+
+
+def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) -> Ledger:
+    """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
+    speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
+    be built (its own cell is reported) is not also reported as missing wherever it is quoted."""
+    try:
+        ledger = build_ledger(document, path)
+    except LedgerError as error:
+        later: Iterable[Problem] = error.problems
+    else:
+        if not early:
+            return ledger
+        later = ()
+    taken = {problem.place for problem in early}
+    figures = document.data.get("指标") if isinstance(document.data, dict) else None
+    rows = set(figures) if isinstance(figures, dict) else set()
+    problems = [
+        *early,
+        *(p for p in later if p.place not in taken and not (p.code == "RG112" and p.value in rows)),
+    ]
+    problems.sort(key=_reading_order)
+    raise LedgerError(*problems)
+
+
+def read_workbook(path: Path) -> tuple[YamlDocument, list[Problem]]:
+    """The plain values of the workbook at ``path`` and the problems found in its cells."""
+    return parse_workbook(read_ledger_file(path), path)
+
+
+def parse_workbook(raw: bytes, path: Path | str) -> tuple[YamlDocument, list[Problem]]:
+    sheets = _extract(raw, path)
+    reader = _Reader(path, sheets)
+    return reader.document(), reader.problems
+
+
+# -- phase 1: cells out of the file (openpyxl, bounded) ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Cell:
+    ref: str  # 项目!F7
+    value: object  # the typed or cached value; None when empty
+    formula: str | None = None
+    error: bool = False  # an error value (#DIV/0!, #REF! …)
+    uncalculated: bool = False  # a formula without a cached value
+
+    @property
+    def empty(self) -> bool:
+        if self.uncalculated or self.error:
+            return False
+        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
+
+
+@dataclass
+class _SheetCells:
+    name: str
+    header: list[_Cell]
+    rows: list[tuple[int, list[_Cell]]] = field(default_factory=list)  # non-empty rows only
+
+
+def _fail(code: str, message: str, path: Path | str, place: str | None = None, **kw: str) -> LedgerError:
+    return LedgerError(Problem(code, message, file=path, place=place, expected=kw.get("expected")))
+
+
+def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
+    """The four data sheets' cells; every failure names the file and never shows a traceback."""
+    suffix = Path(path).suffix.lower()
+    if len(raw) > MAX_FILE_BYTES:
+        raise _fail("RG114", f"文件有 {len(raw)} 字节", path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
+    if raw[:4] == _OLE_MAGIC or suffix in OTHER_SPREADSHEETS:
+        raise _fail(
+            "RG101",
+            "这是旧版 Excel（.xls）或其他表格格式，不能直接读取",
+            path,
+            expected="在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）",
+        )
+    if raw[:4] != _ZIP_MAGIC:
+        raise _fail(
+            "RG101", "文件不是 Excel 工作簿（.xlsx）", path, expected="用 Excel/WPS 保存的 .xlsx 文件"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise _fail(
+            "RG101",
+            "文件已损坏，不是完整的 Excel 工作簿",
+            path,
+            expected="用 Excel/WPS 重新保存的 .xlsx 文件",
+        ) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise _fail(
+            "RG114",
+            f"工作簿解压后有 {unpacked} 字节",
+            path,
+            expected=f"解压后不超过 {MAX_UNPACKED_BYTES} 字节",
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
+            formulas = _read_sheets(raw, path, data_only=False)
+            values = _read_sheets(raw, path, data_only=True)
+    except LedgerError:
+        raise
+    except Exception as exc:  # openpyxl on untrusted bytes raises anything
+        raise _fail(
+            "RG101",
+            f"无法打开工作簿（文件损坏或不是 Excel 工作簿：{type(exc).__name__}）",
+            path,
+            expected="用 Excel/WPS 重新保存的 .xlsx 文件",
+        ) from None
+    return {name: _combine(name, formulas[name], values[name]) for name in values}
+
+
+_Raw = dict[tuple[int, int], tuple[object, str]]  # (row, column) → (value, openpyxl data type)
+
+
+def _read_sheets(raw: bytes, path: Path | str, *, data_only: bool) -> dict[str, _Raw]:
+    book = _openpyxl_load(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
+    try:
+        missing = [sheet.name for sheet in DATA_SHEETS if sheet.name not in book.sheetnames]
+        if missing:
+            raise _fail(
+                "RG116",
+                f"工作簿中没有工作表“{'”“'.join(missing)}”",
+                path,
+                place="、".join(missing),
+                expected="工作表 " + "、".join(s.name for s in DATA_SHEETS) + f"（名称不要改动；{_REBUILD}）",
+            )
+        result: dict[str, _Raw] = {}
+        for sheet in DATA_SHEETS:
+            worksheet = book[sheet.name]
+            if not isinstance(worksheet, ReadOnlyWorksheet):
+                raise _fail("RG116", "这是图表而不是工作表", path, place=sheet.name, expected="普通工作表")
+            result[sheet.name] = _sheet_cells(worksheet, sheet.name, path)
+        return result
+    finally:
+        book.close()
+
+
+def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _Raw:
+    cells: _Raw = {}
+    rows = 0
+    rows_of = worksheet.iter_rows(max_col=MAX_COLUMNS)  # type: ignore[misc]  # the stubs know Worksheet only
+    for number, row in enumerate(rows_of, start=1):
+        kept = False
+        for column, cell in enumerate(row, start=1):
+            value = getattr(cell, "value", None)
+            data_type = getattr(cell, "data_type", "n")
+            if value is not None or data_type == "str":
+                cells[number, column] = (value, data_type)
+                kept = True
+        rows += kept
+        if rows > MAX_ROWS:
+            raise _fail(
+                "RG114", f"工作表“{name}”的行数过多", path, place=name, expected=f"不超过 {MAX_ROWS} 行"
+            )
+    return cells
+
+
+def _combine(name: str, formulas: _Raw, values: _Raw) -> _SheetCells:
+    cells: dict[tuple[int, int], _Cell] = {}
+    for position in sorted(formulas.keys() | values.keys()):
+        typed, kind = formulas.get(position, (None, "n"))
+        cached, cached_type = values.get(position, (None, "n"))
+        formula = _formula_text(typed) if kind == "f" else None
+        ref = f"{name}!{get_column_letter(position[1])}{position[0]}"
+        cells[position] = _Cell(
+            ref,
+            cached,
+            formula,
+            error=cached_type == "e",
+            # A formula whose result is an empty string is cached as an empty t="str" value.
+            uncalculated=formula is not None and cached is None and cached_type != "str",
+        )
+    width = max((column for _, column in cells), default=0)
+    by_row: dict[int, list[_Cell]] = {}
+    for (row, column), cell in cells.items():
+        line = by_row.setdefault(
+            row, [_Cell(f"{name}!{get_column_letter(c)}{row}", None) for c in range(1, width + 1)]
+        )
+        line[column - 1] = cell
+    header = by_row.pop(1, [])
+    rows = [(row, line) for row, line in sorted(by_row.items()) if not all(c.empty for c in line)]
+    return _SheetCells(name, header, rows)
+
+
+def _formula_text(value: object) -> str:
+    text = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
+    return str(text) if str(text).startswith("=") else f"={text}"
+
+
+# -- phase 2: interpret the cells by the layout ----------------------------------------------------------
+
+
+class _Reader:
+    def __init__(self, path: Path | str, sheets: dict[str, _SheetCells]) -> None:
+        self.path = path
+        self.sheets = sheets
+        self.problems: list[Problem] = []
+        self.cells: dict[At, str] = {}
+        self.figure_ids: set[str] = set()
+
+    def problem(self, code: str, message: str, cell: _Cell | str, value: object, expected: str) -> None:
+        place = cell.ref if isinstance(cell, _Cell) else cell
+        if any(p.place == place for p in self.problems):
+            return  # one message per cell
+        self.problems.append(
+            Problem(code, message, file=self.path, place=place, value=value, expected=expected)
+        )
+
+    def document(self) -> YamlDocument:
+        columns = {sheet.name: self.columns(sheet) for sheet in DATA_SHEETS}
+        if self.problems:  # the layout is broken: reading on would report every cell wrongly
+            raise LedgerError(*self.problems)
+        data: dict[str, object] = {}
+        table = self.info(columns[INFO], data)
+        data_figures = self.figures(columns[FIGURES_SHEET.name])
+        if data_figures:
+            data["指标"] = data_figures
+        sections = self.sections(columns[SECTIONS_SHEET.name])
+        if sections:
+            data["正文"] = sections
+        projects = self.projects(columns[PROJECTS_SHEET.name])
+        if table or projects:
+            table["项目"] = projects
+            data["一览表"] = table
+        for sheet, path in ((FIGURES_SHEET, "指标"), (SECTIONS_SHEET, "正文")):
+            self.cells.setdefault((path,), sheet.name)
+        self.cells.setdefault(("一览表", "项目"), PROJECTS_SHEET.name)
+        for row in INFO_ROWS:
+            for depth in range(1, len(row.key) + 1):
+                self.cells.setdefault(row.key[:depth], INFO)
+        return YamlDocument(data, cells=self.cells)
+
+    # -- headers -------------------------------------------------------------------------------------
+    def columns(self, sheet: Sheet) -> dict[str, int]:
+        """Header text → 0-based column, after checking the header row against the layout."""
+        cells = self.sheets[sheet.name]
+        found: dict[str, int] = {}
+        expected = "、".join(sheet.headers)
+        for index, cell in enumerate(cells.header):
+            if cell.value is None:
+                continue
+            text = _label(cell.value)
+            if text in sheet.headers and text not in found:
+                found[text] = index
+            elif text in found:
+                self.problem("RG116", f"表头“{text}”出现了两次", cell, cell.value, f"各列表头：{expected}")
+            else:
+                close = difflib.get_close_matches(text, sheet.headers, n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.problem("RG116", f"未知的表头“{text}”{hint}", cell, cell.value, f"各列表头：{expected}")
+        missing = [h for h in sheet.headers if h not in found]
+        if missing:
+            self.problem(
+                "RG116",
+                f"第 1 行缺少表头“{'”“'.join(missing)}”",
+                f"{sheet.name}!1:1",
+                None,
+                f"第 1 行依次为：{expected}（表头不要改动；{_REBUILD}）",
+            )
+        known = {index for index, cell in enumerate(cells.header) if cell.value is not None}
+        for _, line in cells.rows:
+            for index, cell in enumerate(line):
+                if index not in known and not cell.empty:
+                    self.problem(
+                        "RG116",
+                        "这一列没有表头，内容不会被读取",
+                        cell,
+                        _shown(cell),
+                        "内容写在有表头的列中（如写进“备注”或“说明”）",
+                    )
+        return found
+
+    def row(self, line: list[_Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, _Cell]:
+        width = len(line)
+        return {
+            header: line[index]
+            if index < width
+            else _Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
+            for header, index in columns.items()
+        }
+
+    # -- 基本信息 -------------------------------------------------------------------------------------
+    def info(self, columns: dict[str, int], data: dict[str, object]) -> dict[str, object]:
+        """Fill ``data`` from 基本信息; return the 一览表 settings found (empty when none)."""
+        period: dict[str, object] = {}
+        data["期间"] = period
+        table: dict[str, object] = {}
+        seen: dict[str, _Cell] = {}
+        for number, line in self.sheets[INFO].rows:
+            cells = self.row(line, columns, INFO_SHEET, number)
+            label_cell, value_cell = cells[INFO_LABEL], cells[INFO_VALUE]
+            if label_cell.empty:
+                if not value_cell.empty:
+                    self.problem(
+                        "RG104", "这一行的 A 列没有项目名", label_cell, None, "A 列写项目名（如 标题、落款）"
+                    )
+                continue
+            label = _label(label_cell.value)
+            spec = INFO_BY_LABEL.get(label)
+            if spec is None:
+                close = difflib.get_close_matches(label, list(INFO_BY_LABEL), n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.problem(
+                    "RG103",
+                    f"未知的项目“{label}”{hint}",
+                    label_cell,
+                    label_cell.value,
+                    "、".join(INFO_BY_LABEL),
+                )
+                continue
+            path: At = spec.key
+            for depth in range(1, len(path)):
+                self.cells.setdefault(path[:depth], value_cell.ref)
+            if label in REPEATED:
+                self.cells.setdefault(path, value_cell.ref)
+                if value_cell.empty:
+                    continue
+                items = data.setdefault(label, [])
+                assert isinstance(items, list)
+                self.cells[(*path, len(items) + 1)] = value_cell.ref
+                items.append(self.value(value_cell, spec))
+                continue
+            if label in seen:
+                self.problem(
+                    "RG103",
+                    f"“{label}”出现了两次（另一处在 {seen[label].ref}）",
+                    label_cell,
+                    label_cell.value,
+                    "每个项目只写一行（主送机关、导语、结语除外）",
+                )
+                continue
+            seen[label] = value_cell
+            self.cells[path] = value_cell.ref
+            if value_cell.empty:
+                continue
+            value = self.value(value_cell, spec)
+            target = {"期间": period, "一览表": table}.get(str(path[0]), data) if len(path) == 2 else data
+            target[str(path[-1])] = value
+        return table
+
+    # -- 指标 ----------------------------------------------------------------------------------------
+    def figures(self, columns: dict[str, int]) -> dict[str, object]:
+        figures: dict[str, object] = {}
+        where: dict[str, str] = {}
+        rows = self.sheets[FIGURES_SHEET.name].rows
+        id_header = FIGURES_SHEET.columns[0].header
+        for number, line in rows:  # ids first: the 项目 sheet's cells may name them
+            cell = self.row(line, columns, FIGURES_SHEET, number)[id_header]
+            if not cell.empty and isinstance(cell.value, str):
+                self.figure_ids.add(cell.value.strip())
+        for number, line in rows:
+            cells = self.row(line, columns, FIGURES_SHEET, number)
+            id_cell = cells[id_header]
+            if id_cell.empty:
+                self.problem("RG104", "这一行没有指标编号", id_cell, None, "指标编号，如 低保金")
+                continue
+            figure_id = str(self.value(id_cell, FIGURES_SHEET.columns[0]))
+            if figure_id in figures:
+                self.problem(
+                    "RG111",
+                    f"指标编号“{figure_id}”重复（另一处在 {where[figure_id]}）",
+                    id_cell,
+                    figure_id,
+                    "每个指标一个不重复的编号",
+                )
+                continue
+            where[figure_id] = id_cell.ref
+            path: At = ("指标", figure_id)
+            self.cells[path] = id_cell.ref
+            figures[figure_id] = self.record(cells, FIGURES_SHEET.columns[1:], path)
+        return figures
+
+    def record(self, cells: dict[str, _Cell], columns: Iterable[Column], path: At) -> dict[str, object]:
+        """One row's fields as a nested mapping; every column's cell recorded under its path."""
+        result: dict[str, object] = {}
+        for column in columns:
+            cell = cells[column.header]
+            self.cells.setdefault((*path, column.key[0]), cell.ref)
+            self.cells[(*path, *column.key)] = cell.ref
+            if cell.empty:
+                continue
+            target = result
+            for key in column.key[:-1]:
+                inner = target.setdefault(key, {})
+                assert isinstance(inner, dict)
+                target = inner
+            target[column.key[-1]] = self.value(cell, column)
+        return result
+
+    # -- 项目 ----------------------------------------------------------------------------------------
+    def projects(self, columns: dict[str, int]) -> list[object]:
+        projects: list[object] = []
+        for number, line in self.sheets[PROJECTS_SHEET.name].rows:
+            cells = self.row(line, columns, PROJECTS_SHEET, number)
+            path: At = ("一览表", "项目", len(projects) + 1)
+            self.cells[path] = cells[PROJECTS_SHEET.columns[0].header].ref
+            projects.append(self.record(cells, PROJECTS_SHEET.columns, path))
+        return projects
+
+    # -- 正文 ----------------------------------------------------------------------------------------
+    def sections(self, columns: dict[str, int]) -> list[object]:
+        top: list[object] = []
+        stack: list[tuple[dict[str, object], At]] = []  # the open section of each level
+        by_header = {column.header: column for column in SECTIONS_SHEET.columns}
+        for number, line in self.sheets[SECTIONS_SHEET.name].rows:
+            cells = self.row(line, columns, SECTIONS_SHEET, number)
+            level_cell, title_cell = cells[LEVEL], cells[TITLE]
+            run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPH]
+            if level_cell.empty and title_cell.empty:
+                if not run_in_cell.empty:
+                    self.problem(
+                        "RG105", "“接排”写在标题所在的行", run_in_cell, _shown(run_in_cell), "与标题同一行"
+                    )
+                if not stack:
+                    self.problem(
+                        "RG105",
+                        "第一个标题之前的段落",
+                        paragraph_cell,
+                        _shown(paragraph_cell),
+                        "先写一行标题（层级 1）；报告开头的段落写在“基本信息”的“导语”",
+                    )
+                    continue
+                self.paragraph(*stack[-1], paragraph_cell)
+                continue
+            level = self.level(level_cell, len(stack))
+            parent = stack[level - 2] if level > 1 else None
+            del stack[level - 1 :]
+            section: dict[str, object] = {}
+            path: At
+            if parent is None:
+                top.append(section)
+                path = ("正文", len(top))
+            else:
+                children = parent[0].setdefault("小节", [])
+                assert isinstance(children, list)
+                children.append(section)
+                path = (*parent[1], "小节", len(children))
+                self.cells.setdefault((*parent[1], "小节"), title_cell.ref)
+            stack.append((section, path))
+            self.cells[path] = title_cell.ref
+            self.cells[(*path, "段落")] = paragraph_cell.ref
+            for header in (TITLE, RUN_IN):
+                self.cells[(*path, *by_header[header].key)] = cells[header].ref
+                if not cells[header].empty:
+                    section[header] = self.value(cells[header], by_header[header])
+            self.paragraph(section, path, paragraph_cell)
+        return top
+
+    def level(self, cell: _Cell, depth: int) -> int:
+        """The heading level of a title row (1 … one deeper than the open section)."""
+        allowed = min(depth + 1, SECTIONS_SHEET.columns[0].high or 4)
+        expected = "1" if depth == 0 else f"1～{allowed} 的整数（下一级标题紧跟在上一级之后）"
+        if cell.empty:
+            self.problem("RG104", "标题行缺少层级", cell, None, expected)
+            return max(depth, 1)
+        value = self.value(cell, SECTIONS_SHEET.columns[0])
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= allowed:
+            message = "第一个标题的层级应为 1" if depth == 0 else f"层级应为 {expected}"
+            self.problem("RG105", message, cell, _shown(cell), expected)
+            return max(min(depth, allowed), 1)
+        return value
+
+    def paragraph(self, section: dict[str, object], path: At, cell: _Cell) -> None:
+        if cell.empty:
+            return
+        paragraphs = section.setdefault("段落", [])
+        assert isinstance(paragraphs, list)
+        self.cells[(*path, "段落", len(paragraphs) + 1)] = cell.ref
+        paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
+
+    # -- one cell ------------------------------------------------------------------------------------
+    def value(self, cell: _Cell, column: Column) -> object:
+        """The cell's value for the schema; a refused cell gets a problem and keeps its typed text."""
+        if cell.uncalculated:
+            self.problem(
+                "RG115",
+                "该单元格的公式尚未计算（文件可能由程序生成而未在 Excel 中打开保存），"
+                "请在 Excel/WPS 中打开并保存后再试",
+                cell,
+                cell.formula,
+                "有计算结果的公式，或直接填写内容",
+            )
+            return cell.formula
+        raw = cell.value
+        if cell.error:
+            what = f"公式 {cell.formula} 的结果是错误值" if cell.formula else "单元格是错误值"
+            self.problem(
+                "RG115" if cell.formula else "RG105", f"{what} {raw}", cell, raw, _EXPECTED[column.kind]
+            )
+            return str(raw)
+        if isinstance(raw, datetime.time | datetime.timedelta):
+            self.problem("RG105", "单元格是时间", cell, raw, _EXPECTED[column.kind])
+            return str(raw)
+        kind = column.kind
+        if kind in (Kind.NUMBER, Kind.INTEGER):
+            return self.number(cell, column)
+        if kind is Kind.DATE:
+            return self.date(cell)
+        if kind is Kind.BOOLEAN:
+            if isinstance(raw, bool):
+                return raw
+            text = self.text(cell, column).strip()
+            return {"是": True, "否": False, "TRUE": True, "FALSE": False}.get(text.upper(), text)
+        if kind in (Kind.AMOUNT, Kind.FUNDING, Kind.MEASURE):
+            return self.amount(cell, column)
+        text = self.text(cell, column)
+        if kind in (Kind.UNIT, Kind.MONEY_UNIT, Kind.FIGURE_ID):
+            return text.strip()
+        if kind is Kind.FIGURE_IDS:
+            return [part for part in _SEPARATORS.split(text.strip()) if part]
+        return text
+
+    def text(self, cell: _Cell, column: Column) -> str:
+        raw = cell.value
+        if isinstance(raw, str):
+            return raw
+        if isinstance(raw, bool):
+            self.problem(
+                "RG105",
+                "单元格是真假值 TRUE/FALSE",
+                cell,
+                raw,
+                _EXPECTED[column.kind] + "（先把单元格设为文本格式）",
+            )
+            return str(raw).upper()
+        if isinstance(raw, int | float):
+            return number_text(_number(raw))
+        if isinstance(raw, datetime.date):
+            day = raw.date() if isinstance(raw, datetime.datetime) else raw
+            hint = (
+                "“1-9”会被当成1月9日；写 1—9 或 1至9"
+                if column.kind is Kind.MONTHS
+                else "先把单元格设为文本格式再输入"
+            )
+            self.problem(
+                "RG105",
+                "单元格是日期（Excel 把输入当成了日期）",
+                cell,
+                day.isoformat(),
+                f"{_EXPECTED[column.kind]}（{hint}）",
+            )
+            return day.isoformat()
+        return str(raw)
+
+    def number(self, cell: _Cell, column: Column) -> object:
+        raw = cell.value
+        expected = _EXPECTED[column.kind]
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return _number(raw)
+        if not isinstance(raw, str):
+            shown = _shown(cell)
+            what = (
+                "日期"
+                if isinstance(raw, datetime.date)
+                else "真假值"
+                if isinstance(raw, bool)
+                else "不是数字"
+            )
+            self.problem(
+                "RG106", f"单元格是{what}" if what != "不是数字" else "不是数字", cell, shown, expected
+            )
+            return shown
+        if not starts_like_number(raw):
+            self.problem("RG106", "不是数字", cell, raw, expected)
+            return raw
+        parsed = split_number(raw)
+        if isinstance(parsed, Refusal):
+            self.problem("RG106", parsed.message, cell, raw, parsed.expected)
+            return raw
+        number, rest = parsed
+        if rest:
+            symbol = (
+                rest if unit(rest) is not None else rest + "元" if unit(rest + "元") is not None else None
+            )
+            hint = expected
+            if column.kind is Kind.NUMBER and symbol is not None:
+                hint = f"只填数字 {number_text(number)}，" + (
+                    f"单位在“单位”列选 {symbol}" if column.header == "数值" else "单位与本指标的“单位”相同"
+                )
+            self.problem("RG106", f"数字后面多了“{rest}”", cell, raw, hint)
+            return raw
+        return number
+
+    def date(self, cell: _Cell) -> object:
+        raw = cell.value
+        if isinstance(raw, datetime.datetime):
+            if raw.time() != datetime.time():
+                self.problem("RG110", "日期带有时刻", cell, raw.isoformat(sep=" "), "只填日期，如 2024-09-23")
+            return raw.date()
+        if isinstance(raw, datetime.date):
+            return raw
+        if isinstance(raw, str):
+            match = _TEXT_DATE.fullmatch(raw)
+            if match:
+                try:
+                    return datetime.date(*(int(part) for part in match.groups()))
+                except ValueError:
+                    pass
+            return raw  # 2024年9月23日 is read by the schema, which also reports what is not a date
+        shown = _shown(cell)
+        self.problem("RG110", "单元格不是日期", cell, shown, "日期，如 2024-09-23（单元格格式为日期）")
+        return shown
+
+    def amount(self, cell: _Cell, column: Column) -> object:
+        """A money cell, a funding source, or a target/actual (see ``Kind``)."""
+        raw = cell.value
+        kind = column.kind
+        expected = _EXPECTED[kind]
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            number = _number(raw)
+            if kind is Kind.MEASURE:
+                self.problem("RG107", "没有写单位", cell, number_text(number), expected)
+            return number
+        if not isinstance(raw, str):
+            shown = _shown(cell)
+            self.problem("RG105", "单元格是日期或真假值", cell, shown, expected)
+            return shown
+        text = raw.strip()
+        if starts_like_number(text):
+            parsed = split_number(text)
+            if isinstance(parsed, Refusal):
+                self.problem("RG106", parsed.message, cell, raw, parsed.expected)
+                return raw
+            number, rest = parsed
+            if not rest:
+                if kind is Kind.MEASURE:
+                    self.problem("RG107", "没有写单位", cell, raw, expected)
+                return number
+            found = unit(rest)
+            if found is not None and kind is not Kind.MEASURE and found.family is not Family.MONEY:
+                self.problem(
+                    "RG107", f"“{rest}”不是金额单位", cell, raw, "金额单位 元、万元、亿元，如 1.3168亿元"
+                )
+                return raw
+            if found is None:
+                money = unit(rest + "元") is not None and kind is not Kind.MEASURE
+                message = f"“{rest}”不是单位" + (f"，是否应为“{rest}元”" if money else "")
+                self.problem("RG107" if not money else "RG106", message, cell, raw, expected)
+                return raw
+            return {"数值": number, "单位": rest}
+        known = text in self.figure_ids or not any(ch.isdigit() for ch in text)
+        if kind is not Kind.FUNDING and text.isidentifier() and known:
+            return {"指标": text}
+        what = "不是数字" if kind is Kind.FUNDING else "既不是数字，也不是“指标”表中的编号"
+        self.problem("RG106", what, cell, raw, expected)
+        return raw
+
+
+_EXPECTED = {
+    Kind.TEXT: "文字",
+    Kind.PROSE: "文字",
+    Kind.OWNER: "文字",
+    Kind.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
+    Kind.NUMBER: "数字，如 1234.5（单位在“单位”列）",
+    Kind.INTEGER: "整数",
+    Kind.UNIT: "下拉列表中的单位",
+    Kind.MONEY_UNIT: "元、万元 或 亿元",
+    Kind.DATE: "日期，如 2024-09-23",
+    Kind.BOOLEAN: "是 或 否",
+    Kind.FIGURE_ID: "“指标”表中的编号",
+    Kind.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
+    Kind.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
+    Kind.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
+    Kind.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
+}
+
+
+def _number(raw: int | float) -> int | Decimal:
+    return raw if isinstance(raw, int) else number_from_float(raw)
+
+
+def _label(value: object) -> str:
+    """A header or 基本信息 label as typed, without spaces, line breaks or a trailing colon."""
+    return re.sub(r"\s+", "", str(value)).rstrip(":：")
+
+
+def _shown(cell: _Cell) -> str:
+    raw = cell.value
+    if isinstance(raw, datetime.datetime):
+        return raw.date().isoformat() if raw.time() == datetime.time() else raw.isoformat(sep=" ")
+    if isinstance(raw, datetime.date):
+        return raw.isoformat()
+    if isinstance(raw, float):
+        return number_text(number_from_float(raw))
+    return "" if raw is None else str(raw)
+
+
+_SHEET_ORDER = {sheet.name: index for index, sheet in enumerate(DATA_SHEETS)}
+_PLACE = re.compile(r"([^!]+)(?:!([A-Z]+)?([0-9]+)?)?")
+
+
+def _reading_order(problem: Problem) -> tuple[int, int, int]:
+    """Problems sorted as a person goes through the workbook: sheet by sheet, row by row."""
+    match = _PLACE.fullmatch(problem.place or "")
+    if match is None or match.group(1) not in _SHEET_ORDER:
+        return (len(_SHEET_ORDER), 0, 0)
+    letters, row = match.group(2), match.group(3)
+    return (
+        _SHEET_ORDER[match.group(1)],
+        int(row) if row else 0,
+        column_index_from_string(letters) if letters else 0,
+    )

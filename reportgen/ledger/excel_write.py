@@ -1,0 +1,441 @@
+"""Write a ledger's plain values as the Excel workbook office staff fill in (``reportgen init --excel``,
+``reportgen convert ledger.yaml ledger.xlsx``).
+
+Laid out from ``workbook_layout`` like the reader, so whatever this writes reads back to the same
+ledger.  Made for people who are not programmers: a 说明 sheet first, Chinese everywhere, styled and
+frozen header rows whose comments explain each column, column widths, wrapped long text, data
+validation with input messages (drop-downs for units, 金额单位, 是/否 and 责任单位, numbers only where
+only numbers go, dates as dates), and sheet protection without a password that keeps the header row
+and the columns in place while rows can be typed in, inserted and deleted.
+
+Cells hold values only, never formulas: text is stored as text even when it starts with ``=``.  A
+number becomes a numeric cell when it reads back exactly, else exact text (see ``cellvalues``).
+The bytes are deterministic: document properties carry the 成文日期, zip members a fixed time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.protection import SheetProtection
+from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
+
+from reportgen.errors import LedgerError, Problem
+from reportgen.ledger.cellvalues import as_number, cell_number, number_text
+from reportgen.ledger.fields import unfold
+from reportgen.ledger.workbook_layout import (
+    DATA_SHEETS,
+    FIGURES_SHEET,
+    INFO,
+    INFO_ROWS,
+    INFO_SHEET,
+    LISTS,
+    NOTES,
+    NOTES_GENERAL,
+    NOTES_INTRO,
+    NOTES_TITLE,
+    PROJECTS_SHEET,
+    REPEATED,
+    SECTIONS_SHEET,
+    TABLE_BLOCK,
+    TYPICAL_OWNERS,
+    Column,
+    Kind,
+    Sheet,
+)
+from reportgen.stablezip import normalize_zip
+from reportgen.units import MONEY_UNITS, known_units
+
+FONT = "宋体"
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+TABLE_FILL = PatternFill("solid", fgColor="FFF2CC")  # the 一览表 block of 基本信息
+NOTE_FONT = Font(name=FONT, size=10, color="595959")
+THIN = Side(style="thin", color="A6A6A6")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+UNLOCKED = Protection(locked=False)
+TEXT_FORMAT = "@"
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+LAST_ROW = 1_048_576  # validations and column styles reach every row a person may add
+MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+_DATE_TEXT = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
+_FIRST_DATE, _LAST_DATE = datetime.date(1949, 1, 1), datetime.date(2200, 12, 31)
+_LIST_COLUMNS = {"unit": "A", "owner": "B", "label": "C"}
+
+CellValue = str | int | float | datetime.date
+
+
+def workbook_bytes(data: Mapping[str, object]) -> bytes:
+    """The .xlsx bytes of a validated ledger's plain values (as ``YamlDocument.data`` holds them)."""
+    book = Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    _notes(book.create_sheet(NOTES))
+    owners = _owners(data)
+    writer = _SheetWriter
+    writer(book.create_sheet(INFO), INFO_SHEET).info(data)
+    writer(book.create_sheet(FIGURES_SHEET.name), FIGURES_SHEET).records(_figure_rows(data))
+    table = data.get("一览表")
+    projects = table.get("项目") if isinstance(table, Mapping) else None
+    writer(book.create_sheet(PROJECTS_SHEET.name), PROJECTS_SHEET).records(
+        item for item in (projects or []) if isinstance(item, Mapping)
+    )
+    writer(book.create_sheet(SECTIONS_SHEET.name), SECTIONS_SHEET).sections(data.get("正文"))
+    _lists(book.create_sheet(LISTS), owners)
+    issued = data.get("成文日期")
+    day = _date(issued) if issued is not None else None
+    stamp = datetime.datetime.combine(
+        day if isinstance(day, datetime.date) else datetime.date(2000, 1, 1), datetime.time()
+    )
+    book.properties.creator = "reportgen"
+    book.properties.created = book.properties.modified = stamp
+    book.properties.title = str(data.get("标题") or "")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()  # not Workbook.save: it stamps "modified" with now
+    return normalize_zip(out.getvalue())
+
+
+# -- one data sheet ----------------------------------------------------------------------------------
+
+
+class _SheetWriter:
+    def __init__(self, sheet: Worksheet, spec: Sheet) -> None:
+        self.sheet = sheet
+        self.spec = spec
+        self.next_row = 2
+        for index, column in enumerate(spec.columns, start=1):
+            cell = sheet.cell(1, index, column.header)
+            cell.font = Font(name=FONT, size=11, bold=True)
+            cell.fill = HEADER_FILL
+            cell.border = BORDER
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            comment = Comment(column.help, "reportgen")
+            comment.width, comment.height = 260, 90
+            cell.comment = comment
+            letter = get_column_letter(index)
+            dimension = sheet.column_dimensions[letter]
+            dimension.width = column.width
+            dimension.protection = UNLOCKED  # rows a person adds are open to typing
+            dimension.alignment = _alignment(column.kind)
+            dimension.number_format = _number_format(column.kind)
+            dimension.font = Font(name=FONT, size=11)
+            if spec is not INFO_SHEET:
+                _validate(sheet, column, f"{letter}2:{letter}{LAST_ROW}")
+        sheet.row_dimensions[1].height = 36  # room for a header on two lines
+        sheet.freeze_panes = spec.freeze
+        sheet.protection = _protection()
+        _print_across(sheet)
+
+    def put(self, row: int, column: int, kind: Kind, value: object) -> Cell:
+        """Write one value as ``kind`` wants it: numbers exact, text as text, dates as dates."""
+        cell = self.sheet.cell(row, column)
+        assert isinstance(cell, Cell)  # nothing on these sheets is merged
+        cell.protection = UNLOCKED
+        cell.alignment = _alignment(kind)
+        cell.font = Font(name=FONT, size=11)
+        cell.number_format = _number_format(kind)
+        cell.border = BORDER
+        written = _cell_value(kind, value)
+        if written is None:
+            return cell
+        if isinstance(written, str):
+            if len(written) > MAX_CELL_CHARS or ILLEGAL_CHARACTERS_RE.search(written):
+                raise LedgerError(
+                    Problem(
+                        "RG114",
+                        "文字过长或含有 Excel 不能保存的控制字符",
+                        place=f"{self.sheet.title}!{cell.coordinate}",
+                        value=written[:60],
+                        expected=f"不超过 {MAX_CELL_CHARS} 字、不含控制字符的文字",
+                    )
+                )
+            cell.value = written
+            cell.data_type = "s"  # never a formula, even when the text starts with "="
+            cell.number_format = TEXT_FORMAT
+        else:
+            cell.value = written
+        return cell
+
+    def records(self, rows: Iterator[Mapping[str, object]] | Sequence[Mapping[str, object]]) -> None:
+        for record in rows:
+            for index, column in enumerate(self.spec.columns, start=1):
+                self.put(self.next_row, index, column.kind, _get(record, column.key))
+            self.next_row += 1
+
+    def sections(self, sections: object, level: int = 1) -> None:
+        for section in sections if isinstance(sections, list) else []:
+            if not isinstance(section, Mapping):
+                continue
+            paragraphs = section.get("段落")
+            texts = paragraphs if isinstance(paragraphs, list) else [] if paragraphs is None else [paragraphs]
+            columns = self.spec.columns
+            self.put(self.next_row, 1, columns[0].kind, level)
+            self.put(self.next_row, 2, columns[1].kind, section.get("标题"))
+            self.put(self.next_row, 3, columns[2].kind, section.get("接排"))
+            self.put(self.next_row, 4, columns[3].kind, texts[0] if texts else None)
+            self.next_row += 1
+            for text in texts[1:]:
+                for index, column in enumerate(columns, start=1):
+                    self.put(self.next_row, index, column.kind, text if index == 4 else None)
+                self.next_row += 1
+            self.sections(section.get("小节"), level + 1)
+
+    def info(self, data: Mapping[str, object]) -> None:
+        label_list = f"'{LISTS}'!${_LIST_COLUMNS['label']}$2:${_LIST_COLUMNS['label']}${len(INFO_ROWS) + 1}"
+        _validate(
+            self.sheet,
+            INFO_SHEET.columns[0],
+            f"A2:A{LAST_ROW}",
+            list_formula=label_list,
+        )
+        for row in INFO_ROWS:
+            value = _get(data, row.key)
+            values = (value if isinstance(value, list) else [value]) if row.header in REPEATED else [value]
+            for item in values or [None]:
+                number = self.next_row
+                label = self.put(number, 1, Kind.TEXT, row.header)
+                label.font = Font(name=FONT, size=11, bold=True)
+                value_cell = self.put(number, 2, row.kind, item)
+                value_cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
+                note = self.put(number, 3, Kind.PROSE, row.help)
+                note.font = NOTE_FONT
+                if row.header in TABLE_BLOCK:
+                    for cell in (label, note):
+                        cell.fill = TABLE_FILL
+                _validate(self.sheet, row, f"B{number}")
+                self.next_row += 1
+
+
+def _figure_rows(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]:
+    figures = data.get("指标")
+    for figure_id, spec in figures.items() if isinstance(figures, Mapping) else ():
+        yield {"": figure_id, **(spec if isinstance(spec, Mapping) else {})}
+
+
+def _get(record: Mapping[str, object], key: tuple[str, ...]) -> object:
+    """The value under ``key`` (``()`` is a figure's id, kept under "" by ``_figure_rows``)."""
+    value: object = record
+    for part in key or ("",):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
+# -- values ------------------------------------------------------------------------------------------
+
+
+def _cell_value(kind: Kind, value: object) -> CellValue | None:
+    """What the reader turns back into ``value`` (or an equal ledger value) for a cell of ``kind``."""
+    if value is None:
+        return None
+    if kind in (Kind.NUMBER, Kind.INTEGER):
+        return _number_cell(value)
+    if kind is Kind.DATE:
+        return _date(value)
+    if kind is Kind.BOOLEAN:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+    if kind is Kind.FIGURE_IDS:
+        return "、".join(str(part) for part in value) if isinstance(value, list) else str(value)
+    if kind in (Kind.AMOUNT, Kind.FUNDING, Kind.MEASURE):
+        if isinstance(value, Mapping):
+            if "指标" in value:
+                return str(value["指标"])
+            number = as_number(value.get("数值"))
+            shown = number_text(number) if number is not None else str(value.get("数值"))
+            return f"{shown}{value.get('单位', '')}"
+        return _number_cell(value)
+    if kind is Kind.PROSE and isinstance(value, str):
+        return unfold(value)  # a YAML paragraph's line breaks and folding spaces, as the schema drops them
+    return _text(value)
+
+
+def _number_cell(value: object) -> CellValue:
+    number = as_number(value)
+    if number is None:
+        return _text(value)
+    stored = cell_number(number)
+    return number_text(number) if stored is None else stored
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | Decimal):
+        return number_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _date(value: object) -> CellValue:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    match = _DATE_TEXT.fullmatch(str(value))
+    if match:
+        try:
+            return datetime.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            pass
+    return _text(value)
+
+
+def _serial(day: datetime.date) -> int:
+    """Excel's serial number of a date (1900 date system), as data validation bounds want it."""
+    return (day - datetime.date(1899, 12, 30)).days
+
+
+def _number_format(kind: Kind) -> str:
+    if kind is Kind.DATE:
+        return DATE_FORMAT
+    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.AMOUNT, Kind.FUNDING):
+        return "General"  # a typed number stays a number; text amounts (1.3168亿元) stay text
+    return TEXT_FORMAT  # Excel would turn 1-9 into a date and 00123 into 123
+
+
+def _alignment(kind: Kind) -> Alignment:
+    wrap = kind in (Kind.PROSE, Kind.TEXT, Kind.OWNER, Kind.FIGURE_IDS)  # long text stays in its column
+    return Alignment(vertical="top", wrap_text=wrap)
+
+
+def _print_across(sheet: Worksheet) -> None:
+    """Printed landscape, every column on one page width."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+
+
+def _protection() -> SheetProtection:
+    """Header and columns fixed; typing, inserting and deleting rows, widths and formats allowed."""
+    return SheetProtection(
+        sheet=True,
+        formatCells=False,
+        formatColumns=False,
+        formatRows=False,
+        insertRows=False,
+        deleteRows=False,
+        sort=False,
+        autoFilter=False,
+        insertColumns=True,
+        deleteColumns=True,
+    )
+
+
+_EXPECTATIONS = {
+    Kind.NUMBER: "这里只能填数字（如 8123.0395），不写单位和“万”。",
+    Kind.INTEGER: "这里只能填整数",
+    Kind.UNIT: "请从下拉列表中选择单位。",
+    Kind.MONEY_UNIT: "金额单位只能是 元、万元、亿元。",
+    Kind.DATE: "请填日期，如 2024-09-23。",
+    Kind.BOOLEAN: "请选择 是 或 否。",
+    Kind.OWNER: "这个单位不在下拉列表中，确定要这样填吗？",
+}
+
+
+def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str | None = None) -> None:
+    """The data validation of ``cells``: the column's input message, and what may be typed."""
+    kind = column.kind
+    validation = DataValidation(
+        showInputMessage=True,
+        showErrorMessage=True,
+        allow_blank=True,
+        promptTitle=column.header[:32],
+        prompt=column.help[:255],
+        errorTitle="输入有误",
+        error=_EXPECTATIONS.get(kind),
+    )
+    if list_formula is not None:
+        validation.type, validation.formula1 = "list", list_formula
+        validation.error = "请从下拉列表中选择项目名。"
+    elif kind is Kind.NUMBER:
+        validation.type, validation.operator = "decimal", "between"
+        validation.formula1, validation.formula2 = "-999999999999999", "999999999999999"
+    elif kind is Kind.INTEGER:
+        validation.type, validation.operator = "whole", "between"
+        validation.formula1, validation.formula2 = str(column.low), str(column.high)
+        validation.error = f"这里只能填 {column.low}～{column.high} 的整数。"
+    elif kind is Kind.DATE:
+        validation.type, validation.operator = "date", "between"
+        validation.formula1, validation.formula2 = str(_serial(_FIRST_DATE)), str(_serial(_LAST_DATE))
+    elif kind is Kind.UNIT:
+        validation.type = "list"
+        validation.formula1 = f"'{LISTS}'!$A$2:$A${len(known_units()) + 1}"
+    elif kind is Kind.MONEY_UNIT:
+        validation.type, validation.formula1 = "list", '"' + ",".join(MONEY_UNITS) + '"'
+    elif kind is Kind.BOOLEAN:
+        validation.type, validation.formula1 = "list", '"是,否"'
+    elif kind is Kind.OWNER:
+        validation.type, validation.errorStyle = "list", "warning"
+        validation.formula1 = f"'{LISTS}'!$B$2:$B${LAST_LIST_ROW}"
+    else:
+        validation.showErrorMessage = False
+    validation.add(cells)
+    sheet.add_data_validation(validation)
+
+
+# -- the 说明 and 选项 sheets ----------------------------------------------------------------------------
+
+LAST_LIST_ROW = 200  # room for the 责任单位 a ledger uses besides the typical ones
+
+
+def _owners(data: Mapping[str, object]) -> list[str]:
+    used: list[str] = []
+    table = data.get("一览表")
+    for project in table.get("项目") or [] if isinstance(table, Mapping) else []:
+        owner = project.get("责任单位") if isinstance(project, Mapping) else None
+        if isinstance(owner, str) and owner.strip() and owner not in used:
+            used.append(owner)
+    return [*used, *(o for o in TYPICAL_OWNERS if o not in used)][: LAST_LIST_ROW - 1]
+
+
+def _lists(sheet: Worksheet, owners: list[str]) -> None:
+    columns = (("单位", known_units()), ("责任单位", owners), ("基本信息项目", [r.header for r in INFO_ROWS]))
+    for index, (header, values) in enumerate(columns, start=1):
+        sheet.cell(1, index, header).font = Font(name=FONT, bold=True)
+        for row, value in enumerate(values, start=2):
+            cell = sheet.cell(row, index, value)
+            cell.data_type = "s"
+        sheet.column_dimensions[get_column_letter(index)].width = 20
+    sheet.sheet_state = "hidden"
+    sheet.protection = SheetProtection(sheet=True)
+
+
+def _notes(sheet: Worksheet) -> None:
+    """The how-to sheet, from the layout's own help texts."""
+    sheet.column_dimensions["A"].width = 100
+    _print_across(sheet)
+    lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
+    body = Font(name=FONT, size=11)
+    heading = Font(name=FONT, size=12, bold=True)
+    lines += [(text, body) for text in NOTES_INTRO]
+    for spec in DATA_SHEETS:
+        lines.append((f"【{spec.name}】{spec.purpose}", heading))
+        columns = INFO_ROWS if spec is INFO_SHEET else spec.columns
+        lines += [(f"　　{column.header}：{column.help}", body) for column in columns]
+    for title, paragraphs in NOTES_GENERAL:
+        lines.append((f"【{title}】", heading))
+        lines += [(text, body) for text in paragraphs]
+    sheet.row_dimensions[1].height = 30
+    for row, (text, font) in enumerate(lines, start=1):
+        cell = sheet.cell(row, 1, text)
+        cell.data_type = "s"
+        cell.font = font
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)

@@ -1,0 +1,361 @@
+"""The Excel ledger's layout, declared once: sheets, columns, what each cell holds and how to fill it.
+
+The reader (``excel_read``), the writer (``excel_write``) and the YAML writer (its key order) all
+work from these declarations, so the workbook a person fills in, the one reportgen reads and the
+documentation on its 说明 sheet cannot drift apart.  Each column names the YAML key path it stands
+for, a ``Kind`` (what the cell may hold: the reader's parsing, the writer's number format and data
+validation), a width in Excel character units, and a short Chinese help text used as the header
+comment, the input message of its cells and a line of the 说明 sheet.
+
+This module is pure data: no openpyxl, no parsing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
+
+
+class Kind(Enum):
+    """What a cell holds; decides how it is read and written and which drop-down it gets."""
+
+    TEXT = "文字"  # kept exactly as typed (names, 落款, 备注)
+    PROSE = "段落"  # long text, may quote figures ({{ 低保金 | 万元 }}); wrapped
+    NUMBER = "数字"  # an exact decimal, negative allowed (指标 数值, 上年同期, 上期)
+    INTEGER = "整数"  # 年度, 小数位, 层级 (bounds on the column)
+    UNIT = "单位"  # any unit of ``reportgen.units`` (drop-down)
+    MONEY_UNIT = "金额单位"  # 元/万元/亿元 (drop-down)
+    DATE = "日期"  # a date cell
+    BOOLEAN = "是否"  # 是/否 (drop-down; Excel TRUE/FALSE also read)
+    MONTHS = "月份"  # 1—9, 前三季度 … (text: Excel would turn 1-9 into a date)
+    FIGURE_ID = "指标编号"  # one figure id
+    FIGURE_IDS = "指标编号列表"  # ids separated by 、 or ,
+    AMOUNT = "金额"  # a number in 金额单位, a number with a money unit (1.3168亿元), or a figure id
+    FUNDING = "来源金额"  # a number in 金额单位 or with a money unit (no figure ids)
+    MEASURE = "数量"  # a number with its unit (300张) or a figure id
+    OWNER = "责任单位"  # text, with a drop-down of known units that allows others after a warning
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a sheet (or one row of 基本信息): header, YAML key path, kind, width, help."""
+
+    header: str
+    key: tuple[str, ...]
+    kind: Kind
+    width: float
+    help: str
+    low: int | None = None  # bounds of an INTEGER (also given to the data validation)
+    high: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """A sheet: its name (also in every error: ``项目!F7``), what it is for, and its columns."""
+
+    name: str
+    purpose: str
+    columns: tuple[Column, ...]
+    freeze: str = "A2"  # the header row (and for 项目 the 项目名称 column) stay in view
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(column.header for column in self.columns)
+
+
+# -- 基本信息: one row per field, label in column A, value in column B ---------------------------------
+
+INFO = "基本信息"
+INFO_LABEL = "项目"
+INFO_VALUE = "内容"
+INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
+REPEATED = frozenset({"主送机关", "导语", "结语"})  # repeat the row for more than one
+TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
+
+INFO_ROWS: tuple[Column, ...] = (
+    Column("标题", ("标题",), Kind.TEXT, 0, "报告标题，必填。可引用期间，如 {{ 期间.年月 }}。"),
+    Column("主送机关", ("主送机关",), Kind.PROSE, 0, "主送机关，可不填；有几个就写几行“主送机关”。"),
+    Column("落款", ("落款",), Kind.TEXT, 0, "署名（发文机关），必填。"),
+    Column("成文日期", ("成文日期",), Kind.DATE, 0, "日期，必填，如 2024-09-23；报告中写作 2024年9月23日。"),
+    Column("填报单位", ("填报单位",), Kind.TEXT, 0, "填报单位，必填；也是一览表“填表单位”的默认值。"),
+    Column("年度", ("期间", "年度"), Kind.INTEGER, 0, "报告期所在年度，必填，如 2024。", 1949, 2200),
+    Column(
+        "月份",
+        ("期间", "月份"),
+        Kind.MONTHS,
+        0,
+        "报告期的月份，必填：1—9、9（单月）、一季度、上半年、前三季度、全年等。",
+    ),
+    Column("类型", ("类型",), Kind.TEXT, 0, "报告类型，可不填，默认“民生实事”。"),
+    Column("图表", ("图表",), Kind.BOOLEAN, 0, "报告是否附图表：是/否，默认否。"),
+    Column("导语", ("导语",), Kind.PROSE, 0, "第一个标题之前的段落，可不填；一段一行“导语”。"),
+    Column("结语", ("结语",), Kind.PROSE, 0, "最后一个标题之后的段落，可不填；一段一行“结语”。"),
+    Column("一览表标题", ("一览表", "标题"), Kind.TEXT, 0, "一览表：标题，可不填（按期间自动生成）。"),
+    Column("填表单位", ("一览表", "填表单位"), Kind.TEXT, 0, "一览表：填表单位，可不填（默认为填报单位）。"),
+    Column("填表时间", ("一览表", "填表时间"), Kind.DATE, 0, "一览表：填表时间，可不填（默认为成文日期）。"),
+    Column(
+        "金额单位",
+        ("一览表", "金额单位"),
+        Kind.MONEY_UNIT,
+        0,
+        "一览表：金额的显示单位（元/万元/亿元），有项目时必填；“项目”表中不带单位的金额按此单位。",
+    ),
+    Column(
+        "金额小数位", ("一览表", "金额小数位"), Kind.INTEGER, 0, "一览表：金额保留几位小数，默认 2。", 0, 6
+    ),
+    Column(
+        "比例小数位", ("一览表", "比例小数位"), Kind.INTEGER, 0, "一览表：比例保留几位小数，默认 2。", 0, 4
+    ),
+)
+INFO_BY_LABEL = {row.header: row for row in INFO_ROWS}
+
+INFO_SHEET = Sheet(
+    INFO,
+    "报告的标题、落款、日期、报告期，导语与结语，以及一览表的设置。每行一项：A 列是项目名，B 列填内容。",
+    (
+        Column(INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语可复制成多行。"),
+        Column(INFO_VALUE, (), Kind.TEXT, 70, "在这一列填写内容。"),
+        Column(INFO_NOTE, (), Kind.TEXT, 52, "每一项的填写说明（程序不读取这一列）。"),
+    ),
+)
+
+# -- 指标 ------------------------------------------------------------------------------------------------
+
+FIGURES_SHEET = Sheet(
+    "指标",
+    "有名字的数字。正文用 {{ 编号 | 过滤器 }} 引用，如 {{ 低保金 | 万元 }}、{{ 总人数 | 人 }}、"
+    "{{ 完成率 | 百分比 }}。每行一个指标，数值、合计、比例三者只填一种。",
+    (
+        Column(
+            "编号",
+            (),
+            Kind.FIGURE_ID,
+            16,
+            "指标编号，必填且不重复：汉字或字母开头，只含汉字、字母、数字、下划线，如 低保金。",
+        ),
+        Column("名称", ("名称",), Kind.TEXT, 24, "指标的中文名称，可不填（默认等于编号）。"),
+        Column(
+            "数值", ("数值",), Kind.NUMBER, 14, "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。"
+        ),
+        Column("单位", ("单位",), Kind.UNIT, 8, "从下拉列表选择；填了数值就必须选单位。"),
+        Column(
+            "合计",
+            ("合计",),
+            Kind.FIGURE_IDS,
+            24,
+            "由其他指标相加：填两个以上分项的编号，用顿号隔开，如 一级人数、二级人数。此时不填数值和单位。",
+        ),
+        Column(
+            "比例分子",
+            ("比例", "分子"),
+            Kind.FIGURE_ID,
+            12,
+            "比例 = 分子 ÷ 分母，结果为 %：填分子的指标编号。",
+        ),
+        Column(
+            "比例分母", ("比例", "分母"), Kind.FIGURE_ID, 12, "比例的分母：填指标编号；分母为 0 时显示“—”。"
+        ),
+        Column(
+            "上年同期",
+            ("上年同期",),
+            Kind.NUMBER,
+            12,
+            "去年同一期间的数值（与本指标同一单位），用于“同比”；只用于填了数值的指标。",
+        ),
+        Column(
+            "上期",
+            ("上期",),
+            Kind.NUMBER,
+            12,
+            "上一报告期的数值（与本指标同一单位），用于“环比”；只用于填了数值的指标。",
+        ),
+        Column("说明", ("说明",), Kind.TEXT, 28, "统计口径等说明，可不填。"),
+    ),
+)
+
+# -- 项目 ------------------------------------------------------------------------------------------------
+
+_AMOUNT_HELP = (
+    "填数字（单位为“基本信息”的金额单位）；其他单位写在数字后，如 1.3168亿元；"
+    "或填指标编号，让表格与正文用同一个数。"
+)
+PROJECTS_SHEET = Sheet(
+    "项目",
+    "项目推进和资金执行情况一览表，每行一个项目。完成比例、占计划比例和合计行由程序计算，不要填写。",
+    (
+        Column("项目名称", ("项目名称",), Kind.PROSE, 28, "照录上级下达的项目名称，必填。"),
+        Column("目标任务", ("目标任务",), Kind.PROSE, 30, "照录下达的目标任务，必填。"),
+        Column(
+            "实施进度",
+            ("实施进度",),
+            Kind.PROSE,
+            40,
+            "必填。数字请引用指标，如 已新增床位{{ 新增床位 | 张 }}。",
+        ),
+        Column("目标", ("目标",), Kind.MEASURE, 12, "数字目标，带单位，如 300张；或填指标编号。可不填。"),
+        Column(
+            "实际完成", ("实际完成",), Kind.MEASURE, 12, "与目标同类单位，如 312张；或填指标编号。可不填。"
+        ),
+        Column("计划安排资金", ("计划安排资金",), Kind.AMOUNT, 14, _AMOUNT_HELP),
+        Column("下达预算", ("下达预算",), Kind.AMOUNT, 14, _AMOUNT_HELP),
+        Column("实际拨付", ("实际拨付",), Kind.AMOUNT, 14, _AMOUNT_HELP),
+        *(
+            Column(
+                f"资金来源·{source}",
+                ("资金来源", source),
+                Kind.FUNDING,
+                12,
+                f"计划安排资金中{source}资金的金额：填数字（金额单位），或数字加单位，如 25万元。可不填。",
+            )
+            for source in FUNDING_SOURCES
+        ),
+        Column(
+            "责任单位",
+            ("责任单位",),
+            Kind.OWNER,
+            16,
+            "从下拉列表选择，或直接输入（列表外的单位会提示确认）。",
+        ),
+        Column("备注", ("备注",), Kind.TEXT, 24, "可不填。"),
+    ),
+    freeze="B2",
+)
+
+# -- 正文 ------------------------------------------------------------------------------------------------
+
+LEVEL, TITLE, RUN_IN, PARAGRAPH = "层级", "标题", "接排", "段落"
+SECTIONS_SHEET = Sheet(
+    "正文",
+    "报告正文：有“标题”的行开始一节（层级 1 为 一、，2 为 （一），3 为 1.，4 为 （1）），"
+    "其下只填“段落”的行是这一节的段落（标题行也可以写第一段）。",
+    (
+        Column(
+            LEVEL,
+            (),
+            Kind.INTEGER,
+            6,
+            "标题的级别 1～4：1 一、 2 （一） 3 1. 4 （1）。下一级标题紧跟在上一级之后。",
+            1,
+            MAX_HEADING_LEVEL,
+        ),
+        Column(TITLE, ("标题",), Kind.PROSE, 26, "标题文字，不要写序号（程序自动编号）。"),
+        Column(RUN_IN, ("接排",), Kind.BOOLEAN, 6, "是：标题与第一段接排，如“（一）低保方面。一是……”。"),
+        Column(
+            PARAGRAPH,
+            ("段落",),
+            Kind.PROSE,
+            90,
+            "一行一段。数字请引用指标：{{ 低保金 | 万元 }}；期间：{{ 期间 }}。",
+        ),
+    ),
+)
+
+DATA_SHEETS = (INFO_SHEET, FIGURES_SHEET, PROJECTS_SHEET, SECTIONS_SHEET)
+NOTES = "说明"  # the how-to sheet, first in the workbook; never read
+LISTS = "选项"  # hidden: the drop-down lists (units, 责任单位); never read
+
+# 责任单位 offered in the drop-down besides those the ledger already uses: the usual offices of a
+# county civil-affairs bureau.  Any other name may still be typed (Excel asks to confirm it).
+TYPICAL_OWNERS = (
+    "区民政局",
+    "县民政局",
+    "办公室",
+    "社会救助股",
+    "养老服务股",
+    "社会事务股",
+    "儿童福利股",
+    "基层政权建设和社区治理股",
+    "慈善事业促进和社会工作股",
+    "区划地名股",
+    "财务股",
+    "乡镇人民政府（街道办事处）",
+)
+
+# The YAML writer's key order, the same as the workbook's.
+TOP_ORDER = (
+    "标题",
+    "主送机关",
+    "落款",
+    "成文日期",
+    "填报单位",
+    "期间",
+    "类型",
+    "图表",
+    "指标",
+    "导语",
+    "正文",
+    "结语",
+    "一览表",
+)
+TABLE_ORDER = (*(row.key[1] for row in INFO_ROWS if row.key[0] == "一览表"), "项目")
+SECTION_ORDER = ("标题", "接排", "段落", "小节")
+
+# The 说明 sheet: general notes after the per-sheet column lists.
+NOTES_TITLE = "民政工作台账（Excel）填写说明"
+NOTES_INTRO = (
+    "本工作簿是 reportgen 的台账：报告中的每一个数字都从这里来。正文通过 {{ 指标编号 | 过滤器 }} 引用"
+    "“指标”表中的数字，一览表的比例与合计由程序计算，所以正文和表格不会互相矛盾。",
+    "填好后检查：reportgen check 台账.xlsx；生成报告：reportgen render 台账.xlsx -f docx,xlsx。"
+    "出错时会写明工作表和单元格（如 项目!F7）、当前值和应填写的内容。",
+)
+NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "单位",
+        (
+            "可用单位：金额 元、万元、亿元；人数 人、名（两者同类）；户；人次；户次；比例 %；"
+            "计数 张 个 所 家 件 次 项 处 座 间 辆 场 期 批 天（各自一类）。不同类的单位不能相加或相除。",
+        ),
+    ),
+    (
+        "合计与比例",
+        (
+            "合计：在“合计”列填分项的编号，用顿号隔开（如 一级人数、二级人数），数值和单位不填，由程序相加；"
+            "单位取第一个分项的单位。",
+            "比例：在“比例分子”“比例分母”填指标编号，结果为 %；分母为 0 时显示“—”。"
+            "正文用 {{ 编号 | 百分比 }}。",
+        ),
+    ),
+    (
+        "上年同期与上期",
+        (
+            "“上年同期”填去年同一期间的数值，“上期”填上一报告期的数值，与本指标同一单位，只用于填了“数值”的指标；"
+            "合计与比例的同期数由分项算出。"
+            "正文用 {{ 低保金 | 同比 }}、{{ 低保金 | 环比 }}、{{ 低保金 | 同比增减 }}。",
+        ),
+    ),
+    (
+        "数字的写法",
+        (
+            "数字单元格直接填数字。按文本填写的 1,234.5（千分位逗号）和 １２３（全角数字）也能识别；"
+            "“12.3万”“1.2E+05”会报错：单位写在“单位”列或“金额单位”中，数字写全。",
+            "项目表的金额可以写 1.3168亿元 这样的“数字+金额单位”；目标与实际完成写 300张 这样的“数字+单位”；"
+            "也都可以填指标编号，让表格与正文引用同一个数。",
+        ),
+    ),
+    (
+        "公式",
+        (
+            "可以使用公式，程序读取的是公式的计算结果（Excel/WPS 保存文件时存下的值）。",
+            "如果文件由程序生成、从未在 Excel/WPS 中打开保存过，公式没有计算结果，会报 RG115：在 Excel/WPS 中"
+            "打开并保存一次即可。",
+        ),
+    ),
+    (
+        "保护与增删行",
+        (
+            "各表已保护表头（没有密码），防止误改列名：可以填写、插入和删除行，调整列宽，但不能改表头或增删列。"
+            "确需修改时在“审阅 → 撤销工作表保护”解除。",
+            "空行会被忽略。“基本信息”中的主送机关、导语、结语可以插入多行，A 列写同样的项目名。",
+        ),
+    ),
+    (
+        "与 YAML 台账互换",
+        (
+            "reportgen convert 台账.xlsx 台账.yaml 转换为 YAML 台账，"
+            "reportgen convert 台账.yaml 台账.xlsx 转回。"
+            "转换前先检查台账，有错误时不写出文件。批注、格式和 YAML 注释不转换。",
+        ),
+    ),
+)
