@@ -15,6 +15,7 @@ import dataclasses
 import datetime
 import io
 import re
+import subprocess
 import time
 import zipfile
 from collections.abc import Callable
@@ -39,6 +40,7 @@ from reportgen.ledger.workbook_layout import DATA_SHEETS, INFO_ROWS, LISTS, NOTE
 from reportgen.ledger.yamlread import parse_yaml
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Funding, Ledger, Quantity
+from reportgen.render.pdf import find_soffice
 from reportgen.units import known_units, unit
 from tests.conftest import JIALING, QINGSHAN
 from tests.test_cli import run as cli
@@ -354,6 +356,34 @@ def test_an_uncalculated_formula_says_so() -> None:
     problem = only(edited(setting("指标", "C3", "=2000+100")))  # openpyxl writes no cached value
     assert (problem.code, problem.place, problem.value) == ("RG115", "指标!C3", "=2000+100")
     assert "公式尚未计算" in problem.message and "打开并保存" in problem.message
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice missing")
+def test_a_workbook_saved_by_a_spreadsheet_program(tmp_path: Path) -> None:
+    """LibreOffice opens, recalculates and saves the workbook: the ledger reads the same, and the
+    formulas' values are used exactly as the program shows them (0.1+0.2 is 0.3)."""
+
+    def formulas(book: Workbook) -> None:
+        setting("指标", "C2", "=1000+234.5")(book)
+        setting("指标", "H2", "=0.1+0.2")(book)
+        setting("项目", "F2", "=IF(1>0,1800,0)")(book)
+
+    (tmp_path / "in.xlsx").write_bytes(edited(formulas))
+    subprocess.run(
+        [str(find_soffice()), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"), str(tmp_path / "in.xlsx")],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    saved = (tmp_path / "out" / "in.xlsx").read_bytes()
+    ledger = load(saved)
+    figure = ledger.figure("低保金")
+    assert figure is not None and figure.source == Quantity(Decimal("1234.5"), unit("万元"))  # type: ignore[arg-type]
+    assert figure.baselines == (("上年同期", Decimal("0.3")),)
+    expected = load(example_workbook())
+    changed = dataclasses.replace(expected, figures=(figure, *expected.figures[1:]))
+    assert comparable(ledger) == comparable(changed)
+    book = openpyxl.load_workbook(io.BytesIO(saved))
+    assert sheet(book, "项目").protection.sheet and sheet(book, LISTS).sheet_state == "hidden"
 
 
 def test_a_formula_error_value_is_refused() -> None:

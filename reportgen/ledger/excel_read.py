@@ -344,7 +344,7 @@ class _Reader:
         found: dict[str, int] = {}
         expected = "、".join(sheet.headers)
         for index, cell in enumerate(cells.header):
-            if cell.value is None:
+            if cell.empty:
                 continue
             text = _label(cell.value)
             if text in sheet.headers and text not in found:
@@ -364,7 +364,7 @@ class _Reader:
                 None,
                 f"第 1 行依次为：{expected}（表头不要改动；{_REBUILD}）",
             )
-        known = {index for index, cell in enumerate(cells.header) if cell.value is not None}
+        known = {index for index, cell in enumerate(cells.header) if not cell.empty}
         for _, line in cells.rows:
             for index, cell in enumerate(line):
                 if index not in known and not cell.empty:

@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
+from unicodedata import east_asian_width
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -69,6 +71,9 @@ TEXT_FORMAT = "@"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 LAST_ROW = 1_048_576  # validations and column styles reach every row a person may add
 MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
+LINE_HEIGHT = 15  # points per line of 11 pt text
+MAX_ROW_HEIGHT = 409  # Excel's limit
+NOTES_WIDTH = 100
 _DATE_TEXT = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
 _FIRST_DATE, _LAST_DATE = datetime.date(1949, 1, 1), datetime.date(2200, 12, 31)
 _LIST_COLUMNS = {"unit": "A", "owner": "B", "label": "C"}
@@ -82,15 +87,15 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     book.remove(book.active)  # type: ignore[arg-type]
     _notes(book.create_sheet(NOTES))
     owners = _owners(data)
-    writer = _SheetWriter
-    writer(book.create_sheet(INFO), INFO_SHEET).info(data)
-    writer(book.create_sheet(FIGURES_SHEET.name), FIGURES_SHEET).records(_figure_rows(data))
+    writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
+    writers[INFO].info(data)
+    writers[FIGURES_SHEET.name].records(_figure_rows(data))
     table = data.get("一览表")
     projects = table.get("项目") if isinstance(table, Mapping) else None
-    writer(book.create_sheet(PROJECTS_SHEET.name), PROJECTS_SHEET).records(
-        item for item in (projects or []) if isinstance(item, Mapping)
-    )
-    writer(book.create_sheet(SECTIONS_SHEET.name), SECTIONS_SHEET).sections(data.get("正文"))
+    writers[PROJECTS_SHEET.name].records(item for item in (projects or []) if isinstance(item, Mapping))
+    writers[SECTIONS_SHEET.name].sections(data.get("正文"))
+    for writer in writers.values():
+        writer.fit_rows()
     _lists(book.create_sheet(LISTS), owners)
     issued = data.get("成文日期")
     day = _date(issued) if issued is not None else None
@@ -114,6 +119,7 @@ class _SheetWriter:
         self.sheet = sheet
         self.spec = spec
         self.next_row = 2
+        self.lines: dict[int, int] = {}  # row → lines of its tallest wrapped cell
         for index, column in enumerate(spec.columns, start=1):
             cell = sheet.cell(1, index, column.header)
             cell.font = Font(name=FONT, size=11, bold=True)
@@ -150,22 +156,43 @@ class _SheetWriter:
         if written is None:
             return cell
         if isinstance(written, str):
-            if len(written) > MAX_CELL_CHARS or ILLEGAL_CHARACTERS_RE.search(written):
+            where = f"{self.sheet.title}!{cell.coordinate}"
+            if len(written) > MAX_CELL_CHARS:
                 raise LedgerError(
                     Problem(
                         "RG114",
-                        "文字过长或含有 Excel 不能保存的控制字符",
-                        place=f"{self.sheet.title}!{cell.coordinate}",
+                        f"文字有 {len(written)} 字，超过 Excel 单元格的上限",
+                        place=where,
                         value=written[:60],
-                        expected=f"不超过 {MAX_CELL_CHARS} 字、不含控制字符的文字",
+                        expected=f"不超过 {MAX_CELL_CHARS} 字",
+                    )
+                )
+            if ILLEGAL_CHARACTERS_RE.search(written):
+                raise LedgerError(
+                    Problem(
+                        "RG105",
+                        "文字中有 Excel 不能保存的控制字符",
+                        place=where,
+                        value=written[:60],
+                        expected="不含控制字符（U+0000～U+001F 中除制表符、换行外）的文字",
                     )
                 )
             cell.value = written
             cell.data_type = "s"  # never a formula, even when the text starts with "="
             cell.number_format = TEXT_FORMAT
+            if cell.alignment.wrap_text:
+                width = self.sheet.column_dimensions[cell.column_letter].width or 10
+                self.lines[row] = max(self.lines.get(row, 1), wrapped_lines(written, width))
         else:
             cell.value = written
         return cell
+
+    def fit_rows(self) -> None:
+        """Row heights for wrapped text: spreadsheet programs do not grow a row that was written
+        without one (LibreOffice prints the lines over the next row)."""
+        for row, lines in self.lines.items():
+            if lines > 1:
+                self.sheet.row_dimensions[row].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 4)
 
     def records(self, rows: Iterator[Mapping[str, object]] | Sequence[Mapping[str, object]]) -> None:
         for record in rows:
@@ -295,6 +322,16 @@ def _date(value: object) -> CellValue:
     return _text(value)
 
 
+def wrapped_lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` Excel units wide (a 汉字 at 11 pt is about
+    two units, a digit or letter one; a little is lost to the cell's padding)."""
+    per_line = max(1.0, width - 1)
+    return sum(
+        max(1, math.ceil(sum(2.1 if east_asian_width(ch) in "WF" else 1.1 for ch in part) / per_line))
+        for part in text.split("\n")
+    )
+
+
 def _serial(day: datetime.date) -> int:
     """Excel's serial number of a date (1900 date system), as data validation bounds want it."""
     return (day - datetime.date(1899, 12, 30)).days
@@ -419,7 +456,7 @@ def _lists(sheet: Worksheet, owners: list[str]) -> None:
 
 def _notes(sheet: Worksheet) -> None:
     """The how-to sheet, from the layout's own help texts."""
-    sheet.column_dimensions["A"].width = 100
+    sheet.column_dimensions["A"].width = NOTES_WIDTH
     _print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
     body = Font(name=FONT, size=11)
@@ -438,4 +475,7 @@ def _notes(sheet: Worksheet) -> None:
         cell.data_type = "s"
         cell.font = font
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        count = wrapped_lines(text, NOTES_WIDTH)
+        if count > 1:
+            sheet.row_dimensions[row].height = LINE_HEIGHT * count + 4
     sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
