@@ -41,22 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("-f", "--formats", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}")
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
     render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
-    render.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
-    render.add_argument(
-        "--template",
-        type=Path,
-        default=None,
-        help="自己的 Word 模板（.docx，docxtpl 标签；见 docs/templates.md）",
-    )
-    render.add_argument(
-        "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
-    )
-    render.add_argument(
-        "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
-    )
-    render.add_argument(
-        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
-    )
+    _add_output_options(render)
     init = commands.add_parser("init", help="新建台账：写出一份填好示例的 Excel 或 YAML 台账")
     kind = init.add_mutually_exclusive_group(required=True)
     kind.add_argument("--excel", type=Path, metavar="台账.xlsx", help="写出 Excel 台账（推荐）")
@@ -86,15 +71,45 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler", default=None, help="Dask 调度器地址 tcp://主机:8786（不填则启动本机集群）"
     )
     batch.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的单位）")
-    batch.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
-    batch.add_argument("--template", type=Path, default=None, help="自己的 Word 模板（.docx）")
-    batch.add_argument("--total-formulas", action="store_true", help=".xlsx 合计行写成 SUM 公式")
-    batch.add_argument("--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限（秒）")
-    batch.add_argument(
-        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体、hant 繁体……"
-    )
+    _add_output_options(batch)
     batch.add_argument("--no-progress", action="store_true", help="不显示进度")
     return parser
+
+
+def _add_output_options(command: argparse.ArgumentParser) -> None:
+    """The choices about outputs that ``render`` and ``batch`` share (``RenderOptions``)."""
+    command.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    command.add_argument(
+        "--template",
+        type=Path,
+        default=None,
+        help="自己的 Word 模板（.docx，docxtpl 标签；见 docs/templates.md）",
+    )
+    command.add_argument(
+        "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
+    )
+    command.add_argument(
+        "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
+    )
+    command.add_argument(
+        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
+    )
+    charts = command.add_mutually_exclusive_group()
+    charts.add_argument(
+        "--charts", dest="charts", action="store_true", default=None, help="附图表（不论台账“图表”怎么填）"
+    )
+    charts.add_argument("--no-charts", dest="charts", action="store_false", help="不附图表")
+
+
+def _options(args: argparse.Namespace) -> RenderOptions:
+    """What the command line chose; ``check`` has no output options and gets the defaults."""
+    return RenderOptions(
+        docx_template=getattr(args, "template", None),
+        xlsx_total_formulas=getattr(args, "total_formulas", False),
+        pdf_timeout=getattr(args, "pdf_timeout", 120.0),
+        script=getattr(args, "script", "hans"),
+        charts=getattr(args, "charts", None),
+    )
 
 
 def run_lint(args: argparse.Namespace) -> int:
@@ -118,12 +133,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    options = RenderOptions(
-        docx_template=args.template,
-        xlsx_total_formulas=args.total_formulas,
-        pdf_timeout=args.pdf_timeout,
-        script=args.script,
-    )
+    options = _options(args)
     summary = render_batch(
         args.ledgers,
         args.formats,
@@ -185,13 +195,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = EXIT_OK
     for ledger in args.ledgers:
         try:
-            options = RenderOptions(
-                docx_template=getattr(args, "template", None),
-                xlsx_total_formulas=getattr(args, "total_formulas", False),
-                pdf_timeout=getattr(args, "pdf_timeout", 120.0),
-                script=getattr(args, "script", "hans"),
-            )
-            report = load(ledger, templates=args.templates, options=options)
+            report = load(ledger, templates=args.templates, options=_options(args))
             found = report.check()
             if args.command == "check":
                 _print_findings(report, found, quiet=False)

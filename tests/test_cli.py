@@ -94,3 +94,17 @@ def test_a_missing_word_template_is_a_coded_error(tmp_path: Path) -> None:
     result = run("render", JIALING, "-o", tmp_path, "-f", "docx", "--template", tmp_path / "nope.docx")
     assert result.returncode == 2 and "RG305" in result.stderr and "Traceback" not in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_charts_flag_overrides_the_ledger(tmp_path: Path) -> None:
+    """qingshan says 图表: 是 and jialing says nothing: the flags turn charts off and on."""
+    run("render", QINGSHAN, JIALING, "-o", tmp_path / "off", "-f", "html", "--quiet", "--no-charts")
+    run("render", QINGSHAN, JIALING, "-o", tmp_path / "on", "-f", "html", "--quiet", "--charts")
+    run("render", QINGSHAN, JIALING, "-o", tmp_path / "ledger", "-f", "html", "--quiet")
+
+    def has_chart(folder: str, stem: str) -> bool:
+        return "<figure" in (tmp_path / folder / f"{stem}.html").read_text("utf-8")
+
+    assert not has_chart("off", "qingshan-2024q3") and not has_chart("off", "jialing-2024q3")
+    assert has_chart("on", "qingshan-2024q3") and has_chart("on", "jialing-2024q3")
+    assert has_chart("ledger", "qingshan-2024q3") and not has_chart("ledger", "jialing-2024q3")
