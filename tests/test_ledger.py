@@ -164,6 +164,18 @@ def test_folded_chinese_lines_join_without_spaces() -> None:
     assert ledger.sections[0].paragraphs == ("第一行，第二行。",)
 
 
+def test_folds_next_to_a_figure_reference_leave_no_space() -> None:
+    """Found drafting seed 001: ``、 1212户2605人`` when a line broke right after ``}}``."""
+    import reportgen
+
+    text = MINIMAL.replace(
+        '    段落: ["{{ 期间 }}，发放低保金{{ 低保金 | 万元 }}。"]',
+        "    段落:\n      - >-\n        发放低保金\n        {{ 低保金 | 万元 }}\n        ，同比持平。",
+    )
+    [_, paragraph, *_] = reportgen.loads(text).document.blocks
+    assert paragraph.kind == "paragraph" and paragraph.text == "发放低保金100.5万元，同比持平。"
+
+
 def test_figures_cannot_shadow_the_names_templates_already_have() -> None:
     import reportgen
     from tests.conftest import MINIMAL

@@ -30,7 +30,9 @@ _LEADING_NUMBER = re.compile(r"^\s*[+-]?\d+(\.\d+)?", re.ASCII)
 _EXPONENT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCII)
 # A space that YAML line folding (``>``) leaves between two Chinese characters or marks.
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019"
-_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+# A fold next to a figure reference counts too: ``…达到{{ x | 人 }}，\n  二级`` is ``}}`` then 二级, and
+# ``…达到\n  {{ x | 人 }}`` is 达到 then ``{{`` (spaces inside ``{{ }}`` are never between these).
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}}}])[ \t]+(?=[{_CJK}{{])")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
 
 
