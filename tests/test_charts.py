@@ -293,4 +293,6 @@ def test_libreoffice_prints_the_charts(tmp_path: Path) -> None:
     # .xlsx: the 一览表 page, then one page per chart with its title, axis title and bar labels
     assert len(pages["xlsx"]) == 3
     assert "图1各项目完成比例" in pages["xlsx"][1] and "104.00%" in pages["xlsx"][1]
+    # the whole chart on its page: its axis title was once cut off by the page break below the block
+    assert "完成比例（%）" in pages["xlsx"][1] and "完成比例（%）" not in pages["xlsx"][2]
     assert "金额（万元）" in pages["xlsx"][2] and "5505.58" in pages["xlsx"][2]

@@ -21,6 +21,7 @@ from typing import Any, cast
 from openpyxl.chart import BarChart
 from openpyxl.chart.data_source import AxDataSource, NumDataSource, NumRef, StrRef
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.layout import Layout, ManualLayout
 from openpyxl.chart.legend import Legend
 from openpyxl.chart.series import Series, SeriesLabel
 from openpyxl.chart.text import RichText
@@ -49,6 +50,10 @@ CHART_WIDTH_CM = 20
 CHART_HEIGHT_CM = int(BLOCK_ROWS * ROW_HEIGHT * 2.54 / 72) - 1  # a centimetre or so less than its block
 LABEL_WIDTH = 14  # 汉字: a short label (序号 + 12 characters) fits on one line
 VALUE_WIDTH = 6.5  # “计划安排资金” and a 10-digit amount
+# The plot area as fractions of the chart: room for 12-字 labels on the left, the title on top and
+# the axis title (and legend) below.
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP = 0.30, 0.08, 0.12
+PLOT_HEIGHT, PLOT_HEIGHT_WITH_LEGEND = 0.72, 0.66
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 EDGE = "7F7F7F"
@@ -94,6 +99,10 @@ def write_chart_sheet(sheet: Worksheet, spec: TableSpec, count: int) -> None:
         sheet.add_chart(placeholder, f"{get_column_letter(CHART_COLUMN)}{block_top(index)}")
         if index:  # a page break above every block but the first: no chart is cut by a page edge
             sheet.row_breaks.append(Break(id=block_top(index) - 1))
+    # Rows left empty beside a chart get the blocks' height too, so a block is as tall as its chart
+    # needs and the page break below it never cuts the chart (it did with the default 15 pt).
+    sheet.sheet_format.defaultRowHeight = ROW_HEIGHT
+    sheet.sheet_format.customHeight = True
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
@@ -147,6 +156,19 @@ def chart_xml(chart: Chart, sheet: str, index: int, columns: dict[str, Column]) 
     bars.y_axis.title = chart.value_axis
     bars.y_axis.number_format = "0%" if chart.percent else "0"
     bars.legend = Legend(legendPos="b") if len(chart.series) > 1 else None
+    # The plot area placed by hand: left of it the project labels, below it the axis title and the
+    # legend.  Left to itself LibreOffice gives the bars the whole height and cuts the axis title off.
+    bars.plot_area.layout = Layout(
+        manualLayout=ManualLayout(
+            layoutTarget="inner",
+            xMode="edge",
+            yMode="edge",
+            x=PLOT_LEFT,
+            y=PLOT_TOP,
+            w=1 - PLOT_LEFT - PLOT_RIGHT,
+            h=PLOT_HEIGHT_WITH_LEGEND if bars.legend is not None else PLOT_HEIGHT,
+        )
+    )
     tree = cast(Any, bars)._write()  # what openpyxl's own writer serialises (ExcelWriter._write_charts)
     xml: str | bytes = tostring(tree)
     return xml.encode() if isinstance(xml, str) else bytes(xml)
