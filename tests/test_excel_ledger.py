@@ -25,11 +25,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 import reportgen
-from reportgen.errors import LedgerError, Problem
+from reportgen.errors import CODES, LedgerError, Problem
 from reportgen.ledger import example_bytes, parse_ledger
 from reportgen.ledger.cellvalues import Refusal, cell_number, number_from_float, split_number
 from reportgen.ledger.convert import EXAMPLE
@@ -390,6 +391,66 @@ def test_a_formula_error_value_is_refused() -> None:
     raw = patch_cell(example_workbook(), 3, "C3", '<c r="C3" t="e"><f>1/0</f><v>#DIV/0!</v></c>')
     problem = only(raw)
     assert (problem.code, problem.place, problem.value) == ("RG115", "指标!C3", "#DIV/0!")
+
+
+@pytest.mark.parametrize(
+    "xml,code",
+    [
+        ('<c r="C3"><v>NaN</v></c>', "RG101"),  # openpyxl cannot read it: a damaged file
+        ('<c r="C3"><v>1e400</v></c>', "RG105"),
+        ('<c r="C3"><v>123456789012345678901234567890</v></c>', "RG106"),
+        ('<c r="C3" t="b"><v>1</v></c>', "RG106"),
+        ('<c r="C3" t="e"><v>#N/A</v></c>', "RG105"),
+        ('<c r="C3" t="s"><v>99999</v></c>', "RG101"),
+        ('<c r="C3" t="d"><v>not a date</v></c>', "RG101"),
+        ('<c r="C3" t="inlineStr"><is><t>2100</t></is></c>', None),
+        ('<c r="C3" t="str"><f>""</f><v></v></c>', "RG104"),
+    ],
+)
+def test_damaged_or_odd_cells_are_problems_never_tracebacks(xml: str, code: str | None) -> None:
+    """What a program other than Excel may write into a cell (指标!C3, the 数值 of 城市低保)."""
+    raw = patch_cell(example_workbook(), 3, "C3", xml)
+    if code is None:
+        assert load(raw).figure("城市低保") is not None
+        return
+    found = problems(raw)
+    assert found[0].code == code, [p.describe() for p in found]
+    assert found[0].place in ("指标!C3", "指标!A3", None)
+
+
+def mutate_part(raw: bytes, part: str, start: float, length: int, junk: bytes) -> bytes:
+    """``raw`` with a stretch of one zip member's bytes replaced by ``junk``."""
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == part:
+                at = int(start * len(data))
+                data = data[:at] + junk + data[at + length :]
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from(
+        ["xl/worksheets/sheet2.xml", "xl/worksheets/sheet3.xml", "xl/worksheets/sheet4.xml",
+         "xl/worksheets/sheet5.xml", "xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"]
+    ),
+    st.floats(0, 1),
+    st.integers(0, 40),
+    st.binary(max_size=40) | st.sampled_from([b"<", b'"', b"</c>", b'<c r="C3" t="s"><v>7</v></c>', b"\xff"]),
+)  # fmt: skip
+def test_damaged_workbooks_give_a_ledger_or_a_ledger_error(
+    part: str, start: float, length: int, junk: bytes
+) -> None:
+    raw = mutate_part(example_workbook(), part, start, length, junk)
+    try:
+        parse_ledger(raw, "台账.xlsx")
+    except LedgerError as error:
+        assert all(p.code in CODES for p in error.problems)
+        assert "台账.xlsx" in str(error)
 
 
 # -- other cell problems --------------------------------------------------------------------------------

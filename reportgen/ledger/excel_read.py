@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import io
+import math
 import re
 import warnings
 import zipfile
@@ -251,6 +252,8 @@ def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _
         for column, cell in enumerate(row, start=1):
             value = getattr(cell, "value", None)
             data_type = getattr(cell, "data_type", "n")
+            if isinstance(value, float) and not math.isfinite(value):
+                value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
             if value is not None or data_type == "str":
                 cells[number, column] = (value, data_type)
                 kept = True
