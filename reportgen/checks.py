@@ -50,7 +50,7 @@ def _amount(value: Decimal | None, table: TableFigures) -> str:
 
 def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> list[Finding]:
     out: list[Finding] = []
-    place = row.project.place
+    place = row.project.place_of
     label = f"第{row.number}项“{_short(row.project.name)}”"
     digits = table.table.ratio_digits
     if row.sources_total is not None and row.plan is not None and row.sources_total != row.plan:
@@ -63,7 +63,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                 f"{label}资金来源合计 {_amount(row.sources_total, table)}（{parts}）"
                 f"与计划安排资金 {_amount(row.plan, table)} 不符",
                 ledger,
-                place + ".资金来源",
+                place("资金来源"),
                 expected="各级资金之和等于计划安排资金",
             )
         )
@@ -75,7 +75,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                     f"{label}{what}占计划比例为 {format_percent(value, digits)}，"
                     f"超计划 {format_percent(value - ONE, digits)}",
                     ledger,
-                    f"{place}.{what}",
+                    place(what),
                     expected="不超过计划安排资金，或在备注中说明",
                 )
             )
@@ -85,7 +85,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                 "RG202",
                 f"{label}完成比例为 {format_percent(row.completion, digits)}，超额完成",
                 ledger,
-                place + ".实际完成",
+                place("实际完成"),
                 Severity.NOTICE,
             )
         )
@@ -95,7 +95,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                 "RG203",
                 f"{label}实际拨付 {_amount(row.paid, table)} 超过下达预算 {_amount(row.budget, table)}",
                 ledger,
-                place + ".实际拨付",
+                place("实际拨付"),
                 expected="实际拨付不超过下达预算",
             )
         )
@@ -105,7 +105,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                 "RG206",
                 f"{label}计划安排资金为 0，占计划比例记为“—”",
                 ledger,
-                place + ".计划安排资金",
+                place("计划安排资金"),
                 Severity.NOTICE,
             )
         )
@@ -115,13 +115,13 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
                 "RG206",
                 f"{label}未填计划安排资金，占计划比例记为“—”",
                 ledger,
-                place + ".计划安排资金",
+                place("计划安排资金"),
                 Severity.NOTICE,
             )
         )
     if row.target is not None and row.target.value.is_zero():
         out.append(
-            _finding("RG206", f"{label}目标为 0，完成比例记为“—”", ledger, place + ".目标", Severity.NOTICE)
+            _finding("RG206", f"{label}目标为 0，完成比例记为“—”", ledger, place("目标"), Severity.NOTICE)
         )
     return out
 
@@ -129,12 +129,25 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
 def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity | None]) -> list[Finding]:
     """One column, two input units: the seed's 亿元 header over 万元 figures starts exactly here."""
     used: dict[str, list[str]] = defaultdict(list)
+    first_other: str | None = None  # the first amount not in the table's unit: where to look
     for row in table.rows:
         funding = row.project.funding
-        entered = (measure(m, values) for m in (funding.plan, funding.budget, funding.paid))
-        for quantity in (*entered, *(q for _, q in funding.sources)):
-            if quantity is not None and str(row.number) not in used[quantity.unit.symbol]:
+        entered = [
+            (what, measure(m, values))
+            for what, m in (
+                ("计划安排资金", funding.plan),
+                ("下达预算", funding.budget),
+                ("实际拨付", funding.paid),
+            )
+        ]
+        entered += [("资金来源", q) for _, q in funding.sources]
+        for what, quantity in entered:
+            if quantity is None:
+                continue
+            if str(row.number) not in used[quantity.unit.symbol]:
                 used[quantity.unit.symbol].append(str(row.number))
+            if first_other is None and quantity.unit != table.table.amount_unit:
+                first_other = row.project.place_of(what)
     if len(used) <= 1:
         return []
     detail = "；".join(f"{symbol}：第{'、'.join(rows)}项" for symbol, rows in used.items())
@@ -143,7 +156,7 @@ def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity
             "RG205",
             f"一览表金额以{'、'.join(used)}录入（{detail}），输出已统一换算为{table.table.amount_unit}",
             ledger,
-            "一览表.项目",
+            first_other or "一览表.项目",
             Severity.NOTICE,
             expected="同一表中金额统一单位录入",
         )

@@ -288,7 +288,7 @@ def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quanti
                     "RG113",
                     f"{what}引用的指标单位是“{quantity.unit}”，不是金额",
                     file=ledger.source,
-                    place=f"{project.place}.{what}",
+                    place=project.place_of(what),
                     expected="金额指标（元、万元、亿元）",
                 )
             )

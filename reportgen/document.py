@@ -155,7 +155,7 @@ def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool 
     def add(section: Section, level: int, number: int) -> None:
         marker = heading_marker(level, number)
         paragraphs = [
-            text(p, f"{section.place}.段落[{i}]") for i, p in enumerate(section.paragraphs, start=1)
+            text(p, section.place_of(f"段落[{i}]")) for i, p in enumerate(section.paragraphs, start=1)
         ]
         if section.run_in and paragraphs:
             title = section.title if section.title.endswith(_END_PUNCTUATION) else section.title + "。"

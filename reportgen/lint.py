@@ -39,7 +39,7 @@ def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
     sources = [(f"导语[{i}]", p) for i, p in enumerate(ledger.intro, start=1)]
 
     def walk(section: Section) -> None:
-        sources.extend((f"{section.place}.段落[{i}]", p) for i, p in enumerate(section.paragraphs, start=1))
+        sources.extend((section.place_of(f"段落[{i}]"), p) for i, p in enumerate(section.paragraphs, start=1))
         for sub in section.subsections:
             walk(sub)
 
@@ -47,7 +47,7 @@ def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
         walk(section)
     sources.extend((f"结语[{i}]", p) for i, p in enumerate(ledger.closing, start=1))
     if ledger.table is not None:
-        sources.extend((p.place + ".实施进度", p.progress_text) for p in ledger.table.projects)
+        sources.extend((p.place_of("实施进度"), p.progress_text) for p in ledger.table.projects)
     return sources
 
 

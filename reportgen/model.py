@@ -88,8 +88,27 @@ class Figure:
 BASELINES = ("上年同期", "上期")
 
 
+class Placed:
+    """A part of the ledger that knows where it and its fields are, for messages.
+
+    ``place`` is the part's own (a field path such as ``一览表.项目[2]``, or the first cell of its row
+    in a workbook); ``field_places`` names a field's own cell when the ledger is a workbook, so a
+    finding about 计划安排资金 says ``项目!F7`` rather than the row.
+    """
+
+    __slots__ = ()
+    place: str
+    field_places: tuple[tuple[str, str], ...]
+
+    def place_of(self, field_name: str) -> str:
+        for name, place in self.field_places:
+            if name == field_name:
+                return place
+        return f"{self.place}.{field_name}"
+
+
 @dataclass(frozen=True, slots=True)
-class Section:
+class Section(Placed):
     """One numbered part of the narrative; paragraphs are Jinja template strings.
 
     ``run_in`` puts the heading at the start of the first paragraph (``（一）低保方面。一是……``),
@@ -101,6 +120,7 @@ class Section:
     subsections: tuple[Section, ...]
     place: str
     run_in: bool = False
+    field_places: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +135,7 @@ class Funding:
 
 
 @dataclass(frozen=True, slots=True)
-class Project:
+class Project(Placed):
     """One row of the 项目推进和资金执行情况一览表."""
 
     name: str
@@ -127,6 +147,7 @@ class Project:
     owner: str
     note: str
     place: str
+    field_places: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

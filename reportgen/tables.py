@@ -245,8 +245,8 @@ def project_table(
         return {
             "number": str(row.number),
             "name": project.name,
-            "target_text": render_text(project.target_text, project.place + ".目标任务"),
-            "progress_text": render_text(project.progress_text, project.place + ".实施进度"),
+            "target_text": render_text(project.target_text, project.place_of("目标任务")),
+            "progress_text": render_text(project.progress_text, project.place_of("实施进度")),
             "completion": row.completion,
             "plan": row.plan,
             "budget": row.budget,

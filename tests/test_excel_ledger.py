@@ -70,6 +70,8 @@ def comparable(value: object) -> object:
         fields = {f.name: comparable(getattr(value, f.name)) for f in dataclasses.fields(value)}
         if "place" in fields:
             fields["place"] = ""
+        if "field_places" in fields:
+            fields["field_places"] = ()  # cells of a workbook, nothing for YAML
         if isinstance(value, Ledger):
             fields["source"] = None  # the file it came from
         return (type(value).__name__, tuple(sorted(fields.items())))
@@ -719,3 +721,25 @@ def test_sample_workbook_speed() -> None:
     load(workbook)
     read = time.perf_counter()
     assert written - started < 2 and read - written < 2
+
+
+def test_findings_and_template_errors_name_the_cell(tmp_path: Path) -> None:
+    """From a workbook, a finding about 下达预算 names its cell, not the row; so does a broken paragraph."""
+    workbook = tmp_path / "jialing.xlsx"
+    reportgen.convert_ledger(JIALING, workbook)
+    places = {(f.code, f.problem.place) for f in reportgen.load(workbook).check()}
+    # row 2 is project 1 (亿元: the mixed unit), row 4 project 3; F 计划安排资金 G 下达预算 H 实际拨付
+    assert ("RG205", "项目!F2") in places and ("RG202", "项目!G2") in places
+    assert {("RG201", "项目!I4"), ("RG202", "项目!G4"), ("RG202", "项目!H4"), ("RG203", "项目!H4")} <= places
+
+    def break_paragraph(book: Workbook) -> None:
+        body = sheet(book, "正文")
+        row = next(r for r in range(2, body.max_row + 1) if body.cell(r, 4).value)
+        body.cell(row, 4).value = "发放低保金{{ 低保金 | 人 }}。"
+
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(edited(break_paragraph, workbook.read_bytes()))
+    with pytest.raises(reportgen.TemplateError) as caught:
+        _ = reportgen.load(broken).document
+    assert caught.value.problems[0].code == "RG303"
+    assert caught.value.problems[0].place == "正文!D2"

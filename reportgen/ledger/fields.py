@@ -77,6 +77,12 @@ class FieldReader:
                 probe = probe[:-1]
         return format_path(at)
 
+    def field_places(self, at: At, fields: Iterable[tuple[str, At]]) -> tuple[tuple[str, str], ...]:
+        """(name, cell) for each field of ``at`` that has a cell of its own — only in a workbook,
+        where a row's fields are in different cells (``Placed.place_of`` falls back to the path)."""
+        cells = self.document.cells
+        return tuple((name, cells[(*at, *sub)]) for name, sub in fields if (*at, *sub) in cells)
+
     def line_of(self, at: At) -> int | None:
         while at:
             if at in self.document.lines:

@@ -254,12 +254,17 @@ class _Builder:
                     for i, item in enumerate(self.r.sequence(fields["小节"], (*at, "小节")), start=1)
                     if (s := self.section(item, (*at, "小节", i), level + 1)) is not None
                 )
+        paragraphs = self.r.texts(fields.get("段落"), (*at, "段落"))
         return Section(
             title=self.r.prose(fields.get("标题"), (*at, "标题")),
-            paragraphs=self.r.texts(fields.get("段落"), (*at, "段落")),
+            paragraphs=paragraphs,
             subsections=subsections,
             place=self.r.place(at),
             run_in=self.r.boolean(fields.get("接排"), (*at, "接排")),
+            field_places=self.r.field_places(
+                at,
+                [("标题", ("标题",))] + [(f"段落[{i}]", ("段落", i)) for i in range(1, len(paragraphs) + 1)],
+            ),
         )
 
     # -- 一览表 --------------------------------------------------------------------------------------
@@ -335,6 +340,9 @@ class _Builder:
             owner=self.r.text(fields.get("责任单位"), (*at, "责任单位"), required=False),
             note=self.r.text(fields.get("备注"), (*at, "备注"), required=False),
             place=self.r.place(at),
+            field_places=self.r.field_places(
+                at, [(key, (key,)) for key in (*PROJECT_REQUIRED, *PROJECT_OPTIONAL)]
+            ),
         )
 
     def measure(self, value: object, at: At) -> Quantity | FigureRef | None:
