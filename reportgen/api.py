@@ -14,13 +14,14 @@ from reportgen.checks import findings
 from reportgen.compute import ComputedReport, compute
 from reportgen.document import Document, build_document
 from reportgen.errors import Finding, Problem, RenderError
+from reportgen.kinds import Kind, check_parts, find_kinds, kind_named
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
 from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import write_atomic
 from reportgen.script import convert_document
-from reportgen.templating import ReportEnvironment, make_environment
+from reportgen.templating import BUILTIN_TEMPLATES, ReportEnvironment, make_environment
 
 
 class Report:
@@ -35,7 +36,12 @@ class Report:
     ) -> None:
         self.ledger = ledger
         self.options = options
-        self.env: ReportEnvironment = make_environment(tuple(Path(t) for t in templates))
+        folders = tuple(Path(t) for t in templates)
+        self.kind: Kind = kind_named(
+            find_kinds(folders, BUILTIN_TEMPLATES), options.kind or ledger.kind, file=ledger.source
+        )
+        check_parts(self.kind, ledger)
+        self.env: ReportEnvironment = make_environment(folders, self.kind.folders)
         self.computed: ComputedReport = compute(ledger)
 
     @property

@@ -15,10 +15,11 @@ from pathlib import Path
 from reportgen.api import Report, convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
 from reportgen.errors import Finding, ReportError, Severity
+from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.lint import lint_template
 from reportgen.script import SCRIPTS
-from reportgen.templating import make_environment
+from reportgen.templating import BUILTIN_TEMPLATES, make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -61,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
     lint.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
 
+    kinds = commands.add_parser("kinds", help="列出可用的报告类型（模板包）")
+    kinds.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
     batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml），可用通配符")
     batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
@@ -94,6 +97,11 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
     )
+    command.add_argument(
+        "--kind",
+        default=None,
+        help="报告类型（见 reportgen kinds），默认按台账的“类型”；同一台账可生成不同类型的报告",
+    )
     charts = command.add_mutually_exclusive_group()
     charts.add_argument(
         "--charts", dest="charts", action="store_true", default=None, help="附图表（不论台账“图表”怎么填）"
@@ -109,6 +117,7 @@ def _options(args: argparse.Namespace) -> RenderOptions:
         pdf_timeout=getattr(args, "pdf_timeout", 120.0),
         script=getattr(args, "script", "hans"),
         charts=getattr(args, "charts", None),
+        kind=getattr(args, "kind", None),
     )
 
 
@@ -168,6 +177,15 @@ def run_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_kinds(args: argparse.Namespace) -> int:
+    """The kinds a ledger's 类型 (or ``--kind``) can name, where each pack lives and its sample."""
+    for kind in find_kinds(args.templates, BUILTIN_TEMPLATES):
+        needs = "、".join(kind.required) or "—"
+        print(f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}")
+        print(f"    模板：{kind.folders[0]}" + (f"；示例：{kind.sample}" if kind.sample else ""))
+    return EXIT_OK
+
+
 def run_convert(args: argparse.Namespace) -> int:
     written = convert_ledger(args.source, args.target, force=args.force)
     print(f"已转换：{args.source} → {written}")
@@ -183,7 +201,13 @@ def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    commands = {"batch": run_batch, "lint": run_lint, "init": run_init, "convert": run_convert}
+    commands = {
+        "batch": run_batch,
+        "lint": run_lint,
+        "init": run_init,
+        "convert": run_convert,
+        "kinds": run_kinds,
+    }
     if args.command in commands:
         try:
             return commands[args.command](args)

@@ -413,14 +413,17 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
 
 
 @functools.lru_cache(maxsize=16)
-def make_environment(template_dirs: tuple[Path, ...] = ()) -> ReportEnvironment:
-    """The environment for one run: user template folders first, then the built-in ``templates/``.
+def make_environment(
+    template_dirs: tuple[Path, ...] = (), kind_folders: tuple[Path, ...] = ()
+) -> ReportEnvironment:
+    """The environment for one run: the report kind's pack folders first (``reportgen.kinds``),
+    then the user's template folders, then the built-in ``templates/``.
 
     Cached per folder list: every report of a batch shares one environment, so templates (and the
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
     env = ReportEnvironment(
-        loader=jinja2.FileSystemLoader([*template_dirs, BUILTIN_TEMPLATES]),
+        loader=jinja2.FileSystemLoader([*kind_folders, *template_dirs, BUILTIN_TEMPLATES]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "html.j2", "htm"), default_for_string=False

@@ -39,6 +39,7 @@ ALLOWED: dict[str, set[str]] = {
         "checks",
         "compute",
         "document",
+        "kinds",
         "errors",
         "ledger",
         "lint",
@@ -48,7 +49,8 @@ ALLOWED: dict[str, set[str]] = {
         "templating",
     },
     "batch": {"api", "errors", "ledger", "model", "render", "templating"},
-    "cli": {"api", "batch", "errors", "render", "script", "templating"},
+    "kinds": {"errors", "ledger", "model"},
+    "cli": {"api", "batch", "errors", "kinds", "render", "script", "templating"},
     "__init__": {"api", "batch", "errors"},
 }
 

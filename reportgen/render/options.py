@@ -20,6 +20,7 @@ class RenderOptions:
     )
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
     charts: bool | None = None  # the 一览表's charts: True/False, or None for the ledger's 图表 to decide
+    kind: str | None = None  # report kind (类型 or pack id, reportgen.kinds); None: the ledger's 类型
 
 
 DEFAULT_OPTIONS = RenderOptions()

@@ -1,0 +1,159 @@
+"""Report kinds as template packs: which templates a 社会救助 summary or a 新闻发布稿 is drawn with.
+
+A bureau writes several kinds of report from the same figures (seeds 000–004).  Each kind is a folder
+``templates/<id>/`` holding a ``kind.yaml`` (its 类型, name, the ledger parts it needs, its sample)
+and whichever templates it draws differently; anything it lacks comes from ``templates/`` itself,
+so a pack can be as small as its ``kind.yaml``.  A user adds or overrides a kind with a folder of
+their own (``--templates DIR`` → ``DIR/<id>/kind.yaml``) without touching the package.
+
+The ledger's ``类型`` picks the kind (``--kind`` overrides it); an unknown 类型 is an error that lists
+the known ones, and so is a ledger lacking a part its kind needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportgen.errors import LedgerError, Problem, TemplateError
+from reportgen.ledger.fields import FieldReader
+from reportgen.ledger.yamlread import parse_yaml
+from reportgen.model import Ledger
+
+KIND_FILE = "kind.yaml"
+DEFAULT_KIND = "民生实事"
+KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式")
+# The ledger parts a kind may require, and how to tell whether a ledger has each.
+PARTS = ("指标", "导语", "正文", "结语", "一览表", "主送机关")
+LAYOUTS = ("公文", "网页", "发布稿", "登记表")
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind of report: its 类型 (what a ledger says), its pack folder(s) and what it needs."""
+
+    id: str  # the folder name: ASCII, safe in archives and on every file system
+    type_name: str  # 类型, as written in a ledger
+    title: str  # 名称: what the kind is called in lists
+    description: str
+    sample: str  # 示例: a ledger that shows the kind, relative to the repository
+    required: tuple[str, ...]  # ledger parts the kind cannot do without
+    layout: str  # 公文 (GB/T 9704), 网页, 发布稿, 登记表
+    folders: tuple[Path, ...]  # template folders of the kind, the user's before the built-in one
+
+
+def find_kinds(template_dirs: Iterable[Path], builtin: Path) -> tuple[Kind, ...]:
+    """Every kind in the user's folders and the built-in ``templates/``, sorted by folder id.
+
+    A user's kind with the 类型 of a built-in one replaces it (its folder is searched first and the
+    built-in pack's templates remain the fallback).
+    """
+    return _find_kinds(tuple(Path(d).resolve() for d in template_dirs), builtin.resolve())
+
+
+@lru_cache(maxsize=32)
+def _find_kinds(template_dirs: tuple[Path, ...], builtin: Path) -> tuple[Kind, ...]:
+    found: dict[str, Kind] = {}
+    for root in (*template_dirs, builtin):
+        if not root.is_dir():
+            continue
+        for kind_file in sorted(root.glob(f"*/{KIND_FILE}")):
+            kind = _read_kind(kind_file)
+            if kind.type_name in found:  # an earlier (user) folder already has it: add the fallback
+                first = found[kind.type_name]
+                found[kind.type_name] = _with_folders(first, (*first.folders, kind_file.parent))
+            else:
+                found[kind.type_name] = kind
+    return tuple(sorted(found.values(), key=lambda k: k.id))
+
+
+def _with_folders(kind: Kind, folders: tuple[Path, ...]) -> Kind:
+    return Kind(
+        kind.id,
+        kind.type_name,
+        kind.title,
+        kind.description,
+        kind.sample,
+        kind.required,
+        kind.layout,
+        folders,
+    )
+
+
+def _read_kind(path: Path) -> Kind:
+    """Read and validate one ``kind.yaml``; problems are RG311 naming the file and the field."""
+    try:
+        document = parse_yaml(path.read_bytes(), path)
+    except (OSError, LedgerError) as exc:
+        raise TemplateError(Problem("RG311", f"无法读取报告类型定义：{exc}", file=path)) from None
+    reader = FieldReader(document, path)
+    fields = reader.mapping(document.data, (), required=("类型", "名称"), optional=KIND_KEYS[2:]) or {}
+    required = tuple(
+        reader.text(p, ("需要", i)) for i, p in enumerate(reader.sequence(fields.get("需要"), ("需要",)), 1)
+    )
+    for number, part in enumerate(required, start=1):
+        if part not in PARTS:
+            reader.report("RG103", f"未知的台账部分“{part}”", ("需要", number), part, "、".join(PARTS))
+    layout = reader.text(fields.get("版式"), ("版式",), required=False) or "公文"
+    if layout not in LAYOUTS:
+        reader.report("RG105", f"未知的版式“{layout}”", ("版式",), layout, "、".join(LAYOUTS))
+    kind = Kind(
+        id=path.parent.name,
+        type_name=reader.text(fields.get("类型"), ("类型",)),
+        title=reader.text(fields.get("名称"), ("名称",)),
+        description=reader.prose(fields.get("说明"), ("说明",), required=False),
+        sample=reader.text(fields.get("示例"), ("示例",), required=False),
+        required=required,
+        layout=layout,
+        folders=(path.parent,),
+    )
+    if reader.problems:
+        details = "；".join(p.describe() for p in reader.problems)
+        raise TemplateError(Problem("RG311", f"报告类型定义有误：{details}", file=path))
+    return kind
+
+
+def kind_named(kinds: Iterable[Kind], type_name: str, *, file: Path | None = None) -> Kind:
+    """The kind whose 类型 (or folder id) is ``type_name``; RG117 listing the known ones otherwise."""
+    known = tuple(kinds)
+    for kind in known:
+        if type_name in (kind.type_name, kind.id):
+            return kind
+    names = "、".join(f"{k.type_name}（{k.id}）" for k in known)
+    raise LedgerError(
+        Problem(
+            "RG117",
+            f"没有“{type_name}”这种报告类型",
+            file=file,
+            place="类型",
+            value=type_name,
+            expected=f"已有的类型之一：{names}；或在 --templates 目录中添加 <编号>/kind.yaml",
+        )
+    )
+
+
+def check_parts(kind: Kind, ledger: Ledger) -> None:
+    """RG104 for each part the kind needs and the ledger lacks (all of them at once)."""
+    present = {
+        "指标": bool(ledger.figures),
+        "导语": bool(ledger.intro),
+        "正文": bool(ledger.sections),
+        "结语": bool(ledger.closing),
+        "一览表": ledger.table is not None,
+        "主送机关": bool(ledger.recipients),
+    }
+    problems = [
+        Problem(
+            "RG104",
+            f"“{kind.type_name}”报告需要“{part}”",
+            file=ledger.source,
+            place=part,
+            expected=f"填写“{part}”，或用 --kind 选择别的报告类型",
+        )
+        for part in kind.required
+        if not present[part]
+    ]
+    if problems:
+        raise LedgerError(*problems)

@@ -1,0 +1,114 @@
+"""Report kinds as template packs: listing, choosing by 类型 or --kind, a user's own kind in a folder
+of their own, the parts a kind needs, and broken kind definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import reportgen
+from reportgen import LedgerError, TemplateError
+from reportgen.kinds import find_kinds
+from reportgen.render import RenderOptions
+from reportgen.templating import BUILTIN_TEMPLATES
+from tests.conftest import JIALING, MINIMAL
+from tests.test_cli import run
+
+MARKDOWN = "# {{ doc.title }}（{{ doc.signer }}，自定义类型）\n"
+
+
+def user_kind(folder: Path, kind_id: str, type_name: str, needs: str = "[正文]") -> Path:
+    pack = folder / kind_id
+    pack.mkdir(parents=True)
+    (pack / "kind.yaml").write_text(f"类型: {type_name}\n名称: {type_name}报告\n需要: {needs}\n", "utf-8")
+    (pack / "report.md.j2").write_text(MARKDOWN, "utf-8")
+    return pack
+
+
+def test_the_builtin_kinds_are_listed_with_their_samples() -> None:
+    kinds = {k.type_name: k for k in find_kinds((), BUILTIN_TEMPLATES)}
+    assert kinds["民生实事"].id == "project-progress"
+    for kind in kinds.values():
+        assert kind.sample and (BUILTIN_TEMPLATES.parent / kind.sample).is_file()
+    listing = run("kinds")
+    assert listing.returncode == 0 and "民生实事（project-progress）" in listing.stdout
+
+
+def test_an_unknown_kind_is_rg117_listing_the_known_ones(tmp_path: Path) -> None:
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(MINIMAL.replace("落款:", "类型: 新闻稿\n落款:"), "t.yaml")
+    problem = caught.value.problems[0]
+    assert (
+        problem.code == "RG117"
+        and problem.value == "新闻稿"
+        and "民生实事（project-progress）" in str(problem.expected)
+    )
+    cli = run("render", JIALING, "-o", tmp_path, "-f", "md", "--kind", "新闻稿")
+    assert cli.returncode == 2 and "RG117" in cli.stderr and "Traceback" not in cli.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_users_kind_in_a_folder_of_their_own(tmp_path: Path) -> None:
+    user_kind(tmp_path, "my-kind", "我的类型")
+    assert "我的类型（my-kind）" in run("kinds", "--templates", tmp_path).stdout
+    # chosen by --kind for a ledger of another 类型: its own Markdown, the built-in .docx as fallback
+    report = reportgen.load(JIALING, templates=[tmp_path], options=RenderOptions(kind="我的类型"))
+    markdown = report.to_bytes("md").decode()
+    assert (
+        markdown
+        == "# 南充市嘉陵区民政局关于2024年1—9月民生实事推进情况的报告（南充市嘉陵区民政局，自定义类型）\n"
+    )
+    assert report.to_bytes("docx")[:2] == b"PK"
+    # chosen by the ledger's 类型, and by the folder id too
+    assert (
+        "自定义类型"
+        in reportgen.loads(MINIMAL.replace("落款:", "类型: 我的类型\n落款:"), "t.yaml", templates=[tmp_path])
+        .to_bytes("md")
+        .decode()
+    )
+    by_id = reportgen.load(JIALING, templates=[tmp_path], options=RenderOptions(kind="my-kind"))
+    assert by_id.kind.type_name == "我的类型"
+
+
+def test_a_user_can_override_a_builtin_kind(tmp_path: Path) -> None:
+    user_kind(tmp_path, "project-progress", "民生实事")
+    report = reportgen.load(JIALING, templates=[tmp_path])
+    assert report.kind.folders == (
+        tmp_path.resolve() / "project-progress",
+        BUILTIN_TEMPLATES / "project-progress",
+    )
+    assert report.to_bytes("md").decode().endswith("自定义类型）\n")
+    assert reportgen.load(JIALING).to_bytes("md").decode().startswith("# 南充市")  # the built-in one
+
+
+def test_a_kind_names_every_part_the_ledger_lacks(tmp_path: Path) -> None:
+    user_kind(tmp_path, "needs-more", "要求多", needs="[正文, 一览表, 导语, 主送机关]")
+    text = MINIMAL[: MINIMAL.index("一览表:")]  # no 一览表
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(text, "t.yaml", templates=[tmp_path], options=RenderOptions(kind="要求多"))
+    assert [(p.code, p.place) for p in caught.value.problems] == [
+        ("RG104", "一览表"),
+        ("RG104", "导语"),
+        ("RG104", "主送机关"),
+    ]
+    assert "“要求多”报告需要“一览表”" in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        ("名称: 没有类型\n", "缺少必填字段“类型”"),
+        ("类型: 甲\n名称: 甲\n需要: [附图]\n", "未知的台账部分“附图”"),
+        ("类型: 甲\n名称: 甲\n版式: 海报\n", "未知的版式“海报”"),
+        ("类型: 甲\n名称: 甲\n模版: x\n", "未知字段“模版”"),
+        ("类型: [甲\n", "YAML"),
+    ],
+)
+def test_a_broken_kind_definition_is_rg311(tmp_path: Path, content: str, fragment: str) -> None:
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "kind.yaml").write_text(content, "utf-8")
+    with pytest.raises(TemplateError) as caught:
+        find_kinds([tmp_path], BUILTIN_TEMPLATES)
+    assert caught.value.code == "RG311" and fragment in caught.value.problems[0].message
+    assert "kind.yaml" in str(caught.value.problems[0].file)
