@@ -2,7 +2,10 @@
 
 These are the mistakes seed 000 shows in print — sources that do not sum to the plan, ratios over
 100%, more paid than issued, the narrative and the table quoting different totals, one column
-entered in two units.  A generator cannot silently fix them; it must say so, so a person decides.
+entered in two units — and those of seeds 001–004: a typed total that is not the sum of its 分项
+(392户 for 222 + 171), parts (其中) larger than their whole, a printed ratio the figures do not give
+(公布值 60.09% for 227 ÷ 402 = 56.47%).  A generator cannot silently fix them; it must say so, so a
+person decides.
 """
 
 from __future__ import annotations
@@ -10,18 +13,33 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from reportgen.compute import ComputedReport, ProjectFigures, TableFigures, exact_convert, measure
+from reportgen.compute import (
+    Bounds,
+    ComputedReport,
+    ProjectFigures,
+    TableFigures,
+    exact_convert,
+    exact_sum,
+    measure,
+)
 from reportgen.errors import Finding, Problem, Severity
-from reportgen.model import Ledger, Quantity
-from reportgen.numbers import DASH, format_amount, format_number, format_percent
+from reportgen.model import Figure, FigureRef, Ledger, Quantity, QuotientOf, RatioOf, SumOf
+from reportgen.numbers import (
+    DASH,
+    decimals_of,
+    format_amount,
+    format_number,
+    format_percent,
+    round_half_up,
+    rounds_to,
+)
 
 ONE = Decimal(1)
 
 
 def findings(report: ComputedReport) -> list[Finding]:
     """Every RG2xx finding of a computed report, in ledger order."""
-    found: list[Finding] = []
-    found.extend(_same_name_figures(report))
+    found = _figure_findings(report)
     if report.table is not None:
         found.extend(_mixed_units(report.ledger, report.table, report.values))
         for row in report.table.rows:
@@ -163,21 +181,34 @@ def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity
     ]
 
 
-def _same_name_figures(report: ComputedReport) -> list[Finding]:
-    """Two figures with one name and different values: the narrative and the table will disagree."""
+def _figure_findings(report: ComputedReport) -> list[Finding]:
+    """The figures' findings in ledger order; per figure RG204, then its 分项, 其中 and 公布值."""
+    same_name = _same_name_figures(report)
+    out: list[Finding] = []
+    for figure in report.ledger.figures:
+        out.extend(same_name.get(figure.id, ()))
+        out.extend(_parts(report, figure, figure.breakdown, exhaustive=True))
+        out.extend(_parts(report, figure, figure.of_which, exhaustive=False))
+        out.extend(_published(report, figure))
+    return out
+
+
+def _same_name_figures(report: ComputedReport) -> dict[str, list[Finding]]:
+    """Two figures with one name and different values: the narrative and the table will disagree.
+    Keyed by the id of the later figure, where the finding is placed."""
     by_name: dict[str, list[tuple[str, Quantity, str]]] = defaultdict(list)
     for figure in report.ledger.figures:
         value = report.values.get(figure.id)
         if value is not None:
             by_name[figure.name].append((figure.id, value, figure.place))
-    out: list[Finding] = []
+    out: dict[str, list[Finding]] = defaultdict(list)
     for name, entries in by_name.items():
         first_id, first, _ = entries[0]
         for other_id, other, other_place in entries[1:]:
             if not other.unit.compatible(first.unit):
                 continue
             if exact_convert(other.value, other.unit, first.unit) != first.value:  # a 合计 may be long
-                out.append(
+                out[other_id].append(
                     _finding(
                         "RG204",
                         f"名称同为“{name}”的指标“{first_id}”（{format_number(first.value)}{first.unit}）与"
@@ -188,6 +219,148 @@ def _same_name_figures(report: ComputedReport) -> list[Finding]:
                     )
                 )
     return out
+
+
+def _parts(
+    report: ComputedReport, figure: Figure, refs: tuple[FigureRef, ...], *, exhaustive: bool
+) -> list[Finding]:
+    """分项 (exhaustive: their sum equals the figure, RG208) or 其中 (their sum does not exceed it,
+    RG209), summed exactly; a part in a unit the whole cannot be compared with is RG213 (提示)."""
+    whole = report.values.get(figure.id)
+    if not refs or whole is None:
+        return []
+    key = "分项" if exhaustive else "其中"
+    place = figure.place_of(key)
+    out: list[Finding] = []
+    comparable: list[Quantity] = []
+    for ref in refs:
+        part = report.values.get(ref.figure_id)
+        if part is None:
+            continue  # a 比例 without a denominator: nothing to add
+        if part.unit.compatible(whole.unit):
+            comparable.append(part)
+            single = f"{_quoted(_name(report, ref.figure_id))} {_shown(part)}"
+            continue
+        out.append(
+            _finding(
+                "RG213",
+                f"{_quoted(figure.name)}的{'分项' if exhaustive else '“其中”项'}"
+                f"{_quoted(_name(report, ref.figure_id))}以{part.unit}计，"
+                f"与总数的单位（{whole.unit}）不可比，无法核对",
+                report.ledger,
+                place,
+                Severity.NOTICE,
+                value=f"{_shown(part)}；总数 {_shown(whole)}",
+                expected=f"{'分项' if exhaustive else '“其中”各项'}与总数用同一类单位（如 人 与 名）",
+            )
+        )
+    if not comparable or (exhaustive and len(comparable) != len(refs)):
+        return out
+    total = Quantity(exact_sum(exact_convert(p.value, p.unit, whole.unit) for p in comparable), whole.unit)
+    terms = " + ".join(_shown(p) for p in comparable)
+    sum_text = f"{terms} = {_shown(total)}" if len(comparable) > 1 else single
+    label = _quoted(figure.name)
+    if exhaustive and total.value != whole.value:
+        gap = Quantity(abs(total.value - whole.value), whole.unit)
+        more = "多" if total.value > whole.value else "少"
+        out.append(
+            _finding(
+                "RG208",
+                f"{label}的分项之和 {sum_text}，与总数 {_shown(whole)} 不符（分项之和{more} {_shown(gap)}）",
+                report.ledger,
+                place,
+                expected="核对总数与各分项；分项不全时改用“其中”",
+            )
+        )
+    if not exhaustive and total.value > whole.value:
+        out.append(
+            _finding(
+                "RG209",
+                f"{label}的“其中”{'各项之和' if len(comparable) > 1 else '项'} {sum_text}，"
+                f"超过总数 {_shown(whole)}",
+                report.ledger,
+                place,
+                expected="“其中”各项之和不超过总数",
+            )
+        )
+    return out
+
+
+def _published(report: ComputedReport, figure: Figure) -> list[Finding]:
+    """公布值 against the computation: consistent when some value within the rounding of the typed
+    inputs (``report.bounds``) rounds, at the 公布值's own decimals, to the 公布值 (RG210 otherwise)."""
+    published = figure.published
+    if published is None:
+        return []
+    value = report.values.get(figure.id)
+    bounds = report.bounds.get(figure.id)
+    if value is None:
+        shown, within = DASH, ""
+    else:
+        # Unbounded (a denominator that could be 0 within its rounding): compare with the value itself.
+        interval = bounds or Bounds(value.value, value.value)
+        if rounds_to(published, interval.low, interval.high):
+            return []
+        digits = decimals_of(published)
+        shown = _with_unit(round_half_up(value.value, digits), value.unit)
+        low, high = (
+            _with_unit(round_half_up(v, digits + 2), value.unit) for v in (interval.low, interval.high)
+        )
+        within = f"；按各数字的舍入误差，计算值在 {low}～{high} 之间" if low != high else ""
+    unit: object = value.unit if value is not None else None
+    if isinstance(figure.source, RatioOf):
+        unit = "%"
+    elif isinstance(figure.source, QuotientOf):
+        unit = figure.source.unit
+    return [
+        _finding(
+            "RG210",
+            f"{_quoted(figure.name)}的公布值 {_with_unit(published, unit)} 与计算值 {shown} 不符"
+            f"（{_formula(report, figure)}{within}）",
+            report.ledger,
+            figure.place_of("公布值"),
+            expected="核对原文数字或计算所用的指标；报告中印的是计算值",
+        )
+    ]
+
+
+def _formula(report: ComputedReport, figure: Figure) -> str:
+    """How a derived figure is computed, with its operands' values: ``集中供养 227人 ÷ 特困人数 402人``."""
+    source = figure.source
+
+    def operand(ref: FigureRef) -> str:
+        value = report.values.get(ref.figure_id)
+        return f"{_name(report, ref.figure_id)} {DASH if value is None else _shown(value)}"
+
+    if isinstance(source, SumOf):
+        return " + ".join(operand(ref) for ref in source.parts)
+    if isinstance(source, RatioOf | QuotientOf):
+        per = f" × {format_number(source.per)}" if isinstance(source, QuotientOf) and source.per != 1 else ""
+        return f"{operand(source.numerator)} ÷ {operand(source.denominator)}{per}"
+    return ""
+
+
+def _quoted(name: str) -> str:
+    """A name in “”, unless it is quoted already (“三类人员”)."""
+    return name if name.startswith("“") and name.endswith("”") else f"“{name}”"
+
+
+def _name(report: ComputedReport, figure_id: str) -> str:
+    figure = report.ledger.figure(figure_id)
+    return figure.name if figure is not None else figure_id
+
+
+def _with_unit(value: Decimal, unit: object) -> str:
+    return format_number(value) + ("" if unit is None else str(unit))
+
+
+def _shown(quantity: Quantity) -> str:
+    """A value in a message: as typed, or, when computed to many decimals (a quotient), to 4."""
+    value = quantity.value
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -10:
+        value = round_half_up(value, 4)
+    return _with_unit(value, quantity.unit)
 
 
 def _short(text: str, limit: int = 16) -> str:

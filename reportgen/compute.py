@@ -4,13 +4,17 @@
 实际拨付 ÷ 计划安排资金 (never ÷ 下达预算, the mistake seed 000 makes); 合计 from unrounded values.
 Ratios are Decimal fractions, unrounded; rounding happens once, when a value is formatted.  A zero or
 missing denominator gives ``None``, which every formatter shows as "—".
+
+Beside each figure's value, its ``Bounds``: the range the exact value could have, given that typed
+inputs are rounded (463.33 万元 is anything from 463.325 to 463.335 万元; a whole count such as 8520
+人次 is exact).  ``check`` compares a 公布值 with the bounds, not with the one computed value.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, localcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.model import (
@@ -21,10 +25,11 @@ from reportgen.model import (
     Project,
     ProjectTable,
     Quantity,
+    QuotientOf,
     RatioOf,
     SumOf,
 )
-from reportgen.units import Unit, convert, unit
+from reportgen.units import Family, Unit, convert, unit
 
 PERCENT = unit("%")
 assert PERCENT is not None
@@ -53,6 +58,53 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
     if numerator is None or denominator is None or denominator.is_zero():
         return None
     return numerator / denominator
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """The closed interval [``low``, ``high``] the exact value of a figure lies in, in its unit."""
+
+    low: Decimal
+    high: Decimal
+
+    @staticmethod
+    def written(quantity: Quantity) -> Bounds:
+        """A typed value: ± half a unit of its last written decimal (463.33 → ± 0.005), except a whole
+        count, which is exact (8520人次, 392户: nobody rounds a count of persons to the nearest person)."""
+        exponent = quantity.value.as_tuple().exponent
+        assert isinstance(exponent, int)  # the ledger holds finite numbers only
+        if quantity.unit.counts and exponent >= 0:
+            return Bounds(quantity.value, quantity.value)
+        half = Decimal(5).scaleb(exponent - 1)
+        return Bounds(quantity.value - half, quantity.value + half)
+
+    def converted(self, source: Unit, target: Unit, scale: Decimal = Decimal(1)) -> Bounds:
+        """In another unit of the family, times a positive ``scale`` (exact: powers of ten, 每)."""
+        with localcontext(prec=_EXACT_DIGITS):
+            return Bounds(
+                convert(self.low, source, target) * scale, convert(self.high, source, target) * scale
+            )
+
+    def __truediv__(self, other: Bounds) -> Bounds | None:
+        """Every quotient of a value here by one in ``other``, rounded outwards; None (unbounded)
+        when ``other`` contains 0."""
+        if other.low <= 0 <= other.high:
+            return None
+        corners = [(a, b) for a in (self.low, self.high) for b in (other.low, other.high)]
+        with localcontext(prec=_BOUND_DIGITS, rounding=ROUND_FLOOR):
+            low = min(a / b for a, b in corners)
+        with localcontext(prec=_BOUND_DIGITS, rounding=ROUND_CEILING):
+            high = max(a / b for a, b in corners)
+        return Bounds(low, high)
+
+
+def total_bounds(parts: Iterable[Bounds]) -> Bounds:
+    parts = list(parts)
+    return Bounds(exact_sum(p.low for p in parts), exact_sum(p.high for p in parts))
+
+
+# Digits of a quotient's bounds: more than any displayed or typed digit, rounded outwards.
+_BOUND_DIGITS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +152,26 @@ class Baseline:
 
 @dataclass(frozen=True, slots=True)
 class ComputedReport:
-    """The ledger with every figure resolved (``None`` = not computable, shown as "—")."""
+    """The ledger with every figure resolved (``None`` = not computable, shown as "—").
+
+    ``bounds`` holds, per figure, the interval its exact value lies in given the rounding of the
+    typed inputs (``None``: not computable, or unbounded because a denominator's interval holds 0).
+    """
 
     ledger: Ledger
     values: dict[str, Quantity | None]
     table: TableFigures | None
     baselines: dict[str, Baseline] = field(default_factory=dict)
+    bounds: dict[str, Bounds | None] = field(default_factory=dict)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
     """Resolve derived figures and the 一览表; unit mismatches are ``LedgerError`` RG113."""
-    values = _FigureResolver(ledger).resolve_all()
+    resolver = _FigureResolver(ledger)
+    values = resolver.resolve_all()
     table = _table(ledger, values) if ledger.table is not None else None
-    return ComputedReport(ledger, values, table, {p: _baseline(ledger, p) for p in BASELINES})
+    baselines = {p: _baseline(ledger, p) for p in BASELINES}
+    return ComputedReport(ledger, values, table, baselines, resolver.bounds)
 
 
 def _baseline(ledger: Ledger, period: str) -> Baseline:
@@ -150,6 +209,7 @@ class _FigureResolver:
         self.leaf = leaf
         self.by_id = {f.id: f for f in ledger.figures}
         self.values: dict[str, Quantity | None] = {}
+        self.bounds: dict[str, Bounds | None] = {}
         self.in_progress: list[str] = []
 
     def first_missing(self, figure_id: str, missing: dict[str, str]) -> str | None:
@@ -158,7 +218,7 @@ class _FigureResolver:
             return missing[figure_id]
         source = self.by_id[figure_id].source
         parts = source.parts if isinstance(source, SumOf) else ()
-        if isinstance(source, RatioOf):
+        if isinstance(source, RatioOf | QuotientOf):
             parts = (source.numerator, source.denominator)
         for part in parts:
             found = self.first_missing(part.figure_id, missing)
@@ -190,22 +250,34 @@ class _FigureResolver:
         self.in_progress.append(figure_id)
         source = figure.source
         result: Quantity | None
+        bounds: Bounds | None = None
         if isinstance(source, Quantity):
             result = self.leaf(figure, source)
+            bounds = None if result is None else Bounds.written(result)
         elif isinstance(source, SumOf):
-            result = self.sum(figure, source)
+            result, bounds = self.sum(figure, source)
+        elif isinstance(source, RatioOf):
+            result, bounds = self.ratio(figure, source)
         else:
-            result = self.ratio(figure, source)
+            result, bounds = self.quotient(figure, source)
         self.in_progress.pop()
         self.values[figure_id] = result
+        self.bounds[figure_id] = bounds
         return result
 
-    def sum(self, figure: Figure, source: SumOf) -> Quantity | None:
+    def sum(self, figure: Figure, source: SumOf) -> tuple[Quantity | None, Bounds | None]:
         parts = [(ref, self.resolve(ref.figure_id)) for ref in source.parts]
         present = [(ref, q) for ref, q in parts if q is not None]
         if len(present) != len(parts) or not present:
-            return None
+            return None, None
         first = present[0][1]
+        if first.unit.family is Family.MULTIPLE:
+            raise self.fail(
+                "RG113",
+                f"倍数不能相加：“{present[0][0].figure_id}”的单位是{first.unit}",
+                figure,
+                expected="合计各分项为数量或金额",
+            )
         for ref, quantity in present:
             if not quantity.unit.compatible(first.unit):
                 raise self.fail(
@@ -215,13 +287,23 @@ class _FigureResolver:
                     expected="同一类单位（如 人 与 名，万元 与 元）",
                 )
         total = exact_sum(convert(q.value, q.unit, first.unit) for _, q in present)
-        return Quantity(total, first.unit)
+        part_bounds = [(self.bounds[ref.figure_id], q.unit) for ref, q in present]
+        bounds = (
+            total_bounds(b.converted(u, first.unit) for b, u in part_bounds if b is not None)
+            if all(b is not None for b, _ in part_bounds)
+            else None
+        )
+        return Quantity(total, first.unit), bounds
 
-    def ratio(self, figure: Figure, source: RatioOf) -> Quantity | None:
-        numerator = self.resolve(source.numerator.figure_id)
-        denominator = self.resolve(source.denominator.figure_id)
-        if numerator is None or denominator is None:
-            return None
+    def operands(self, numerator: FigureRef, denominator: FigureRef) -> tuple[Quantity, Quantity] | None:
+        top, bottom = self.resolve(numerator.figure_id), self.resolve(denominator.figure_id)
+        return None if top is None or bottom is None else (top, bottom)
+
+    def ratio(self, figure: Figure, source: RatioOf) -> tuple[Quantity | None, Bounds | None]:
+        pair = self.operands(source.numerator, source.denominator)
+        if pair is None:
+            return None, None
+        numerator, denominator = pair
         if not numerator.unit.compatible(denominator.unit):
             raise self.fail(
                 "RG113",
@@ -229,9 +311,42 @@ class _FigureResolver:
                 figure,
                 expected="分子分母为同一类单位",
             )
-        fraction = ratio(convert(numerator.value, numerator.unit, denominator.unit), denominator.value)
         assert PERCENT is not None
-        return None if fraction is None else Quantity(fraction * 100, PERCENT)
+        return self.divide(source, pair, into=denominator.unit, scale=Decimal(100), unit=PERCENT)
+
+    def quotient(self, figure: Figure, source: QuotientOf) -> tuple[Quantity | None, Bounds | None]:
+        pair = self.operands(source.numerator, source.denominator)
+        if pair is None:
+            return None, None
+        if not pair[0].unit.compatible(source.unit):
+            raise self.fail(
+                "RG113",
+                f"商的分子（{pair[0].unit}）不能换算为结果单位（{source.unit}）",
+                figure,
+                expected=f"与分子同一类的单位（分子是{pair[0].unit}）",
+            )
+        return self.divide(source, pair, into=source.unit, scale=source.per, unit=source.unit)
+
+    def divide(
+        self,
+        source: RatioOf | QuotientOf,
+        pair: tuple[Quantity, Quantity],
+        *,
+        into: Unit,
+        scale: Decimal,
+        unit: Unit,
+    ) -> tuple[Quantity | None, Bounds | None]:
+        """numerator (converted ``into`` a unit, times ``scale``) ÷ denominator, and its bounds."""
+        numerator, denominator = pair
+        fraction = ratio(exact_convert(numerator.value, numerator.unit, into), denominator.value)
+        if fraction is None:
+            return None, None
+        top = self.bounds[source.numerator.figure_id]
+        bottom = self.bounds[source.denominator.figure_id]
+        bounds = None
+        if top is not None and bottom is not None:
+            bounds = top.converted(numerator.unit, into, scale) / bottom
+        return Quantity(fraction * scale, unit), bounds
 
 
 def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | None]) -> Quantity | None:

@@ -2,7 +2,9 @@
 
 Seed 000's narrative and table quote different 低保金 totals because someone typed a number twice.
 Here every Arabic digit in the literal text of a narrative template (outside ``{{ }}``) is a
-warning (RG207): the figure belongs in ``指标`` and the text should quote it.
+warning (RG207): the figure belongs in ``指标`` and the text should quote it.  Calendar expressions
+are not figures and pass: a year (2018年), a month (7月, 6月底, 10月份), a day (12日, 5号), and ranges
+of them (1—9月, 2018—2020年).
 """
 
 from __future__ import annotations
@@ -15,6 +17,17 @@ from reportgen.errors import Finding, Problem, Severity
 from reportgen.model import Ledger, Section
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_RANGE = "[—–\\-－～~至到]"  # 1—9月, 4至8月: the first number is a month like the second
+_YEAR = r"(?<![\d.])\d{4}"
+_MONTH = r"(?<![\d.])(?:1[0-2]|0?[1-9])"
+_DAY = r"(?<![\d.])(?:3[01]|[12]\d|0?[1-9])"
+# A year (4 digits), a month (1–12) or a day (1–31) right before 年, 月 or 日/号, or a range of them.
+# Anything else stays a figure: 12个月, 3年 (a duration), 13月, 2.5月.
+CALENDAR = re.compile(
+    f"(?:{_YEAR}(?:{_RANGE}{_YEAR})?年)"
+    f"|(?:{_MONTH}(?:{_RANGE}{_MONTH})?月(?:份|底|末|初)?)"
+    f"|(?:{_DAY}(?:{_RANGE}{_DAY})?[日号])"
+)
 
 
 def literal_numbers(env: jinja2.Environment, source: str) -> list[str]:
@@ -26,7 +39,7 @@ def literal_numbers(env: jinja2.Environment, source: str) -> list[str]:
         return found  # the render step reports syntax errors with their place
     for _, token_type, value in tokens:
         if token_type == "data":
-            found.extend(_NUMBER.findall(value))
+            found.extend(_NUMBER.findall(CALENDAR.sub(" ", value)))
     return found
 
 

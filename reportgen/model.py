@@ -57,35 +57,21 @@ class RatioOf:
     denominator: FigureRef
 
 
-FigureSource = Quantity | SumOf | RatioOf
-
-
 @dataclass(frozen=True, slots=True)
-class Figure:
-    """A named figure of the ledger, quoted by narrative templates as ``{{ id | filter }}``.
+class QuotientOf:
+    """A figure defined as numerator ÷ denominator × ``per`` in a declared unit (商), computed, never
+    typed: 月人均保障水平 = 发放金额 ÷ 人次 (元); 每千名老人床位 = 床位 ÷ 老年人口 × 1000 (张).
 
-    ``baselines`` holds the same figure for earlier periods, in the figure's own unit, keyed by
-    ``BASELINES`` names (上年同期 for 同比, 上期 for 环比); only a typed figure carries them, a 合计 or
-    比例 gets its earlier values from its parts, so a comparison can never use a typed-in total.
+    The numerator is converted into ``unit`` (万元 → 元 exactly), so ``unit`` is of its family.
     """
 
-    id: str
-    name: str
-    source: FigureSource
-    place: str
-    note: str = ""
-    baselines: tuple[tuple[str, Decimal], ...] = ()
-
-    def baseline(self, period: str) -> Decimal | None:
-        for name, value in self.baselines:
-            if name == period:
-                return value
-        return None
+    numerator: FigureRef
+    denominator: FigureRef
+    unit: Unit
+    per: Decimal = Decimal(1)
 
 
-# Earlier periods a figure may carry: 上年同期 (same months a year before) and 上期 (the adjacent
-# earlier period of the same length).  The order is the one documented and written to workbooks.
-BASELINES = ("上年同期", "上期")
+FigureSource = Quantity | SumOf | RatioOf | QuotientOf
 
 
 class Placed:
@@ -108,11 +94,49 @@ class Placed:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure(Placed):
+    """A named figure of the ledger, quoted by narrative templates as ``{{ id | filter }}``.
+
+    ``baselines`` holds the same figure for earlier periods, in the figure's own unit, keyed by
+    ``BASELINES`` names (上年同期 for 同比, 上期 for 环比); only a typed figure carries them, a 合计 or
+    比例 gets its earlier values from its parts, so a comparison can never use a typed-in total.
+
+    Checks only, never used to compute: ``breakdown`` (分项) lists the parts a typed total must equal
+    exactly; ``of_which`` (其中) parts whose sum must not exceed the figure; ``published`` (公布值) is
+    what the source document printed for a derived figure, in its display unit (% for a 比例).
+    """
+
+    id: str
+    name: str
+    source: FigureSource
+    place: str
+    note: str = ""
+    baselines: tuple[tuple[str, Decimal], ...] = ()
+    breakdown: tuple[FigureRef, ...] = ()
+    of_which: tuple[FigureRef, ...] = ()
+    published: Decimal | None = None
+    field_places: tuple[tuple[str, str], ...] = ()
+
+    def baseline(self, period: str) -> Decimal | None:
+        for name, value in self.baselines:
+            if name == period:
+                return value
+        return None
+
+
+# Earlier periods a figure may carry: 上年同期 (same months a year before) and 上期 (the adjacent
+# earlier period of the same length).  The order is the one documented and written to workbooks.
+BASELINES = ("上年同期", "上期")
+
+
+@dataclass(frozen=True, slots=True)
 class Section(Placed):
-    """One numbered part of the narrative; paragraphs are Jinja template strings.
+    """One numbered part of the narrative; the title and the paragraphs are Jinja template strings.
 
     ``run_in`` puts the heading at the start of the first paragraph (``（一）低保方面。一是……``),
-    as reports commonly do for level-2 headings.
+    as reports commonly do for level-2 headings.  ``sequence`` numbers the paragraphs themselves
+    (``一是`` ``第一`` ``1.`` ``（1）``, see ``SEQUENCES``), as a spoken statement lists its points; such a
+    section may have no title, and then takes no heading number.
     """
 
     title: str

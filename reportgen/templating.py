@@ -122,6 +122,12 @@ class PeriodValue:
         return period_name(p.start_month, p.end_month) or str(self)
 
     @property
+    def 末月(self) -> str:
+        """``6月``: the period's last month without the year, for 截至{{ 期间.年度 }}{{ 期间.末月 }}
+        (截至2023年6月) and 截至{{ 期间.末月 }}底 (截至10月底)."""
+        return f"{self._period.end_month}月"
+
+    @property
     def 期末(self) -> str:
         """``2024年9月末``: for stock figures (截至…) rather than flows over the period."""
         return f"{self._period.year}年{self._period.end_month}月末"
@@ -214,14 +220,22 @@ def daxie_filter(value: object) -> str:
     return format_daxie(scale_amount(quantity.value, "元", source_unit=quantity.unit.symbol))
 
 
-def households_persons_filter(households: object, persons: object) -> str:
-    """``{{ 低保户数 | 户人(低保人数) }}`` → 1037户1412人: the two never run together."""
+def households_persons_filter(households: object, persons: object, separator: object = "") -> str:
+    """``{{ 低保户数 | 户人(低保人数) }}`` → 1037户1412人: the two never run together.  The persons
+    figure's own unit is printed (``56户81名``); ``户人(低保人数, '、')`` → 3387户、4776人."""
     h, p = _quantity(households, "户人"), _quantity(persons, "户人")
+    if not isinstance(separator, str) or len(separator) > MAX_SEPARATOR:
+        raise FilterError(
+            f"“户人”的第二个参数是户数与人数之间的分隔符，如 '、'（最多 {MAX_SEPARATOR} 个字符）"
+        )
     if h is None or p is None:
         return DASH
     if h.unit.family is not Family.HOUSEHOLDS or p.unit.family is not Family.PERSONS:
-        raise FilterError("“户人”的前一个指标单位应为户，括号里的应为人")
-    return format_households_persons(h.value, p.value)
+        raise FilterError("“户人”的前一个指标单位应为户，括号里的应为人或名")
+    return format_households_persons(h.value, p.value, separator=separator, persons_unit=p.unit.symbol)
+
+
+MAX_SEPARATOR = 3  # 、 or ，, a space: a separator, not text
 
 
 def _with_earlier(value: object, filter_name: str, period: str) -> tuple[Quantity, Quantity] | None:

@@ -21,6 +21,7 @@ class Family(Enum):
     PERSON_TIMES = "人次"
     HOUSEHOLD_TIMES = "户次"
     PERCENT = "比例"
+    MULTIPLE = "倍数"  # 1.5倍: a multiplier of something else, never added to another
     # Every other counting unit (张, 个, 所, 件 …) is its own family, named by its symbol.
     OTHER = "其他"
 
@@ -43,6 +44,12 @@ class Unit:
     def compatible(self, other: Unit) -> bool:
         return self.family_key == other.family_key
 
+    @property
+    def counts(self) -> bool:
+        """Whether a whole number in this unit is an exact count (8520人次, 392户), not a rounded one
+        (463万元 stands for anything from 462.5 to 463.5 万元; 1.5倍 and 30% are rounded too)."""
+        return self.family not in (Family.MONEY, Family.PERCENT, Family.MULTIPLE)
+
     def __str__(self) -> str:
         return self.symbol
 
@@ -57,6 +64,7 @@ _UNITS: dict[str, Unit] = {
     "人次": Unit("人次", Family.PERSON_TIMES),
     "户次": Unit("户次", Family.HOUSEHOLD_TIMES),
     "%": Unit("%", Family.PERCENT, Decimal("0.01")),
+    "倍": Unit("倍", Family.MULTIPLE),
     **{
         symbol: Unit(symbol, Family.OTHER)
         for symbol in (
@@ -74,7 +82,10 @@ _UNITS: dict[str, Unit] = {
             "场",
             "期",
             "批",
+            "批次",
             "天",
+            "个月",
+            "条",
         )
     },
 }

@@ -182,7 +182,7 @@ class Fig:
     """What the test knows of a generated figure: its unit family and, for money, its value."""
 
     id: str
-    kind: str  # money, count, percent, sum (of money), count-sum, ratio
+    kind: str  # money, count, percent, sum (of money), count-sum, ratio, quotient (money ÷ count)
     unit: str  # the unit filters must fit (a 合计 takes its first part's)
     value: Decimal | None = None  # exact value in ``unit`` (money and money 合计 only)
 
@@ -267,7 +267,7 @@ def figures(draw: st.DrawFn) -> tuple[dict[str, object], list[Fig]]:
     # sorted: a set of str iterates in a per-process order, and hypothesis must replay examples
     for family in sorted({u.family_key for f in counts if (u := unit(f.unit)) is not None}):
         same = [f for f in counts if (u := unit(f.unit)) is not None and u.family_key == family]
-        if len(same) >= 2 and draw(st.booleans()):
+        if len(same) >= 2 and family != Family.MULTIPLE.value and draw(st.booleans()):  # 倍 is never added
             figure_id = new_id()
             specs[figure_id] = {"合计": [f.id for f in same]}
             figs.append(Fig(figure_id, "count-sum", same[0].unit))
@@ -276,6 +276,27 @@ def figures(draw: st.DrawFn) -> tuple[dict[str, object], list[Fig]]:
             figure_id = new_id()
             specs[figure_id] = {"比例": {"分子": numerator.id, "分母": denominator.id}, "说明": draw(hanzi)}
             figs.append(Fig(figure_id, "ratio", "%"))
+    if counts and draw(st.booleans()):  # 商: money ÷ a count, in 元 or 万元, maybe per 1000
+        figure_id, symbol = new_id(), draw(st.sampled_from(["元", "万元"]))
+        quotient: dict[str, object] = {
+            "分子": draw(st.sampled_from(money)).id,
+            "分母": draw(st.sampled_from(counts)).id,
+        }
+        if draw(st.booleans()):
+            quotient["每"] = draw(st.sampled_from([Raw("1000"), "100", Raw("0.5")]))
+        specs[figure_id] = {"名称": draw(hanzi), "商": quotient, "单位": symbol}
+        figs.append(Fig(figure_id, "quotient", symbol))
+    # Checks only (分项, 其中, 公布值): findings may come, the ledger must load, render and convert.
+    for fig in figs:
+        spec = specs[fig.id]
+        assert isinstance(spec, dict)
+        others = [f.id for f in figs if f.id != fig.id]
+        if fig.kind in ("money", "count") and others and draw(st.integers(0, 4)) == 0:
+            spec["分项"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
+        if others and draw(st.integers(0, 4)) == 0:
+            spec["其中"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
+        if fig.kind in ("sum", "count-sum", "ratio", "quotient") and draw(st.booleans()):
+            spec["公布值"] = draw(number(draw(decimals(max_places=3, max_value=10**6))))
     return specs, figs
 
 

@@ -358,7 +358,8 @@ class _Reader:
                 close = difflib.get_close_matches(text, sheet.headers, n=1, cutoff=0.5)
                 hint = f"，是否应为“{close[0]}”" if close else ""
                 self.problem("RG116", f"未知的表头“{text}”{hint}", cell, cell.value, f"各列表头：{expected}")
-        missing = [h for h in sheet.headers if h not in found]
+        # A column added to the layout later may be absent: a workbook made before reads as it did.
+        missing = [c.header for c in sheet.columns if c.header not in found and not c.added]
         if missing:
             self.problem(
                 "RG116",
@@ -484,6 +485,8 @@ class _Reader:
         """One row's fields as a nested mapping; every column's cell recorded under its path."""
         result: dict[str, object] = {}
         for column in columns:
+            if column.header not in cells:
+                continue  # an added column the workbook predates
             cell = cells[column.header]
             self.cells.setdefault((*path, column.key[0]), cell.ref)
             self.cells[(*path, *column.key)] = cell.ref

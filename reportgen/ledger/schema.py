@@ -27,6 +27,7 @@ from reportgen.model import (
     Project,
     ProjectTable,
     Quantity,
+    QuotientOf,
     RatioOf,
     Section,
     SumOf,
@@ -36,7 +37,10 @@ from reportgen.units import Family, Unit
 
 TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
 TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表", "图表")
-FIGURE_KEYS = ("名称", "数值", "单位", "合计", "比例", "说明", *BASELINES)
+FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
+FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
+FIGURE_KEYS = ("名称", *FIGURE_SOURCES[:2], "单位", *FIGURE_SOURCES[2:], *FIGURE_CHECKS, "说明", *BASELINES)
+QUOTIENT_KEYS = ("分子", "分母", "每")
 SECTION_KEYS = ("标题", "段落", "小节", "接排")
 TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
@@ -179,36 +183,46 @@ class _Builder:
             return None
         name = self.r.text(fields.get("名称"), (*at, "名称"), required=False) or figure_id
         note = self.r.text(fields.get("说明"), (*at, "说明"), required=False)
-        kinds = [k for k in ("数值", "合计", "比例") if k in fields]
+        kinds = [k for k in FIGURE_SOURCES if k in fields]
         if len(kinds) != 1:
             self.r.report(
-                "RG104", "指标须且只须给出“数值”“合计”“比例”之一", at, None, "数值+单位、合计 或 比例"
+                "RG104",
+                "指标须且只须给出“数值”“合计”“比例”“商”之一",
+                at,
+                None,
+                "数值+单位、合计、比例 或 商+单位",
             )
             return None
-        source: FigureSource | None
-        baselines: list[tuple[str, Decimal]] = []
-        for period in BASELINES:
-            if period not in fields:
-                continue
-            if kinds[0] != "数值":
-                self.r.report(
-                    "RG103",
-                    f"“{kinds[0]}”指标的{period}数值由分项计算，不另填写",
-                    (*at, period),
-                    fields[period],
-                    f"在各分项指标中填写“{period}”",
-                )
-                continue
-            earlier = self.r.number(fields[period], (*at, period), allow_negative=True)
-            if earlier is not None:
-                baselines.append((period, earlier))
-        if kinds[0] == "数值":
+        kind = kinds[0]
+        baselines = self.figure_baselines(kind, fields, at)
+        breakdown = self.figure_parts(figure_id, kind, fields, at, "分项")
+        of_which = self.figure_parts(figure_id, kind, fields, at, "其中")
+        published = self.figure_published(kind, fields, at)
+        source = self.figure_source(kind, fields, at)
+        if source is None:
+            return None
+        return Figure(
+            figure_id,
+            name,
+            source,
+            place=self.r.place(at),
+            note=note,
+            baselines=baselines,
+            breakdown=breakdown,
+            of_which=of_which,
+            published=published,
+            field_places=self.r.field_places(at, [(key, (key,)) for key in FIGURE_CHECKS]),
+        )
+
+    def figure_source(self, kind: str, fields: dict[str, object], at: At) -> FigureSource | None:
+        """The figure's value: typed (数值 + 单位) or how to compute it (合计, 比例, 商 + 单位)."""
+        if kind == "数值":
             number = self.r.number(fields["数值"], (*at, "数值"), allow_negative=True)
             declared = self.r.unit(fields.get("单位"), (*at, "单位"))
             if "单位" not in fields:
                 return None
-            source = Quantity(number, declared) if number is not None and declared is not None else None
-        elif kinds[0] == "合计":
+            return Quantity(number, declared) if number is not None and declared is not None else None
+        if kind == "合计":
             if "单位" in fields:
                 self.r.report("RG103", "“合计”指标的单位由各分项决定，不另写“单位”", (*at, "单位"))
             parts = self.r.sequence(fields["合计"], (*at, "合计"))
@@ -217,19 +231,108 @@ class _Builder:
                 self.r.report(
                     "RG104", "“合计”至少要列出两个指标编号", (*at, "合计"), None, "[编号1, 编号2, …]"
                 )
-            source = SumOf(tuple(r for r in refs if r is not None))
-        else:
+            return SumOf(tuple(r for r in refs if r is not None))
+        if kind == "比例":
             if "单位" in fields:
                 self.r.report("RG103", "“比例”指标的单位是 %，不另写“单位”", (*at, "单位"))
             ratio = self.r.mapping(fields["比例"], (*at, "比例"), required=("分子", "分母"))
             if ratio is None:
                 return None
-            numerator = self.ref(ratio.get("分子"), (*at, "比例", "分子"))
-            denominator = self.ref(ratio.get("分母"), (*at, "比例", "分母"))
-            source = RatioOf(numerator, denominator) if numerator and denominator else None
-        if source is None:
+            numerator, denominator = (self.operand(ratio, key, (*at, "比例")) for key in ("分子", "分母"))
+            return RatioOf(numerator, denominator) if numerator and denominator else None
+        quotient = self.r.mapping(
+            fields["商"], (*at, "商"), required=QUOTIENT_KEYS[:2], optional=QUOTIENT_KEYS[2:]
+        )
+        if "单位" not in fields or fields["单位"] is None:
+            self.r.report(
+                "RG104",
+                "“商”指标须写明结果的“单位”（分子换算到这个单位）",
+                (*at, "单位"),
+                None,
+                "如 单位: 元",
+            )
+        declared = self.r.unit(fields.get("单位"), (*at, "单位")) if fields.get("单位") is not None else None
+        if quotient is None:
             return None
-        return Figure(figure_id, name, source, place=self.r.place(at), note=note, baselines=tuple(baselines))
+        numerator, denominator = (self.operand(quotient, key, (*at, "商")) for key in ("分子", "分母"))
+        per: Decimal | None = Decimal(1)
+        if quotient.get("每") is not None:
+            per = self.r.number(quotient["每"], (*at, "商", "每"))
+            if per is not None and per.is_zero():
+                self.r.report("RG106", "“每”应大于 0", (*at, "商", "每"), quotient["每"], "正数，如 每: 1000")
+                per = None
+        if numerator is None or denominator is None or declared is None or per is None:
+            return None
+        return QuotientOf(numerator, denominator, declared, per)
+
+    def operand(self, fields: dict[str, object], key: str, at: At) -> FigureRef | None:
+        """分子 or 分母 of a 比例/商; a missing one is already reported (RG104) by ``mapping``."""
+        return self.ref(fields[key], (*at, key)) if fields.get(key) is not None else None
+
+    def figure_baselines(
+        self, kind: str, fields: dict[str, object], at: At
+    ) -> tuple[tuple[str, Decimal], ...]:
+        baselines: list[tuple[str, Decimal]] = []
+        for period in BASELINES:
+            if period not in fields:
+                continue
+            if kind != "数值":
+                self.r.report(
+                    "RG103",
+                    f"“{kind}”指标的{period}数值由分项计算，不另填写",
+                    (*at, period),
+                    fields[period],
+                    f"在各分项指标中填写“{period}”",
+                )
+                continue
+            earlier = self.r.number(fields[period], (*at, period), allow_negative=True)
+            if earlier is not None:
+                baselines.append((period, earlier))
+        return tuple(baselines)
+
+    def figure_parts(
+        self, figure_id: str, kind: str, fields: dict[str, object], at: At, key: str
+    ) -> tuple[FigureRef, ...]:
+        """分项 (a typed total's exhaustive breakdown) or 其中 (some parts of any figure)."""
+        if fields.get(key) is None:
+            return ()
+        if key == "分项" and kind != "数值":
+            why = "本身就是分项之和" if kind == "合计" else "由程序计算"
+            self.r.report(
+                "RG103",
+                f"“分项”只用于填写“数值”的指标（手填的总数）；“{kind}”指标{why}",
+                (*at, key),
+                None,
+                "删去“分项”，或用“其中”列出部分分项",
+            )
+            return ()
+        items = self.r.sequence(fields[key], (*at, key))
+        if not items and isinstance(fields[key], list):
+            self.r.report("RG104", f"“{key}”至少要列出一个指标编号", (*at, key), None, "[编号1, 编号2, …]")
+        refs: list[FigureRef] = []
+        for i, item in enumerate(items, start=1):
+            if item == figure_id:
+                self.r.report("RG112", f"“{key}”不能列出本指标自己", (*at, key, i), item, "其他指标的编号")
+            elif item in [r.figure_id for r in refs]:
+                self.r.report("RG111", f"“{key}”中“{item}”列了两次", (*at, key, i), item, "每个编号只列一次")
+            elif (ref := self.ref(item, (*at, key, i))) is not None:
+                refs.append(ref)
+        return tuple(refs)
+
+    def figure_published(self, kind: str, fields: dict[str, object], at: At) -> Decimal | None:
+        """公布值: what the source printed for a derived figure, in its display unit."""
+        if "公布值" not in fields:
+            return None
+        if kind == "数值":
+            self.r.report(
+                "RG103",
+                "“公布值”只用于合计、比例、商等计算得出的指标；填写“数值”的指标，数值就是公布的数",
+                (*at, "公布值"),
+                fields["公布值"],
+                "删去“公布值”；核对手填的总数请用“分项”",
+            )
+            return None
+        return self.r.number(fields["公布值"], (*at, "公布值"), allow_negative=True)
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:

@@ -49,6 +49,7 @@ class Column:
     help: str
     low: int | None = None  # bounds of an INTEGER (also given to the data validation)
     high: int | None = None
+    added: bool = False  # added after the first layout: a workbook without it reads as if it were empty
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +127,7 @@ INFO_SHEET = Sheet(
 FIGURES_SHEET = Sheet(
     "指标",
     "有名字的数字。正文用 {{ 编号 | 过滤器 }} 引用，如 {{ 低保金 | 万元 }}、{{ 总人数 | 人 }}、"
-    "{{ 完成率 | 百分比 }}。每行一个指标，数值、合计、比例三者只填一种。",
+    "{{ 完成率 | 百分比 }}。每行一个指标，数值、合计、比例、商四者只填一种。",
     (
         Column(
             "编号",
@@ -139,7 +140,13 @@ FIGURES_SHEET = Sheet(
         Column(
             "数值", ("数值",), Kind.NUMBER, 14, "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。"
         ),
-        Column("单位", ("单位",), Kind.UNIT, 8, "从下拉列表选择；填了数值就必须选单位。"),
+        Column(
+            "单位",
+            ("单位",),
+            Kind.UNIT,
+            8,
+            "从下拉列表选择；填了数值就必须选单位；“商”指标在这里选结果的单位。",
+        ),
         Column(
             "合计",
             ("合计",),
@@ -172,6 +179,57 @@ FIGURES_SHEET = Sheet(
             "上一报告期的数值（与本指标同一单位），用于“环比”；只用于填了数值的指标。",
         ),
         Column("说明", ("说明",), Kind.TEXT, 28, "统计口径等说明，可不填。"),
+        # Added for issue 8, after the first layout: at the end, so the older columns keep their letters.
+        Column(
+            "商分子",
+            ("商", "分子"),
+            Kind.FIGURE_ID,
+            12,
+            "商 = 分子 ÷ 分母（× 每），结果单位在“单位”列选，"
+            "如月人均保障水平 = 发放金额 ÷ 人次，单位 元：填分子的指标编号。",
+            added=True,
+        ),
+        Column(
+            "商分母",
+            ("商", "分母"),
+            Kind.FIGURE_ID,
+            12,
+            "商的分母：填指标编号；分母为 0 时显示“—”。",
+            added=True,
+        ),
+        Column(
+            "每",
+            ("商", "每"),
+            Kind.NUMBER,
+            8,
+            "商再乘以这个数，可不填（默认 1）：每千名老人床位数填 1000。",
+            added=True,
+        ),
+        Column(
+            "公布值",
+            ("公布值",),
+            Kind.NUMBER,
+            10,
+            "合计、比例、商指标可填：原文印出的数（比例填百分数，如 60.09），由检查核对；"
+            "报告中印的是计算值。",
+            added=True,
+        ),
+        Column(
+            "分项",
+            ("分项",),
+            Kind.FIGURE_IDS,
+            24,
+            "填了数值的总数可填：它的全部分项的编号，用顿号隔开；检查核对分项之和等于总数。",
+            added=True,
+        ),
+        Column(
+            "其中",
+            ("其中",),
+            Kind.FIGURE_IDS,
+            24,
+            "可填：“其中”各项的编号，用顿号隔开；检查核对它们之和不超过本指标。",
+            added=True,
+        ),
     ),
 )
 
@@ -291,6 +349,20 @@ TOP_ORDER = (
 )
 TABLE_ORDER = (*(row.key[1] for row in INFO_ROWS if row.key[0] == "一览表"), "项目")
 SECTION_ORDER = ("标题", "接排", "段落", "小节")
+FIGURE_ORDER = (
+    "名称",
+    "数值",
+    "单位",
+    "合计",
+    "比例",
+    "商",
+    "公布值",
+    "分项",
+    "其中",
+    "上年同期",
+    "上期",
+    "说明",
+)
 
 # The 说明 sheet: general notes after the per-sheet column lists.
 NOTES_TITLE = "民政工作台账（Excel）填写说明"
@@ -304,8 +376,9 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "单位",
         (
-            "可用单位：金额 元、万元、亿元；人数 人、名（两者同类）；户；人次；户次；比例 %；"
-            "计数 张 个 所 家 件 次 项 处 座 间 辆 场 期 批 天（各自一类）。不同类的单位不能相加或相除。",
+            "可用单位：金额 元、万元、亿元；人数 人、名（两者同类）；户；人次；户次；比例 %；倍数 倍；"
+            "计数 张 个 所 家 件 次 项 处 座 间 辆 场 期 批 批次 天 个月 条（各自一类）。"
+            "不同类的单位不能相加或相除。",
         ),
     ),
     (
@@ -315,6 +388,18 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "单位取第一个分项的单位。",
             "比例：在“比例分子”“比例分母”填指标编号，结果为 %；分母为 0 时显示“—”。"
             "正文用 {{ 编号 | 百分比 }}。",
+            "商：在“商分子”“商分母”填指标编号，在“单位”列选结果的单位（分子换算到这个单位），"
+            "需要时在“每”填 1000 等；如月人均保障水平 = 发放金额 ÷ 人次，单位 元。"
+            "正文用 {{ 编号 | 元(2) }}。",
+        ),
+    ),
+    (
+        "分项、其中与公布值（由检查核对，不参与计算）",
+        (
+            "分项：手填的总数（填了数值）有明细时，填全部分项的编号；分项之和与总数不符时报 RG208。",
+            "其中：本指标中的一部分，填其编号；“其中”各项之和超过本指标时报 RG209，单位不可比时提示 RG213。",
+            "公布值：合计、比例、商指标在原文中印出的数（比例填百分数）；按各数字的舍入误差核对，"
+            "不符时报 RG210。报告中印的永远是计算值。",
         ),
     ),
     (

@@ -21,7 +21,7 @@ import yaml
 from reportgen.ledger.cellvalues import number_text
 from reportgen.ledger.schema import FUNDING_SOURCES
 from reportgen.ledger.workbook_layout import (
-    FIGURES_SHEET,
+    FIGURE_ORDER,
     PROJECTS_SHEET,
     SECTION_ORDER,
     TABLE_ORDER,
@@ -33,7 +33,6 @@ HEADER = (
     "# 由 reportgen 写出：与 Excel 台账互相转换时，注释、批注和格式不保留。\n\n"
 )
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_FIGURE_ORDER = tuple(dict.fromkeys(column.key[0] for column in FIGURES_SHEET.columns if column.key))
 _PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))
 _SPACED = tuple(f"{key}:" for key in ("指标", "导语", "正文", "结语", "一览表"))
 _WIDTH = 1 << 30  # never fold a line: Chinese text has no spaces to fold at
@@ -65,7 +64,7 @@ Child = Any  # (key, value) → node
 
 def _top_child(key: str, value: object) -> yaml.Node:
     if key == "指标" and isinstance(value, Mapping):
-        return _mapping(value, (), lambda _, spec: _mapping(spec, _FIGURE_ORDER, _flow, flow=True))
+        return _mapping(value, (), lambda _, spec: _mapping(spec, FIGURE_ORDER, _flow, flow=True))
     if key == "主送机关":
         return _flow(key, value)
     if key == "期间":
@@ -118,7 +117,9 @@ def _mapping(value: object, order: Sequence[str], child: Child, *, flow: bool = 
 
 def _node(value: object, *, flow: bool) -> yaml.Node:
     if isinstance(value, Mapping):
-        return _mapping(value, ("数值", "单位", "指标", "分子", "分母"), _flow if flow else _block, flow=flow)
+        return _mapping(
+            value, ("数值", "单位", "指标", "分子", "分母", "每"), _flow if flow else _block, flow=flow
+        )
     if isinstance(value, list | tuple):
         return yaml.SequenceNode(_SEQ, [_node(item, flow=flow) for item in value], flow_style=flow)
     return _scalar(value)

@@ -25,12 +25,13 @@ from reportgen.numbers.decimal_format import (
     format_percent,
     scale_amount,
 )
-from reportgen.numbers.rounding import round_half_up
+from reportgen.numbers.rounding import decimals_of, round_half_up, rounds_to
 
 __all__ = [
     "DASH",
     "chinese_digits",
     "chinese_numeral",
+    "decimals_of",
     "format_amount",
     "format_count",
     "format_date",
@@ -45,6 +46,7 @@ __all__ = [
     "parse_month_range",
     "period_name",
     "round_half_up",
+    "rounds_to",
     "scale_amount",
     "sequence_marker",
 ]

@@ -135,9 +135,12 @@ def format_count(value: Decimal, unit: str, digits: int | None = None, *, groupi
     return format_number(value, digits, grouping=grouping) + unit
 
 
-def format_households_persons(households: Decimal, persons: Decimal, *, separator: str = "") -> str:
-    """Households and persons side by side: ``1037户1412人`` or, with ``separator="、"``, ``1037户、1412人``.
+def format_households_persons(
+    households: Decimal, persons: Decimal, *, separator: str = "", persons_unit: str = "人"
+) -> str:
+    """Households and persons side by side: ``1037户1412人`` or, with ``separator="、"``, ``1037户、1412人``;
+    ``persons_unit="名"`` gives ``56户81名``.
 
     Exists because seed documents lost the 户 and printed the two counts run together (``10371412人``).
     """
-    return f"{format_number(households)}户{separator}{format_number(persons)}人"
+    return f"{format_number(households)}户{separator}{format_number(persons)}{persons_unit}"

@@ -33,3 +33,31 @@ def round_half_up(value: Decimal, digits: int) -> Decimal:
         # Enough digits for the whole integer part plus the requested decimals.
         ctx.prec = max(28, value.adjusted() + digits + 3)
         return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def decimals_of(value: Decimal) -> int:
+    """How many decimals ``value`` was written with: ``60.09`` → 2, ``30`` → 0 (``1E+3`` → 0)."""
+    exponent = value.as_tuple().exponent
+    if not isinstance(exponent, int):
+        raise ValueError(f"not a finite number {value!r}")
+    return max(0, -exponent)
+
+
+def rounds_to(published: Decimal, low: Decimal, high: Decimal) -> bool:
+    """Whether some value in the closed interval [``low``, ``high``] gives ``published`` when rounded
+    half up (四舍五入) to ``published``'s own decimals.
+
+    ``rounds_to(Decimal("30"), a, b)`` for a share of 30.31% is true (it rounds to 30 at 0 decimals);
+    ``rounds_to(Decimal("543.82"), Decimal("543.8087"), Decimal("543.8204"))`` is true although the
+    interval's middle rounds to 543.81.  The values that round to a positive ``published`` P with
+    half-unit h are [P − h, P + h); to a negative one (P − h, P + h]; to zero (−h, h).
+    """
+    if low > high:
+        raise ValueError("low must not exceed high")
+    half = Decimal(5).scaleb(-decimals_of(published) - 1)
+    below, above = published - half, published + half
+    if published > 0:
+        return low < above and high >= below
+    if published < 0:
+        return low <= above and high > below
+    return low < above and high > below
