@@ -184,9 +184,11 @@ def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity
 def _figure_findings(report: ComputedReport) -> list[Finding]:
     """The figures' findings in ledger order; per figure RG204, then its 分项, 其中 and 公布值."""
     same_name = _same_name_figures(report)
+    bases = _bases(report)
     out: list[Finding] = []
     for figure in report.ledger.figures:
         out.extend(same_name.get(figure.id, ()))
+        out.extend(_mixed_bases(report, figure, bases))
         out.extend(_parts(report, figure, figure.breakdown, exhaustive=True))
         out.extend(_parts(report, figure, figure.of_which, exhaustive=False))
         out.extend(_published(report, figure))
@@ -218,6 +220,61 @@ def _same_name_figures(report: ComputedReport) -> dict[str, list[Finding]]:
                         expected="同一口径只保留一个指标，或改用不同名称说明口径",
                     )
                 )
+    return out
+
+
+def _bases(report: ComputedReport) -> dict[str, str]:
+    """Each figure's 口径: its own when typed, its parts' common one for a 合计, else "" (unsaid,
+    mixed, or a 比例/商, which is a rate rather than a stock or a flow).  Each figure once, so a
+    合计 that names one part many times, many levels deep, costs no more than its ledger lines."""
+    found: dict[str, str] = {}
+    by_id = {figure.id: figure for figure in report.ledger.figures}
+
+    def basis(figure_id: str) -> str:
+        if figure_id not in found:
+            figure = by_id.get(figure_id)
+            found[figure_id] = ""
+            if figure is not None and isinstance(figure.source, SumOf):
+                parts = {b for ref in figure.source.parts if (b := basis(ref.figure_id))}
+                found[figure_id] = parts.pop() if len(parts) == 1 else ""
+            elif figure is not None:
+                found[figure_id] = figure.basis
+        return found[figure_id]
+
+    for figure in report.ledger.figures:
+        basis(figure.id)
+    return found
+
+
+_LABELS = {"合计": "合计各项", "分项": "分项", "其中": "“其中”各项"}
+
+
+def _mixed_bases(report: ComputedReport, figure: Figure, bases: dict[str, str]) -> list[Finding]:
+    """RG212: a 合计 adding a stock to a flow (or a plan to an actual), or 分项/其中 of another 口径
+    than their whole.  Figures without a 口径 are not compared."""
+    groups: list[tuple[str, str, list[tuple[str, str]]]] = []  # (field, whole's 口径, [(part, 口径)])
+    if isinstance(figure.source, SumOf):
+        groups.append(("合计", "", [(r.figure_id, bases.get(r.figure_id, "")) for r in figure.source.parts]))
+    whole = bases.get(figure.id, "")
+    for key, refs in (("分项", figure.breakdown), ("其中", figure.of_which)):
+        if whole and refs:
+            groups.append((key, whole, [(r.figure_id, bases.get(r.figure_id, "")) for r in refs]))
+    out: list[Finding] = []
+    for key, own, parts in groups:
+        said = [(figure_id, basis) for figure_id, basis in parts if basis]
+        if len({basis for _, basis in said} | ({own} if own else set())) <= 1:
+            continue
+        listed = "，".join(f"{_quoted(_name(report, figure_id))}是{basis}" for figure_id, basis in said)
+        whole_text = f"本指标是{own}，" if own else ""
+        out.append(
+            _finding(
+                "RG212",
+                f"{_quoted(figure.name)}的{_LABELS[key]}口径不一致：{whole_text}{listed}",
+                report.ledger,
+                figure.place_of(key),
+                expected="时点数（截至某日）、累计数（期间内）与计划数分别统计，不相加、不互为分项",
+            )
+        )
     return out
 
 

@@ -16,7 +16,7 @@ from reportgen.charts import Chart, project_charts
 from reportgen.compute import ComputedReport
 from reportgen.errors import Problem, TemplateError
 from reportgen.model import Section
-from reportgen.numbers import format_date, heading_marker
+from reportgen.numbers import format_date, heading_marker, sequence_marker
 from reportgen.tables import Table, default_table_title, project_table
 from reportgen.templating import FigureValue, PeriodValue, ReportEnvironment, render_text
 
@@ -153,22 +153,31 @@ def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool 
     blocks: list[Block] = [Paragraph(text(p, f"导语[{i}]")) for i, p in enumerate(ledger.intro, start=1)]
 
     def add(section: Section, level: int, number: int) -> None:
-        marker = heading_marker(level, number)
         paragraphs = [
-            text(p, section.place_of(f"段落[{i}]")) for i, p in enumerate(section.paragraphs, start=1)
+            (sequence_marker(i, section.sequence) if section.sequence else "")
+            + text(p, section.place_of(f"段落[{i}]"))
+            for i, p in enumerate(section.paragraphs, start=1)
         ]
-        if section.run_in and paragraphs:
-            title = section.title if section.title.endswith(_END_PUNCTUATION) else section.title + "。"
+        # A title is a template too (a target in a run-in heading quotes a figure), linted like text.
+        title = text(section.title, section.place_of("标题")) if section.title else ""
+        marker = heading_marker(level, number) if title else ""
+        if not title:  # a list of points with no heading (一是……二是……), as a statement gives them
+            blocks.extend(Paragraph(p) for p in paragraphs)
+        elif section.run_in and paragraphs:
+            title = title if title.endswith(_END_PUNCTUATION) else title + "。"
             blocks.append(Paragraph(paragraphs[0], lead=marker + title, lead_level=level))
             blocks.extend(Paragraph(p) for p in paragraphs[1:])
         else:
-            blocks.append(Heading(level, marker, section.title))
+            blocks.append(Heading(level, marker, title))
             blocks.extend(Paragraph(p) for p in paragraphs)
-        for sub_number, sub in enumerate(section.subsections, start=1):
-            add(sub, level + 1, sub_number)
+        numbered = (s for s in section.subsections if s.title)
+        numbers = {id(s): n for n, s in enumerate(numbered, start=1)}
+        for sub in section.subsections:
+            add(sub, level + 1, numbers.get(id(sub), 0))
 
-    for number, section in enumerate(ledger.sections, start=1):
-        add(section, 1, number)
+    headed = {id(s): n for n, s in enumerate((s for s in ledger.sections if s.title), start=1)}
+    for section in ledger.sections:
+        add(section, 1, headed.get(id(section), 0))
     blocks.extend(Paragraph(text(p, f"结语[{i}]")) for i, p in enumerate(ledger.closing, start=1))
 
     attachments: list[Attachment] = []

@@ -44,7 +44,7 @@ def literal_numbers(env: jinja2.Environment, source: str) -> list[str]:
 
 
 def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
-    """(place, template) for every narrative string the lint covers: paragraphs and 实施进度.
+    """(place, template) for every narrative string the lint covers: headings, paragraphs and 实施进度.
 
     项目名称 and 目标任务 are excluded on purpose: they quote the superior's task list verbatim
     (``每人每月110元``), which is not a figure of this ledger.
@@ -52,6 +52,8 @@ def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
     sources = [(f"导语[{i}]", p) for i, p in enumerate(ledger.intro, start=1)]
 
     def walk(section: Section) -> None:
+        if section.title:
+            sources.append((section.place_of("标题"), section.title))
         sources.extend((section.place_of(f"段落[{i}]"), p) for i, p in enumerate(section.paragraphs, start=1))
         for sub in section.subsections:
             walk(sub)

@@ -116,6 +116,8 @@ class Figure(Placed):
     of_which: tuple[FigureRef, ...] = ()
     published: Decimal | None = None
     field_places: tuple[tuple[str, str], ...] = ()
+    # 口径 of a typed figure: 时点 (a stock), 累计 (a flow over the period) or 计划; "" when unsaid
+    basis: str = ""
 
     def baseline(self, period: str) -> Decimal | None:
         for name, value in self.baselines:
@@ -123,6 +125,10 @@ class Figure(Placed):
                 return value
         return None
 
+
+# What a typed figure counts (口径): a stock at a date, a flow over the period, or a plan; a 合计 never
+# adds two of them, and 分项/其中 are of their whole's kind.
+BASES = ("时点", "累计", "计划")
 
 # Earlier periods a figure may carry: 上年同期 (same months a year before) and 上期 (the adjacent
 # earlier period of the same length).  The order is the one documented and written to workbooks.
@@ -145,6 +151,12 @@ class Section(Placed):
     place: str
     run_in: bool = False
     field_places: tuple[tuple[str, str], ...] = ()
+    sequence: str = ""
+
+
+# Paragraph numbering styles a section may ask for (GB/T 15834 B.3): 一是 (no punctuation after it),
+# 第一， (a comma), 1. and （1）.
+SEQUENCES = ("一是", "第一", "1.", "（1）")
 
 
 @dataclass(frozen=True, slots=True)

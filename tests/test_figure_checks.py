@@ -522,6 +522,47 @@ def test_every_problem_at_once() -> None:
     assert sorted(code for code, _ in result) == ["RG103", "RG104", "RG106", "RG112"]
 
 
+BASES = """
+城市: {数值: 10, 单位: 人, 口径: 时点}
+农村: {数值: 20, 单位: 人, 口径: 累计}
+未说: {数值: 20, 单位: 人}
+计划: {数值: 50, 单位: 人, 口径: 计划, 其中: [城市]}
+总数: {数值: 30, 单位: 人, 口径: 时点, 分项: [城市, 未说]}
+"""
+
+
+def test_bases_are_not_mixed() -> None:
+    result = findings(BASES + "混合: {合计: [城市, 农村]}\n合计一致: {合计: [城市, 未说]}")
+    assert [(f.code, f.severity, f.problem.place) for f in result] == [
+        ("RG212", Severity.WARNING, "指标.计划.其中"),
+        ("RG212", Severity.WARNING, "指标.混合.合计"),
+    ]
+    assert "本指标是计划，“城市”是时点" in result[0].problem.message
+    assert "“城市”是时点，“农村”是累计" in result[1].problem.message
+
+
+def test_a_sum_has_its_parts_basis() -> None:
+    """城市 + 未说 is 时点 (the one said); as a 分项 of a 累计 total it is of another 口径."""
+    result = findings(
+        BASES + "合计一致: {合计: [城市, 未说]}\n累计总数: {数值: 30, 单位: 人, 口径: 累计, 分项: [合计一致]}"
+    )
+    assert [(f.code, f.problem.place) for f in result] == [
+        ("RG212", "指标.计划.其中"),
+        ("RG212", "指标.累计总数.分项"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("figures", "expected"),
+    [
+        ("甲: {数值: 1, 单位: 人, 口径: 期末}", [("RG105", "指标.甲.口径")]),
+        (ONE + "乙: {合计: [甲, 甲], 口径: 时点}", [("RG103", "指标.乙.口径")]),
+    ],
+)
+def test_basis_problems(figures: str, expected: list[tuple[str, str]]) -> None:
+    assert problems(figures) == expected
+
+
 def test_multiples_are_not_added() -> None:
     with pytest.raises(LedgerError) as caught:
         compute(
@@ -631,7 +672,7 @@ def test_rg207_in_a_ledger() -> None:
 
 
 def test_workbook_round_trip_and_findings_name_cells() -> None:
-    text = ledger_text(SEED_004 + SEED_001 + PAIRS)
+    text = ledger_text(SEED_004 + SEED_001 + PAIRS + BASES)
     trip = round_trip(text.encode("utf-8"))
     report = reportgen.Report(trip.models[1])
     places = [(f.code, f.problem.place) for f in report.check()]
@@ -640,6 +681,7 @@ def test_workbook_round_trip_and_findings_name_cells() -> None:
         ("RG208", f"指标!{columns['分项']}2"),
         ("RG210", f"指标!{columns['公布值']}8"),
         ("RG208", f"指标!{columns['分项']}9"),
+        ("RG212", f"指标!{columns['其中']}{2 + [f.id for f in report.ledger.figures].index('计划')}"),
     ]
     yaml_report = reportgen.Report(trip.models[0])
     assert [f.problem.message for f in report.check()] == [f.problem.message for f in yaml_report.check()]
@@ -669,10 +711,9 @@ def test_yaml_key_order_covers_every_key() -> None:
 
 
 def test_the_drafts_figures_load() -> None:
-    """The figures of docs/drafts/001 with the keys this issue adds (口径 aside) load and check clean."""
+    """The figures of docs/drafts/001, with the keys this issue adds, load and check clean."""
     path = Path(__file__).resolve().parent.parent / "docs" / "drafts" / "001-assistance-summary.yaml"
     lines = [line for line in path.read_text("utf-8").splitlines() if re.match(r"  \S+:\s+\{", line)]
-    figures = "\n".join(
-        line.split("#")[0].replace(", 口径: 时点", "").replace(", 口径: 累计", "") for line in lines
-    )
+    figures = "\n".join(line.split("#")[0] for line in lines)
+    assert "口径: 时点" in figures and "商:" in figures and "其中:" in figures and "公布值:" in figures
     assert findings(figures) == []

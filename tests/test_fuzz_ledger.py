@@ -286,7 +286,7 @@ def figures(draw: st.DrawFn) -> tuple[dict[str, object], list[Fig]]:
             quotient["每"] = draw(st.sampled_from([Raw("1000"), "100", Raw("0.5")]))
         specs[figure_id] = {"名称": draw(hanzi), "商": quotient, "单位": symbol}
         figs.append(Fig(figure_id, "quotient", symbol))
-    # Checks only (分项, 其中, 公布值): findings may come, the ledger must load, render and convert.
+    # Checks only (分项, 其中, 公布值, 口径): findings may come, the ledger must load, render and convert.
     for fig in figs:
         spec = specs[fig.id]
         assert isinstance(spec, dict)
@@ -295,6 +295,8 @@ def figures(draw: st.DrawFn) -> tuple[dict[str, object], list[Fig]]:
             spec["分项"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
         if others and draw(st.integers(0, 4)) == 0:
             spec["其中"] = draw(st.lists(st.sampled_from(others), min_size=1, max_size=3, unique=True))
+        if fig.kind in ("money", "count") and draw(st.integers(0, 3)) == 0:
+            spec["口径"] = draw(st.sampled_from(["时点", "累计", "计划"]))
         if fig.kind in ("sum", "count-sum", "ratio", "quotient") and draw(st.booleans()):
             spec["公布值"] = draw(number(draw(decimals(max_places=3, max_value=10**6))))
     return specs, figs

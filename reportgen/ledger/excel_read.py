@@ -61,6 +61,7 @@ from reportgen.ledger.workbook_layout import (
     REPEATED,
     RUN_IN,
     SECTIONS_SHEET,
+    SEQUENCE,
     TITLE,
     Column,
     Kind,
@@ -519,7 +520,7 @@ class _Reader:
             cells = self.row(line, columns, SECTIONS_SHEET, number)
             level_cell, title_cell = cells[LEVEL], cells[TITLE]
             run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPH]
-            if level_cell.empty and title_cell.empty:
+            if level_cell.empty and title_cell.empty and cells[SEQUENCE].empty:
                 if not run_in_cell.empty:
                     self.problem(
                         "RG105", "“接排”写在标题所在的行", run_in_cell, _shown(run_in_cell), "与标题同一行"
@@ -552,7 +553,7 @@ class _Reader:
             stack.append((section, path))
             self.cells[path] = title_cell.ref
             self.cells[(*path, "段落")] = paragraph_cell.ref
-            for header in (TITLE, RUN_IN):
+            for header in (TITLE, RUN_IN, SEQUENCE):
                 self.cells[(*path, *by_header[header].key)] = cells[header].ref
                 if not cells[header].empty:
                     section[header] = self.value(cells[header], by_header[header])

@@ -211,6 +211,7 @@ class _SheetWriter:
             self.put(self.next_row, 2, columns[1].kind, section.get("标题"))
             self.put(self.next_row, 3, columns[2].kind, section.get("接排"))
             self.put(self.next_row, 4, columns[3].kind, texts[0] if texts else None)
+            self.put(self.next_row, 5, columns[4].kind, section.get("段落序号"))
             self.next_row += 1
             for text in texts[1:]:
                 for index, column in enumerate(columns, start=1):

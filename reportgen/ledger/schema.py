@@ -18,6 +18,8 @@ from reportgen.ledger.fields import At, FieldReader
 from reportgen.ledger.yamlread import YamlDocument
 from reportgen.model import (
     BASELINES,
+    BASES,
+    SEQUENCES,
     Figure,
     FigureRef,
     FigureSource,
@@ -39,9 +41,18 @@ TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
 TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表", "图表")
 FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
 FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
-FIGURE_KEYS = ("名称", *FIGURE_SOURCES[:2], "单位", *FIGURE_SOURCES[2:], *FIGURE_CHECKS, "说明", *BASELINES)
+FIGURE_KEYS = (
+    "名称",
+    *FIGURE_SOURCES[:2],
+    "单位",
+    *FIGURE_SOURCES[2:],
+    *FIGURE_CHECKS,
+    "口径",
+    "说明",
+    *BASELINES,
+)
 QUOTIENT_KEYS = ("分子", "分母", "每")
-SECTION_KEYS = ("标题", "段落", "小节", "接排")
+SECTION_KEYS = ("标题", "段落", "小节", "接排", "段落序号")
 TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
 PROJECT_OPTIONAL = (
@@ -211,8 +222,28 @@ class _Builder:
             breakdown=breakdown,
             of_which=of_which,
             published=published,
-            field_places=self.r.field_places(at, [(key, (key,)) for key in FIGURE_CHECKS]),
+            field_places=self.r.field_places(at, [(key, (key,)) for key in (*FIGURE_CHECKS, "口径", "合计")]),
+            basis=self.figure_basis(kind, fields, at),
         )
+
+    def figure_basis(self, kind: str, fields: dict[str, object], at: At) -> str:
+        """口径: 时点, 累计 or 计划, on a typed figure (a derived one has its parts')."""
+        if fields.get("口径") is None:
+            return ""
+        if kind != "数值":
+            self.r.report(
+                "RG103",
+                f"“{kind}”指标的口径由分项决定，不另写“口径”",
+                (*at, "口径"),
+                fields["口径"],
+                "在各分项指标中填写“口径”",
+            )
+            return ""
+        basis = self.r.text(fields["口径"], (*at, "口径")).strip()
+        if basis not in BASES:
+            self.r.report("RG105", f"不认识的口径“{basis}”", (*at, "口径"), basis, "、".join(BASES))
+            return ""
+        return basis
 
     def figure_source(self, kind: str, fields: dict[str, object], at: At) -> FigureSource | None:
         """The figure's value: typed (数值 + 单位) or how to compute it (合计, 比例, 商 + 单位)."""
@@ -344,9 +375,18 @@ class _Builder:
 
     # -- 正文 ----------------------------------------------------------------------------------------
     def section(self, value: object, at: At, level: int) -> Section | None:
-        fields = self.r.mapping(value, at, required=("标题",), optional=SECTION_KEYS[1:])
+        numbered = isinstance(value, dict) and value.get("段落序号") is not None
+        # A section that numbers its paragraphs (一是……二是……) may go without a title.
+        fields = self.r.mapping(
+            value, at, required=() if numbered else ("标题",), optional=SECTION_KEYS[int(not numbered) :]
+        )
         if fields is None:
             return None
+        sequence = self.r.text(fields.get("段落序号"), (*at, "段落序号"), required=False)
+        if sequence and sequence not in SEQUENCES:
+            self.r.report(
+                "RG105", f"不认识的段落序号“{sequence}”", (*at, "段落序号"), sequence, "、".join(SEQUENCES)
+            )
         subsections: tuple[Section, ...] = ()
         if "小节" in fields:
             if level >= MAX_HEADING_LEVEL:
@@ -359,11 +399,12 @@ class _Builder:
                 )
         paragraphs = self.r.texts(fields.get("段落"), (*at, "段落"))
         return Section(
-            title=self.r.prose(fields.get("标题"), (*at, "标题")),
+            title=self.r.prose(fields.get("标题"), (*at, "标题"), required=not numbered),
             paragraphs=paragraphs,
             subsections=subsections,
             place=self.r.place(at),
             run_in=self.r.boolean(fields.get("接排"), (*at, "接排")),
+            sequence=sequence,
             field_places=self.r.field_places(
                 at,
                 [("标题", ("标题",))] + [(f"段落[{i}]", ("段落", i)) for i in range(1, len(paragraphs) + 1)],

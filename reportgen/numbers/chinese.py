@@ -90,8 +90,17 @@ def heading_marker(level: int, number: int) -> str:
     raise ValueError("heading levels are 1–5")
 
 
-def sequence_marker(number: int) -> str:
-    """Inline sequence 一是、二是 … (GB/T 15834 B.3.7: no punctuation after the marker)."""
+def sequence_marker(number: int, style: str = "一是") -> str:
+    """A numbered point in running text, in one of the styles of GB/T 15834 B.3:
+    ``一是`` (B.3.7: no punctuation after it), ``第一，`` (B.3.4), ``1.`` (B.3.2), ``（1）`` (B.3.3)."""
     if number < 1:
         raise ValueError("sequence numbers start at 1")
-    return chinese_numeral(number) + "是"
+    if style == "一是":
+        return chinese_numeral(number) + "是"
+    if style == "第一":
+        return "第" + chinese_numeral(number) + "，"
+    if style == "1.":
+        return f"{number}."
+    if style == "（1）":
+        return f"（{number}）"
+    raise ValueError(f"unknown sequence style {style!r}; expected 一是, 第一, 1. or （1）")
