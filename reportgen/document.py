@@ -10,14 +10,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import ClassVar
 
 from reportgen.charts import Chart, project_charts
 from reportgen.compute import ComputedReport
 from reportgen.errors import Problem, TemplateError
-from reportgen.model import Section
-from reportgen.numbers import format_date, heading_marker, sequence_marker
-from reportgen.tables import Table, default_table_title, project_table
+from reportgen.model import Quantity, Section, SumOf
+from reportgen.numbers import format_date, format_period, heading_marker, round_half_up, sequence_marker
+from reportgen.tables import FIGURES_TABLE_TITLE, Table, default_table_title, figures_table, project_table
 from reportgen.templating import FigureValue, PeriodValue, ReportEnvironment, render_text
 
 _END_PUNCTUATION = tuple("。！？；：…")
@@ -70,6 +71,7 @@ class Document:
     attachments: tuple[Attachment, ...]
     filler: str
     issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
+    figures: Table | None = None  # 主要指标: the workbook of a report that has no 一览表
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -128,6 +130,26 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
     }
     context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
     return context
+
+
+# Decimals a derived figure is shown with in the 主要指标 table (typed figures keep what was typed):
+# a 比例 in %, a 商 (月人均保障水平 in 元) in 元 and 角分.
+DERIVED_DIGITS = 2
+
+
+def _figures_table(report: ComputedReport) -> Table | None:
+    """Every figure as the report would show it: value, unit, 说明 — rounded (四舍五入) once, here."""
+    rows: list[tuple[str, Decimal | None, str, str]] = []
+    for figure in report.ledger.figures:
+        quantity = report.values.get(figure.id)
+        value = None if quantity is None else quantity.value
+        if value is not None and not isinstance(figure.source, Quantity | SumOf):
+            value = round_half_up(value, DERIVED_DIGITS)
+        unit = "" if quantity is None else quantity.unit.symbol
+        rows.append((figure.name, value, unit, figure.note))
+    period = report.ledger.period
+    when = format_period(period.year, period.start_month, period.end_month, style="name", with_year=True)
+    return figures_table(rows, f"{report.ledger.filler}{when}{FIGURES_TABLE_TITLE}") if rows else None
 
 
 def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool | None = None) -> Document:
@@ -205,6 +227,7 @@ def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool 
         attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
     signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
+        figures=None if attachments else _figures_table(report),
         title=text(ledger.title, "标题"),
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",
         blocks=tuple(blocks),

@@ -14,7 +14,7 @@ from decimal import Decimal
 from enum import Enum
 
 from reportgen.compute import ProjectFigures, TableFigures
-from reportgen.numbers import format_number, format_percent, format_period
+from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
 class Kind(Enum):
@@ -24,6 +24,7 @@ class Kind(Enum):
     INDEX = "index"
     AMOUNT = "amount"
     RATIO = "ratio"
+    NUMBER = "number"  # a number shown as it is (its unit in another column): mixed figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +43,7 @@ class Column:
     def align(self) -> str:
         return (
             "right"
-            if self.kind in (Kind.AMOUNT, Kind.RATIO)
+            if self.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER)
             else ("center" if self.kind is Kind.INDEX else "left")
         )
 
@@ -230,6 +231,9 @@ def format_cell(column: Column, value: Decimal | str | None) -> Cell:
     if column.kind is Kind.RATIO:
         assert not isinstance(value, str)
         return Cell(format_percent(value, column.digits), value)
+    if column.kind is Kind.NUMBER:
+        assert not isinstance(value, str)
+        return Cell(DASH if value is None else format_number(value), value)
     return Cell("" if value is None else str(value), value)
 
 
@@ -277,3 +281,33 @@ def project_table(
         )
     )
     return Table(spec, tuple(rows))
+
+
+FIGURES_TABLE_TITLE = "主要指标"
+
+
+def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) -> Table:
+    """The ledger's figures as a table (名称, 数值, 单位, 说明): what a workbook of a report without a
+    一览表 holds.  Values arrive as the report shows them (derived ones already rounded for display)."""
+    spec = TableSpec(
+        title=title,
+        header=(
+            Column("number", "序号", Kind.INDEX, width=2.5),
+            Column("name", "指标", width=16),
+            Column("value", "数值", Kind.NUMBER, width=7),
+            Column("unit", "单位", width=3),
+            Column("note", "说明", width=14),
+        ),
+    )
+    columns = spec.columns
+    table_rows = []
+    for number, (name, value, unit, note) in enumerate(rows, start=1):
+        values: dict[str, Decimal | str | None] = {
+            "number": str(number),
+            "name": name,
+            "value": value,
+            "unit": unit,
+            "note": note,
+        }
+        table_rows.append(Row(tuple(format_cell(c, values[c.key]) for c in columns)))
+    return Table(spec, tuple(table_rows))

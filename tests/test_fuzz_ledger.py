@@ -1076,7 +1076,7 @@ NAMED_BAD_INPUTS: list[tuple[str, Callable[[], bytes], str]] = [
     ("billion laughs inside a ledger", edit("正文:\n", BOMB + "正文:\n"), "RG114"),
     ("one long string aliased 1000 times", STRING_BOMB, "RG114"),
     ("alias to an undefined anchor", edit("落款: 测试局", "落款: *missing"), "RG102"),
-    ("harmless alias", edit("落款: 测试局", "落款: &signer 测试局\n类型: *signer"), "ok"),
+    ("harmless alias", edit("落款: 测试局", "落款: &signer 测试局\n主送机关: [*signer]"), "ok"),
     (
         "merge key <<",
         edit("  人数:\n", "  甲: &first\n    数值: 1\n    单位: 人\n  乙:\n    <<: *first\n  人数:\n"),

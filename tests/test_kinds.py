@@ -112,3 +112,40 @@ def test_a_broken_kind_definition_is_rg311(tmp_path: Path, content: str, fragmen
         find_kinds([tmp_path], BUILTIN_TEMPLATES)
     assert caught.value.code == "RG311" and fragment in caught.value.problems[0].message
     assert "kind.yaml" in str(caught.value.problems[0].file)
+
+
+# -- 社会救助 (seed 001) -------------------------------------------------------------------------------
+XINPING = Path(__file__).resolve().parent.parent / "samples" / "xinping-2023h1.yaml"
+
+
+def test_the_assistance_summary_reproduces_seed_001_without_its_garbles() -> None:
+    report = reportgen.load(XINPING)
+    assert report.kind.id == "assistance-summary" and report.check() == []
+    markdown = report.to_bytes("md").decode()
+    # the web article's byline and no 落款 block
+    assert markdown.splitlines()[2] == "来源：新平县民政局　时间：2023年7月21日"
+    assert not markdown.rstrip().endswith("2023年7月21日")
+    # 户 and 人 side by side (the seed printed 10371412人), the year kept (the seed: 截至20236月)
+    pairs = ("城市最低生活保障1037户1412人", "农村最低生活保障4116户7594人", "清退城乡低保对象126户315人")
+    assert all(text in markdown for text in pairs)
+    assert "截至2023年6月" in markdown and "20236月" not in markdown
+    assert "10371412" not in markdown and "56户81名纳入城市低保" in markdown  # the persons' own unit
+    # 月人均保障水平 = 463.33万元 ÷ 8520人次, computed (543.8086… → 543.81; the seed printed 543.82)
+    assert "月人均保障水平543.81元" in markdown and "月人均保障水平397.29元" in markdown
+    # the official .docx keeps its 落款
+    assert "新平县民政局" in report.document.signer
+
+
+def test_a_report_without_a_table_gets_its_figures_in_the_workbook() -> None:
+    import io
+
+    import openpyxl
+
+    report = reportgen.load(XINPING)
+    book = openpyxl.load_workbook(io.BytesIO(report.to_bytes("xlsx")))
+    sheet = book.worksheets[0]
+    assert sheet["A2"].value == "新平县民政局2023年上半年主要指标"
+    rows = {r[1]: (r[2], r[3]) for r in sheet.iter_rows(min_row=5, values_only=True) if r[1]}
+    assert rows["城市最低生活保障对象户数"] == (1037, "户")
+    assert rows["城市低保月人均保障水平"][1] == "元" and str(rows["城市低保月人均保障水平"][0]) == "543.81"
+    assert rows["特困供养人员"] == (838, "人")  # a 合计: 236 + 602

@@ -74,11 +74,16 @@ def test_same_ledger_same_bytes(tmp_path: Path) -> None:
     assert first == second
 
 
-def test_no_table_no_xlsx(tmp_path: Path) -> None:
+def test_no_table_and_no_figures_no_xlsx(tmp_path: Path) -> None:
+    """Without a 一览表 the workbook lists the figures (tests/test_kinds.py); with neither, RG403."""
     ledger = MINIMAL.split("一览表:")[0]
+    ledger = ledger.replace("  低保金: {名称: 发放低保金, 数值: 100.5, 单位: 万元}\n", "")
+    ledger = ledger.replace("指标:\n", "")
+    ledger = ledger.replace("，发放低保金{{ 低保金 | 万元 }}", "")
     with pytest.raises(RenderError) as caught:
         reportgen.loads(ledger).render("xlsx", tmp_path)
     assert caught.value.code == "RG403" and list(tmp_path.iterdir()) == []
+    assert reportgen.loads(MINIMAL.split("一览表:")[0]).to_bytes("xlsx")[:2] == b"PK"
 
 
 def test_total_row_as_formulas_keeps_the_exact_values(tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 """The 一览表 as a real .xlsx: merged header, numbers stored as numbers, print-ready.
 
+A report without a 一览表 gets its 主要指标 table (every figure, as the report shows it) instead.
+
 The layout is openpyxl's (``xlsx_layout``), compiled once per table layout (``xlsx_compiled``);
 each report writes its rows into it.  合计 may be written as formulas (``RenderOptions``), each with
 its exact cached value, so a reader that does not recalculate still sees the total.
@@ -7,7 +9,9 @@ its exact cached value, so a reader that does not recalculate still sees the tot
 
 from __future__ import annotations
 
-from reportgen.document import Document
+import dataclasses
+
+from reportgen.document import Attachment, Document
 from reportgen.errors import Problem, RenderError
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.xlsx_compiled import render_workbook
@@ -18,7 +22,14 @@ def render_xlsx(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
     if not document.attachments:
-        raise RenderError(
-            Problem("RG403", "台账没有“一览表”，无法生成 .xlsx", expected="在台账中填写“一览表”")
-        )
+        if document.figures is None:
+            raise RenderError(
+                Problem(
+                    "RG403",
+                    "台账没有“一览表”也没有“指标”，无法生成 .xlsx",
+                    expected="在台账中填写“指标”或“一览表”",
+                )
+            )
+        # A report without a 一览表 (社会救助, 新闻发布稿…): the workbook lists its figures instead.
+        document = dataclasses.replace(document, attachments=(Attachment("主要指标", document.figures),))
     return render_workbook(document, options.xlsx_total_formulas)

@@ -173,7 +173,7 @@ def _prototype(spec: TableSpec) -> Table:
     def row(text: str, total: bool) -> Row:
         cells = []
         for column in spec.columns:
-            if column.kind in (Kind.AMOUNT, Kind.RATIO):
+            if column.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER):
                 cells.append(Cell("1", Decimal(1)))
             else:
                 cells.append(Cell("1" if column.kind is Kind.INDEX else text))

@@ -40,7 +40,7 @@ def sheet_title(label: str) -> str:
 
 def cell_value(column: Column, value: Decimal | str | None, text: str) -> Decimal | int | str | None:
     """What goes into the cell: numbers as numbers, everything else as the displayed text."""
-    if column.kind in (Kind.AMOUNT, Kind.RATIO):
+    if column.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER):
         return value if isinstance(value, Decimal) else (text or None)
     if column.kind is Kind.INDEX and text.isdigit():
         return int(text)
