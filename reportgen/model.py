@@ -217,6 +217,8 @@ class Ledger:
     table: ProjectTable | None
     kind: str = "民生实事"
     charts: bool = False
+    particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)
+    salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

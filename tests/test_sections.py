@@ -128,3 +128,61 @@ def test_numbered_headless_sections_survive_the_excel_round_trip(tmp_path: Path)
         "二是切实保障基本生活。",
         "（1）继续做好保障。",
     ]
+
+
+PRESS = """要素:
+  发布时间: "{{ 成文日期 | 日期 }}"
+  发布地点: 区为民服务中心2208会议室
+称呼: 尊敬的各位领导、各位来宾、媒体朋友们
+正文:
+  - 段落序号: 一是
+    段落: [持续加强规范化建设。, 切实保障基本生活。]
+"""
+
+
+def test_particulars_and_salutation_in_every_format(tmp_path: Path) -> None:
+    """A press statement's 发布时间/发布地点 lines and its 称呼, under the title, in md, html and docx."""
+    import docx
+
+    report = reportgen.loads(with_body(PRESS), "t.yaml")
+    document = report.document
+    assert document.particulars == (("发布时间", "2024年9月23日"), ("发布地点", "区为民服务中心2208会议室"))
+    assert document.salutation == "尊敬的各位领导、各位来宾、媒体朋友们："
+    markdown = report.to_bytes("md").decode()
+    assert "发布时间：2024年9月23日\n\n发布地点：区为民服务中心2208会议室\n\n尊敬的各位领导" in markdown
+    assert '<p class="recipients">发布地点：区为民服务中心2208会议室</p>' in report.to_bytes("html").decode()
+    (tmp_path / "t.docx").write_bytes(report.to_bytes("docx"))
+    texts = [p.text for p in docx.Document(str(tmp_path / "t.docx")).paragraphs if p.text]
+    start = texts.index("发布时间：2024年9月23日")
+    assert texts[start : start + 4] == [
+        "发布时间：2024年9月23日",
+        "发布地点：区为民服务中心2208会议室",
+        "尊敬的各位领导、各位来宾、媒体朋友们：",
+        "一是持续加强规范化建设。",
+    ]
+
+
+def test_particulars_survive_the_excel_round_trip(tmp_path: Path) -> None:
+    source = tmp_path / "t.yaml"
+    source.write_text(with_body(PRESS), "utf-8")
+    workbook = reportgen.convert_ledger(source, tmp_path / "t.xlsx")
+    back = reportgen.convert_ledger(workbook, tmp_path / "back.yaml")
+    original = reportgen.load(source).document
+    assert reportgen.load(workbook).document == original == reportgen.load(back).document
+
+
+def test_a_particular_without_its_label_names_the_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    source = tmp_path / "t.yaml"
+    source.write_text(with_body(PRESS), "utf-8")
+    workbook = reportgen.convert_ledger(source, tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["基本信息"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "要素")
+    sheet.cell(row, 2).value = "区为民服务中心"  # the label and colon forgotten
+    book.save(workbook)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(workbook)
+    problem = caught.value.problems[0]
+    assert problem.code == "RG105" and problem.place == f"基本信息!B{row}" and "标签：内容" in problem.message

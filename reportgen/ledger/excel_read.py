@@ -57,6 +57,8 @@ from reportgen.ledger.workbook_layout import (
     INFO_VALUE,
     LEVEL,
     PARAGRAPH,
+    PARTICULAR_SEPARATOR,
+    PARTICULARS,
     PROJECTS_SHEET,
     REPEATED,
     RUN_IN,
@@ -423,6 +425,11 @@ class _Reader:
             path: At = spec.key
             for depth in range(1, len(path)):
                 self.cells.setdefault(path[:depth], value_cell.ref)
+            if label == PARTICULARS:
+                self.cells.setdefault(path, value_cell.ref)
+                if not value_cell.empty:
+                    self.particular(data, value_cell, spec)
+                continue
             if label in REPEATED:
                 self.cells.setdefault(path, value_cell.ref)
                 if value_cell.empty:
@@ -559,6 +566,22 @@ class _Reader:
                     section[header] = self.value(cells[header], by_header[header])
             self.paragraph(section, path, paragraph_cell)
         return top
+
+    def particular(self, data: dict[str, object], cell: _Cell, spec: Column) -> None:
+        """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""
+        text = self.value(cell, spec)
+        label, separator, content = str(text).partition(PARTICULAR_SEPARATOR)
+        items = data.setdefault(PARTICULARS, {})
+        assert isinstance(items, dict)
+        if not separator or not label.strip():
+            self.problem(
+                "RG105", "“要素”应写成“标签：内容”", cell, _shown(cell), "如 发布地点：区为民服务中心"
+            )
+        elif label.strip() in items:
+            self.problem("RG111", f"要素“{label.strip()}”出现了两次", cell, _shown(cell), "每个标签只写一行")
+        else:
+            self.cells[(PARTICULARS, label.strip())] = cell.ref
+            items[label.strip()] = content
 
     def level(self, cell: _Cell, depth: int) -> int:
         """The heading level of a title row (1 … one deeper than the open section)."""

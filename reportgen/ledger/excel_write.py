@@ -48,6 +48,8 @@ from reportgen.ledger.workbook_layout import (
     NOTES_GENERAL,
     NOTES_INTRO,
     NOTES_TITLE,
+    PARTICULAR_SEPARATOR,
+    PARTICULARS,
     PROJECTS_SHEET,
     REPEATED,
     SECTIONS_SHEET,
@@ -229,6 +231,8 @@ class _SheetWriter:
         )
         for row in INFO_ROWS:
             value = _get(data, row.key)
+            if row.header == PARTICULARS and isinstance(value, Mapping):
+                value = [f"{label}{PARTICULAR_SEPARATOR}{text}" for label, text in value.items()]
             values = (value if isinstance(value, list) else [value]) if row.header in REPEATED else [value]
             for item in values or [None]:
                 number = self.next_row

@@ -38,7 +38,7 @@ from reportgen.numbers.dates import parse_month_range
 from reportgen.units import Family, Unit
 
 TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
-TOP_OPTIONAL = ("类型", "主送机关", "指标", "导语", "正文", "结语", "一览表", "图表")
+TOP_OPTIONAL = ("类型", "主送机关", "要素", "称呼", "指标", "导语", "正文", "结语", "一览表", "图表")
 FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
 FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
 FIGURE_KEYS = (
@@ -141,9 +141,21 @@ class _Builder:
             table=table,
             kind=self.r.text(top.get("类型"), ("类型",), required=False) or "民生实事",
             charts=self.r.boolean(top.get("图表"), ("图表",)),
+            particulars=self.particulars(top.get("要素"), ("要素",)),
+            salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False),
         )
         self.check_references(ledger)
         return ledger
+
+    # -- 要素 ----------------------------------------------------------------------------------------
+    def particulars(self, value: object, at: At) -> tuple[tuple[str, str], ...]:
+        """Labelled lines under the title (发布时间、发布地点…): label → template text, in order."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.r.report("RG105", "“要素”应为若干“标签: 内容”", at, value, "如 发布时间: 2019年11月1日")
+            return ()
+        return tuple((str(label), self.r.prose(text, (*at, str(label)))) for label, text in value.items())
 
     # -- 期间 ----------------------------------------------------------------------------------------
     def period(self, value: object, at: At) -> Period | None:

@@ -72,12 +72,24 @@ INFO = "基本信息"
 INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
-REPEATED = frozenset({"主送机关", "导语", "结语"})  # repeat the row for more than one
+REPEATED = frozenset({"主送机关", "要素", "导语", "结语"})  # repeat the row for more than one
+PARTICULARS = "要素"  # each of its rows holds “标签：内容” (a YAML mapping label → text)
+PARTICULAR_SEPARATOR = "："
 TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
 
 INFO_ROWS: tuple[Column, ...] = (
     Column("标题", ("标题",), Kind.TEXT, 0, "报告标题，必填。可引用期间，如 {{ 期间.年月 }}。"),
     Column("主送机关", ("主送机关",), Kind.PROSE, 0, "主送机关，可不填；有几个就写几行“主送机关”。"),
+    Column(
+        PARTICULARS,
+        ("要素",),
+        Kind.PROSE,
+        0,
+        "标题下“标签：内容”的各行（如 发布时间：{{ 成文日期 | 日期 }}），可不填；一行一项，用全角冒号隔开。",
+    ),
+    Column(
+        "称呼", ("称呼",), Kind.PROSE, 0, "发言稿的称呼（如 尊敬的各位领导、各位来宾），可不填；冒号自动加。"
+    ),
     Column("落款", ("落款",), Kind.TEXT, 0, "署名（发文机关），必填。"),
     Column("成文日期", ("成文日期",), Kind.DATE, 0, "日期，必填，如 2024-09-23；报告中写作 2024年9月23日。"),
     Column("填报单位", ("填报单位",), Kind.TEXT, 0, "填报单位，必填；也是一览表“填表单位”的默认值。"),

@@ -282,8 +282,14 @@ def _body_paragraphs(attachments: bool) -> list[str]:
     parts = [
         _p("RGTitle", "{{ document.title }}"),
         _p("Normal"),  # 9704 7.3.2: 主送机关 (or the body) one empty line under the title
+        _tag("for item in document.particulars"),  # 要素: 发布时间：…, flush left like 主送机关
+        _p("RGRecipients", "{{ item[0] }}：{{ item[1] }}"),
+        _tag("endfor"),
         _tag("if document.recipients"),
         _p("RGRecipients", "{{ document.recipients }}"),
+        _tag("endif"),
+        _tag("if document.salutation"),  # 称呼 of a spoken statement, flush left with its colon
+        _p("RGRecipients", "{{ document.salutation }}"),
         _tag("endif"),
         _tag("for block in document.blocks"),
         _tag('if block.kind == "heading" and block.level == 1'),
