@@ -647,7 +647,9 @@ def test_validations_and_input_messages() -> None:
     owners = [c.value for c in sheet(book, LISTS)["B"][1:] if c.value]
     assert owners[:2] == ["社会救助股", "养老服务股"] and "区民政局" in owners
     info = {str(v.sqref): v for v in sheet(book, "基本信息").data_validations.dataValidation}
-    assert info["B5"].type == "date" and info["B16"].formula1 == '"元,万元,亿元"'
+    info_sheet = sheet(book, "基本信息")
+    unit_row = next(r for r in range(1, info_sheet.max_row + 1) if info_sheet.cell(r, 1).value == "金额单位")
+    assert info["B5"].type == "date" and info[f"B{unit_row}"].formula1 == '"元,万元,亿元"'
     assert sheet(book, "基本信息")["B5"].value == datetime.datetime(2024, 10, 10)
     assert sheet(book, "基本信息")["B5"].number_format == 'yyyy"年"m"月"d"日"'
     assert sheet(book, "项目")["A1"].comment is not None
