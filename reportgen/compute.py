@@ -18,6 +18,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.model import (
+    AT_LEAST,
     BASELINES,
     Figure,
     FigureRef,
@@ -28,6 +29,8 @@ from reportgen.model import (
     QuotientOf,
     RatioOf,
     SumOf,
+    Target,
+    TargetOnly,
 )
 from reportgen.units import Family, Unit, convert, unit
 
@@ -163,6 +166,7 @@ class ComputedReport:
     table: TableFigures | None
     baselines: dict[str, Baseline] = field(default_factory=dict)
     bounds: dict[str, Bounds | None] = field(default_factory=dict)
+    targets: dict[str, TargetResult] = field(default_factory=dict)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
@@ -171,7 +175,70 @@ def compute(ledger: Ledger) -> ComputedReport:
     values = resolver.resolve_all()
     table = _table(ledger, values) if ledger.table is not None else None
     baselines = {p: _baseline(ledger, p) for p in BASELINES}
-    return ComputedReport(ledger, values, table, baselines, resolver.bounds)
+    targets = {
+        figure.id: _target(ledger, figure, figure.target, values.get(figure.id))
+        for figure in ledger.figures
+        if figure.target is not None
+    }
+    return ComputedReport(ledger, values, table, baselines, resolver.bounds, targets)
+
+
+# 完成情况 of a figure against its 目标, derived, never typed.
+DONE, NOT_DONE = "已完成", "未完成"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetResult:
+    """A figure's 目标 in its resolved unit, with the 完成值 (the figure itself) converted to that unit.
+
+    ``status`` is 已完成 when the 完成值 satisfies the direction (≥ for 不少于 不低于 达到 以上, ≤ for
+    不超过 不高于 以内 控制在), compared exactly (37.1077% against 35%, not the rounded 37.1%), 未完成
+    otherwise, and "—" without a 完成值.
+    """
+
+    direction: str
+    target: Quantity
+    actual: Quantity | None
+
+    @property
+    def met(self) -> bool | None:
+        if self.actual is None:
+            return None
+        if self.direction in AT_LEAST:
+            return self.actual.value >= self.target.value
+        return self.actual.value <= self.target.value
+
+    @property
+    def status(self) -> str:
+        met = self.met
+        return "—" if met is None else (DONE if met else NOT_DONE)
+
+
+def _target(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | None) -> TargetResult:
+    """The target in its unit (declared, else the figure's: % for a 比例); RG113 when the 完成值's
+    unit cannot be compared with it."""
+    target_unit = target.unit or (PERCENT if isinstance(figure.source, RatioOf) else None)
+    if target_unit is None and isinstance(figure.source, Quantity | QuotientOf):
+        target_unit = figure.source.unit
+    if target_unit is None:
+        target_unit = actual.unit if actual is not None else PERCENT
+    assert target_unit is not None  # the schema requires a unit where none can be inferred
+    goal = Quantity(target.value, target_unit)
+    if actual is None:
+        return TargetResult(target.direction, goal, None)
+    if not actual.unit.compatible(target_unit):
+        raise LedgerError(
+            Problem(
+                "RG113",
+                f"“{figure.name}”的目标以{target_unit}计，完成值以{actual.unit}计，无法比较",
+                file=ledger.source,
+                place=figure.place_of("目标"),
+                expected=f"目标与指标同一类单位（指标是{actual.unit}）",
+            )
+        )
+    return TargetResult(
+        target.direction, goal, Quantity(exact_convert(actual.value, actual.unit, target_unit), target_unit)
+    )
 
 
 def _baseline(ledger: Ledger, period: str) -> Baseline:
@@ -258,6 +325,8 @@ class _FigureResolver:
             result, bounds = self.sum(figure, source)
         elif isinstance(source, RatioOf):
             result, bounds = self.ratio(figure, source)
+        elif isinstance(source, TargetOnly):
+            result = None  # a 目标 without a 完成值
         else:
             result, bounds = self.quotient(figure, source)
         self.in_progress.pop()

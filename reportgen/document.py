@@ -16,10 +16,26 @@ from typing import ClassVar
 from reportgen.charts import Chart, project_charts
 from reportgen.compute import ComputedReport
 from reportgen.errors import Problem, TemplateError
-from reportgen.model import Quantity, Section, SumOf
-from reportgen.numbers import format_date, format_period, heading_marker, round_half_up, sequence_marker
-from reportgen.tables import FIGURES_TABLE_TITLE, Table, default_table_title, figures_table, project_table
-from reportgen.templating import FigureValue, PeriodValue, ReportEnvironment, render_text
+from reportgen.model import Figure, Quantity, RatioOf, Section, SumOf
+from reportgen.numbers import (
+    DASH,
+    format_date,
+    format_number,
+    format_period,
+    heading_marker,
+    round_half_up,
+    sequence_marker,
+)
+from reportgen.tables import (
+    FIGURES_TABLE_TITLE,
+    Table,
+    TargetRow,
+    default_table_title,
+    figures_table,
+    project_table,
+    target_table,
+)
+from reportgen.templating import FigureValue, Goal, PeriodValue, ReportEnvironment, Standard, render_text
 
 _END_PUNCTUATION = tuple("。！？；：…")
 
@@ -127,11 +143,59 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
                 period: (baseline.values.get(figure.id), baseline.missing.get(figure.id))
                 for period, baseline in report.baselines.items()
             },
+            standard=_standard(report, figure),
+            goal=_goal(report, figure.id),
         )
         for figure in ledger.figures
     }
     context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
     return context
+
+
+def _standard(report: ComputedReport, figure: Figure) -> Standard:
+    """每, 调整前 (in the figure's computed unit) and 调整时间 of a standard figure."""
+    value = report.values.get(figure.id)
+    before = None if figure.before is None or value is None else Quantity(figure.before, value.unit)
+    return Standard(figure.per, before, figure.changed)
+
+
+def _goal(report: ComputedReport, figure_id: str) -> Goal | None:
+    result = report.targets.get(figure_id)
+    return None if result is None else (result.direction, result.target, result.status)
+
+
+def _target_table(report: ComputedReport, title: str) -> Table:
+    """The 目标表: each listed figure's 要求, 完成值 (shown as the narrative shows it) and 完成情况."""
+    assert report.ledger.target_table is not None
+    rows: list[TargetRow] = []
+    for ref in report.ledger.target_table.figures:
+        figure = report.ledger.figure(ref.figure_id)
+        result = report.targets.get(ref.figure_id)
+        if figure is None or result is None:
+            continue  # the schema lists only figures with a 目标
+        goal = result.target
+        value = report.values.get(figure.id)
+        shown = DASH if value is None else _completion(figure, value)
+        rows.append(
+            TargetRow(
+                figure.name,
+                result.direction + format_number(goal.value) + goal.unit.symbol,
+                shown,
+                None if value is None else value.value,
+                result.status,
+            )
+        )
+    return target_table(rows, title)
+
+
+def _completion(figure: Figure, value: Quantity) -> str:
+    """A 完成值: typed (or added up) as typed (45.1张, 100%), a 比例 as ``{{ x | 百分比 }}`` shows it
+    (37.1%), a 商 to ``DERIVED_DIGITS`` decimals."""
+    if isinstance(figure.source, RatioOf):
+        return str(FigureValue(figure.name, value))
+    if isinstance(figure.source, Quantity | SumOf):
+        return format_number(value.value) + value.unit.symbol
+    return format_number(round_half_up(value.value, DERIVED_DIGITS)) + value.unit.symbol
 
 
 # Decimals a derived figure is shown with in the 主要指标 table (typed figures keep what was typed):
@@ -218,6 +282,11 @@ def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool 
         )
         drawn = project_charts(report.table) if with_charts else ()
         attachments.append(Attachment("附件", table, drawn))
+    if ledger.target_table is not None:
+        targets = ledger.target_table
+        attachments.append(
+            Attachment("附件", _target_table(report, text(targets.title, f"{targets.place}.标题")))
+        )
     if len(attachments) == 1:
         note: tuple[str, ...] = (f"附件：{attachments[0].table.spec.title}",)
     else:

@@ -41,6 +41,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG208": ("分项之和与总数不符", "breakdown does not add up to the total"),
     "RG209": ("“其中”超过总数", "parts exceed the whole"),
     "RG210": ("公布值与计算值不符", "published value disagrees with the computation"),
+    "RG211": ("目标未完成或没有完成值", "target not reached, or no value to judge it by"),
     "RG212": ("口径不一致", "stock, flow and plan figures mixed"),
     "RG213": ("分项的单位与总数不可比，无法核对", "parts in a unit the whole cannot be compared with"),
     "RG301": ("模板语法错误", "template syntax error"),

@@ -71,7 +71,12 @@ class QuotientOf:
     per: Decimal = Decimal(1)
 
 
-FigureSource = Quantity | SumOf | RatioOf | QuotientOf
+@dataclass(frozen=True, slots=True)
+class TargetOnly:
+    """The source of a figure that has only a 目标 (a task set, nothing measured yet): no 完成值."""
+
+
+FigureSource = Quantity | SumOf | RatioOf | QuotientOf | TargetOnly
 
 
 class Placed:
@@ -91,6 +96,31 @@ class Placed:
             if name == field_name:
                 return place
         return f"{self.place}.{field_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A figure's 目标: ``direction`` is the ledger's own word (不少于, 不超过, …, ``TARGET_WORDS``),
+    which both says how the 完成值 is compared and is what the document writes; ``unit`` is None when
+    the figure's own unit applies (resolved when the figure is computed; % for a 比例)."""
+
+    direction: str
+    value: Decimal
+    unit: Unit | None = None
+
+    @property
+    def at_least(self) -> bool:
+        """True for ≥ (不少于 不低于 达到 以上), False for ≤ (不超过 不高于 以内 控制在)."""
+        return self.direction in AT_LEAST
+
+
+# Words a 目标 may use: the first four mean ≥, the others ≤.
+AT_LEAST = ("不少于", "不低于", "达到", "以上")
+AT_MOST = ("不超过", "不高于", "以内", "控制在")
+TARGET_WORDS = (*AT_LEAST, *AT_MOST)
+
+# What a standard (标准) is per: 每人每月, 每人每年, 每户每月, 每户每年, 每人次.
+STANDARD_BASES = ("人月", "人年", "户月", "户年", "人次")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +148,13 @@ class Figure(Placed):
     field_places: tuple[tuple[str, str], ...] = ()
     # 口径 of a typed figure: 时点 (a stock), 累计 (a flow over the period) or 计划; "" when unsaid
     basis: str = ""
+    # A standard (标准): ``per`` is what one unit of it is for (人月 → 每人每月), one of ``STANDARD_BASES``;
+    # ``before`` the value before a change, in the figure's unit; ``changed`` when it took effect (text)
+    per: str = ""
+    before: Decimal | None = None
+    changed: str = ""
+    # 目标: the figure's value is the 完成值 measured against it (None: no target)
+    target: Target | None = None
 
     def baseline(self, period: str) -> Decimal | None:
         for name, value in self.baselines:
@@ -200,6 +237,15 @@ class ProjectTable:
 
 
 @dataclass(frozen=True, slots=True)
+class TargetTable:
+    """The 目标表: figures with a 目标, one row each (指标, 目标值, 完成值, 完成情况), as an attachment."""
+
+    title: str  # a template, like 正文 titles
+    figures: tuple[FigureRef, ...]
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """One reporting unit and period: everything a report is made from."""
 
@@ -217,6 +263,7 @@ class Ledger:
     table: ProjectTable | None
     kind: str = "民生实事"
     charts: bool = False
+    target_table: TargetTable | None = None  # 目标表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
 

@@ -311,3 +311,45 @@ def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) 
         }
         table_rows.append(Row(tuple(format_cell(c, values[c.key]) for c in columns)))
     return Table(spec, tuple(table_rows))
+
+
+@dataclass(frozen=True, slots=True)
+class TargetRow:
+    """One 目标表 row as the report shows it: the figure's name, its 要求 (不少于45张), its 完成值 as
+    text (45.1张, 37.1%, or "—") with the exact value, and its 完成情况 (已完成/未完成/—)."""
+
+    name: str
+    requirement: str
+    actual_text: str
+    actual: Decimal | None
+    status: str
+
+
+def target_table_spec(title: str) -> TableSpec:
+    """The 目标表: one row per figure with a 目标; 完成情况 derived, never typed."""
+    return TableSpec(
+        title=title,
+        header=(
+            Column("number", "序号", Kind.INDEX, width=2.5),
+            Column("name", "指标", width=24),
+            Column("requirement", "目标值", width=12),
+            Column("actual", "完成值", width=12),
+            Column("status", "完成情况", width=8),
+        ),
+    )
+
+
+def target_table(rows: list[TargetRow], title: str) -> Table:
+    spec = target_table_spec(title)
+    columns = spec.columns
+    table_rows = []
+    for number, row in enumerate(rows, start=1):
+        cells: dict[str, Cell] = {
+            "number": Cell(str(number), str(number)),
+            "name": Cell(row.name, row.name),
+            "requirement": Cell(row.requirement, row.requirement),
+            "actual": Cell(row.actual_text, row.actual_text),
+            "status": Cell(row.status, row.status),
+        }
+        table_rows.append(Row(tuple(cells[c.key] for c in columns)))
+    return Table(spec, tuple(table_rows))

@@ -13,6 +13,7 @@ import datetime
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
     chinese_numeral,
+    decimals_of,
     format_amount,
     format_count,
     format_date,
@@ -36,6 +38,7 @@ from reportgen.numbers import (
     format_percent,
     format_period,
     period_name,
+    round_half_up,
     scale_amount,
 )
 from reportgen.numbers.compare import (
@@ -54,6 +57,17 @@ class FilterError(ValueError):
 
 
 Earlier = tuple[Quantity | None, str | None]  # (value in that period, id of the figure lacking it)
+Goal = tuple[str, Quantity, str]  # a 目标: (direction word, target value, 完成情况 已完成/未完成/—)
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """What a standard figure adds: ``per`` (人月, 人年, 户月, 户年, 人次), ``before`` (the value before
+    a change, in the figure's unit, None when the ledger has none) and ``changed`` (when, as text)."""
+
+    per: str = ""
+    before: Quantity | None = None
+    changed: str = ""
 
 
 class FigureValue:
@@ -64,14 +78,35 @@ class FigureValue:
     say so instead of printing a blank.
     """
 
-    __slots__ = ("_earlier", "_quantity", "名称")
+    __slots__ = ("_earlier", "_goal", "_quantity", "_standard", "名称")
 
     def __init__(
-        self, name: str, quantity: Quantity | None, earlier: Mapping[str, Earlier] | None = None
+        self,
+        name: str,
+        quantity: Quantity | None,
+        earlier: Mapping[str, Earlier] | None = None,
+        *,
+        standard: Standard | None = None,
+        goal: Goal | None = None,
     ) -> None:
         self.名称 = name
         self._quantity = quantity
         self._earlier = earlier or {}
+        self._standard = standard or Standard()
+        self._goal = goal
+
+    @property
+    def standard(self) -> Standard:
+        return self._standard
+
+    def goal(self, filter_name: str) -> Goal:
+        """The figure's 目标; ``FilterError`` naming the figure when the ledger gives it none."""
+        if self._goal is None:
+            raise FilterError(
+                f"指标“{self.名称}”没有目标，不能用“{filter_name}”；"
+                "请在台账“指标”中为它填写“目标”，如 目标: {不少于: 45}"
+            )
+        return self._goal
 
     @property
     def quantity(self) -> Quantity | None:
@@ -313,6 +348,124 @@ def against_plan_filter(value: object, plan: object, digits: int = 1) -> str:
     return format_against_plan(convert(actual.value, actual.unit, target.unit) / target.value * 100, digits)
 
 
+# A standard's basis: who it is for and over what time (None: per occasion, 每人次).
+_STANDARD_PARTS = {
+    "人月": ("人", "月"),
+    "人年": ("人", "年"),
+    "户月": ("户", "月"),
+    "户年": ("户", "年"),
+    "人次": ("人次", None),
+}
+_MONTHS = {"月": Decimal(1), "年": Decimal(12)}
+MAX_STANDARD_DIGITS = 4  # a typed standard keeps its decimals; a computed one (商) is shown to 2
+
+
+def _standard_of(value: object, filter_name: str) -> FigureValue:
+    if not isinstance(value, FigureValue):
+        raise FilterError(f"过滤器“{filter_name}”只能用于台账中的指标，不能用于“{value}”")
+    if not value.standard.per:
+        raise FilterError(
+            f"指标“{value.名称}”不是标准（没有“每”），不能用“{filter_name}”；"
+            "请在台账中为它填写“每”，如 每: 人年（每人每年）"
+        )
+    return value
+
+
+def standard_filter(value: object, per: str | None = None, digits: int | None = None) -> str:
+    """``{{ 低保标准 | 标准 }}`` → 每人每年7500元; ``标准('人月')`` → 每人每月625元.
+
+    ``per`` converts the period exactly (人年 ÷ 12, 人月 × 12); a result that is not exact at the
+    figure's own decimals (1460元 每人每年 → 121.666…) is rounded half up (四舍五入) at those decimals
+    when displayed (→ 每人每月122元), or at ``digits`` when given.  Persons and households (人↔户) and
+    per occasion (人次) are never converted: that would need a household size or a frequency.
+    """
+    figure = _standard_of(value, "标准")
+    quantity = figure.quantity
+    own = figure.standard.per
+    shown = own if per is None else str(per)
+    if shown not in _STANDARD_PARTS:
+        raise FilterError(f"“标准”的参数应为 {'、'.join(_STANDARD_PARTS)} 之一，不能是“{per}”")
+    if quantity is None:
+        return DASH
+    (who, when), (shown_who, shown_when) = _STANDARD_PARTS[own], _STANDARD_PARTS[shown]
+    if who != shown_who or (when is None) != (shown_when is None):
+        raise FilterError(
+            f"指标“{figure.名称}”是{_basis(own)}的标准，不能换算为{_basis(shown)}"
+            "（人与户、按次与按期之间没有固定的换算关系）"
+        )
+    amount = quantity.value
+    if when is not None and shown_when is not None and when != shown_when:
+        amount = amount / _MONTHS[when] * _MONTHS[shown_when]
+    if digits is None:
+        own_digits = decimals_of(quantity.value)
+        digits = own_digits if own_digits <= MAX_STANDARD_DIGITS else 2
+    return _basis(shown) + format_number(round_half_up(amount, digits)) + quantity.unit.symbol
+
+
+def _basis(per: str) -> str:
+    """人年 → 每人每年, 人次 → 每人次."""
+    who, when = _STANDARD_PARTS[per]
+    return f"每{who}" + (f"每{when}" if when else "")
+
+
+def before_filter(value: object) -> FigureValue:
+    """``{{ 低保标准 | 调整前 | 标准 }}``: the standard before its change, for any filter to show."""
+    if not isinstance(value, FigureValue):
+        raise FilterError(f"过滤器“调整前”只能用于台账中的指标，不能用于“{value}”")
+    before = value.standard.before
+    if before is None:
+        raise FilterError(
+            f"指标“{value.名称}”没有调整前的数值；请在台账“指标”中为它填写“调整前”（与本指标同一单位）"
+        )
+    return FigureValue(f"{value.名称}（调整前）", before, standard=Standard(value.standard.per))
+
+
+def direction_filter(value: object) -> str:
+    """``{{ 低保标准 | 调整方向 }}`` → 提高 / 降低 / 不变, from the value and its 调整前."""
+    earlier = before_filter(value).quantity
+    assert isinstance(value, FigureValue) and earlier is not None
+    current = value.quantity
+    if current is None:
+        return DASH
+    now = convert(current.value, current.unit, earlier.unit)
+    return "提高" if now > earlier.value else ("降低" if now < earlier.value else "不变")
+
+
+def changed_filter(value: object) -> str:
+    """``{{ 低保标准 | 调整时间 }}起`` → 7月起: the ledger's text, as typed."""
+    before_filter(value)  # a change needs its earlier value: the same message when it is missing
+    assert isinstance(value, FigureValue)
+    if not value.standard.changed:
+        raise FilterError(f"指标“{value.名称}”没有调整时间；请在台账“指标”中为它填写“调整时间”，如 7月")
+    return value.standard.changed
+
+
+def _goal_of(value: object, filter_name: str) -> Goal:
+    if not isinstance(value, FigureValue):
+        raise FilterError(f"过滤器“{filter_name}”只能用于台账中的指标，不能用于“{value}”")
+    return value.goal(filter_name)
+
+
+def _goal_text(goal: Quantity) -> str:
+    return format_number(goal.value) + goal.unit.symbol
+
+
+def target_value_filter(value: object) -> str:
+    """``{{ 床位 | 目标值 }}`` → 45张 / 35%: the target as the ledger typed it."""
+    return _goal_text(_goal_of(value, "目标值")[1])
+
+
+def requirement_filter(value: object) -> str:
+    """``{{ 床位 | 要求 }}`` → 不少于45张: the direction word and the target."""
+    direction, goal, _ = _goal_of(value, "要求")
+    return direction + _goal_text(goal)
+
+
+def status_filter(value: object) -> str:
+    """``{{ 集中供养率 | 完成情况 }}`` → 已完成 / 未完成, “—” without a 完成值: derived, never typed."""
+    return _goal_of(value, "完成情况")[2]
+
+
 def date_filter(value: object) -> str:
     if not isinstance(value, datetime.date):
         raise FilterError(f"“日期”只能用于日期，不能用于“{value}”")
@@ -346,6 +499,13 @@ def _filters() -> dict[str, Callable[..., object]]:
             "上年同期": earlier_filter("上年同期"),
             "上期": earlier_filter("上期"),
             "超计划": against_plan_filter,
+            "标准": standard_filter,
+            "调整前": before_filter,
+            "调整方向": direction_filter,
+            "调整时间": changed_filter,
+            "目标值": target_value_filter,
+            "要求": requirement_filter,
+            "完成情况": status_filter,
             "md": markdown_text,
             "md_cell": markdown_cell,
         }

@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 import reportgen
 from reportgen.errors import CODES
 from reportgen.ledger.yamlread import MAX_FILE_BYTES
+from reportgen.model import STANDARD_BASES, TARGET_WORDS
 from reportgen.numbers import format_number
 from reportgen.units import Family, known_units, unit
 from tests.conftest import yaml_quoted
@@ -299,6 +300,23 @@ def figures(draw: st.DrawFn) -> tuple[dict[str, object], list[Fig]]:
             spec["口径"] = draw(st.sampled_from(["时点", "累计", "计划"]))
         if fig.kind in ("sum", "count-sum", "ratio", "quotient") and draw(st.booleans()):
             spec["公布值"] = draw(number(draw(decimals(max_places=3, max_value=10**6))))
+        # A standard (每, 调整前, 调整时间) and a 目标: the value is the 完成值, the status derived.
+        if fig.kind in ("money", "count") and draw(st.integers(0, 3)) == 0:
+            spec["每"] = draw(st.sampled_from(STANDARD_BASES))
+            if draw(st.booleans()):
+                spec["调整前"] = draw(number(draw(decimals(max_places=2, max_value=10**6))))
+                if draw(st.booleans()):
+                    spec["调整时间"] = draw(st.sampled_from(["7月", "2023年1月", "年初"]))
+        if draw(st.integers(0, 3)) == 0:
+            spec["目标"] = {draw(st.sampled_from(TARGET_WORDS)): draw(number(draw(decimals(max_places=2))))}
+    for _ in range(draw(st.integers(0, 2))):  # only a 目标, nothing measured: not quoted by unit filters
+        specs[new_id()] = {
+            "名称": draw(hanzi),
+            "目标": {
+                draw(st.sampled_from(TARGET_WORDS)): draw(number(draw(decimals(max_places=1)))),
+                "单位": "个",
+            },
+        }
     return specs, figs
 
 
@@ -450,6 +468,9 @@ def valid_ledgers(draw: st.DrawFn) -> ValidCase:
     if draw(st.booleans()):
         table["标题"] = draw(text)
     data["一览表"] = table
+    targets = [figure_id for figure_id, spec in specs.items() if isinstance(spec, dict) and "目标" in spec]
+    if targets and draw(st.booleans()):
+        data["目标表"] = {"标题": draw(hanzi) + "目标任务完成情况表", "指标": draw(st.permutations(targets))}
     return ValidCase(data, figs, display, expected)
 
 

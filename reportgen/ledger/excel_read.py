@@ -64,6 +64,8 @@ from reportgen.ledger.workbook_layout import (
     RUN_IN,
     SECTIONS_SHEET,
     SEQUENCE,
+    TARGET_DIRECTION,
+    TARGET_VALUE,
     TITLE,
     Column,
     Kind,
@@ -453,7 +455,12 @@ class _Reader:
             if value_cell.empty:
                 continue
             value = self.value(value_cell, spec)
-            target = {"期间": period, "一览表": table}.get(str(path[0]), data) if len(path) == 2 else data
+            if path[0] == "目标表":
+                targets = data.setdefault("目标表", {})
+                assert isinstance(targets, dict)
+                target = targets
+            else:
+                target = {"期间": period, "一览表": table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
         return table
 
@@ -486,8 +493,26 @@ class _Reader:
             where[figure_id] = id_cell.ref
             path: At = ("指标", figure_id)
             self.cells[path] = id_cell.ref
-            figures[figure_id] = self.record(cells, FIGURES_SHEET.columns[1:], path)
+            figures[figure_id] = self.target(self.record(cells, FIGURES_SHEET.columns[1:], path), path)
         return figures
+
+    def target(self, record: dict[str, object], path: At) -> dict[str, object]:
+        """目标方向 + 目标值 (+ 目标单位) as the YAML mapping ``{不少于: 45, 单位: 张}``."""
+        columns = record.get("目标")
+        if not isinstance(columns, dict):
+            return record
+        direction = columns.pop(TARGET_DIRECTION, None)
+        value = columns.pop(TARGET_VALUE, None)
+        target: dict[str, object] = {}
+        if direction is not None:
+            word = str(direction).strip()
+            target[word] = value
+            cell = self.cells.get((*path, "目标", TARGET_VALUE))
+            if cell is not None:
+                self.cells[(*path, "目标", word)] = cell
+        target.update(columns)
+        record["目标"] = target
+        return record
 
     def record(self, cells: dict[str, _Cell], columns: Iterable[Column], path: At) -> dict[str, object]:
         """One row's fields as a nested mapping; every column's cell recorded under its path."""

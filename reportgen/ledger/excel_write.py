@@ -54,6 +54,8 @@ from reportgen.ledger.workbook_layout import (
     REPEATED,
     SECTIONS_SHEET,
     TABLE_BLOCK,
+    TARGET_DIRECTION,
+    TARGET_VALUE,
     TYPICAL_OWNERS,
     Column,
     Kind,
@@ -252,7 +254,15 @@ class _SheetWriter:
 def _figure_rows(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]:
     figures = data.get("指标")
     for figure_id, spec in figures.items() if isinstance(figures, Mapping) else ():
-        yield {"": figure_id, **(spec if isinstance(spec, Mapping) else {})}
+        row = {"": figure_id, **(spec if isinstance(spec, Mapping) else {})}
+        target = row.get("目标")
+        if isinstance(target, Mapping):  # {不少于: 45, 单位: 张} → 目标方向, 目标值, 目标单位
+            words = [key for key in target if key != "单位"]
+            row["目标"] = {
+                "单位": target.get("单位"),
+                **({TARGET_DIRECTION: words[0], TARGET_VALUE: target[words[0]]} if words else {}),
+            }
+        yield row
 
 
 def _get(record: Mapping[str, object], key: tuple[str, ...]) -> object:

@@ -7,6 +7,7 @@ the model only when there were none.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import keyword
@@ -20,6 +21,8 @@ from reportgen.model import (
     BASELINES,
     BASES,
     SEQUENCES,
+    STANDARD_BASES,
+    TARGET_WORDS,
     Figure,
     FigureRef,
     FigureSource,
@@ -33,14 +36,30 @@ from reportgen.model import (
     RatioOf,
     Section,
     SumOf,
+    Target,
+    TargetOnly,
+    TargetTable,
 )
 from reportgen.numbers.dates import parse_month_range
 from reportgen.units import Family, Unit
 
 TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
-TOP_OPTIONAL = ("类型", "主送机关", "要素", "称呼", "指标", "导语", "正文", "结语", "一览表", "图表")
+TOP_OPTIONAL = (
+    "类型",
+    "主送机关",
+    "要素",
+    "称呼",
+    "指标",
+    "导语",
+    "正文",
+    "结语",
+    "一览表",
+    "图表",
+    "目标表",
+)
 FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
 FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
+STANDARD_KEYS = ("每", "调整前", "调整时间")  # a standard (每人每年7500元) and its change
 FIGURE_KEYS = (
     "名称",
     *FIGURE_SOURCES[:2],
@@ -50,9 +69,12 @@ FIGURE_KEYS = (
     "口径",
     "说明",
     *BASELINES,
+    *STANDARD_KEYS,
+    "目标",
 )
 QUOTIENT_KEYS = ("分子", "分母", "每")
 SECTION_KEYS = ("标题", "段落", "小节", "接排", "段落序号")
+TARGET_TABLE_KEYS = ("标题", "指标")
 TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
 PROJECT_OPTIONAL = (
@@ -144,8 +166,43 @@ class _Builder:
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False),
         )
+        if "目标表" in top:
+            ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)
         return ledger
+
+    # -- 目标表 --------------------------------------------------------------------------------------
+    def target_table(self, value: object, ledger: Ledger) -> TargetTable | None:
+        """标题 (a template) and 指标: the figures with a 目标, in the table's order."""
+        at: At = ("目标表",)
+        fields = self.r.mapping(value, at, required=TARGET_TABLE_KEYS)
+        if fields is None:
+            return None
+        title = self.r.prose(fields.get("标题"), (*at, "标题"))
+        items = self.r.sequence(fields.get("指标"), (*at, "指标"))
+        if not items and isinstance(fields.get("指标"), list):
+            self.r.report("RG104", "“目标表”至少要列出一个指标编号", (*at, "指标"), None, "[编号1, 编号2, …]")
+        refs: list[FigureRef] = []
+        for i, item in enumerate(items, start=1):
+            place = (*at, "指标", i)
+            if item in [r.figure_id for r in refs]:
+                self.r.report("RG111", f"“目标表”中“{item}”列了两次", place, item, "每个编号只列一次")
+                continue
+            ref = self.ref(item, place)
+            if ref is None:
+                continue
+            figure = ledger.figure(ref.figure_id)
+            if figure is not None and figure.target is None:
+                self.r.report(
+                    "RG104",
+                    f"指标“{ref.figure_id}”没有“目标”，不能列入目标表",
+                    place,
+                    item,
+                    "在“指标”中为它填写“目标”，如 目标: {不少于: 45}",
+                )
+                continue
+            refs.append(ref)
+        return TargetTable(title, tuple(refs), self.r.place(at))
 
     # -- 要素 ----------------------------------------------------------------------------------------
     def particulars(self, value: object, at: At) -> tuple[tuple[str, str], ...]:
@@ -207,16 +264,21 @@ class _Builder:
         name = self.r.text(fields.get("名称"), (*at, "名称"), required=False) or figure_id
         note = self.r.text(fields.get("说明"), (*at, "说明"), required=False)
         kinds = [k for k in FIGURE_SOURCES if k in fields]
+        target = self.figure_target(kinds, fields, at)
+        if not kinds and "目标" in fields:
+            # Only a 目标: a task set, nothing measured yet (no 完成值; 完成情况 “—”).
+            return self.target_only(figure_id, name, note, fields, at, target)
         if len(kinds) != 1:
             self.r.report(
                 "RG104",
-                "指标须且只须给出“数值”“合计”“比例”“商”之一",
+                "指标须且只须给出“数值”“合计”“比例”“商”之一（只有“目标”的指标可以都不填）",
                 at,
                 None,
                 "数值+单位、合计、比例 或 商+单位",
             )
             return None
         kind = kinds[0]
+        per, before, changed = self.figure_standard(kind, fields, at)
         baselines = self.figure_baselines(kind, fields, at)
         breakdown = self.figure_parts(figure_id, kind, fields, at, "分项")
         of_which = self.figure_parts(figure_id, kind, fields, at, "其中")
@@ -234,8 +296,157 @@ class _Builder:
             breakdown=breakdown,
             of_which=of_which,
             published=published,
-            field_places=self.r.field_places(at, [(key, (key,)) for key in (*FIGURE_CHECKS, "口径", "合计")]),
+            field_places=self.r.field_places(
+                at, [(key, (key,)) for key in (*FIGURE_CHECKS, "口径", "合计", "目标")]
+            ),
             basis=self.figure_basis(kind, fields, at),
+            per=per,
+            before=before,
+            changed=changed,
+            target=target,
+        )
+
+    def figure_standard(
+        self, kind: str, fields: dict[str, object], at: At
+    ) -> tuple[str, Decimal | None, str]:
+        """每 (what a standard is per: 人月 → 每人每月), 调整前 (its value before a change, in the
+        figure's unit) and 调整时间 (when the change took effect, text such as 7月)."""
+        per = ""
+        if fields.get("每") is not None:
+            per = self.r.text(fields["每"], (*at, "每")).strip()
+            if kind not in ("数值", "商"):
+                self.r.report(
+                    "RG103",
+                    f"“每”用于填写“数值”或“商”的标准（如每人每年7500元），不用于“{kind}”指标",
+                    (*at, "每"),
+                    fields["每"],
+                    "删去“每”",
+                )
+                per = ""
+            elif per not in STANDARD_BASES:
+                self.r.report(
+                    "RG105",
+                    f"不认识的标准计量“{per}”",
+                    (*at, "每"),
+                    per,
+                    "、".join(STANDARD_BASES) + "（人月 即 每人每月）",
+                )
+                per = ""
+        before: Decimal | None = None
+        if "调整前" in fields:
+            if kind != "数值":
+                self.r.report(
+                    "RG103",
+                    f"“调整前”只用于填写“数值”的指标（调整后的标准），不用于“{kind}”指标",
+                    (*at, "调整前"),
+                    fields["调整前"],
+                    "删去“调整前”",
+                )
+            else:
+                before = self.r.number(fields["调整前"], (*at, "调整前"), allow_negative=True)
+        changed = self.r.text(fields.get("调整时间"), (*at, "调整时间"), required=False).strip()
+        if changed and "调整前" not in fields:
+            self.r.report(
+                "RG104",
+                "填了“调整时间”，却没有“调整前”的数值",
+                (*at, "调整前"),
+                None,
+                "填写调整前的数值（与本指标同一单位），如 调整前: 636",
+            )
+        return per, before, changed
+
+    def figure_target(self, kinds: list[str], fields: dict[str, object], at: At) -> Target | None:
+        """目标: ``{不少于: 45}`` (one direction word and its value) and an optional ``单位``."""
+        value = fields.get("目标")
+        if value is None:
+            return None
+        place = (*at, "目标")
+        if not isinstance(value, dict):
+            self.r.report(
+                "RG105", "“目标”应为“方向: 目标值”", place, value, '如 {不少于: 45}、{达到: 100, 单位: "%"}'
+            )
+            return None
+        words = [k for k in value if k != "单位"]
+        for word in words:
+            if word not in TARGET_WORDS:
+                close = difflib.get_close_matches(str(word), TARGET_WORDS, n=1, cutoff=0.3)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.r.report(
+                    "RG103",
+                    f"不认识的目标方向“{word}”{hint}",
+                    place,
+                    word,
+                    "、".join(TARGET_WORDS) + "（前四个为“≥”，后四个为“≤”）",
+                )
+        if len(words) != 1:
+            if not words:
+                self.r.report(
+                    "RG104",
+                    "“目标”须写明方向和目标值",
+                    place,
+                    None,
+                    "如 {不少于: 45}，方向为 " + "、".join(TARGET_WORDS),
+                )
+            elif all(w in TARGET_WORDS for w in words):
+                self.r.report(
+                    "RG105",
+                    f"“目标”只能有一个方向，却写了{'、'.join(map(str, words))}",
+                    place,
+                    None,
+                    "一个方向和一个目标值，如 {不少于: 45}",
+                )
+            return None
+        word = str(words[0])
+        number = self.r.number(value[word], (*place, word), allow_negative=True)
+        declared = None
+        if value.get("单位") is not None:
+            declared = self.r.unit(value["单位"], (*place, "单位"))
+            if declared is None:
+                return None
+            if "比例" in kinds and declared.symbol != "%":
+                self.r.report(
+                    "RG107", "“比例”指标的目标以 % 计", (*place, "单位"), value["单位"], "删去“单位”，或写 %"
+                )
+                return None
+        elif not kinds and fields.get("单位") is None:
+            self.r.report(
+                "RG104",
+                "只有“目标”的指标须写明目标的单位",
+                (*place, "单位"),
+                None,
+                "如 {达到: 4, 单位: 个}",
+            )
+            return None
+        if number is None or word not in TARGET_WORDS:
+            return None
+        return Target(word, number, declared)
+
+    def target_only(
+        self, figure_id: str, name: str, note: str, fields: dict[str, object], at: At, target: Target | None
+    ) -> Figure | None:
+        """A figure with a 目标 and nothing measured; its 单位 (if given) is the target's."""
+        for key in (*FIGURE_CHECKS, *BASELINES, *STANDARD_KEYS, "口径"):
+            if key in fields:
+                self.r.report(
+                    "RG103",
+                    f"只有“目标”、没有数值的指标不填“{key}”",
+                    (*at, key),
+                    fields[key],
+                    "先填“数值”（或合计、比例、商），再填其他字段",
+                )
+        if target is not None and target.unit is None:
+            declared = self.r.unit(fields.get("单位"), (*at, "单位"))
+            target = Target(target.direction, target.value, declared) if declared is not None else None
+        if target is None:
+            return None
+        return Figure(
+            figure_id,
+            name,
+            TargetOnly(),
+            place=self.r.place(at),
+            note=note,
+            target=target,
+            field_places=self.r.field_places(at, [("目标", ("目标",))]),
         )
 
     def figure_basis(self, kind: str, fields: dict[str, object], at: At) -> str:

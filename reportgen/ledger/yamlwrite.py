@@ -27,6 +27,7 @@ from reportgen.ledger.workbook_layout import (
     TABLE_ORDER,
     TOP_ORDER,
 )
+from reportgen.model import TARGET_WORDS
 
 HEADER = (
     "# reportgen 台账（YAML）。字段说明见 docs/ledger.md；检查：reportgen check 本文件。\n"
@@ -71,6 +72,8 @@ def _top_child(key: str, value: object) -> yaml.Node:
         return _mapping(value, ("年度", "月份"), _block) if isinstance(value, Mapping) else _scalar(value)
     if key == "正文":
         return _sections(value)
+    if key == "目标表":
+        return _mapping(value, ("标题", "指标"), _flow)
     if key == "一览表" and isinstance(value, Mapping):
         return _mapping(value, TABLE_ORDER, _table_child)
     return _block(key, value)
@@ -118,7 +121,10 @@ def _mapping(value: object, order: Sequence[str], child: Child, *, flow: bool = 
 def _node(value: object, *, flow: bool) -> yaml.Node:
     if isinstance(value, Mapping):
         return _mapping(
-            value, ("数值", "单位", "指标", "分子", "分母", "每"), _flow if flow else _block, flow=flow
+            value,
+            (*TARGET_WORDS, "数值", "单位", "指标", "分子", "分母", "每"),
+            _flow if flow else _block,
+            flow=flow,
         )
     if isinstance(value, list | tuple):
         return yaml.SequenceNode(_SEQ, [_node(item, flow=flow) for item in value], flow_style=flow)
