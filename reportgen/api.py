@@ -56,7 +56,9 @@ class Report:
 
     @cached_property
     def document(self) -> Document:
-        document = build_document(self.computed, self.env, charts=self.options.charts)
+        document = build_document(
+            self.computed, self.env, charts=self.options.charts, signature=self.kind.signature
+        )
         return convert_document(document, self.options.script)
 
     def to_bytes(self, fmt: str) -> bytes:

@@ -218,11 +218,14 @@ def _figures_table(report: ComputedReport) -> Table | None:
     return figures_table(rows, f"{report.ledger.filler}{when}{FIGURES_TABLE_TITLE}") if rows else None
 
 
-def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool | None = None) -> Document:
+def build_document(
+    report: ComputedReport, env: ReportEnvironment, charts: bool | None = None, *, signature: bool = True
+) -> Document:
     """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``.
 
     ``charts`` draws the 一览表's charts (True), leaves them out (False), or lets the ledger's ``图表``
-    decide (None)."""
+    decide (None).  ``signature`` False leaves out the 落款 and 成文日期 block: a report kind that is
+    spoken or published as an article (新闻发布稿) has none."""
     ledger = report.ledger
     with_charts = ledger.charts if charts is None else charts
     context = narrative_context(report)
@@ -305,10 +308,10 @@ def build_document(report: ComputedReport, env: ReportEnvironment, charts: bool 
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",
         blocks=tuple(blocks),
         attachment_note=note,
-        signer=ledger.signer,
-        date=format_date(ledger.date),
-        signer_line=signer_line,
-        date_line=date_line,
+        signer=ledger.signer if signature else "",
+        date=format_date(ledger.date) if signature else "",
+        signer_line=signer_line if signature else "",
+        date_line=date_line if signature else "",
         attachments=tuple(attachments),
         filler=ledger.filler,
         issued=ledger.date,

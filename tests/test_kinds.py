@@ -149,3 +149,36 @@ def test_a_report_without_a_table_gets_its_figures_in_the_workbook() -> None:
     assert rows["城市最低生活保障对象户数"] == (1037, "户")
     assert rows["城市低保月人均保障水平"][1] == "元" and str(rows["城市低保月人均保障水平"][0]) == "543.81"
     assert rows["特困供养人员"] == (838, "人")  # a 合计: 236 + 602
+
+
+# -- 新闻发布 (seed 003) -------------------------------------------------------------------------------
+YIJIANG = Path(__file__).resolve().parent.parent / "samples" / "yijiang-2019m10.yaml"
+
+
+def test_the_press_statement_reproduces_seed_003_without_its_garbles(tmp_path: Path) -> None:
+    import docx
+
+    report = reportgen.load(YIJIANG)
+    assert report.kind.id == "press-release" and report.check() == []
+    markdown = report.to_bytes("md").decode()
+    # the period keeps its 年 and its dash (the seed: 20191-10月份); a share computed (5087 ÷ 16783)
+    assert "介绍一下2019年1—10月份" in markdown and "20191" not in markdown
+    assert "预警5087户，占比30.3%" in markdown
+    # one spelling of households and persons, and of standards (the seed had three of each)
+    assert "共有低保3387户、4776人" in markdown and "核对16783户、34671人" in markdown
+    assert "低保标准从每人每月636元提高到每人每月662元" in markdown
+    assert "残疾等级一、二级每人每年1460元" in markdown
+    # spoken: 一是……八是, no 落款, ends with the thanks
+    assert markdown.count("是做好") == 2 and "八是做好困难群众帮扶。" in markdown
+    assert markdown.rstrip().endswith("谢谢大家！")
+    (tmp_path / "s.docx").write_bytes(report.to_bytes("docx"))
+    texts = [p.text for p in docx.Document(str(tmp_path / "s.docx")).paragraphs if p.text.strip()]
+    assert texts[:6] == [
+        "2019年弋江区民政局新闻发布会实录",
+        "发布时间：2019年11月1日",
+        "发布地点：弋江区为民服务中心2208会议室",
+        "发布单位：区民政局",
+        "发布人：孙亚敏",
+        "尊敬的各位领导、各位来宾、媒体朋友们：",
+    ]
+    assert texts[-1] == "谢谢大家！"  # no 署名, no 成文日期

@@ -170,10 +170,13 @@ def test_folds_next_to_a_figure_reference_leave_no_space() -> None:
 
     text = MINIMAL.replace(
         '    段落: ["{{ 期间 }}，发放低保金{{ 低保金 | 万元 }}。"]',
-        "    段落:\n      - >-\n        发放低保金\n        {{ 低保金 | 万元 }}\n        ，同比持平。",
+        "    段落:\n      - >-\n        发放低保金\n        {{ 低保金 | 万元 }}\n        ，联动机制，\n"
+        "        1月、4月至8月发放，Excel 表格。",
     )
     [_, paragraph, *_] = reportgen.loads(text).document.blocks
-    assert paragraph.kind == "paragraph" and paragraph.text == "发放低保金100.5万元，同比持平。"
+    assert paragraph.kind == "paragraph"
+    # found in seed 003's draft: “联动机制， 1月” — and a Latin word keeps its space
+    assert paragraph.text == "发放低保金100.5万元，联动机制，1月、4月至8月发放，Excel 表格。"
 
 
 def test_figures_cannot_shadow_the_names_templates_already_have() -> None:

@@ -32,7 +32,8 @@ _EXPONENT_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+$", re.ASCI
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f\u201c\u201d\u2018\u2019"
 # A fold next to a figure reference counts too: ``…达到{{ x | 人 }}，\n  二级`` is ``}}`` then 二级, and
 # ``…达到\n  {{ x | 人 }}`` is 达到 then ``{{`` (spaces inside ``{{ }}`` are never between these).
-_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}}}])[ \t]+(?=[{_CJK}{{])")
+# And a fold between Chinese and a number (``联动机制，\n  1月``): Chinese sets no space there either.
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}}}])[ \t]+(?=[{_CJK}{{0-9])|(?<=[0-9])[ \t]+(?=[{_CJK}{{])")
 FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９．－＋", "0123456789.-+")
 
 
