@@ -182,3 +182,41 @@ def test_the_press_statement_reproduces_seed_003_without_its_garbles(tmp_path: P
         "尊敬的各位领导、各位来宾、媒体朋友们：",
     ]
     assert texts[-1] == "谢谢大家！"  # no 署名, no 成文日期
+
+
+# -- 重点工作 (seed 002) -------------------------------------------------------------------------------
+KEY_TASKS = Path(__file__).resolve().parent.parent / "samples" / "key-tasks-2020.yaml"
+
+
+def test_the_key_tasks_report_reproduces_seed_002_and_finds_its_problems() -> None:
+    report = reportgen.load(KEY_TASKS)
+    assert report.kind.id == "key-tasks"
+    # the seed's real problems: a 其中 in 户 under a total in 人次, three targets with no value
+    # (the heading “公墓覆盖率达100%” reads as done, yet none of the 3 公墓 is finished)
+    found = {(f.code, f.problem.place) for f in report.check()}
+    assert found == {
+        ("RG211", "指标.公墓覆盖率.目标"),
+        ("RG211", "指标.乡镇养老中心.目标"),
+        ("RG211", "指标.村级养老服务站.目标"),
+        ("RG213", "指标.临时救助人次.其中"),
+    }
+    [attachment] = report.document.attachments
+    rows = [tuple(cell.text for cell in row.cells[1:]) for row in attachment.table.rows]
+    assert rows[:4] == [
+        ("每千名老人拥有养老床位数", "不少于45张", "45.1张", "已完成"),
+        ("护理型床位比例", "不低于35%", "37.1%", "已完成"),  # 3015 ÷ 8125, computed
+        ("生活不能自理特困人员集中供养率", "不低于50%", "61.9%", "已完成"),  # 573 ÷ 925
+        ("乡镇级养老中心", "达到4个", "—", "—"),
+    ]
+    markdown = report.to_bytes("md").decode()
+    assert (
+        "2020年低保标准由2019年的每人每年6996元（每人每月583元）提高到每人每年7500元（每人每月625元）"
+        in markdown
+    )
+
+
+def test_the_key_tasks_report_in_traditional_characters() -> None:
+    report = reportgen.load(KEY_TASKS, options=RenderOptions(script="hant"))
+    assert report.document.title == "民政局脫貧攻堅重點工作報告"
+    markdown = report.to_bytes("md").decode()
+    assert "低保標準由2019年的每人每年6996元" in markdown and "不少於45張" in markdown
