@@ -497,3 +497,13 @@ def test_target_table_page(tmp_path: Path) -> None:
         assert "".join(row) in attachment
     subprocess.run(["pdftoppm", "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True)
     assert sorted(p.name for p in tmp_path.glob("page*.png"))
+
+
+def test_direction_and_basis_are_drop_downs() -> None:
+    raw = round_trip(ledger_text("x: {数值: 45, 单位: 张, 目标: {不少于: 45}, 每: 人月}").encode()).workbook
+    sheet = openpyxl.load_workbook(io.BytesIO(raw))["指标"]
+    headers = [c.value for c in sheet[1]]
+    lists = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    column = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(headers)}
+    assert lists[f"{column['目标方向']}2"] == '"' + ",".join(TARGET_WORDS) + '"'
+    assert lists[f"{column['标准每']}2"] == '"' + ",".join(STANDARD_BASES) + '"'

@@ -433,6 +433,9 @@ def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str
         validation.type, validation.formula1 = "list", '"' + ",".join(MONEY_UNITS) + '"'
     elif kind is Kind.BOOLEAN:
         validation.type, validation.formula1 = "list", '"是,否"'
+    elif column.choices:
+        validation.type, validation.formula1 = "list", '"' + ",".join(column.choices) + '"'
+        validation.error = "请从下拉列表中选择：" + "、".join(column.choices)
     elif kind is Kind.OWNER:
         validation.type, validation.errorStyle = "list", "warning"
         validation.formula1 = f"'{LISTS}'!$B$2:$B${LAST_LIST_ROW}"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
+from reportgen.model import STANDARD_BASES, TARGET_WORDS
 
 
 class Kind(Enum):
@@ -50,6 +51,7 @@ class Column:
     low: int | None = None  # bounds of an INTEGER (also given to the data validation)
     high: int | None = None
     added: bool = False  # added after the first layout: a workbook without it reads as if it were empty
+    choices: tuple[str, ...] = ()  # a TEXT column's words, offered as a drop-down (others refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,6 +280,7 @@ FIGURES_SHEET = Sheet(
             "标准（如每人每年7500元）可填：人月、人年、户月、户年 或 人次；"
             "正文用 {{ 编号 | 标准 }}、{{ 编号 | 标准('人月') }}。",
             added=True,
+            choices=STANDARD_BASES,
         ),
         Column(
             "调整前",
@@ -297,6 +300,7 @@ FIGURES_SHEET = Sheet(
             "有目标时填方向：不少于、不低于、达到、以上（≥）或 不超过、不高于、以内、控制在（≤）；"
             "本指标的数值就是完成值，完成情况由程序判定。",
             added=True,
+            choices=TARGET_WORDS,
         ),
         Column(
             TARGET_VALUE,
