@@ -87,7 +87,7 @@ class Document:
     attachments: tuple[Attachment, ...]
     filler: str
     issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
-    figures: Table | None = None  # 主要指标: the workbook of a report that has no 一览表
+    figures: Table | None = None  # 主要指标: in the workbook of a report that has no 一览表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
 
@@ -301,7 +301,7 @@ def build_document(
         attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
     signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
-        figures=None if attachments else _figures_table(report),
+        figures=None if report.table is not None else _figures_table(report),
         particulars=tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars),
         salutation=text(ledger.salutation, "称呼") + "：" if ledger.salutation else "",
         title=text(ledger.title, "标题"),

@@ -220,3 +220,15 @@ def test_the_key_tasks_report_in_traditional_characters() -> None:
     assert report.document.title == "民政局脫貧攻堅重點工作報告"
     markdown = report.to_bytes("md").decode()
     assert "低保標準由2019年的每人每年6996元" in markdown and "不少於45張" in markdown
+
+
+def test_a_report_with_a_target_table_but_no_project_table_has_both_sheets() -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(reportgen.load(KEY_TASKS).to_bytes("xlsx")))
+    assert book.sheetnames == ["附件", "主要指标"]
+    assert book["附件"]["A2"].value == "2020年“双基”建设目标任务完成情况表"
+    names = [row[1] for row in book["主要指标"].iter_rows(min_row=5, values_only=True)]
+    assert "护理型床位比例" in names and "城乡低保标准" in names

@@ -379,7 +379,8 @@ def test_target_table_in_docx() -> None:
 
 def test_target_table_in_xlsx() -> None:
     book = openpyxl.load_workbook(io.BytesIO(seed_002_report().to_bytes("xlsx")))
-    [sheet] = book.worksheets
+    sheet, figures = book.worksheets  # the 目标表, then 主要指标 (a report without a 一览表)
+    assert figures.title == "主要指标"
     values = [[c for c in row if c is not None] for row in sheet.iter_rows(values_only=True)]
     values = [row for row in values if row]
     assert any(TITLE in str(v) for v in values[0] + values[1])

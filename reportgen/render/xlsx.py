@@ -1,6 +1,6 @@
 """The 一览表 as a real .xlsx: merged header, numbers stored as numbers, print-ready.
 
-A report without a 一览表 gets its 主要指标 table (every figure, as the report shows it) instead.
+A report without a 一览表 gets its 主要指标 table (every figure, as the report shows it) as well.
 
 The layout is openpyxl's (``xlsx_layout``), compiled once per table layout (``xlsx_compiled``);
 each report writes its rows into it.  合计 may be written as formulas (``RenderOptions``), each with
@@ -21,15 +21,17 @@ from reportgen.templating import ReportEnvironment
 def render_xlsx(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
-    if not document.attachments:
-        if document.figures is None:
-            raise RenderError(
-                Problem(
-                    "RG403",
-                    "台账没有“一览表”也没有“指标”，无法生成 .xlsx",
-                    expected="在台账中填写“指标”或“一览表”",
-                )
+    if not document.attachments and document.figures is None:
+        raise RenderError(
+            Problem(
+                "RG403",
+                "台账没有“一览表”也没有“指标”，无法生成 .xlsx",
+                expected="在台账中填写“指标”或“一览表”",
             )
-        # A report without a 一览表 (社会救助, 新闻发布稿…): the workbook lists its figures instead.
-        document = dataclasses.replace(document, attachments=(Attachment("主要指标", document.figures),))
+        )
+    if document.figures is not None:
+        # A report without a 一览表 (社会救助, 新闻发布稿, 重点工作…): its figures on a sheet of their own,
+        # after any table it attaches (a 目标表).
+        figures = Attachment("主要指标", document.figures)
+        document = dataclasses.replace(document, attachments=(*document.attachments, figures))
     return render_workbook(document, options.xlsx_total_formulas)
