@@ -31,6 +31,7 @@ from reportgen.numbers import (
     decimals_of,
     format_amount,
     format_count,
+    format_count_wan,
     format_date,
     format_daxie,
     format_households_persons,
@@ -224,6 +225,21 @@ def count_filter(target: Unit) -> Callable[..., str]:
         return format_count(quantity.value, target.symbol, digits)
 
     apply.__name__ = target.symbol
+    return apply
+
+
+def wan_count_filter(target: Unit) -> Callable[..., str]:
+    """``{{ 数据比对 | 万人次 }}`` → 37万人次: a large count in 万, as reports print it."""
+
+    def apply(value: object, digits: int | None = None) -> str:
+        quantity = _quantity(value, "万" + target.symbol)
+        if quantity is None:
+            return DASH
+        if not quantity.unit.compatible(target):
+            raise FilterError(f"指标单位是“{quantity.unit}”，不能按“万{target}”显示")
+        return format_count_wan(quantity.value, target.symbol, digits)
+
+    apply.__name__ = "万" + target.symbol
     return apply
 
 
@@ -484,6 +500,8 @@ def _filters() -> dict[str, Callable[..., object]]:
         found = unit(symbol)
         if found is not None and found.family not in (Family.MONEY, Family.PERCENT):
             filters[symbol] = count_filter(found)
+            if found.family in (Family.PERSONS, Family.HOUSEHOLDS) or symbol in ("人次", "户次"):
+                filters["万" + symbol] = wan_count_filter(found)
     filters.update(
         {
             "数": number_filter,

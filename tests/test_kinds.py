@@ -232,3 +232,34 @@ def test_a_report_with_a_target_table_but_no_project_table_has_both_sheets() -> 
     assert book["附件"]["A2"].value == "2020年“双基”建设目标任务完成情况表"
     names = [row[1] for row in book["主要指标"].iter_rows(min_row=5, values_only=True)]
     assert "护理型床位比例" in names and "城乡低保标准" in names
+
+
+# -- 年度报告 (seed 004) -------------------------------------------------------------------------------
+LINYOU = Path(__file__).resolve().parent.parent / "samples" / "linyou-2022.yaml"
+
+
+def test_the_annual_report_finds_seed_004s_arithmetic_errors() -> None:
+    report = reportgen.load(LINYOU)
+    assert report.kind.id == "annual-report"
+    warnings = {(f.code, f.problem.place) for f in report.check() if f.severity.value == "警告"}
+    assert warnings == {
+        ("RG208", "指标.农村特困户数.分项"),  # 222户 + 171户 = 393户 ≠ 392户
+        ("RG208", "指标.三类人员.分项"),  # 682 + 634 + 161 = 1477 ≠ 1507
+        ("RG210", "指标.集中供养率.公布值"),  # printed 60.09%, 227 ÷ 402 = 56.47%
+    }
+    markdown = report.to_bytes("md").decode()
+    # the output prints the computed values, never the seed's typed ones
+    assert "集中供养率为56.47%" in markdown and "60.09" not in markdown
+    assert "兜底保障比例达63.77%" in markdown  # 961 ÷ 1507
+    assert "资产损益情况：年初数0.75万元，年末数0.93万元" in markdown and "从业人数：7人" in markdown
+    assert "数据比对37万人次" in markdown and "七是开展居民家庭经济状况核对" in markdown
+
+
+def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Path) -> None:
+    kinds = find_kinds((), BUILTIN_TEMPLATES)
+    assert sorted(k.type_name for k in kinds) == ["年度报告", "新闻发布", "民生实事", "社会救助", "重点工作"]
+    for kind in kinds:
+        report = reportgen.load(BUILTIN_TEMPLATES.parent / kind.sample)
+        assert report.kind == kind
+        for fmt in ("md", "html", "docx", "xlsx"):
+            assert report.to_bytes(fmt), (kind.id, fmt)

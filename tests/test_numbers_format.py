@@ -290,3 +290,12 @@ def test_format_amount_scales_exactly(
     else:
         # Within half a unit of the last displayed digit.
         assert abs(shown_in_yuan - exact_in_yuan) <= D("0.5").scaleb(-d) * MONEY_UNITS[unit]
+
+
+def test_counts_in_wan() -> None:
+    """GB/T 15835 5.3: 万 after Arabic digits (seed 004: 数据比对37万人次)."""
+    from reportgen.numbers import format_count_wan
+
+    assert format_count_wan(Decimal(370000), "人次") == "37万人次"
+    assert format_count_wan(Decimal(18821), "人次") == "1.8821万人次"  # exact, never rounded unasked
+    assert format_count_wan(Decimal(18850), "人", 1) == "1.9万人"  # half up when digits are given

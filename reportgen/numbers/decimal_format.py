@@ -135,6 +135,21 @@ def format_count(value: Decimal, unit: str, digits: int | None = None, *, groupi
     return format_number(value, digits, grouping=grouping) + unit
 
 
+TEN_THOUSAND = Decimal(10000)
+
+
+def format_count_wan(value: Decimal, unit: str, digits: int | None = None) -> str:
+    """A large count in 万 (GB/T 15835 5.3: 万 and 亿 may follow Arabic digits): 370000 → ``37万人次``.
+
+    The division by 10 000 is exact; with ``digits`` None trailing zeros are dropped (never rounded),
+    otherwise the value is rounded half up to ``digits``."""
+    with localcontext() as ctx:
+        ctx.prec = len(value.as_tuple().digits) + 10
+        scaled = value / TEN_THOUSAND
+    shown = _strip_zeros(scaled) if digits is None else scaled
+    return format_number(shown, digits) + "万" + unit
+
+
 def format_households_persons(
     households: Decimal, persons: Decimal, *, separator: str = "", persons_unit: str = "人"
 ) -> str:
