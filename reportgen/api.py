@@ -57,7 +57,11 @@ class Report:
     @cached_property
     def document(self) -> Document:
         document = build_document(
-            self.computed, self.env, charts=self.options.charts, signature=self.kind.signature
+            self.computed,
+            self.env,
+            charts=self.options.charts,
+            signature=self.kind.signature,
+            body_row=self.kind.body_row,
         )
         return convert_document(document, self.options.script)
 

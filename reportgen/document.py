@@ -90,6 +90,7 @@ class Document:
     figures: Table | None = None  # 主要指标: in the workbook of a report that has no 一览表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
+    body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -218,14 +219,27 @@ def _figures_table(report: ComputedReport) -> Table | None:
     return figures_table(rows, f"{report.ledger.filler}{when}{FIGURES_TABLE_TITLE}") if rows else None
 
 
+def _with_body_row(particulars: tuple[tuple[str, str], ...], body_row: str) -> tuple[tuple[str, str], ...]:
+    """A form's rows with the one that holds the narrative (so the narrative is never left out)."""
+    if not body_row or any(label == body_row for label, _ in particulars):
+        return particulars
+    return (*particulars, (body_row, ""))
+
+
 def build_document(
-    report: ComputedReport, env: ReportEnvironment, charts: bool | None = None, *, signature: bool = True
+    report: ComputedReport,
+    env: ReportEnvironment,
+    charts: bool | None = None,
+    *,
+    signature: bool = True,
+    body_row: str = "",
 ) -> Document:
     """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``.
 
     ``charts`` draws the 一览表's charts (True), leaves them out (False), or lets the ledger's ``图表``
     decide (None).  ``signature`` False leaves out the 落款 and 成文日期 block: a report kind that is
-    spoken or published as an article (新闻发布稿) has none."""
+    spoken or published as an article (新闻发布稿) has none.  ``body_row`` names the 要素 row of a form
+    (登记表) whose cell holds the narrative; it is added at the end when the ledger lacks it."""
     ledger = report.ledger
     with_charts = ledger.charts if charts is None else charts
     context = narrative_context(report)
@@ -302,7 +316,10 @@ def build_document(
     signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
         figures=None if report.table is not None else _figures_table(report),
-        particulars=tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars),
+        particulars=_with_body_row(
+            tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
+        ),
+        body_row=body_row,
         salutation=text(ledger.salutation, "称呼") + "：" if ledger.salutation else "",
         title=text(ledger.title, "标题"),
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",

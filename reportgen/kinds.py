@@ -24,7 +24,7 @@ from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"
 DEFAULT_KIND = "民生实事"
-KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款")
+KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏")
 # The ledger parts a kind may require, and how to tell whether a ledger has each.
 PARTS = ("指标", "导语", "正文", "结语", "一览表", "主送机关")
 LAYOUTS = ("公文", "网页", "发布稿", "登记表")
@@ -43,6 +43,7 @@ class Kind:
     layout: str  # 公文 (GB/T 9704), 网页, 发布稿, 登记表
     folders: tuple[Path, ...]  # template folders of the kind, the user's before the built-in one
     signature: bool = True  # 落款: whether the document ends with the 署名 and 成文日期 block
+    body_row: str = ""  # 正文栏: the 要素 row of a form (登记表) whose cell holds the narrative
 
 
 def find_kinds(template_dirs: Iterable[Path], builtin: Path) -> tuple[Kind, ...]:
@@ -81,6 +82,7 @@ def _with_folders(kind: Kind, folders: tuple[Path, ...]) -> Kind:
         kind.layout,
         folders,
         kind.signature,
+        kind.body_row,
     )
 
 
@@ -111,6 +113,7 @@ def _read_kind(path: Path) -> Kind:
         layout=layout,
         folders=(path.parent,),
         signature=reader.boolean(fields.get("落款"), ("落款",), default=True),
+        body_row=reader.text(fields.get("正文栏"), ("正文栏",), required=False),
     )
     if reader.problems:
         details = "；".join(p.describe() for p in reader.problems)

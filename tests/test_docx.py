@@ -23,7 +23,7 @@ from reportgen.numbers import format_percent
 from reportgen.render import RenderOptions
 from reportgen.render.docx import layout
 from reportgen.render.docx.table_xml import table_xml
-from reportgen.render.docx.template_builder import TEMPLATES, build_template
+from reportgen.render.docx.template_builder import FORM_TEMPLATE, TEMPLATES, build_template
 from reportgen.templating import make_environment
 from tests.conftest import JIALING, MINIMAL
 
@@ -45,9 +45,12 @@ def rendered(jialing: reportgen.Report) -> bytes:
     return jialing.to_bytes("docx")
 
 
-@pytest.mark.parametrize("name,attachments", [("report.docx", True), ("report-plain.docx", False)])
-def test_committed_template_is_what_the_builder_builds(name: str, attachments: bool) -> None:
-    assert (TEMPLATES / name).read_bytes() == build_template(attachments=attachments), (
+@pytest.mark.parametrize(
+    "name,attachments,form",
+    [("report.docx", True, False), ("report-plain.docx", False, False), (str(FORM_TEMPLATE), False, True)],
+)
+def test_committed_template_is_what_the_builder_builds(name: str, attachments: bool, form: bool) -> None:
+    assert (TEMPLATES / name).read_bytes() == build_template(attachments=attachments, form=form), (
         f"templates/{name} is stale: run python -m reportgen.render.docx.template_builder"
     )
 

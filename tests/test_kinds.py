@@ -251,8 +251,28 @@ def test_the_annual_report_finds_seed_004s_arithmetic_errors() -> None:
     # the output prints the computed values, never the seed's typed ones
     assert "集中供养率为56.47%" in markdown and "60.09" not in markdown
     assert "兜底保障比例达63.77%" in markdown  # 961 ÷ 1507
-    assert "资产损益情况：年初数0.75万元，年末数0.93万元" in markdown and "从业人数：7人" in markdown
+    assert "| 从业人数 | 7人 |" in markdown
     assert "数据比对37万人次" in markdown and "七是开展居民家庭经济状况核对" in markdown
+    assert "| 资产损益情况 | 年初数0.75万元，年末数0.93万元 |" in markdown
+
+
+def test_the_annual_report_is_a_registration_form_in_word(tmp_path: Path) -> None:
+    """The 要素 as a 登记表 (label | value); the narrative in the 开展业务活动情况 row's cell."""
+    import docx
+
+    (tmp_path / "a.docx").write_bytes(reportgen.load(LINYOU).to_bytes("docx"))
+    [form] = docx.Document(str(tmp_path / "a.docx")).tables
+    rows = {row.cells[0].text: row.cells[1] for row in form.rows}
+    assert list(rows)[:4] == ["单位名称", "宗旨和业务范围", "住所", "法定代表人"]
+    assert rows["开办资金"].text == "1.45万元" and rows["从业人数"].text == "7人"
+    body = [p.text for p in rows["开展业务活动情况"].paragraphs]
+    assert body[1] == "一、按照登记的宗旨和业务范围，开展业务活动情况"
+    assert any(text.startswith("（一）落实分级审批") for text in body) and len(body) > 15
+    assert list(rows)[-3:] == [
+        "相关资质认可或执业许可证明文件及有效期",
+        "绩效和受奖惩及诉讼投诉情况",
+        "接收捐赠资助及使用情况",
+    ]
 
 
 def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Path) -> None:

@@ -212,7 +212,10 @@ class _Builder:
         if not isinstance(value, dict):
             self.r.report("RG105", "“要素”应为若干“标签: 内容”", at, value, "如 发布时间: 2019年11月1日")
             return ()
-        return tuple((str(label), self.r.prose(text, (*at, str(label)))) for label, text in value.items())
+        return tuple(
+            (str(label), self.r.prose(text, (*at, str(label)), required=False))
+            for label, text in value.items()
+        )
 
     # -- 期间 ----------------------------------------------------------------------------------------
     def period(self, value: object, at: At) -> Period | None:

@@ -33,7 +33,9 @@ _NS = f'xmlns:w="{W_NS}"'
 _DROPPED_PART_TYPES = frozenset({"stylesWithEffects", "customXml", "webSettings", "numbering"})
 
 
-def build_template(*, attachments: bool) -> bytes:
+def build_template(*, attachments: bool, form: bool = False) -> bytes:
+    """``report.docx`` (with the landscape 附件 section) or ``report-plain.docx``; with ``form`` the
+    事业单位 年度报告书 layout (``templates/annual-report/report-plain.docx``): the 要素 as a 登记表."""
     document = docx.Document()
     _drop_extra_parts(document)
     _write_styles(document)
@@ -41,7 +43,7 @@ def build_template(*, attachments: bool) -> bytes:
     body = document.element.body
     for child in list(body):
         body.remove(child)
-    for xml in _body_paragraphs(attachments):
+    for xml in _form_body() if form else _body_paragraphs(attachments):
         body.append(parse_xml(xml))
     body.append(parse_xml(_section(landscape=attachments, final=True)))
     _write_footers(document)
@@ -361,6 +363,80 @@ def _body_paragraphs(attachments: bool) -> list[str]:
     return parts
 
 
+FORM_TEMPLATE = Path("annual-report") / WITHOUT_ATTACHMENTS
+FORM_LABEL_WIDTH = L.mm(40)  # the label column of the 登记表: 单位名称, 宗旨和业务范围 … (two lines at most)
+
+
+def _form_cell(width: int, paragraphs: str, *, span: int = 1) -> str:
+    grid = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>{grid}<w:vAlign w:val="center"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{paragraphs}</w:tc>"
+
+
+def _cell_paragraph(text: str, font: str = L.FANGSONG) -> str:
+    return paragraph("RGTableText", text_run(text, font, L.TABLE_SIZE_PT))
+
+
+def _cell_tag(tag: str, kind: str = "p") -> str:
+    """A paragraph inside a cell holding only a ``{%p … %}`` (or ``{%tr … %}``) tag."""
+    return _cell_paragraph("{%" + kind + " " + tag + " %}")
+
+
+def _form_table() -> str:
+    """The 登记表: one row per 要素 (label | value); the 正文栏 row's cell holds every block of the
+    narrative (headings in 黑体, run-in leads in 楷体), and rows may split across pages."""
+    total = L.BODY_WIDTH
+    value_width = total - FORM_LABEL_WIDTH
+    lead = paragraph(
+        "RGTableText",
+        text_run("{{ block.lead }}", L.KAITI, L.TABLE_SIZE_PT)
+        + text_run("{{ block.text }}", L.FANGSONG, L.TABLE_SIZE_PT),
+    ).replace("<w:pPr>", '<w:pPr><w:ind w:firstLineChars="200" w:firstLine="420"/>', 1)
+    value = "".join(
+        [
+            _cell_tag("if item[0] == document.body_row"),
+            _cell_tag("for block in document.blocks"),
+            _cell_tag('if block.kind == "heading"'),
+            _cell_paragraph("{{ block.full }}", L.HEITI),
+            _cell_tag("else"),
+            lead,
+            _cell_tag("endif"),
+            _cell_tag("endfor"),
+            _cell_tag("else"),
+            _cell_paragraph("{{ item[1] }}"),
+            _cell_tag("endif"),
+        ]
+    )
+    label = paragraph("RGTableHead", text_run("{{ item[0] }}", L.HEITI, L.TABLE_SIZE_PT), align="center")
+    loop_start = _cell_tag("for item in document.particulars", "tr")
+    loop_end = _cell_tag("endfor", "tr")
+    return (
+        f'<w:tbl {_NS}><w:tblPr><w:tblStyle w:val="RGTable"/>'
+        f'<w:tblW w:w="{total}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        "</w:tblPr>"
+        f'<w:tblGrid><w:gridCol w:w="{FORM_LABEL_WIDTH}"/><w:gridCol w:w="{value_width}"/></w:tblGrid>'
+        f"<w:tr>{_form_cell(total, loop_start, span=2)}</w:tr>"
+        f"<w:tr>{_form_cell(FORM_LABEL_WIDTH, label)}{_form_cell(value_width, value)}</w:tr>"
+        f"<w:tr>{_form_cell(total, loop_end, span=2)}</w:tr>"
+        "</w:tbl>"
+    )
+
+
+def _form_body() -> list[str]:
+    return [
+        _p("RGTitle", "{{ document.title }}"),
+        _p("Normal"),
+        _form_table(),
+        _tag("if document.signer"),
+        _p("Normal"),
+        _p("RGSigner", "{{ document.signer_line }}"),
+        _tag("endif"),
+        _tag("if document.date"),
+        _p("RGDate", "{{ document.date_line }}"),
+        _tag("endif"),
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write both templates into ``templates/`` (or the folder given)."""
     args = sys.argv[1:] if argv is None else argv
@@ -368,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
     for name, attachments in ((WITH_ATTACHMENTS, True), (WITHOUT_ATTACHMENTS, False)):
         (folder / name).write_bytes(build_template(attachments=attachments))
         print(folder / name)
+    (folder / FORM_TEMPLATE).write_bytes(build_template(attachments=False, form=True))
+    print(folder / FORM_TEMPLATE)
     return 0
 
 
