@@ -280,6 +280,19 @@ def _lead_paragraph(level: int) -> str:
     return paragraph("Normal", runs).replace("<w:p>", f"<w:p {_NS}>", 1)
 
 
+def _signature() -> list[str]:
+    """署名 and 成文日期 (9704 7.3.5), each left out when the document has none (新闻发布稿)."""
+    return [
+        _tag("if document.signer"),
+        _p("Normal"),
+        _p("RGSigner", "{{ document.signer_line }}"),
+        _tag("endif"),
+        _tag("if document.date"),
+        _p("RGDate", "{{ document.date_line }}"),
+        _tag("endif"),
+    ]
+
+
 def _body_paragraphs(attachments: bool) -> list[str]:
     parts = [
         _p("RGTitle", "{{ document.title }}"),
@@ -322,13 +335,7 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _tag("endif"),
         _tag("endfor"),
         _tag("endif"),
-        _tag("if document.signer"),
-        _p("Normal"),
-        _p("RGSigner", "{{ document.signer_line }}"),
-        _tag("endif"),
-        _tag("if document.date"),
-        _p("RGDate", "{{ document.date_line }}"),
-        _tag("endif"),
+        *_signature(),
     ]
     if not attachments:
         return parts
@@ -427,13 +434,7 @@ def _form_body() -> list[str]:
         _p("RGTitle", "{{ document.title }}"),
         _p("Normal"),
         _form_table(),
-        _tag("if document.signer"),
-        _p("Normal"),
-        _p("RGSigner", "{{ document.signer_line }}"),
-        _tag("endif"),
-        _tag("if document.date"),
-        _p("RGDate", "{{ document.date_line }}"),
-        _tag("endif"),
+        *_signature(),
     ]
 
 
