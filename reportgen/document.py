@@ -32,6 +32,7 @@ from reportgen.tables import (
     TargetRow,
     default_table_title,
     figures_table,
+    form_table,
     project_table,
     target_table,
 )
@@ -91,6 +92,7 @@ class Document:
     particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
     body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
+    form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -219,6 +221,11 @@ def _figures_table(report: ComputedReport) -> Table | None:
     return figures_table(rows, f"{report.ledger.filler}{when}{FIGURES_TABLE_TITLE}") if rows else None
 
 
+def _blocks_text(blocks: list[Block]) -> str:
+    """The narrative as one cell's text: a line per heading and per paragraph."""
+    return "\n".join(b.full if isinstance(b, Heading) else b.lead + b.text for b in blocks)
+
+
 def _with_body_row(particulars: tuple[tuple[str, str], ...], body_row: str) -> tuple[tuple[str, str], ...]:
     """A form's rows with the one that holds the narrative (so the narrative is never left out)."""
     if not body_row or any(label == body_row for label, _ in particulars):
@@ -313,12 +320,19 @@ def build_document(
             for i, a in enumerate(attachments, start=1)
         )
         attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
+    particulars = _with_body_row(
+        tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
+    )
     signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
     return Document(
         figures=None if report.table is not None else _figures_table(report),
-        particulars=_with_body_row(
-            tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
-        ),
+        particulars=particulars,
+        form=form_table(
+            [(label, _blocks_text(blocks) if label == body_row else value) for label, value in particulars],
+            text(ledger.title, "标题"),
+        )
+        if body_row
+        else None,
         body_row=body_row,
         salutation=text(ledger.salutation, "称呼") + "：" if ledger.salutation else "",
         title=text(ledger.title, "标题"),

@@ -353,3 +353,12 @@ def target_table(rows: list[TargetRow], title: str) -> Table:
         }
         table_rows.append(Row(tuple(cells[c.key] for c in columns)))
     return Table(spec, tuple(table_rows))
+
+
+def form_table(rows: list[tuple[str, str]], title: str) -> Table:
+    """A 登记表 (label | content) as a table, for the workbook of a form-like report (年度报告)."""
+    spec = TableSpec(
+        title=title,
+        header=(Column("label", "项目", width=10), Column("content", "内容", width=40)),
+    )
+    return Table(spec, tuple(Row((Cell(label), Cell(content))) for label, content in rows))

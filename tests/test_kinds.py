@@ -283,3 +283,21 @@ def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Pa
         assert report.kind == kind
         for fmt in ("md", "html", "docx", "xlsx"):
             assert report.to_bytes(fmt), (kind.id, fmt)
+
+
+def test_the_annual_report_workbook_starts_with_the_form() -> None:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(reportgen.load(LINYOU).to_bytes("xlsx")))
+    assert book.sheetnames == ["登记表", "主要指标"]
+    form = book["登记表"]
+    rows = {r[0]: r[1] for r in form.iter_rows(min_row=5, values_only=True) if r[0]}
+    assert rows["单位名称"] == "麟游县城乡居民最低生活保障管理中心" and rows["开办资金"] == "1.45万元"
+    body = rows["开展业务活动情况"]
+    assert (
+        body.splitlines()[1] == "一、按照登记的宗旨和业务范围，开展业务活动情况"
+        and "集中供养率为56.47%" in body
+    )
+    assert all((d.height or 0) <= 409 for d in form.row_dimensions.values())  # Excel's limit

@@ -29,6 +29,9 @@ def render_xlsx(
                 expected="在台账中填写“指标”或“一览表”",
             )
         )
+    if document.form is not None:  # a 登记表 (年度报告): the form comes first, as on paper
+        form = Attachment("登记表", document.form)
+        document = dataclasses.replace(document, attachments=(form, *document.attachments))
     if document.figures is not None:
         # A report without a 一览表 (社会救助, 新闻发布稿, 重点工作…): its figures on a sheet of their own,
         # after any table it attaches (a 目标表).

@@ -61,9 +61,11 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
     sheet["A2"].alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[2].height = 30
     left, right = spec.filler_line
-    split = max(2, width // 2)
-    _merge(sheet, 3, 1, 3, split)
-    _merge(sheet, 3, split + 1, 3, width)
+    split = max(2, width // 2) if width > 3 else 1  # a two-column form: one cell each side
+    if split > 1:
+        _merge(sheet, 3, 1, 3, split)
+    if width > split + 1:
+        _merge(sheet, 3, split + 1, 3, width)
     _text(_cell(sheet, 3, 1), left).font = Font(name=FONT, size=11)
     right_cell = _text(_cell(sheet, 3, split + 1), right)
     right_cell.font = Font(name=FONT, size=11)
@@ -135,7 +137,10 @@ def row_height(columns: tuple[Column, ...], cells: tuple[TableCell, ...]) -> flo
             per_line = max(1, int(column.width * 2) - 1)  # half-字 per line, less the cell padding
             wrapped = sum(-(-max(1, display_width(part)) // per_line) for part in cell.text.split("\n"))
             lines = max(lines, wrapped)
-    return LINE_HEIGHT * lines + 4
+    return min(LINE_HEIGHT * lines + 4, MAX_ROW_HEIGHT)
+
+
+MAX_ROW_HEIGHT = 409  # points: the most Excel allows (a 登记表's narrative cell can ask for more)
 
 
 def total_formula(column: Column, letters: dict[str, str], row: int, first: int, last: int) -> str | None:
