@@ -282,14 +282,15 @@ def build_document(
         else:
             blocks.append(Heading(level, marker, title))
             blocks.extend(Paragraph(p) for p in paragraphs)
-        numbered = (s for s in section.subsections if s.title)
-        numbers = {id(s): n for n, s in enumerate(numbered, start=1)}
-        for sub in section.subsections:
-            add(sub, level + 1, numbers.get(id(sub), 0))
+        add_all(section.subsections, level + 1)
 
-    headed = {id(s): n for n, s in enumerate((s for s in ledger.sections if s.title), start=1)}
-    for section in ledger.sections:
-        add(section, 1, headed.get(id(section), 0))
+    def add_all(sections: tuple[Section, ...], level: int) -> None:
+        number = 0  # only titled sections take a number: 一是……二是…… alone has no heading
+        for section in sections:
+            number += bool(section.title)
+            add(section, level, number)
+
+    add_all(ledger.sections, 1)
     blocks.extend(Paragraph(text(p, f"结语[{i}]")) for i, p in enumerate(ledger.closing, start=1))
 
     attachments: list[Attachment] = []
