@@ -12,6 +12,7 @@ the known ones, and so is a ledger lacking a part its kind needs.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -65,25 +66,10 @@ def _find_kinds(template_dirs: tuple[Path, ...], builtin: Path) -> tuple[Kind, .
             kind = _read_kind(kind_file)
             if kind.type_name in found:  # an earlier (user) folder already has it: add the fallback
                 first = found[kind.type_name]
-                found[kind.type_name] = _with_folders(first, (*first.folders, kind_file.parent))
+                found[kind.type_name] = dataclasses.replace(first, folders=(*first.folders, kind_file.parent))
             else:
                 found[kind.type_name] = kind
     return tuple(sorted(found.values(), key=lambda k: k.id))
-
-
-def _with_folders(kind: Kind, folders: tuple[Path, ...]) -> Kind:
-    return Kind(
-        kind.id,
-        kind.type_name,
-        kind.title,
-        kind.description,
-        kind.sample,
-        kind.required,
-        kind.layout,
-        folders,
-        kind.signature,
-        kind.body_row,
-    )
 
 
 def _read_kind(path: Path) -> Kind:
