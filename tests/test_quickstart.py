@@ -47,9 +47,10 @@ def test_quickstart_commands_run_in_order(tmp_path: Path) -> None:
         "PATH": f"{venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}",
         "FORMATS": "md,html,docx,xlsx",  # PDF is covered by the page tests; keep this one quick
     }
-    for number, block in enumerate(shell_blocks(), start=1):
-        done = subprocess.run(
-            ["bash", "-euo", "pipefail", "-c", block],
+
+    def shell(script: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", script],
             cwd=tmp_path,
             env=env,
             capture_output=True,
@@ -57,20 +58,16 @@ def test_quickstart_commands_run_in_order(tmp_path: Path) -> None:
             timeout=300,
             check=False,
         )
+
+    for number, block in enumerate(shell_blocks(), start=1):
+        done = shell(block)
         assert done.returncode == 0, f"block {number}:\n{block}\n{done.stdout}\n{done.stderr}"
     folder = tmp_path / "out" / "2024Q3"
     outputs = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
     assert outputs == ["2024Q3.docx", "2024Q3.html", "2024Q3.md", "2024Q3.xlsx"]
     # Unchanged ledger: the second run renders nothing and leaves every file as it was.
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
-    again = subprocess.run(
-        ["make", "quarterly", "LEDGER=台账/2024Q3.xlsx"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
+    again = shell("make quarterly LEDGER=台账/2024Q3.xlsx")
+    assert again.returncode == 0, again.stderr
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
     assert "2024Q3/2024Q3.docx" in again.stdout  # it still says where the files are
