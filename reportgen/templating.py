@@ -215,31 +215,20 @@ def money_filter(target: str) -> Callable[..., str]:
     return apply
 
 
-def count_filter(target: Unit) -> Callable[..., str]:
+def count_filter(target: Unit, *, wan: bool = False) -> Callable[..., str]:
+    """``{{ 人数 | 人 }}`` → 973人; with ``wan``, ``{{ 数据比对 | 万人次 }}`` → 37万人次 (GB/T 15835 5.3)."""
+    name = ("万" if wan else "") + target.symbol
+    formatter = format_count_wan if wan else format_count
+
     def apply(value: object, digits: int | None = None) -> str:
-        quantity = _quantity(value, target.symbol)
+        quantity = _quantity(value, name)
         if quantity is None:
             return DASH
         if not quantity.unit.compatible(target):
-            raise FilterError(f"指标单位是“{quantity.unit}”，不能按“{target}”显示")
-        return format_count(quantity.value, target.symbol, digits)
+            raise FilterError(f"指标单位是“{quantity.unit}”，不能按“{name}”显示")
+        return formatter(quantity.value, target.symbol, digits)
 
-    apply.__name__ = target.symbol
-    return apply
-
-
-def wan_count_filter(target: Unit) -> Callable[..., str]:
-    """``{{ 数据比对 | 万人次 }}`` → 37万人次: a large count in 万, as reports print it."""
-
-    def apply(value: object, digits: int | None = None) -> str:
-        quantity = _quantity(value, "万" + target.symbol)
-        if quantity is None:
-            return DASH
-        if not quantity.unit.compatible(target):
-            raise FilterError(f"指标单位是“{quantity.unit}”，不能按“万{target}”显示")
-        return format_count_wan(quantity.value, target.symbol, digits)
-
-    apply.__name__ = "万" + target.symbol
+    apply.__name__ = name
     return apply
 
 
@@ -501,7 +490,7 @@ def _filters() -> dict[str, Callable[..., object]]:
         if found is not None and found.family not in (Family.MONEY, Family.PERCENT):
             filters[symbol] = count_filter(found)
             if found.family in (Family.PERSONS, Family.HOUSEHOLDS) or symbol in ("人次", "户次"):
-                filters["万" + symbol] = wan_count_filter(found)
+                filters["万" + symbol] = count_filter(found, wan=True)
     filters.update(
         {
             "数": number_filter,
