@@ -106,6 +106,16 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
+        if _is_nesting_limit(exc):
+            raise LedgerError(
+                Problem(
+                    "RG114",
+                    "嵌套过深",
+                    file=path,
+                    line=mark.line + 1 if mark else None,
+                    expected=f"不超过 {MAX_DEPTH} 层",
+                )
+            ) from None
         raise LedgerError(
             Problem(
                 "RG102",
@@ -123,6 +133,15 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
     walker = _Walker(path, document)
     document.data = walker.value(node, ())
     return document
+
+
+def _is_nesting_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser itself refused the depth (PyYAML ≥ 6.0.3 / libyaml limit their flow levels).
+
+    Such a text is deeper than ``MAX_DEPTH`` anyway, so it is RG114 like our own check, not a syntax error.
+    """
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    return "nesting depth" in said or "flow level" in said
 
 
 def _check_nesting(text: str, path: Path | str) -> None:
