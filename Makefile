@@ -10,20 +10,42 @@ PDF     := $(shell command -v soffice >/dev/null 2>&1 && echo ,pdf)
 FORMATS ?= md,html,docx,xlsx$(PDF)
 SAMPLES := $(wildcard samples/*.yaml)
 
-.PHONY: help install demo test lint ledger quarterly check clean templates bench screenshots
+.PHONY: help install lock test-latest dist demo test lint ledger quarterly check clean templates bench screenshots
 
 help:  ## 列出可用目标
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# Every dependency at the exact version (and hash) in requirements/lock.txt, then reportgen itself without
+# resolving again: the same environment on every machine and every day. `make lock` updates the lock;
+# `make test-latest` tries the newest releases in a scratch venv, so drift is found on purpose.
+LOCK := requirements/lock.txt
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet pip==26.3
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $@
 
-install: $(STAMP)  ## 安装依赖（首次运行自动执行）
+install: $(STAMP)  ## 安装依赖（按 requirements/lock.txt 的确切版本；首次运行自动执行）
+
+# runtime.txt: the same versions for what a pip user installs (runtime + dask), without hashes, so that
+# `pip install reportgen-….whl -c requirements/runtime.txt` works (pip refuses hashes in constraints).
+lock: $(STAMP)  ## 按 pyproject.toml 重新生成依赖锁定文件 requirements/lock.txt 与 runtime.txt（需联网）
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	  --generate-hashes --upgrade --quiet -o $(LOCK)
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dask --universal --python-version 3.11 \
+	  --constraint $(LOCK) --quiet -o requirements/runtime.txt
+
+LATEST ?= /tmp/reportgen-latest
+test-latest:  ## 在临时环境中用各依赖的最新版本运行全部测试（发现上游变化，不影响 .venv）
+	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade pip
+	$(LATEST)/bin/python -m pip install --quiet --upgrade -e '.[dev]'
+	$(LATEST)/bin/python -m pip list --format=freeze > $(LATEST)/versions.txt
+	$(LATEST)/bin/python -m pytest
 
 demo: $(STAMP)  ## 检查并生成全部示例台账的报告到 out/
+	@echo "示例台账照录了真实公开文件的数字，下面的警告是这些文件自身的错误，有意保留以演示 check（见 README）。"
 	@for ledger in $(SAMPLES); do $(VENV)/bin/reportgen check $$ledger || exit $$?; done
 	$(VENV)/bin/reportgen render $(SAMPLES) -o $(OUT) -f $(FORMATS) --quiet
 
@@ -65,5 +87,8 @@ screenshots: $(STAMP)  ## 重新生成 README 与 docs/quickstart.md 中的页�
 	cd $(OUT)/screenshots && soffice --headless --convert-to pdf 台账.xlsx >/dev/null
 	pdftoppm -r 220 -png -f 7 -l 7 -singlefile -x 160 -y 205 -W 1560 -H 134 $(OUT)/screenshots/台账.pdf $(SHOTS)/ledger-projects-sheet
 
+dist: $(STAMP)  ## 构建可用 pip 安装的 wheel 与源码包到 dist/
+	rm -rf dist && $(VENV)/bin/uv build --sdist --wheel --out-dir dist .
+
 clean:  ## 删除输出
-	rm -rf $(OUT)
+	rm -rf $(OUT) dist

@@ -20,8 +20,9 @@ from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import write_atomic
+from reportgen.resources import builtin_templates
 from reportgen.script import convert_document
-from reportgen.templating import BUILTIN_TEMPLATES, ReportEnvironment, make_environment
+from reportgen.templating import ReportEnvironment, make_environment
 
 
 class Report:
@@ -38,7 +39,7 @@ class Report:
         self.options = options
         folders = tuple(Path(t) for t in templates)
         self.kind: Kind = kind_named(
-            find_kinds(folders, BUILTIN_TEMPLATES), options.kind or ledger.kind, file=ledger.source
+            find_kinds(folders, builtin_templates()), options.kind or ledger.kind, file=ledger.source
         )
         check_parts(self.kind, ledger)
         self.env: ReportEnvironment = make_environment(folders, self.kind.folders)

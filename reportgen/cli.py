@@ -12,14 +12,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from reportgen import __version__
 from reportgen.api import Report, convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
 from reportgen.errors import Finding, ReportError, Severity
 from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.lint import lint_template
+from reportgen.resources import builtin_templates
 from reportgen.script import SCRIPTS
-from reportgen.templating import BUILTIN_TEMPLATES, make_environment
+from reportgen.templating import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）"
     )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
+    parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号")
     commands = parser.add_subparsers(dest="command", required=True)
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
@@ -179,10 +182,11 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_kinds(args: argparse.Namespace) -> int:
     """The kinds a ledger's 类型 (or ``--kind``) can name, where each pack lives and its sample."""
-    for kind in find_kinds(args.templates, BUILTIN_TEMPLATES):
+    for kind in find_kinds(args.templates, builtin_templates()):
         needs = "、".join(kind.required) or "—"
         print(f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}")
-        print(f"    模板：{kind.folders[0]}" + (f"；示例：{kind.sample}" if kind.sample else ""))
+        sample = f"；示例（源代码仓库中）：{kind.sample}" if kind.sample else ""
+        print(f"    模板：{kind.folders[0]}{sample}")
     return EXIT_OK
 
 

@@ -48,9 +48,8 @@ from reportgen.numbers.compare import (
     format_growth,
     format_point_change,
 )
+from reportgen.resources import builtin_templates
 from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
-
-BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
 class FilterError(ValueError):
@@ -604,7 +603,7 @@ def make_environment(
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
     env = ReportEnvironment(
-        loader=jinja2.FileSystemLoader([*kind_folders, *template_dirs, BUILTIN_TEMPLATES]),
+        loader=jinja2.FileSystemLoader([*kind_folders, *template_dirs, builtin_templates()]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "html.j2", "htm"), default_for_string=False
@@ -628,7 +627,7 @@ def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
     loader = env.loader
     if isinstance(loader, jinja2.FileSystemLoader):
         return tuple(Path(p) for p in loader.searchpath)
-    return (BUILTIN_TEMPLATES,)
+    return (builtin_templates(),)
 
 
 _TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")

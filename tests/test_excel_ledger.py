@@ -33,7 +33,6 @@ import reportgen
 from reportgen.errors import CODES, LedgerError, Problem
 from reportgen.ledger import example_bytes, parse_ledger
 from reportgen.ledger.cellvalues import Refusal, cell_number, number_from_float, split_number
-from reportgen.ledger.convert import EXAMPLE
 from reportgen.ledger.excel_read import parse_workbook, validate_workbook
 from reportgen.ledger.excel_write import workbook_bytes
 from reportgen.ledger.schema import FUNDING_SOURCES, build_ledger
@@ -42,6 +41,7 @@ from reportgen.ledger.yamlread import parse_yaml
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Funding, Ledger, Quantity
 from reportgen.render.pdf import find_soffice
+from reportgen.resources import example_ledger
 from reportgen.units import known_units, unit
 from tests.conftest import JIALING, QINGSHAN
 from tests.test_cli import run as cli
@@ -180,7 +180,7 @@ def patch_cell(raw: bytes, sheet_number: int, ref: str, xml: str) -> bytes:
 # -- lossless round trips --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", [JIALING, QINGSHAN, EXAMPLE], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", [JIALING, QINGSHAN, example_ledger()], ids=lambda p: p.stem)
 def test_samples_round_trip_losslessly(path: Path) -> None:
     trip = round_trip(path.read_bytes())
     # The reports are the same too, to the byte.
@@ -224,7 +224,7 @@ def test_exact_decimals_that_a_double_cannot_hold_are_kept_as_text() -> None:
 
 
 def test_yaml_comments_are_not_carried_but_the_style_is_ours() -> None:
-    trip = round_trip(EXAMPLE.read_bytes())
+    trip = round_trip(example_ledger().read_bytes())
     assert "示例县民政局" in trip.yaml and "虚构" not in trip.yaml  # the example's comments are gone
     assert "  低保金: {名称: 发放城乡低保金, 数值: 1234.5, 单位: 万元, 上年同期: 1180.2}" in trip.yaml
     assert "  低保对象: {名称: 城乡低保对象, 合计: [城市低保, 农村低保]}" in trip.yaml
@@ -233,7 +233,8 @@ def test_yaml_comments_are_not_carried_but_the_style_is_ours() -> None:
 
 def test_awkward_text_survives_both_formats() -> None:
     text = (
-        EXAMPLE.read_text("utf-8")
+        example_ledger()
+        .read_text("utf-8")
         .replace("备注: 第四季度完工", "备注: '=SUM(A1:A3) 与 “yes”\t\\ 9'")
         .replace("落款: 示例县民政局", '落款: "2024"')
         .replace("填报单位: 示例县民政局", '填报单位: "  前后有空格  "')
@@ -684,7 +685,7 @@ def test_init_convert_check_render(tmp_path: Path) -> None:
     assert again.returncode == 2 and "RG401" in again.stderr and "--force" in again.stderr
     assert cli("init", "--excel", "台账.xlsx", "--force", cwd=tmp_path).returncode == 0
     assert cli("init", "--yaml", "台账.yaml", cwd=tmp_path).returncode == 0
-    assert (tmp_path / "台账.yaml").read_bytes() == EXAMPLE.read_bytes()
+    assert (tmp_path / "台账.yaml").read_bytes() == example_ledger().read_bytes()
     assert cli("init", "--excel", "台账.yaml", cwd=tmp_path).returncode == 2
 
     assert cli("convert", "台账.xlsx", "转换.yaml", cwd=tmp_path).returncode == 0

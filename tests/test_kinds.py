@@ -11,9 +11,11 @@ import reportgen
 from reportgen import LedgerError, TemplateError
 from reportgen.kinds import find_kinds
 from reportgen.render import RenderOptions
-from reportgen.templating import BUILTIN_TEMPLATES
+from reportgen.resources import builtin_templates
 from tests.conftest import JIALING, MINIMAL
 from tests.test_cli import run
+
+REPOSITORY = Path(__file__).resolve().parent.parent
 
 MARKDOWN = "# {{ doc.title }}（{{ doc.signer }}，自定义类型）\n"
 
@@ -27,10 +29,10 @@ def user_kind(folder: Path, kind_id: str, type_name: str, needs: str = "[正文]
 
 
 def test_the_builtin_kinds_are_listed_with_their_samples() -> None:
-    kinds = {k.type_name: k for k in find_kinds((), BUILTIN_TEMPLATES)}
+    kinds = {k.type_name: k for k in find_kinds((), builtin_templates())}
     assert kinds["民生实事"].id == "project-progress"
     for kind in kinds.values():
-        assert kind.sample and (BUILTIN_TEMPLATES.parent / kind.sample).is_file()
+        assert kind.sample and (REPOSITORY / kind.sample).is_file()
     listing = run("kinds")
     assert listing.returncode == 0 and "民生实事（project-progress）" in listing.stdout
 
@@ -76,7 +78,7 @@ def test_a_user_can_override_a_builtin_kind(tmp_path: Path) -> None:
     report = reportgen.load(JIALING, templates=[tmp_path])
     assert report.kind.folders == (
         tmp_path.resolve() / "project-progress",
-        BUILTIN_TEMPLATES / "project-progress",
+        builtin_templates() / "project-progress",
     )
     assert report.to_bytes("md").decode().endswith("自定义类型）\n")
     assert reportgen.load(JIALING).to_bytes("md").decode().startswith("# 南充市")  # the built-in one
@@ -109,7 +111,7 @@ def test_a_broken_kind_definition_is_rg311(tmp_path: Path, content: str, fragmen
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "kind.yaml").write_text(content, "utf-8")
     with pytest.raises(TemplateError) as caught:
-        find_kinds([tmp_path], BUILTIN_TEMPLATES)
+        find_kinds([tmp_path], builtin_templates())
     assert caught.value.code == "RG311" and fragment in caught.value.problems[0].message
     assert "kind.yaml" in str(caught.value.problems[0].file)
 
@@ -276,10 +278,10 @@ def test_the_annual_report_is_a_registration_form_in_word(tmp_path: Path) -> Non
 
 
 def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Path) -> None:
-    kinds = find_kinds((), BUILTIN_TEMPLATES)
+    kinds = find_kinds((), builtin_templates())
     assert sorted(k.type_name for k in kinds) == ["年度报告", "新闻发布", "民生实事", "社会救助", "重点工作"]
     for kind in kinds:
-        report = reportgen.load(BUILTIN_TEMPLATES.parent / kind.sample)
+        report = reportgen.load(REPOSITORY / kind.sample)
         assert report.kind == kind
         for fmt in ("md", "html", "docx", "xlsx"):
             assert report.to_bytes(fmt), (kind.id, fmt)

@@ -33,14 +33,16 @@ def test_the_quickstart_has_the_office_workflow() -> None:
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_quickstart_commands_run_in_order(tmp_path: Path) -> None:
-    for name in ("Makefile", "pyproject.toml"):
+    for name in ("Makefile", "pyproject.toml", "requirements/lock.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
-    # Older than any install stamp: `make install` finds the environment up to date and never runs
-    # pip in this copy (the environment is the one running these tests).
-    os.utime(tmp_path / "pyproject.toml", (0, 0))
+        # Older than any install stamp: `make install` finds the environment up to date and never runs
+        # pip in this copy (the environment is the one running these tests).
+        os.utime(tmp_path / name, (0, 0))
     for folder in ("samples", "templates"):
         shutil.copytree(ROOT / folder, tmp_path / folder)
     venv = Path(sys.executable).parent.parent
+    (tmp_path / ".venv").symlink_to(venv)  # the quickstart's `.venv/bin/reportgen`
     env = {
         **os.environ,
         "VENV": str(venv),  # the Makefile's `VENV ?= .venv`: use the environment that runs the tests
@@ -65,6 +67,8 @@ def test_quickstart_commands_run_in_order(tmp_path: Path) -> None:
     folder = tmp_path / "out" / "2024Q3"
     outputs = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
     assert outputs == ["2024Q3.docx", "2024Q3.html", "2024Q3.md", "2024Q3.xlsx"]
+    assert (tmp_path / "out" / "繁体" / "2024Q3.docx").is_file()
+    assert (tmp_path / "台账" / "2024Q3.yaml").is_file()
     # Unchanged ledger: the second run renders nothing and leaves every file as it was.
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     again = shell("make quarterly LEDGER=台账/2024Q3.xlsx")

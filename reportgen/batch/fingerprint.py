@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reportgen.render import RenderOptions
-from reportgen.templating import BUILTIN_TEMPLATES
+from reportgen.resources import builtin_templates, is_template_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STAMP_NAME = ".reportgen-inputs"
@@ -24,9 +24,9 @@ def environment_fingerprint(templates: Iterable[Path], options: RenderOptions, f
     digest = hashlib.sha256()
     digest.update(repr((sorted(formats), options)).encode())
     files: list[Path] = sorted(PACKAGE.rglob("*.py"))
-    for folder in (*templates, BUILTIN_TEMPLATES):
+    for folder in (*templates, builtin_templates()):
         if folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if p.is_file()))
+            files.extend(sorted(p for p in folder.rglob("*") if is_template_file(p)))
     if options.docx_template is not None and options.docx_template.is_file():
         files.append(options.docx_template)
     for path in files:

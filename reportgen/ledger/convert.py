@@ -18,8 +18,8 @@ from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yamlread import parse_yaml, read_yaml
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Ledger
+from reportgen.resources import example_ledger
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "templates" / "ledger" / "示例台账.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 WRITABLE = (".xlsx", *YAML_SUFFIXES)
 
@@ -48,13 +48,14 @@ def ledger_bytes(data: Mapping[str, object], target: Path) -> bytes:
 
 def example_bytes(target: Path) -> bytes:
     """The example ledger in ``target``'s format; the YAML one is the file itself, with its comments."""
-    raw = EXAMPLE.read_bytes()
-    document = parse_yaml(raw, EXAMPLE)
-    build_ledger(document, EXAMPLE)  # the example is valid (tested); a broken edit fails loudly here
+    example = example_ledger()
+    raw = example.read_bytes()
+    document = parse_yaml(raw, example)
+    build_ledger(document, example)  # the example is valid (tested); a broken edit fails loudly here
     if target.suffix.lower() in YAML_SUFFIXES:
         return raw
     assert isinstance(document.data, Mapping)
     return ledger_bytes(document.data, target)
 
 
-__all__ = ["EXAMPLE", "WORKBOOK_SUFFIXES", "WRITABLE", "example_bytes", "ledger_bytes", "read_ledger"]
+__all__ = ["WORKBOOK_SUFFIXES", "WRITABLE", "example_bytes", "ledger_bytes", "read_ledger"]
