@@ -8,9 +8,11 @@ findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from reportgen import __version__
 from reportgen.api import Report, convert_ledger, load, new_ledger
@@ -25,24 +27,96 @@ from reportgen.templating import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
+# argparse's own words (its gettext message ids, Python 3.11–3.13) in Chinese: usage errors and --help are
+# what a clerk sees first.  tests/test_cli.py feeds it every kind of wrong command line and looks for English.
+ARGPARSE_CHINESE = {
+    "usage: ": "用法：",
+    "options": "选项",
+    "positional arguments": "命令与参数",
+    "show this help message and exit": "显示本帮助并退出",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：RG410 命令行用法错误：%(message)s\n",
+    "the following arguments are required: %s": "缺少参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "expected one argument": "需要一个值",
+    "expected at least one argument": "至少需要一个值",
+    "expected at most one argument": "最多一个值",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "ignored explicit argument %r": "多余的值 %r",
+    "unexpected option string: %s": "意外的选项：%s",
+    "expected %s argument": "需要 %s 个值",
+    "expected %s arguments": "需要 %s 个值",
+}
+
+
+@contextlib.contextmanager
+def _argparse_in_chinese() -> Iterator[None]:
+    """argparse looks its messages up through its module's ``_`` and ``ngettext`` when it builds, parses and
+    prints; for the time of one of our calls they answer in Chinese (and are restored after)."""
+    module: Any = argparse  # its ``_``/``ngettext`` are private names the stubs do not declare
+    saved = module._, module.ngettext
+
+    def plural(one: str, many: str, n: int) -> str:
+        text = one if n == 1 else many
+        return ARGPARSE_CHINESE.get(text, text)
+
+    module._ = lambda text: ARGPARSE_CHINESE.get(text, text)
+    module.ngettext = plural
+    try:
+        yield
+    finally:
+        module._, module.ngettext = saved
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """An ``ArgumentParser`` whose own messages (usage, errors, --help) are Chinese."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with _argparse_in_chinese():
+            super().__init__(*args, **kwargs)
+
+    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():
+            return super().parse_args(*args, **kwargs)
+
+    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
+        with _argparse_in_chinese():
+            return super().parse_known_args(*args, **kwargs)
+
+    def format_usage(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_usage()
+
+    def format_help(self) -> str:
+        with _argparse_in_chinese():
+            return super().format_help()
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）"
-    )
+    parser = ChineseArgumentParser(prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
-    check.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
+    check.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
     check.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
-    check.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    check.add_argument(
+        "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
+    )
 
     render = commands.add_parser("render", help="生成报告")
-    render.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
-    render.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
-    render.add_argument("-f", "--formats", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}")
+    render.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
+    render.add_argument(
+        "-o", "--out", type=Path, metavar="目录", default=Path("out"), help="输出目录（默认 out/）"
+    )
+    render.add_argument(
+        "-f", "--formats", metavar="格式", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}"
+    )
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
     render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
     _add_output_options(render)
@@ -54,27 +128,44 @@ def build_parser() -> argparse.ArgumentParser:
     convert = commands.add_parser(
         "convert", help="Excel 台账与 YAML 台账互相转换（按扩展名；先检查台账，有错误时不写出）"
     )
-    convert.add_argument("source", type=Path, help="原台账（.xlsx 或 .yaml）")
-    convert.add_argument("target", type=Path, help="新台账（.yaml 或 .xlsx）")
+    convert.add_argument("source", type=Path, metavar="原台账", help="原台账（.xlsx 或 .yaml）")
+    convert.add_argument("target", type=Path, metavar="新台账", help="新台账（.yaml 或 .xlsx）")
     convert.add_argument("--force", action="store_true", help="目标文件已存在时覆盖")
     lint = commands.add_parser(
         "lint", help="检查 Word 模板：标签拆分、未知或不成对的标签、未定义的名称、直接写入的数字"
     )
-    lint.add_argument("template", type=Path, help="Word 模板（.docx）")
-    lint.add_argument("--ledger", type=Path, default=None, help="用这份台账试渲染一次，找出与数据有关的错误")
+    lint.add_argument("template", type=Path, metavar="模板.docx", help="Word 模板（.docx）")
+    lint.add_argument(
+        "--ledger", type=Path, metavar="台账", default=None, help="用这份台账试渲染一次，找出与数据有关的错误"
+    )
     lint.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
-    lint.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    lint.add_argument(
+        "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
+    )
 
     kinds = commands.add_parser("kinds", help="列出可用的报告类型（模板包）")
-    kinds.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    kinds.add_argument(
+        "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
+    )
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
-    batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml），可用通配符")
-    batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
-    batch.add_argument("-f", "--formats", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）")
-    batch.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认 = CPU 核数）")
+    batch.add_argument(
+        "ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml），可用通配符"
+    )
+    batch.add_argument(
+        "-o", "--out", type=Path, metavar="目录", default=Path("out"), help="输出目录（默认 out/）"
+    )
+    batch.add_argument(
+        "-f", "--formats", metavar="格式", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）"
+    )
+    batch.add_argument(
+        "-j", "--jobs", type=int, metavar="进程数", default=None, help="并行进程数（默认 = CPU 核数）"
+    )
     batch.add_argument("--executor", choices=("process", "dask", "serial"), default="process", help="执行器")
     batch.add_argument(
-        "--scheduler", default=None, help="Dask 调度器地址 tcp://主机:8786（不填则启动本机集群）"
+        "--scheduler",
+        default=None,
+        metavar="地址",
+        help="Dask 调度器地址 tcp://主机:8786（不填则启动本机集群）",
     )
     batch.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的单位）")
     _add_output_options(batch)
@@ -84,18 +175,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_output_options(command: argparse.ArgumentParser) -> None:
     """The choices about outputs that ``render`` and ``batch`` share (``RenderOptions``)."""
-    command.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
+    command.add_argument(
+        "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
+    )
     command.add_argument(
         "--template",
         type=Path,
         default=None,
+        metavar="模板.docx",
         help="自己的 Word 模板（.docx，docxtpl 标签；见 docs/templates.md）",
     )
     command.add_argument(
         "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
     )
     command.add_argument(
-        "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
+        "--pdf-timeout", type=float, default=120.0, metavar="秒", help="每份 PDF 的转换时限，秒（默认 120）"
     )
     command.add_argument(
         "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
@@ -103,6 +197,7 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--kind",
         default=None,
+        metavar="类型",
         help="报告类型（见 reportgen kinds），默认按台账的“类型”；同一台账可生成不同类型的报告",
     )
     charts = command.add_mutually_exclusive_group()
