@@ -471,7 +471,9 @@ NOTES_TITLE = "民政工作台账（Excel）填写说明"
 NOTES_INTRO = (
     "本工作簿是 reportgen 的台账：报告中的每一个数字都从这里来。正文通过 {{ 指标编号 | 过滤器 }} 引用"
     "“指标”表中的数字，一览表的比例与合计由程序计算，所以正文和表格不会互相矛盾。",
-    "填好后检查：reportgen check 台账.xlsx；生成报告：reportgen render 台账.xlsx -f docx,xlsx。"
+    "填好后检查：在 reportgen 文件夹运行 make check LEDGER=台账.xlsx；"
+    "生成报告：make quarterly LEDGER=台账.xlsx。没有 make 的电脑（Windows）："
+    "py -m reportgen check 台账.xlsx；py -m reportgen render 台账.xlsx -f docx,xlsx。"
     "出错时会写明工作表和单元格（如 项目!F7）、当前值和应填写的内容。",
 )
 NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -554,8 +556,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "与 YAML 台账互换",
         (
-            "reportgen convert 台账.xlsx 台账.yaml 转换为 YAML 台账，"
-            "reportgen convert 台账.yaml 台账.xlsx 转回。"
+            "python -m reportgen convert 台账.xlsx 台账.yaml 转换为 YAML 台账，"
+            "python -m reportgen convert 台账.yaml 台账.xlsx 转回（Windows 上把 python 写成 py）。"
             "转换前先检查台账，有错误时不写出文件。批注、格式和 YAML 注释不转换。",
         ),
     ),
