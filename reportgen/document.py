@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from types import MappingProxyType
 from typing import ClassVar
 
 from reportgen.charts import Chart, project_charts
@@ -75,6 +77,24 @@ class Attachment:
     charts: tuple[Chart, ...] = ()
 
 
+# The words the layouts print themselves (sheet names, form headers, bylines), keyed by their
+# Simplified form: writers and templates look them up in ``Document.words``, which Traditional output
+# converts with every other text, so no fixed word of a layout stays in Simplified.
+LAYOUT_WORDS: Mapping[str, str] = MappingProxyType(
+    {
+        "登记表": "登记表",  # .xlsx sheet of an annual report's form
+        "主要指标": "主要指标",  # .xlsx sheet of the figures of a report without a 一览表
+        "图表": "图表",  # .xlsx sheet of the charts
+        "项目": "项目",  # header of the form in Markdown
+        "内容": "内容",
+        "见下文": "见下文",  # the form's 正文栏 row in Markdown: 见下文“…”
+        "图略": "图略，见 HTML、Word 或 PDF 版",  # a chart in Markdown
+        "来源": "来源",  # byline of a web article (社会救助)
+        "时间": "时间",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
@@ -93,6 +113,9 @@ class Document:
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
     body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
     form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
+    # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
+    words: Mapping[str, str] = dataclasses.field(default_factory=lambda: LAYOUT_WORDS)
+    language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
