@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from types import MappingProxyType
 from typing import ClassVar
 
 from reportgen.charts import Chart, project_charts
@@ -77,10 +76,41 @@ class Attachment:
     charts: tuple[Chart, ...] = ()
 
 
-# The words the layouts print themselves (sheet names, form headers, bylines), keyed by their
-# Simplified form: writers and templates look them up in ``Document.words``, which Traditional output
-# converts with every other text, so no fixed word of a layout stays in Simplified.
-LAYOUT_WORDS: Mapping[str, str] = MappingProxyType(
+class Words(Mapping[str, str]):
+    """The fixed words of the layouts, keyed by their Simplified form; immutable, hashable and
+    picklable like the rest of a ``Document``."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        self._words = dict(words)
+
+    def __getitem__(self, key: str) -> str:
+        return self._words[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._words.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and self._words == other._words
+
+    def __reduce__(self) -> tuple[type[Words], tuple[dict[str, str]]]:
+        return Words, (self._words,)
+
+    def __repr__(self) -> str:
+        return f"Words({self._words!r})"
+
+
+# The words the layouts print themselves (sheet names, form headers, bylines): writers and templates
+# look them up in ``Document.words``, which Traditional output converts with every other text, so no
+# fixed word of a layout stays in Simplified.
+LAYOUT_WORDS = Words(
     {
         "登记表": "登记表",  # .xlsx sheet of an annual report's form
         "主要指标": "主要指标",  # .xlsx sheet of the figures of a report without a 一览表
@@ -114,7 +144,7 @@ class Document:
     body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
     form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
     # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
-    words: Mapping[str, str] = dataclasses.field(default_factory=lambda: LAYOUT_WORDS)
+    words: Words = LAYOUT_WORDS
     language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
 
 

@@ -18,13 +18,12 @@ bureau prints; it stays available as ``hant-opencc``.  docs/script.md gives the 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from types import MappingProxyType
+from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar
 
-from reportgen.document import Document
+from reportgen.document import Document, Words
 from reportgen.errors import Problem, RenderError
 
 
@@ -87,12 +86,13 @@ def converter(script: str) -> Callable[[str], str]:
     if chosen.config is None:
         return str
     opencc = _converter(chosen.config).convert
-    if not chosen.corrections:
-        return opencc
+    corrections = chosen.corrections
 
     def convert(text: str) -> str:
+        if text.isascii():  # figures and keys: OpenCC changes Chinese characters only
+            return text
         text = opencc(text)
-        for found, published in chosen.corrections:
+        for found, published in corrections:
             text = text.replace(found, published)
         return text
 
@@ -110,25 +110,34 @@ T = TypeVar("T")
 def convert_document(document: Document, script: str) -> Document:
     """``document`` in ``script``; ``hans`` returns it as it is.
 
-    Every text the document holds is converted, found by walking its dataclasses, tuples and
-    mappings (a field added later cannot be forgotten here); numbers, dates and enums are left as
-    they are, and so are the keys of ``Document.words`` (layouts look their words up by them).
+    Every text the document holds is converted, found by walking its dataclasses and tuples (a field
+    added later cannot be forgotten here); numbers, dates and enums are left as they are, and so are
+    the keys of ``Document.words`` (layouts look their words up by them).
     """
     chosen = script_named(script)
     if chosen.config is None:
         return document
-    return dataclasses.replace(_converted(document, converter(script)), language=chosen.language)
+    convert = cache(converter(script))  # a table repeats its texts: 合计, 已完成
+    return dataclasses.replace(_converted(document, convert), language=chosen.language)
 
 
 def _converted(value: T, convert: Callable[[str], str]) -> T:
     result: Any = value
+    kind: type = type(value)  # compared by identity: isinstance against an ABC (Words) is slow
     if isinstance(value, str):
         result = convert(value)
-    elif isinstance(value, tuple):
-        result = tuple(_converted(item, convert) for item in value)
-    elif isinstance(value, Mapping):
-        result = MappingProxyType({key: _converted(item, convert) for key, item in value.items()})
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: _converted(getattr(value, f.name), convert) for f in dataclasses.fields(value)}
-        result = dataclasses.replace(value, **fields)
+    elif kind is tuple:
+        result = tuple(_converted(item, convert) for item in result)
+    elif kind is Words:
+        result = Words({key: _converted(item, convert) for key, item in result.items()})
+    elif names := _field_names(kind):
+        result = kind(**{name: _converted(getattr(value, name), convert) for name in names})
     return result  # type: ignore[no-any-return]
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's fields (each an argument of its constructor); none for any other type."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)

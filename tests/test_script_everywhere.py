@@ -13,6 +13,7 @@ are names, not text, and stay as the fonts are called.
 from __future__ import annotations
 
 import io
+import pickle
 import re
 import subprocess
 import zipfile
@@ -183,3 +184,10 @@ def test_the_words_reported_left_in_simplified() -> None:
     assert statement.document.salutation == "尊敬的各位領導、各位來賓、媒體朋友們："
     charts = reportgen.load(SAMPLES / "qingshan-2024q3.yaml", options=RenderOptions(script="hant"))
     assert openpyxl.load_workbook(io.BytesIO(charts.to_bytes("xlsx"))).sheetnames == ["附件", "圖表"]
+
+
+def test_a_converted_document_still_pickles_and_hashes() -> None:
+    """A worker process or a cache may hold documents: the layouts' words keep them picklable."""
+    document = reportgen.load(SAMPLES / "linyou-2022.yaml", options=RenderOptions(script="hant")).document
+    copy = pickle.loads(pickle.dumps(document))
+    assert copy == document and hash(copy) == hash(document) and copy.words["登记表"] == "登記表"
