@@ -110,10 +110,11 @@ def _left_over(simplified: list[str], traditional: list[str]) -> list[tuple[str,
 
 def _both(sample: Path, fmt: str) -> tuple[list[str], list[str]]:
     """The texts of ``sample`` in ``fmt``, in Simplified and in Traditional (charts on)."""
-    return tuple(  # type: ignore[return-value]
+    simplified, traditional = (
         output_texts(reportgen.load(sample, options=RenderOptions(script=script, charts=True)), fmt)
         for script in ("hans", "hant")
     )
+    return simplified, traditional
 
 
 @pytest.mark.parametrize("sample", SAMPLE_PATHS, ids=lambda p: p.stem)
