@@ -365,6 +365,19 @@ def test_long_names_wrap_instead_of_being_cut_and_nothing_overlaps() -> None:
         assert max(t.get_text().count("\n") for t in labels) >= 1
 
 
+def test_a_character_no_font_has_is_rg408_not_a_box() -> None:
+    """matplotlib drew a box for it and printed a warning on stderr: a lost character in a published
+    chart.  Now the report stops and says which character, where."""
+    [completion, _funding] = charts_of(reportgen.loads(named_projects("城乡低保", "藏文\u0f40项目")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RenderError) as caught:
+            chart_image.__wrapped__(completion)
+    [problem] = caught.value.problems
+    assert problem.code == "RG408" and "\u0f40" in problem.message and "U+0F40" in problem.message
+    assert "2.藏文\u0f40项目" in problem.message
+
+
 def test_wrap_label_breaks_between_characters_never_in_a_number_or_after_an_opening_bracket() -> None:
     wrap = image_module.wrap_label
     assert wrap("1.城乡低保和临时救助", 40, 3) == ("1.城乡低保和临时救助",)

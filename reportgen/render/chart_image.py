@@ -20,9 +20,11 @@ matplotlib is imported on first use only, so reports without charts never pay fo
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import threading
+import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -206,9 +208,36 @@ def chart_image(chart: Chart) -> ChartImage:
     with _LOCK:
         figure = draw_figure(chart)
         buffer = io.BytesIO()
-        with _literal_drawing(cjk_font()):
+        with _literal_drawing(cjk_font()), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+    _check_glyphs(chart, caught)
     return ChartImage(buffer.getvalue(), Decimal(str(WIDTH_IN)), height)
+
+
+_MISSING_GLYPH = re.compile(r"Glyph (\d+) .*missing from font")
+
+
+def _check_glyphs(chart: Chart, caught: Sequence[warnings.WarningMessage]) -> None:
+    """RG408 for a character no font has (matplotlib draws a box and warns on stderr: a character
+    lost from a published chart); any other warning is passed on, not hidden."""
+    for warning in caught:
+        missing = _MISSING_GLYPH.match(str(warning.message))
+        if missing is None:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+            continue
+        char = chr(int(missing.group(1)))
+        texts = [*chart.categories, *(s.name for s in chart.series), chart.value_axis]
+        where = next((text for text in texts if char in text), chart.caption)
+        raise RenderError(
+            Problem(
+                "RG408",
+                f"{chart.caption}中“{where}”的字符“{char}”（U+{ord(char):04X}）本机字体"
+                f" {cjk_font().family} 中没有，图上会是方框",
+                value=char,
+                expected="安装含有该字符的字体，或不附图表（--no-charts，或台账写“图表: 否”）",
+            )
+        )
 
 
 @lru_cache(maxsize=1)
