@@ -384,6 +384,7 @@ def test_wrap_label_breaks_between_characters_never_in_a_number_or_after_an_open
     assert wrap("1.提高城乡低保标准", 10, 3) == ("1.提高城乡", "低保标准")  # 10 half-字 a line
     # 1234.5 is never split; the line breaks before it instead
     assert wrap("1.标准达到1234.5元", 12, 3) == ("1.标准达到", "1234.5元")
+    assert wrap("1.每人每月110元、80元", 14, 3) == ("1.每人每月", "110元、80元")  # nor its unit
     # no line ends with an opening bracket or starts with closing punctuation
     assert wrap("1.救助费（含临时救助）", 10, 3) == ("1.救助费", "（含临时救", "助）")
     assert wrap("1.补贴标准，一二级", 11, 3) == ("1.补贴标", "准，一二级")

@@ -123,8 +123,8 @@ def wrap_label(text: str, width: int, lines: int) -> tuple[str, ...]:
     """``text`` in lines of at most ``width`` half-字 (``display_width``), at most ``lines`` of them.
 
     A line may break between two 汉字 or after a space (dropped), never inside a run of digits and
-    Latin letters (``1234.5``, ``A1``), never after an opening bracket nor before closing punctuation
-    (Chinese line-breaking rules).  A run longer than a line is broken where it must.  Only text
+    Latin letters (``1234.5``, ``A1``) nor between a number and its unit (``110元``), never after an
+    opening bracket nor before closing punctuation (Chinese line-breaking rules).  A run longer than a line is broken where it must.  Only text
     beyond the last line is cut, the last line then ending in “…”."""
     wrapped: list[str] = []
     line = ""
@@ -164,8 +164,8 @@ def _runs(text: str) -> list[str]:
 
 
 def _may_break(before: str, after: str) -> bool:
-    if before in _OPENING or after in _CLOSING or after.isspace():
-        return False
+    if before in _OPENING or after in _CLOSING or after.isspace() or before.isdigit():
+        return False  # nor between a number and its unit: “110元”
     if before.isspace():
         return True
     return not (display_width(before) == 1 and display_width(after) == 1)  # inside 1234.5 or a word
