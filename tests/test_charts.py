@@ -261,6 +261,10 @@ def test_render_and_batch_print_nothing_but_their_own_lines_on_stderr(tmp_path: 
         cwd=tmp_path,
     )
     assert render.returncode == 0 and render.stderr == ""
+    # the same faces, so the same bytes as with a fresh font cache
+    assert (tmp_path / "one" / "qingshan-2024q3.docx").read_bytes() == reportgen.load(QINGSHAN).to_bytes(
+        "docx"
+    )
     batch = subprocess.run(
         [*command, "batch", str(QINGSHAN), str(JIALING), "-o", str(tmp_path / "many"), "-j", "1", "--charts"],
         capture_output=True,
