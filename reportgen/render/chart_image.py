@@ -124,8 +124,9 @@ def wrap_label(text: str, width: int, lines: int) -> tuple[str, ...]:
 
     A line may break between two 汉字 or after a space (dropped), never inside a run of digits and
     Latin letters (``1234.5``, ``A1``) nor between a number and its unit (``110元``), never after an
-    opening bracket nor before closing punctuation (Chinese line-breaking rules).  A run longer than a line is broken where it must.  Only text
-    beyond the last line is cut, the last line then ending in “…”."""
+    opening bracket nor before closing punctuation (Chinese line-breaking rules).  A run longer than
+    a line is broken where it must.  Only text beyond the last line is cut, the last line then ending
+    in “…”."""
     wrapped: list[str] = []
     line = ""
     for run in _runs(text):
