@@ -119,6 +119,11 @@ class ChartFont:
     bold: int
 
 
+ELLIPSIS = "…"  # ends a label cut after its last line
+_OPENING = "（([{【〔〖《〈「『“‘"  # no line ends with one
+_CLOSING = "）)]}】〕〗》〉」』”’，,。.、；;：:！!？?%％…—·"  # no line starts with one
+
+
 def wrap_label(text: str, width: int, lines: int) -> tuple[str, ...]:
     """``text`` in lines of at most ``width`` half-字 (``display_width``), at most ``lines`` of them.
 
@@ -145,11 +150,6 @@ def wrap_label(text: str, width: int, lines: int) -> tuple[str, ...]:
     last = wrapped[lines - 1]
     last = last[: _fitting(last, width - display_width(ELLIPSIS))].rstrip()
     return (*wrapped[: lines - 1], last.rstrip(_OPENING) + ELLIPSIS)
-
-
-ELLIPSIS = "…"
-_OPENING = "（([{【〔〖《〈「『“‘"
-_CLOSING = "）)]}】〕〗》〉」』”’，,。.、；;：:！!？?%％…—·"
 
 
 def _runs(text: str) -> list[str]:
