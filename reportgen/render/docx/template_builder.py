@@ -186,9 +186,9 @@ def _write_settings(document: docx.document.Document) -> None:
     zoom = settings.find(f"{{{W_NS}}}zoom")
     assert zoom is not None
     zoom.addnext(parse_xml(f"<w:mirrorMargins {_NS}/>"))
+    document.settings.odd_and_even_pages_header_footer = True  # python-docx puts it where CT_Settings says
     tab = settings.find(f"{{{W_NS}}}defaultTabStop")
     assert tab is not None
-    tab.addprevious(parse_xml(f"<w:evenAndOddHeaders {_NS}/>"))
     tab.set(f"{{{W_NS}}}val", str(L.pt(L.BODY_SIZE_PT) * 2))
     lang = settings.find(f"{{{W_NS}}}themeFontLang")
     assert lang is not None
@@ -398,7 +398,7 @@ def _form_table() -> str:
         "RGTableText",
         text_run("{{ block.lead }}", L.KAITI, L.TABLE_SIZE_PT)
         + text_run("{{ block.text }}", L.FANGSONG, L.TABLE_SIZE_PT),
-    ).replace("<w:pPr>", '<w:pPr><w:ind w:firstLineChars="200" w:firstLine="420"/>', 1)
+    ).replace("/>", '/><w:ind w:firstLineChars="200" w:firstLine="420"/>', 1)  # after w:pStyle (CT_PPr order)
     value = "".join(
         [
             _cell_tag("if item[0] == document.body_row"),
