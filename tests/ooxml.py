@@ -8,11 +8,13 @@ namespaces skipped, ``mc:AlternateContent`` resolved) and runs the SDK's semanti
 numbering and shared-string references, unique drawing ids …).  What it cannot see, and what this
 module adds or tolerates, is in docs/design.md (“Office Open XML validity”).
 
-Two additions and two tolerances, each as narrow as the case:
+Three additions and two tolerances, each as narrow as the case:
 
 - every zip member must have a content type (a ``Default`` for its extension or an ``Override``):
   openxml-audit 0.8.0 does not report a part without one, and Word then refuses the file or
   “repairs” it;
+- what the schema allows but Excel repairs: worksheet rows out of order, a cell outside its row or
+  out of column order, overlapping merged ranges, sheet names Excel forbids;
 - a ``<font>`` in xl/styles.xml: the SDK's data model makes CT_Font a fixed sequence, but ECMA-376's
   own schema (sml.xsd) makes it an unbounded choice, so openpyxl's order (name, family, b, sz …) is
   valid and Excel opens it without a word.  Those “Unexpected element” findings are dropped, and the
@@ -27,9 +29,11 @@ from __future__ import annotations
 import re
 import zipfile
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 from lxml import etree
+from openpyxl.utils.cell import column_index_from_string, range_boundaries
 from openxml_audit import FileFormat, OpenXmlValidator, ValidationError, ValidationSeverity
 
 CONTENT_TYPES_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -41,6 +45,9 @@ FONT_CHILDREN = frozenset(
 )
 _FONT_PATH = re.compile(r"/styleSheet\[1\]/fonts\[1\]/font\[\d+\]")
 _UNEXPECTED = re.compile(r"Unexpected element '(\w+)' found")
+_WORKSHEET = re.compile(r"xl/worksheets/sheet\d+\.xml")
+_CELL = re.compile(r"([A-Z]{1,3})([0-9]+)")
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 TOLERATED_IDS = frozenset({"Excel_InlineStrCells"})
 
 
@@ -76,8 +83,13 @@ def ooxml_findings(path: Path) -> list[str]:
     ]
     with zipfile.ZipFile(path) as package:
         found += untyped_parts(package)
-        if "xl/styles.xml" in package.namelist():
+        names = package.namelist()
+        if "xl/styles.xml" in names:
             found += font_findings(package.read("xl/styles.xml"))
+        if "xl/workbook.xml" in names:
+            found += sheet_name_findings(package.read("xl/workbook.xml"))
+        for name in sorted(n for n in names if _WORKSHEET.fullmatch(n)):
+            found += [f"[sheet] /{name}: {problem}" for problem in worksheet_findings(package.read(name))]
     return found
 
 
@@ -118,3 +130,56 @@ def _local(element: etree._Element) -> str:
     """The local name of a SpreadsheetML element, the Clark name of any other."""
     name = etree.QName(element)
     return name.localname if name.namespace == SML_NS else name.text
+
+
+def sheet_name_findings(workbook: bytes) -> list[str]:
+    """Sheet names Excel refuses (and renames in its repair): none of []:*?/\\, 1–31 characters, no
+    apostrophe at either end, unique ignoring case.  The schema takes any string."""
+    found = []
+    seen: set[str] = set()
+    for sheet in etree.fromstring(workbook).iter(f"{{{SML_NS}}}sheet"):
+        name = sheet.get("name", "")
+        if (
+            not 1 <= len(name) <= 31
+            or _SHEET_NAME_FORBIDDEN.search(name)
+            or name[:1] == "'"
+            or name[-1:] == "'"
+        ):
+            found.append(f"[sheet] /xl/workbook.xml: sheet name “{name}” is not one Excel accepts")
+        if name.casefold() in seen:
+            found.append(f"[sheet] /xl/workbook.xml: sheet name “{name}” twice")
+        seen.add(name.casefold())
+    return found
+
+
+def worksheet_findings(sheet: bytes) -> list[str]:
+    """What the schema allows and Excel repairs (“Repaired Records: Cell information”): rows not in
+    ascending order, a cell whose reference is outside its row or out of column order, and merged
+    ranges that overlap."""
+    found = []
+    root = etree.fromstring(sheet)
+    last_row = 0
+    for row in root.iter(f"{{{SML_NS}}}row"):
+        number = int(row.get("r", last_row + 1))
+        if number <= last_row:
+            found.append(f"row {number} after row {last_row}")
+        last_row = number
+        last_column = 0
+        for cell in row.iter(f"{{{SML_NS}}}c"):
+            reference = _CELL.fullmatch(cell.get("r", ""))
+            if reference is None:
+                continue  # a cell without r follows the one before it
+            column = column_index_from_string(reference.group(1))
+            if int(reference.group(2)) != number or column <= last_column:
+                found.append(f"cell {reference.group(0)} in row {number} after column {last_column}")
+            last_column = column
+    taken: dict[tuple[int, int], str] = {}
+    for merge in root.iter(f"{{{SML_NS}}}mergeCell"):
+        ref = merge.get("ref", "")
+        first_column, first_row, last_column, last_row = range_boundaries(ref)
+        for place in product(range(first_row, last_row + 1), range(first_column, last_column + 1)):
+            if place in taken:
+                found.append(f"merged range {ref} overlaps {taken[place]}")
+                break
+            taken[place] = ref
+    return found

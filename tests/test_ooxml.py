@@ -159,6 +159,30 @@ def _first(pattern: str, replacement: str) -> Callable[[str], str]:
             ),
             "Unexpected element 'sheetData' found",
         ),
+        (  # Excel's repair: “Cell information from /xl/worksheets/sheet1.xml”
+            "xlsx",
+            "xl/worksheets/sheet1.xml",
+            _first(r'<row r="8"', '<row r="7"'),
+            "[sheet] /xl/worksheets/sheet1.xml: row 7 after row 7",
+        ),
+        (
+            "xlsx",
+            "xl/worksheets/sheet1.xml",
+            _first(r'<c r="A8"', '<c r="A9"'),
+            "[sheet] /xl/worksheets/sheet1.xml: cell A9 in row 8 after column 0",
+        ),
+        (
+            "xlsx",
+            "xl/worksheets/sheet1.xml",
+            _first(r'<mergeCell ref="K4:K6"/>', '<mergeCell ref="K4:K6"/><mergeCell ref="J5:K5"/>'),
+            "merged range J5:K5 overlaps K4:K6",
+        ),
+        (
+            "xlsx",
+            "xl/workbook.xml",
+            _first(r'name="附件"', 'name="附件[1]"'),
+            "sheet name “附件[1]” is not one Excel accepts",
+        ),
         (  # the tolerated font order still may not repeat an element
             "xlsx",
             "xl/styles.xml",
@@ -166,7 +190,20 @@ def _first(pattern: str, replacement: str) -> Callable[[str], str]:
             "[schema] /xl/styles.xml: font 2 has unexpected or repeated ['sz']",
         ),
     ],
-    ids=["order", "attribute", "value", "png-type", "override", "dangling", "sheet-order", "font-twice"],
+    ids=[
+        "order",
+        "attribute",
+        "value",
+        "png-type",
+        "override",
+        "dangling",
+        "sheet-order",
+        "row-twice",
+        "cell-row",
+        "merge-overlap",
+        "sheet-name",
+        "font-twice",
+    ],
 )
 def test_a_broken_package_fails(
     valid: dict[str, Path], tmp_path: Path, fmt: str, member: str, change: Callable[[str], str], expected: str
