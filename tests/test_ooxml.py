@@ -2,11 +2,11 @@
 check fails on the faults that make Word or Excel “repair” a file.
 
 The outputs: each sample rendered as each report kind (the kind's own layout and the others'), each
-sample with charts and 合计 formulas, each in Traditional characters, the plain template chosen by
-hand, a user's own Word template (its own faults excepted), the Excel ledger of ``reportgen init
---excel`` and each sample converted to an Excel ledger.  Each ``.docx``/``.xlsx`` writer path of
-``Report.render``, ``new_ledger`` and ``convert_ledger`` is among them; a batch writes the same
-bytes (test_batch).
+sample with charts and 合计 formulas, twenty projects with gaps (five charts), each
+sample in Traditional characters, the plain template chosen by hand, a user's own Word template (its
+own faults excepted), the Excel ledger of ``reportgen init --excel`` and each sample converted to an
+Excel ledger.  Each ``.docx``/``.xlsx`` writer path of ``Report.render``, ``new_ledger`` and
+``convert_ledger`` is among them; a batch writes the same bytes (test_batch).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from reportgen.render import RenderOptions
 from reportgen.templating import BUILTIN_TEMPLATES
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
+from tests.test_charts import many_projects
 
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))
 KINDS = [kind.id for kind in find_kinds((), BUILTIN_TEMPLATES)]
@@ -50,6 +51,9 @@ def _cases() -> dict[str, Writer]:
         cases[f"{sample.stem}-ledger"] = lambda out, s=sample: [
             reportgen.convert_ledger(s, out / f"{s.stem}.xlsx")
         ]
+    cases["twenty-projects-charts-gaps"] = lambda out: reportgen.loads(
+        many_projects(20), str(out / "many.yaml"), options=RenderOptions(xlsx_total_formulas=True)
+    ).render("docx,xlsx", out)
     cases["plain-template"] = _report(JIALING, docx_template=BUILTIN_TEMPLATES / "report-plain.docx")
     cases["init-excel-ledger"] = lambda out: [reportgen.new_ledger(out / "台账.xlsx")]
     return cases
