@@ -16,7 +16,6 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docx
 import pytest
 
 import reportgen
@@ -26,6 +25,7 @@ from reportgen.templating import BUILTIN_TEMPLATES
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
 from tests.test_charts import many_projects
+from tests.test_docx import _user_template as user_template
 
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))
 KINDS = [kind.id for kind in find_kinds((), BUILTIN_TEMPLATES)]
@@ -77,11 +77,9 @@ def test_a_users_template_comes_out_no_less_valid_than_it_went_in(tmp_path: Path
     checks (not the SDK's) against it: its stylesWithEffects.xml lacks the Header/Footer styles and
     has other docDefaults than styles.xml.  Word opens such files; they are the template's, not ours.
     """
-    document = docx.Document()
-    for text in ("{{ document.title }}", "{%p for b in document.blocks %}", "{{ b.text }}", "{%p endfor %}"):
-        document.add_paragraph(text)
-    template = tmp_path / "mine.docx"
-    document.save(str(template))
+    template = user_template(
+        tmp_path, "{{ document.title }}", "{%p for b in document.blocks %}", "{{ b.text }}", "{%p endfor %}"
+    )
     [path] = reportgen.loads(MINIMAL, options=RenderOptions(docx_template=template)).render("docx", tmp_path)
     assert ooxml_findings(path) == ooxml_findings(template)
 
