@@ -27,6 +27,7 @@ from reportgen.numbers import (
     round_half_up,
     sequence_marker,
 )
+from reportgen.numbers.compare import format_target
 from reportgen.tables import (
     FIGURES_TABLE_TITLE,
     Table,
@@ -235,7 +236,7 @@ def _target_table(report: ComputedReport, title: str) -> Table:
         rows.append(
             TargetRow(
                 figure.name,
-                result.direction + format_number(goal.value) + goal.unit.symbol,
+                format_target(result.direction, goal.value, goal.unit.symbol),
                 shown,
                 None if value is None else value.value,
                 result.status,

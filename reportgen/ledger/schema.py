@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.errors import LedgerError, Problem
+from reportgen.ledger.directions import suggest_direction
 from reportgen.ledger.fields import At, FieldReader
 from reportgen.ledger.yamlread import YamlDocument
 from reportgen.model import (
@@ -23,6 +24,7 @@ from reportgen.model import (
     SEQUENCES,
     STANDARD_BASES,
     TARGET_WORDS,
+    TARGET_WORDS_TEXT,
     Figure,
     FigureRef,
     FigureSource,
@@ -89,6 +91,7 @@ PROJECT_OPTIONAL = (
 )
 FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")
 MAX_HEADING_LEVEL = 4
+SAME_UNIT = "与本指标同一单位，不写单位"  # RG106's advice for a number whose unit is the figure's
 
 # Names the narrative templates get besides the figures; a figure may not take one of them.
 RESERVED_NAMES = frozenset(  # names narrative templates already have (document.narrative_context)
@@ -346,7 +349,9 @@ class _Builder:
                     "删去“调整前”",
                 )
             else:
-                before = self.r.number(fields["调整前"], (*at, "调整前"), allow_negative=True)
+                before = self.r.number(
+                    fields["调整前"], (*at, "调整前"), allow_negative=True, unit_note=SAME_UNIT
+                )
         changed = self.r.text(fields.get("调整时间"), (*at, "调整时间"), required=False).strip()
         if changed and "调整前" not in fields:
             self.r.report(
@@ -372,15 +377,9 @@ class _Builder:
         words = [k for k in value if k != "单位"]
         for word in words:
             if word not in TARGET_WORDS:
-                close = difflib.get_close_matches(str(word), TARGET_WORDS, n=1, cutoff=0.3)
-                hint = f"，是否应为“{close[0]}”" if close else ""
-                self.r.report(
-                    "RG103",
-                    f"不认识的目标方向“{word}”{hint}",
-                    place,
-                    word,
-                    "、".join(TARGET_WORDS) + "（前四个为“≥”，后四个为“≤”）",
-                )
+                close = suggest_direction(str(word))  # never the opposite meaning (低于 ≠ 不低于)
+                hint = f"，是否应为“{close}”" if close else ""
+                self.r.report("RG103", f"不认识的目标方向“{word}”{hint}", place, word, TARGET_WORDS_TEXT)
         if len(words) != 1:
             if not words:
                 self.r.report(
@@ -388,7 +387,7 @@ class _Builder:
                     "“目标”须写明方向和目标值",
                     place,
                     None,
-                    "如 {不少于: 45}，方向为 " + "、".join(TARGET_WORDS),
+                    "如 {不少于: 45}，方向为 " + TARGET_WORDS_TEXT,
                 )
             elif all(w in TARGET_WORDS for w in words):
                 self.r.report(
@@ -400,7 +399,7 @@ class _Builder:
                 )
             return None
         word = str(words[0])
-        number = self.r.number(value[word], (*place, word), allow_negative=True)
+        number = self.r.number(value[word], (*place, word), allow_negative=True, unit_key=word)
         declared = None
         if value.get("单位") is not None:
             declared = self.r.unit(value["单位"], (*place, "单位"))
@@ -514,7 +513,7 @@ class _Builder:
         numerator, denominator = (self.operand(quotient, key, (*at, "商")) for key in ("分子", "分母"))
         per: Decimal | None = Decimal(1)
         if quotient.get("每") is not None:
-            per = self.r.number(quotient["每"], (*at, "商", "每"))
+            per = self.r.number(quotient["每"], (*at, "商", "每"), unit_note="分母的单位，不写单位")
             if per is not None and per.is_zero():
                 self.r.report("RG106", "“每”应大于 0", (*at, "商", "每"), quotient["每"], "正数，如 每: 1000")
                 per = None
@@ -542,7 +541,7 @@ class _Builder:
                     f"在各分项指标中填写“{period}”",
                 )
                 continue
-            earlier = self.r.number(fields[period], (*at, period), allow_negative=True)
+            earlier = self.r.number(fields[period], (*at, period), allow_negative=True, unit_note=SAME_UNIT)
             if earlier is not None:
                 baselines.append((period, earlier))
         return tuple(baselines)
@@ -589,7 +588,8 @@ class _Builder:
                 "删去“公布值”；核对手填的总数请用“分项”",
             )
             return None
-        return self.r.number(fields["公布值"], (*at, "公布值"), allow_negative=True)
+        note = "比例以 % 计，不写 %" if kind == "比例" else SAME_UNIT
+        return self.r.number(fields["公布值"], (*at, "公布值"), allow_negative=True, unit_note=note)
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:

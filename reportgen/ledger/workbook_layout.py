@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
-from reportgen.model import STANDARD_BASES, TARGET_WORDS
+from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
 
 
 class Kind(Enum):
@@ -297,8 +297,7 @@ FIGURES_SHEET = Sheet(
             ("目标", TARGET_DIRECTION),
             Kind.TEXT,
             8,
-            "有目标时填方向：不少于、不低于、达到、以上（≥）或 不超过、不高于、以内、控制在（≤）；"
-            "本指标的数值就是完成值，完成情况由程序判定。",
+            f"有目标时填方向：{TARGET_WORDS_TEXT}；本指标的数值就是完成值，完成情况由程序判定。",
             added=True,
             choices=TARGET_WORDS,
         ),
@@ -512,8 +511,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "如每人每年7500元填 数值 7500、单位 元、标准每 人年；"
             "调整过的标准在“调整前”填原来的数、在“调整时间”填 7月 等。正文用 {{ 编号 | 标准 }}、"
             "{{ 编号 | 标准('人月') }}（由年标准换算）、{{ 编号 | 调整前 | 标准 }}、{{ 编号 | 调整方向 }}。",
-            "目标：在“目标方向”选 不少于、不低于、达到、以上、不超过、不高于、以内 或 控制在，"
-            "在“目标值”填数字；"
+            f"目标：在“目标方向”选 {TARGET_WORDS_TEXT}（≥、≤ 含目标值本身，>、< 不含），"
+            "在“目标值”填数字；报告写作 不少于45张、90%以上、控制在4.5%以内、低于4.3%；"
             "本指标的数值就是完成值，完成情况（已完成/未完成/—）由程序判定。只有目标、还没有完成数的指标，数值不填，"
             "须选目标单位。目标表在“基本信息”的“目标表标题”“目标表指标”两行填写。",
         ),
