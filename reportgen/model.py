@@ -273,6 +273,7 @@ class Ledger:
     target_table: TargetTable | None = None  # 目标表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
+    names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -329,3 +329,12 @@ class FieldReader:
                     pass
         self.report("RG110", "不是有效日期", at, value, "日期，如 2024-09-23 或 2024年9月23日")
         return None
+
+
+def is_figure_text(text: str) -> bool:
+    """``3.5万元``, ``100``, ``60%``, ``12.3万``: a number alone or with a unit is a figure, not a name."""
+    match = _LEADING_NUMBER.match(text)
+    if match is None:
+        return False
+    rest = text[match.end() :].strip()
+    return not rest or unit(rest) is not None or unit(rest + "元") is not None

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.ledger.directions import suggest_direction
-from reportgen.ledger.fields import At, FieldReader
+from reportgen.ledger.fields import At, FieldReader, is_figure_text
 from reportgen.ledger.yamlread import YamlDocument
 from reportgen.model import (
     BASELINES,
@@ -58,6 +58,7 @@ TOP_OPTIONAL = (
     "一览表",
     "图表",
     "目标表",
+    "专有名称",
 )
 FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
 FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
@@ -168,11 +169,48 @@ class _Builder:
             charts=self.r.boolean(top.get("图表"), ("图表",)),
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False),
+            names=self.names(top.get("专有名称"), ("专有名称",)),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)
         return ledger
+
+    # -- 专有名称 ------------------------------------------------------------------------------------
+    def names(self, value: object, at: At) -> tuple[str, ...]:
+        """Names and identifiers whose digits RG207 leaves alone (民生100工程, 会计凭证号2023-0456).
+
+        Each must hold a digit (else there is nothing to exempt) and be more than a number with a
+        unit: ``3.5万元`` listed here would silence a figure typed as text, which is what RG207 is for.
+        """
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        names: list[str] = []
+        for i, item in enumerate(items, start=1):
+            place = (*at, i) if isinstance(value, list) else at
+            name = self.r.prose(item, place).strip()
+            if not name:
+                continue
+            if not any(c.isdigit() for c in name):
+                self.r.report(
+                    "RG105",
+                    f"专有名称“{name}”中没有数字，不必登记",
+                    place,
+                    item,
+                    "含数字的名称，如 民生100工程",
+                )
+            elif is_figure_text(name):
+                self.r.report(
+                    "RG105",
+                    f"“{name}”是数字，不是名称；数字应登记为指标",
+                    place,
+                    item,
+                    "含数字的名称或编号，如 民生100工程、20件民生实事",
+                )
+            elif name in names:
+                self.r.report("RG111", f"专有名称“{name}”列了两次", place, item, "每个名称只列一次")
+            else:
+                names.append(name)
+        return tuple(names)
 
     # -- 目标表 --------------------------------------------------------------------------------------
     def target_table(self, value: object, ledger: Ledger) -> TargetTable | None:

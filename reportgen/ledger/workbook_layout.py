@@ -74,7 +74,8 @@ INFO = "基本信息"
 INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
-REPEATED = frozenset({"主送机关", "要素", "导语", "结语"})  # repeat the row for more than one
+NAMES = "专有名称"
+REPEATED = frozenset({"主送机关", "要素", "导语", "结语", NAMES})  # repeat the row for more than one
 PARTICULARS = "要素"  # each of its rows holds “标签：内容” (a YAML mapping label → text)
 PARTICULAR_SEPARATOR = "："
 TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
@@ -138,6 +139,14 @@ INFO_ROWS: tuple[Column, ...] = (
         "目标表：列入的指标编号，用顿号隔开，须是“指标”表中填了目标的指标；"
         "目标值、完成值、完成情况由程序填写。",
     ),
+    Column(
+        NAMES,
+        ("专有名称",),
+        Kind.TEXT,
+        0,
+        "正文里含数字的名称或编号（如 民生100工程、20件民生实事、会计凭证号2023-0456），"
+        "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
+    ),
 )
 INFO_BY_LABEL = {row.header: row for row in INFO_ROWS}
 
@@ -145,7 +154,9 @@ INFO_SHEET = Sheet(
     INFO,
     "报告的标题、落款、日期、报告期，导语与结语，以及一览表的设置。每行一项：A 列是项目名，B 列填内容。",
     (
-        Column(INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语可复制成多行。"),
+        Column(
+            INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语、专有名称可复制成多行。"
+        ),
         Column(INFO_VALUE, (), Kind.TEXT, 70, "在这一列填写内容。"),
         Column(INFO_NOTE, (), Kind.TEXT, 52, "每一项的填写说明（程序不读取这一列）。"),
     ),
@@ -442,6 +453,7 @@ TOP_ORDER = (
     "结语",
     "一览表",
     "目标表",
+    "专有名称",
 )
 TABLE_ORDER = (*(row.key[1] for row in INFO_ROWS if row.key[0] == "一览表"), "项目")
 SECTION_ORDER = ("标题", "接排", "段落", "小节")
@@ -547,7 +559,7 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "各表已保护表头（没有密码），防止误改列名：可以填写、插入和删除行，调整列宽，但不能改表头或增删列。"
             "确需修改时在“审阅 → 撤销工作表保护”解除。",
-            "空行会被忽略。“基本信息”中的主送机关、导语、结语可以插入多行，A 列写同样的项目名。",
+            "空行会被忽略。“基本信息”中的主送机关、导语、结语、专有名称可以插入多行，A 列写同样的项目名。",
         ),
     ),
     (
