@@ -446,7 +446,7 @@ class _Reader:
                 corner = first.ref.partition("!")[2]
                 self.problem(
                     "RG118",
-                    f"合并了单元格：只有第一格 {corner} 有内容，合并进来的其余各格都读作空白",
+                    f"这几格合并成了一格：只有第一格 {corner} 有内容，其余各格都读作空白",
                     place,
                     _shown(first),
                     "取消合并（开始 → 合并后居中 → 取消单元格合并），在每一行、每一格分别填写内容",
