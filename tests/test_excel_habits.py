@@ -13,6 +13,7 @@ import re
 import zipfile
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
@@ -80,15 +81,16 @@ def test_other_numbers_of_a_percent_row_are_read_as_shown(header: str) -> None:
 def test_a_ratio_target_typed_as_a_percent_is_read_as_shown() -> None:
     def edit(book: Workbook) -> None:
         figures = sheet(book, "指标")
-        row = {"A": "覆盖率", "F": "城市低保", "G": "低保对象", "U": "不低于", "V": 0.35}
+        row = {"A": "覆盖率", "F": "城市低保", "G": "低保对象", "N": 0.2830, "U": "不低于", "V": 0.35}
         for column, value in row.items():
             figures[f"{column}6"] = value
+        figures["N6"].number_format = "0.00%"  # 公布值 of a 比例: a percentage
         figures["V6"].number_format = "0%"
 
     ledger = load(edited(edit))
     figure = ledger.figure("覆盖率")
     assert figure is not None and figure.target is not None
-    assert str(figure.target.value) == "35"
+    assert str(figure.target.value) == "35" and str(figure.published) == "28.3"
 
 
 def test_text_92_percent_in_a_percent_figure_is_read_like_the_formatted_cell() -> None:
@@ -211,7 +213,9 @@ def with_dimension(raw: bytes, sheet_name: str, ref: str) -> bytes:
     return out.getvalue()
 
 
-@pytest.mark.parametrize(("sheet_name", "ref"), [("项目", "A1:P2"), ("指标", "A1:A1"), ("正文", "A1:E2")])
+@pytest.mark.parametrize(
+    ("sheet_name", "ref"), [("基本信息", "A1:C3"), ("项目", "A1:P2"), ("指标", "A1:A1"), ("正文", "A1:E2")]
+)
 def test_rows_beyond_a_short_dimension_are_read(sheet_name: str, ref: str) -> None:
     whole = load(example_workbook())
     short = load(with_dimension(example_workbook(), sheet_name, ref))
@@ -220,6 +224,7 @@ def test_rows_beyond_a_short_dimension_are_read(sheet_name: str, ref: str) -> No
     assert [f.id for f in short.figures] == [f.id for f in whole.figures]
     assert [s.title for s in short.sections] == [s.title for s in whole.sections]
     assert [len(s.subsections) for s in short.sections] == [len(s.subsections) for s in whole.sections]
+    assert (short.signer, short.date, short.period) == (whole.signer, whole.date, whole.period)
 
 
 def test_the_row_limit_holds_whatever_the_dimension_says() -> None:
@@ -272,3 +277,13 @@ def test_required_messages_name_what_the_cell_takes() -> None:
     assert "万元" in expected["指标!W6"] and "{" not in expected["指标!W6"]
     for place, text in expected.items():
         assert text not in ("文字", "") and not text.startswith("填写“"), (place, text)
+
+
+def test_excel_and_check_say_the_same_about_a_cell() -> None:
+    """The drop-down's refusal in Excel and ``check``'s "required" message come from one declaration."""
+    book = openpyxl.load_workbook(io.BytesIO(example_workbook()))
+    by_cell = {str(v.sqref).split(":")[0]: v for v in sheet(book, "指标").data_validations.dataValidation}
+    found = required({("指标", "D2"): None, ("基本信息", "B5"): None})
+    assert by_cell["D2"].error == f"这里应填：{found['指标!D2'].expected}"
+    info = {str(v.sqref): v for v in sheet(book, "基本信息").data_validations.dataValidation}
+    assert info["B5"].error == f"这里应填：{found['基本信息!B5'].expected}"
