@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from decimal import Decimal
 
 import openpyxl
@@ -22,7 +21,7 @@ from reportgen.ledger.excel_read import MAX_ROWS, parse_workbook
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Quantity
 from reportgen.units import known_units
-from tests.test_excel_ledger import edited, example_workbook, load, only, problems, sheet
+from tests.test_excel_ledger import edited, example_workbook, load, only, problems, rewrite_part, sheet
 
 # The sheet parts of the example workbook: sheet1 is 说明, then the data sheets in order.
 SHEET_PARTS = {"基本信息": 2, "指标": 3, "项目": 4, "正文": 5}
@@ -199,18 +198,13 @@ def test_every_merge_in_every_data_sheet_is_reported_at_once_in_reading_order() 
 
 def with_dimension(raw: bytes, sheet_name: str, ref: str) -> bytes:
     """``raw`` with the ``<dimension ref>`` of one sheet part replaced, as some tools write it."""
-    part = f"xl/worksheets/sheet{SHEET_PARTS[sheet_name]}.xml"
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == part:
-                text, count = re.subn(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', data.decode())
-                assert count == 1
-                data = text.encode("utf-8")
-            target.writestr(item, data)
-    return out.getvalue()
+
+    def change(data: bytes) -> bytes:
+        text, count = re.subn(r'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>', data.decode())
+        assert count == 1
+        return text.encode("utf-8")
+
+    return rewrite_part(raw, f"xl/worksheets/sheet{SHEET_PARTS[sheet_name]}.xml", change)
 
 
 @pytest.mark.parametrize(
