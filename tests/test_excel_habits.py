@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -20,6 +22,7 @@ from reportgen.errors import Problem
 from reportgen.ledger.excel_read import MAX_ROWS, parse_workbook
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Quantity
+from reportgen.render.pdf import find_soffice
 from reportgen.units import known_units
 from tests.test_excel_ledger import edited, example_workbook, load, only, problems, rewrite_part, sheet
 
@@ -281,3 +284,24 @@ def test_excel_and_check_say_the_same_about_a_cell() -> None:
     assert by_cell["D2"].error == f"这里应填：{found['指标!D2'].expected}"
     info = {str(v.sqref): v for v in sheet(book, "基本信息").data_validations.dataValidation}
     assert info["B5"].error == f"这里应填：{found['基本信息!B5'].expected}"
+
+
+def test_a_workbook_saved_by_a_spreadsheet_program_keeps_percentages_and_merges(tmp_path: Path) -> None:
+    """LibreOffice writes its own number formats and merge records: read the same way as openpyxl's."""
+
+    def merge_too(book: Workbook) -> None:
+        sheet(book, "项目").merge_cells("O2:O3")
+
+    (tmp_path / "percent.xlsx").write_bytes(percent_figure(0.9234, "0.00%"))
+    (tmp_path / "merged.xlsx").write_bytes(edited(merge_too, percent_figure(0.92, "0%")))
+    subprocess.run(
+        [str(find_soffice()), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+         str(tmp_path / "percent.xlsx"), str(tmp_path / "merged.xlsx")],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    figure = load((tmp_path / "out" / "percent.xlsx").read_bytes()).figure("完成率")
+    assert figure is not None and isinstance(figure.source, Quantity)
+    assert str(figure.source.value) == "92.34" and figure.source.unit.symbol == "%"
+    problem = only((tmp_path / "out" / "merged.xlsx").read_bytes())
+    assert problem.code == "RG118" and problem.place == "项目!O2:O3"
