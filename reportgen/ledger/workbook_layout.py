@@ -7,7 +7,9 @@ for, a ``Kind`` (what the cell may hold: the reader's parsing, the writer's numb
 validation), a width in Excel character units, and a short Chinese help text used as the header
 comment, the input message of its cells and a line of the 说明 sheet.
 
-This module is pure data: no openpyxl, no parsing.
+This module is pure data: no openpyxl, no parsing.  ``expectation`` words what a column's cell
+takes for every message about it (the reader's own and the schema's "required" ones), from the same
+declarations.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from enum import Enum
 
 from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
 from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
+from reportgen.units import known_units
 
 
 class Kind(Enum):
@@ -52,6 +55,9 @@ class Column:
     high: int | None = None
     added: bool = False  # added after the first layout: a workbook without it reads as if it were empty
     choices: tuple[str, ...] = ()  # a TEXT column's words, offered as a drop-down (others refused)
+    # A NUMBER in the unit of these columns of its own row (the first one filled; a 比例 row is in %):
+    # a percentage-formatted cell (92% holds 0.92) is read as the 92 it shows only when that unit is %.
+    unit_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +172,10 @@ INFO_SHEET = Sheet(
 
 # A 目标 is ``{不少于: 45, 单位: 张}`` in YAML (the direction is the key); the sheet has a column for the
 # direction and one for the value, which the reader and the writer turn into that mapping and back.
-TARGET_DIRECTION, TARGET_VALUE = "目标方向", "目标值"
+TARGET_DIRECTION, TARGET_VALUE, TARGET_UNIT = "目标方向", "目标值", "目标单位"
+FIGURE_UNIT = "单位"
+RATIO = "比例"  # the key of 比例分子 and 比例分母: a row that fills them is in %
+PERCENT = "%"
 
 FIGURES_SHEET = Sheet(
     "指标",
@@ -182,10 +191,15 @@ FIGURES_SHEET = Sheet(
         ),
         Column("名称", ("名称",), Kind.TEXT, 24, "指标的中文名称，可不填（默认等于编号）。"),
         Column(
-            "数值", ("数值",), Kind.NUMBER, 14, "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。"
+            "数值",
+            ("数值",),
+            Kind.NUMBER,
+            14,
+            "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
-            "单位",
+            FIGURE_UNIT,
             ("单位",),
             Kind.UNIT,
             8,
@@ -214,6 +228,7 @@ FIGURES_SHEET = Sheet(
             Kind.NUMBER,
             12,
             "去年同一期间的数值（与本指标同一单位），用于“同比”；只用于填了数值的指标。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
             "上期",
@@ -221,6 +236,7 @@ FIGURES_SHEET = Sheet(
             Kind.NUMBER,
             12,
             "上一报告期的数值（与本指标同一单位），用于“环比”；只用于填了数值的指标。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column("说明", ("说明",), Kind.TEXT, 28, "统计口径等说明，可不填。"),
         # Added for issue 8, after the first layout: at the end, so the older columns keep their letters.
@@ -257,6 +273,7 @@ FIGURES_SHEET = Sheet(
             "合计、比例、商指标可填：原文印出的数（比例填百分数，如 60.09），由检查核对；"
             "报告中印的是计算值。",
             added=True,
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
             "分项",
@@ -301,6 +318,7 @@ FIGURES_SHEET = Sheet(
             "标准调整前的数值（与本指标同一单位），可不填；"
             "正文用 {{ 编号 | 调整前 | 标准 }}、{{ 编号 | 调整方向 }}。",
             added=True,
+            unit_of=(FIGURE_UNIT,),
         ),
         Column("调整时间", ("调整时间",), Kind.TEXT, 10, "标准从何时调整，照录文字，如 7月。", added=True),
         Column(
@@ -319,9 +337,10 @@ FIGURES_SHEET = Sheet(
             10,
             "目标值，只填数字（比例填百分数，如 35）；只有目标、没有完成值的指标数值不填。",
             added=True,
+            unit_of=(TARGET_UNIT, FIGURE_UNIT),
         ),
         Column(
-            "目标单位",
+            TARGET_UNIT,
             ("目标", "单位"),
             Kind.UNIT,
             8,
@@ -415,6 +434,38 @@ SECTIONS_SHEET = Sheet(
         ),
     ),
 )
+
+# What a cell of each kind takes, in every message about it (reader and schema alike).
+EXPECTED = {
+    Kind.TEXT: "文字",
+    Kind.PROSE: "文字",
+    Kind.OWNER: "文字",
+    Kind.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
+    Kind.NUMBER: "数字，如 8123.0395（不写单位和“万”，单位在“单位”列）",
+    Kind.INTEGER: "整数",
+    Kind.UNIT: "下拉列表中的单位（" + "、".join(known_units()) + "）",
+    Kind.MONEY_UNIT: "元、万元 或 亿元",
+    Kind.DATE: "日期，如 2024-09-23",
+    Kind.BOOLEAN: "是 或 否",
+    Kind.FIGURE_ID: "“指标”表中的编号",
+    Kind.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
+    Kind.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
+    Kind.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
+    Kind.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
+}
+
+
+def expectation(column: Column) -> str:
+    """What a cell of ``column`` takes: its words, its bounds, its kind's form, or for free text the
+    column's own help (a missing 项目名称 is told what a 项目名称 is, not "文字")."""
+    if column.choices:
+        return "、".join(column.choices)
+    if column.kind is Kind.INTEGER and column.low is not None and column.high is not None:
+        return f"{column.low}～{column.high} 的整数"
+    if column.kind in (Kind.TEXT, Kind.PROSE, Kind.OWNER):
+        return column.help
+    return EXPECTED[column.kind]
+
 
 DATA_SHEETS = (INFO_SHEET, FIGURES_SHEET, PROJECTS_SHEET, SECTIONS_SHEET)
 NOTES = "说明"  # the how-to sheet, first in the workbook; never read
@@ -544,6 +595,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "“12.3万”“1.2E+05”会报错：单位写在“单位”列或“金额单位”中，数字写全。",
             "项目表的金额可以写 1.3168亿元 这样的“数字+金额单位”；目标与实际完成写 300张 这样的“数字+单位”；"
             "也都可以填指标编号，让表格与正文引用同一个数。",
+            "百分数：“单位”选了 % 的指标（及项目的目标、实际完成）直接输入 92%，读作 92；"
+            "单位不是 % 的格子不要设成百分比格式（显示 50% 而存的是 0.5），否则报错。",
         ),
     ),
     (
@@ -560,6 +613,7 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "各表已保护表头（没有密码），防止误改列名：可以填写、插入和删除行，调整列宽，但不能改表头或增删列。"
             "确需修改时在“审阅 → 撤销工作表保护”解除。",
             "空行会被忽略。“基本信息”中的主送机关、导语、结语、专有名称可以插入多行，A 列写同样的项目名。",
+            "不要合并单元格：合并后只有第一格有内容，其余读作空白，报 RG118；相同的内容每行各填一次。",
         ),
     ),
     (
