@@ -101,6 +101,12 @@ def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
         "<w:pPr>"
         + ("<w:keepNext/>" if style.keep_next else "")
         + ("<w:keepLines/>" if style.keep_lines else "")
+        # A ，。、 that falls just past a full line: LibreOffice hangs it in the margin unless told
+        # otherwise, and in a justified line it then drops it from the page.  Its .docx import maps
+        # ``overflowPunct`` inverted (hanging = not overflowPunct, absent = hanging), so an explicit
+        # "on" — Word's own default, which changes nothing in Word — makes it carry the last 字 and
+        # its mark to the next line instead (see docs/design.md "Character grid").
+        + '<w:overflowPunct w:val="1"/>'
         # no extra space between 汉字 and digits: it would break the 28-字 grid
         + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         + ("" if style.snap_to_grid else '<w:snapToGrid w:val="0"/>')
