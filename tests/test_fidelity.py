@@ -35,7 +35,6 @@ import re
 import shutil
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -163,7 +162,8 @@ def docx_units(data: bytes) -> list[str]:
 
 
 _BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 div section main table thead tbody tr th td figure figcaption br hr ul ol li".split()
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "section", "main", "br", "hr", "ul", "ol", "li"}
+    | {"table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption"}
 )
 _ASCII_SPACE = re.compile(r"[ \t\n\r\f]+")
 
@@ -218,10 +218,16 @@ def normalise_html(units: list[str]) -> list[str]:
     return [t for t in (_ASCII_SPACE.sub(" ", u).strip(" ") for u in units) if t]
 
 
-def pdf_pages(data: bytes) -> list[str]:
-    """Each page's text in content-stream order (LibreOffice writes cell by cell), no white space."""
-    out = subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, capture_output=True, check=True).stdout
-    return ["".join(page.split()) for page in out.decode("utf-8").split("\f")[:-1]]
+def pdftotext(pdf: bytes, mode: str) -> list[str]:
+    """Each page's text: ``-raw`` in content-stream order (LibreOffice writes a table cell by cell),
+    ``-layout`` line by line as printed."""
+    out = subprocess.run(["pdftotext", mode, "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    return out.decode("utf-8").split("\f")[:-1]
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """Each page's text in content-stream order, without white space."""
+    return ["".join(page.split()) for page in pdftotext(pdf, "-raw")]
 
 
 def pdf_text(pages: list[str], document: Document) -> str:
@@ -249,7 +255,12 @@ def xlsx_sheets(data: bytes) -> list[list[str]]:
     """Each visible sheet's non-empty cells, row by row, as Excel shows them (cached formula values)."""
     book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     return [
-        [shown for row in sheet.iter_rows() for cell in row if (shown := excel_shown(cell.value, cell.number_format))]
+        [
+            shown
+            for row in sheet.iter_rows()
+            for cell in row
+            if (shown := excel_shown(cell.value, cell.number_format))
+        ]
         for sheet in book.worksheets
         if sheet.sheet_state == "visible"
     ]
@@ -281,7 +292,8 @@ def first_difference(expected: list[str], actual: list[str]) -> str:
     for index, (want, got) in enumerate(zip(expected, actual, strict=False)):
         if want != got:
             return f"unit {index}: " + "; ".join(missing_marks(want, got))
-    return f"{len(expected)} units expected, {len(actual)} read: {expected[len(actual) :][:2]!r} / {actual[len(expected) :][:2]!r}"
+    extra = expected[len(actual) :][:2] or actual[len(expected) :][:2]
+    return f"{len(expected)} units expected, {len(actual)} read; first extra: {extra!r}"
 
 
 def missing_marks(expected: str, actual: str) -> list[str]:
@@ -289,7 +301,7 @@ def missing_marks(expected: str, actual: str) -> list[str]:
     changed characters in brackets with their context, so a failure names every lost mark."""
     matcher = difflib.SequenceMatcher(None, expected, actual, autojunk=False)
     return [
-        f"{op} …{expected[max(0, i1 - 8) : i1]}[{expected[i1:i2]}]{expected[i2 : i2 + 6]}… → [{actual[j1:j2]}]"
+        f"{op}: …{expected[max(0, i1 - 8) : i1]}[{expected[i1:i2]}]{expected[i2 : i2 + 5]}…→[{actual[j1:j2]}]"
         for op, i1, i2, j1, j2 in matcher.get_opcodes()
         if op != "equal"
     ]
@@ -315,7 +327,9 @@ def filler(count: int, start: int = 0, every: int = 0) -> str:
     """``count`` characters of running text; with ``every``, each ``every``-th is a mark (a line with
     marks in it is what LibreOffice compresses, and where a mark past its end was lost)."""
     return "".join(
-        MARKS[(start + i) % len(MARKS)] if every and i % every == every - 1 else FILLER[(start + i) % len(FILLER)]
+        MARKS[(start + i) % len(MARKS)]
+        if every and i % every == every - 1
+        else FILLER[(start + i) % len(FILLER)]
         for i in range(count)
     )
 
@@ -429,13 +443,11 @@ def test_pdf_holds_the_document_text(source: str, script: str, stress: bool) -> 
     assert not lost, "\n".join(lost)
 
 
-
 def paragraph_lines(pdf: bytes, paragraphs: list[str]) -> list[list[str]]:
     """The printed lines of each of ``paragraphs`` (consecutive, in order), from ``pdftotext
     -layout`` without white space and page numbers; fails if the lines do not spell them."""
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    lines = [line for line in ("".join(raw.split()) for raw in text.decode("utf-8").splitlines()) if line]
-    lines = [line for line in lines if not re.fullmatch(r"—\d+—", line)]
+    printed_lines = ("".join(raw.split()) for page in pdftotext(pdf, "-layout") for raw in page.splitlines())
+    lines = [line for line in printed_lines if line and not re.fullmatch(r"—\d+—", line)]
     index = next(i for i, line in enumerate(lines) if paragraphs[0].startswith(line))
     result = []
     for paragraph in paragraphs:
@@ -470,9 +482,6 @@ def test_lines_hold_28_zi_and_a_mark_past_a_full_line_takes_its_zi_down() -> Non
             assert lines[0] == text[:26], lines
             if column >= 22:  # the second line is all 字 up to its mark
                 assert lines[1] == text[26:54], lines
-    pages = pdf_pages(pdf)
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    counts = [sum(1 for line in page.splitlines() if line.strip()) for page in out.decode().split("\f")[:-1]]
-    assert len(counts) == len(pages)
+    counts = [sum(1 for line in page.splitlines() if line.strip()) for page in pdftotext(pdf, "-layout")]
     body = counts[1 : counts.index(min(counts[1:]))]  # full pages after the title page, before the last
     assert len(body) > 20 and set(body) == {22 + 1}, counts

@@ -101,12 +101,6 @@ def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
         "<w:pPr>"
         + ("<w:keepNext/>" if style.keep_next else "")
         + ("<w:keepLines/>" if style.keep_lines else "")
-        # A ，。、 that falls just past a full line: LibreOffice hangs it in the margin unless told
-        # otherwise, and in a justified line it then drops it from the page.  Its .docx import maps
-        # ``overflowPunct`` inverted (hanging = not overflowPunct, absent = hanging), so an explicit
-        # "on" — Word's own default, which changes nothing in Word — makes it carry the last 字 and
-        # its mark to the next line instead (see docs/design.md "Character grid").
-        + '<w:overflowPunct w:val="1"/>'
         # no extra space between 汉字 and digits: it would break the 28-字 grid
         + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         + ("" if style.snap_to_grid else '<w:snapToGrid w:val="0"/>')
@@ -138,7 +132,13 @@ def _write_styles(document: docx.document.Document) -> None:
             f"<w:docDefaults {_NS}><w:rPrDefault><w:rPr>{body_font}"
             f'<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+            # overflowPunct: a ，。、 that falls just past a full line.  LibreOffice's .docx import maps
+            # it inverted (hanging = not overflowPunct; absent = hanging) and drops a mark hung past
+            # the margin of a justified line from the page.  Explicitly on — Word's own default, so
+            # Word is unchanged — LibreOffice carries the line's last 字 down with the mark instead
+            # (docs/design.md "Character grid").  Here, it holds for every style and direct paragraph.
+            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/>'
+            "</w:pPr></w:pPrDefault>"
             "</w:docDefaults>"
         )
     )
