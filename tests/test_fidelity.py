@@ -5,7 +5,7 @@ blocks, 附件说明, 落款 and tables, as a list of text units (a paragraph, a
 reading order.  Each format is read back from its real bytes — the .docx with python-docx's XML, the
 PDF with ``pdftotext -raw``, the HTML with an HTML parser, the Markdown through a CommonMark parser,
 the .xlsx cells with openpyxl — and must give exactly those units.  What a format legitimately does
-differently is a precise rule below (``reference``, ``pdf_text``), never a "contains" check:
+differently is a precise rule below (``reference``, ``pdf_body_text``), never a "contains" check:
 
 * Whitespace: the .docx keeps every character, spaces included.  HTML and Markdown collapse runs
   of ASCII white space and trim it at the ends of a block (HTML's own rule; full-width spaces stay).
@@ -225,12 +225,12 @@ def pdftotext(pdf: bytes, mode: str) -> list[str]:
     return out.decode("utf-8").split("\f")[:-1]
 
 
-def pdf_pages(pdf: bytes) -> list[str]:
+def raw_page_texts(pdf: bytes) -> list[str]:
     """Each page's text in content-stream order, without white space."""
     return ["".join(page.split()) for page in pdftotext(pdf, "-raw")]
 
 
-def pdf_text(pages: list[str], document: Document) -> str:
+def pdf_body_text(pages: list[str], document: Document) -> str:
     """The pages joined after taking off each page's number and a continuation page's repeated
     table header (the module docstring's rule); fails if a page lacks its number."""
     headers = [
@@ -438,7 +438,7 @@ def test_pdf_holds_the_document_text(source: str, script: str, stress: bool) -> 
     full 28-字 lines included (LibreOffice's hanging punctuation dropped them from justified lines)."""
     report = report_of(source, script, stress)
     expected = "".join("".join(reference(report.document, report.kind.id, "docx")).split())
-    actual = pdf_text(pdf_pages(pdf_of(source, script, stress)), report.document)
+    actual = pdf_body_text(raw_page_texts(pdf_of(source, script, stress)), report.document)
     lost = missing_marks(expected, actual)
     assert not lost, "\n".join(lost)
 
