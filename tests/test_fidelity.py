@@ -35,6 +35,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -50,7 +51,8 @@ from reportgen.document import Document, Heading
 from reportgen.kinds import find_kinds
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.render import RenderOptions
-from reportgen.render.pdf import pdf_available
+from reportgen.render.pdf import convert_to_pdf, pdf_available
+from reportgen.render.pdf_pool import PdfPool, pool_available
 from reportgen.tables import Table
 from reportgen.templating import BUILTIN_TEMPLATES
 
@@ -371,15 +373,35 @@ def stress_ledger(sample: Path) -> str:
 @functools.cache
 def report_of(source: str, script: str, stress: bool) -> Report:
     path = Path(source)
-    options = RenderOptions(script=script, pdf_warm=True)
+    options = RenderOptions(script=script)
     if stress:
         return reportgen.loads(stress_ledger(path), name=path.name, options=options)
     return reportgen.load(path, options=options)
 
 
-@functools.cache
-def pdf_of(source: str, script: str, stress: bool) -> bytes:
-    return report_of(source, script, stress).to_bytes("pdf")
+PdfOf = Callable[[str, str, bool], bytes]
+
+
+@pytest.fixture(scope="module")
+def pdf_of() -> Iterator[PdfOf]:
+    """A case's PDF as ``render_pdf`` prints it (its .docx through LibreOffice), each made once, by a
+    warm office of this module's own that is closed when the module is done (the shared pool would
+    outlive it, and test_pdf_pool checks that no office of this process is left)."""
+    pool = PdfPool(1) if pool_available() else None
+    made: dict[tuple[str, str, bool], bytes] = {}
+
+    def convert(source: str, script: str, stress: bool) -> bytes:
+        key = (source, script, stress)
+        if key not in made:
+            docx = report_of(*key).to_bytes("docx")
+            made[key] = pool.convert(docx, ".docx") if pool else convert_to_pdf(docx, ".docx")
+        return made[key]
+
+    try:
+        yield convert
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 CASES = [pytest.param(str(p), "hans", False, id=p.stem) for p in SAMPLES]
@@ -433,7 +455,7 @@ def test_xlsx_cells_hold_the_document_tables(source: str, script: str, stress: b
 
 @needs_pdf
 @pytest.mark.parametrize(("source", "script", "stress"), CASES + STRESS_CASES)
-def test_pdf_holds_the_document_text(source: str, script: str, stress: bool) -> None:
+def test_pdf_holds_the_document_text(pdf_of: PdfOf, source: str, script: str, stress: bool) -> None:
     """Every character of the .docx's text is on the PDF's pages, in order — the marks at the ends of
     full 28-字 lines included (LibreOffice's hanging punctuation dropped them from justified lines)."""
     report = report_of(source, script, stress)
@@ -461,7 +483,7 @@ def paragraph_lines(pdf: bytes, paragraphs: list[str]) -> list[list[str]]:
 
 
 @needs_pdf
-def test_lines_hold_28_zi_and_a_mark_past_a_full_line_takes_its_zi_down() -> None:
+def test_lines_hold_28_zi_and_a_mark_past_a_full_line_takes_its_zi_down(pdf_of: PdfOf) -> None:
     """The 28-字 grid survives the fix: a first line holds 26 字 after its 2-字 indent, a full line
     28, and a ，。、 that would be the 29th (or the 27th of a first line) takes the line's last 字
     with it to the next line (LibreOffice no longer hangs it, so the line holds 27 or 25).  A full
