@@ -17,6 +17,8 @@ differently is a precise rule below (``reference``, ``pdf_body_text``), never a 
   web-article kind (社会救助) prints a 来源/时间 byline and no 落款 in HTML and Markdown.
 * Markdown flattens a two-level header to ``上级·下级`` labels and writes the filler line as one
   line (``左　　右``); a chart is its caption followed by “（图略，见 HTML、Word 或 PDF 版）”.
+* The layouts' own words (来源/时间, 项目/内容, 见下文, 图略, sheet names) are ``Document.words``, in the
+  document's script like every other text.
 * The .xlsx holds the tables only (the 登记表, each 附件, 主要指标, the 图表 data): each sheet's cells
   row by row, a number shown as its number format shows it.
 
@@ -60,7 +62,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WEB_ARTICLE_KINDS = {"assistance-summary"}  # HTML/Markdown: 来源/时间 byline, no 落款
-CHART_NOTE = "（图略，见 HTML、Word 或 PDF 版）"
 needs_pdf = pytest.mark.skipif(
     not pdf_available() or shutil.which("pdftotext") is None, reason="LibreOffice or poppler-utils missing"
 )
@@ -72,17 +73,18 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     web = fmt in ("html", "md") and kind in WEB_ARTICLE_KINDS
     units = [document.title]
     if web:
-        units.append(f"来源：{document.filler}\u3000时间：{document.date}")
+        words = document.words
+        units.append(f"{words['来源']}：{document.filler}\u3000{words['时间']}：{document.date}")
     blocks = [b.full if isinstance(b, Heading) else b.lead + b.text for b in document.blocks]
     if document.body_row:  # a 登记表: label | value rows, the narrative in its body row
         if fmt == "md":
-            units += ["项目", "内容"]
+            units += [document.words["项目"], document.words["内容"]]
         for label, value in document.particulars:
             units.append(label)
             if label != document.body_row:
                 units.append(value)
             elif fmt == "md":
-                units.append(f"见下文“{label}”")
+                units.append(f"{document.words['见下文']}“{label}”")
             else:
                 units += blocks
         if fmt == "md":
@@ -100,7 +102,7 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     for attachment in document.attachments:
         units += [attachment.label, *table_units(attachment.table, fmt)]
         for chart in attachment.charts:
-            units.append(chart.caption + CHART_NOTE if fmt == "md" else chart.caption)
+            units.append(f"{chart.caption}（{document.words['图略']}）" if fmt == "md" else chart.caption)
         units += attachment.table.notes
     return [u for u in units if u]
 
@@ -122,10 +124,8 @@ def table_units(table: Table, fmt: str) -> list[str]:
 
 def xlsx_reference(document: Document) -> list[list[str]]:
     """Each sheet's texts: the 登记表, each 附件 (then its 图表 data), 主要指标."""
-    tables = [("登记表", document.form)] if document.form is not None else []
-    sheets: list[list[str]] = []
-    for label, table in tables:
-        sheets.append([label, *table_units(table, "xlsx")])
+    words = document.words
+    sheets = [[words["登记表"], *table_units(document.form, "xlsx")]] if document.form is not None else []
     for attachment in document.attachments:
         sheets.append([attachment.label, *table_units(attachment.table, "xlsx")])
         if attachment.charts:
@@ -138,7 +138,7 @@ def xlsx_reference(document: Document) -> list[list[str]]:
                     chart_units += [category, *(p.text for p in points if p.value is not None)]
             sheets.append(chart_units)
     if document.figures is not None:
-        sheets.append(["主要指标", *table_units(document.figures, "xlsx")])
+        sheets.append([words["主要指标"], *table_units(document.figures, "xlsx")])
     return [[u for u in sheet if u] for sheet in sheets]
 
 
