@@ -132,7 +132,13 @@ def _write_styles(document: docx.document.Document) -> None:
             f"<w:docDefaults {_NS}><w:rPrDefault><w:rPr>{body_font}"
             f'<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+            # overflowPunct: a ，。、 that falls just past a full line.  LibreOffice's .docx import maps
+            # it inverted (hanging = not overflowPunct; absent = hanging) and drops a mark hung past
+            # the margin of a justified line from the page.  Explicitly on — Word's own default, so
+            # Word is unchanged — LibreOffice carries the line's last 字 down with the mark instead
+            # (docs/design.md "Character grid").  Here, it holds for every style and direct paragraph.
+            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/>'
+            "</w:pPr></w:pPrDefault>"
             "</w:docDefaults>"
         )
     )
