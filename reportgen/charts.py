@@ -16,7 +16,6 @@ numbered on (图1, 图2 …), their titles naming the 序号 they cover.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -26,12 +25,9 @@ from reportgen.numbers import DASH
 from reportgen.tables import Column, format_cell, project_table_spec
 
 CATEGORIES_PER_CHART = 8  # projects per chart: eight groups of three bars fit one landscape page
-LABEL_CHARS = 12  # characters of a project's name kept in its category label
 COMPLETION_COLOUR = "2E5C8A"
 # light / middle / dark: 计划、下达、拨付 stay apart when the page is printed in grey
 FUNDING_COLOURS = ("D0D0D0", "7FA7D9", "1F4E79")
-_CLAUSE_END = re.compile(r"[，,；;。：:！？!?（(]")
-ELLIPSIS = "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +57,7 @@ class Chart:
     title: str
     caption: str  # “图1 各项目完成比例”: texts, not properties, so Traditional output converts them too
     description: str  # the chart in words (an image's alt text)
-    categories: tuple[str, ...]  # short project labels: “1.城乡低保和临时救助”
+    categories: tuple[str, ...]  # project labels, whole names: “1.城乡低保和临时救助”
     category_title: str  # what the categories are (the .xlsx data block's header): 项目
     rows: tuple[int, ...]  # each category's 0-based row in the table (for cell references)
     series: tuple[Series, ...]
@@ -81,14 +77,12 @@ def describe(chart: Chart) -> str:
     return f"{chart.caption}{unit}。" + "；".join(groups) + "。"
 
 
-def short_label(number: int, name: str) -> str:
-    """“序号.” and the name's first clause, cut to ``LABEL_CHARS`` characters with “…”: a label a bar
-    chart can show beside its bar (the 一览表 beside it has the full name)."""
-    name = " ".join(name.split())
-    clause = _CLAUSE_END.split(name, maxsplit=1)[0].strip() or name
-    if len(clause) > LABEL_CHARS:
-        clause = clause[: LABEL_CHARS - 1] + ELLIPSIS
-    return f"{number}.{clause}"
+def category_label(number: int, name: str) -> str:
+    """“序号.” and the whole name on one line (runs of white space as one space).
+
+    Whole, not a first clause cut to a dozen characters: a reader must know which project a bar is
+    without the 一览表 beside it.  Each writer fits it to its space (the image wraps it in lines)."""
+    return f"{number}." + " ".join(name.split())
 
 
 def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart, ...]:
@@ -147,7 +141,7 @@ def _charts(
                 title=title + part,
                 caption="",
                 description="",
-                categories=tuple(short_label(row.number, row.project.name) for row in chunk),
+                categories=tuple(category_label(row.number, row.project.name) for row in chunk),
                 category_title="项目",
                 rows=tuple(row.number - 1 for row in chunk),  # 序号 counts the table's rows from 1
                 series=tuple(

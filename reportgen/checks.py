@@ -33,6 +33,7 @@ from reportgen.numbers import (
     round_half_up,
     rounds_to,
 )
+from reportgen.numbers.compare import format_target
 
 ONE = Decimal(1)
 
@@ -201,7 +202,7 @@ def _target(report: ComputedReport, figure: Figure) -> list[Finding]:
     result = report.targets.get(figure.id)
     if result is None or result.met:
         return []
-    goal = f"{result.direction}{_with_unit(result.target.value, result.target.unit)}"
+    goal = format_target(result.direction, result.target.value, result.target.unit.symbol)
     if result.actual is None:
         message = f"{_quoted(figure.name)}有目标（{goal}），没有完成值，完成情况记为“—”"
         expected = "有完成值时填写“数值”（或合计、比例、商）"

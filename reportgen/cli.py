@@ -192,7 +192,10 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--pdf-timeout", type=float, default=120.0, metavar="秒", help="每份 PDF 的转换时限，秒（默认 120）"
     )
     command.add_argument(
-        "--script", choices=tuple(SCRIPTS), default="hans", help="字形：hans 简体（默认）、hant 繁体……"
+        "--script",
+        choices=tuple(SCRIPTS),
+        default="hans",
+        help="字形：" + "；".join(f"{key} {script.name}" for key, script in SCRIPTS.items()),
     )
     command.add_argument(
         "--kind",

@@ -12,14 +12,15 @@ inputs are rounded (463.33 万元 is anything from 463.325 to 463.335 万元; a 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.model import (
-    AT_LEAST,
     BASELINES,
+    TARGET_RELATIONS,
     Figure,
     FigureRef,
     Ledger,
@@ -185,6 +186,12 @@ def compute(ledger: Ledger) -> ComputedReport:
 
 # 完成情况 of a figure against its 目标, derived, never typed.
 DONE, NOT_DONE = "已完成", "未完成"
+_MEETS: dict[str, Callable[[Decimal, Decimal], bool]] = {
+    "≥": operator.ge,
+    "≤": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,8 +199,8 @@ class TargetResult:
     """A figure's 目标 in its resolved unit, with the 完成值 (the figure itself) converted to that unit.
 
     ``status`` is 已完成 when the 完成值 satisfies the direction (≥ for 不少于 不低于 达到 以上, ≤ for
-    不超过 不高于 以内 控制在), compared exactly (37.1077% against 35%, not the rounded 37.1%), 未完成
-    otherwise, and "—" without a 完成值.
+    不超过 不高于 以内 控制在, strictly > for 高于 多于 and < for 低于 少于: ``TARGET_GROUPS``), compared
+    exactly (37.1077% against 35%, not the rounded 37.1%), 未完成 otherwise, and "—" without a 完成值.
     """
 
     direction: str
@@ -204,9 +211,7 @@ class TargetResult:
     def met(self) -> bool | None:
         if self.actual is None:
             return None
-        if self.direction in AT_LEAST:
-            return self.actual.value >= self.target.value
-        return self.actual.value <= self.target.value
+        return _MEETS[TARGET_RELATIONS[self.direction]](self.actual.value, self.target.value)
 
     @property
     def status(self) -> str:

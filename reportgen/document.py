@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
@@ -26,6 +27,7 @@ from reportgen.numbers import (
     round_half_up,
     sequence_marker,
 )
+from reportgen.numbers.compare import format_target
 from reportgen.tables import (
     FIGURES_TABLE_TITLE,
     Table,
@@ -75,6 +77,55 @@ class Attachment:
     charts: tuple[Chart, ...] = ()
 
 
+class Words(Mapping[str, str]):
+    """The fixed words of the layouts, keyed by their Simplified form; immutable, hashable and
+    picklable like the rest of a ``Document``."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        self._words = dict(words)
+
+    def __getitem__(self, key: str) -> str:
+        return self._words[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._words.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and self._words == other._words
+
+    def __reduce__(self) -> tuple[type[Words], tuple[dict[str, str]]]:
+        return Words, (self._words,)
+
+    def __repr__(self) -> str:
+        return f"Words({self._words!r})"
+
+
+# The words the layouts print themselves (sheet names, form headers, bylines): writers and templates
+# look them up in ``Document.words``, which Traditional output converts with every other text, so no
+# fixed word of a layout stays in Simplified.
+LAYOUT_WORDS = Words(
+    {
+        "登记表": "登记表",  # .xlsx sheet of an annual report's form
+        "主要指标": "主要指标",  # .xlsx sheet of the figures of a report without a 一览表
+        "图表": "图表",  # .xlsx sheet of the charts
+        "项目": "项目",  # header of the form in Markdown
+        "内容": "内容",
+        "见下文": "见下文",  # the form's 正文栏 row in Markdown: 见下文“…”
+        "图略": "图略，见 HTML、Word 或 PDF 版",  # a chart in Markdown
+        "来源": "来源",  # byline of a web article (社会救助)
+        "时间": "时间",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
@@ -93,6 +144,9 @@ class Document:
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
     body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
     form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
+    # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
+    words: Words = LAYOUT_WORDS
+    language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
 
 
 IDEOGRAPHIC_SPACE = "\u3000"
@@ -182,7 +236,7 @@ def _target_table(report: ComputedReport, title: str) -> Table:
         rows.append(
             TargetRow(
                 figure.name,
-                result.direction + format_number(goal.value) + goal.unit.symbol,
+                format_target(result.direction, goal.value, goal.unit.symbol),
                 shown,
                 None if value is None else value.value,
                 result.status,

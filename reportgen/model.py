@@ -109,15 +109,22 @@ class Target:
     unit: Unit | None = None
 
     @property
-    def at_least(self) -> bool:
-        """True for ≥ (不少于 不低于 达到 以上), False for ≤ (不超过 不高于 以内 控制在)."""
-        return self.direction in AT_LEAST
+    def relation(self) -> str:
+        """How the 完成值 must compare with the target: ≥ ≤ > or < (``TARGET_RELATIONS``)."""
+        return TARGET_RELATIONS[self.direction]
 
 
-# Words a 目标 may use: the first four mean ≥, the others ≤.
+# Words a 目标 may use, grouped by how the 完成值 must compare with the 目标值: ≥ and ≤ include the
+# target itself (不低于50% is met at 50%), > and < do not (低于4.3% is not met at 4.3%).
 AT_LEAST = ("不少于", "不低于", "达到", "以上")
 AT_MOST = ("不超过", "不高于", "以内", "控制在")
-TARGET_WORDS = (*AT_LEAST, *AT_MOST)
+ABOVE = ("高于", "多于")
+BELOW = ("低于", "少于")
+TARGET_GROUPS = (("≥", AT_LEAST), ("≤", AT_MOST), (">", ABOVE), ("<", BELOW))
+TARGET_WORDS = (*AT_LEAST, *AT_MOST, *ABOVE, *BELOW)
+TARGET_RELATIONS = {word: relation for relation, words in TARGET_GROUPS for word in words}
+# The words with their meaning, for messages and help texts: 不少于、不低于、达到、以上（≥）；…
+TARGET_WORDS_TEXT = "；".join(f"{'、'.join(words)}（{relation}）" for relation, words in TARGET_GROUPS)
 
 # What a standard (标准) is per: 每人每月, 每人每年, 每户每月, 每户每年, 每人次.
 STANDARD_BASES = ("人月", "人年", "户月", "户年", "人次")
@@ -266,6 +273,7 @@ class Ledger:
     target_table: TargetTable | None = None  # 目标表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
+    names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

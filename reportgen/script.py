@@ -2,29 +2,56 @@
 
 Some bureaus publish in Traditional characters (seed 002 is one).  Conversion is a property of the
 output, not of the ledger: figures, checks and the narrative are worked out in Simplified and the
-finished ``Document`` — every text it holds, table headers and cells included — is converted at the
-end, with OpenCC's maintained phrase tables rather than a character map of our own (``于`` → ``於``
-but ``关于`` → ``關於``, ``发`` → ``發``/``髮`` by context).  Numbers and dates are untouched by
-OpenCC; values stored for the .xlsx stay exact.
+finished ``Document`` — every text it holds, the fixed words of the layouts (``Document.words``:
+sheet names, form headers) included — is converted at the end, with OpenCC's maintained phrase
+tables rather than a character map of our own (``于`` → ``於`` but ``关于`` → ``關於``, ``发`` →
+``發``/``髮`` by context).  Numbers and dates are untouched by OpenCC; values stored for the .xlsx
+stay exact.
+
+``hant`` writes the forms published Traditional documents print (为 → 為, 床, 审核 → 審核, 群众 →
+群眾): OpenCC's ``s2tw`` (the Taiwan standard character forms, without its vocabulary: 项目 stays
+項目) and a short table of the published forms where OpenCC picks another accepted one (占, 扎實,
+依托, 了解).  OpenCC's own ``s2t`` writes the older orthodox forms (爲 牀 審覈 羣衆), which no
+bureau prints; it stays available as ``hant-opencc``.  docs/script.md gives the comparison.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from functools import lru_cache
-from typing import Any, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any, Protocol, TypeVar
 
-from reportgen.charts import Chart
-from reportgen.document import Attachment, Document, Heading, Paragraph
+from reportgen.document import Document, Words
 from reportgen.errors import Problem, RenderError
-from reportgen.tables import Cell, Column, Row, Spanner, Table, TableSpec
 
-# our name → OpenCC configuration
-SCRIPTS: dict[str, str | None] = {
-    "hans": None,  # Simplified, as written
-    "hant": "s2t",  # Traditional (OpenCC standard)
-    "hant-tw": "s2twp",  # Taiwan usage, with phrases
-    "hant-hk": "s2hk",  # Hong Kong variants
+
+@dataclass(frozen=True, slots=True)
+class Script:
+    config: str | None  # OpenCC configuration; None: the text as written (Simplified)
+    language: str  # BCP 47 tag of the output (HTML ``lang``)
+    name: str  # for --help
+    corrections: tuple[tuple[str, str], ...] = ()  # (OpenCC's form, the published form), in order
+
+
+# Where OpenCC s2tw writes one accepted form and published Traditional documents (seed 002) the
+# other.  Words, not single characters, for 扎/托: 駐紮, 包紮, 委託, 拜託 are the published forms too.
+# 占 alone: it is the standard form in Taiwan (佔 its variant), for 占比 and 占卜 alike.
+PUBLISHED_FORMS = (
+    ("佔", "占"),
+    ("紮紮實實", "扎扎實實"),
+    ("紮實", "扎實"),
+    ("依託", "依托"),
+    ("瞭解", "了解"),
+)
+
+SCRIPTS: dict[str, Script] = {
+    "hans": Script(None, "zh-CN", "简体（默认）"),
+    "hant": Script("s2tw", "zh-Hant", "繁体，公开发布的繁体文件的字形（為 床 審核 群眾）", PUBLISHED_FORMS),
+    "hant-tw": Script("s2twp", "zh-Hant-TW", "繁体，台湾用字和用语（项目→專案、信息→資訊）"),
+    "hant-hk": Script("s2hk", "zh-Hant-HK", "繁体，香港字形（羣 着 説）"),
+    "hant-opencc": Script("s2t", "zh-Hant", "繁体，OpenCC 标准字形（爲 牀 審覈 羣衆）"),
 }
 
 
@@ -44,71 +71,73 @@ def _converter(config: str) -> _Converter:
     return converter  # type: ignore[no-any-return]
 
 
-def convert_document(document: Document, script: str) -> Document:
-    """``document`` in ``script`` (a key of ``SCRIPTS``); ``hans`` returns it as it is."""
+def script_named(script: str) -> Script:
+    """The ``Script`` called ``script``; RG402 for a name not in ``SCRIPTS``."""
     if script not in SCRIPTS:
         raise RenderError(
             Problem("RG402", f"不支持的字形“{script}”", value=script, expected="、".join(SCRIPTS))
         )
-    config = SCRIPTS[script]
-    if config is None:
+    return SCRIPTS[script]
+
+
+def converter(script: str) -> Callable[[str], str]:
+    """The function that writes a Simplified text in ``script``."""
+    chosen = script_named(script)
+    if chosen.config is None:
+        return str
+    opencc = _converter(chosen.config).convert
+    corrections = chosen.corrections
+
+    def convert(text: str) -> str:
+        if text.isascii():  # figures and keys: OpenCC changes Chinese characters only
+            return text
+        text = opencc(text)
+        for found, published in corrections:
+            text = text.replace(found, published)
+        return text
+
+    return convert
+
+
+def convert_text(text: str, script: str) -> str:
+    """``text`` in ``script`` (a key of ``SCRIPTS``)."""
+    return converter(script)(text)
+
+
+T = TypeVar("T")
+
+
+def convert_document(document: Document, script: str) -> Document:
+    """``document`` in ``script``; ``hans`` returns it as it is.
+
+    Every text the document holds is converted, found by walking its dataclasses and tuples (a field
+    added later cannot be forgotten here); numbers, dates and enums are left as they are, and so are
+    the keys of ``Document.words`` (layouts look their words up by them).
+    """
+    chosen = script_named(script)
+    if chosen.config is None:
         return document
-    c = _converter(config).convert
+    convert = cache(converter(script))  # a table repeats its texts: 合计, 已完成
+    return dataclasses.replace(_converted(document, convert), language=chosen.language)
 
-    def block(item: Heading | Paragraph) -> Heading | Paragraph:
-        if isinstance(item, Heading):
-            return dataclasses.replace(item, marker=c(item.marker), text=c(item.text))
-        return dataclasses.replace(item, text=c(item.text), lead=c(item.lead))
 
-    def node(item: Column | Spanner) -> Column | Spanner:
-        if isinstance(item, Column):
-            return dataclasses.replace(item, label=c(item.label))
-        return Spanner(c(item.label), tuple(node(child) for child in item.children))
+def _converted(value: T, convert: Callable[[str], str]) -> T:
+    result: Any = value
+    kind: type = type(value)  # compared by identity: isinstance against an ABC (Words) is slow
+    if isinstance(value, str):
+        result = convert(value)
+    elif kind is tuple:
+        result = tuple(_converted(item, convert) for item in result)
+    elif kind is Words:
+        result = Words({key: _converted(item, convert) for key, item in result.items()})
+    elif names := _field_names(kind):
+        result = kind(**{name: _converted(getattr(value, name), convert) for name in names})
+    return result  # type: ignore[no-any-return]
 
-    def table(item: Table) -> Table:
-        spec = TableSpec(
-            c(item.spec.title),
-            tuple(node(n) for n in item.spec.header),
-            (c(item.spec.filler_line[0]), c(item.spec.filler_line[1])),
-        )
-        rows = tuple(
-            Row(
-                tuple(
-                    Cell(c(cell.text), c(cell.value) if isinstance(cell.value, str) else cell.value)
-                    for cell in row.cells
-                ),
-                row.is_total,
-            )
-            for row in item.rows
-        )
-        return Table(spec, rows, tuple(c(n) for n in item.notes))
 
-    def chart(item: Chart) -> Chart:
-        return dataclasses.replace(
-            item,
-            title=c(item.title),
-            caption=c(item.caption),
-            description=c(item.description),
-            categories=tuple(c(label) for label in item.categories),
-            category_title=c(item.category_title),
-            series=tuple(dataclasses.replace(s, name=c(s.name)) for s in item.series),
-            value_axis=c(item.value_axis),
-            unit=c(item.unit),
-        )
-
-    return dataclasses.replace(
-        document,
-        title=c(document.title),
-        recipients=c(document.recipients),
-        blocks=tuple(block(b) for b in document.blocks),
-        attachment_note=tuple(c(n) for n in document.attachment_note),
-        signer=c(document.signer),
-        date=c(document.date),
-        signer_line=c(document.signer_line),
-        date_line=c(document.date_line),
-        attachments=tuple(
-            Attachment(c(a.label), table(a.table), tuple(chart(ch) for ch in a.charts))
-            for a in document.attachments
-        ),
-        filler=c(document.filler),
-    )
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """A dataclass's fields (each an argument of its constructor); none for any other type."""
+    if not dataclasses.is_dataclass(kind):
+        return ()
+    return tuple(f.name for f in dataclasses.fields(kind) if f.init)

@@ -47,6 +47,7 @@ from reportgen.numbers.compare import (
     format_difference,
     format_growth,
     format_point_change,
+    format_target,
 )
 from reportgen.resources import builtin_templates
 from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
@@ -460,9 +461,9 @@ def target_value_filter(value: object) -> str:
 
 
 def requirement_filter(value: object) -> str:
-    """``{{ 床位 | 要求 }}`` → 不少于45张: the direction word and the target."""
+    """``{{ 床位 | 要求 }}`` → 不少于45张, 90%以上: the target as the 目标表 and RG211 word it."""
     direction, goal, _ = _goal_of(value, "要求")
-    return direction + _goal_text(goal)
+    return format_target(direction, goal.value, goal.unit.symbol)
 
 
 def status_filter(value: object) -> str:

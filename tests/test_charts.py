@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 
 import reportgen
-from reportgen.charts import CATEGORIES_PER_CHART, Chart, short_label
+from reportgen.charts import CATEGORIES_PER_CHART, Chart, category_label
 from reportgen.errors import RenderError
 from reportgen.render import RenderOptions
 from reportgen.render import chart_image as image_module
@@ -29,7 +29,7 @@ from reportgen.render.docx import layout as L
 from reportgen.render.pdf import pdf_available
 from reportgen.render.xlsx_charts import block_top
 from reportgen.tables import Table
-from tests.conftest import JIALING, MINIMAL, QINGSHAN, ROOT
+from tests.conftest import JIALING, MINIMAL, QINGSHAN, ROOT, yaml_quoted
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -73,7 +73,11 @@ def test_the_spec_holds_the_tables_values_and_texts() -> None:
     assert completion.caption == "图1 各项目完成比例" and funding.caption == "图2 各项目资金执行情况"
     # 完成比例 only where computable: project 1 has no numeric target
     assert completion.rows == (1, 2, 3)
-    assert completion.categories == ("2.新增养老床位", "3.特殊困难老年人家庭适老…", "4.老年助餐服务点建设")
+    assert completion.categories == (
+        "2.新增养老床位",
+        "3.特殊困难老年人家庭适老化改造",
+        "4.老年助餐服务点建设",
+    )
     [ratio] = completion.series
     for point, row in zip(ratio.points, completion.rows, strict=True):
         cell = table.rows[row].cells[keys.index("completion")]
@@ -111,14 +115,16 @@ def test_no_computable_ratio_no_completion_chart_and_the_ledger_or_the_options_d
     assert charts_of(reportgen.load(QINGSHAN, options=RenderOptions(charts=False))) == ()
     [funding] = charts_of(reportgen.load(JIALING, options=RenderOptions(charts=True)))
     assert funding.caption == "图1 各项目资金执行情况"  # seed 000 has no numeric targets
-    assert funding.categories[0] == "1.适度提高城乡低保、特困…"
+    whole = "适度提高城乡低保、特困供养等救助保障标准低限，为困难群众提供基本生活保障"
+    assert funding.categories[0] == "1." + whole
 
 
-def test_short_labels() -> None:
-    assert short_label(1, "城乡低保和临时救助") == "1.城乡低保和临时救助"
-    assert short_label(2, "提高重度残疾人护理补贴标准，一、二级…") == "2.提高重度残疾人护理补贴…"
-    assert short_label(3, "  老年助餐\n服务点（含配送）") == "3.老年助餐 服务点"
-    assert short_label(4, "，以标点开头") == "4.，以标点开头"
+def test_category_labels_are_whole_names() -> None:
+    """The whole name (the image wraps it; it was once cut to 12 characters with half the page free)."""
+    assert category_label(1, "城乡低保和临时救助") == "1.城乡低保和临时救助"
+    name = "提高重度残疾人护理补贴标准，一、二级重度残疾人护理补贴标准分别达到每人每月110元、80元"
+    assert category_label(2, name) == "2." + name
+    assert category_label(3, "  老年助餐\n服务点（含配送）") == "3.老年助餐 服务点（含配送）"
 
 
 def test_traditional_output_converts_the_chart_texts() -> None:
@@ -173,6 +179,223 @@ def test_no_chinese_font_is_rg408(monkeypatch: pytest.MonkeyPatch) -> None:
         assert caught.value.problems[0].code == "RG408"
     finally:
         image_module.cjk_font.cache_clear()
+
+
+NOTO = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+needs_noto = pytest.mark.skipif(not NOTO.exists(), reason="fonts-noto-cjk not installed")
+SC_FACES = {("Noto Sans CJK SC", "Regular"), ("Noto Sans CJK SC", "Bold")}
+
+
+def drawn_faces(chart: Chart, monkeypatch: pytest.MonkeyPatch) -> set[tuple[str, str]]:
+    """(family, style) of the first font of every font list the PNG's texts were drawn with, read
+    from the face matplotlib opened (file and face index of a .ttc), not from the names asked for."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    opened: set[tuple[str, int]] = set()
+    real = font_manager._get_font
+
+    def spy(paths: tuple[tuple[str, int], ...], **kwargs: object) -> object:
+        opened.add(paths[0])
+        return real(paths, **kwargs)
+
+    monkeypatch.setattr(font_manager, "_get_font", spy)
+    chart_image.__wrapped__(chart)
+    monkeypatch.undo()
+    faces = {FT2Font(path, face_index=index) for path, index in opened}
+    return {(face.family_name, face.style_name) for face in faces}
+
+
+@needs_noto
+def test_labels_are_simplified_chinese_regular_and_titles_bold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not the Japanese face (index 0 of the .ttc): 直 骨 没 are drawn differently there."""
+    _completion, funding = charts_of(reportgen.load(QINGSHAN))
+    assert drawn_faces(funding, monkeypatch) == SC_FACES
+
+
+@needs_noto
+def test_a_stale_font_cache_still_gives_the_sc_faces_and_no_warnings(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """matplotlib's font list built before fonts-noto-cjk was installed: the fonts come from fontconfig
+    (this drew everything in the bold JP face and logged ``findfont`` warnings)."""
+    from matplotlib import font_manager
+
+    _completion, funding = charts_of(reportgen.load(QINGSHAN))
+    stale = [entry for entry in font_manager.fontManager.ttflist if "CJK" not in entry.name]
+    image_module.cjk_font.cache_clear()
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", stale)
+    try:
+        with caplog.at_level("WARNING"), warnings.catch_warnings():
+            warnings.simplefilter("error")
+            faces = drawn_faces(funding, monkeypatch)
+    finally:
+        image_module.cjk_font.cache_clear()
+        font_manager.fontManager._findfont_cached.cache_clear()
+    assert faces == SC_FACES
+    assert [record.getMessage() for record in caplog.records] == []
+
+
+def stale_font_cache(folder: Path) -> dict[str, str]:
+    """An environment whose matplotlib font cache has no CJK font (built before they were installed)."""
+    import json
+
+    import matplotlib
+
+    [cache] = Path(matplotlib.get_cachedir()).glob("fontlist-v*.json")
+    data = json.loads(cache.read_text("utf-8"))
+    data["ttflist"] = [entry for entry in data["ttflist"] if "CJK" not in entry["name"]]
+    (folder / cache.name).write_text(json.dumps(data), "utf-8")
+    return {"MPLCONFIGDIR": str(folder), "PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+
+
+@needs_noto
+def test_render_and_batch_print_nothing_but_their_own_lines_on_stderr(tmp_path: Path) -> None:
+    env = stale_font_cache(tmp_path)
+    command = [sys.executable, "-m", "reportgen.cli"]
+    render = subprocess.run(
+        [*command, "render", str(QINGSHAN), "-o", str(tmp_path / "one"), "-f", "docx,html", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert render.returncode == 0 and render.stderr == ""
+    # the same faces, so the same bytes as with a fresh font cache
+    assert (tmp_path / "one" / "qingshan-2024q3.docx").read_bytes() == reportgen.load(QINGSHAN).to_bytes(
+        "docx"
+    )
+    batch = subprocess.run(
+        [*command, "batch", str(QINGSHAN), str(JIALING), "-o", str(tmp_path / "many"), "-j", "1", "--charts"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert batch.returncode == 0
+    assert [line for line in batch.stderr.splitlines() if not line.startswith("[批量]")] == []
+
+
+def named_projects(*names: str) -> str:
+    """A ledger with charts on and one project per name, each with a ratio and three amounts."""
+    lines = [MINIMAL.split("一览表:")[0].rstrip(), "图表: 是", "一览表:", "  金额单位: 万元", "  项目:"]
+    for n, name in enumerate(names, start=1):
+        lines += [
+            f"    - 项目名称: {yaml_quoted(name)}",
+            "      目标任务: 完成",
+            "      实施进度: 推进",
+            f"      目标: {{数值: {10 * n}, 单位: 个}}",
+            f"      实际完成: {{数值: {9 * n}, 单位: 个}}",
+            f"      计划安排资金: {100 * n}",
+            f"      下达预算: {90 * n}",
+            f"      实际拨付: {80 * n}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def drawn_texts(chart: Chart, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, object]]:
+    """Every string the PNG's renderer drew, with how (``ismath``: False is literal text)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    drawn: list[tuple[str, object]] = []
+    real_text, real_math = RendererAgg.draw_text, RendererAgg.draw_mathtext
+
+    def text(
+        self: RendererAgg,
+        gc: object,
+        x: float,
+        y: float,
+        s: str,
+        prop: object,
+        angle: float,
+        ismath: object = False,
+        mtext: object = None,
+    ) -> None:
+        drawn.append((s, ismath))
+        real_text(self, gc, x, y, s, prop, angle, ismath, mtext)
+
+    def math(self: RendererAgg, gc: object, x: float, y: float, s: str, prop: object, angle: float) -> None:
+        drawn.append((s, "math"))
+        real_math(self, gc, x, y, s, prop, angle)
+
+    monkeypatch.setattr(RendererAgg, "draw_text", text)
+    monkeypatch.setattr(RendererAgg, "draw_mathtext", math)
+    chart_image.__wrapped__(chart)
+    monkeypatch.undo()
+    return drawn
+
+
+def test_every_text_is_drawn_literally_never_as_mathtext(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``$x^{$`` was a traceback, ``$100$`` was drawn as maths."""
+    names = ("$x^{$", "$100$元", "a\\nb", "{{x}}", "\\alpha_1 ^ %", "100$")
+    completion, funding = charts_of(reportgen.loads(named_projects(*names)))
+    for chart in (completion, funding):
+        drawn = drawn_texts(chart, monkeypatch)
+        assert [s for s, how in drawn if how is not False] == []
+        lines = {line for s, _ in drawn for line in s.split("\n")}
+        assert {f"{n}.{name}" for n, name in enumerate(names, start=1)} <= lines
+
+
+LONG_NAMES = tuple(
+    f"第{n}项：提高城乡困难群众生活保障水平，低保标准分别达到每人每月{700 + n}.5元和{500 + n}元（含临时救助）"
+    for n in range(1, 11)
+)
+
+
+def test_long_names_wrap_instead_of_being_cut_and_nothing_overlaps() -> None:
+    assert min(len(name) for name in LONG_NAMES) > 40
+    charts = charts_of(reportgen.loads(named_projects(*LONG_NAMES)))
+    assert len(charts) == 4  # 8 + 2 projects, two charts each
+    for chart in charts:
+        figure = image_module.draw_figure(chart)
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        [axes] = figure.axes
+        labels = [t for t in axes.get_yticklabels() if t.get_text()]
+        assert [t.get_text().replace("\n", "") for t in labels] == list(chart.categories)  # whole, no “…”
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        page = figure.bbox
+        plot = axes.get_window_extent(renderer)
+        for i, box in enumerate(boxes):
+            assert box.x0 >= page.x0 and box.x1 <= plot.x0 and box.y0 >= page.y0 and box.y1 <= page.y1
+            assert all(not box.overlaps(other) for other in boxes[i + 1 :]), labels[i].get_text()
+        low, high = axes.get_xlim()
+        ticks = [t.label1 for t in axes.xaxis.get_major_ticks() if low <= t.get_loc() <= high]
+        legends = [t for legend in figure.legends for t in legend.get_texts()]
+        for text in [*ticks, *axes.texts, axes.xaxis.label, *legends]:  # bar labels, gaps' “—”, titles
+            box = text.get_window_extent(renderer)
+            assert page.x0 <= box.x0 and box.x1 <= page.x1 and page.y0 <= box.y0 and box.y1 <= page.y1
+        assert Decimal(str(figure.get_figheight())) <= Decimal(str(image_module.MAX_HEIGHT_IN))
+        assert max(t.get_text().count("\n") for t in labels) >= 1
+
+
+def test_a_character_no_font_has_is_rg408_not_a_box() -> None:
+    """matplotlib drew a box for it and printed a warning on stderr: a lost character in a published
+    chart.  Now the report stops and says which character, where."""
+    [completion, _funding] = charts_of(reportgen.loads(named_projects("城乡低保", "藏文\u0f40项目")))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RenderError) as caught:
+            chart_image.__wrapped__(completion)
+    [problem] = caught.value.problems
+    assert problem.code == "RG408" and "\u0f40" in problem.message and "U+0F40" in problem.message
+    assert "2.藏文\u0f40项目" in problem.message
+
+
+def test_wrap_label_breaks_between_characters_never_in_a_number_or_after_an_opening_bracket() -> None:
+    wrap = image_module.wrap_label
+    assert wrap("1.城乡低保和临时救助", 40, 3) == ("1.城乡低保和临时救助",)
+    assert wrap("1.提高城乡低保标准", 10, 3) == ("1.提高城乡", "低保标准")  # 10 half-字 a line
+    # 1234.5 is never split; the line breaks before it instead
+    assert wrap("1.标准达到1234.5元", 12, 3) == ("1.标准达到", "1234.5元")
+    assert wrap("1.每人每月110元、80元", 14, 3) == ("1.每人每月", "110元、80元")  # nor its unit
+    # no line ends with an opening bracket or starts with closing punctuation
+    assert wrap("1.救助费（含临时救助）", 10, 3) == ("1.救助费", "（含临时救", "助）")
+    assert wrap("1.补贴标准，一二级", 11, 3) == ("1.补贴标", "准，一二级")
+    # Latin words break at spaces, which do not start or end a line
+    assert wrap("1.Community care project", 16, 3) == ("1.Community care", "project")
+    # cut only after the last line that fits, with “…”
+    assert wrap("1.一二三四五六七八九十一二三四五六七八九十", 10, 2) == ("1.一二三四", "五六七八…")
 
 
 # -- the writers -------------------------------------------------------------------------------------

@@ -161,20 +161,27 @@ def load(raw: bytes) -> Ledger:
     return parse_ledger(raw, "台账.xlsx")
 
 
-def patch_cell(raw: bytes, sheet_number: int, ref: str, xml: str) -> bytes:
-    """Replace one cell's XML (as Excel would have saved it) in a workbook's sheet part."""
+def rewrite_part(raw: bytes, part: str, change: Callable[[bytes], bytes]) -> bytes:
+    """``raw`` with one zip member's bytes changed, the way another program would have written it."""
     source = zipfile.ZipFile(io.BytesIO(raw))
     out = io.BytesIO()
-    part = f"xl/worksheets/sheet{sheet_number}.xml"
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item.filename)
-            if item.filename == part:
-                text, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, data.decode("utf-8"), count=1)
-                assert count == 1, f"{ref} not in {part}"
-                data = text.encode("utf-8")
-            target.writestr(item, data)
+            target.writestr(item, change(data) if item.filename == part else data)
     return out.getvalue()
+
+
+def patch_cell(raw: bytes, sheet_number: int, ref: str, xml: str) -> bytes:
+    """Replace one cell's XML (as Excel would have saved it) in a workbook's sheet part."""
+    part = f"xl/worksheets/sheet{sheet_number}.xml"
+
+    def change(data: bytes) -> bytes:
+        text, count = re.subn(rf'<c r="{ref}"[^>]*?(/>|>.*?</c>)', xml, data.decode("utf-8"), count=1)
+        assert count == 1, f"{ref} not in {part}"
+        return text.encode("utf-8")
+
+    return rewrite_part(raw, part, change)
 
 
 # -- lossless round trips --------------------------------------------------------------------------
@@ -423,16 +430,12 @@ def test_damaged_or_odd_cells_are_problems_never_tracebacks(xml: str, code: str 
 
 def mutate_part(raw: bytes, part: str, start: float, length: int, junk: bytes) -> bytes:
     """``raw`` with a stretch of one zip member's bytes replaced by ``junk``."""
-    source = zipfile.ZipFile(io.BytesIO(raw))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item.filename)
-            if item.filename == part:
-                at = int(start * len(data))
-                data = data[:at] + junk + data[at + length :]
-            target.writestr(item, data)
-    return out.getvalue()
+
+    def change(data: bytes) -> bytes:
+        at = int(start * len(data))
+        return data[:at] + junk + data[at + length :]
+
+    return rewrite_part(raw, part, change)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

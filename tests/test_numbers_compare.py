@@ -13,6 +13,7 @@ from reportgen.numbers.compare import (
     format_difference,
     format_growth,
     format_point_change,
+    format_target,
 )
 
 
@@ -60,3 +61,19 @@ def test_growth_words_follow_the_sign(current: D, base: D) -> None:
     change = (current - base) / base * 100
     assert text == "持平" or text.startswith("增长" if change > 0 else "下降")
     assert not text.startswith("增长-") and not text.startswith("下降-")
+
+
+@pytest.mark.parametrize(
+    ("direction", "value", "unit", "text"),
+    [
+        ("以上", D("90"), "%", "90%以上"),  # Chinese writes 以上 and 以内 after the number
+        ("以内", D("4.5"), "%", "4.5%以内"),
+        ("控制在", D("4.5"), "%", "控制在4.5%以内"),
+        ("不少于", D("45"), "张", "不少于45张"),
+        ("达到", D("100"), "%", "达到100%"),
+        ("低于", D("4.30"), "%", "低于4.30%"),  # the target as typed
+        ("以上", D("10000"), "人", "10000人以上"),
+    ],
+)
+def test_format_target(direction: str, value: D, unit: str, text: str) -> None:
+    assert format_target(direction, value, unit) == text

@@ -31,7 +31,7 @@ from reportgen import LedgerError, TemplateError
 from reportgen.errors import CODES, Severity
 from reportgen.ledger import parse_ledger
 from reportgen.ledger.workbook_layout import FIGURES_SHEET, INFO_ROWS
-from reportgen.model import AT_LEAST, AT_MOST, STANDARD_BASES, TARGET_WORDS, TargetOnly
+from reportgen.model import ABOVE, AT_LEAST, AT_MOST, BELOW, STANDARD_BASES, TARGET_WORDS, TargetOnly
 from reportgen.render.pdf import pdf_available
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
@@ -231,6 +231,16 @@ def test_rg211_for_target_only_figures_and_nothing_else_in_seed_002() -> None:
         ("{数值: 99, 单位: 万元, 目标: {控制在: 1000000, 单位: 元}}", "已完成"),
         ('{数值: 3, 单位: "%", 目标: {以内: 3}}', "已完成"),
         ('{数值: 3.01, 单位: "%", 目标: {不高于: 3}}', "未完成"),
+        # strict: 低于4.3 is not met at exactly 4.3 (defect 10)
+        ('{数值: 4.3, 单位: "%", 目标: {低于: 4.3}}', "未完成"),
+        ('{数值: 4.29, 单位: "%", 目标: {低于: 4.3}}', "已完成"),
+        ("{数值: 45, 单位: 张, 目标: {少于: 45}}", "未完成"),
+        ("{数值: 44, 单位: 张, 目标: {少于: 45}}", "已完成"),
+        ('{数值: 90, 单位: "%", 目标: {高于: 90}}', "未完成"),
+        ('{数值: 90.01, 单位: "%", 目标: {高于: 90}}', "已完成"),
+        ("{数值: 45, 单位: 张, 目标: {多于: 45}}", "未完成"),
+        ("{数值: 46, 单位: 张, 目标: {多于: 45}}", "已完成"),
+        ("{数值: 4500, 单位: 元, 目标: {低于: 0.45, 单位: 万元}}", "未完成"),  # 0.45万元 = 4500元
     ],
 )
 def test_status_from_the_direction(figure: str, status: str) -> None:
@@ -251,22 +261,37 @@ def test_a_ratio_is_compared_exactly_not_as_printed() -> None:
     assert finding.code == "RG211" and "完成值 49.99" in finding.problem.message
 
 
+# The test's own account of each word: how the 完成值 must compare, and where Chinese puts the word.
+MEETS = {
+    **dict.fromkeys(("不少于", "不低于", "达到", "以上"), lambda v, g: v >= g),
+    **dict.fromkeys(("不超过", "不高于", "以内", "控制在"), lambda v, g: v <= g),
+    **dict.fromkeys(("高于", "多于"), lambda v, g: v > g),
+    **dict.fromkeys(("低于", "少于"), lambda v, g: v < g),
+}
+WRITTEN = {"以上": "{}以上", "以内": "{}以内", "控制在": "控制在{}以内"}  # else the word, then the number
+
+
+def written(word: str, goal: str) -> str:
+    return WRITTEN.get(word, word + "{}").format(goal)
+
+
 @given(
     value=st.decimals(min_value=D(-1000), max_value=D(1000), places=2),
     goal=st.decimals(min_value=D(-1000), max_value=D(1000), places=1),
     word=st.sampled_from(TARGET_WORDS),
 )
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=120, deadline=None)
 def test_status_is_the_comparison(value: D, goal: D, word: str) -> None:
-    met = value >= goal if word in AT_LEAST else value <= goal
+    met = MEETS[word](value, goal)
     text = say(
         f"x: {{数值: {value}, 单位: 张, 目标: {{{word}: {goal}}}}}", "{{ x | 要求 }}{{ x | 完成情况 }}"
     )
-    assert text == f"{word}{goal}张{'已完成' if met else '未完成'}"
+    assert text == f"{written(word, f'{goal}张')}{'已完成' if met else '未完成'}"
 
 
 def test_target_words() -> None:
-    assert set(AT_LEAST) | set(AT_MOST) == set(TARGET_WORDS) and len(TARGET_WORDS) == 8
+    assert set(TARGET_WORDS) == set(MEETS) and len(TARGET_WORDS) == 12
+    assert set(AT_LEAST) | set(AT_MOST) | set(ABOVE) | set(BELOW) == set(TARGET_WORDS)
     assert STANDARD_BASES == ("人月", "人年", "户月", "户年", "人次")
     assert "RG211" in CODES
 
@@ -286,7 +311,7 @@ def test_a_target_only_figure() -> None:
 @pytest.mark.parametrize(
     ("figures", "expected"),
     [
-        ("x: {数值: 45, 单位: 张, 目标: {多于: 45}}", [("RG103", "指标.x.目标")]),
+        ("x: {数值: 45, 单位: 张, 目标: {大于: 45}}", [("RG103", "指标.x.目标")]),
         ("x: {数值: 45, 单位: 张, 目标: {不少于: 45, 不超过: 50}}", [("RG105", "指标.x.目标")]),
         ("x: {数值: 45, 单位: 张, 目标: {单位: 张}}", [("RG104", "指标.x.目标")]),
         ("x: {数值: 45, 单位: 张, 目标: 45}", [("RG105", "指标.x.目标")]),
@@ -448,14 +473,14 @@ def test_workbook_round_trip() -> None:
 
 
 def test_workbook_problems_name_cells() -> None:
-    text = ledger_text("x: {数值: 45, 单位: 张, 目标: {多于: 45}}\ny: {数值: 1, 单位: 元, 每: 人周}")
+    text = ledger_text("x: {数值: 45, 单位: 张, 目标: {大于: 45}}\ny: {数值: 1, 单位: 元, 每: 人周}")
     raw = round_trip(
         ledger_text("x: {数值: 45, 单位: 张, 目标: {不少于: 45}}\ny: {数值: 1, 单位: 元, 每: 人年}").encode()
     ).workbook
     book = openpyxl.load_workbook(io.BytesIO(raw))
     headers = [c.value for c in book["指标"][1]]
     column = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(headers)}
-    book["指标"][f"{column['目标方向']}2"] = "多于"
+    book["指标"][f"{column['目标方向']}2"] = "大于"
     book["指标"][f"{column['标准每']}3"] = "人周"
     out = io.BytesIO()
     book.save(out)
@@ -467,7 +492,7 @@ def test_workbook_problems_name_cells() -> None:
     ]
     assert text  # the same problems as the YAML ledger gives
     assert [
-        p[0] for p in problems("x: {数值: 45, 单位: 张, 目标: {多于: 45}}\ny: {数值: 1, 单位: 元, 每: 人周}")
+        p[0] for p in problems("x: {数值: 45, 单位: 张, 目标: {大于: 45}}\ny: {数值: 1, 单位: 元, 每: 人周}")
     ] == [
         "RG103",
         "RG105",
@@ -508,3 +533,187 @@ def test_direction_and_basis_are_drop_downs() -> None:
     column = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(headers)}
     assert lists[f"{column['目标方向']}2"] == '"' + ",".join(TARGET_WORDS) + '"'
     assert lists[f"{column['标准每']}2"] == '"' + ",".join(STANDARD_BASES) + '"'
+
+
+# -- issue 13: targets as Chinese writes them, strict words, suggestions, advice ---------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "text"),
+    [
+        ("{以上: 90}", "90%以上"),  # not 以上90%
+        ("{以内: 4.5}", "4.5%以内"),  # not 以内4.5%
+        ("{控制在: 4.5}", "控制在4.5%以内"),
+        ("{不少于: 90}", "不少于90%"),
+        ("{不低于: 90}", "不低于90%"),
+        ("{达到: 100}", "达到100%"),
+        ("{不超过: 4.5}", "不超过4.5%"),
+        ("{不高于: 4.5}", "不高于4.5%"),
+        ("{低于: 4.3}", "低于4.3%"),
+        ("{高于: 4.3}", "高于4.3%"),
+        ("{少于: 4.3}", "少于4.3%"),
+        ("{多于: 4.3}", "多于4.3%"),
+    ],
+)
+def test_every_writer_words_a_target_alike(target: str, text: str) -> None:
+    """The 要求 filter, the 目标表 目标值 column and RG211 print one wording (defect 10)."""
+    figures = f'x: {{名称: 保障率, 目标: {target}, 单位: "%"}}'
+    assert say(figures, "{{ x | 要求 }}") == text
+    report = reportgen.loads(ledger_text(figures, extra="目标表:\n  标题: 表\n  指标: [x]\n"), "t.yaml")
+    [attachment] = report.document.attachments
+    assert [cell.text for cell in attachment.table.rows[0].cells][2] == text
+    [finding] = report.check()
+    assert finding.code == "RG211" and f"（{text}）" in finding.problem.message
+
+
+def test_a_strict_target_not_met_names_the_strict_word() -> None:
+    [finding] = reportgen.loads(
+        ledger_text('x: {名称: 登记失业率, 数值: 4.3, 单位: "%", 目标: {低于: 4.3}}'), "t.yaml"
+    ).check()
+    assert finding.problem.message == "“登记失业率”未完成目标：完成值 4.3%，目标低于4.3%"
+
+
+def suggestion(word: str) -> str | None:
+    """The direction the RG103 message proposes for an unknown word, if any."""
+    with pytest.raises(LedgerError) as caught:
+        parse_ledger(ledger_text(f"x: {{数值: 1, 单位: 张, 目标: {{{yaml_quoted(word)}: 1}}}}"), "t.yaml")
+    [problem] = caught.value.problems
+    assert problem.code == "RG103" and problem.place == "指标.x.目标"
+    marker = "是否应为“"
+    if marker not in problem.message:
+        return None
+    return problem.message.split(marker)[1].split("”")[0]
+
+
+# Words a clerk might type, with what they mean (≥ ≤ > <): the suggestion must mean the same.
+MEANT = {
+    "≥": [
+        "不小于",
+        "至少",
+        "最少",
+        "不得低于",
+        "不得少于",
+        "大于等于",
+        ">=",
+        "≥",
+        "不少与",
+        "不少於",
+        "不低於",
+        "達到",
+    ],
+    "≤": [
+        "不大于",
+        "不多于",
+        "至多",
+        "最多",
+        "不得超过",
+        "小于等于",
+        "<=",
+        "≤",
+        "以下",
+        "未超过",
+        "不超出",
+        "不超過",
+    ],
+    ">": ["大于", "超过", "超出", ">", "高於", "多於"],
+    "<": ["小于", "不足", "不到", "未达到", "达不到", "<", "低於", "少於"],
+}
+RELATION = {
+    **dict.fromkeys(AT_LEAST, "≥"),
+    **dict.fromkeys(AT_MOST, "≤"),
+    **dict.fromkeys(ABOVE, ">"),
+    **dict.fromkeys(BELOW, "<"),
+}
+
+
+@pytest.mark.parametrize(("word", "meant"), [(w, m) for m, words in MEANT.items() for w in words])
+def test_a_suggestion_means_what_the_word_means(word: str, meant: str) -> None:
+    proposed = suggestion(word)
+    assert proposed is not None and RELATION[proposed] == meant, (word, proposed)
+
+
+# Every valid word with a negation added or removed (低于 once drew “不低于”): the suggestion, if
+# any, must mean what the variant means, never the opposite.
+FLIP = {"≥": "<", "<": "≥", "≤": ">", ">": "≤"}
+
+
+def _variants() -> dict[str, str]:
+    out: dict[str, str] = {}
+    for word in TARGET_WORDS:
+        for negation in ("不", "未", "没有", "不得"):
+            out.setdefault(negation + word, FLIP[RELATION[word]])
+        out.setdefault("不得" + word, FLIP[RELATION[word]])
+        if word.startswith("不"):
+            out.setdefault(word[1:], FLIP[RELATION[word]])
+    return {w: m for w, m in sorted(out.items()) if w not in TARGET_WORDS}
+
+
+@pytest.mark.parametrize(("word", "meant"), sorted(_variants().items()))
+def test_no_suggestion_means_the_opposite(word: str, meant: str) -> None:
+    proposed = suggestion(word)
+    assert proposed is None or RELATION[proposed] == meant, (word, proposed)
+
+
+def test_an_unrecognisable_word_gets_no_guess_but_the_list() -> None:
+    with pytest.raises(LedgerError) as caught:
+        parse_ledger(ledger_text("x: {数值: 1, 单位: 张, 目标: {左右: 1}}"), "t.yaml")
+    [problem] = caught.value.problems
+    assert "是否应为" not in problem.message
+    assert problem.expected is not None and all(word in problem.expected for word in TARGET_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("figure", "place", "advice", "wrong"),
+    [
+        (  # 公布值 takes the bare number in the figure's display unit: % for a 比例
+            'r: {比例: {分子: a, 分母: b}, 公布值: "129.03%"}',
+            "指标.r.公布值",
+            "公布值: 129.03",
+            "{数值",
+        ),
+        ('t: {合计: [a, b], 公布值: "3人"}', "指标.t.公布值", "公布值: 3", "{数值"),
+        (
+            'x: {数值: 45, 单位: 张, 目标: {不少于: "45张"}}',
+            "指标.x.目标.不少于",
+            "{不少于: 45, 单位: 张}",
+            "{数值",
+        ),
+        ('x: {数值: 662, 单位: 元, 每: 人月, 调整前: "636元"}', "指标.x.调整前", "调整前: 636", "{数值"),
+        ('x: {数值: 662, 单位: 元, 上年同期: "636元"}', "指标.x.上年同期", "上年同期: 636", "{数值"),
+        ('x: {数值: "45张"}', "指标.x.数值", "{数值: 45, 单位: 张}", "公布值"),
+    ],
+)
+def test_rg106_advice_fits_the_field(figure: str, place: str, advice: str, wrong: str) -> None:
+    """RG106 proposes the form the field takes (defect 10: 公布值 was told to write {数值: …})."""
+    with pytest.raises(LedgerError) as caught:
+        parse_ledger(ledger_text("a: {数值: 1, 单位: 人}\nb: {数值: 2, 单位: 人}\n" + figure), "t.yaml")
+    [problem] = [p for p in caught.value.problems if p.code == "RG106"]
+    assert problem.place == place
+    assert problem.expected is not None and advice in problem.expected and wrong not in problem.expected
+
+
+def test_strict_words_round_trip_through_excel() -> None:
+    figures = """
+    a: {名称: 登记失业率, 数值: 4.2, 单位: "%", 目标: {低于: 4.3}}
+    b: {名称: 床位, 数值: 46, 单位: 张, 目标: {多于: 45}}
+    c: {名称: 投诉, 数值: 3, 单位: 件, 目标: {少于: 5}}
+    d: {名称: 满意度, 数值: 96, 单位: "%", 目标: {高于: 95}}
+    e: {名称: 覆盖率, 数值: 91, 单位: "%", 目标: {以上: 90}}
+    """
+    trip = round_trip(ledger_text(figures).encode("utf-8"))
+    for line in (
+        "目标: {低于: 4.3}",
+        "目标: {多于: 45}",
+        "目标: {少于: 5}",
+        "目标: {高于: 95}",
+        "目标: {以上: 90}",
+    ):
+        assert line in trip.yaml
+    assert reportgen.Report(trip.models[1]).to_bytes("md") == reportgen.Report(trip.models[0]).to_bytes("md")
+    sheet = openpyxl.load_workbook(io.BytesIO(trip.workbook))["指标"]
+    headers = [c.value for c in sheet[1]]
+    column = openpyxl.utils.get_column_letter(headers.index("目标方向") + 1)
+    [choices] = [
+        v.formula1 for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(f"{column}2")
+    ]
+    assert all(word in choices for word in ("低于", "高于", "少于", "多于"))

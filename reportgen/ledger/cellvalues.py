@@ -12,6 +12,10 @@ Writing is the inverse: a number becomes a numeric cell only when reading that c
 same digits; otherwise (trailing zeros such as ``100.50``, more than 15 digits) it is written as text,
 which the reader parses exactly, so a YAML ledger survives the trip to Excel and back unchanged.
 
+A cell formatted as a percentage (``0%``, ``0.00%``) shows 100 times what it holds: typing 92% in
+Excel stores 0.92.  ``percent_format`` tells such a format apart and ``percent_number`` gives the number
+shown (92), exactly, for the reader to use where the unit is %.
+
 Numbers typed as text are how office workers paste figures: ``1,234.5`` with correct three-digit
 grouping and full-width ``１２３`` are read; anything else that starts like a number (``1,23``,
 ``12.3万``, ``1.5E+07``, ``1.2.3``) is refused with a reason, never guessed at.
@@ -31,6 +35,9 @@ _NUMBER_START = frozenset("+-.0123456789")
 _HEAD = re.compile(r"([+-]?)([0-9,]*)(\.[0-9]*)?", re.ASCII)
 _GROUPED = re.compile(r"[0-9]{1,3}(,[0-9]{3})+", re.ASCII)
 _EXPONENT = re.compile(r"[eE][+-]?[0-9]", re.ASCII)
+# The parts of a number format that print literally and never scale: "text", \x, _x (a space as wide
+# as x), *x (x repeated to fill), [Red] / [$-804] / [>100].
+_FORMAT_LITERALS = re.compile(r'"[^"]*"?|\\.|_.|\*.|\[[^\]]*\]?', re.DOTALL)
 
 Number = int | Decimal
 
@@ -53,6 +60,29 @@ def number_from_float(value: float) -> Number:
     if len(number.as_tuple().digits) > EXCEL_DIGITS:
         number = Decimal(format(value, f".{EXCEL_DIGITS}g"))
     return canonical(number)
+
+
+def percent_format(number_format: str) -> bool:
+    """Whether an Excel number format shows a number as a percentage (× 100 and a % sign).
+
+    Only a bare ``%`` scales; one in quotes or after a backslash is a literal sign (``0"%"`` shows 92
+    as 92%), so it is not a percentage format.
+    """
+    return "%" in _FORMAT_LITERALS.sub("", number_format)
+
+
+def percent_number(value: int | float) -> Number:
+    """The number a percentage-formatted cell shows: 0.92 → 92, 0.9234 → 92.34, exactly.
+
+    The double is read as Excel shows it (``number_from_float``), then the decimal point moves two
+    places: no binary arithmetic, so 0.07 gives 7 and never 7.000000000000001.
+    """
+    return canonical(Decimal(read_number(value)).scaleb(2))
+
+
+def read_number(value: int | float) -> Number:
+    """The exact number of a numeric cell as openpyxl gives it (an int, or a float Excel shows)."""
+    return value if isinstance(value, int) else number_from_float(value)
 
 
 def canonical(number: Number) -> Number:

@@ -11,8 +11,15 @@ unpacked size of the zip and the number of rows and columns are bounded, and wha
 on a broken file becomes RG101 naming the file.  The workbook is opened twice in read-only mode, once
 for the formulas and once for the values Excel cached: a formula's value is used like a typed one,
 and a formula that was never calculated (a program wrote it, Excel never saved it) is RG115.
+Read-only openpyxl trusts a sheet's ``<dimension>`` and skips its merged ranges; neither is what
+the clerk sees, so the rows are read to the sheet's real end (the limits above still hold) and the
+merged ranges are read from the sheet part itself.  A cell's number format is kept only as far as it
+matters: whether it shows a percentage (92% holds 0.92).
 The second phase interprets cells by the ``workbook_layout`` kinds: numbers exactly (``cellvalues``),
 text as typed, dates as dates, 是/否, ``1.3168亿元`` and figure ids in the 项目 sheet's money cells.
+A percentage cell is the number it shows where the unit is % (the row's 单位 in 指标, the cell itself in
+项目 目标/实际完成) and refused by name elsewhere.  A merged range below the header row is refused
+(RG118): only its first cell holds anything, so every other row of it would silently read as empty.
 
 A cell this module refuses keeps its typed text in ``data``, so the schema sees the field present
 (and not also "missing"); ``load_workbook`` then keeps one message per cell, this module's, which
@@ -21,33 +28,41 @@ speaks of cells and columns rather than of YAML.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import difflib
 import io
+import itertools
 import math
+import operator
 import re
 import warnings
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import load_workbook as _openpyxl_load
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.xml.functions import iterparse
 
 from reportgen.errors import LedgerError, Problem
 from reportgen.ledger.cellvalues import (
     Refusal,
     number_from_float,
     number_text,
+    percent_format,
+    percent_number,
+    read_number,
     split_number,
     starts_like_number,
 )
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.workbook_layout import (
     DATA_SHEETS,
+    EXPECTED,
     FIGURES_SHEET,
     INFO,
     INFO_BY_LABEL,
@@ -59,7 +74,9 @@ from reportgen.ledger.workbook_layout import (
     PARAGRAPH,
     PARTICULAR_SEPARATOR,
     PARTICULARS,
+    PERCENT,
     PROJECTS_SHEET,
+    RATIO,
     REPEATED,
     RUN_IN,
     SECTIONS_SHEET,
@@ -70,6 +87,7 @@ from reportgen.ledger.workbook_layout import (
     Column,
     Kind,
     Sheet,
+    expectation,
 )
 from reportgen.ledger.yamlread import MAX_FILE_BYTES, YamlDocument, read_ledger_file
 from reportgen.model import Ledger
@@ -112,11 +130,14 @@ def parse_workbook_ledger(raw: bytes, path: Path) -> Ledger:
 def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
-    be built (its own cell is reported) is not also reported as missing wherever it is quoted."""
+    be built (its own cell is reported) is not also reported as missing wherever it is quoted.
+    The schema's "required" message about an empty cell says what that column takes (the unit list,
+    the date form …) rather than the YAML wording."""
     try:
         ledger = build_ledger(document, path)
     except LedgerError as error:
-        later: Iterable[Problem] = error.problems
+        blank = document.blank if isinstance(document, WorkbookDocument) else {}
+        later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]
     else:
         if not early:
             return ledger
@@ -130,6 +151,20 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
     ]
     problems.sort(key=_reading_order)
     raise LedgerError(*problems)
+
+
+@dataclass
+class WorkbookDocument(YamlDocument):
+    """A workbook's ``YamlDocument`` plus the layout column of each empty cell it read."""
+
+    blank: dict[str, Column] = field(default_factory=dict)  # 指标!D4 → the 单位 column
+
+
+def _required(problem: Problem, blank: dict[str, Column]) -> Problem:
+    column = blank.get(problem.place or "")
+    if problem.code != "RG104" or column is None:
+        return problem
+    return dataclasses.replace(problem, expected=expectation(column))
 
 
 def read_workbook(path: Path) -> tuple[YamlDocument, list[Problem]]:
@@ -153,6 +188,7 @@ class _Cell:
     formula: str | None = None
     error: bool = False  # an error value (#DIV/0!, #REF! …)
     uncalculated: bool = False  # a formula without a cached value
+    percent: bool = False  # a number shown as a percentage (0.92 as 92%)
 
     @property
     def empty(self) -> bool:
@@ -166,6 +202,7 @@ class _SheetCells:
     name: str
     header: list[_Cell]
     rows: list[tuple[int, list[_Cell]]] = field(default_factory=list)  # non-empty rows only
+    merged: list[tuple[str, _Cell]] = field(default_factory=list)  # ranges below row 1, first cell
 
 
 def _fail(code: str, message: str, path: Path | str, place: str | None = None, **kw: str) -> LedgerError:
@@ -208,8 +245,8 @@ def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
-            formulas = _read_sheets(raw, path, data_only=False)
-            values = _read_sheets(raw, path, data_only=True)
+            formulas, merged = _read_sheets(raw, path, data_only=False)
+            values, _ = _read_sheets(raw, path, data_only=True)
     except LedgerError:
         raise
     except Exception as exc:  # openpyxl on untrusted bytes raises anything
@@ -219,13 +256,17 @@ def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
             path,
             expected="用 Excel/WPS 重新保存的 .xlsx 文件",
         ) from None
-    return {name: _combine(name, formulas[name], values[name]) for name in values}
+    return {name: _combine(name, formulas[name], values[name], merged[name]) for name in values}
 
 
-_Raw = dict[tuple[int, int], tuple[object, str]]  # (row, column) → (value, openpyxl data type)
+# (row, column) → (value, openpyxl data type, whether its number format shows a percentage)
+_Raw = dict[tuple[int, int], tuple[object, str, bool]]
 
 
-def _read_sheets(raw: bytes, path: Path | str, *, data_only: bool) -> dict[str, _Raw]:
+def _read_sheets(
+    raw: bytes, path: Path | str, *, data_only: bool
+) -> tuple[dict[str, _Raw], dict[str, list[str]]]:
+    """Each data sheet's cells, and (when reading formulas, once is enough) its merged ranges."""
     book = _openpyxl_load(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
     try:
         missing = [sheet.name for sheet in DATA_SHEETS if sheet.name not in book.sheetnames]
@@ -238,12 +279,14 @@ def _read_sheets(raw: bytes, path: Path | str, *, data_only: bool) -> dict[str, 
                 expected="工作表 " + "、".join(s.name for s in DATA_SHEETS) + f"（名称不要改动；{_REBUILD}）",
             )
         result: dict[str, _Raw] = {}
+        merged: dict[str, list[str]] = {}
         for sheet in DATA_SHEETS:
             worksheet = book[sheet.name]
             if not isinstance(worksheet, ReadOnlyWorksheet):
                 raise _fail("RG116", "这是图表而不是工作表", path, place=sheet.name, expected="普通工作表")
             result[sheet.name] = _sheet_cells(worksheet, sheet.name, path)
-        return result
+            merged[sheet.name] = [] if data_only else _merged_ranges(worksheet)
+        return result, merged
     finally:
         book.close()
 
@@ -251,8 +294,13 @@ def _read_sheets(raw: bytes, path: Path | str, *, data_only: bool) -> dict[str, 
 def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _Raw:
     cells: _Raw = {}
     rows = 0
+    worksheet.reset_dimensions()  # a <dimension> may claim fewer rows than the sheet holds
     rows_of = worksheet.iter_rows(max_col=MAX_COLUMNS)  # type: ignore[misc]  # the stubs know Worksheet only
+    blank: object = None  # openpyxl yields one shared tuple for every row the file lacks
     for number, row in enumerate(rows_of, start=1):
+        if row is blank or all(map(operator.is_, row, itertools.repeat(EMPTY_CELL))):
+            blank = row  # an absent or empty row: skipped in constant time, however many
+            continue
         kept = False
         for column, cell in enumerate(row, start=1):
             value = getattr(cell, "value", None)
@@ -260,7 +308,12 @@ def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _
             if isinstance(value, float) and not math.isfinite(value):
                 value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
             if value is not None or data_type == "str":
-                cells[number, column] = (value, data_type)
+                percent = (
+                    isinstance(value, int | float)
+                    and not isinstance(value, bool)
+                    and percent_format(str(getattr(cell, "number_format", None) or ""))
+                )
+                cells[number, column] = (value, data_type, percent)
                 kept = True
         rows += kept
         if rows > MAX_ROWS:
@@ -270,11 +323,29 @@ def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _
     return cells
 
 
-def _combine(name: str, formulas: _Raw, values: _Raw) -> _SheetCells:
+def _merged_ranges(worksheet: ReadOnlyWorksheet) -> list[str]:
+    """The merged ranges (``O2:O3``) of a sheet, from its part: read-only openpyxl skips them.
+
+    The part is already bounded by the unpacked size; it is parsed a second time only when it
+    mentions a merge at all, which a ledger filled as intended never does.
+    """
+    with worksheet._get_source() as source:  # type: ignore[attr-defined]  # the part, as openpyxl reads it
+        part = source.read()
+    if b"mergeCell" not in part:
+        return []
+    found: list[str] = []
+    for _, element in iterparse(io.BytesIO(part)):
+        if element.tag.rpartition("}")[2] == "mergeCell" and element.get("ref"):
+            found.append(str(element.get("ref")))
+        element.clear()
+    return found
+
+
+def _combine(name: str, formulas: _Raw, values: _Raw, merged: list[str]) -> _SheetCells:
     cells: dict[tuple[int, int], _Cell] = {}
     for position in sorted(formulas.keys() | values.keys()):
-        typed, kind = formulas.get(position, (None, "n"))
-        cached, cached_type = values.get(position, (None, "n"))
+        typed, kind, _ = formulas.get(position, (None, "n", False))
+        cached, cached_type, percent = values.get(position, (None, "n", False))
         formula = _formula_text(typed) if kind == "f" else None
         ref = f"{name}!{get_column_letter(position[1])}{position[0]}"
         cells[position] = _Cell(
@@ -284,6 +355,7 @@ def _combine(name: str, formulas: _Raw, values: _Raw) -> _SheetCells:
             error=cached_type == "e",
             # A formula whose result is an empty string is cached as an empty t="str" value.
             uncalculated=formula is not None and cached is None and cached_type != "str",
+            percent=percent,
         )
     width = max((column for _, column in cells), default=0)
     by_row: dict[int, list[_Cell]] = {}
@@ -294,7 +366,27 @@ def _combine(name: str, formulas: _Raw, values: _Raw) -> _SheetCells:
         line[column - 1] = cell
     header = by_row.pop(1, [])
     rows = [(row, line) for row, line in sorted(by_row.items()) if not all(c.empty for c in line)]
-    return _SheetCells(name, header, rows)
+    return _SheetCells(name, header, rows, _data_merges(name, merged, cells))
+
+
+def _data_merges(
+    name: str, merged: list[str], cells: dict[tuple[int, int], _Cell]
+) -> list[tuple[str, _Cell]]:
+    """The merged ranges that reach below the header row, each with its first (top-left) cell."""
+    found: list[tuple[str, _Cell]] = []
+    for ref in merged:
+        try:
+            left, top, right, bottom = range_boundaries(ref)
+        except (ValueError, TypeError):
+            continue  # not a range: Excel would not open the file either; nothing to point at
+        if left is None or top is None or right is None or bottom is None or bottom < 2:
+            continue  # a whole row or column, or the header row alone
+        if (left, top) == (right, bottom):
+            continue  # one cell "merged" with itself hides nothing
+        corner = f"{get_column_letter(left)}{top}"
+        first = cells.get((top, left), _Cell(f"{name}!{corner}", None))
+        found.append((f"{name}!{corner}:{get_column_letter(right)}{bottom}", first))
+    return found
 
 
 def _formula_text(value: object) -> str:
@@ -311,6 +403,7 @@ class _Reader:
         self.sheets = sheets
         self.problems: list[Problem] = []
         self.cells: dict[At, str] = {}
+        self.blank: dict[str, Column] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
 
     def problem(self, code: str, message: str, cell: _Cell | str, value: object, expected: str) -> None:
@@ -325,6 +418,7 @@ class _Reader:
         columns = {sheet.name: self.columns(sheet) for sheet in DATA_SHEETS}
         if self.problems:  # the layout is broken: reading on would report every cell wrongly
             raise LedgerError(*self.problems)
+        self.merges()
         data: dict[str, object] = {}
         table = self.info(columns[INFO], data)
         data_figures = self.figures(columns[FIGURES_SHEET.name])
@@ -343,7 +437,20 @@ class _Reader:
         for row in INFO_ROWS:
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
-        return YamlDocument(data, cells=self.cells)
+        return WorkbookDocument(data, cells=self.cells, blank=self.blank)
+
+    def merges(self) -> None:
+        """Every merged range below a header row: only its first cell holds anything."""
+        for sheet in DATA_SHEETS:
+            for place, first in self.sheets[sheet.name].merged:
+                corner = first.ref.partition("!")[2]
+                self.problem(
+                    "RG118",
+                    f"这几格合并成了一格：只有第一格 {corner} 有内容，其余各格都读作空白",
+                    place,
+                    _shown(first),
+                    "取消合并（开始 → 合并后居中 → 取消单元格合并），在每一行、每一格分别填写内容",
+                )
 
     # -- headers -------------------------------------------------------------------------------------
     def columns(self, sheet: Sheet) -> dict[str, int]:
@@ -388,12 +495,18 @@ class _Reader:
 
     def row(self, line: list[_Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, _Cell]:
         width = len(line)
-        return {
+        cells = {
             header: line[index]
             if index < width
             else _Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
             for header, index in columns.items()
         }
+        if sheet is not INFO_SHEET:  # 基本信息 is a column per row: see ``info``
+            for column in sheet.columns:
+                cell = cells.get(column.header)
+                if cell is not None and cell.empty:
+                    self.blank[cell.ref] = column
+        return cells
 
     # -- 基本信息 -------------------------------------------------------------------------------------
     def info(self, columns: dict[str, int], data: dict[str, object]) -> dict[str, object]:
@@ -453,6 +566,7 @@ class _Reader:
             seen[label] = value_cell
             self.cells[path] = value_cell.ref
             if value_cell.empty:
+                self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
             if path[0] == "目标表":
@@ -530,7 +644,7 @@ class _Reader:
                 inner = target.setdefault(key, {})
                 assert isinstance(inner, dict)
                 target = inner
-            target[column.key[-1]] = self.value(cell, column)
+            target[column.key[-1]] = self.value(cell, column, _row_unit(cells, column))
         return result
 
     # -- 项目 ----------------------------------------------------------------------------------------
@@ -631,8 +745,10 @@ class _Reader:
         paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
 
     # -- one cell ------------------------------------------------------------------------------------
-    def value(self, cell: _Cell, column: Column) -> object:
-        """The cell's value for the schema; a refused cell gets a problem and keeps its typed text."""
+    def value(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
+        """The cell's value for the schema; a refused cell gets a problem and keeps its typed text.
+
+        ``row_unit`` is the unit a NUMBER column is in as its row says (see ``Column.unit_of``)."""
         if cell.uncalculated:
             self.problem(
                 "RG115",
@@ -647,15 +763,17 @@ class _Reader:
         if cell.error:
             what = f"公式 {cell.formula} 的结果是错误值" if cell.formula else "单元格是错误值"
             self.problem(
-                "RG115" if cell.formula else "RG105", f"{what} {raw}", cell, raw, _EXPECTED[column.kind]
+                "RG115" if cell.formula else "RG105", f"{what} {raw}", cell, raw, EXPECTED[column.kind]
             )
             return str(raw)
         if isinstance(raw, datetime.time | datetime.timedelta):
-            self.problem("RG105", "单元格是时间", cell, raw, _EXPECTED[column.kind])
+            self.problem("RG105", "单元格是时间", cell, raw, EXPECTED[column.kind])
             return str(raw)
+        if cell.percent:
+            return self.percent(cell, column, row_unit)
         kind = column.kind
         if kind in (Kind.NUMBER, Kind.INTEGER):
-            return self.number(cell, column)
+            return self.number(cell, column, row_unit)
         if kind is Kind.DATE:
             return self.date(cell)
         if kind is Kind.BOOLEAN:
@@ -682,11 +800,11 @@ class _Reader:
                 "单元格是真假值 TRUE/FALSE",
                 cell,
                 raw,
-                _EXPECTED[column.kind] + "（先把单元格设为文本格式）",
+                EXPECTED[column.kind] + "（先把单元格设为文本格式）",
             )
             return str(raw).upper()
         if isinstance(raw, int | float):
-            return number_text(_number(raw))
+            return number_text(read_number(raw))
         if isinstance(raw, datetime.date):
             day = raw.date() if isinstance(raw, datetime.datetime) else raw
             hint = (
@@ -699,16 +817,48 @@ class _Reader:
                 "单元格是日期（Excel 把输入当成了日期）",
                 cell,
                 day.isoformat(),
-                f"{_EXPECTED[column.kind]}（{hint}）",
+                f"{EXPECTED[column.kind]}（{hint}）",
             )
             return day.isoformat()
         return str(raw)
 
-    def number(self, cell: _Cell, column: Column) -> object:
+    def percent(self, cell: _Cell, column: Column, row_unit: str | None) -> object:
+        """A number formatted as a percentage: the number shown (0.92 → 92) where the unit is %;
+        anywhere else the clerk sees 92% but the cell holds 0.92, so it is refused by name."""
+        assert isinstance(cell.value, int | float)
+        number = percent_number(cell.value)
+        if column.kind is Kind.MEASURE:
+            return {"数值": number, "单位": PERCENT}
+        if column.kind is Kind.NUMBER and row_unit == PERCENT:
+            return number
+        stored = number_text(read_number(cell.value))
+        plain = f"把单元格格式改为“常规”或“数值”（单元格里存的是 {stored}）"
+        if column.kind is Kind.NUMBER and column.unit_of:
+            if row_unit is None:
+                message = "单元格是百分比格式，但这一行没有选单位"
+                expected = (
+                    f"是百分数就在“{column.unit_of[0]}”列选 %（按显示的 {number_text(number)} 读取）；"
+                    f"否则{plain}，再填数字"
+                )
+            else:
+                message = f"单元格是百分比格式，但单位是“{row_unit}”"
+                expected = f"{plain}，填以“{row_unit}”计的数字；是百分数就把单位选为 %"
+            self.problem("RG107", message, cell, _shown(cell), expected)
+        else:
+            self.problem(
+                "RG105",
+                f"单元格是百分比格式，而“{column.header}”不填百分数",
+                cell,
+                _shown(cell),
+                f"{EXPECTED[column.kind]}；{plain}",
+            )
+        return _shown(cell)
+
+    def number(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
         raw = cell.value
-        expected = _EXPECTED[column.kind]
+        expected = EXPECTED[column.kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return _number(raw)
+            return read_number(raw)
         if not isinstance(raw, str):
             shown = _shown(cell)
             what = (
@@ -730,6 +880,8 @@ class _Reader:
             self.problem("RG106", parsed.message, cell, raw, parsed.expected)
             return raw
         number, rest = parsed
+        if rest and row_unit == PERCENT and unit(rest) == unit(PERCENT):
+            return number  # 92% typed as text where the unit is %: as a percentage-formatted cell reads
         if rest:
             symbol = (
                 rest if unit(rest) is not None else rest + "元" if unit(rest + "元") is not None else None
@@ -767,9 +919,9 @@ class _Reader:
         """A money cell, a funding source, or a target/actual (see ``Kind``)."""
         raw = cell.value
         kind = column.kind
-        expected = _EXPECTED[kind]
+        expected = EXPECTED[kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
-            number = _number(raw)
+            number = read_number(raw)
             if kind is Kind.MEASURE:
                 self.problem("RG107", "没有写单位", cell, number_text(number), expected)
             return number
@@ -808,36 +960,30 @@ class _Reader:
         return raw
 
 
-_EXPECTED = {
-    Kind.TEXT: "文字",
-    Kind.PROSE: "文字",
-    Kind.OWNER: "文字",
-    Kind.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
-    Kind.NUMBER: "数字，如 1234.5（单位在“单位”列）",
-    Kind.INTEGER: "整数",
-    Kind.UNIT: "下拉列表中的单位",
-    Kind.MONEY_UNIT: "元、万元 或 亿元",
-    Kind.DATE: "日期，如 2024-09-23",
-    Kind.BOOLEAN: "是 或 否",
-    Kind.FIGURE_ID: "“指标”表中的编号",
-    Kind.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
-    Kind.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
-    Kind.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
-    Kind.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
-}
-
-
-def _number(raw: int | float) -> int | Decimal:
-    return raw if isinstance(raw, int) else number_from_float(raw)
-
-
 def _label(value: object) -> str:
     """A header or 基本信息 label as typed, without spaces, line breaks or a trailing colon."""
     return re.sub(r"\s+", "", str(value)).rstrip(":：")
 
 
+def _row_unit(cells: dict[str, _Cell], column: Column) -> str | None:
+    """The unit a number of this 指标 row is in, as far as the row says: the first filled of the
+    column's ``unit_of`` columns, or % in a 比例 row; None when nothing says (or not a number)."""
+    if not column.unit_of:
+        return None
+    for header in column.unit_of:
+        cell = cells.get(header)
+        if cell is not None and isinstance(cell.value, str) and cell.value.strip():
+            found = unit(cell.value.strip())
+            return found.symbol if found is not None else cell.value.strip()
+    ratio = (c.header for c in FIGURES_SHEET.columns if c.key[:1] == (RATIO,))
+    return PERCENT if any(h in cells and not cells[h].empty for h in ratio) else None
+
+
 def _shown(cell: _Cell) -> str:
+    """The cell as the clerk sees it (a percentage with its % sign), for messages."""
     raw = cell.value
+    if cell.percent and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return number_text(percent_number(raw)) + "%"
     if isinstance(raw, datetime.datetime):
         return raw.date().isoformat() if raw.time() == datetime.time() else raw.isoformat(sep=" ")
     if isinstance(raw, datetime.date):
@@ -848,7 +994,7 @@ def _shown(cell: _Cell) -> str:
 
 
 _SHEET_ORDER = {sheet.name: index for index, sheet in enumerate(DATA_SHEETS)}
-_PLACE = re.compile(r"([^!]+)(?:!([A-Z]+)?([0-9]+)?)?")
+_PLACE = re.compile(r"([^!]+)(?:!([A-Z]+)?([0-9]+)?(?::[A-Z]*[0-9]*)?)?")  # also 项目!O2:O3, 项目!1:1
 
 
 def _reading_order(problem: Problem) -> tuple[int, int, int]:

@@ -60,6 +60,7 @@ from reportgen.ledger.workbook_layout import (
     Column,
     Kind,
     Sheet,
+    expectation,
 )
 from reportgen.stablezip import normalize_zip
 from reportgen.units import MONEY_UNITS, known_units
@@ -390,19 +391,10 @@ def _protection() -> SheetProtection:
     )
 
 
-_EXPECTATIONS = {
-    Kind.NUMBER: "这里只能填数字（如 8123.0395），不写单位和“万”。",
-    Kind.INTEGER: "这里只能填整数",
-    Kind.UNIT: "请从下拉列表中选择单位。",
-    Kind.MONEY_UNIT: "金额单位只能是 元、万元、亿元。",
-    Kind.DATE: "请填日期，如 2024-09-23。",
-    Kind.BOOLEAN: "请选择 是 或 否。",
-    Kind.OWNER: "这个单位不在下拉列表中，确定要这样填吗？",
-}
-
-
 def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str | None = None) -> None:
-    """The data validation of ``cells``: the column's input message, and what may be typed."""
+    """The data validation of ``cells``: the column's input message, and what may be typed.
+
+    Excel's refusal names what the cell takes in the words ``check`` uses (``expectation``)."""
     kind = column.kind
     validation = DataValidation(
         showInputMessage=True,
@@ -411,7 +403,6 @@ def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str
         promptTitle=column.header[:32],
         prompt=column.help[:255],
         errorTitle="输入有误",
-        error=_EXPECTATIONS.get(kind),
     )
     if list_formula is not None:
         validation.type, validation.formula1 = "list", list_formula
@@ -422,7 +413,6 @@ def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str
     elif kind is Kind.INTEGER:
         validation.type, validation.operator = "whole", "between"
         validation.formula1, validation.formula2 = str(column.low), str(column.high)
-        validation.error = f"这里只能填 {column.low}～{column.high} 的整数。"
     elif kind is Kind.DATE:
         validation.type, validation.operator = "date", "between"
         validation.formula1, validation.formula2 = str(_serial(_FIRST_DATE)), str(_serial(_LAST_DATE))
@@ -435,12 +425,14 @@ def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str
         validation.type, validation.formula1 = "list", '"是,否"'
     elif column.choices:
         validation.type, validation.formula1 = "list", '"' + ",".join(column.choices) + '"'
-        validation.error = "请从下拉列表中选择：" + "、".join(column.choices)
     elif kind is Kind.OWNER:
         validation.type, validation.errorStyle = "list", "warning"
+        validation.error = "这个单位不在下拉列表中，确定要这样填吗？"
         validation.formula1 = f"'{LISTS}'!$B$2:$B${LAST_LIST_ROW}"
     else:
         validation.showErrorMessage = False
+    if validation.showErrorMessage and validation.error is None:
+        validation.error = f"这里应填：{expectation(column)}"[:255]
     validation.add(cells)
     sheet.add_data_validation(validation)
 

@@ -196,11 +196,22 @@ class FieldReader:
             return default
         return number
 
-    def number(self, value: object, at: At, *, allow_negative: bool = False) -> Decimal | None:
+    def number(
+        self,
+        value: object,
+        at: At,
+        *,
+        allow_negative: bool = False,
+        unit_key: str = "数值",
+        unit_note: str | None = None,
+    ) -> Decimal | None:
         """An exact Decimal from a YAML number or a plain numeric string; anything else is refused.
 
         ``"18所"`` is refused with a message that says where the unit belongs, because a unit hidden
-        in a number is exactly how a 万元 figure ends up in a 亿元 column.
+        in a number is exactly how a 万元 figure ends up in a 亿元 column.  The advice shows the form
+        this field takes: by default the number beside a ``单位`` as ``{数值: 18, 单位: 所}`` (``unit_key``
+        names the number's key when it is not 数值: ``{不少于: 45, 单位: 张}``); a field with no 单位 of
+        its own (公布值, 调整前, 上年同期) passes ``unit_note``, which unit its bare number is in.
         """
         if isinstance(value, bool) or value is None:
             self.report("RG106", "此处应为数字", at, value, "数字，如 1234.5")
@@ -210,7 +221,7 @@ class FieldReader:
         elif isinstance(value, Decimal):
             number = value
         elif isinstance(value, str):
-            parsed = self._number_from_text(value, at)
+            parsed = self._number_from_text(value, at, unit_key, unit_note)
             if parsed is None:
                 return None
             number = parsed
@@ -233,7 +244,7 @@ class FieldReader:
             return None
         return number
 
-    def _number_from_text(self, text: str, at: At) -> Decimal | None:
+    def _number_from_text(self, text: str, at: At, unit_key: str, unit_note: str | None) -> Decimal | None:
         number = plain_number(text)
         if number is not None:
             return number
@@ -246,13 +257,12 @@ class FieldReader:
             stray = stripped[lead.end() :].strip()
             # “12.3万” means 万元: suggest a unit that exists rather than “万”.
             hint = stray + "元" if unit(stray) is None and unit(stray + "元") is not None else stray
-            self.report(
-                "RG106",
-                f"数值中混入了文字“{stray}”",
-                at,
-                text,
-                f"单独的数字；单位写在“单位”字段，如 {{数值: {lead.group().strip()}, 单位: {hint}}}",
-            )
+            digits = lead.group().strip()
+            if unit_note is None:
+                advice = f"单独的数字；单位写在“单位”字段，如 {{{unit_key}: {digits}, 单位: {hint}}}"
+            else:
+                advice = f"只填数字，如 {at[-1]}: {digits}（{unit_note}）"
+            self.report("RG106", f"数值中混入了文字“{stray}”", at, text, advice)
         else:
             self.report("RG106", "此处应为数字", at, text, "数字，如 1234.5")
         return None
@@ -319,3 +329,12 @@ class FieldReader:
                     pass
         self.report("RG110", "不是有效日期", at, value, "日期，如 2024-09-23 或 2024年9月23日")
         return None
+
+
+def is_figure_text(text: str) -> bool:
+    """``3.5万元``, ``100``, ``60%``, ``12.3万``: a number alone or with a unit is a figure, not a name."""
+    match = _LEADING_NUMBER.match(text)
+    if match is None:
+        return False
+    rest = text[match.end() :].strip()
+    return not rest or unit(rest) is not None or unit(rest + "元") is not None

@@ -15,7 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from reportgen.errors import LedgerError, Problem
-from reportgen.ledger.fields import At, FieldReader
+from reportgen.ledger.directions import suggest_direction
+from reportgen.ledger.fields import At, FieldReader, is_figure_text
 from reportgen.ledger.yamlread import YamlDocument
 from reportgen.model import (
     BASELINES,
@@ -23,6 +24,7 @@ from reportgen.model import (
     SEQUENCES,
     STANDARD_BASES,
     TARGET_WORDS,
+    TARGET_WORDS_TEXT,
     Figure,
     FigureRef,
     FigureSource,
@@ -56,6 +58,7 @@ TOP_OPTIONAL = (
     "一览表",
     "图表",
     "目标表",
+    "专有名称",
 )
 FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
 FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
@@ -89,6 +92,7 @@ PROJECT_OPTIONAL = (
 )
 FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")
 MAX_HEADING_LEVEL = 4
+SAME_UNIT = "与本指标同一单位，不写单位"  # RG106's advice for a number whose unit is the figure's
 
 # Names the narrative templates get besides the figures; a figure may not take one of them.
 RESERVED_NAMES = frozenset(  # names narrative templates already have (document.narrative_context)
@@ -165,11 +169,48 @@ class _Builder:
             charts=self.r.boolean(top.get("图表"), ("图表",)),
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False),
+            names=self.names(top.get("专有名称"), ("专有名称",)),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)
         return ledger
+
+    # -- 专有名称 ------------------------------------------------------------------------------------
+    def names(self, value: object, at: At) -> tuple[str, ...]:
+        """Names and identifiers whose digits RG207 leaves alone (民生100工程, 会计凭证号2023-0456).
+
+        Each must hold a digit (else there is nothing to exempt) and be more than a number with a
+        unit: ``3.5万元`` listed here would silence a figure typed as text, which is what RG207 is for.
+        """
+        items = value if isinstance(value, list) else [] if value is None else [value]
+        names: list[str] = []
+        for i, item in enumerate(items, start=1):
+            place = (*at, i) if isinstance(value, list) else at
+            name = self.r.prose(item, place).strip()
+            if not name:
+                continue
+            if not any(c.isdigit() for c in name):
+                self.r.report(
+                    "RG105",
+                    f"专有名称“{name}”中没有数字，不必登记",
+                    place,
+                    item,
+                    "含数字的名称，如 民生100工程",
+                )
+            elif is_figure_text(name):
+                self.r.report(
+                    "RG105",
+                    f"“{name}”是数字，不是名称；数字应登记为指标",
+                    place,
+                    item,
+                    "含数字的名称或编号，如 民生100工程、20件民生实事",
+                )
+            elif name in names:
+                self.r.report("RG111", f"专有名称“{name}”列了两次", place, item, "每个名称只列一次")
+            else:
+                names.append(name)
+        return tuple(names)
 
     # -- 目标表 --------------------------------------------------------------------------------------
     def target_table(self, value: object, ledger: Ledger) -> TargetTable | None:
@@ -346,7 +387,9 @@ class _Builder:
                     "删去“调整前”",
                 )
             else:
-                before = self.r.number(fields["调整前"], (*at, "调整前"), allow_negative=True)
+                before = self.r.number(
+                    fields["调整前"], (*at, "调整前"), allow_negative=True, unit_note=SAME_UNIT
+                )
         changed = self.r.text(fields.get("调整时间"), (*at, "调整时间"), required=False).strip()
         if changed and "调整前" not in fields:
             self.r.report(
@@ -372,15 +415,9 @@ class _Builder:
         words = [k for k in value if k != "单位"]
         for word in words:
             if word not in TARGET_WORDS:
-                close = difflib.get_close_matches(str(word), TARGET_WORDS, n=1, cutoff=0.3)
-                hint = f"，是否应为“{close[0]}”" if close else ""
-                self.r.report(
-                    "RG103",
-                    f"不认识的目标方向“{word}”{hint}",
-                    place,
-                    word,
-                    "、".join(TARGET_WORDS) + "（前四个为“≥”，后四个为“≤”）",
-                )
+                close = suggest_direction(str(word))  # never the opposite meaning (低于 ≠ 不低于)
+                hint = f"，是否应为“{close}”" if close else ""
+                self.r.report("RG103", f"不认识的目标方向“{word}”{hint}", place, word, TARGET_WORDS_TEXT)
         if len(words) != 1:
             if not words:
                 self.r.report(
@@ -388,7 +425,7 @@ class _Builder:
                     "“目标”须写明方向和目标值",
                     place,
                     None,
-                    "如 {不少于: 45}，方向为 " + "、".join(TARGET_WORDS),
+                    "如 {不少于: 45}，方向为 " + TARGET_WORDS_TEXT,
                 )
             elif all(w in TARGET_WORDS for w in words):
                 self.r.report(
@@ -400,7 +437,7 @@ class _Builder:
                 )
             return None
         word = str(words[0])
-        number = self.r.number(value[word], (*place, word), allow_negative=True)
+        number = self.r.number(value[word], (*place, word), allow_negative=True, unit_key=word)
         declared = None
         if value.get("单位") is not None:
             declared = self.r.unit(value["单位"], (*place, "单位"))
@@ -514,7 +551,7 @@ class _Builder:
         numerator, denominator = (self.operand(quotient, key, (*at, "商")) for key in ("分子", "分母"))
         per: Decimal | None = Decimal(1)
         if quotient.get("每") is not None:
-            per = self.r.number(quotient["每"], (*at, "商", "每"))
+            per = self.r.number(quotient["每"], (*at, "商", "每"), unit_note="分母的单位，不写单位")
             if per is not None and per.is_zero():
                 self.r.report("RG106", "“每”应大于 0", (*at, "商", "每"), quotient["每"], "正数，如 每: 1000")
                 per = None
@@ -542,7 +579,7 @@ class _Builder:
                     f"在各分项指标中填写“{period}”",
                 )
                 continue
-            earlier = self.r.number(fields[period], (*at, period), allow_negative=True)
+            earlier = self.r.number(fields[period], (*at, period), allow_negative=True, unit_note=SAME_UNIT)
             if earlier is not None:
                 baselines.append((period, earlier))
         return tuple(baselines)
@@ -589,7 +626,8 @@ class _Builder:
                 "删去“公布值”；核对手填的总数请用“分项”",
             )
             return None
-        return self.r.number(fields["公布值"], (*at, "公布值"), allow_negative=True)
+        note = "比例以 % 计，不写 %" if kind == "比例" else SAME_UNIT
+        return self.r.number(fields["公布值"], (*at, "公布值"), allow_negative=True, unit_note=note)
 
     def ref(self, value: object, at: At) -> FigureRef | None:
         if not isinstance(value, str) or not value:

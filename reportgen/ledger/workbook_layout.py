@@ -7,7 +7,9 @@ for, a ``Kind`` (what the cell may hold: the reader's parsing, the writer's numb
 validation), a width in Excel character units, and a short Chinese help text used as the header
 comment, the input message of its cells and a line of the 说明 sheet.
 
-This module is pure data: no openpyxl, no parsing.
+This module is pure data: no openpyxl, no parsing.  ``expectation`` words what a column's cell
+takes for every message about it (the reader's own and the schema's "required" ones), from the same
+declarations.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
-from reportgen.model import STANDARD_BASES, TARGET_WORDS
+from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
+from reportgen.units import known_units
 
 
 class Kind(Enum):
@@ -52,6 +55,9 @@ class Column:
     high: int | None = None
     added: bool = False  # added after the first layout: a workbook without it reads as if it were empty
     choices: tuple[str, ...] = ()  # a TEXT column's words, offered as a drop-down (others refused)
+    # A NUMBER in the unit of these columns of its own row (the first one filled; a 比例 row is in %):
+    # a percentage-formatted cell (92% holds 0.92) is read as the 92 it shows only when that unit is %.
+    unit_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +80,8 @@ INFO = "基本信息"
 INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
-REPEATED = frozenset({"主送机关", "要素", "导语", "结语"})  # repeat the row for more than one
+NAMES = "专有名称"
+REPEATED = frozenset({"主送机关", "要素", "导语", "结语", NAMES})  # repeat the row for more than one
 PARTICULARS = "要素"  # each of its rows holds “标签：内容” (a YAML mapping label → text)
 PARTICULAR_SEPARATOR = "："
 TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
@@ -138,6 +145,14 @@ INFO_ROWS: tuple[Column, ...] = (
         "目标表：列入的指标编号，用顿号隔开，须是“指标”表中填了目标的指标；"
         "目标值、完成值、完成情况由程序填写。",
     ),
+    Column(
+        NAMES,
+        ("专有名称",),
+        Kind.TEXT,
+        0,
+        "正文里含数字的名称或编号（如 民生100工程、20件民生实事、会计凭证号2023-0456），"
+        "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
+    ),
 )
 INFO_BY_LABEL = {row.header: row for row in INFO_ROWS}
 
@@ -145,7 +160,9 @@ INFO_SHEET = Sheet(
     INFO,
     "报告的标题、落款、日期、报告期，导语与结语，以及一览表的设置。每行一项：A 列是项目名，B 列填内容。",
     (
-        Column(INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语可复制成多行。"),
+        Column(
+            INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语、专有名称可复制成多行。"
+        ),
         Column(INFO_VALUE, (), Kind.TEXT, 70, "在这一列填写内容。"),
         Column(INFO_NOTE, (), Kind.TEXT, 52, "每一项的填写说明（程序不读取这一列）。"),
     ),
@@ -155,7 +172,10 @@ INFO_SHEET = Sheet(
 
 # A 目标 is ``{不少于: 45, 单位: 张}`` in YAML (the direction is the key); the sheet has a column for the
 # direction and one for the value, which the reader and the writer turn into that mapping and back.
-TARGET_DIRECTION, TARGET_VALUE = "目标方向", "目标值"
+TARGET_DIRECTION, TARGET_VALUE, TARGET_UNIT = "目标方向", "目标值", "目标单位"
+FIGURE_UNIT = "单位"
+RATIO = "比例"  # the key of 比例分子 and 比例分母: a row that fills them is in %
+PERCENT = "%"
 
 FIGURES_SHEET = Sheet(
     "指标",
@@ -171,10 +191,15 @@ FIGURES_SHEET = Sheet(
         ),
         Column("名称", ("名称",), Kind.TEXT, 24, "指标的中文名称，可不填（默认等于编号）。"),
         Column(
-            "数值", ("数值",), Kind.NUMBER, 14, "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。"
+            "数值",
+            ("数值",),
+            Kind.NUMBER,
+            14,
+            "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
-            "单位",
+            FIGURE_UNIT,
             ("单位",),
             Kind.UNIT,
             8,
@@ -203,6 +228,7 @@ FIGURES_SHEET = Sheet(
             Kind.NUMBER,
             12,
             "去年同一期间的数值（与本指标同一单位），用于“同比”；只用于填了数值的指标。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
             "上期",
@@ -210,6 +236,7 @@ FIGURES_SHEET = Sheet(
             Kind.NUMBER,
             12,
             "上一报告期的数值（与本指标同一单位），用于“环比”；只用于填了数值的指标。",
+            unit_of=(FIGURE_UNIT,),
         ),
         Column("说明", ("说明",), Kind.TEXT, 28, "统计口径等说明，可不填。"),
         # Added for issue 8, after the first layout: at the end, so the older columns keep their letters.
@@ -246,6 +273,7 @@ FIGURES_SHEET = Sheet(
             "合计、比例、商指标可填：原文印出的数（比例填百分数，如 60.09），由检查核对；"
             "报告中印的是计算值。",
             added=True,
+            unit_of=(FIGURE_UNIT,),
         ),
         Column(
             "分项",
@@ -290,6 +318,7 @@ FIGURES_SHEET = Sheet(
             "标准调整前的数值（与本指标同一单位），可不填；"
             "正文用 {{ 编号 | 调整前 | 标准 }}、{{ 编号 | 调整方向 }}。",
             added=True,
+            unit_of=(FIGURE_UNIT,),
         ),
         Column("调整时间", ("调整时间",), Kind.TEXT, 10, "标准从何时调整，照录文字，如 7月。", added=True),
         Column(
@@ -297,8 +326,7 @@ FIGURES_SHEET = Sheet(
             ("目标", TARGET_DIRECTION),
             Kind.TEXT,
             8,
-            "有目标时填方向：不少于、不低于、达到、以上（≥）或 不超过、不高于、以内、控制在（≤）；"
-            "本指标的数值就是完成值，完成情况由程序判定。",
+            f"有目标时填方向：{TARGET_WORDS_TEXT}；本指标的数值就是完成值，完成情况由程序判定。",
             added=True,
             choices=TARGET_WORDS,
         ),
@@ -309,9 +337,10 @@ FIGURES_SHEET = Sheet(
             10,
             "目标值，只填数字（比例填百分数，如 35）；只有目标、没有完成值的指标数值不填。",
             added=True,
+            unit_of=(TARGET_UNIT, FIGURE_UNIT),
         ),
         Column(
-            "目标单位",
+            TARGET_UNIT,
             ("目标", "单位"),
             Kind.UNIT,
             8,
@@ -406,6 +435,38 @@ SECTIONS_SHEET = Sheet(
     ),
 )
 
+# What a cell of each kind takes, in every message about it (reader and schema alike).
+EXPECTED = {
+    Kind.TEXT: "文字",
+    Kind.PROSE: "文字",
+    Kind.OWNER: "文字",
+    Kind.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
+    Kind.NUMBER: "数字，如 8123.0395（不写单位和“万”，单位在“单位”列）",
+    Kind.INTEGER: "整数",
+    Kind.UNIT: "下拉列表中的单位（" + "、".join(known_units()) + "）",
+    Kind.MONEY_UNIT: "元、万元 或 亿元",
+    Kind.DATE: "日期，如 2024-09-23",
+    Kind.BOOLEAN: "是 或 否",
+    Kind.FIGURE_ID: "“指标”表中的编号",
+    Kind.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
+    Kind.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
+    Kind.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
+    Kind.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
+}
+
+
+def expectation(column: Column) -> str:
+    """What a cell of ``column`` takes: its words, its bounds, its kind's form, or for free text the
+    column's own help (a missing 项目名称 is told what a 项目名称 is, not "文字")."""
+    if column.choices:
+        return "、".join(column.choices)
+    if column.kind is Kind.INTEGER and column.low is not None and column.high is not None:
+        return f"{column.low}～{column.high} 的整数"
+    if column.kind in (Kind.TEXT, Kind.PROSE, Kind.OWNER):
+        return column.help
+    return EXPECTED[column.kind]
+
+
 DATA_SHEETS = (INFO_SHEET, FIGURES_SHEET, PROJECTS_SHEET, SECTIONS_SHEET)
 NOTES = "说明"  # the how-to sheet, first in the workbook; never read
 LISTS = "选项"  # hidden: the drop-down lists (units, 责任单位); never read
@@ -443,6 +504,7 @@ TOP_ORDER = (
     "结语",
     "一览表",
     "目标表",
+    "专有名称",
 )
 TABLE_ORDER = (*(row.key[1] for row in INFO_ROWS if row.key[0] == "一览表"), "项目")
 SECTION_ORDER = ("标题", "接排", "段落", "小节")
@@ -514,8 +576,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "如每人每年7500元填 数值 7500、单位 元、标准每 人年；"
             "调整过的标准在“调整前”填原来的数、在“调整时间”填 7月 等。正文用 {{ 编号 | 标准 }}、"
             "{{ 编号 | 标准('人月') }}（由年标准换算）、{{ 编号 | 调整前 | 标准 }}、{{ 编号 | 调整方向 }}。",
-            "目标：在“目标方向”选 不少于、不低于、达到、以上、不超过、不高于、以内 或 控制在，"
-            "在“目标值”填数字；"
+            f"目标：在“目标方向”选 {TARGET_WORDS_TEXT}（≥、≤ 含目标值本身，>、< 不含），"
+            "在“目标值”填数字；报告写作 不少于45张、90%以上、控制在4.5%以内、低于4.3%；"
             "本指标的数值就是完成值，完成情况（已完成/未完成/—）由程序判定。只有目标、还没有完成数的指标，数值不填，"
             "须选目标单位。目标表在“基本信息”的“目标表标题”“目标表指标”两行填写。",
         ),
@@ -535,6 +597,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
             "“12.3万”“1.2E+05”会报错：单位写在“单位”列或“金额单位”中，数字写全。",
             "项目表的金额可以写 1.3168亿元 这样的“数字+金额单位”；目标与实际完成写 300张 这样的“数字+单位”；"
             "也都可以填指标编号，让表格与正文引用同一个数。",
+            "百分数：“单位”选了 % 的指标（及项目的目标、实际完成）直接输入 92%，读作 92；"
+            "单位不是 % 的格子不要设成百分比格式（显示 50% 而存的是 0.5），否则报错。",
         ),
     ),
     (
@@ -550,7 +614,8 @@ NOTES_GENERAL: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "各表已保护表头（没有密码），防止误改列名：可以填写、插入和删除行，调整列宽，但不能改表头或增删列。"
             "确需修改时在“审阅 → 撤销工作表保护”解除。",
-            "空行会被忽略。“基本信息”中的主送机关、导语、结语可以插入多行，A 列写同样的项目名。",
+            "空行会被忽略。“基本信息”中的主送机关、导语、结语、专有名称可以插入多行，A 列写同样的项目名。",
+            "不要合并单元格：合并后只有第一格有内容，其余读作空白，报 RG118；相同的内容每行各填一次。",
         ),
     ),
     (

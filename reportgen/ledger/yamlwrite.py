@@ -66,7 +66,7 @@ Child = Any  # (key, value) → node
 def _top_child(key: str, value: object) -> yaml.Node:
     if key == "指标" and isinstance(value, Mapping):
         return _mapping(value, (), lambda _, spec: _mapping(spec, FIGURE_ORDER, _flow, flow=True))
-    if key == "主送机关":
+    if key in ("主送机关", "专有名称"):
         return _flow(key, value)
     if key == "期间":
         return _mapping(value, ("年度", "月份"), _block) if isinstance(value, Mapping) else _scalar(value)

@@ -3,7 +3,8 @@
 Standards §5.9–5.11: a growth rate is (本期 − 基期) ÷ 基期 and reads ``增长12.3%`` / ``下降4.5%``,
 or ``持平`` when it rounds to zero; a change of something that already is a rate is written in
 ``个百分点`` (never ``增长3.6%``); ``增加``/``减少`` are for absolute amounts; a share of plan above 100%
-reads ``超计划4.2%``.  Pure functions over exact ``Decimal``s, rounded once (四舍五入) at display.
+reads ``超计划4.2%``; a target reads as Chinese writes it (``不少于45张``, ``90%以上``,
+``控制在4.5%以内``).  Pure functions over exact ``Decimal``s, rounded once (四舍五入) at display.
 """
 
 from __future__ import annotations
@@ -66,3 +67,15 @@ def format_against_plan(percent: Decimal, digits: int = 1) -> str:
     if over == 0:
         return "完成计划"
     return "完成计划的" + format_number(round_half_up(percent, digits), digits) + "%"
+
+
+# Target words Chinese writes after the number (90%以上, 4.5%以内), and 控制在, which closes with 以内
+# (控制在4.5%以内); every other word goes before it (不少于45张, 达到100%, 低于4.3%).
+_TARGET_FRAMES = {"以上": ("", "以上"), "以内": ("", "以内"), "控制在": ("控制在", "以内")}
+
+
+def format_target(direction: str, value: Decimal, unit: str) -> str:
+    """A 目标 as every writer prints it (the 要求 filter, the 目标表, RG211): ``direction`` is the
+    ledger's word, ``value`` the 目标值 as typed, ``unit`` its symbol."""
+    before, after = _TARGET_FRAMES.get(direction, (direction, ""))
+    return before + format_number(value) + unit + after

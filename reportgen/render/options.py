@@ -16,7 +16,7 @@ class RenderOptions:
     xlsx_total_formulas: bool = False  # 合计 as =SUM() formulas (with cached values) instead of values
     pdf_timeout: float = 120.0  # seconds LibreOffice may take for one document
     script: str = (
-        "hans"  # hans | hant | hant-tw | hant-hk: Traditional output through OpenCC (reportgen.script)
+        "hans"  # a key of reportgen.script.SCRIPTS: hans, or hant… for Traditional output through OpenCC
     )
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
     charts: bool | None = None  # the 一览表's charts: True/False, or None for the ledger's 图表 to decide

@@ -30,11 +30,11 @@ def render_xlsx(
             )
         )
     if document.form is not None:  # a 登记表 (年度报告): the form comes first, as on paper
-        form = Attachment("登记表", document.form)
+        form = Attachment(document.words["登记表"], document.form)
         document = dataclasses.replace(document, attachments=(form, *document.attachments))
     if document.figures is not None:
         # A report without a 一览表 (社会救助, 新闻发布稿, 重点工作…): its figures on a sheet of their own,
         # after any table it attaches (a 目标表).
-        figures = Attachment("主要指标", document.figures)
+        figures = Attachment(document.words["主要指标"], document.figures)
         document = dataclasses.replace(document, attachments=(*document.attachments, figures))
     return render_workbook(document, options.xlsx_total_formulas)

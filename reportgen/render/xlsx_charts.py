@@ -37,7 +37,6 @@ from reportgen.charts import CATEGORIES_PER_CHART, Chart
 from reportgen.render.xlsx_layout import CHAR_WIDTH, FONT, HEADING_FONT
 from reportgen.tables import Column, TableSpec
 
-CHART_SHEET = "图表"
 # The table columns a chart can take values from, in the order of the prototype's style cells.
 VALUE_COLUMNS = ("completion", "plan", "budget", "paid")
 # Rows per chart block: caption, header and projects on the left; on the right a chart tall enough for
@@ -59,9 +58,10 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 EDGE = "7F7F7F"
 
 
-def chart_sheet_title(label: str, attachments: int) -> str:
-    """“图表”, or “附件1图表” … when a workbook has several attachments."""
-    return CHART_SHEET if attachments == 1 else (label + CHART_SHEET)[:31]
+def chart_sheet_title(label: str, attachments: int, name: str) -> str:
+    """``name`` (“图表”, in the document's script), or “附件1图表” … when a workbook has several
+    attachments."""
+    return name if attachments == 1 else (label + name)[:31]
 
 
 def block_top(index: int) -> int:

@@ -86,7 +86,7 @@ class CompiledWorkbook:
 def render_workbook(document: Document, total_formulas: bool) -> bytes:
     # Without charts the key, the prototype and so the bytes are what they were before charts existed.
     key = tuple((a.label, _neutral(a.table.spec), len(a.charts)) for a in document.attachments)
-    compiled = compile_workbook(key)
+    compiled = compile_workbook(key, document.words["图表"])
     entries = [
         member
         if isinstance(member, ZipEntry)
@@ -103,7 +103,7 @@ def _part(compiled: CompiledWorkbook, member: str, document: Document, total_for
     if member in compiled.charts:
         owner, index = compiled.charts[member]
         attachment = document.attachments[owner]
-        sheet = chart_sheet_title(attachment.label, len(document.attachments))
+        sheet = chart_sheet_title(attachment.label, len(document.attachments), document.words["图表"])
         columns = {column.key: column for column in attachment.table.spec.columns}
         return chart_xml(attachment.charts[index], sheet, index, columns)
     owner = compiled.owners[member]
@@ -126,8 +126,9 @@ def _neutral(spec: TableSpec) -> TableSpec:
 
 
 @lru_cache(maxsize=16)
-def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...]) -> CompiledWorkbook:
-    """The prototype workbook for attachments of these (label, layout, number of charts)."""
+def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...], charts_name: str) -> CompiledWorkbook:
+    """The prototype workbook for attachments of these (label, layout, number of charts), with their
+    charts on sheets called ``charts_name`` (“图表” in the document's script)."""
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
         workbook.remove(default_sheet)
@@ -138,7 +139,8 @@ def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...]) -> CompiledWor
         write_table(sheet, _TOKENS[0], _prototype(spec))
         roles.append((owner, False))
         if count:
-            write_chart_sheet(workbook.create_sheet(title=chart_sheet_title(label, len(key))), spec, count)
+            title = chart_sheet_title(label, len(key), charts_name)
+            write_chart_sheet(workbook.create_sheet(title=title), spec, count)
             roles.append((owner, True))
             chart_owners.extend((owner, index) for index in range(count))
     buffer = io.BytesIO()

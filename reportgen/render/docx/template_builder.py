@@ -132,7 +132,13 @@ def _write_styles(document: docx.document.Document) -> None:
             f"<w:docDefaults {_NS}><w:rPrDefault><w:rPr>{body_font}"
             f'<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
             '<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:jc w:val="both"/></w:pPr></w:pPrDefault>'
+            # overflowPunct: a ，。、 that falls just past a full line.  LibreOffice's .docx import maps
+            # it inverted (hanging = not overflowPunct; absent = hanging) and drops a mark hung past
+            # the margin of a justified line from the page.  Explicitly on — Word's own default, so
+            # Word is unchanged — LibreOffice carries the line's last 字 down with the mark instead
+            # (docs/design.md "Character grid").  Here, it holds for every style and direct paragraph.
+            '<w:pPrDefault><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:jc w:val="both"/>'
+            "</w:pPr></w:pPrDefault>"
             "</w:docDefaults>"
         )
     )
@@ -186,9 +192,9 @@ def _write_settings(document: docx.document.Document) -> None:
     zoom = settings.find(f"{{{W_NS}}}zoom")
     assert zoom is not None
     zoom.addnext(parse_xml(f"<w:mirrorMargins {_NS}/>"))
+    document.settings.odd_and_even_pages_header_footer = True  # python-docx puts it where CT_Settings says
     tab = settings.find(f"{{{W_NS}}}defaultTabStop")
     assert tab is not None
-    tab.addprevious(parse_xml(f"<w:evenAndOddHeaders {_NS}/>"))
     tab.set(f"{{{W_NS}}}val", str(L.pt(L.BODY_SIZE_PT) * 2))
     lang = settings.find(f"{{{W_NS}}}themeFontLang")
     assert lang is not None
@@ -398,7 +404,7 @@ def _form_table() -> str:
         "RGTableText",
         text_run("{{ block.lead }}", L.KAITI, L.TABLE_SIZE_PT)
         + text_run("{{ block.text }}", L.FANGSONG, L.TABLE_SIZE_PT),
-    ).replace("<w:pPr>", '<w:pPr><w:ind w:firstLineChars="200" w:firstLine="420"/>', 1)
+    ).replace("/>", '/><w:ind w:firstLineChars="200" w:firstLine="420"/>', 1)  # after w:pStyle (CT_PPr order)
     value = "".join(
         [
             _cell_tag("if item[0] == document.body_row"),
