@@ -55,8 +55,8 @@ from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.render import RenderOptions
 from reportgen.render.pdf import convert_to_pdf, pdf_available
 from reportgen.render.pdf_pool import PdfPool, pool_available
+from reportgen.resources import builtin_templates
 from reportgen.tables import Table
-from reportgen.templating import BUILTIN_TEMPLATES
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
@@ -359,7 +359,7 @@ def stress_paragraphs() -> list[str]:
 
 
 def sample_of_each_kind() -> dict[str, Path]:
-    return {kind.id: ROOT / kind.sample for kind in find_kinds((), BUILTIN_TEMPLATES) if kind.sample}
+    return {kind.id: ROOT / kind.sample for kind in find_kinds((), builtin_templates()) if kind.sample}
 
 
 def stress_ledger(sample: Path) -> str:
@@ -415,7 +415,7 @@ STRESS_CASES = [
 # -- the tests -------------------------------------------------------------------------------------
 def test_stress_ledgers_cover_every_kind() -> None:
     """Every kind ``reportgen kinds`` lists has a sample, so every kind gets a stress ledger."""
-    assert set(sample_of_each_kind()) == {kind.id for kind in find_kinds((), BUILTIN_TEMPLATES)}
+    assert set(sample_of_each_kind()) == {kind.id for kind in find_kinds((), builtin_templates())}
 
 
 def test_stress_narrative_reaches_the_document() -> None:

@@ -21,14 +21,14 @@ import pytest
 import reportgen
 from reportgen.kinds import find_kinds
 from reportgen.render import RenderOptions
-from reportgen.templating import BUILTIN_TEMPLATES
+from reportgen.resources import builtin_templates
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
 from tests.test_charts import many_projects
 from tests.test_docx import _user_template as user_template
 
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))
-KINDS = [kind.id for kind in find_kinds((), BUILTIN_TEMPLATES)]
+KINDS = [kind.id for kind in find_kinds((), builtin_templates())]
 Writer = Callable[[Path], list[Path]]
 
 
@@ -54,7 +54,7 @@ def _cases() -> dict[str, Writer]:
     cases["twenty-projects-charts-gaps"] = lambda out: reportgen.loads(
         many_projects(20), str(out / "many.yaml"), options=RenderOptions(xlsx_total_formulas=True)
     ).render("docx,xlsx", out)
-    cases["plain-template"] = _report(JIALING, docx_template=BUILTIN_TEMPLATES / "report-plain.docx")
+    cases["plain-template"] = _report(JIALING, docx_template=builtin_templates() / "report-plain.docx")
     cases["init-excel-ledger"] = lambda out: [reportgen.new_ledger(out / "台账.xlsx")]
     return cases
 
