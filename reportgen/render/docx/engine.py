@@ -26,12 +26,16 @@ from typing import Any, cast
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from reportgen.errors import Problem, RenderError, TemplateError
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating import FilterError, LimitError, ReportEnvironment, render_bounded
+from reportgen.templating import (
+    TEMPLATE_FAILURES,
+    ReportEnvironment,
+    explain_template_error,
+    render_bounded,
+)
 
 # Parts whose XML may carry template tags (docxtpl renders the same ones).
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -101,9 +105,8 @@ class CompiledDocx:
             try:
                 found = env.from_string("{% autoescape true %}" + source + "{% endautoescape %}")
             except jinja2.TemplateSyntaxError as exc:
-                raise _template_problem(
-                    "RG301", f"模板语法错误：{exc.message}", self.name, part, source, exc.lineno
-                ) from None
+                code, message = explain_template_error(exc, env)
+                raise _template_problem(code, message, self.name, part, source, exc.lineno) from None
             self._compiled[key] = found
         return found
 
@@ -112,20 +115,9 @@ class CompiledDocx:
         source = self.sources[part]
         try:
             xml = render_bounded(template, context)
-        except jinja2.UndefinedError as exc:
-            raise _template_problem(
-                "RG302", f"模板引用了未定义的名称（{exc.message}）", self.name, part, source, _line(exc)
-            ) from None
-        except LimitError as exc:
-            raise _template_problem("RG306", str(exc), self.name, part, source, _line(exc)) from None
-        except SecurityError as exc:
-            raise _template_problem("RG304", str(exc), self.name, part, source, _line(exc)) from None
-        except FilterError as exc:
-            raise _template_problem("RG303", str(exc), self.name, part, source, _line(exc)) from None
-        except (TypeError, ValueError, jinja2.TemplateError, ArithmeticError, LookupError) as exc:
-            raise _template_problem(
-                "RG303", f"模板执行出错：{exc}", self.name, part, source, _line(exc)
-            ) from None
+        except TEMPLATE_FAILURES as exc:
+            code, message = explain_template_error(exc, env, context)
+            raise _template_problem(code, message, self.name, part, source, _line(exc)) from None
         xml = _after_render(xml)
         try:
             etree.fromstring(xml.encode("utf-8"))
@@ -146,10 +138,13 @@ def compile_docx(data: bytes, name: str) -> CompiledDocx:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = tuple((info.filename, archive.read(info.filename)) for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise TemplateError(
             Problem(
-                "RG305", f"模板不是有效的 .docx 文件（{exc}）", file=Path(name), expected="Word 保存的 .docx"
+                "RG305",
+                "模板不是有效的 .docx 文件（已损坏，或不是 Word 保存的文件）",
+                file=Path(name),
+                expected="Word 保存的 .docx",
             )
         ) from None
     if "word/document.xml" not in dict(members):
