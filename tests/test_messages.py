@@ -35,6 +35,11 @@ def english_in(text: str) -> list[str]:
     return ENGLISH.findall(_PATHS.sub("", _ECHO.sub("", text)))
 
 
+def signer(value: str) -> str:
+    """The sample with its 落款 line's value replaced."""
+    return SAMPLE.replace("落款: 南充市嘉陵区民政局", "落款: " + value, 1)
+
+
 def in_paragraph(expression: str) -> str:
     assert QUOTED in SAMPLE
     return SAMPLE.replace(QUOTED, expression, 1)
@@ -42,25 +47,27 @@ def in_paragraph(expression: str) -> str:
 
 # name → (ledger text, the code it must give, facts the message must keep)
 BAD_YAML: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "mapping value in a value": (SAMPLE.replace("落款: 南充市", "落款: 甲: 乙: 南充市", 1), "RG102", ("第13行",)),
+    "mapping value in a value": (signer("甲: 乙: 南充市嘉陵区民政局"), "RG102", ("第13行",)),
     "tab indentation": (SAMPLE.replace("\n成文日期", "\n\t成文日期", 1), "RG102", ("第14行",)),
     "unclosed double quote": (SAMPLE.replace("落款: 南充市", '落款: "南充市', 1), "RG102", ()),
-    "unclosed single quote": (SAMPLE.replace("落款: 南充市", "落款: '南充市", 1), "RG102", ()),
-    "unclosed [": (SAMPLE.replace("落款: 南充市", "落款: [南充市", 1), "RG102", ()),
-    "unclosed {": (SAMPLE.replace("落款: 南充市", "落款: {南充市", 1), "RG102", ()),
-    "character @ cannot start a token": (SAMPLE.replace("落款: 南充市", "落款: @南充市", 1), "RG102", ("@",)),
+    "unclosed single quote": (signer("'南充市嘉陵区民政局"), "RG102", ()),
+    "unclosed [": (signer("[南充市嘉陵区民政局"), "RG102", ()),
+    "unclosed {": (signer("{南充市嘉陵区民政局"), "RG102", ()),
+    "character @ cannot start a token": (signer("@南充市嘉陵区民政局"), "RG102", ("@",)),
     "bad indentation": ("标题: 甲\n  落款: 乙\n 成文日期: 2024-09-23\n", "RG102", ()),
     "sequence after a mapping": ("标题: 甲\n- 落款\n", "RG102", ("第2行",)),
     "undefined alias": (SAMPLE.replace("落款: 南充市", "落款: *没有", 1), "RG102", ()),
     "unknown escape": (SAMPLE.replace("落款: 南充市", '落款: "南\\q充市"', 1), "RG102", ()),
-    "bad tag handle": (SAMPLE.replace("落款: 南充市", "落款: !x!y 南充市", 1), "RG102", ()),
+    "bad tag handle": (signer("!x!y 南充市嘉陵区民政局"), "RG102", ()),
     "YAML 2.0 directive": ("%YAML 2.0\n---\n" + SAMPLE, "RG102", ()),
     "two documents": (SAMPLE + "---\n" + SAMPLE, "RG102", ()),
-    "control character": (SAMPLE.replace("落款: 南充市", "落款: 南\x07充市", 1), "RG102", ()),
+    "control character": (SAMPLE.replace("落款: 南充市", "落款: 南\x07充市", 1), "RG102", ("第13行", "U+0007")),
+    "undefined alias (ASCII)": (signer("*missing"), "RG102", ("第13行",)),
+    "anchor without a name": (signer("& 南充市"), "RG102", ()),
     "NUL byte": (SAMPLE + "\x00", "RG102", ()),
-    "100 000 nested [": (SAMPLE.replace("落款: 南充市", "落款: " + "[" * 100_000, 1), "RG114", ()),
+    "100 000 nested [": (signer("[" * 100_000), "RG114", ()),
     "100 000 nested block sequences": ("落款:\n" + "- " * 100_000 + "x\n", "RG114", ()),
-    "70 nested [ ]": (SAMPLE.replace("落款: 南充市", "落款: " + "[" * 70 + "]" * 70, 1), "RG114", ()),
+    "70 nested [ ]": (signer("[" * 70 + "]" * 70), "RG114", ()),
 }
 
 BAD_TEMPLATES: dict[str, tuple[str, str, tuple[str, ...]]] = {

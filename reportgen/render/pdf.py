@@ -35,7 +35,7 @@ import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, RenderError, os_error_text
 
 SUFFIXES = (".docx", ".xlsx")
 
@@ -139,7 +139,7 @@ def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice:
         with tempfile.TemporaryDirectory(prefix="reportgen-pdf-", ignore_cleanup_errors=True) as temp:
             return _convert_in(Path(temp), program, data, suffix, timeout)
     except OSError as exc:  # the temporary folder itself
-        raise RenderError(Problem("RG406", f"无法创建或写入临时文件夹（{exc.strerror or exc}）")) from None
+        raise RenderError(Problem("RG406", f"无法创建或写入临时文件夹（{os_error_text(exc)}）")) from None
 
 
 def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: float) -> bytes:
@@ -175,7 +175,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
         )
     except OSError as exc:
         raise RenderError(
-            Problem("RG404", f"无法启动 LibreOffice（{exc.strerror or exc}）；{_INSTALL_HINT}", file=program)
+            Problem("RG404", f"无法启动 LibreOffice（{os_error_text(exc)}）；{_INSTALL_HINT}", file=program)
         ) from None
     try:
         stdout, stderr = process.communicate(timeout=timeout)

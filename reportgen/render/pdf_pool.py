@@ -49,7 +49,7 @@ from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from types import TracebackType
 
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, RenderError, os_error_text
 from reportgen.render.pdf import (
     _INSTALL_HINT,
     SUFFIXES,
@@ -188,7 +188,7 @@ class _Worker:
                 raise RenderError(
                     Problem(
                         "RG404",
-                        f"无法启动 LibreOffice（{exc.strerror or exc}）；{_INSTALL_HINT}",
+                        f"无法启动 LibreOffice（{os_error_text(exc)}）；{_INSTALL_HINT}",
                         file=program,
                     )
                 ) from None
@@ -205,7 +205,7 @@ class _Worker:
                 self.stop()
                 raise RenderError(
                     Problem(
-                        "RG406", f"无法启动 LibreOffice 的 Python 接口（{exc.strerror or exc}）", file=python
+                        "RG406", f"无法启动 LibreOffice 的 Python 接口（{os_error_text(exc)}）", file=python
                     )
                 ) from None
         try:
@@ -474,7 +474,7 @@ class PdfPool:
                 error = exc
             except OSError as exc:  # our temporary folder
                 worker.stop()
-                message = f"无法创建或写入临时文件夹（{exc.strerror or exc}）"
+                message = f"无法创建或写入临时文件夹（{os_error_text(exc)}）"
                 raise RenderError(Problem("RG406", message)) from None
         assert error is not None
         if attempts == 1:
