@@ -59,6 +59,7 @@ from reportgen.render.pdf import (
     _timed_out,
     find_soffice,
     fontconfig_file,
+    office_environment,
 )
 
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
@@ -166,11 +167,7 @@ class _Worker:
         ]
         # LibreOffice's own temporary files go in our folder too, so a killed office leaves none behind.
         (self.work / "tmp").mkdir()
-        environment = {
-            **os.environ,
-            "FONTCONFIG_FILE": str(self.work / "fonts.conf"),
-            "TMPDIR": str(self.work / "tmp"),
-        }
+        environment = office_environment(self.work / "fonts.conf", self.work / "tmp")
         with open(self.work / "office.log", "wb") as office_log, open(self.work / "helper.log", "wb") as log:
             try:
                 # A new process group led by the office (not a new session: the helper must join it).
