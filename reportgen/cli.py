@@ -8,9 +8,11 @@ findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from reportgen.api import Report, convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
@@ -24,20 +26,69 @@ from reportgen.templating import BUILTIN_TEMPLATES, make_environment
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
+# argparse's own messages (English, from its gettext catalogue) → Chinese, matched in order.
+_ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.+)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"argument (\S+?): invalid choice: (.+?) \(choose from (.+)\)", r"参数 \1 的值\2无效，可选：\3"),
+    (r"argument (\S+?): invalid \S+ value: (.+)", r"参数 \1 的值\2无效"),
+    (r"argument (\S+?): not allowed with argument (.+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+?): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+?): expected at least one argument", r"参数 \1 后面至少需要一个值"),
+    (r"argument (\S+?): expected at most one argument", r"参数 \1 后面最多一个值"),
+    (r"argument (\S+?): expected (\d+) arguments?", r"参数 \1 后面需要 \2 个值"),
+    (r"argument (\S+?): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
+    (r"one of the arguments (.+) is required", r"必须给出 \1 之一"),
+    (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 有歧义，可能是 \2"),
+)
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    """``argparse`` speaking Chinese: usage, section titles, ``-h`` and the error messages
+    (``error`` translates argparse's English; one it does not know is shown as the usage hint alone)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
+
+    def format_usage(self) -> str:
+        return _chinese_usage(super().format_usage())
+
+    def format_help(self) -> str:
+        return _chinese_usage(super().format_help())
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, chinese, message)
+                message = re.sub(r"'([^']*)'", r"“\1”", message).replace("”, “", "”、“")
+                break
+        else:
+            message = "命令行参数不对"
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}：错误：{message}（加 -h 查看帮助）\n")
+
+
+def _chinese_usage(text: str) -> str:
+    return re.sub(r"^usage: ", "用法：", text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseArgumentParser(
         prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）"
     )
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
-    check.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
+    check.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
     check.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
     check.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
 
     render = commands.add_parser("render", help="生成报告")
-    render.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml）")
+    render.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
     render.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
     render.add_argument("-f", "--formats", default="md,html", help=f"输出格式，逗号分隔：{','.join(WRITERS)}")
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
@@ -65,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = commands.add_parser("kinds", help="列出可用的报告类型（模板包）")
     kinds.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
-    batch.add_argument("ledgers", nargs="+", type=Path, help="台账文件（.xlsx 或 .yaml），可用通配符")
+    batch.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml），可用通配符")
     batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
     batch.add_argument("-f", "--formats", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）")
     batch.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认 = CPU 核数）")

@@ -232,3 +232,34 @@ def test_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "RG114" in result.stderr and "RG101" in result.stderr
     assert_chinese(result.stdout + result.stderr)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["render"],
+        ["没有这个命令"],
+        ["render", "台账.yaml", "--charts", "--no-charts"],
+        ["render", "台账.yaml", "--pdf-timeout", "abc"],
+        ["render", "台账.yaml", "-f"],
+        ["render", "台账.yaml", "--no-such-option"],
+        ["init"],
+        ["batch", "台账.yaml", "--executor", "foo"],
+    ],
+)
+def test_command_line_mistakes_are_chinese(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    out, err = capsys.readouterr()
+    assert "错误" in err and "用法" in err
+    assert_chinese(out + err)
+
+
+def test_help_is_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["--help"], ["render", "--help"]):
+        with pytest.raises(SystemExit):
+            main(args)
+        out = capsys.readouterr().out
+        assert out.startswith("用法：") and "显示帮助并退出" in out
+        assert not re.search(r"usage|positional arguments|options:|show this help", out)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,15 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.errors import RenderError
-from reportgen.render.pdf import FALLBACK_FONTS, convert_to_pdf, find_soffice, fontconfig_file, pdf_available
+from reportgen.render.pdf import (
+    FALLBACK_FONTS,
+    _edit_objects,
+    convert_to_pdf,
+    find_soffice,
+    fontconfig_file,
+    pdf_available,
+    stable_pdf,
+)
 
 needs_libreoffice = pytest.mark.skipif(
     find_soffice() is None or not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
@@ -274,3 +284,26 @@ def test_official_font_falls_back_to_the_first_installed_substitute(official: st
     assert family == expected
     if official in ("方正小标宋简体", "FZXiaoBiaoSong-B05S") and expected == "Noto Serif CJK SC":
         assert int(weight) >= 200  # the bold face stands in for the heavy 小标宋
+
+
+def xref_points_at_objects(pdf: bytes) -> bool:
+    """Every in-use xref entry points at the start of its own object."""
+    start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf).group(1))  # type: ignore[union-attr]
+    count = int(re.match(rb"xref\s+0 (\d+)\s+", pdf[start:]).group(1))  # type: ignore[union-attr]
+    entries = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[start:])[:count]
+    return all(
+        pdf[int(offset) :].startswith(b"%d 0 obj" % number) for number, (offset, use) in enumerate(entries) if use == b"n"
+    )
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("original", [b"en", b"en-US", b"de-DE-1996"])
+def test_stable_pdf_declares_the_language_and_keeps_the_offsets(original: bytes, tmp_path: Path) -> None:
+    """Whatever length LibreOffice's /Lang had, the PDF says zh-CN (or zh-TW) and its xref still holds."""
+    pdf = _edit_objects(convert_to_pdf(make_docx("第一段：城乡低保。"), ".docx"), original)
+    assert re.findall(rb"/Lang\(([^)]*)\)", pdf) == [original] and xref_points_at_objects(pdf)
+    for language in ("zh-CN", "zh-TW"):
+        stable = stable_pdf(pdf, datetime.date(2024, 9, 23), language)
+        assert re.findall(rb"/Lang\(([^)]*)\)", stable) == [language.encode()]
+        assert xref_points_at_objects(stable)
+        assert "城乡低保" in pdf_text(stable, tmp_path)
