@@ -265,7 +265,7 @@ def test_failure_is_retried_on_a_fresh_process_then_rg406(fake_pool: MakePool, t
         pool.convert(b"docx", ".docx")
     assert caught.value.code == "RG406"
     message = str(caught.value)
-    assert "LibreOffice 无法转换该文件" in message and "cannot load (helper 3)" in message
+    assert "LibreOffice 无法转换该文件（读写文件出错）" in message and "cannot load" not in message
     assert "共尝试 3 次" in message
     assert starts(tmp_path) == 3
 
@@ -326,8 +326,9 @@ def test_office_that_never_listens_is_rg406(fake_pool: MakePool) -> None:
     with fake_pool(helper, retries=0) as pool, pytest.raises(RenderError) as caught:
         pool.convert(b"docx", ".docx")
     assert caught.value.code == "RG406"
-    assert "没有启动完成" in str(caught.value) and "couldn't connect" in str(caught.value)
-    assert "cannot connect to the office" in str(caught.value)  # the helper's log
+    assert "没有启动完成（无法连接 LibreOffice）" in str(caught.value)  # UNO's NoConnectException
+    assert "LibreOffice 提示：无法连接 LibreOffice" in str(caught.value)  # the helper's log
+    assert "connect" not in str(caught.value)
 
 
 @posix_only

@@ -257,15 +257,45 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _failed(what: str, output: bytes, expected: str | None = None) -> RenderError:
-    tail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
-    detail = "；输出：" + " / ".join(line.strip() for line in tail) if tail else ""
+    said = libreoffice_says(output.decode("utf-8", "replace"))
     return RenderError(
         Problem(
             "RG406",
-            f"{what}{detail}；请确认文件能用 LibreOffice 打开，或在命令行运行 soffice --headless 查看原因",
+            f"{what}{'；LibreOffice 提示：' + said if said else ''}"
+            "；请确认文件能用 LibreOffice 打开，或在命令行运行 soffice --headless 查看原因",
             expected=expected,
         )
     )
+
+
+# What LibreOffice, its UNO bridge and our helper print (English) → Chinese.  Lines not listed are
+# not shown: the message says how to see them (soffice --headless), and no English reaches the user.
+LIBREOFFICE_MESSAGES: tuple[tuple[str, str | None], ...] = (
+    ("source file could not be loaded", "无法打开源文件（文件损坏，或不是 Word/Excel 文件）"),
+    ("couldn't connect", "无法连接 LibreOffice"),
+    ("cannot connect", "无法连接 LibreOffice"),
+    ("NoConnectException", "无法连接 LibreOffice"),
+    ("Unsupported URL", "不支持的文件路径"),
+    ("DisposedException", "与 LibreOffice 的连接已断开"),
+    ("bridge disposed", "与 LibreOffice 的连接已断开"),
+    ("General input/output error", "读写文件出错"),
+    ("General Error", "读写文件出错"),
+    ("IOException", "读写文件出错"),
+    ("Fontconfig", "字体配置出错"),
+    ("javaldx", None),  # "failed to launch javaldx": Java is not needed for conversions
+)
+
+
+def libreoffice_says(output: str) -> str:
+    """The last lines LibreOffice printed, as the Chinese of the ones we know (“、” between them)."""
+    said: list[str] = []
+    for line in output.strip().splitlines()[-5:]:
+        for english, chinese in LIBREOFFICE_MESSAGES:
+            if english.lower() in line.lower():
+                if chinese and chinese not in said:
+                    said.append(chinese)
+                break
+    return "、".join(said)
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\(D:\d{14}")

@@ -59,6 +59,7 @@ from reportgen.render.pdf import (
     _timed_out,
     find_soffice,
     fontconfig_file,
+    libreoffice_says,
     office_environment,
 )
 
@@ -212,7 +213,7 @@ class _Worker:
             self.stop()
             raise error from None
         if answer.get("ready") is not True:
-            error = self._failure(f"LibreOffice 没有启动完成（{answer.get('error', '进程已退出')}）")
+            error = self._failure(f"LibreOffice 没有启动完成（{_reason(answer)}）")
             self.stop()
             raise error
 
@@ -251,7 +252,7 @@ class _Worker:
                 raise _timed_out(timeout) from None
             if not answer.get("ok"):
                 what = "LibreOffice 进程在转换中退出" if answer.get("lost") else "LibreOffice 无法转换该文件"
-                raise self._failure(f"{what}（{answer.get('error', '进程已退出')}）")
+                raise self._failure(f"{what}（{_reason(answer)}）")
             self.uses += 1
             try:
                 pdf = target.read_bytes()
@@ -338,6 +339,16 @@ class _Worker:
             shutil.rmtree(self.work, ignore_errors=True)
         self.office = self.helper = None
         self.work = None
+
+
+def _reason(answer: dict[str, object]) -> str:
+    """Why the helper says a request failed, in Chinese (its ``error`` is UNO's English)."""
+    if "error" not in answer:
+        return "进程已退出"
+    error = str(answer["error"])
+    if error.startswith("LibreOffice "):  # ours: 被信号 9 终止 …
+        return error
+    return libreoffice_says(error) or "原因未知"
 
 
 # --- the pool -----------------------------------------------------------------------------------
