@@ -263,3 +263,18 @@ def test_help_is_chinese(capsys: pytest.CaptureFixture[str]) -> None:
         out = capsys.readouterr().out
         assert out.startswith("用法：") and "显示帮助并退出" in out
         assert not re.search(r"usage|positional arguments|options:|show this help", out)
+
+
+def test_a_word_template_writing_broken_xml_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """RG407 names the problem libxml2 found, in Chinese, with its line and column."""
+    import docx
+
+    template = tmp_path / "模板.docx"
+    word = docx.Document()
+    word.add_paragraph("{{ '<w:r>' | safe }}")
+    word.save(str(template))
+    ledger = tmp_path / "台账.yaml"
+    ledger.write_text(SAMPLE, "utf-8")
+    status, shown = cli("render", ledger, "--template", template, "-o", tmp_path / "out", "-f", "docx", capsys=capsys)
+    assert status == 2 and "RG407" in shown
+    assert_chinese(shown, "不成对", "列")

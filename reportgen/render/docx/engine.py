@@ -125,12 +125,34 @@ class CompiledDocx:
             raise RenderError(
                 Problem(
                     "RG407",
-                    f"模板 {self.name} 渲染出的 {part} 不是合法的 XML（{exc.msg}）",
+                    f"模板 {self.name} 渲染出的 {part} 不是合法的 XML（{_xml_problem(exc.msg)}，"
+                    f"第{exc.position[0]}行第{exc.position[1]}列）",
                     value=_excerpt(xml, exc.position[0]),
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
         return xml
+
+
+# libxml2's messages → Chinese (first match); the element names they quote are kept.
+_XML_PROBLEMS = (
+    (r"Opening and ending tag mismatch: (\S+)", "开始标签 {0} 与结束标签不成对"),
+    (r"Premature end of data in tag (\S+)", "标签 {0} 没有结束"),
+    (r"EndTag: '</' not found", "缺少结束标签"),
+    (r"Extra content at the end of the document", "文档末尾有多余内容"),
+    (r".*EntityRef", "“&”之后不是合法的字符引用（文字中的 & 应写成 &amp;）"),
+    (r"StartTag: invalid element name", "标签名无效"),
+    (r"(?:attributes construct error|Couldn't find end of Start Tag)", "标签的属性写法不对"),
+    (r"Namespace prefix (\S+)", "名称空间前缀 {0} 未定义"),
+)
+
+
+def _xml_problem(message: str) -> str:
+    for pattern, chinese in _XML_PROBLEMS:
+        found = re.match(pattern, message)
+        if found:
+            return chinese.format(*found.groups())
+    return "结构无效"
 
 
 def compile_docx(data: bytes, name: str) -> CompiledDocx:
