@@ -76,9 +76,7 @@ def _chinese_usage(text: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ChineseArgumentParser(
-        prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）"
-    )
+    parser = ChineseArgumentParser(prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
@@ -116,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
     kinds = commands.add_parser("kinds", help="列出可用的报告类型（模板包）")
     kinds.add_argument("--templates", type=Path, action="append", default=[], help="自定义模板目录")
     batch = commands.add_parser("batch", help="批量生成：每个台账一个文件夹，最后输出汇总表")
-    batch.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml），可用通配符")
+    batch.add_argument(
+        "ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml），可用通配符"
+    )
     batch.add_argument("-o", "--out", type=Path, default=Path("out"), help="输出目录（默认 out/）")
     batch.add_argument("-f", "--formats", default="docx,xlsx", help="输出格式，逗号分隔（默认 docx,xlsx）")
     batch.add_argument("-j", "--jobs", type=int, default=None, help="并行进程数（默认 = CPU 核数）")

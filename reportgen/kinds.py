@@ -77,7 +77,9 @@ def _read_kind(path: Path) -> Kind:
     try:
         document = parse_yaml(path.read_bytes(), path)
     except OSError as exc:
-        raise TemplateError(Problem("RG311", f"无法读取报告类型定义（{os_error_text(exc)}）", file=path)) from None
+        raise TemplateError(
+            Problem("RG311", f"无法读取报告类型定义（{os_error_text(exc)}）", file=path)
+        ) from None
     except LedgerError as exc:
         raise TemplateError(Problem("RG311", f"无法读取报告类型定义：{exc}", file=path)) from None
     reader = FieldReader(document, path)

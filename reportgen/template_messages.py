@@ -97,7 +97,10 @@ def _rule(pattern: str) -> Callable[[Callable[..., str]], Callable[..., str]]:
 
 
 _RULES: list[_Rule] = []
-_LOOKING = r"(?: Jinja was looking for the following tags: (.+?)\.)?(?: The innermost block that needs to be closed is '(.+?)'\.)?"
+_LOOKING = (
+    r"(?: Jinja was looking for the following tags: (.+?)\.)?"
+    r"(?: The innermost block that needs to be closed is '(.+?)'\.)?"
+)
 
 
 @_rule(r"No filter named '(.+?)'(?: found)?\.?$")
@@ -194,8 +197,10 @@ def _arguments(m: re.Match[str], known: Known) -> str:
     return f"“{name}”的参数个数或名称不对（请对照 docs/templates.md 中该过滤器的写法）"
 
 
-@_rule(r"(?:can't assign to|expected name or number|expected subscript expression"
-       r"|invalid syntax for function call expression|expected call).*$")
+@_rule(
+    r"(?:can't assign to|expected name or number|expected subscript expression"
+    r"|invalid syntax for function call expression|expected call).*$"
+)
 def _expression(m: re.Match[str], known: Known) -> str:
     return "表达式写法不对"
 

@@ -25,7 +25,6 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from reportgen.errors import Problem, TemplateError
 from reportgen.escape import markdown_cell, markdown_text, printable, xml_text
 from reportgen.model import Period, Quantity
-from reportgen.template_messages import Known, translate
 from reportgen.numbers import (
     DASH,
     chinese_numeral,
@@ -50,6 +49,7 @@ from reportgen.numbers.compare import (
     format_point_change,
     format_target,
 )
+from reportgen.template_messages import Known, translate
 from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
 
 BUILTIN_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"

@@ -104,7 +104,9 @@ def render_under(setting: dict[str, str], sample: str, out: Path, *extra: str) -
     environment |= setting | {"PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-c", "import sys; from reportgen.cli import main; sys.exit(main())"]
     command += ["render", str(ROOT / "samples" / sample), "-o", str(out), "-f", FORMATS, "--quiet", *extra]
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=600, check=False)
+    result = subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=600, check=False
+    )
     assert result.returncode == 0, result.stderr
     return {path.suffix: path.read_bytes() for path in sorted(out.iterdir())}
 
@@ -120,7 +122,8 @@ def test_same_bytes_under_two_time_zones_and_locales(
     sample: str, script: str, lang: str, issued: str | None, tmp_path: Path
 ) -> None:
     first, second = (
-        render_under(setting, sample, tmp_path / str(n), "--script", script) for n, setting in enumerate(SETTINGS)
+        render_under(setting, sample, tmp_path / str(n), "--script", script)
+        for n, setting in enumerate(SETTINGS)
     )
     assert set(first) == {"." + f for f in FORMATS.split(",")}
     for suffix in first:

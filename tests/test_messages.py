@@ -61,7 +61,11 @@ BAD_YAML: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "bad tag handle": (signer("!x!y 南充市嘉陵区民政局"), "RG102", ()),
     "YAML 2.0 directive": ("%YAML 2.0\n---\n" + SAMPLE, "RG102", ()),
     "two documents": (SAMPLE + "---\n" + SAMPLE, "RG102", ()),
-    "control character": (SAMPLE.replace("落款: 南充市", "落款: 南\x07充市", 1), "RG102", ("第13行", "U+0007")),
+    "control character": (
+        SAMPLE.replace("落款: 南充市", "落款: 南\x07充市", 1),
+        "RG102",
+        ("第13行", "U+0007"),
+    ),
     "undefined alias (ASCII)": (signer("*missing"), "RG102", ("第13行",)),
     "anchor without a name": (signer("& 南充市"), "RG102", ()),
     "NUL byte": (SAMPLE + "\x00", "RG102", ()),
@@ -195,24 +199,32 @@ def test_bad_file_is_chinese(name: str, tmp_path: Path, capsys: pytest.CaptureFi
     assert_chinese(shown, fact)
 
 
-def test_a_users_broken_template_folder_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_users_broken_template_folder_is_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A user's own Markdown template with a Jinja error: a coded Chinese message, not a traceback."""
     folder = tmp_path / "模板"
     folder.mkdir()
     (folder / "report.md.j2").write_text("{{ 标题 | 没有这个过滤器 }}\n", "utf-8")
     ledger = tmp_path / "台账.yaml"
     ledger.write_text(SAMPLE, "utf-8")
-    status, shown = cli("render", ledger, "--templates", folder, "-o", tmp_path / "out", "-f", "md", capsys=capsys)
+    status, shown = cli(
+        "render", ledger, "--templates", folder, "-o", tmp_path / "out", "-f", "md", capsys=capsys
+    )
     assert status == 2 and "RG301" in shown
     assert_chinese(shown, "没有这个过滤器")
 
 
-def test_a_docx_template_that_is_not_a_zip_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_docx_template_that_is_not_a_zip_is_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     template = tmp_path / "模板.docx"
     template.write_bytes(b"PK\x03\x04 not really")
     ledger = tmp_path / "台账.yaml"
     ledger.write_text(SAMPLE, "utf-8")
-    status, shown = cli("render", ledger, "--template", template, "-o", tmp_path / "out", "-f", "docx", capsys=capsys)
+    status, shown = cli(
+        "render", ledger, "--template", template, "-o", tmp_path / "out", "-f", "docx", capsys=capsys
+    )
     assert status == 2 and "RG305" in shown
     assert_chinese(shown)
 
@@ -222,8 +234,14 @@ def test_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
     deep = tmp_path / "深.yaml"
     deep.write_text(BAD_YAML["100 000 nested ["][0], "utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", "import sys; from reportgen.cli import main; sys.exit(main())", "check", deep,
-         tmp_path / "没有.yaml"],
+        [
+            sys.executable,
+            "-c",
+            "import sys; from reportgen.cli import main; sys.exit(main())",
+            "check",
+            deep,
+            tmp_path / "没有.yaml",
+        ],
         capture_output=True,
         text=True,
         timeout=120,
@@ -265,7 +283,9 @@ def test_help_is_chinese(capsys: pytest.CaptureFixture[str]) -> None:
         assert not re.search(r"usage|positional arguments|options:|show this help", out)
 
 
-def test_a_word_template_writing_broken_xml_is_chinese(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_word_template_writing_broken_xml_is_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """RG407 names the problem libxml2 found, in Chinese, with its line and column."""
     import docx
 
@@ -275,6 +295,8 @@ def test_a_word_template_writing_broken_xml_is_chinese(tmp_path: Path, capsys: p
     word.save(str(template))
     ledger = tmp_path / "台账.yaml"
     ledger.write_text(SAMPLE, "utf-8")
-    status, shown = cli("render", ledger, "--template", template, "-o", tmp_path / "out", "-f", "docx", capsys=capsys)
+    status, shown = cli(
+        "render", ledger, "--template", template, "-o", tmp_path / "out", "-f", "docx", capsys=capsys
+    )
     assert status == 2 and "RG407" in shown
     assert_chinese(shown, "不成对", "列")

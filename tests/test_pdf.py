@@ -295,7 +295,9 @@ def xref_points_at_objects(pdf: bytes) -> bool:
     count = int(re.match(rb"xref\s+0 (\d+)\s+", pdf[start:]).group(1))  # type: ignore[union-attr]
     entries = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[start:])[:count]
     return all(
-        pdf[int(offset) :].startswith(b"%d 0 obj" % number) for number, (offset, use) in enumerate(entries) if use == b"n"
+        pdf[int(offset) :].startswith(b"%d 0 obj" % number)
+        for number, (offset, use) in enumerate(entries)
+        if use == b"n"
     )
 
 

@@ -22,8 +22,7 @@ import pytest
 
 import reportgen
 from reportgen.errors import RenderError
-from reportgen.render import RenderOptions
-from reportgen.render import pdf_pool
+from reportgen.render import RenderOptions, pdf_pool
 from reportgen.render.pdf import _eexec, convert_to_pdf, stable_pdf
 from reportgen.render.pdf_pool import PdfPool, find_uno_python, pool_available, shared_pool
 from tests.test_pdf import make_docx, make_xlsx, pdf_text

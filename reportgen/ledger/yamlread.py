@@ -136,9 +136,7 @@ def _check_nesting(text: str, path: Path | str) -> None:
 
 
 def _too_deep(path: Path | str, line: int | None) -> LedgerError:
-    return LedgerError(
-        Problem("RG114", "嵌套过深", file=path, line=line, expected=f"不超过 {MAX_DEPTH} 层")
-    )
+    return LedgerError(Problem("RG114", "嵌套过深", file=path, line=line, expected=f"不超过 {MAX_DEPTH} 层"))
 
 
 # PyYAML's and libyaml's problems (scanner, parser, composer, reader) → Chinese.  Matched from the
@@ -158,7 +156,10 @@ _YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
     ("found unexpected end of stream", "文件在引号闭合之前就结束了"),
     ("did not find expected node content", "此处缺少值"),
     ("expected the node content", "此处缺少值"),
-    ("did not find expected alphabetic or numeric character", "“*”“&”之后应是别名；以 * 或 & 开头的值请加引号"),
+    (
+        "did not find expected alphabetic or numeric character",
+        "“*”“&”之后应是别名；以 * 或 & 开头的值请加引号",
+    ),
     ("expected alphabetic or numeric character", "“*”“&”之后应是别名；以 * 或 & 开头的值请加引号"),
     ("found undefined alias", "引用了没有定义的别名（*名称）"),
     ("found duplicate anchor", "别名（&名称）定义了两次"),
@@ -207,13 +208,13 @@ def yaml_error(exc: yaml.YAMLError, text: str, path: Path | str) -> LedgerError:
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml counts bytes of UTF-8, PyYAML characters: the first such character is the one.
         found = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
-        line, column = _line_column(text, found if found >= 0 else exc.position)
+        row, column = _line_column(text, found if found >= 0 else exc.position)
         return LedgerError(
             Problem(
                 "RG102",
-                f"第{line}行第{column}列有不允许的控制字符 U+{exc.character:04X}",
+                f"第{row}行第{column}列有不允许的控制字符 U+{exc.character:04X}",
                 file=path,
-                line=line,
+                line=row,
                 expected="删去这个字符（常见于从网页或其他软件复制的文字）",
             )
         )
