@@ -39,6 +39,7 @@ _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
     (r"argument (\S+?): expected (\d+) arguments?", r"参数 \1 后面需要 \2 个值"),
     (r"argument (\S+?): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
     (r"one of the arguments (.+) is required", r"必须给出 \1 之一"),
+    (r"argument (\S+?): (.*[\u4e00-\u9fff].*)", r"参数 \1：\2"),  # ours (ArgumentTypeError)
     (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 有歧义，可能是 \2"),
 )
 
@@ -69,6 +70,17 @@ class ChineseArgumentParser(argparse.ArgumentParser):
             message = "命令行参数不对"
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}：错误：{message}（加 -h 查看帮助）\n")
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (``--pdf-timeout``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"“{text}”不是正的秒数")
+    return value
 
 
 def _chinese_usage(text: str) -> str:
@@ -143,7 +155,7 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
     )
     command.add_argument(
-        "--pdf-timeout", type=float, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
+        "--pdf-timeout", type=_seconds, default=120.0, help="每份 PDF 的转换时限，秒（默认 120）"
     )
     command.add_argument(
         "--script",

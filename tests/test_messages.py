@@ -259,6 +259,7 @@ def test_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
         ["没有这个命令"],
         ["render", "台账.yaml", "--charts", "--no-charts"],
         ["render", "台账.yaml", "--pdf-timeout", "abc"],
+        ["render", "台账.yaml", "--pdf-timeout", "-1"],
         ["render", "台账.yaml", "-f"],
         ["render", "台账.yaml", "--no-such-option"],
         ["init"],
