@@ -27,12 +27,14 @@ SAMPLE = (ROOT / "samples" / "jialing-2024q3.yaml").read_text("utf-8")
 QUOTED = "{{ 低保金 | 万元 }}"
 ENGLISH = re.compile(r"[A-Za-z']+(?:[,.:;]?\s+[A-Za-z']+){2,}")
 _ECHO = re.compile(r"；当前值：“.*?”(?=；|$)", re.M)
+_QUOTED = re.compile(r"“[^“”]*”")
 _PATHS = re.compile(r"(?:/[^\s（）；：“”，]+)+")
 
 
 def english_in(text: str) -> list[str]:
-    """Runs of three or more English words, once the user's own echoed value and paths are removed."""
-    return ENGLISH.findall(_PATHS.sub("", _ECHO.sub("", text)))
+    """Runs of three or more English words, once what the user typed (the echoed value, the quoted
+    “…” names: a 月份 written as ``一季度{% for i in range(9) %}``) and paths are removed."""
+    return ENGLISH.findall(_PATHS.sub("", _QUOTED.sub("", _ECHO.sub("", text))))
 
 
 def signer(value: str) -> str:
