@@ -115,7 +115,7 @@ def render_under(setting: dict[str, str], sample: str, out: Path, *extra: str) -
     ("sample", "script", "lang", "issued"),
     [
         ("jialing-2024q3.yaml", "hans", "zh-CN", "20240923"),
-        ("key-tasks-2020.yaml", "hant", "zh-TW", "20221023"),
+        ("key-tasks-2020.yaml", "hant", "zh-Hant", "20221023"),
     ],
 )
 def test_same_bytes_under_two_time_zones_and_locales(

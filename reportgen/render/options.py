@@ -24,7 +24,3 @@ class RenderOptions:
 
 
 DEFAULT_OPTIONS = RenderOptions()
-
-# The language each ``script`` writes, as a BCP 47 tag for the PDF's /Lang (``render/pdf.py``).
-# Traditional output follows OpenCC's standard (s2t), as published in Taiwan; zh-HK for s2hk.
-LANGUAGE_TAGS = {"hans": "zh-CN", "hant": "zh-TW", "hant-tw": "zh-TW", "hant-hk": "zh-HK"}

@@ -3,14 +3,14 @@
 The PDF is what the .docx shows (one layout, not two); ``stable_pdf`` removes LibreOffice's clock
 time, random id and per-process font numbering so the same ledger gives the same bytes, whether a
 fresh LibreOffice made it or a warm one from ``pdf_pool``, and declares the output's language
-(zh-CN, or zh-TW/zh-HK for Traditional output) whatever the machine's locale.
+(``Document.language``: zh-CN, or zh-Hant… for Traditional output) whatever the machine's locale.
 """
 
 from __future__ import annotations
 
 from reportgen.document import Document
 from reportgen.render.docx import render_docx
-from reportgen.render.options import DEFAULT_OPTIONS, LANGUAGE_TAGS, RenderOptions
+from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.pdf import convert_to_pdf, stable_pdf
 from reportgen.render.pdf_pool import pool_available, shared_pool
 from reportgen.templating import ReportEnvironment
@@ -26,4 +26,4 @@ def render_pdf(document: Document, env: ReportEnvironment, options: RenderOption
         data = shared_pool().convert(source, ".docx", timeout=options.pdf_timeout)
     else:
         data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout)
-    return stable_pdf(data, document.issued, LANGUAGE_TAGS.get(options.script, "zh-CN"))
+    return stable_pdf(data, document.issued, document.language)
