@@ -8,11 +8,11 @@ findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 
 from __future__ import annotations
 
 import argparse
-import contextlib
+import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from reportgen import __version__
 from reportgen.api import Report, convert_ledger, load, new_ledger
@@ -27,80 +27,72 @@ from reportgen.templating import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
-# argparse's own words (its gettext message ids, Python 3.11–3.13) in Chinese: usage errors and --help are
-# what a clerk sees first.  tests/test_cli.py feeds it every kind of wrong command line and looks for English.
-ARGPARSE_CHINESE = {
-    "usage: ": "用法：",
-    "options": "选项",
-    "positional arguments": "命令与参数",
-    "show this help message and exit": "显示本帮助并退出",
-    "%(prog)s: error: %(message)s\n": "%(prog)s：RG410 命令行用法错误：%(message)s\n",
-    "the following arguments are required: %s": "缺少参数：%s",
-    "unrecognized arguments: %s": "无法识别的参数：%s",
-    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
-    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
-    "expected one argument": "需要一个值",
-    "expected at least one argument": "至少需要一个值",
-    "expected at most one argument": "最多一个值",
-    "invalid %(type)s value: %(value)r": "无效的值 %(value)r",
-    "one of the arguments %s is required": "需要以下参数之一：%s",
-    "not allowed with argument %s": "不能与参数 %s 同时使用",
-    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
-    "ignored explicit argument %r": "多余的值 %r",
-    "unexpected option string: %s": "意外的选项：%s",
-    "expected %s argument": "需要 %s 个值",
-    "expected %s arguments": "需要 %s 个值",
-}
-
-
-@contextlib.contextmanager
-def _argparse_in_chinese() -> Iterator[None]:
-    """argparse looks its messages up through its module's ``_`` and ``ngettext`` when it builds, parses and
-    prints; for the time of one of our calls they answer in Chinese (and are restored after)."""
-    module: Any = argparse  # its ``_``/``ngettext`` are private names the stubs do not declare
-    saved = module._, module.ngettext
-
-    def plural(one: str, many: str, n: int) -> str:
-        text = one if n == 1 else many
-        return ARGPARSE_CHINESE.get(text, text)
-
-    module._ = lambda text: ARGPARSE_CHINESE.get(text, text)
-    module.ngettext = plural
-    try:
-        yield
-    finally:
-        module._, module.ngettext = saved
+# argparse's own messages (English, from its gettext catalogue) → Chinese, matched in order.
+_ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.+)", r"缺少参数：\1"),
+    (r"unrecognized arguments: (.+)", r"无法识别的参数：\1"),
+    (r"argument (\S+?): invalid choice: (.+?) \(choose from (.+)\)", r"参数 \1 的值\2无效，可选：\3"),
+    (r"argument (\S+?): invalid \S+ value: (.+)", r"参数 \1 的值\2无效"),
+    (r"argument (\S+?): not allowed with argument (.+)", r"参数 \1 不能与 \2 同时使用"),
+    (r"argument (\S+?): expected one argument", r"参数 \1 后面需要一个值"),
+    (r"argument (\S+?): expected at least one argument", r"参数 \1 后面至少需要一个值"),
+    (r"argument (\S+?): expected at most one argument", r"参数 \1 后面最多一个值"),
+    (r"argument (\S+?): expected (\d+) arguments?", r"参数 \1 后面需要 \2 个值"),
+    (r"argument (\S+?): ignored explicit argument (.+)", r"参数 \1 不接受值 \2"),
+    (r"one of the arguments (.+) is required", r"必须给出 \1 之一"),
+    (r"argument (\S+?): (.*[\u4e00-\u9fff].*)", r"参数 \1：\2"),  # ours (ArgumentTypeError)
+    (r"ambiguous option: (\S+) could match (.+)", r"选项 \1 有歧义，可能是 \2"),
+)
 
 
 class ChineseArgumentParser(argparse.ArgumentParser):
-    """An ``ArgumentParser`` whose own messages (usage, errors, --help) are Chinese."""
+    """``argparse`` speaking Chinese: usage, section titles, ``-h`` and the error messages
+    (``error`` translates argparse's English; one it does not know is shown as the usage hint alone)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        with _argparse_in_chinese():
-            super().__init__(*args, **kwargs)
-
-    def parse_args(self, *args: Any, **kwargs: Any) -> Any:
-        with _argparse_in_chinese():
-            return super().parse_args(*args, **kwargs)
-
-    def parse_known_args(self, *args: Any, **kwargs: Any) -> Any:
-        with _argparse_in_chinese():
-            return super().parse_known_args(*args, **kwargs)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", help="显示帮助并退出")
 
     def format_usage(self) -> str:
-        with _argparse_in_chinese():
-            return super().format_usage()
+        return _chinese_usage(super().format_usage())
 
     def format_help(self) -> str:
-        with _argparse_in_chinese():
-            return super().format_help()
+        return _chinese_usage(super().format_help())
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            if re.fullmatch(pattern, message):
+                message = re.sub(pattern, chinese, message)
+                message = re.sub(r"'([^']*)'", r"“\1”", message).replace("”, “", "”、“")
+                break
+        else:
+            message = "命令行参数不对"
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}：RG410 命令行用法错误：{message}（加 -h 查看帮助）\n")
+
+
+def _seconds(text: str) -> float:
+    """A positive number of seconds (``--pdf-timeout``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"“{text}”不是正的秒数")
+    return value
+
+
+def _chinese_usage(text: str) -> str:
+    return re.sub(r"^usage: ", "用法：", text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ChineseArgumentParser(prog="reportgen", description="由台账生成民政工作进度报告（正文与一览表）")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的 Python 调用栈")
     parser.add_argument("--version", action="version", version=f"reportgen {__version__}", help="显示版本号")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="命令")
+    commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
     check.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
@@ -189,7 +181,11 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
     )
     command.add_argument(
-        "--pdf-timeout", type=float, default=120.0, metavar="秒", help="每份 PDF 的转换时限，秒（默认 120）"
+        "--pdf-timeout",
+        type=_seconds,
+        default=120.0,
+        metavar="秒",
+        help="每份 PDF 的转换时限，秒（默认 120）",
     )
     command.add_argument(
         "--script",

@@ -8,6 +8,7 @@ English for logs.  ``docs/errors.md`` lists every code.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -70,6 +71,39 @@ CODES: dict[str, tuple[str, str]] = {
     "RG503": ("批量执行器不可用", "batch executor unavailable"),
     "RG504": ("工作进程异常退出", "worker process died"),
 }
+
+
+# What the operating system said (``strerror`` is English, or the locale's language): in Chinese.
+_OS_ERRORS = {
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EISDIR: "这是一个文件夹，不是文件",
+    errno.ENOTDIR: "路径中有一段不是文件夹",
+    errno.EEXIST: "已经存在",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.EMFILE: "打开的文件过多",
+    errno.ENFILE: "打开的文件过多",
+    errno.ELOOP: "符号链接层层相套",
+    errno.EIO: "读写出错（磁盘或网络故障）",
+    errno.EBUSY: "文件正被其他程序使用",
+    errno.ETXTBSY: "文件正被其他程序使用",
+    errno.EFBIG: "文件过大",
+    errno.EDQUOT: "磁盘配额已用完",
+    errno.ENOEXEC: "不是可以运行的程序",
+    errno.ENOMEM: "内存不足",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """An ``OSError`` in Chinese for a message: 文件或文件夹不存在, 没有权限 … (the errno name,
+    e.g. ``EXDEV``, for a rare one), never the system's English ``strerror``."""
+    if exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno]
+    name = errno.errorcode.get(exc.errno, "") if exc.errno is not None else ""
+    return f"系统错误 {name}" if name else "系统错误"
 
 
 class Severity(Enum):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportgen.errors import LedgerError, Problem, TemplateError
+from reportgen.errors import LedgerError, Problem, TemplateError, os_error_text
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.yamlread import parse_yaml
 from reportgen.model import Ledger
@@ -76,7 +76,11 @@ def _read_kind(path: Path) -> Kind:
     """Read and validate one ``kind.yaml``; problems are RG311 naming the file and the field."""
     try:
         document = parse_yaml(path.read_bytes(), path)
-    except (OSError, LedgerError) as exc:
+    except OSError as exc:
+        raise TemplateError(
+            Problem("RG311", f"无法读取报告类型定义（{os_error_text(exc)}）", file=path)
+        ) from None
+    except LedgerError as exc:
         raise TemplateError(Problem("RG311", f"无法读取报告类型定义：{exc}", file=path)) from None
     reader = FieldReader(document, path)
     fields = reader.mapping(document.data, (), required=("类型", "名称"), optional=KIND_KEYS[2:]) or {}

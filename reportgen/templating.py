@@ -12,7 +12,7 @@ import contextvars
 import datetime
 import functools
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +50,7 @@ from reportgen.numbers.compare import (
     format_target,
 )
 from reportgen.resources import builtin_templates
+from reportgen.template_messages import Known, translate
 from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
 
 
@@ -131,6 +132,8 @@ class FigureValue:
             return format_percent(quantity.value / 100, 1)
         return format_number(quantity.value) + quantity.unit.symbol
 
+    __repr__ = __str__  # ``{{ [低保金] }}`` prints the list's repr: the figure, not its address
+
 
 class PeriodValue:
     """The reporting period in a template: ``{{ 期间 }}`` → 1—9月; ``.年月``, ``.名称``, ``.年度``."""
@@ -142,6 +145,8 @@ class PeriodValue:
 
     def __str__(self) -> str:
         return format_period(self._period.year, self._period.start_month, self._period.end_month)
+
+    __repr__ = __str__
 
     @property
     def 年度(self) -> str:
@@ -532,8 +537,67 @@ UNSAFE_METHODS = frozenset(
 # Jinja's filters of the same kind (``'x'|center(10**9)``, ``|indent(10**9)``, ``'%9999999s'|format``,
 # ``|replace('', s)``): nothing a report needs, so they are not offered.
 UNSAFE_FILTERS = ("center", "indent", "format", "replace", "wordwrap")
+# Jinja builtins that would make the same ledger print differently, or print what is not the ledger's:
+# ``random`` (randomness); ``pprint`` and ``attr`` (an object's repr or an unwrapped method: memory
+# addresses, see ``Unprintable``); ``tojson``, ``filesizeformat``, ``urlize``, ``xmlattr`` (English,
+# HTML or JSON, nothing a report prints); ``abs``, ``float``, ``int``, ``round``, ``sum`` (arithmetic and
+# binary floats: figures come from the ledger through the number filters); the test ``sameas``
+# (object identity, which interning decides); the globals ``cycler`` and ``joiner`` (objects whose
+# text is their address; ``loop.cycle`` does the same job).  ``tests/test_determinism.py`` holds the
+# reviewed list of what stays, so a Jinja release that adds a builtin fails until it is reviewed.
+NONDETERMINISTIC_FILTERS = (
+    "random",
+    "pprint",
+    "attr",
+    "tojson",
+    "filesizeformat",
+    "urlize",
+    "xmlattr",
+    "abs",
+    "float",
+    "int",
+    "round",
+    "sum",
+)
+NONDETERMINISTIC_TESTS = ("sameas",)
+REMOVED_GLOBALS = ("lipsum", "namespace", "cycler", "joiner")  # lipsum: text of any length;
+# namespace: mutable state that can double in loops
 MAX_LOOP_STEPS = 1_000_000  # range() items one render may walk through, nested loops included
 _steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("reportgen_template_steps")
+
+
+class Unprintable:
+    """A function or method a template reached (``range``, ``低保金.goal``, ``'x'.upper``): it can be
+    called, never printed.  Python's text for it holds a memory address (``<bound method … at
+    0x7f…>``), different in every run, so ``{{ }}``, ``~``, ``string`` and ``join`` refuse it."""
+
+    __slots__ = ("target",)
+
+    def __init__(self, target: Callable[..., object]) -> None:
+        self.target = target
+
+    def __str__(self) -> str:
+        raise FilterError("模板只能输出文字和台账中的指标，不能输出函数或方法（调用时请加括号，如 x.y()）")
+
+    __repr__ = __str__
+
+
+def unprintable(value: Any) -> Any:
+    """``value``, or an ``Unprintable`` wrapping it when it is a function or method (not a figure,
+    a macro or an undefined name, which print or fail as before)."""
+    if callable(value) and not isinstance(value, jinja2.Undefined | jinja2.runtime.Macro | type):
+        return Unprintable(value)
+    return value
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ }}``: an object whose only text is its memory address is refused; then ``printable``."""
+    kind = type(value)
+    if isinstance(value, Unprintable | type) or (
+        kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__
+    ):
+        raise FilterError("模板只能输出文字和台账中的指标，不能输出程序内部的对象")
+    return printable(value)
 
 
 class LimitError(SecurityError):
@@ -583,6 +647,17 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
             return False
         return bool(super().is_safe_attribute(obj, attr, value))
 
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        return unprintable(super().getattr(obj, attribute))
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        return unprintable(super().getitem(obj, argument))
+
+    def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        """Calls what ``getattr`` wrapped: the sandbox checks the real function, as before."""
+        target = obj.target if isinstance(obj, Unprintable) else obj
+        return super().call(context, target, *args, **kwargs)
+
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     intercepted_unops = frozenset({"-", "+"})
 
@@ -612,14 +687,17 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=printable,
+        finalize=_finalize,
     )
     env.filters.update(FILTERS)
-    for name in ("lipsum", "namespace"):  # text of any length; mutable state that can double in loops
+    for name in REMOVED_GLOBALS:
         del env.globals[name]
-    for name in UNSAFE_FILTERS:
+    for name in (*UNSAFE_FILTERS, *NONDETERMINISTIC_FILTERS):
         del env.filters[name]
+    for name in NONDETERMINISTIC_TESTS:
+        del env.tests[name]
     env.globals["range"] = bounded_range
+    env.globals.update({name: Unprintable(value) for name, value in env.globals.items() if callable(value)})
     return env
 
 
@@ -685,40 +763,55 @@ def render_text(
         return xml_text(source)
     try:
         return _render_source(env, source, context)
-    except jinja2.TemplateSyntaxError as exc:
+    except TEMPLATE_FAILURES as exc:
+        code, message = explain_template_error(exc, env, context)
+        shown = source[:200] if code == "RG306" else source
         raise TemplateError(
-            Problem(
-                "RG301",
-                f"模板语法错误：{exc.message}",
-                file=file,
-                place=place,
-                value=source,
-                expected="{{ 指标编号 | 过滤器 }} 形式的引用",
-            )
+            Problem(code, message, file=file, place=place, value=shown, expected=_EXPECTED.get(code))
         ) from None
-    except jinja2.UndefinedError as exc:
-        raise TemplateError(
-            Problem(
-                "RG302",
-                f"模板引用了未定义的名称（{exc.message}）",
-                file=file,
-                place=place,
-                value=source,
-                expected="“指标”中定义过的编号，或 期间",
-            )
-        ) from None
-    except LimitError as exc:
-        raise TemplateError(Problem("RG306", str(exc), file=file, place=place, value=source)) from None
-    except (RecursionError, SyntaxError, MemoryError):
-        # Jinja parses and compiles recursively: some hundred nested "(", "not", filters or blocks
-        # exhaust Python's stack or its nesting limit before a template error can be raised.
-        message = "模板嵌套过深（括号、过滤器或语句层层相套），无法处理"
-        raise TemplateError(Problem("RG306", message, file=file, place=place, value=source[:200])) from None
-    except SecurityError as exc:
-        raise TemplateError(Problem("RG304", str(exc), file=file, place=place, value=source)) from None
-    except FilterError as exc:
-        raise TemplateError(Problem("RG303", str(exc), file=file, place=place, value=source)) from None
-    except (TypeError, ValueError, jinja2.TemplateError, ArithmeticError, LookupError) as exc:
-        raise TemplateError(
-            Problem("RG303", f"模板执行出错：{exc}", file=file, place=place, value=source)
-        ) from None
+
+
+# What compiling or rendering a template can raise: Jinja's errors, ours (FilterError is a
+# ValueError, LimitError a SecurityError), and Python's from a filter given the wrong value.
+# Jinja parses and compiles recursively: some hundred nested "(", "not", filters or blocks exhaust
+# Python's stack or its nesting limit (RecursionError, SyntaxError, MemoryError).
+TEMPLATE_FAILURES = (
+    jinja2.TemplateError,
+    RecursionError,
+    SyntaxError,
+    MemoryError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+)
+_EXPECTED = {
+    "RG301": "{{ 指标编号 | 过滤器 }} 形式的引用",
+    "RG302": "“指标”中定义过的编号，或 期间",
+}
+
+
+def explain_template_error(
+    exc: BaseException, env: jinja2.Environment, names: Iterable[str] = ()
+) -> tuple[str, str]:
+    """The code and the Chinese message for one of ``TEMPLATE_FAILURES``: Jinja's and Python's
+    English translated (``template_messages``), with "did you mean" among ``names`` (the context:
+    figure ids, 期间 …) and the environment's filters.  One place for narrative text, Word and
+    HTML/Markdown templates, so they all say the same thing."""
+    functions = {getattr(f, "__name__", n): n for n, f in env.filters.items()}
+    known = Known(tuple(names), tuple(env.filters), functions)
+    if isinstance(exc, jinja2.TemplateSyntaxError):  # TemplateAssertionError (unknown filter) too
+        return "RG301", "模板语法错误：" + translate(exc.message or "", known)
+    if isinstance(exc, jinja2.UndefinedError):
+        return "RG302", "模板引用了未定义的名称：" + translate(exc.message or "", known)
+    if isinstance(exc, LimitError):
+        return "RG306", str(exc)
+    if isinstance(exc, RecursionError | SyntaxError | MemoryError):
+        return "RG306", "模板嵌套过深（括号、过滤器或语句层层相套），无法处理"
+    if isinstance(exc, SecurityError):
+        return "RG304", translate(str(exc))
+    if isinstance(exc, FilterError):
+        return "RG303", str(exc)
+    if isinstance(exc, jinja2.TemplateNotFound):
+        return "RG303", f"找不到模板“{exc.name}”"
+    return "RG303", "模板执行出错：" + translate(str(exc), known)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import JIALING, MINIMAL, QINGSHAN
 
@@ -111,40 +108,6 @@ def test_charts_flag_overrides_the_ledger(tmp_path: Path) -> None:
     assert not has_chart("off", "qingshan-2024q3") and not has_chart("off", "jialing-2024q3")
     assert has_chart("on", "qingshan-2024q3") and has_chart("on", "jialing-2024q3")
     assert has_chart("ledger", "qingshan-2024q3") and not has_chart("ledger", "jialing-2024q3")
-
-
-# Three Latin words in a row is English prose; option names (--pdf-timeout), format lists and file
-# names and choice lists are not prose.
-ENGLISH_PROSE = re.compile(r"\b[A-Za-z]{2,}(?: +[A-Za-z]{2,}){2,}\b")
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        (),
-        ("chek", "x.yaml"),
-        ("render",),
-        ("render", "x.yaml", "-f"),
-        ("render", "x.yaml", "--pdf-timeout", "abc"),
-        ("render", "x.yaml", "--script", "latin"),
-        ("render", "x.yaml", "--bogus"),
-        ("init",),
-        ("init", "--excel", "a.xlsx", "--yaml", "b.yaml"),
-        ("batch", "x.yaml", "-j", "abc"),
-        ("--help",),
-        ("render", "--help"),
-        ("batch", "--help"),
-    ],
-    ids=lambda a: " ".join(a) or "nothing",
-)
-def test_command_line_mistakes_are_answered_in_chinese(args: tuple[str, ...]) -> None:
-    done = run(*args)
-    said = done.stdout + done.stderr
-    assert done.returncode in (0, 2)
-    assert "用法：" in said and "usage" not in said
-    assert not ENGLISH_PROSE.search(said.replace("docs/templates.md", "")), said
-    if done.returncode:
-        assert "RG410 命令行用法错误" in done.stderr
 
 
 def test_version() -> None:

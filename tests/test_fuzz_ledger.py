@@ -39,6 +39,7 @@ from reportgen.model import STANDARD_BASES, TARGET_WORDS
 from reportgen.numbers import format_number
 from reportgen.units import Family, known_units, unit
 from tests.conftest import yaml_quoted
+from tests.test_messages import english_in
 
 VALID_EXAMPLES = 150
 BROKEN_EXAMPLES = 300
@@ -79,6 +80,7 @@ def assert_proper(error: reportgen.ReportError) -> None:
     assert all(problem.code in CODES for problem in error.problems)
     text = str(error)
     assert text.strip() and CHINESE.search(text), repr(error)
+    assert not english_in(text), text  # no library's English reaches the user
     # The .xlsx writer sees only the finished document, which does not know its ledger's file.
     if error.code != "RG403":
         assert NAME in text, text

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,7 +18,15 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.errors import RenderError
-from reportgen.render.pdf import FALLBACK_FONTS, convert_to_pdf, find_soffice, fontconfig_file, pdf_available
+from reportgen.render.pdf import (
+    FALLBACK_FONTS,
+    _edit_objects,
+    convert_to_pdf,
+    find_soffice,
+    fontconfig_file,
+    pdf_available,
+    stable_pdf,
+)
 
 needs_libreoffice = pytest.mark.skipif(
     find_soffice() is None or not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
@@ -129,7 +139,8 @@ def test_broken_document_is_rg406_with_libreoffice_message() -> None:
     with pytest.raises(RenderError) as caught:
         convert_to_pdf(b"PK\x03\x04 not really a zip", ".docx")
     assert caught.value.code == "RG406"
-    assert "没有生成 PDF" in str(caught.value) and "could not be loaded" in str(caught.value)
+    assert "没有生成 PDF" in str(caught.value) and "无法打开源文件" in str(caught.value)
+    assert "could not be loaded" not in str(caught.value)  # LibreOffice's English, translated
 
 
 # --- LibreOffice missing, stuck or failing ------------------------------------------------------
@@ -183,7 +194,8 @@ def test_failing_soffice_is_rg406_with_its_message(tmp_path: Path, private_temp:
         convert_to_pdf(make_docx("测试"), ".docx", soffice=program)
     assert caught.value.code == "RG406"
     assert "状态码 1" in str(caught.value)
-    assert "Error: source file could not be loaded" in str(caught.value)
+    assert "LibreOffice 提示：无法打开源文件" in str(caught.value)
+    assert "Error" not in str(caught.value)
     assert not list(private_temp.iterdir())
 
 
@@ -203,7 +215,8 @@ def test_no_pdf_written_is_rg406(tmp_path: Path) -> None:
     with pytest.raises(RenderError) as caught:
         convert_to_pdf(make_docx("测试"), ".docx", soffice=program)
     assert caught.value.code == "RG406"
-    assert "没有生成" in str(caught.value) and "nothing to do" in str(caught.value)
+    assert "没有生成" in str(caught.value)
+    assert "nothing to do" not in str(caught.value)  # output we cannot translate is not shown
 
 
 @posix_only
@@ -274,3 +287,28 @@ def test_official_font_falls_back_to_the_first_installed_substitute(official: st
     assert family == expected
     if official in ("方正小标宋简体", "FZXiaoBiaoSong-B05S") and expected == "Noto Serif CJK SC":
         assert int(weight) >= 200  # the bold face stands in for the heavy 小标宋
+
+
+def xref_points_at_objects(pdf: bytes) -> bool:
+    """Every in-use xref entry points at the start of its own object."""
+    start = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", pdf).group(1))  # type: ignore[union-attr]
+    count = int(re.match(rb"xref\s+0 (\d+)\s+", pdf[start:]).group(1))  # type: ignore[union-attr]
+    entries = re.findall(rb"(\d{10}) \d{5} ([nf])", pdf[start:])[:count]
+    return all(
+        pdf[int(offset) :].startswith(b"%d 0 obj" % number)
+        for number, (offset, use) in enumerate(entries)
+        if use == b"n"
+    )
+
+
+@needs_libreoffice
+@pytest.mark.parametrize("original", [b"en", b"en-US", b"de-DE-1996"])
+def test_stable_pdf_declares_the_language_and_keeps_the_offsets(original: bytes, tmp_path: Path) -> None:
+    """Whatever length LibreOffice's /Lang had, the PDF says zh-CN (or zh-Hant-TW) and its xref holds."""
+    pdf = _edit_objects(convert_to_pdf(make_docx("第一段：城乡低保。"), ".docx"), original)
+    assert re.findall(rb"/Lang\(([^)]*)\)", pdf) == [original] and xref_points_at_objects(pdf)
+    for language in ("zh-CN", "zh-Hant-TW"):
+        stable = stable_pdf(pdf, datetime.date(2024, 9, 23), language)
+        assert re.findall(rb"/Lang\(([^)]*)\)", stable) == [language.encode()]
+        assert xref_points_at_objects(stable)
+        assert "城乡低保" in pdf_text(stable, tmp_path)

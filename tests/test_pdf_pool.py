@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
+import reportgen
 from reportgen.errors import RenderError
-from reportgen.render import pdf_pool
+from reportgen.render import RenderOptions, pdf_pool
 from reportgen.render.pdf import _eexec, convert_to_pdf, stable_pdf
 from reportgen.render.pdf_pool import PdfPool, find_uno_python, pool_available, shared_pool
 from tests.test_pdf import make_docx, make_xlsx, pdf_text
@@ -263,7 +264,7 @@ def test_failure_is_retried_on_a_fresh_process_then_rg406(fake_pool: MakePool, t
         pool.convert(b"docx", ".docx")
     assert caught.value.code == "RG406"
     message = str(caught.value)
-    assert "LibreOffice 无法转换该文件" in message and "cannot load (helper 3)" in message
+    assert "LibreOffice 无法转换该文件（读写文件出错）" in message and "cannot load" not in message
     assert "共尝试 3 次" in message
     assert starts(tmp_path) == 3
 
@@ -324,8 +325,9 @@ def test_office_that_never_listens_is_rg406(fake_pool: MakePool) -> None:
     with fake_pool(helper, retries=0) as pool, pytest.raises(RenderError) as caught:
         pool.convert(b"docx", ".docx")
     assert caught.value.code == "RG406"
-    assert "没有启动完成" in str(caught.value) and "couldn't connect" in str(caught.value)
-    assert "cannot connect to the office" in str(caught.value)  # the helper's log
+    assert "没有启动完成（无法连接 LibreOffice）" in str(caught.value)  # UNO's NoConnectException
+    assert "LibreOffice 提示：无法连接 LibreOffice" in str(caught.value)  # the helper's log
+    assert "connect" not in str(caught.value)
 
 
 @posix_only
@@ -455,3 +457,16 @@ def test_stable_pdf_renumbers_font_ids_as_a_fresh_process_would() -> None:
     table = warm[int(warm.rsplit(b"startxref\n", 1)[1].split()[0]) :]
     offsets = [int(line.split()[0]) for line in table.splitlines()[3:6]]
     assert [warm[offset:].split(b"\n", 1)[0] for offset in offsets] == [b"1 0 obj", b"2 0 obj", b"3 0 obj"]
+
+
+@needs_pool
+def test_a_warm_pool_honours_each_renders_pdf_timeout() -> None:
+    """The shared pool is created with the first render's ``pdf_timeout``; a later render's own
+    (tiny) limit must still apply to its conversion, not the pool's first one."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "jialing-2024q3.yaml"
+    generous = reportgen.load(sample, options=RenderOptions(pdf_warm=True, pdf_timeout=120.0))
+    assert generous.to_bytes("pdf").startswith(b"%PDF-")  # the shared pool is warm now
+    hurried = reportgen.load(sample, options=RenderOptions(pdf_warm=True, pdf_timeout=0.01))
+    with pytest.raises(RenderError) as caught:
+        hurried.to_bytes("pdf")
+    assert caught.value.code == "RG405" and "0.01 秒" in str(caught.value)

@@ -18,7 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from reportgen.batch.jobs import Job, UnitResult, run_job
-from reportgen.errors import BatchError, Problem
+from reportgen.errors import BatchError, Problem, os_error_text
 
 WINDOW_PER_WORKER = 4
 
@@ -115,7 +115,14 @@ def run_dask(jobs: Iterable[Job], workers: int, scheduler: str | None = None) ->
             client = distributed.Client(cluster)
     except (OSError, TimeoutError) as exc:
         raise BatchError(
-            Problem("RG503", f"无法连接 Dask 调度器（{exc}）", value=scheduler, expected="tcp://主机:8786")
+            Problem(
+                "RG503",
+                "无法连接 Dask 调度器（"
+                + ("10 秒内没有连上" if isinstance(exc, TimeoutError) else os_error_text(exc))
+                + "）",
+                value=scheduler,
+                expected="tcp://主机:8786",
+            )
         ) from None
     try:
         source = iter(jobs)

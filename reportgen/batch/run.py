@@ -20,7 +20,7 @@ from reportgen.batch.fingerprint import environment_fingerprint, is_current, uni
 from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
-from reportgen.errors import BatchError, Problem
+from reportgen.errors import BatchError, Problem, os_error_text
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 
@@ -138,5 +138,5 @@ def _describe(item: Source) -> tuple[str, bytes | Ledger, str, bytes | None] | U
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return UnitResult(path.stem, "failed", "RG101", f"{path}：无法读取文件（{exc.strerror or exc}）")
+        return UnitResult(path.stem, "failed", "RG101", f"{path}：无法读取文件（{os_error_text(exc)}）")
     return path.stem, raw, str(path), raw

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from reportgen.errors import LedgerError, Problem
+from reportgen.errors import LedgerError, Problem, os_error_text
 
 # libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
 # nodes, marks and tags are the same, and our walker builds every value either way.
@@ -76,7 +76,7 @@ def read_ledger_file(path: Path) -> bytes:
     except OSError as exc:
         raise LedgerError(
             Problem(
-                "RG101", f"无法读取文件（{exc.strerror or exc}）", file=path, expected="存在且可读的台账文件"
+                "RG101", f"无法读取文件（{os_error_text(exc)}）", file=path, expected="存在且可读的台账文件"
             )
         ) from None
 
@@ -101,32 +101,9 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
         _check_nesting(text, path)
         node = yaml.compose(text, Loader=_LOADER)
     except RecursionError:  # pragma: no cover - only the pure-Python composer, on a shallow-looking text
-        raise LedgerError(
-            Problem("RG114", "嵌套过深", file=path, expected=f"不超过 {MAX_DEPTH} 层")
-        ) from None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if _is_nesting_limit(exc):
-            raise LedgerError(
-                Problem(
-                    "RG114",
-                    "嵌套过深",
-                    file=path,
-                    line=mark.line + 1 if mark else None,
-                    expected=f"不超过 {MAX_DEPTH} 层",
-                )
-            ) from None
-        raise LedgerError(
-            Problem(
-                "RG102",
-                f"YAML 格式错误：{exc.problem or exc}",
-                file=path,
-                line=mark.line + 1 if mark else None,
-                expected="合法的 YAML（注意冒号后加空格、缩进用空格不用 Tab）",
-            )
-        ) from None
+        raise _too_deep(path, None) from None
     except yaml.YAMLError as exc:
-        raise LedgerError(Problem("RG102", f"YAML 格式错误：{exc}", file=path)) from None
+        raise yaml_error(exc, text, path) from None
     document = YamlDocument(data=None)
     if node is None:
         return document
@@ -153,17 +130,132 @@ def _check_nesting(text: str, path: Path | str) -> None:
         if isinstance(event, yaml.SequenceStartEvent | yaml.MappingStartEvent):
             depth += 1
             if depth > MAX_DEPTH + 1:  # the walker counts the levels below the top one
-                raise LedgerError(
-                    Problem(
-                        "RG114",
-                        "嵌套过深",
-                        file=path,
-                        line=event.start_mark.line + 1 if event.start_mark else None,
-                        expected=f"不超过 {MAX_DEPTH} 层",
-                    )
-                )
+                raise _too_deep(path, event.start_mark.line + 1 if event.start_mark else None)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
+
+
+def _too_deep(path: Path | str, line: int | None) -> LedgerError:
+    return LedgerError(Problem("RG114", "嵌套过深", file=path, line=line, expected=f"不超过 {MAX_DEPTH} 层"))
+
+
+# PyYAML's and libyaml's problems (scanner, parser, composer, reader) → Chinese.  Matched from the
+# start of the problem text; one not listed is reported by its place alone, never in English.
+_YAML_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "此处不能再出现“名称: 值”；值里有冒号加空格时，请给整个值加引号"),
+    ("found a tab character", "缩进里有 Tab 字符；缩进只能用空格"),
+    ("found character '\\t'", "缩进里有 Tab 字符；缩进只能用空格"),
+    ("found character", "这个字符不能作为值的开头（以 @、` 等开头的值请加引号）"),
+    ("did not find expected key", "这里应是“名称: 值”：可能是缩进没有对齐，或上面有引号、括号没有闭合"),
+    ("did not find expected '-' indicator", "列表的缩进没有对齐（每项以“- ”开头）"),
+    ("could not find expected ':'", "缺少冒号“:”（名称与值之间要有冒号和空格）"),
+    ("did not find expected ',' or ']'", "方括号“[”没有闭合，或项与项之间缺少逗号"),
+    ("did not find expected ',' or '}'", "花括号“{”没有闭合，或项与项之间缺少逗号"),
+    ("expected ',' or ']'", "方括号“[”没有闭合，或项与项之间缺少逗号"),
+    ("expected ',' or '}'", "花括号“{”没有闭合，或项与项之间缺少逗号"),
+    ("found unexpected end of stream", "文件在引号闭合之前就结束了"),
+    ("did not find expected node content", "此处缺少值"),
+    ("expected the node content", "此处缺少值"),
+    (
+        "did not find expected alphabetic or numeric character",
+        "“*”“&”之后应是别名；以 * 或 & 开头的值请加引号",
+    ),
+    ("expected alphabetic or numeric character", "“*”“&”之后应是别名；以 * 或 & 开头的值请加引号"),
+    ("found undefined alias", "引用了没有定义的别名（*名称）"),
+    ("found duplicate anchor", "别名（&名称）定义了两次"),
+    ("found unknown escape character", "双引号内有无效的转义“\\”；反斜杠请写成 \\\\，或改用单引号"),
+    ("expected escape sequence", "双引号内的转义序列无效"),
+    ("did not find expected hexdecimal number", "双引号内的转义序列无效"),
+    ("found invalid Unicode character escape code", "双引号内的转义序列无效"),
+    ("found undefined tag handle", "未定义的标记（以 ! 开头的值请加引号）"),
+    ("found unknown tag handle", "未定义的标记（以 ! 开头的值请加引号）"),
+    ("did not find expected tag URI", "标记（!）写法不对；以 ! 开头的值请加引号"),
+    ("did not find the expected '>'", "标记（!）写法不对；以 ! 开头的值请加引号"),
+    ("found incompatible YAML document", "不支持这个 YAML 版本声明；请删去 %YAML 一行"),
+    ("found duplicate %", "“%”开头的指令重复了；请删去"),
+    ("but found another document", "文件里有不止一份内容（用“---”分开）；台账只能有一份"),
+    ("expected a single document", "文件里有不止一份内容（用“---”分开）；台账只能有一份"),
+    ("did not find expected <document start>", "内容结束后还有多余的文字"),
+    ("block sequence entries are not allowed", "此处不能出现列表项“- ”（缩进没有对齐？）"),
+    ("mapping keys are not allowed", "此处不能出现“? ”"),
+    ("did not find expected comment or line break", "此处之后应是行尾或注释"),
+    ("found unexpected ':'", "此处不能有冒号；值里有冒号请给整个值加引号"),
+    ("found unexpected document indicator", "引号内出现了“---”或“...”"),
+    ("found an indentation indicator equal to 0", "多行文字的缩进标记不能为 0"),
+    ("did not find expected whitespace or line break", "此处应为空格或换行"),
+    ("found unexpected non-alphabetical character", "“%”开头的指令写法不对"),
+    ("did not find expected directive name", "“%”开头的指令写法不对"),
+    ("found unknown directive name", "“%”开头的指令写法不对"),
+)
+_YAML_CONTEXTS = {
+    "quoted scalar": "引号",
+    "flow sequence": "方括号“[”",
+    "flow mapping": "花括号“{”",
+    "block mapping": "字段",
+    "block collection": "列表",
+    "simple key": "字段名",
+    "block scalar": "多行文字",
+    "alias": "别名",
+    "anchor": "别名",
+    "tag": "标记",
+    "directive": "指令",
+}
+
+
+def yaml_error(exc: yaml.YAMLError, text: str, path: Path | str) -> LedgerError:
+    """PyYAML's error as RG102 (RG114 when nesting is too deep) in Chinese: what is wrong, at which
+    line and column, the character there, and where the unclosed quote or bracket began."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts bytes of UTF-8, PyYAML characters: the first such character is the one.
+        found = text.find(chr(exc.character)) if isinstance(exc.character, int) else -1
+        row, column = _line_column(text, found if found >= 0 else exc.position)
+        return LedgerError(
+            Problem(
+                "RG102",
+                f"第{row}行第{column}列有不允许的控制字符 U+{exc.character:04X}",
+                file=path,
+                line=row,
+                expected="删去这个字符（常见于从网页或其他软件复制的文字）",
+            )
+        )
+    problem = getattr(exc, "problem", None) or ""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    if isinstance(exc, yaml.MarkedYAMLError) and _is_nesting_limit(exc):
+        return _too_deep(path, line)
+    explained = next((chinese for english, chinese in _YAML_PROBLEMS if problem.startswith(english)), None)
+    message = "YAML 格式错误" + (f"：{explained}" if explained else "")
+    if mark is not None:
+        message += f"（第{mark.column + 1}列{_character_at(text, mark.line, mark.column)}）"
+    context, start = getattr(exc, "context", None) or "", getattr(exc, "context_mark", None)
+    opened = next((name for key, name in _YAML_CONTEXTS.items() if context.endswith(key)), None)
+    if opened and start is not None and (mark is None or start.line != mark.line):
+        message += f"；有关的{opened}从第{start.line + 1}行第{start.column + 1}列开始"
+    return LedgerError(
+        Problem(
+            "RG102",
+            message,
+            file=path,
+            line=line,
+            expected="合法的 YAML（注意冒号后加空格、缩进用空格不用 Tab）",
+        )
+    )
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    """``，字符“@”`` for the character a mark points at; ``，文件末尾`` past the end."""
+    lines = text.split("\n")
+    if line >= len(lines) or column >= len(lines[line].rstrip("\r")):
+        return "，文件末尾" if line >= len(lines) - 1 else "，行末"
+    character = lines[line][column]
+    if character == "\t":
+        return "，Tab 字符"
+    return f"，字符“{character}”" if character.isprintable() and not character.isspace() else ""
 
 
 class _Walker:

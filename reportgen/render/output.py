@@ -10,7 +10,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, RenderError, os_error_text
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -19,7 +19,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         handle, temp_name = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise RenderError(
-            Problem("RG401", f"无法创建输出目录或临时文件（{exc.strerror or exc}）", file=path)
+            Problem("RG401", f"无法创建输出目录或临时文件（{os_error_text(exc)}）", file=path)
         ) from None
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -30,7 +30,7 @@ def write_atomic(path: Path, data: bytes) -> None:
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
-        raise RenderError(Problem("RG401", f"无法写出文件（{exc.strerror or exc}）", file=path)) from None
+        raise RenderError(Problem("RG401", f"无法写出文件（{os_error_text(exc)}）", file=path)) from None
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

@@ -35,7 +35,7 @@ import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, RenderError, os_error_text
 
 SUFFIXES = (".docx", ".xlsx")
 
@@ -121,6 +121,33 @@ def fontconfig_file() -> str:
     return "\n  ".join([header, include, *rules]) + "\n</fontconfig>\n"
 
 
+# LibreOffice writes the PDF's dates in the machine's time zone (``+08'00'`` or ``Z'``) and takes its
+# locale from the environment (the default language of text that names none, and so the PDF's
+# /Lang, and fontconfig's language preference).  Every conversion runs with these instead, so the
+# user's TZ and LANG never reach the output: Beijing time as a POSIX rule (no tz database needed)
+# and the C.UTF-8 locale that every glibc has.
+OFFICE_TIME_ZONE = "CST-8"
+OFFICE_LOCALE = "C.UTF-8"
+
+
+def office_environment(fonts: Path, temporary: Path) -> dict[str, str]:
+    """The environment LibreOffice runs in: ours, with the fontconfig file, its own temporary folder
+    (its files stay there, removed even when we kill it) and a fixed time zone and locale."""
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("LC_", "LANG")) and name not in ("TZ", "LANGUAGE")
+    }
+    return {
+        **inherited,
+        "FONTCONFIG_FILE": str(fonts),
+        "TMPDIR": str(temporary),
+        "TZ": OFFICE_TIME_ZONE,
+        "LANG": OFFICE_LOCALE,
+        "LC_ALL": OFFICE_LOCALE,
+    }
+
+
 def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None) -> bytes:
     """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made."""
     if suffix not in SUFFIXES:
@@ -139,7 +166,7 @@ def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice:
         with tempfile.TemporaryDirectory(prefix="reportgen-pdf-", ignore_cleanup_errors=True) as temp:
             return _convert_in(Path(temp), program, data, suffix, timeout)
     except OSError as exc:  # the temporary folder itself
-        raise RenderError(Problem("RG406", f"无法创建或写入临时文件夹（{exc.strerror or exc}）")) from None
+        raise RenderError(Problem("RG406", f"无法创建或写入临时文件夹（{os_error_text(exc)}）")) from None
 
 
 def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: float) -> bytes:
@@ -161,8 +188,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
         str(out),
         str(source),
     ]
-    # TMPDIR: LibreOffice's own temporary files stay in our folder, removed even when we kill it.
-    environment = {**os.environ, "FONTCONFIG_FILE": str(work / "fonts.conf"), "TMPDIR": str(work)}
+    environment = office_environment(work / "fonts.conf", work)
     try:
         process = subprocess.Popen(
             command,
@@ -175,7 +201,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
         )
     except OSError as exc:
         raise RenderError(
-            Problem("RG404", f"无法启动 LibreOffice（{exc.strerror or exc}）；{_INSTALL_HINT}", file=program)
+            Problem("RG404", f"无法启动 LibreOffice（{os_error_text(exc)}）；{_INSTALL_HINT}", file=program)
         ) from None
     try:
         stdout, stderr = process.communicate(timeout=timeout)
@@ -231,15 +257,45 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 
 
 def _failed(what: str, output: bytes, expected: str | None = None) -> RenderError:
-    tail = output.decode("utf-8", "replace").strip().splitlines()[-5:]
-    detail = "；输出：" + " / ".join(line.strip() for line in tail) if tail else ""
+    said = libreoffice_says(output.decode("utf-8", "replace"))
     return RenderError(
         Problem(
             "RG406",
-            f"{what}{detail}；请确认文件能用 LibreOffice 打开，或在命令行运行 soffice --headless 查看原因",
+            f"{what}{'；LibreOffice 提示：' + said if said else ''}"
+            "；请确认文件能用 LibreOffice 打开，或在命令行运行 soffice --headless 查看原因",
             expected=expected,
         )
     )
+
+
+# What LibreOffice, its UNO bridge and our helper print (English) → Chinese.  Lines not listed are
+# not shown: the message says how to see them (soffice --headless), and no English reaches the user.
+LIBREOFFICE_MESSAGES: tuple[tuple[str, str | None], ...] = (
+    ("source file could not be loaded", "无法打开源文件（文件损坏，或不是 Word/Excel 文件）"),
+    ("couldn't connect", "无法连接 LibreOffice"),
+    ("cannot connect", "无法连接 LibreOffice"),
+    ("NoConnectException", "无法连接 LibreOffice"),
+    ("Unsupported URL", "不支持的文件路径"),
+    ("DisposedException", "与 LibreOffice 的连接已断开"),
+    ("bridge disposed", "与 LibreOffice 的连接已断开"),
+    ("General input/output error", "读写文件出错"),
+    ("General Error", "读写文件出错"),
+    ("IOException", "读写文件出错"),
+    ("Fontconfig", "字体配置出错"),
+    ("javaldx", None),  # "failed to launch javaldx": Java is not needed for conversions
+)
+
+
+def libreoffice_says(output: str) -> str:
+    """The last lines LibreOffice printed, as the Chinese of the ones we know (“、” between them)."""
+    said: list[str] = []
+    for line in output.strip().splitlines()[-5:]:
+        for english, chinese in LIBREOFFICE_MESSAGES:
+            if english.lower() in line.lower():
+                if chinese and chinese not in said:
+                    said.append(chinese)
+                break
+    return "、".join(said)
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\(D:\d{14}")
@@ -247,10 +303,15 @@ _PDF_ID = re.compile(rb"/ID \[\s*<([0-9A-F]{32})>\s*<([0-9A-F]{32})>")
 _PDF_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
 
 
-def stable_pdf(data: bytes, date: datetime.date) -> bytes:
+def stable_pdf(data: bytes, date: datetime.date, language: str = "zh-CN") -> bytes:
     """Make a LibreOffice PDF reproducible: fixed dates, font ids as a fresh process numbers them,
-    and a document id derived from the content."""
-    data = _canonical_font_ids(data)
+    the document's language (``/Lang``) as given, and a document id derived from the content.
+
+    LibreOffice's /Lang is the .docx's default language for Western text (``w:lang w:val``), which
+    Chinese Word writes as en-US next to ``w:eastAsia="zh-CN"``; making it zh-CN in the .docx would
+    reflow the page (LibreOffice then breaks and spaces digits and dashes differently), so the PDF
+    says what the document is after export."""
+    data = _edit_objects(data, language.encode("ascii"))
     stamp = date.strftime("%Y%m%d000000").encode()
     data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b"(D:" + stamp, data)
     varying = {v for m in _PDF_ID.finditer(data) for v in m.groups()}
@@ -270,8 +331,8 @@ def stable_pdf(data: bytes, date: datetime.date) -> bytes:
 # eexec-encrypted Private dict.  Where it is not what a fresh process writes, we renumber it in order
 # of appearance (same width), re-encrypt, recompress the way LibreOffice does (zlib level 6,
 # memLevel 9, which gives its very bytes) and move the xref offsets, so a warm conversion gives the
-# same bytes as a cold one.  A PDF not shaped as LibreOffice writes it (one classic xref table,
-# binary eexec) is left as it is.
+# same bytes as a cold one.  The catalog's ``/Lang`` is rewritten the same way.  A PDF not shaped as
+# LibreOffice writes it (one classic xref table, binary eexec) is left as it is.
 _UNIQUE_ID_BASE = 4100000
 _UNIQUE_ID = re.compile(rb"/UniqueID (\d+) def")
 _STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
@@ -281,11 +342,12 @@ _STREAM_DICT = re.compile(rb"\d+ 0 obj\s*<<([^<>]*)>>\s*stream\r?\n")
 _STREAM_LENGTH = re.compile(rb"/Length\s+(\d+)(\s+0\s+R)?")
 _TYPE1_LENGTHS = re.compile(rb"/Length1\s+(\d+).*?/Length2\s+(\d+)", re.S)
 _NUMBER_OBJECT = re.compile(rb"\d+ 0 obj\s*(\d+)\s*endobj")
+_CATALOG_LANG = re.compile(rb"\d+ 0 obj\s*<</Type/Catalog(?:[^()]|\([^()\\]*\))*?/Lang\(([A-Za-z0-9-]*)\)")
 
 _Edit = tuple[int, int, bytes]  # replace data[start:stop] by the bytes
 
 
-def _canonical_font_ids(data: bytes) -> bytes:
+def _edit_objects(data: bytes, language: bytes) -> bytes:
     end = _STARTXREF.search(data, max(0, len(data) - 64))
     head = _XREF_HEAD.match(data, int(end.group(1))) if end else None
     if end is None or head is None:
@@ -298,8 +360,13 @@ def _canonical_font_ids(data: bytes) -> bytes:
             return data
         entries.append(entry)
         position = entry.end()
-    edits = _font_id_edits(data, entries)
-    if not edits:
+    edits = _font_id_edits(data, entries) or []
+    for offset in (int(e.group(1)) for e in entries if e.group(3) == b"n"):
+        found = _CATALOG_LANG.match(data, offset)
+        if found and found.group(1) != language:
+            edits.append((found.start(1), found.end(1), language))
+    edits.sort()
+    if not edits or any(a[1] > b[0] for a, b in itertools.pairwise(edits)):
         return data
 
     def moved(offset: int) -> int:  # edits lie inside objects, so whole edits precede an object start
@@ -365,8 +432,7 @@ def _font_id_edits(data: bytes, entries: list[re.Match[bytes]]) -> list[_Edit] |
         packer = zlib.compressobj(6, zlib.DEFLATED, 15, 9)
         packed = packer.compress(font) + packer.flush()
         edits += [(stream.end(), stream.end() + size, packed), (*span, b"%d" % len(packed))]
-    edits.sort()
-    return None if any(a[1] > b[0] for a, b in itertools.pairwise(edits)) else edits
+    return edits
 
 
 def _eexec(data: bytes, *, decrypt: bool) -> bytes:

@@ -49,7 +49,7 @@ from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from types import TracebackType
 
-from reportgen.errors import Problem, RenderError
+from reportgen.errors import Problem, RenderError, os_error_text
 from reportgen.render.pdf import (
     _INSTALL_HINT,
     SUFFIXES,
@@ -59,6 +59,8 @@ from reportgen.render.pdf import (
     _timed_out,
     find_soffice,
     fontconfig_file,
+    libreoffice_says,
+    office_environment,
 )
 
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
@@ -166,11 +168,7 @@ class _Worker:
         ]
         # LibreOffice's own temporary files go in our folder too, so a killed office leaves none behind.
         (self.work / "tmp").mkdir()
-        environment = {
-            **os.environ,
-            "FONTCONFIG_FILE": str(self.work / "fonts.conf"),
-            "TMPDIR": str(self.work / "tmp"),
-        }
+        environment = office_environment(self.work / "fonts.conf", self.work / "tmp")
         with open(self.work / "office.log", "wb") as office_log, open(self.work / "helper.log", "wb") as log:
             try:
                 # A new process group led by the office (not a new session: the helper must join it).
@@ -188,7 +186,7 @@ class _Worker:
                 raise RenderError(
                     Problem(
                         "RG404",
-                        f"无法启动 LibreOffice（{exc.strerror or exc}）；{_INSTALL_HINT}",
+                        f"无法启动 LibreOffice（{os_error_text(exc)}）；{_INSTALL_HINT}",
                         file=program,
                     )
                 ) from None
@@ -205,7 +203,7 @@ class _Worker:
                 self.stop()
                 raise RenderError(
                     Problem(
-                        "RG406", f"无法启动 LibreOffice 的 Python 接口（{exc.strerror or exc}）", file=python
+                        "RG406", f"无法启动 LibreOffice 的 Python 接口（{os_error_text(exc)}）", file=python
                     )
                 ) from None
         try:
@@ -215,7 +213,7 @@ class _Worker:
             self.stop()
             raise error from None
         if answer.get("ready") is not True:
-            error = self._failure(f"LibreOffice 没有启动完成（{answer.get('error', '进程已退出')}）")
+            error = self._failure(f"LibreOffice 没有启动完成（{_reason(answer)}）")
             self.stop()
             raise error
 
@@ -254,7 +252,7 @@ class _Worker:
                 raise _timed_out(timeout) from None
             if not answer.get("ok"):
                 what = "LibreOffice 进程在转换中退出" if answer.get("lost") else "LibreOffice 无法转换该文件"
-                raise self._failure(f"{what}（{answer.get('error', '进程已退出')}）")
+                raise self._failure(f"{what}（{_reason(answer)}）")
             self.uses += 1
             try:
                 pdf = target.read_bytes()
@@ -341,6 +339,16 @@ class _Worker:
             shutil.rmtree(self.work, ignore_errors=True)
         self.office = self.helper = None
         self.work = None
+
+
+def _reason(answer: dict[str, object]) -> str:
+    """Why the helper says a request failed, in Chinese (its ``error`` is UNO's English)."""
+    if "error" not in answer:
+        return "进程已退出"
+    error = str(answer["error"])
+    if error.startswith("LibreOffice "):  # ours: 被信号 9 终止 …
+        return error
+    return libreoffice_says(error) or "原因未知"
 
 
 # --- the pool -----------------------------------------------------------------------------------
@@ -474,7 +482,7 @@ class PdfPool:
                 error = exc
             except OSError as exc:  # our temporary folder
                 worker.stop()
-                message = f"无法创建或写入临时文件夹（{exc.strerror or exc}）"
+                message = f"无法创建或写入临时文件夹（{os_error_text(exc)}）"
                 raise RenderError(Problem("RG406", message)) from None
         assert error is not None
         if attempts == 1:

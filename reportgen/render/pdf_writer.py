@@ -2,7 +2,8 @@
 
 The PDF is what the .docx shows (one layout, not two); ``stable_pdf`` removes LibreOffice's clock
 time, random id and per-process font numbering so the same ledger gives the same bytes, whether a
-fresh LibreOffice made it or a warm one from ``pdf_pool``.
+fresh LibreOffice made it or a warm one from ``pdf_pool``, and declares the output's language
+(``Document.language``: zh-CN, or zh-Hant… for Traditional output) whatever the machine's locale.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from reportgen.templating import ReportEnvironment
 
 def render_pdf(document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:
     """One cold LibreOffice run, or this process's warm pool when ``options.pdf_warm`` asks for it and
-    the UNO bridge is installed; ``stable_pdf`` makes both give the same bytes."""
+    the UNO bridge is installed; ``stable_pdf`` makes both give the same bytes.  The pool is shared by
+    every render of the process, so each conversion passes its own ``pdf_timeout``: the limit the pool
+    was created with belongs to whichever render came first."""
     source = render_docx(document, env, options)
     if options.pdf_warm and pool_available():
-        data = shared_pool(timeout=options.pdf_timeout).convert(source, ".docx")
+        data = shared_pool().convert(source, ".docx", timeout=options.pdf_timeout)
     else:
         data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout)
-    return stable_pdf(data, document.issued)
+    return stable_pdf(data, document.issued, document.language)

@@ -16,16 +16,20 @@ from reportgen.document import Document
 from reportgen.errors import Problem, TemplateError
 from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.templating import LimitError, ReportEnvironment, render_bounded
+from reportgen.templating import TEMPLATE_FAILURES, ReportEnvironment, explain_template_error, render_bounded
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 
 
 def _render(env: ReportEnvironment, name: str, context: dict[str, object]) -> str:
+    """A layout template, built in or the user's (``--templates``): its errors are coded and Chinese."""
     try:
         return render_bounded(env.get_template(name), context)
-    except LimitError as exc:
-        raise TemplateError(Problem("RG306", str(exc), place=name)) from None
+    except TEMPLATE_FAILURES as exc:
+        code, message = explain_template_error(exc, env, context)
+        file = getattr(exc, "filename", None)
+        line = getattr(exc, "lineno", None)
+        raise TemplateError(Problem(code, message, file=file, place=name, line=line)) from None
 
 
 def render_markdown(

@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 from markupsafe import Markup
 
 from reportgen.document import Document
-from reportgen.errors import Problem, TemplateError
+from reportgen.errors import Problem, TemplateError, os_error_text
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
@@ -97,7 +97,7 @@ def load_template(path: Path) -> CompiledDocx:
         raise TemplateError(
             Problem(
                 "RG305",
-                f"无法读取 .docx 模板（{exc.strerror or exc}）",
+                f"无法读取 .docx 模板（{os_error_text(exc)}）",
                 file=path,
                 expected="存在的 .docx 文件",
             )

@@ -26,12 +26,16 @@ from typing import Any, cast
 
 import jinja2
 from docxtpl import DocxTemplate
-from jinja2.exceptions import SecurityError
 from lxml import etree
 
 from reportgen.errors import Problem, RenderError, TemplateError
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating import FilterError, LimitError, ReportEnvironment, render_bounded
+from reportgen.templating import (
+    TEMPLATE_FAILURES,
+    ReportEnvironment,
+    explain_template_error,
+    render_bounded,
+)
 
 # Parts whose XML may carry template tags (docxtpl renders the same ones).
 _TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
@@ -101,9 +105,8 @@ class CompiledDocx:
             try:
                 found = env.from_string("{% autoescape true %}" + source + "{% endautoescape %}")
             except jinja2.TemplateSyntaxError as exc:
-                raise _template_problem(
-                    "RG301", f"模板语法错误：{exc.message}", self.name, part, source, exc.lineno
-                ) from None
+                code, message = explain_template_error(exc, env)
+                raise _template_problem(code, message, self.name, part, source, exc.lineno) from None
             self._compiled[key] = found
         return found
 
@@ -112,20 +115,9 @@ class CompiledDocx:
         source = self.sources[part]
         try:
             xml = render_bounded(template, context)
-        except jinja2.UndefinedError as exc:
-            raise _template_problem(
-                "RG302", f"模板引用了未定义的名称（{exc.message}）", self.name, part, source, _line(exc)
-            ) from None
-        except LimitError as exc:
-            raise _template_problem("RG306", str(exc), self.name, part, source, _line(exc)) from None
-        except SecurityError as exc:
-            raise _template_problem("RG304", str(exc), self.name, part, source, _line(exc)) from None
-        except FilterError as exc:
-            raise _template_problem("RG303", str(exc), self.name, part, source, _line(exc)) from None
-        except (TypeError, ValueError, jinja2.TemplateError, ArithmeticError, LookupError) as exc:
-            raise _template_problem(
-                "RG303", f"模板执行出错：{exc}", self.name, part, source, _line(exc)
-            ) from None
+        except TEMPLATE_FAILURES as exc:
+            code, message = explain_template_error(exc, env, context)
+            raise _template_problem(code, message, self.name, part, source, _line(exc)) from None
         xml = _after_render(xml)
         try:
             etree.fromstring(xml.encode("utf-8"))
@@ -133,7 +125,8 @@ class CompiledDocx:
             raise RenderError(
                 Problem(
                     "RG407",
-                    f"模板 {self.name} 渲染出的 {part} 不是合法的 XML（{exc.msg}）",
+                    f"模板 {self.name} 渲染出的 {part} 不是合法的 XML（{_xml_problem(exc.msg)}，"
+                    f"第{exc.position[0]}行第{exc.position[1]}列）",
                     value=_excerpt(xml, exc.position[0]),
                     expected="模板标签成对、不截断表格或段落",
                 )
@@ -141,15 +134,39 @@ class CompiledDocx:
         return xml
 
 
+# libxml2's messages → Chinese (first match); the element names they quote are kept.
+_XML_PROBLEMS = (
+    (r"Opening and ending tag mismatch: (\S+)", "开始标签 {0} 与结束标签不成对"),
+    (r"Premature end of data in tag (\S+)", "标签 {0} 没有结束"),
+    (r"EndTag: '</' not found", "缺少结束标签"),
+    (r"Extra content at the end of the document", "文档末尾有多余内容"),
+    (r".*EntityRef", "“&”之后不是合法的字符引用（文字中的 & 应写成 &amp;）"),
+    (r"StartTag: invalid element name", "标签名无效"),
+    (r"(?:attributes construct error|Couldn't find end of Start Tag)", "标签的属性写法不对"),
+    (r"Namespace prefix (\S+)", "名称空间前缀 {0} 未定义"),
+)
+
+
+def _xml_problem(message: str) -> str:
+    for pattern, chinese in _XML_PROBLEMS:
+        found = re.match(pattern, message)
+        if found:
+            return chinese.format(*found.groups())
+    return "结构无效"
+
+
 def compile_docx(data: bytes, name: str) -> CompiledDocx:
     """Read a .docx template's zip; patch and keep the tagged parts as Jinja sources."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = tuple((info.filename, archive.read(info.filename)) for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError):
         raise TemplateError(
             Problem(
-                "RG305", f"模板不是有效的 .docx 文件（{exc}）", file=Path(name), expected="Word 保存的 .docx"
+                "RG305",
+                "模板不是有效的 .docx 文件（已损坏，或不是 Word 保存的文件）",
+                file=Path(name),
+                expected="Word 保存的 .docx",
             )
         ) from None
     if "word/document.xml" not in dict(members):
