@@ -33,6 +33,8 @@ CODES: dict[str, tuple[str, str]] = {
     "RG116": ("工作簿结构不符", "workbook layout does not match"),
     "RG117": ("未知的报告类型", "unknown report kind"),
     "RG118": ("合并了单元格", "merged cells in a workbook's data"),
+    "RG119": ("文字中有不能写入文档的字符", "character that no document can hold"),
+    "RG120": ("普通文字字段中写了模板语法", "template syntax in a plain text field"),
     "RG201": ("资金来源之和与计划安排资金不符", "funding sources do not add up"),
     "RG202": ("超计划", "over plan"),
     "RG203": ("实际拨付超过下达预算", "paid exceeds budget issued"),

@@ -13,7 +13,10 @@ from markupsafe import Markup
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): a .docx or
 # .xlsx holding one is corrupt, and they mean nothing in HTML either.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Where a Jinja tag, statement or comment opens: text holding one is a template, or is refused where
+# a field is plain text (docs/ledger.md “文字字段”), so braces are never printed by accident.
+TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 # Line starts that would turn into a heading or a list item.
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s)|\d+[.)](?=\s|$))", re.MULTILINE)
@@ -35,7 +38,34 @@ def xml_text(text: str) -> str:
     turns a bare CR into LF anyway, so "\\r\\n" would come back as two line breaks)."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
+
+
+def xml_content(text: str) -> str:
+    """Element text for XML written by hand (not through a template): forbidden characters dropped
+    (``xml_text``), then ``& < >`` escaped."""
+    return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_unescaped(text: str) -> str:
+    """A spreadsheet cell's text with Excel's ``_x0001_`` escapes decoded for the characters XML
+    cannot hold (how Excel stores a control character; openpyxl leaves the escape as written, which
+    would print ``_x0001_``).  Other ``_xHHHH_`` stay: Excel writes only these, so the rest was typed."""
+
+    def decode(match: re.Match[str]) -> str:
+        char = chr(int(match.group(1), 16))
+        return char if NOT_XML.match(char) else match.group()
+
+    return _OOXML_ESCAPE.sub(decode, text)
+
+
+def code_points(text: str) -> str:
+    """``text`` with each XML-forbidden character written as ``<U+0001>``: how a message shows a
+    character that is invisible on screen and that no terminal or document can print."""
+    return NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def printable(value: object) -> object:

@@ -57,12 +57,14 @@ def literal_numbers(env: jinja2.Environment, source: str, names: Sequence[str] =
 
 
 def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
-    """(place, template) for every narrative string the lint covers: headings, paragraphs and 实施进度.
+    """(place, template) for every narrative string the lint covers: the titles (标题, headings,
+    一览表 and 目标表 titles), paragraphs and 实施进度.
 
     项目名称 and 目标任务 are excluded on purpose: they quote the superior's task list verbatim
     (``每人每月110元``), which is not a figure of this ledger.
     """
-    sources = [(f"导语[{i}]", p) for i, p in enumerate(ledger.intro, start=1)]
+    sources = [("标题", ledger.title)]
+    sources.extend((f"导语[{i}]", p) for i, p in enumerate(ledger.intro, start=1))
 
     def walk(section: Section) -> None:
         if section.title:
@@ -75,7 +77,11 @@ def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
         walk(section)
     sources.extend((f"结语[{i}]", p) for i, p in enumerate(ledger.closing, start=1))
     if ledger.table is not None:
+        if ledger.table.title:
+            sources.append(("一览表.标题", ledger.table.title))
         sources.extend((p.place_of("实施进度"), p.progress_text) for p in ledger.table.projects)
+    if ledger.target_table is not None:
+        sources.append((f"{ledger.target_table.place}.标题", ledger.target_table.title))
     return sources
 
 

@@ -215,11 +215,10 @@ def project_table_spec(
     )
 
 
-def default_table_title(figures: TableFigures, year: int, start: int, end: int) -> str:
-    return (
-        figures.table.title
-        or f"{year}年{format_period(year, start, end)}民生实事项目推进和资金执行情况一览表"
-    )
+def default_table_title(year: int, start: int, end: int) -> str:
+    """The 一览表's title when the ledger gives none (a given one is a template, rendered by
+    ``document``)."""
+    return f"{year}年{format_period(year, start, end)}民生实事项目推进和资金执行情况一览表"
 
 
 def format_cell(column: Column, value: Decimal | str | None) -> Cell:

@@ -23,7 +23,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.errors import Problem, TemplateError
-from reportgen.escape import markdown_cell, markdown_text, printable, xml_text
+from reportgen.escape import TEMPLATE_SYNTAX, markdown_cell, markdown_text, printable, xml_text
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -709,9 +709,6 @@ def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
     return (builtin_templates(),)
 
 
-_TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
-
-
 _EXPRESSION = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _NEWLINES = re.compile(r"\r\n|\r|\n")
 _SEPARATOR = "\x1f"  # a control character: ``printable`` removes it from every value, so it splits safely
@@ -759,7 +756,7 @@ def render_text(
     Text without template syntax is returned as it is, and compiled templates are reused across
     reports (a batch renders the same 段落 wording for thousands of units).
     """
-    if not _TEMPLATE_SYNTAX.search(source):
+    if not TEMPLATE_SYNTAX.search(source):
         return xml_text(source)
     try:
         return _render_source(env, source, context)

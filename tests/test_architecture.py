@@ -16,7 +16,7 @@ ALLOWED: dict[str, set[str]] = {
     "resources": {"errors"},
     "numbers": {"units", "errors", "numbers"},
     "model": {"units"},
-    "ledger": {"ledger", "model", "units", "errors", "numbers", "stablezip", "resources"},
+    "ledger": {"ledger", "model", "units", "errors", "numbers", "stablezip", "resources", "escape"},
     "compute": {"model", "units", "errors"},
     "checks": {"compute", "model", "units", "errors", "numbers"},
     "template_messages": set(),

@@ -222,12 +222,14 @@ def test_plain_docxtpl_renders_the_same_text_from_our_template(
 
 
 def test_text_from_data_is_escaped_and_never_corrupts_the_file() -> None:
-    ledger = MINIMAL.replace(
-        "项目名称: 低保", '项目名称: "A&B <w:t>\\"引号\\" \'单引\' \\x01\\x0b控制符 😀 𠀀"'
-    )
+    ledger = MINIMAL.replace("项目名称: 低保", '项目名称: "A&B <w:t>\\"引号\\" \'单引\' 控制符 😀 𠀀"')
     data = reportgen.loads(ledger).to_bytes("docx")
     [table] = open_docx(data).tables
     assert table.rows[3].cells[1].text == "A&B <w:t>\"引号\" '单引' 控制符 😀 𠀀"
+    # Characters no .docx can hold are refused when the ledger loads (tests/test_text_fields.py).
+    with pytest.raises(reportgen.LedgerError) as caught:
+        reportgen.loads(MINIMAL.replace("项目名称: 低保", '项目名称: "控制\\x01\\x0b符"'))
+    assert caught.value.code == "RG119"
 
 
 def test_a_ledger_without_table_uses_the_plain_template() -> None:

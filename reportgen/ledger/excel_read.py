@@ -49,6 +49,7 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import iterparse
 
 from reportgen.errors import LedgerError, Problem
+from reportgen.escape import ooxml_unescaped
 from reportgen.ledger.cellvalues import (
     Refusal,
     number_from_float,
@@ -307,6 +308,8 @@ def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _
             data_type = getattr(cell, "data_type", "n")
             if isinstance(value, float) and not math.isfinite(value):
                 value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
+            elif isinstance(value, str) and "_x" in value:
+                value = ooxml_unescaped(value)  # a control character as Excel stores it: RG119 later
             if value is not None or data_type == "str":
                 percent = (
                     isinstance(value, int | float)

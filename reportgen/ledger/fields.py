@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reportgen.errors import Problem
+from reportgen.escape import NOT_XML, TEMPLATE_SYNTAX, code_points
 from reportgen.ledger.yamlread import YamlDocument, format_path
 from reportgen.model import Quantity
 from reportgen.units import Family, Unit, known_units, unit
@@ -138,8 +139,13 @@ class FieldReader:
         return value
 
     # -- scalars -----------------------------------------------------------------------------------
-    def text(self, value: object, at: At, *, required: bool = True) -> str:
-        """Text; a number or date typed where text belongs is accepted as its exact written form."""
+    def text(self, value: object, at: At, *, required: bool = True, template: bool = False) -> str:
+        """Text; a number or date typed where text belongs is accepted as its exact written form.
+
+        Every text reaches some output, so a character XML cannot hold is refused (RG119) rather than
+        dropped, which would change what is published; ``{{``/``{%``/``{#`` in a field that is not a
+        ``template`` is refused (RG120) rather than printed with its braces (docs/ledger.md “文字字段”).
+        """
         if value is None:
             if required:
                 self.report("RG104", "缺少内容", at, None, "文字")
@@ -149,28 +155,60 @@ class FieldReader:
                 "RG105", "此处应为文字（YAML 把 是/否、yes/no 当作真假值，请加引号）", at, value, "文字"
             )
             return ""
-        if isinstance(value, str | int | Decimal):
+        if isinstance(value, str):
+            return self._checked(value, at, template=template)
+        if isinstance(value, int | Decimal):
             return str(value)
         if isinstance(value, datetime.date):
             return value.isoformat()  # YAML reads a date only from YYYY-MM-DD, so this is as typed
         self.report("RG105", "此处应为文字", at, value, "文字")
         return ""
 
-    def prose(self, value: object, at: At, *, required: bool = True) -> str:
+    def _checked(self, text: str, at: At, *, template: bool) -> str:
+        """``text`` after RG119/RG120 (the forbidden characters left out, so later checks judge the
+        rest of the value and report nothing more about them)."""
+        bad = NOT_XML.search(text)
+        if bad is not None:
+            count, first = len(NOT_XML.findall(text)), f"U+{ord(bad.group()):04X}"
+            self.report(
+                "RG119",
+                f"有 {count} 个控制字符或非字符（第一个是第{bad.start() + 1}个字符 {first}），"
+                "屏幕上通常看不见，Word、Excel 文件都无法保存",
+                at,
+                code_points(text),
+                "删去这些字符（多由复制粘贴带入）；换行直接换行，不用控制字符",
+            )
+            text = NOT_XML.sub("", text)
+        syntax = None if template else TEMPLATE_SYNTAX.search(text)
+        if syntax is not None:
+            name = next((str(p) for p in reversed(at) if isinstance(p, str)), "此字段")
+            self.report(
+                "RG120",
+                f"“{name}”是普通文字，不是模板：其中的“{syntax.group()}”会连同括号原样印出",
+                at,
+                text,
+                "删去 {{ }}、{% %}、{# #}；要引用指标或期间，请写在标题、导语、正文、结语、称呼、要素内容、"
+                "一览表标题、目标任务、实施进度或目标表标题中（这些字段是模板）",
+            )
+        return text
+
+    def prose(self, value: object, at: At, *, required: bool = True, template: bool = False) -> str:
         """Chinese running text: line breaks and folding spaces between Chinese characters removed.
 
         A long paragraph is naturally written over several YAML lines; Chinese takes no space where
         a line was broken, so the lines are joined directly.
         """
-        return unfold(self.text(value, at, required=required))
+        return unfold(self.text(value, at, required=required, template=template))
 
-    def texts(self, value: object, at: At) -> tuple[str, ...]:
+    def texts(self, value: object, at: At, *, template: bool = False) -> tuple[str, ...]:
         """A single paragraph or a list of paragraphs (each read as ``prose``)."""
         if value is None:
             return ()
         if isinstance(value, list):
-            return tuple(self.prose(item, (*at, i)) for i, item in enumerate(value, start=1))
-        return (self.prose(value, at),)
+            return tuple(
+                self.prose(item, (*at, i), template=template) for i, item in enumerate(value, start=1)
+            )
+        return (self.prose(value, at, template=template),)
 
     def boolean(self, value: object, at: At, default: bool = False) -> bool:
         if value is None:

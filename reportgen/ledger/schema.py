@@ -140,8 +140,8 @@ class _Builder:
         period = self.period(top.get("期间"), ("期间",))
         figures = self.figures(top.get("指标"), ("指标",))
         recipients = self.r.texts(top.get("主送机关"), ("主送机关",))
-        intro = self.r.texts(top.get("导语"), ("导语",))
-        closing = self.r.texts(top.get("结语"), ("结语",))
+        intro = self.r.texts(top.get("导语"), ("导语",), template=True)
+        closing = self.r.texts(top.get("结语"), ("结语",), template=True)
         sections = tuple(
             section
             for i, item in enumerate(self.r.sequence(top.get("正文"), ("正文",)), start=1)
@@ -154,7 +154,7 @@ class _Builder:
         )
         ledger = Ledger(
             source=self.source,
-            title=self.r.text(top.get("标题"), ("标题",)),
+            title=self.r.text(top.get("标题"), ("标题",), template=True),
             recipients=recipients,
             signer=self.r.text(top.get("落款"), ("落款",)),
             date=date or _PLACEHOLDER_DATE,
@@ -168,7 +168,7 @@ class _Builder:
             kind=self.r.text(top.get("类型"), ("类型",), required=False) or "民生实事",
             charts=self.r.boolean(top.get("图表"), ("图表",)),
             particulars=self.particulars(top.get("要素"), ("要素",)),
-            salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False),
+            salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),
             names=self.names(top.get("专有名称"), ("专有名称",)),
         )
         if "目标表" in top:
@@ -219,7 +219,7 @@ class _Builder:
         fields = self.r.mapping(value, at, required=TARGET_TABLE_KEYS)
         if fields is None:
             return None
-        title = self.r.prose(fields.get("标题"), (*at, "标题"))
+        title = self.r.prose(fields.get("标题"), (*at, "标题"), template=True)
         items = self.r.sequence(fields.get("指标"), (*at, "指标"))
         if not items and isinstance(fields.get("指标"), list):
             self.r.report("RG104", "“目标表”至少要列出一个指标编号", (*at, "指标"), None, "[编号1, 编号2, …]")
@@ -254,7 +254,7 @@ class _Builder:
             self.r.report("RG105", "“要素”应为若干“标签: 内容”", at, value, "如 发布时间: 2019年11月1日")
             return ()
         return tuple(
-            (str(label), self.r.prose(text, (*at, str(label)), required=False))
+            (self.r.text(label, at), self.r.prose(text, (*at, str(label)), required=False, template=True))
             for label, text in value.items()
         )
 
@@ -661,9 +661,9 @@ class _Builder:
                     for i, item in enumerate(self.r.sequence(fields["小节"], (*at, "小节")), start=1)
                     if (s := self.section(item, (*at, "小节", i), level + 1)) is not None
                 )
-        paragraphs = self.r.texts(fields.get("段落"), (*at, "段落"))
+        paragraphs = self.r.texts(fields.get("段落"), (*at, "段落"), template=True)
         return Section(
-            title=self.r.prose(fields.get("标题"), (*at, "标题"), required=not numbered),
+            title=self.r.prose(fields.get("标题"), (*at, "标题"), required=not numbered, template=True),
             paragraphs=paragraphs,
             subsections=subsections,
             place=self.r.place(at),
@@ -692,7 +692,7 @@ class _Builder:
         if amount_unit is None:
             return None
         return ProjectTable(
-            title=self.r.text(fields.get("标题"), (*at, "标题"), required=False) or None,
+            title=self.r.text(fields.get("标题"), (*at, "标题"), required=False, template=True) or None,
             filler=self.r.text(fields.get("填表单位"), (*at, "填表单位"), required=False) or filler,
             fill_date=fill_date
             if fill_date is not None
@@ -740,9 +740,9 @@ class _Builder:
                         sources.append((name, quantity))
         return Project(
             name=self.r.prose(fields.get("项目名称"), (*at, "项目名称")),
-            target_text=self.r.prose(fields.get("目标任务"), (*at, "目标任务")),
+            target_text=self.r.prose(fields.get("目标任务"), (*at, "目标任务"), template=True),
             target=self.measure(fields.get("目标"), (*at, "目标")),
-            progress_text=self.r.prose(fields.get("实施进度"), (*at, "实施进度")),
+            progress_text=self.r.prose(fields.get("实施进度"), (*at, "实施进度"), template=True),
             actual=self.measure(fields.get("实际完成"), (*at, "实际完成")),
             funding=Funding(money("计划安排资金"), tuple(sources), money("下达预算"), money("实际拨付")),
             owner=self.r.text(fields.get("责任单位"), (*at, "责任单位"), required=False),

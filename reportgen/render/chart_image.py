@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from reportgen.charts import Chart, Series
 from reportgen.document import display_width
 from reportgen.errors import Problem, RenderError
+from reportgen.escape import xml_text
 from reportgen.numbers import format_number
 
 if TYPE_CHECKING:
@@ -400,7 +401,8 @@ def _bars(axes: Axes, chart: Chart, font: ChartFont) -> None:
                     va="center",
                     fontsize=label_size,
                 )
-    labels = ["\n".join(lines) for lines in category_lines(chart)]
+    # Project names are the only ledger text drawn; one built in code may hold what no font draws.
+    labels = [xml_text("\n".join(lines)) for lines in category_lines(chart)]
     axes.set_yticks(range(len(chart.categories)), labels, fontsize=CATEGORY_PT, linespacing=LINE_SPACING)
     axes.tick_params(axis="y", length=0)
     axes.set_ylim(len(chart.categories) - 0.5, -0.5)  # inverted: first project at the top

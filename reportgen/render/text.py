@@ -65,9 +65,12 @@ def _figure(chart: Chart) -> Figure:
 
 
 def _tidy(text: str) -> str:
-    """Collapse runs of blank lines the template's conditionals leave behind; end with one newline."""
+    """Collapse runs of blank lines the template's conditionals leave behind; end with one newline.
+
+    Lines are split at LF only, Markdown's line end: ``splitlines`` would also break at U+0085 and
+    U+2028 inside a ledger's text and change it."""
     lines: list[str] = []
-    for line in text.splitlines():
+    for line in text.split("\n"):
         if line.strip() or (lines and lines[-1].strip()):
             lines.append(line.rstrip())
     return "\n".join(lines).strip() + "\n"

@@ -25,8 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.document import Attachment, Document
-from reportgen.escape import xml_text
-from reportgen.render.docx.wordml import xml_escape
+from reportgen.escape import xml_content
 from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.render.xlsx_charts import (
     ROW_HEIGHT,
@@ -273,7 +272,7 @@ def _column_index(letters: str) -> int:
 
 
 def _text(text: str) -> str:
-    return xml_escape(xml_text(text))
+    return xml_content(text)
 
 
 def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas: bool) -> str:

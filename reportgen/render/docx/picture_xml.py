@@ -16,8 +16,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from reportgen.escape import xml_content
 from reportgen.render.docx import layout as L
-from reportgen.render.docx.wordml import text_run, xml_escape
+from reportgen.render.docx.wordml import text_run
 
 MEDIA = "media/reportgen-chart{}.png"  # relative to word/, as the relationship's target
 RELATIONSHIPS = "word/_rels/document.xml.rels"
@@ -104,7 +105,7 @@ def _drawing(picture: Picture) -> str:
 
 
 def _attribute(text: str) -> str:
-    return xml_escape(text).replace('"', "&quot;").replace("\n", "&#10;")
+    return xml_content(text).replace('"', "&quot;").replace("\n", "&#10;")
 
 
 def with_relationships(rels: bytes | None, pictures: Sequence[Picture]) -> bytes:
