@@ -29,6 +29,7 @@ from reportgen.ledger.excel_write import workbook_bytes
 from reportgen.ledger.yamlread import parse_yaml
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Ledger, Project, Section
+from reportgen.render.options import RenderOptions
 from tests.conftest import MINIMAL
 from tests.test_cli import run as cli
 from tests.test_excel_ledger import example_workbook, patch_cell
@@ -415,3 +416,25 @@ def test_every_field_of_an_excel_ledger_is_checked_naming_its_cell(path: tuple[s
     with pytest.raises(LedgerError) as caught:
         parse_ledger(templated, "台账.xlsx")
     assert [(p.code, p.place) for p in caught.value.problems] == [("RG120", f"{sheet}!{cell}")]
+
+
+@pytest.mark.parametrize(
+    "path", [("落款",), ("标题",), ("一览表", "标题"), ("正文", 1, "段落", 1)], ids=place
+)
+def test_docxtpl_brace_escapes_in_ledger_text_are_printed_as_typed(path: tuple[str | int, ...]) -> None:
+    """``{_{`` is how a Word template writes a literal ``{{``; the engine once turned it into ``{{`` in
+    the rendered part, so ledger text ``甲{_{乙`` came out as ``甲{{乙`` (found by the property test)."""
+    data = base()
+    set_field(data, path, "甲{_{乙}_}丙{_%丁%_}")
+    assert "甲{_{乙}_}丙{_%丁%_}" in _docx_text(load(data))
+
+
+def test_a_word_template_still_prints_escaped_braces(tmp_path: Path) -> None:
+    template = docx.Document()
+    template.add_paragraph("{{ document.title }}")
+    template.add_paragraph("写 {_{ 指标 }_} 或 {_% if %_}")
+    path = tmp_path / "mine.docx"
+    template.save(str(path))
+    report = reportgen.Report(load(base()).ledger, options=RenderOptions(docx_template=path))
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(report.to_bytes("docx"))).paragraphs]
+    assert paragraphs[1] == "写 {{ 指标 }} 或 {% if %}"

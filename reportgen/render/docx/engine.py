@@ -187,15 +187,22 @@ def compile_docx(data: bytes, name: str) -> CompiledDocx:
 
 def _before_render(xml: str) -> str:
     """One paragraph per line (so an error's line number names a paragraph as Word counts them,
-    tag paragraphs included), then docxtpl's tag clean-up."""
-    return cast(str, DocxTemplate.patch_xml(cast(Any, None), _PARAGRAPH_START.sub(r"\n<w:p\1", xml)))
+    tag paragraphs included), then docxtpl's tag clean-up, then docxtpl's escaped braces (``{_{``
+    prints ``{{``) as Jinja literals: replaced in the template, not in the rendered part (as docxtpl
+    does), so ledger text that holds ``{_{`` is printed as typed."""
+    patched = cast(str, DocxTemplate.patch_xml(cast(Any, None), _PARAGRAPH_START.sub(r"\n<w:p\1", xml)))
+    return _ESCAPED_BRACES.sub(lambda m: "{{ '" + _ESCAPES[m.group()] + "' }}", patched)
+
+
+# docxtpl's way to write a tag's braces as text in a Word template.
+_ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
+_ESCAPED_BRACES = re.compile("|".join(re.escape(e) for e in _ESCAPES))
 
 
 def _after_render(xml: str) -> str:
-    """Undo the line breaks, restore escaped braces and let ``\\n``/``\\t`` in text become breaks and
-    tabs, as docxtpl's ``render_xml_part`` does — but only when some text holds one, since docxtpl's
-    pass over every paragraph is most of a render's time."""
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    """Undo the line breaks and let ``\\n``/``\\t`` in text become breaks and tabs, as docxtpl's
+    ``render_xml_part`` does — but only when some text holds one, since docxtpl's pass over every
+    paragraph is most of a render's time.  (Escaped braces were restored before rendering.)"""
     if _CONTROL_IN_TEXT.search(xml):
         xml = cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
     return _BETWEEN_TAGS.sub("><", xml)
