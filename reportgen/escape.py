@@ -14,6 +14,9 @@ from markupsafe import Markup
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF): a .docx or
 # .xlsx holding one is corrupt, and they mean nothing in HTML either.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# Bidirectional embeddings, overrides and isolates: invisible, and they reorder the characters that follow
+# on the page ("Trojan Source"), so a project name could print other than it reads in the ledger.
+BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Where a Jinja tag, statement or comment opens: text holding one is a template, or is refused where
 # a field is plain text (docs/ledger.md “文字字段”), so braces are never printed by accident.
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")

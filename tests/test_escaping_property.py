@@ -5,7 +5,8 @@ For each field, hypothesis writes text built from hostile pieces (characters XML
 HTML specials, Jinja syntax, formula starts, bidi and zero-width marks, Markdown specials, astral
 characters) between two Chinese characters, then:
 
-- a character XML 1.0 forbids → ``LedgerError`` RG119 at that field;
+- a character XML 1.0 forbids, or a bidi override that would reorder the printed text → ``LedgerError``
+  RG119 at that field;
 - else ``{{``/``{%``/``{#`` in a plain field → RG120 at that field;
 - else ``{{``… in a template field → the template renders (or fails with an RG3xx code);
 - else the text comes back exactly (after the documented reading: prose lines joined, rendered text
@@ -29,7 +30,7 @@ from lxml import etree
 
 import reportgen
 from reportgen.errors import LedgerError, TemplateError
-from reportgen.escape import NOT_XML, TEMPLATE_SYNTAX, markdown_cell, markdown_text
+from reportgen.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, markdown_cell, markdown_text
 from reportgen.ledger.fields import unfold
 from reportgen.ledger.yamlread import parse_yaml
 from reportgen.ledger.yamlwrite import yaml_text
@@ -151,7 +152,7 @@ def xlsx_text(data: bytes) -> list[str]:
 def test_hostile_text_in_every_field(field: Field, text: str) -> None:
     source = ledger_with(field, text)
     assert held(parse_yaml(source.encode("utf-8"), "t.yaml").data, field.path) == text  # YAML keeps it
-    forbidden = NOT_XML.search(text) is not None
+    forbidden = NOT_XML.search(text) is not None or BIDI_CONTROL.search(text) is not None
     syntax = TEMPLATE_SYNTAX.search(text) is not None
     try:
         report = reportgen.loads(source, "t.yaml")

@@ -30,7 +30,7 @@ from reportgen.ledger.yamlread import parse_yaml
 from reportgen.ledger.yamlwrite import yaml_text
 from reportgen.model import Ledger, Project, Section
 from reportgen.render.options import RenderOptions
-from tests.conftest import MINIMAL
+from tests.conftest import JIALING, MINIMAL
 from tests.test_cli import run as cli
 from tests.test_excel_ledger import example_workbook, patch_cell
 
@@ -438,3 +438,12 @@ def test_a_word_template_still_prints_escaped_braces(tmp_path: Path) -> None:
     report = reportgen.Report(load(base()).ledger, options=RenderOptions(docx_template=path))
     paragraphs = [p.text for p in docx.Document(io.BytesIO(report.to_bytes("docx"))).paragraphs]
     assert paragraphs[1] == "写 {{ 指标 }} 或 {% if %}"
+
+
+def test_a_bidi_override_is_refused_not_printed_reversed() -> None:
+    """U+202E in a project name prints the rest of the name backwards on the page ("Trojan Source")."""
+    source = JIALING.read_text("utf-8").replace("项目名称: ", "项目名称: 甲\u202e乙丙", 1)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(source, "t.yaml")
+    (problem,) = [p for p in caught.value.problems if p.code == "RG119"]
+    assert "U+202E" in str(problem) and "双向文字控制符" in str(problem)

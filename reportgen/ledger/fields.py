@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from reportgen.errors import Problem
-from reportgen.escape import NOT_XML, TEMPLATE_SYNTAX, code_points
+from reportgen.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_points
 from reportgen.ledger.yamlread import YamlDocument, format_path
 from reportgen.model import Quantity
 from reportgen.units import Family, Unit, known_units, unit
@@ -179,6 +179,17 @@ class FieldReader:
                 "删去这些字符（多由复制粘贴带入）；换行直接换行，不用控制字符",
             )
             text = NOT_XML.sub("", text)
+        bidi = BIDI_CONTROL.search(text)
+        if bidi is not None:
+            self.report(
+                "RG119",
+                f"有双向文字控制符（第{bidi.start() + 1}个字符 U+{ord(bidi.group()):04X}），"
+                "看不见，却会把后面的文字倒过来或挪位印出",
+                at,
+                BIDI_CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text),
+                "删去这些字符（多由复制粘贴带入）",
+            )
+            text = BIDI_CONTROL.sub("", text)
         syntax = None if template else TEMPLATE_SYNTAX.search(text)
         if syntax is not None:
             name = next((str(p) for p in reversed(at) if isinstance(p, str)), "此字段")
