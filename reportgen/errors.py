@@ -68,6 +68,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG408": ("未找到中文字体，无法绘制图表", "no CJK font for charts"),
     "RG409": ("reportgen 安装不完整", "reportgen installation incomplete"),
     "RG410": ("命令行用法错误", "command-line usage error"),
+    "RG411": ("文档链接了文档以外的内容", "document links to something outside its package"),
     "RG501": ("生成该单位时发生内部错误", "internal error while rendering a unit"),
     "RG502": ("批量中单位名称重复", "duplicate unit name in a batch"),
     "RG503": ("批量执行器不可用", "batch executor unavailable"),

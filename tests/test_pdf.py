@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -136,8 +137,11 @@ def test_parallel_conversions_use_separate_profiles(tmp_path: Path) -> None:
 
 @needs_libreoffice
 def test_broken_document_is_rg406_with_libreoffice_message() -> None:
+    broken = io.BytesIO()  # a zip (what is not one is refused before LibreOffice), but no Word file
+    with zipfile.ZipFile(broken, "w") as package:
+        package.writestr("word/document.xml", "<not-word/>")
     with pytest.raises(RenderError) as caught:
-        convert_to_pdf(b"PK\x03\x04 not really a zip", ".docx")
+        convert_to_pdf(broken.getvalue(), ".docx")
     assert caught.value.code == "RG406"
     assert "没有生成 PDF" in str(caught.value) and "无法打开源文件" in str(caught.value)
     assert "could not be loaded" not in str(caught.value)  # LibreOffice's English, translated
@@ -157,7 +161,7 @@ def test_wrong_reportgen_soffice_is_not_found(tmp_path: Path, monkeypatch: pytes
     monkeypatch.setenv("REPORTGEN_SOFFICE", str(tmp_path / "no-such-soffice"))
     assert find_soffice() is None and not pdf_available()
     with pytest.raises(RenderError) as caught:
-        convert_to_pdf(b"", ".docx")
+        convert_to_pdf(make_docx("测试"), ".docx")
     assert caught.value.code == "RG404"
     assert "no-such-soffice" in str(caught.value)
 

@@ -32,6 +32,8 @@ needs_pool = pytest.mark.skipif(
     reason="needs LibreOffice, python3-uno, poppler-utils (pdftotext) and /proc",
 )
 posix_only = pytest.mark.skipif(os.name != "posix", reason="process groups and shell scripts")
+# What the fake offices are given: real packages, since a pool refuses bytes that are none (RG406).
+DOCX, XLSX = make_docx("测试"), make_xlsx()
 
 
 def group_members(pgid: int) -> dict[int, str]:
@@ -240,8 +242,8 @@ def starts(tmp_path: Path) -> int:
 @posix_only
 def test_fake_pool_returns_the_pdf_and_chooses_the_filter(fake_pool: MakePool, tmp_path: Path) -> None:
     with fake_pool(READY_THEN_WRITE) as pool:
-        assert pool.convert(b"docx", ".docx") == b"%PDF-1.4\nwriter_pdf_Export\n%%EOF\n"
-        assert pool.convert(b"xlsx", ".xlsx") == b"%PDF-1.4\ncalc_pdf_Export\n%%EOF\n"
+        assert pool.convert(DOCX, ".docx") == b"%PDF-1.4\nwriter_pdf_Export\n%%EOF\n"
+        assert pool.convert(XLSX, ".xlsx") == b"%PDF-1.4\ncalc_pdf_Export\n%%EOF\n"
     assert starts(tmp_path) == 1
 
 
@@ -249,7 +251,7 @@ def test_fake_pool_returns_the_pdf_and_chooses_the_filter(fake_pool: MakePool, t
 def test_an_office_is_recycled_after_so_many_documents(fake_pool: MakePool, tmp_path: Path) -> None:
     with fake_pool(READY_THEN_WRITE, recycle=2) as pool:
         for _ in range(5):
-            pool.convert(b"docx", ".docx")
+            pool.convert(DOCX, ".docx")
     assert starts(tmp_path) == 3
 
 
@@ -261,7 +263,7 @@ def test_failure_is_retried_on_a_fresh_process_then_rg406(fake_pool: MakePool, t
         reply({"ok": False, "error": f"IOException: cannot load (helper {count})", "lost": False})
     """
     with fake_pool(helper, retries=2) as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert caught.value.code == "RG406"
     message = str(caught.value)
     assert "LibreOffice 无法转换该文件（读写文件出错）" in message and "cannot load" not in message
@@ -283,7 +285,7 @@ def test_a_retry_that_succeeds_hides_the_failure(fake_pool: MakePool, tmp_path: 
         reply({"ok": True})
     """
     with fake_pool(helper) as pool:
-        assert pool.convert(b"docx", ".docx").startswith(b"%PDF-")
+        assert pool.convert(DOCX, ".docx").startswith(b"%PDF-")
     assert starts(tmp_path) == 2
 
 
@@ -297,7 +299,7 @@ def test_fake_timeout_is_rg405(fake_pool: MakePool, tmp_path: Path) -> None:
     """
     started = time.monotonic()
     with fake_pool(helper, timeout=0.2, retries=1) as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert time.monotonic() - started < 10
     assert caught.value.code == "RG405" and "0.2 秒" in str(caught.value)
     assert starts(tmp_path) == 2
@@ -312,7 +314,7 @@ def test_incomplete_pdf_is_rg406(fake_pool: MakePool) -> None:
         reply({"ok": True})
     """
     with fake_pool(helper, retries=0) as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert caught.value.code == "RG406" and "不完整" in str(caught.value)
 
 
@@ -323,7 +325,7 @@ def test_office_that_never_listens_is_rg406(fake_pool: MakePool) -> None:
     reply({"ok": False, "error": "NoConnectException: Connector : couldn't connect", "lost": True})
     """
     with fake_pool(helper, retries=0) as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert caught.value.code == "RG406"
     assert "没有启动完成（无法连接 LibreOffice）" in str(caught.value)  # UNO's NoConnectException
     assert "LibreOffice 提示：无法连接 LibreOffice" in str(caught.value)  # the helper's log
@@ -340,7 +342,7 @@ def test_missing_uno_is_rg404_and_no_pool(tmp_path: Path, monkeypatch: pytest.Mo
     assert find_uno_python(soffice) is None
     assert not pool_available()
     with PdfPool(soffice=soffice) as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert caught.value.code == "RG404" and "python3-uno" in str(caught.value)
 
 
@@ -348,7 +350,7 @@ def test_missing_soffice_is_rg404(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("REPORTGEN_SOFFICE", str(tmp_path / "no-such-soffice"))
     assert not pool_available()
     with PdfPool() as pool, pytest.raises(RenderError) as caught:
-        pool.convert(b"docx", ".docx")
+        pool.convert(DOCX, ".docx")
     assert caught.value.code == "RG404" and "no-such-soffice" in str(caught.value)
 
 
@@ -383,7 +385,7 @@ def test_close_waits_for_a_running_conversion(fake_pool: MakePool) -> None:
     """
     pool = fake_pool(helper)
     results: list[bytes] = []
-    worker = threading.Thread(target=lambda: results.append(pool.convert(b"docx", ".docx")))
+    worker = threading.Thread(target=lambda: results.append(pool.convert(DOCX, ".docx")))
     worker.start()
     assert wait_for(lambda: pool.process_groups())
     pool.close()

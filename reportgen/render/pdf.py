@@ -16,26 +16,41 @@ LibreOffice writes the clock time, a checksum of it and a random-looking documen
 (it ignores SOURCE_DATE_EPOCH).  ``stable_pdf`` replaces these fixed-width fields in place — the
 date by the 成文日期, the id and checksum by a digest of the rest — so offsets stay valid and the
 same report gives the same PDF bytes, as the .docx and .xlsx do.
+
+LibreOffice reaches nothing (issue 14).  A Word file can link a picture, a template or an OLE
+object by URL, and LibreOffice fetches it while converting.  So (1) ``refuse_outside_references``
+refuses (RG411) a package with any relationship that leaves it, before LibreOffice starts, and
+(2) every LibreOffice process runs in a network namespace of its own (``isolated``: ``unshare --net``
+for root, ``unshare --user --map-current-user --net`` otherwise), where no address, not even
+127.0.0.1, can be reached.  Where no namespace can be made (a container without the capability,
+user namespaces switched off, no ``unshare``), conversions run unisolated after one logged warning;
+the package check still applies.  (3) The profile turns off what would load or update linked
+content (``PROFILE_SETTINGS``): defence in depth, the namespace is the guarantee.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import glob
 import hashlib
 import itertools
+import logging
 import os
 import re
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
+import threading
 import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportgen.errors import Problem, RenderError, os_error_text
+from reportgen.render.package import refuse_outside_references
 
 SUFFIXES = (".docx", ".xlsx")
 
@@ -148,10 +163,103 @@ def office_environment(fonts: Path, temporary: Path) -> dict[str, str]:
     }
 
 
+# --- reaching nothing ------------------------------------------------------------------------------
+
+# How to start a program with no network, best first: root (or CAP_SYS_ADMIN) makes a network namespace
+# directly; anyone else through a user namespace that maps their own uid to itself, so the program
+# still sees its own uid (the warm pool's UNO pipe is named after it) and files it writes are theirs.
+# A new network namespace has only a loopback interface, and it is down: nothing, not 127.0.0.1, answers.
+# Unix sockets named by a path (the pool's UNO pipe) still work across it.
+ISOLATIONS: tuple[tuple[str, ...], ...] = (
+    ("unshare", "--net"),
+    ("unshare", "--user", "--map-current-user", "--net"),
+)
+ISOLATION_WARNING = (
+    "无法为 LibreOffice 建立隔离的网络环境（unshare 不可用：本机不是 Linux、容器未授予权限"
+    "或禁用了用户命名空间），"
+    "PDF 转换将在不隔离网络的情况下进行；文档中的外部链接仍会被拒绝（RG411）"
+)
+logger = logging.getLogger("reportgen.pdf")
+_isolation: list[tuple[str, ...]] = []  # the prefix found, once per process
+_isolation_lock = threading.Lock()
+
+
+def isolation() -> tuple[str, ...]:
+    """The command prefix that runs a program without network here, or ``()`` when none works.
+
+    Found once per process by running ``true`` under each of ``ISOLATIONS`` (~5 ms); when none
+    works a Chinese warning is logged once and conversions run as before."""
+    with _isolation_lock:
+        if not _isolation:
+            _isolation.append(_probe_isolation())
+            if not _isolation[0]:
+                logger.warning(ISOLATION_WARNING)
+        return _isolation[0]
+
+
+def _probe_isolation() -> tuple[str, ...]:
+    if not sys.platform.startswith("linux"):
+        return ()
+    for program, *flags in ISOLATIONS:
+        found = shutil.which(program)
+        if found is None:
+            continue
+        try:
+            probe = subprocess.run(
+                [found, *flags, "true"], stdin=subprocess.DEVNULL, capture_output=True, timeout=10
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return (found, *flags)
+    return ()
+
+
+def isolated(command: list[str]) -> list[str]:
+    """``command`` run in a network namespace of its own (unchanged when ``isolation()`` found none);
+    ``unshare`` execs the program, so the process id and group stay the program's.  OSError when the
+    program cannot be run, as ``Popen`` would raise it without ``unshare`` in front (RG404, not an
+    exit status of ``unshare``)."""
+    prefix = isolation()
+    if prefix and shutil.which(command[0]) is None:
+        code = errno.EACCES if os.path.exists(command[0]) else errno.ENOENT
+        raise OSError(code, os.strerror(code), command[0])
+    return [*prefix, *command]
+
+
+# What the profile turns off (``registrymodifications.xcu``, written before LibreOffice first starts):
+# images linked from an untrusted document, macros, and updating links (Writer 0 and Calc 1 = never).
+PROFILE_SETTINGS: tuple[tuple[str, str, str], ...] = (
+    ("/org.openoffice.Office.Common/Security/Scripting", "BlockUntrustedRefererLinks", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "DisableMacrosExecution", "true"),
+    ("/org.openoffice.Office.Common/Security/Scripting", "MacroSecurityLevel", "3"),
+    ("/org.openoffice.Office.Writer/Content/Update", "Link", "0"),
+    ("/org.openoffice.Office.Calc/Content/Update", "Link", "1"),
+)
+
+
+def write_profile(profile: Path) -> None:
+    """A new LibreOffice user profile holding ``PROFILE_SETTINGS``; LibreOffice adds the rest."""
+    items = "".join(
+        f'<item oor:path="{escape(path)}"><prop oor:name="{escape(name)}" oor:op="fuse">'
+        f"<value>{escape(value)}</value></prop></item>\n"
+        for path, name, value in PROFILE_SETTINGS
+    )
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<oor:items xmlns:oor="http://openoffice.org/2001/registry"'
+        ' xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        f"{items}</oor:items>\n",
+        "utf-8",
+    )
+
+
 def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None) -> bytes:
     """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made."""
     if suffix not in SUFFIXES:
         raise ValueError(f"convert_to_pdf handles {SUFFIXES}, not {suffix!r}")
+    refuse_outside_references(data, suffix)
     program = soffice or find_soffice()
     if program is None:
         setting = os.environ.get("REPORTGEN_SOFFICE")
@@ -173,6 +281,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
     source = work / f"document{suffix}"
     source.write_bytes(data)
     (work / "fonts.conf").write_text(fontconfig_file(), "utf-8")
+    write_profile(work / "profile")
     out = work / "out"
     command = [
         program,
@@ -191,7 +300,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
     environment = office_environment(work / "fonts.conf", work)
     try:
         process = subprocess.Popen(
-            command,
+            isolated(command),
             cwd=work,
             env=environment,
             stdin=subprocess.DEVNULL,

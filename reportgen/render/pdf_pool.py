@@ -50,6 +50,7 @@ from pathlib import Path
 from types import TracebackType
 
 from reportgen.errors import Problem, RenderError, os_error_text
+from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf import (
     _INSTALL_HINT,
     SUFFIXES,
@@ -59,8 +60,10 @@ from reportgen.render.pdf import (
     _timed_out,
     find_soffice,
     fontconfig_file,
+    isolated,
     libreoffice_says,
     office_environment,
+    write_profile,
 )
 
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
@@ -155,6 +158,7 @@ class _Worker:
         self._buffer = b""
         (self.work / "fonts.conf").write_text(fontconfig_file(), "utf-8")
         shutil.copyfile(HELPER, self.work / HELPER.name)
+        write_profile(self.work / "profile")
         command = [
             program,
             f"-env:UserInstallation={self.profile_url}",
@@ -173,7 +177,7 @@ class _Worker:
             try:
                 # A new process group led by the office (not a new session: the helper must join it).
                 self.office = subprocess.Popen(
-                    command,
+                    isolated(command),
                     cwd=self.work,
                     env=environment,
                     stdin=subprocess.DEVNULL,
@@ -400,6 +404,7 @@ class PdfPool:
         """The PDF of a .docx or .xlsx as bytes; RenderError RG404/RG405/RG406 when it cannot be made."""
         if suffix not in SUFFIXES:
             raise ValueError(f"PdfPool.convert handles {SUFFIXES}, not {suffix!r}")
+        refuse_outside_references(data, suffix)
         limit = self.timeout if timeout is None else timeout
         if limit <= 0:
             raise ValueError("timeout must be positive")
