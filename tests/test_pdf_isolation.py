@@ -10,6 +10,7 @@ before LibreOffice starts, also through the public render path.
 from __future__ import annotations
 
 import io
+import logging
 import shutil
 import socket
 import struct
@@ -345,3 +346,32 @@ def test_a_template_whose_relationship_climbs_out_is_rg411_through_render(tmp_pa
     problem = caught.value.problems[0]
     assert problem.place == "word/_rels/document.xml.rels" and problem.value == "../../../etc/x"
     assert "指向包外的路径" in str(caught.value)
+
+
+# --- where no namespace can be made ----------------------------------------------------------------
+
+
+def test_without_a_namespace_one_warning_is_logged(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """No way works (here: a program that does not exist): conversions run as before, after one
+    Chinese warning in the log, never on stderr from the library itself."""
+    monkeypatch.setattr(pdf, "ISOLATIONS", (("reportgen-no-such-unshare", "--net"),))
+    monkeypatch.setattr(pdf, "_isolation", [])
+    with caplog.at_level(logging.WARNING, logger="reportgen.pdf"):
+        assert pdf.isolation() == ()
+        assert pdf.isolation() == ()
+        assert pdf.isolated(["soffice", "--headless"]) == ["soffice", "--headless"]
+    assert [r.getMessage() for r in caplog.records] == [pdf.ISOLATION_WARNING]
+    assert "RG411" in pdf.ISOLATION_WARNING and "unshare" in pdf.ISOLATION_WARNING
+
+
+@pytest.mark.skipif(not working_isolations(), reason="no network namespace can be made here")
+def test_a_missing_program_is_still_rg404_behind_unshare(tmp_path: Path) -> None:
+    """unshare would exit 127 for a program it cannot exec; we say RG404 as without it."""
+    assert pdf.isolation()
+    with pytest.raises(OSError):
+        pdf.isolated([str(tmp_path / "no-such-soffice")])
+    with pytest.raises(RenderError) as caught:
+        convert_to_pdf(make_docx("测试"), ".docx", soffice=str(tmp_path / "no-such-soffice"))
+    assert caught.value.code == "RG404" and "文件或文件夹不存在" in str(caught.value)
