@@ -345,7 +345,7 @@ def test_a_template_whose_relationship_climbs_out_is_rg411_through_render(tmp_pa
     assert caught.value.code == "RG411"
     problem = caught.value.problems[0]
     assert problem.place == "word/_rels/document.xml.rels" and problem.value == "../../../etc/x"
-    assert "指向包外的路径" in str(caught.value)
+    assert "跳出文档包的路径" in str(caught.value) and f"由模板 {template} 生成的 .docx" in str(caught.value)
 
 
 # --- where no namespace can be made ----------------------------------------------------------------

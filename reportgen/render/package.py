@@ -151,7 +151,7 @@ def relationships_outside(part: str, root: etree._Element) -> list[OutsideRefere
     targets leave the package; for checks that have parsed the part already."""
     # DocInfo.doctype ("<!DOCTYPE …>" or "") is missing from lxml-stubs.
     if getattr(root.getroottree().docinfo, "doctype", ""):
-        why = "关系部件中不应有 DOCTYPE（实体可能拼出外部地址）"
+        why = "关系部件中有 DOCTYPE，其中的实体可能拼出外部地址"
         return [OutsideReference(part, "", "", "<!DOCTYPE …>", why)]
     # word/_rels/document.xml.rels belongs to word/document.xml: relative targets start in word/.
     folder = posixpath.dirname(posixpath.dirname(part))
@@ -160,7 +160,7 @@ def relationships_outside(part: str, root: etree._Element) -> list[OutsideRefere
         target = element.get("Target") or ""
         mode = (element.get("TargetMode") or "").strip()
         external = mode.lower() == "external"
-        why = "外部链接（TargetMode=External）" if external else _outside(folder, target, mode)
+        why = "外部链接，TargetMode=External" if external else _outside(folder, target, mode)
         if why:
             kind = (element.get("Type") or "").rsplit("/", 1)[-1]
             found.append(OutsideReference(part, element.get("Id") or "", kind, target, why))
@@ -170,24 +170,24 @@ def relationships_outside(part: str, root: etree._Element) -> list[OutsideRefere
 def _outside(folder: str, target: str, mode: str) -> str:
     """Why an internal-looking target is outside the package, or "" when it is a part of it."""
     if mode not in ("", "Internal"):
-        return f"未知的 TargetMode（{mode}）"
+        return f"未知的 TargetMode：{mode}"
     path = target.strip()
     for _ in range(4):  # %252e%252e → %2e%2e → ..: decoded until it stays the same
         path, previous = urllib.parse.unquote(path), path
         if path == previous:
             break
     else:
-        return "目标地址经过多重编码"
+        return "经过多重编码的地址"
     if "\\" in path or path.startswith("//"):
-        return "指向网络或本机路径"
+        return "网络或本机路径"
     if ":" in path.split("/", 1)[0]:
-        return "指向包外的地址"
+        return "网址或文件地址"
     # Not posixpath.normpath: it turns /../etc into /etc, hiding the climb out.
     inside: list[str] = [] if path.startswith("/") else [s for s in folder.split("/") if s]
     for segment in path.split("/"):
         if segment == "..":
             if not inside:
-                return "指向包外的路径"
+                return "跳出文档包的路径"
             inside.pop()
         elif segment not in ("", "."):
             inside.append(segment)
@@ -209,22 +209,25 @@ KINDS = {
 }
 
 
-def refuse_outside_references(data: bytes, suffix: str) -> None:
+def refuse_outside_references(data: bytes, suffix: str, source: str | None = None) -> None:
     """RenderError RG411 naming every relationship that leaves the package, RG406 when it is no
-    package: what LibreOffice would otherwise fetch or open while converting ``data``."""
+    package: what LibreOffice would otherwise fetch or open while converting ``data``.  ``source``
+    says where the package came from (the Word template), for the message."""
     try:
         references = outside_references(data)
     except NotAPackage as exc:
         message = f"没有生成 PDF：无法打开源文件（{exc}），未交给 LibreOffice 转换"
         raise RenderError(Problem("RG406", message, expected=f"{suffix} 文件")) from None
     if references:
-        raise RenderError(*(_refusal(reference, suffix) for reference in references))
+        raise RenderError(
+            *(_refusal(reference, source or f"要转换的 {suffix} 文件") for reference in references)
+        )
 
 
-def _refusal(reference: OutsideReference, suffix: str) -> Problem:
+def _refusal(reference: OutsideReference, source: str) -> Problem:
     message = (
         f"文档的{KINDS.get(reference.kind, '关系')} {reference.id} 指向文档以外（{reference.why}），"
         "转换 PDF 时不读取文档以外的任何内容；请把链接的图片改为嵌入（插入图片时不选“链接到文件”），"
         "删除指向外部的超链接、附加模板或链接的对象后重试"
     )
-    return Problem("RG411", message, file=f"{suffix} 文件", place=reference.part, value=reference.target)
+    return Problem("RG411", message, file=source, place=reference.part, value=reference.target)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from reportgen.document import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
+from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf import convert_to_pdf, stable_pdf
 from reportgen.render.pdf_pool import pool_available, shared_pool
 from reportgen.templating import ReportEnvironment
@@ -20,8 +21,12 @@ def render_pdf(document: Document, env: ReportEnvironment, options: RenderOption
     """One cold LibreOffice run, or this process's warm pool when ``options.pdf_warm`` asks for it and
     the UNO bridge is installed; ``stable_pdf`` makes both give the same bytes.  The pool is shared by
     every render of the process, so each conversion passes its own ``pdf_timeout``: the limit the pool
-    was created with belongs to whichever render came first."""
+    was created with belongs to whichever render came first.  A .docx with a relationship leaving the
+    package is RG411 before LibreOffice starts (docs/security-pdf.md)."""
     source = render_docx(document, env, options)
+    # The converters refuse it too; here the message can name the template the links came from.
+    template = f"由模板 {options.docx_template} 生成的 .docx" if options.docx_template else None
+    refuse_outside_references(source, ".docx", template)
     if options.pdf_warm and pool_available():
         data = shared_pool().convert(source, ".docx", timeout=options.pdf_timeout)
     else:
