@@ -256,7 +256,8 @@ def write_profile(profile: Path) -> None:
 
 
 def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None) -> bytes:
-    """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made."""
+    """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made,
+    RG411 (before LibreOffice starts) when the package links to anything outside itself."""
     if suffix not in SUFFIXES:
         raise ValueError(f"convert_to_pdf handles {SUFFIXES}, not {suffix!r}")
     refuse_outside_references(data, suffix)

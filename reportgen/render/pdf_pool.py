@@ -401,7 +401,8 @@ class PdfPool:
         self.close()
 
     def convert(self, data: bytes, suffix: str, *, timeout: float | None = None) -> bytes:
-        """The PDF of a .docx or .xlsx as bytes; RenderError RG404/RG405/RG406 when it cannot be made."""
+        """The PDF of a .docx or .xlsx as bytes; RenderError RG404/RG405/RG406 when it cannot be made,
+        RG411 (before LibreOffice starts) when the package links to anything outside itself."""
         if suffix not in SUFFIXES:
             raise ValueError(f"PdfPool.convert handles {SUFFIXES}, not {suffix!r}")
         refuse_outside_references(data, suffix)
