@@ -6,6 +6,7 @@ so a pipeline can stop at any step and inspect what it got.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
@@ -19,7 +20,7 @@ from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger,
 from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
-from reportgen.render.output import write_atomic
+from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.resources import builtin_templates
 from reportgen.script import convert_document
 from reportgen.templating import ReportEnvironment, make_environment
@@ -47,8 +48,8 @@ class Report:
 
     @property
     def name(self) -> str:
-        """Base name of the outputs: the ledger file's stem."""
-        return self.ledger.source.stem if self.ledger.source is not None else "report"
+        """Base name of the outputs: the ledger file's stem, made a safe file name (``safe_name``)."""
+        return safe_name(self.ledger.source.stem) if self.ledger.source is not None else DEFAULT_NAME
 
     def check(self) -> list[Finding]:
         """Findings (RG2xx) in ledger order; a broken narrative template raises ``TemplateError``."""
@@ -76,13 +77,11 @@ class Report:
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
         """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""
         wanted = [f.strip() for f in formats.split(",")] if isinstance(formats, str) else list(formats)
-        rendered = [(fmt, self.to_bytes(fmt)) for fmt in wanted]
-        paths: list[Path] = []
-        for fmt, data in rendered:
-            path = Path(out) / (self.name + WRITERS[fmt][0])
-            write_atomic(path, data)
-            paths.append(path)
-        return paths
+        rendered = [(Path(out) / (self.name + WRITERS[fmt][0]), self.to_bytes(fmt)) for fmt in wanted]
+        remove_stale_temps(Path(out), time.time() - STALE_AFTER, [path.name for path, _ in rendered])
+        for path, data in rendered:
+            write_atomic(path, data, inside=Path(out))
+        return [path for path, _ in rendered]
 
 
 def load(

@@ -20,6 +20,8 @@ BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # Where a Jinja tag, statement or comment opens: text holding one is a template, or is refused where
 # a field is plain text (docs/ledger.md “文字字段”), so braces are never printed by accident.
 TEMPLATE_SYNTAX = re.compile(r"\{[{%#]")
+# Leading characters that spreadsheet programs read as the start of a formula (CSV/Excel injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>|~])")
 # Line starts that would turn into a heading or a list item.
 _MD_LINE_START = re.compile(r"^(\s*)(#{1,6}(?=\s|$)|[-+](?=\s)|\d+[.)](?=\s|$))", re.MULTILINE)
@@ -34,6 +36,12 @@ def markdown_text(text: str) -> str:
 def markdown_cell(text: str) -> str:
     """Escape for a pipe-table cell: also no line breaks (``<br>`` keeps them visible)."""
     return "<br>".join(markdown_text(line) for line in text.splitlines()) if text else ""
+
+
+def spreadsheet_text(text: str) -> str:
+    """A CSV cell that no spreadsheet runs as a formula: one starting with ``FORMULA_STARTS`` gets a
+    leading ``'`` (Excel's own quote prefix, the mark the .xlsx writer sets as ``quotePrefix``)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def xml_text(text: str) -> str:

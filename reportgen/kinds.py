@@ -18,12 +18,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportgen.errors import LedgerError, Problem, TemplateError, os_error_text
+from reportgen.errors import LedgerError, Problem, TemplateError
+from reportgen.inputfile import read_input
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.yamlread import parse_yaml
 from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"
+MAX_KIND_BYTES = 1024 * 1024  # a kind.yaml is a few hundred bytes; anything near this is not one
 DEFAULT_KIND = "民生实事"
 KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏")
 # The ledger parts a kind may require, and how to tell whether a ledger has each.
@@ -74,12 +76,11 @@ def _find_kinds(template_dirs: tuple[Path, ...], builtin: Path) -> tuple[Kind, .
 
 def _read_kind(path: Path) -> Kind:
     """Read and validate one ``kind.yaml``; problems are RG311 naming the file and the field."""
+    raw = read_input(
+        path, limit=MAX_KIND_BYTES, error=TemplateError, code="RG311", expected="报告类型定义文件"
+    )
     try:
-        document = parse_yaml(path.read_bytes(), path)
-    except OSError as exc:
-        raise TemplateError(
-            Problem("RG311", f"无法读取报告类型定义（{os_error_text(exc)}）", file=path)
-        ) from None
+        document = parse_yaml(raw, path)
     except LedgerError as exc:
         raise TemplateError(Problem("RG311", f"无法读取报告类型定义：{exc}", file=path)) from None
     reader = FieldReader(document, path)

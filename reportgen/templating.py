@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import functools
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.errors import Problem, TemplateError
 from reportgen.escape import TEMPLATE_SYNTAX, markdown_cell, markdown_text, printable, xml_text
+from reportgen.inputfile import read_input
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -668,6 +670,46 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         raise SecurityError(f"模板中不能做算术（{operator}）")
 
 
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # one template file; the built-in ones are a few KiB
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A ``FileSystemLoader`` whose templates stay inside its folders.
+
+    Jinja already refuses ``..`` in a name, but it follows symbolic links wherever they lead and
+    opens whatever it finds: a link in a template folder could have ``{% include %}`` print any
+    file, and a FIFO would block the render.  Here the name is resolved with its links, must lie in
+    the folder it was found in, and is read by ``read_input`` (a regular file, of bounded size).
+    A refusal is a ``SecurityError``, which the caller reports as RG304 at the text's place.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            root, real = os.path.realpath(folder), os.path.realpath(candidate)
+            if os.path.commonpath([root, real]) != root:
+                raise SecurityError(f"模板“{template}”经符号链接指向模板目录之外，不能读取")
+            try:
+                raw = read_input(real, limit=MAX_TEMPLATE_BYTES, error=TemplateError, code="RG304")
+            except TemplateError as error:
+                raise SecurityError(f"模板“{template}”{error.problems[0].message}") from None
+            mtime = os.path.getmtime(real)
+
+            def uptodate(real: str = real, mtime: float = mtime) -> bool:
+                try:
+                    return os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return raw.decode(self.encoding), os.path.normpath(candidate), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+
 @functools.lru_cache(maxsize=16)
 def make_environment(
     template_dirs: tuple[Path, ...] = (), kind_folders: tuple[Path, ...] = ()
@@ -679,7 +721,7 @@ def make_environment(
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
     env = ReportEnvironment(
-        loader=jinja2.FileSystemLoader([*kind_folders, *template_dirs, builtin_templates()]),
+        loader=ConfinedLoader([*kind_folders, *template_dirs, builtin_templates()]),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "html.j2", "htm"), default_for_string=False

@@ -3,20 +3,24 @@
 The hash covers the ledger's bytes, the formats and options, every file in the template folders
 (user folders and the built-in ``templates/``), a user's .docx template, and reportgen's own source,
 so a new version of the code re-renders everything.  It is stored next to the outputs and written
-last, after every output is in place.
+last, after every output is in place, with each output's size and sha256: a unit is skipped only
+when its outputs are still exactly what was written.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from reportgen.errors import RenderError, ReportError
+from reportgen.inputfile import read_input
 from reportgen.render import RenderOptions
 from reportgen.resources import builtin_templates, is_template_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STAMP_NAME = ".reportgen-inputs"
+MAX_STAMP_BYTES = 64 * 1024  # a fingerprint and one line per format
 
 
 def environment_fingerprint(templates: Iterable[Path], options: RenderOptions, formats: Iterable[str]) -> str:
@@ -31,7 +35,10 @@ def environment_fingerprint(templates: Iterable[Path], options: RenderOptions, f
         files.append(options.docx_template)
     for path in files:
         digest.update(str(path.name).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+        except OSError:  # unreadable: the render that needs it says so (with a code)
+            digest.update(b"unreadable")
     return digest.hexdigest()
 
 
@@ -39,9 +46,34 @@ def unit_fingerprint(environment: str, ledger: bytes) -> str:
     return hashlib.sha256(environment.encode() + b"\0" + ledger).hexdigest()
 
 
+def stamp_text(fingerprint: str, outputs: Mapping[str, bytes]) -> bytes:
+    """The stamp: the inputs' fingerprint, then each output's sha256, size and file name, so a
+    rerun can tell an output that a crash or a person truncated or replaced from a complete one."""
+    lines = [fingerprint]
+    lines += [
+        f"{hashlib.sha256(data).hexdigest()} {len(data)} {name}" for name, data in sorted(outputs.items())
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def is_current(folder: Path, fingerprint: str, outputs: Iterable[Path]) -> bool:
-    stamp = folder / STAMP_NAME
+    """Whether the unit can be skipped: same inputs, and every expected output is a regular file of
+    the size and sha256 recorded when it was written (an empty or cut file is rendered again)."""
     try:
-        return stamp.read_text("ascii").strip() == fingerprint and all(p.is_file() for p in outputs)
-    except (OSError, UnicodeDecodeError):
+        lines = read_input(folder / STAMP_NAME, limit=MAX_STAMP_BYTES, error=RenderError, code="RG401")
+        first, *rest = lines.decode("utf-8").splitlines()
+        recorded = {name: (digest, int(size)) for digest, size, name in (line.split(" ", 2) for line in rest)}
+    except (ReportError, UnicodeDecodeError, ValueError):
         return False
+    expected = {path.name: path for path in outputs}
+    if first != fingerprint or set(recorded) != set(expected):
+        return False
+    for name, path in expected.items():
+        digest, size = recorded[name]
+        try:
+            data = read_input(path, limit=size, error=RenderError, code="RG401")
+        except ReportError:
+            return False
+        if len(data) != size or hashlib.sha256(data).hexdigest() != digest:
+            return False
+    return True

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.api import Report
-from reportgen.batch.fingerprint import STAMP_NAME
+from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
 from reportgen.errors import RenderError, ReportError
 from reportgen.ledger import parse_ledger
 from reportgen.model import Ledger
@@ -75,21 +75,24 @@ def run_job(job: Job) -> UnitResult:
             f"内部错误：{type(error).__name__}: {error}（{traceback.format_exc(limit=-1).strip()}）"
         )
     if job.out is not None and result.files:
-        write_outputs(result, job.out / job.unit, job.stamp)
+        write_outputs(result, job.out, job.stamp)
     result.seconds = time.perf_counter() - started
     result.rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
 
-def write_outputs(result: UnitResult, folder: Path, stamp: str | None) -> None:
-    """Outputs first, the fingerprint last: a unit interrupted midway is rendered again next time."""
+def write_outputs(result: UnitResult, out: Path, stamp: str | None) -> None:
+    """Into ``out/<unit>/``, outputs first, the stamp last (with each output's size and hash): a
+    unit interrupted midway, or whose outputs are later cut or lost, is rendered again next time."""
+    folder = out / result.unit
     try:
         for extension, data in sorted(result.files.items()):
             path = folder / (result.unit + extension)
-            write_atomic(path, data)
+            write_atomic(path, data, inside=out)
             result.outputs.append(str(path))
         if stamp is not None and result.status == "ok":
-            write_atomic(folder / STAMP_NAME, stamp.encode("ascii") + b"\n")
+            named = {result.unit + extension: data for extension, data in result.files.items()}
+            write_atomic(folder / STAMP_NAME, stamp_text(stamp, named), inside=out)
     except ReportError as error:
         result.status, result.code, result.message = "failed", error.code, str(error)
     finally:

@@ -20,9 +20,12 @@ from reportgen.batch.fingerprint import environment_fingerprint, is_current, uni
 from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
-from reportgen.errors import BatchError, Problem, os_error_text
+from reportgen.errors import BatchError, Problem, ReportError
+from reportgen.escape import code_points
+from reportgen.ledger.yamlread import read_ledger_file
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
+from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name
 
 Source = str | Path | Report | Ledger
 
@@ -57,6 +60,8 @@ def render_batch(
     if executor not in EXECUTORS:
         raise BatchError(Problem("RG503", f"未知的执行器“{executor}”", expected="、".join(EXECUTORS)))
     out = Path(out)
+    stale_before = time.time() - STALE_AFTER
+    remove_stale_temps(out, stale_before)
     if "pdf" in wanted:  # many PDFs: each worker keeps a LibreOffice warm
         options = dataclasses.replace(options, pdf_warm=True)
     template_dirs = tuple(Path(t) for t in templates)
@@ -65,7 +70,8 @@ def render_batch(
     total = len(ledgers) if isinstance(ledgers, Sized) else None
     started = time.perf_counter()
     results: list[UnitResult] = []
-    seen: set[str] = set()
+    seen: dict[str, str] = {}  # unit → the ledger file's own stem
+    notes: dict[str, str] = {}  # unit → why its name is not the file's
     seen_order: list[str] = []
     stamps: dict[str, str] = {}
     early: deque[UnitResult] = deque()
@@ -78,15 +84,22 @@ def render_batch(
                 seen_order.append(described.unit)
                 early.append(described)
                 continue
-            unit, source, name, raw = described
-            seen_order.append(unit)
-            if unit in seen:
+            unit, source, name, raw, stem = described
+            if seen.get(unit) == stem:
+                seen_order.append(unit)
                 early.append(
                     UnitResult(unit, "failed", "RG502", f"单位名称“{unit}”重复（{name}），输出会互相覆盖")
                 )
                 continue
-            seen.add(unit)
+            unit = _distinct(unit, seen)
+            seen[unit] = stem
+            seen_order.append(unit)
+            if unit != stem:
+                notes[unit] = (
+                    f"台账文件名“{code_points(stem)}”不能直接作文件夹名或与其他单位重名，输出在“{unit}”"
+                )
             folder = out / unit
+            remove_stale_temps(folder, stale_before)
             stamp: str | None = None
             if raw is not None:
                 stamp = unit_fingerprint(environment, raw)
@@ -106,7 +119,9 @@ def render_batch(
     with BatchProgress(total, enabled=progress) as bar:
         for result in _interleave(run(*arguments), early):
             if result.files:
-                write_outputs(result, out / result.unit, stamps.pop(result.unit, None))
+                write_outputs(result, out, stamps.pop(result.unit, None))
+            if result.unit in notes:
+                result.message = "；".join(filter(None, (result.message, notes.pop(result.unit))))
             bar.advance(result)
             results.append(result)
     order = {unit: index for index, unit in enumerate(seen_order)}
@@ -126,17 +141,27 @@ def _interleave(results: Iterator[UnitResult], early: deque[UnitResult]) -> Iter
         yield early.popleft()
 
 
-def _describe(item: Source) -> tuple[str, bytes | Ledger, str, bytes | None] | UnitResult:
-    """(unit name, what the worker gets, name for messages, bytes to fingerprint or None), or the
-    failed result of a file that cannot be read."""
+def _distinct(unit: str, seen: dict[str, str]) -> str:
+    """``unit``, or ``unit~2``, ``unit~3`` … when another ledger's file name already became it."""
+    number, candidate = 2, unit
+    while candidate in seen:
+        candidate, number = f"{unit}~{number}", number + 1
+    return candidate
+
+
+def _describe(item: Source) -> tuple[str, bytes | Ledger, str, bytes | None, str] | UnitResult:
+    """(unit name, what the worker gets, name for messages, bytes to fingerprint or None, the file's
+    own stem), or the failed result of a file that cannot be read.  The unit name is ``safe_name`` of
+    the stem: it becomes a folder and file names under ``out``."""
     if isinstance(item, Report):
         item = item.ledger
     if isinstance(item, Ledger):
         name = str(item.source) if item.source is not None else "<台账>"
-        return (item.source.stem if item.source is not None else "report"), item, name, None
+        stem = item.source.stem if item.source is not None else DEFAULT_NAME
+        return safe_name(stem), item, name, None, stem
     path = Path(item)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        return UnitResult(path.stem, "failed", "RG101", f"{path}：无法读取文件（{os_error_text(exc)}）")
-    return path.stem, raw, str(path), raw
+        raw = read_ledger_file(path)
+    except ReportError as error:
+        return UnitResult(safe_name(path.stem), "failed", error.code, str(error))
+    return safe_name(path.stem), raw, str(path), raw, path.stem

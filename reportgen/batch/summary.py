@@ -1,7 +1,8 @@
 """The end of a batch: one row per unit, as a table on screen and as batch-summary.json and .csv.
 
 The files are the record a cron job or an integrator reads: unit, status, error code and message,
-outputs, seconds.  They are written atomically like every other output.
+outputs, seconds.  They are written atomically like every other output.  A CSV cell that a spreadsheet
+would run as a formula (a unit named ``=HYPERLINK(…)``) is quoted as the .xlsx writer quotes one.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.batch.jobs import UnitResult
+from reportgen.escape import spreadsheet_text
 from reportgen.render.output import write_atomic
 
 COLUMNS = ("unit", "status", "code", "message", "outputs", "seconds", "findings")
@@ -52,13 +54,19 @@ class BatchSummary:
         counts = dict(sorted(self.counts.items()))
         document = {"units": len(rows), "counts": counts, "seconds": round(self.seconds, 3), "results": rows}
         json_path, csv_path = self.out / "batch-summary.json", self.out / "batch-summary.csv"
-        write_atomic(json_path, (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        json_text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+        write_atomic(json_path, json_text.encode("utf-8"), inside=self.out)
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         for result, row in zip(self.results, rows, strict=True):
-            writer.writerow({**row, "outputs": ";".join(result.outputs)})
-        write_atomic(csv_path, text.getvalue().encode("utf-8-sig"))  # BOM: Excel opens it as UTF-8
+            cells = {**row, "outputs": ";".join(result.outputs)}
+            writer.writerow(
+                {key: spreadsheet_text(v) if isinstance(v, str) else v for key, v in cells.items()}
+            )
+        write_atomic(
+            csv_path, text.getvalue().encode("utf-8-sig"), inside=self.out
+        )  # BOM: Excel opens it as UTF-8
         return json_path, csv_path
 
     def table(self, limit: int = 50) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from reportgen.errors import LedgerError, Problem, os_error_text
+from reportgen.errors import LedgerError, Problem
+from reportgen.inputfile import read_input
 
 # libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
 # nodes, marks and tags are the same, and our walker builds every value either way.
@@ -70,15 +71,16 @@ def read_yaml(path: Path) -> YamlDocument:
 
 
 def read_ledger_file(path: Path) -> bytes:
-    """The bytes of a ledger file (YAML or workbook), or RG101 naming it."""
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LedgerError(
-            Problem(
-                "RG101", f"无法读取文件（{os_error_text(exc)}）", file=path, expected="存在且可读的台账文件"
-            )
-        ) from None
+    """The bytes of a ledger file (YAML or workbook): RG101 unless it is a readable regular file (a
+    FIFO or a device would block or never end), RG114 beyond ``MAX_FILE_BYTES`` (checked before reading)."""
+    return read_input(
+        path,
+        limit=MAX_FILE_BYTES,
+        error=LedgerError,
+        code="RG101",
+        large_code="RG114",
+        expected="存在且可读的台账文件",
+    )
 
 
 def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.document import Attachment, Document
-from reportgen.escape import xml_content
+from reportgen.escape import FORMULA_STARTS, xml_content
 from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.render.xlsx_charts import (
     ROW_HEIGHT,
@@ -36,7 +36,6 @@ from reportgen.render.xlsx_charts import (
     write_chart_sheet,
 )
 from reportgen.render.xlsx_layout import (
-    FORMULA_STARTS,
     TITLE_ROWS,
     cell_value,
     row_height,

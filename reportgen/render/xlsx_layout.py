@@ -19,6 +19,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.document import display_width
+from reportgen.escape import FORMULA_STARTS
 from reportgen.tables import Cell as TableCell
 from reportgen.tables import Column, Kind, Table
 
@@ -27,8 +28,6 @@ HEADING_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-# Leading characters that spreadsheet programs read as the start of a formula (CSV/Excel injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHAR_WIDTH = 2.2  # Excel width units per 汉字 at 10.5 pt
 LINE_HEIGHT = 14  # points per line of 10.5 pt text
 TITLE_ROWS = 3  # 附件, title, 填表单位/填表时间

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 import datetime
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 
 from markupsafe import Markup
 
 from reportgen.document import Document
-from reportgen.errors import Problem, TemplateError, os_error_text
+from reportgen.errors import Problem, TemplateError
 from reportgen.escape import xml_content
+from reportgen.inputfile import read_input
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
@@ -87,27 +89,31 @@ def _pictures(document: Document) -> list[list[Picture]]:
 
 
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
+MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 
 def load_template(path: Path) -> CompiledDocx:
     """The compiled template for ``path``, reused while the file is unchanged (batches reuse it)."""
     try:
-        stat = path.stat()
-    except OSError as exc:
-        raise TemplateError(
-            Problem(
-                "RG305",
-                f"无法读取 .docx 模板（{os_error_text(exc)}）",
-                file=path,
-                expected="存在的 .docx 文件",
-            )
-        ) from None
-    return _compiled(path.resolve(), stat.st_mtime_ns, stat.st_size)
+        info: os.stat_result | None = path.stat()
+    except (OSError, ValueError):
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
+        read_docx_template(path)  # raises the reason (missing, a folder, a FIFO …) as RG305
+    assert info is not None
+    return _compiled(path.resolve(), info.st_mtime_ns, info.st_size)
+
+
+def read_docx_template(path: Path) -> bytes:
+    """A user's .docx template's bytes: a regular file of at most ``MAX_TEMPLATE_BYTES``, else RG305."""
+    return read_input(
+        path, limit=MAX_TEMPLATE_BYTES, error=TemplateError, code="RG305", expected="存在的 .docx 文件"
+    )
 
 
 @lru_cache(maxsize=32)
 def _compiled(path: Path, mtime_ns: int, size: int) -> CompiledDocx:
-    return compile_docx(path.read_bytes(), os.fspath(path))
+    return compile_docx(read_docx_template(path), os.fspath(path))
 
 
 def _template_path(document: Document, env: ReportEnvironment, options: RenderOptions) -> Path:

@@ -59,7 +59,9 @@ class _Paragraph:
 
 def lint_template(path: Path, env: ReportEnvironment, document: Document | None = None) -> list[Finding]:
     """Every finding for the .docx template at ``path``; ``document`` also renders it once."""
-    data = path.read_bytes()
+    from reportgen.render.docx import read_docx_template  # the package imports this module
+
+    data = read_docx_template(path)
     try:
         compiled = compile_docx(data, str(path))
     except ReportError as error:
