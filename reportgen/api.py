@@ -77,11 +77,13 @@ class Report:
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
         """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""
         wanted = [f.strip() for f in formats.split(",")] if isinstance(formats, str) else list(formats)
-        rendered = [(Path(out) / (self.name + WRITERS[fmt][0]), self.to_bytes(fmt)) for fmt in wanted]
-        remove_stale_temps(Path(out), time.time() - STALE_AFTER, [path.name for path, _ in rendered])
-        for path, data in rendered:
-            write_atomic(path, data, inside=Path(out))
-        return [path for path, _ in rendered]
+        started, folder = time.time(), Path(out)
+        rendered = [(fmt, self.to_bytes(fmt)) for fmt in wanted]
+        paths = [folder / (self.name + WRITERS[fmt][0]) for fmt, _ in rendered]
+        remove_stale_temps(folder, started - STALE_AFTER, [path.name for path in paths])
+        for path, (_, data) in zip(paths, rendered, strict=True):
+            write_atomic(path, data, inside=folder)
+        return paths
 
 
 def load(
