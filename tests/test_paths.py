@@ -143,6 +143,17 @@ def test_a_nul_in_a_path_given_to_load_is_a_coded_error(tmp_path: Path) -> None:
     assert caught.value.code == "RG101"
 
 
+def test_a_nul_in_an_output_path_is_a_coded_error(tmp_path: Path) -> None:
+    report = reportgen.loads(MINIMAL, "x.yaml")
+    with pytest.raises(ReportError) as caught:
+        report.render("md", tmp_path / "a\x00b")
+    assert caught.value.code == "RG401" and "<U+0000>" in str(caught.value)
+    with pytest.raises(ReportError) as caught:
+        reportgen.convert_ledger(ROOT / "samples" / "jialing-2024q3.yaml", tmp_path / "x\x00.xlsx")
+    assert caught.value.code == "RG401"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_written_path_outside_out_is_refused(tmp_path: Path) -> None:
     from reportgen.render.output import write_atomic
 

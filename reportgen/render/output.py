@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from reportgen.errors import Problem, RenderError, os_error_text
+from reportgen.escape import code_points
 
 TEMP_SUFFIX = ".reportgen-tmp"
 # Seconds: a temp file last changed this long before a run started was left by an earlier run.  A
@@ -56,7 +57,11 @@ def safe_name(stem: str) -> str:
 
 def write_atomic(path: Path, data: bytes, *, inside: Path | None = None) -> None:
     """Write ``data`` to ``path`` atomically; with ``inside``, refuse (RG401) a path that, with
-    ``..`` and symbolic links resolved, is not inside that folder."""
+    ``..`` and symbolic links resolved, is not inside that folder, or that holds a NUL."""
+    if "\0" in os.fspath(path):  # the OS refuses it with a ValueError no caller expects
+        raise RenderError(
+            Problem("RG401", "路径中含有空字符（NUL），无法写出", file=code_points(os.fspath(path)))
+        )
     if inside is not None:
         root = os.path.realpath(inside)
         if os.path.commonpath([root, os.path.realpath(path)]) != root or os.path.realpath(path) == root:
@@ -93,7 +98,7 @@ def remove_stale_temps(folder: Path, before: float, targets: Iterable[str] | Non
     prefixes = tuple("." + t + "." for t in targets) if targets is not None else (".",)
     try:
         entries = list(os.scandir(folder))
-    except OSError:  # no folder yet, or unreadable: nothing of ours to remove
+    except (OSError, ValueError):  # no folder yet, unreadable, a NUL: nothing of ours to remove
         return
     for entry in entries:
         if not (entry.name.startswith(prefixes) and entry.name.endswith(TEMP_SUFFIX)):
