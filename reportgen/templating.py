@@ -671,6 +671,9 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
 
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # one template file; the built-in ones are a few KiB
+# What a template may include or extend: templates and the style sheet the HTML one inlines, never
+# a kind.yaml, a .docx, Python or anything else that happens to lie in a template folder.
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".css", ".html", ".htm", ".md", ".txt")
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
@@ -679,13 +682,18 @@ class ConfinedLoader(jinja2.FileSystemLoader):
     Jinja already refuses ``..`` in a name, but it follows symbolic links wherever they lead and
     opens whatever it finds: a link in a template folder could have ``{% include %}`` print any
     file, and a FIFO would block the render.  Here the name is resolved with its links, must lie in
-    the folder it was found in, and is read by ``read_input`` (a regular file, of bounded size).
+    the folder it was found in, end in one of ``TEMPLATE_SUFFIXES``, and is read by ``read_input``
+    (a regular file, of bounded size).
     A refusal is a ``SecurityError``, which the caller reports as RG304 at the text's place.
     """
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
+        if not template.lower().endswith(TEMPLATE_SUFFIXES):
+            raise SecurityError(
+                f"“{template}”不是模板文件，不能包含（只能是 {'、'.join(TEMPLATE_SUFFIXES)} 文件）"
+            )
         pieces = jinja2.loaders.split_template_path(template)
         for folder in self.searchpath:
             candidate = os.path.join(folder, *pieces)

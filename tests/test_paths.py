@@ -307,6 +307,13 @@ def test_an_include_of_a_fifo_in_the_templates_is_refused(tmp_path: Path) -> Non
     assert done.stdout.strip() == "RG304", done.stderr
 
 
+@pytest.mark.parametrize("name", ["kind.yaml", "report.docx", "__init__.py", "annual-report/kind.yaml"])
+def test_an_include_of_a_file_that_is_no_template_is_refused(name: str) -> None:
+    with pytest.raises(ReportError) as caught:
+        reportgen.loads(including(name), "x.yaml").to_bytes("md")
+    assert caught.value.code == "RG304"
+
+
 def test_an_include_inside_the_templates_still_works(tmp_path: Path) -> None:
     folder = tmp_path / "T"
     (folder / "parts").mkdir(parents=True)
