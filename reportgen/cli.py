@@ -8,15 +8,17 @@ findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TextIO
 
 from reportgen import __version__
-from reportgen.api import Report, convert_ledger, load, new_ledger
+from reportgen.api import convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
+from reportgen.batch.worker import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT, Limits, Stopped, Worker, call
 from reportgen.errors import Finding, ReportError, Severity
 from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
@@ -84,6 +86,13 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _mebibytes(text: str) -> int:
+    """A memory bound in MiB (``--memory-limit``): below 256 not even Python and reportgen start."""
+    if not text.isdigit() or int(text) < 256:
+        raise argparse.ArgumentTypeError(f"“{text}”不是不小于 256 的整数（MiB）")
+    return int(text)
+
+
 def _chinese_usage(text: str) -> str:
     return re.sub(r"^usage: ", "用法：", text)
 
@@ -100,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
     )
+    _add_limit_options(check)
 
     render = commands.add_parser("render", help="生成报告")
     render.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
@@ -112,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
     render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
     _add_output_options(render)
+    _add_limit_options(render)
     init = commands.add_parser("init", help="新建台账：写出一份填好示例的 Excel 或 YAML 台账")
     kind = init.add_mutually_exclusive_group(required=True)
     kind.add_argument("--excel", type=Path, metavar="台账.xlsx", help="写出 Excel 台账（推荐）")
@@ -161,8 +172,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     batch.add_argument("--force", action="store_true", help="全部重新生成（默认跳过输入未变的单位）")
     _add_output_options(batch)
+    _add_limit_options(batch)
     batch.add_argument("--no-progress", action="store_true", help="不显示进度")
     return parser
+
+
+def _add_limit_options(command: argparse.ArgumentParser) -> None:
+    """The bound on each ledger (unit) that ``check``, ``render`` and ``batch`` share (issue 14)."""
+    command.add_argument(
+        "--time-limit",
+        type=_seconds,
+        default=DEFAULT_TIME_LIMIT,
+        metavar="秒",
+        help=f"每个台账（单位）的时限，秒，含 PDF；超时的单位记为 RG505（默认 {DEFAULT_TIME_LIMIT:g}）",
+    )
+    command.add_argument(
+        "--memory-limit",
+        type=_mebibytes,
+        default=DEFAULT_MEMORY_LIMIT_MIB,
+        metavar="MB",
+        help=f"每个单位的内存上限（MiB，含 LibreOffice）；超出记为 RG506（默认 {DEFAULT_MEMORY_LIMIT_MIB}）",
+    )
+
+
+def _limits(args: argparse.Namespace) -> Limits:
+    return Limits(args.time_limit, args.memory_limit)
 
 
 def _add_output_options(command: argparse.ArgumentParser) -> None:
@@ -248,6 +282,7 @@ def run_batch(args: argparse.Namespace) -> int:
         options=options,
         templates=args.templates,
         progress=not args.no_progress,
+        limits=_limits(args),
     )
     print(summary.table())
     if len(summary.results) <= 10:  # a few units (make quarterly): say where each file is
@@ -287,11 +322,11 @@ def run_convert(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_findings(report: Report, found: list[Finding], quiet: bool) -> None:
+def _print_findings(found: list[Finding], stream: TextIO, quiet: bool) -> None:
     if quiet:
         return
     for finding in found:
-        print(finding.describe(), file=sys.stderr)
+        print(finding.describe(), file=stream)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -311,32 +346,53 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(str(error), file=sys.stderr)
             return EXIT_ERROR
+    # Each ledger runs in a worker process killed at its limits; one worker serves every ledger
+    # (its start, about 1 s of imports, is paid once) and is replaced after a kill.
     status = EXIT_OK
-    for ledger in args.ledgers:
-        try:
-            report = load(ledger, templates=args.templates, options=_options(args))
-            found = report.check()
-            if args.command == "check":
-                _print_findings(report, found, quiet=False)
-                summary = f"{ledger}：{len(found)} 条提示或警告" if found else f"{ledger}：未发现问题"
-                print(summary)
-                if found and args.strict:
-                    status = max(status, EXIT_FINDINGS)
-                continue
-            _print_findings(report, found, args.quiet)
-            if found and args.strict:
-                print(f"{ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=sys.stderr)
-                status = max(status, EXIT_FINDINGS)
-                continue
-            formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-            for path in report.render(formats, args.out):
-                print(path)
-        except ReportError as error:
-            if args.debug:
-                raise
-            print(str(error), file=sys.stderr)
-            status = EXIT_ERROR
+    limits = _limits(args)
+    worker: Worker | None = None
+    try:
+        for ledger in args.ledgers:
+            worker = worker or Worker(limits)
+            try:
+                code, out, err = call(worker, run_ledger, args, ledger)
+            except Stopped as stop:
+                worker = None
+                code, out, err = EXIT_ERROR, "", f"{stop.code} {ledger}：{stop.message}\n"
+            sys.stdout.write(out)
+            sys.stderr.write(err)
+            status = max(status, code)
+    finally:
+        if worker is not None:
+            worker.stop()
     return status
+
+
+def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
+    """``check`` or ``render`` of one ledger, run in a bounded child (``call_bounded``): the exit
+    status and what it printed, printed by the parent in ledger order."""
+    out, err = io.StringIO(), io.StringIO()
+    status = EXIT_OK
+    try:
+        report = load(ledger, templates=args.templates, options=_options(args))
+        found = report.check()
+        if args.command == "check":
+            _print_findings(found, err, quiet=False)
+            print(f"{ledger}：{len(found)} 条提示或警告" if found else f"{ledger}：未发现问题", file=out)
+            return (EXIT_FINDINGS if found and args.strict else EXIT_OK), out.getvalue(), err.getvalue()
+        _print_findings(found, err, args.quiet)
+        if found and args.strict:
+            print(f"{ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=err)
+            return EXIT_FINDINGS, out.getvalue(), err.getvalue()
+        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
+        for path in report.render(formats, args.out):
+            print(path, file=out)
+    except ReportError as error:
+        if args.debug:
+            raise
+        print(str(error), file=err)
+        status = EXIT_ERROR
+    return status, out.getvalue(), err.getvalue()
 
 
 if __name__ == "__main__":  # pragma: no cover

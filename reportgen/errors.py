@@ -73,6 +73,8 @@ CODES: dict[str, tuple[str, str]] = {
     "RG502": ("批量中单位名称重复", "duplicate unit name in a batch"),
     "RG503": ("批量执行器不可用", "batch executor unavailable"),
     "RG504": ("工作进程异常退出", "worker process died"),
+    "RG505": ("单位超过时限", "unit exceeded its wall-clock limit"),
+    "RG506": ("单位超过内存上限", "unit exceeded its memory limit"),
 }
 
 

@@ -9,6 +9,7 @@ write their own outputs (in parallel, no bytes through a pipe); cluster workers 
 
 from __future__ import annotations
 
+import pickle
 import resource
 import time
 import traceback
@@ -68,6 +69,10 @@ def run_job(job: Job) -> UnitResult:
     except ReportError as error:
         result.files.clear()
         _fail(result, error, "failed")
+    except MemoryError:  # RLIMIT_AS of a bounded worker (reportgen.batch.worker) or the machine's
+        result.files.clear()
+        result.status, result.code = "failed", "RG506"
+        result.message = "内存不足（超过工作进程的内存上限），已停止该单位（可用 --memory-limit 调整）"
     except Exception as error:  # a bug of ours must not stop the batch; it is reported as RG501
         result.files.clear()
         result.status, result.code = "failed", "RG501"
@@ -79,6 +84,12 @@ def run_job(job: Job) -> UnitResult:
     result.seconds = time.perf_counter() - started
     result.rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def run_job_pickled(pickled: bytes) -> UnitResult:
+    """``run_job`` of a pickled job: a Dask worker forwards the job to its bounded child unopened."""
+    job: Job = pickle.loads(pickled)  # our own coordinator's job, never a ledger's bytes
+    return run_job(job)
 
 
 def write_outputs(result: UnitResult, out: Path, stamp: str | None) -> None:

@@ -20,6 +20,7 @@ from reportgen.batch.fingerprint import environment_fingerprint, is_current, uni
 from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
+from reportgen.batch.worker import DEFAULT_LIMITS, Limits
 from reportgen.errors import BatchError, Problem, ReportError
 from reportgen.escape import code_points
 from reportgen.ledger.yamlread import read_ledger_file
@@ -42,12 +43,15 @@ def render_batch(
     options: RenderOptions = DEFAULT_OPTIONS,
     templates: Iterable[str | Path] = (),
     progress: bool = True,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> BatchSummary:
     """Render every ledger (paths, loaded ``Report``s or ``Ledger``s) into ``out/<unit>/``.
 
     ``executor`` is ``process`` (a pool of ``jobs`` processes, default one per core), ``dask``
     (``scheduler`` address, or a LocalCluster of ``jobs`` workers) or ``serial``.  A failing unit is
     recorded and the batch goes on; ``out/batch-summary.json`` and ``.csv`` list every unit.
+    ``limits`` bounds each unit's wall-clock time and memory (RG505, RG506); ``NO_LIMITS`` with the
+    serial executor runs the units in this process.
     """
     wanted = tuple(
         f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()
@@ -115,7 +119,9 @@ def render_batch(
                 yield Job(unit, source, name, wanted, options, template_dirs)
 
     run = EXECUTORS[executor]
-    arguments = (job_stream(), workers) if executor != "dask" else (job_stream(), workers, scheduler)
+    arguments = (
+        (job_stream(), workers, limits) if executor != "dask" else (job_stream(), workers, scheduler, limits)
+    )
     with BatchProgress(total, enabled=progress) as bar:
         for result in _interleave(run(*arguments), early):
             if result.files:
