@@ -348,6 +348,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_ERROR
     # Each ledger runs in a worker process killed at its limits; one worker serves every ledger
     # (its start, about 1 s of imports, is paid once) and is replaced after a kill.
+    from reportgen import cli as cli_module  # by its name even under ``python -m reportgen.cli``
+
     status = EXIT_OK
     limits = _limits(args)
     worker: Worker | None = None
@@ -355,7 +357,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for ledger in args.ledgers:
             worker = worker or Worker(limits)
             try:
-                code, out, err = call(worker, run_ledger, args, ledger)
+                code, out, err = call(worker, cli_module.run_ledger, args, ledger)
             except Stopped as stop:
                 worker = None
                 code, out, err = EXIT_ERROR, "", f"{stop.code} {ledger}：{stop.message}\n"

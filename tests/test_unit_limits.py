@@ -211,8 +211,17 @@ def test_a_killed_resource_tracker_is_not_a_traceback(tmp_path: Path) -> None:
     """Class 6: killing multiprocessing's resource tracker during a batch ends in a correct run."""
     paths = _ledgers(tmp_path / "in")
     process = subprocess.Popen(
-        [sys.executable, "-m", "reportgen", "batch", *map(str, paths * 1), "-o", str(tmp_path / "out")]
-        + ["--no-progress", "-j", "2", "-f", "md,html"],
+        [
+            sys.executable,
+            "-m",
+            "reportgen",
+            "batch",
+            *map(str, paths),
+            "-o",
+            str(tmp_path / "out"),
+            "-j",
+            "2",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -225,10 +234,11 @@ def test_a_killed_resource_tracker_is_not_a_traceback(tmp_path: Path) -> None:
         for pid in _children_named(process.pid, "resource_tracker"):
             os.kill(pid, signal.SIGKILL)
             killed += 1
-        time.sleep(0.05)
+        time.sleep(0.3)  # the old pool's relaunched tracker then met semaphores it never saw: KeyError
     _, err = process.communicate(timeout=60)
-    assert "Traceback" not in err, err
+    assert "Traceback" not in err and "Warning" not in err, err
     assert process.returncode == 0, err
+    assert killed == 0  # the workers are plain subprocesses: there is no tracker to lose
     assert (tmp_path / "out" / "batch-summary.json").is_file()
 
 

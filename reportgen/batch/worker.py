@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 _HEADER = struct.Struct(">Q")
 _READY = "ready"
@@ -71,13 +71,13 @@ def memory_message(limits: Limits) -> str:
     return f"超过内存上限 {limits.memory_mib} MiB，已停止该单位（可用 --memory-limit 调整）"
 
 
-def _send(stream: BinaryIO, message: object) -> None:
+def _send(stream: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
     stream.flush()
 
 
-def _receive_bytes(stream: BinaryIO) -> bytes:
+def _receive_bytes(stream: IO[bytes]) -> bytes:
     """The next message's pickle, or ``EOFError`` when the other side has gone (mid-message too)."""
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
@@ -89,7 +89,7 @@ def _receive_bytes(stream: BinaryIO) -> bytes:
     return data
 
 
-def _receive(stream: BinaryIO) -> Any:
+def _receive(stream: IO[bytes]) -> Any:
     return pickle.loads(_receive_bytes(stream))
 
 
@@ -112,8 +112,8 @@ class Worker:
             start_new_session=True,
         )
         assert self.process.stdin is not None and self.process.stdout is not None
-        self.to_child: BinaryIO = self.process.stdin
-        self.from_child: BinaryIO = self.process.stdout
+        self.to_child: IO[bytes] = self.process.stdin
+        self.from_child: IO[bytes] = self.process.stdout
         self.started: float | None = None  # when the call in progress was sent
         self.ready = False
 
