@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -88,6 +89,43 @@ def test_the_process_pool_is_bounded_by_default() -> None:
         [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=20, check=False
     )
     assert "('stuck', 'RG505')" in done.stdout, done.stderr
+
+
+def test_a_unit_stopped_during_its_pdf_leaves_no_office_and_no_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker is killed with the warm LibreOffice it started, and its temporary folder goes too."""
+    pytest.importorskip("reportgen.render.pdf_pool")
+    from reportgen.render.pdf_pool import pool_available
+
+    if not pool_available():
+        pytest.skip("LibreOffice not installed")
+    paths = _ledgers(tmp_path / "in")
+    (tmp_path / "tmp").mkdir()
+    monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    offices_before = _offices()
+    summary = reportgen.render_batch(
+        paths[:2], "docx,pdf", tmp_path / "out", jobs=2, progress=False, limits=Limits(0.5, 2048)
+    )
+    assert [r.code for r in summary.results] == ["RG505", "RG505"]
+    time.sleep(0.5)
+    assert _offices() <= offices_before
+    assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def _offices() -> set[int]:
+    """LibreOffice processes of a reportgen PDF pool (by their profile folder)."""
+    found = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                command = Path(f"/proc/{entry}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"reportgen-pdfpool-" in command:
+                found.add(int(entry))
+    return found
 
 
 def _ledgers(folder: Path) -> list[Path]:

@@ -21,10 +21,12 @@ import contextlib
 import os
 import pickle
 import select
+import shutil
 import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,6 +105,9 @@ class Worker:
         environment["PYTHONPATH"] = os.pathsep.join(
             p for p in (package_root, environment.get("PYTHONPATH", "")) if p
         )
+        # Its own temporary folder, removed with it: a killed office leaves its work folder behind.
+        self.tmp = tempfile.mkdtemp(prefix="reportgen-worker-")
+        environment["TMPDIR"] = self.tmp
         memory = str(limits.memory_mib) if limits.memory_mib is not None else ""
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from reportgen.batch.worker import serve; serve()", memory],
@@ -175,6 +180,7 @@ class Worker:
             with contextlib.suppress(OSError):
                 stream.close()
         self.process.wait()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stop(self) -> None:
         """Ask an idle child to leave (end of input), killing it if it does not within 5 s."""
