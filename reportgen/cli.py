@@ -18,7 +18,15 @@ from typing import Any, NoReturn, TextIO
 from reportgen import __version__
 from reportgen.api import convert_ledger, load, new_ledger
 from reportgen.batch import render_batch
-from reportgen.batch.worker import DEFAULT_MEMORY_LIMIT_MIB, DEFAULT_TIME_LIMIT, Limits, Stopped, Worker, call
+from reportgen.batch.worker import (
+    DEFAULT_MEMORY_LIMIT_MIB,
+    DEFAULT_TIME_LIMIT,
+    Limits,
+    Stopped,
+    Worker,
+    call,
+    office_hint,
+)
 from reportgen.errors import Finding, ReportError, Severity
 from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
@@ -392,7 +400,7 @@ def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
     except ReportError as error:
         if args.debug:
             raise
-        print(str(error), file=err)
+        print(str(error) + office_hint(error.code), file=err)
         status = EXIT_ERROR
     return status, out.getvalue(), err.getvalue()
 

@@ -115,6 +115,21 @@ def test_a_unit_stopped_during_its_pdf_leaves_no_office_and_no_files(
     assert list((tmp_path / "tmp").iterdir()) == []
 
 
+def test_an_office_failing_under_a_low_memory_bound_says_so(tmp_path: Path) -> None:
+    """LibreOffice inherits the bound and aborts (RG406): the message names the bound to raise."""
+    from reportgen.render.pdf_pool import pool_available
+
+    if not pool_available():
+        pytest.skip("LibreOffice not installed")
+    summary = reportgen.render_batch(
+        [QINGSHAN], "docx,pdf", tmp_path / "out", jobs=1, progress=False, limits=Limits(60, 600)
+    )
+    (result,) = summary.results
+    assert (result.status, result.code) == ("partial", "RG406")
+    assert "内存上限 600 MiB" in result.message and "--memory-limit" in result.message
+    assert (tmp_path / "out" / QINGSHAN.stem / (QINGSHAN.stem + ".docx")).is_file()
+
+
 def _offices() -> set[int]:
     """LibreOffice processes of a reportgen PDF pool (by their profile folder)."""
     found = set()

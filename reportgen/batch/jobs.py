@@ -18,6 +18,7 @@ from pathlib import Path
 
 from reportgen.api import Report
 from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
+from reportgen.batch.worker import office_hint
 from reportgen.errors import RenderError, ReportError
 from reportgen.ledger import parse_ledger
 from reportgen.model import Ledger
@@ -113,4 +114,4 @@ def write_outputs(result: UnitResult, out: Path, stamp: str | None) -> None:
 def _fail(result: UnitResult, error: ReportError, status: str) -> None:
     first = error.problems[0]
     result.status, result.code = status, first.code
-    result.message = "；".join(p.describe() for p in error.problems[:3])
+    result.message = "；".join(p.describe() for p in error.problems[:3]) + office_hint(first.code)

@@ -73,6 +73,20 @@ def memory_message(limits: Limits) -> str:
     return f"超过内存上限 {limits.memory_mib} MiB，已停止该单位（可用 --memory-limit 调整）"
 
 
+def office_hint(code: str) -> str:
+    """Why LibreOffice may have failed (RG406), said when this process runs under a memory bound:
+    the office inherits ``RLIMIT_AS`` and aborts under about 1 GiB instead of reporting memory."""
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if code != "RG406" or soft == resource.RLIM_INFINITY:
+        return ""
+    return (
+        f"（LibreOffice 也受本单位的内存上限 {soft // 2**20} MiB 约束，"
+        "上限过低时它会异常退出；可用 --memory-limit 调大）"
+    )
+
+
 def _send(stream: IO[bytes], message: object) -> None:
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     stream.write(_HEADER.pack(len(data)) + data)
