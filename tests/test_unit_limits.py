@@ -309,3 +309,15 @@ def _children_named(pid: int, word: str) -> list[int]:
         if parent == pid and word in command:
             found.append(int(entry))
     return found
+
+
+def test_a_worker_killed_while_idle_is_reported_not_a_broken_pipe() -> None:
+    from reportgen.batch.worker import Stopped, Worker, call
+
+    worker = Worker(Limits(5, 1024))
+    worker.wait_ready()
+    os.kill(worker.process.pid, signal.SIGKILL)
+    worker.process.wait()
+    with pytest.raises(Stopped) as stopped:
+        call(worker, time.sleep, 0)
+    assert stopped.value.code == "RG504"

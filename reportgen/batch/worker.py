@@ -160,7 +160,10 @@ class Worker:
 
     def send(self, function: Callable[..., Any], *arguments: Any) -> None:
         self.wait_ready()
-        _send(self.to_child, (function, arguments))
+        # A child killed while idle cannot take the call: its pipe then reads as closed at once, and
+        # ``answer`` reports it as died (RG504), like a child that dies during the call.
+        with contextlib.suppress(OSError):
+            _send(self.to_child, (function, arguments))
         self.started = time.monotonic()
 
     def deadline(self) -> float | None:
