@@ -8,6 +8,7 @@ within ``Limits`` (time and memory) in a worker process that is killed when it i
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import itertools
 import os
@@ -92,20 +93,24 @@ def run_process_pool(
                 started = worker.started or now
                 if worker in readable:
                     del busy[worker]
+                    result: UnitResult | None
                     try:
-                        yield worker.answer()
+                        result = worker.answer()
                     except Stopped as stop:
                         if stop.code == "RG504" and not retry:
+                            result = None
                             retries.append(job)
                         else:
-                            yield (
+                            result = (
                                 _died(job)
                                 if stop.code == "RG504"
                                 else _stopped(job.unit, stop, now - started)
                             )
                     except RuntimeError as error:
-                        yield UnitResult(job.unit, "failed", "RG501", f"内部错误：{error}")
+                        result = UnitResult(job.unit, "failed", "RG501", f"内部错误：{error}")
                     idle.append(worker if worker.process.poll() is None else Worker(limits))
+                    if result is not None:
+                        yield result
                 elif (deadline := worker.deadline()) is not None and now >= deadline:
                     del busy[worker]
                     worker.kill()
@@ -114,6 +119,9 @@ def run_process_pool(
     finally:
         for worker in busy:
             worker.kill()
+        for worker in idle:  # end of input for all first: they close their offices in parallel
+            with contextlib.suppress(OSError):
+                worker.to_child.close()
         for worker in idle:
             worker.stop()
 
