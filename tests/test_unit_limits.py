@@ -64,13 +64,17 @@ def test_a_unit_over_its_memory_is_stopped_with_its_code(executor: str) -> None:
     assert all(results[f"u{n}"].status == "ok" for n in range(3))
 
 
-def test_dask_stops_a_unit_over_its_time() -> None:
+def test_dask_stops_a_unit_over_its_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pytest.importorskip("distributed")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
     started = time.monotonic()
     results = {r.unit: r for r in EXECUTORS["dask"](_jobs(_Sleeps(), "stuck"), 1, None, Limits(LIMIT, 1024))}
     assert (results["stuck"].status, results["stuck"].code) == ("failed", "RG505")
     assert all(results[f"u{n}"].status == "ok" for n in range(3))
     assert time.monotonic() - started < 30  # the LocalCluster's own start and stop included
+    time.sleep(1)  # the Dask worker's bounded child ends when the cluster closes, and cleans up
+    assert not list(tmp_path.glob("reportgen-worker-*"))
 
 
 def test_a_stuck_unit_never_hangs_the_caller() -> None:

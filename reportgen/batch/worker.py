@@ -17,6 +17,7 @@ code is ever sent, never anything a ledger controls.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -35,6 +36,7 @@ from typing import IO, Any
 
 _HEADER = struct.Struct(">Q")
 _READY = "ready"
+_OWN_TMP = "REPORTGEN_WORKER_TMP"  # the folder a worker removes when it ends
 START_SECONDS = 120.0  # a worker that cannot import reportgen in this long is broken, not slow
 DEFAULT_TIME_LIMIT = 300.0
 DEFAULT_MEMORY_LIMIT_MIB = 2048
@@ -121,7 +123,7 @@ class Worker:
         )
         # Its own temporary folder, removed with it: a killed office leaves its work folder behind.
         self.tmp = tempfile.mkdtemp(prefix="reportgen-worker-")
-        environment["TMPDIR"] = self.tmp
+        environment["TMPDIR"] = environment[_OWN_TMP] = self.tmp
         memory = str(limits.memory_mib) if limits.memory_mib is not None else ""
         self.process = subprocess.Popen(
             [sys.executable, "-c", "from reportgen.batch.worker import serve; serve()", memory],
@@ -261,6 +263,11 @@ def _serve(memory_mib: int | None) -> None:
     protocol_in = os.fdopen(os.dup(0), "rb")
     null = os.open(os.devnull, os.O_RDONLY)
     os.dup2(null, 0)
+    # A child whose parent goes away without killing it (a Dask worker's, when the cluster closes)
+    # ends at end of input: it removes its temporary folder itself, after its office has closed.
+    own_tmp = os.environ.get(_OWN_TMP)
+    if own_tmp:
+        atexit.register(shutil.rmtree, own_tmp, ignore_errors=True)
     if memory_mib is not None:
         import resource
 
