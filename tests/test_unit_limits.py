@@ -21,6 +21,7 @@ import reportgen
 from reportgen.batch.executors import EXECUTORS
 from reportgen.batch.jobs import Job
 from reportgen.batch.worker import DEFAULT_LIMITS, Limits
+from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS
 from tests.conftest import MINIMAL, QINGSHAN
 
@@ -158,31 +159,30 @@ def _ledgers(folder: Path) -> list[Path]:
     return paths
 
 
+class _SleepingLedger(Ledger):
+    """A real loaded ledger that takes an hour to arrive in the worker (``render_batch`` accepts
+    loaded ledgers and sends them pickled)."""
+
+    __slots__ = ()
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (time.sleep, (3600,))
+
+
 def test_batch_with_a_stuck_unit_writes_its_summary_and_fails(tmp_path: Path) -> None:
     """Through ``render_batch``: the summary lists the stopped unit with its code."""
     paths = _ledgers(tmp_path / "in")
-    stuck = Job("stuck", _Sleeps(), "stuck.yaml", ("md",), DEFAULT_OPTIONS)  # type: ignore[arg-type]
-    from reportgen.batch import run as batch_run
-
-    original = batch_run._describe
-
-    def describe(item):  # type: ignore[no-untyped-def]
-        if item == "stuck":
-            return "stuck", stuck.source, "stuck.yaml", None
-        return original(item)
-
-    batch_run._describe = describe  # type: ignore[assignment]
-    try:
-        summary = reportgen.render_batch(
-            [paths[0], "stuck", *paths[1:]],
-            "md",
-            tmp_path / "out",
-            progress=False,
-            jobs=2,
-            limits=Limits(LIMIT, 1024),
-        )
-    finally:
-        batch_run._describe = original  # type: ignore[assignment]
+    stuck = reportgen.load(paths[0]).ledger
+    object.__setattr__(stuck, "source", tmp_path / "stuck.yaml")
+    object.__setattr__(stuck, "__class__", _SleepingLedger)
+    summary = reportgen.render_batch(
+        [paths[0], stuck, *paths[1:]],
+        "md",
+        tmp_path / "out",
+        progress=False,
+        jobs=2,
+        limits=Limits(LIMIT, 1024),
+    )
     assert not summary.ok
     document = json.loads((tmp_path / "out" / "batch-summary.json").read_text("utf-8"))
     codes = {row["unit"]: (row["status"], row["code"]) for row in document["results"]}
