@@ -22,7 +22,7 @@ def render_pdf(document: Document, env: ReportEnvironment, options: RenderOption
     the UNO bridge is installed; ``stable_pdf`` makes both give the same bytes.  The pool is shared by
     every render of the process, so each conversion passes its own ``pdf_timeout``: the limit the pool
     was created with belongs to whichever render came first.  A .docx with a relationship leaving the
-    package is RG411 before LibreOffice starts (docs/security-pdf.md)."""
+    package is RG411 before LibreOffice starts (docs/security.md)."""
     source = render_docx(document, env, options)
     # The converters refuse it too; here the message can name the template the links came from.
     template = f"由模板 {options.docx_template} 生成的 .docx" if options.docx_template else None
