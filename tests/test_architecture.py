@@ -14,6 +14,7 @@ ALLOWED: dict[str, set[str]] = {
     "escape": set(),
     "inputfile": {"errors", "escape"},
     "stablezip": set(),
+    "boundedzip": set(),
     "resources": {"errors"},
     "numbers": {"units", "errors", "numbers"},
     "model": {"units"},
@@ -27,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
         "resources",
         "escape",
         "inputfile",
+        "boundedzip",
     },
     "compute": {"model", "units", "errors"},
     "checks": {"compute", "model", "units", "errors", "numbers"},
@@ -56,6 +58,7 @@ ALLOWED: dict[str, set[str]] = {
         "escape",
         "stablezip",
         "inputfile",
+        "boundedzip",
     },
     "script": {"charts", "document", "errors", "tables"},
     "api": {

@@ -79,7 +79,9 @@ def with_types(extra: str) -> dict[str, bytes]:
 
 def with_document_rels(extra: str) -> dict[str, bytes]:
     rels = dict(base_members())["word/_rels/document.xml.rels"].decode()
-    return {"word/_rels/document.xml.rels": rels.replace("</Relationships>", extra + "</Relationships>").encode()}
+    return {
+        "word/_rels/document.xml.rels": rels.replace("</Relationships>", extra + "</Relationships>").encode()
+    }
 
 
 def _bomb(size: int, name: str) -> bytes:
@@ -96,7 +98,6 @@ def _lying_header() -> bytes:
 def _many_members() -> bytes:
     small = deflate("", b"<a/>")
     return package(members(extra=(named(small, f"customXml/item{i}.xml") for i in range(60_000))))
-
 
 
 CASES: dict[str, tuple[Callable[[], bytes], str]] = {
@@ -117,7 +118,10 @@ CASES: dict[str, tuple[Callable[[], bytes], str]] = {
         lambda: package(members(extra=[deflate("WORD/Document.xml", b"<a/>")])),
         "RG321",
     ),
-    "vbaProject.bin": (lambda: package(members(extra=[deflate("word/vbaProject.bin", b"\xd0\xcf")])), "RG322"),
+    "vbaProject.bin": (
+        lambda: package(members(extra=[deflate("word/vbaProject.bin", b"\xd0\xcf")])),
+        "RG322",
+    ),
     "macro content type": (
         lambda: package(
             members(
@@ -213,8 +217,10 @@ def test_render_refuses_with_a_code_in_time_and_memory(case: tuple[Path, str], t
     report = reportgen.loads(MINIMAL, options=RenderOptions(docx_template=path))
     result, seconds, peak = _measured(lambda: report.render("docx", tmp_path / "out"))
     assert isinstance(result, ReportError), result
-    assert [p.code for p in result.problems][0] == code, result.problems
-    assert all(p.code in CODES and p.file is not None and "用户模板.docx" in str(p.file) for p in result.problems)
+    assert result.problems[0].code == code, result.problems
+    assert all(
+        p.code in CODES and p.file is not None and "用户模板.docx" in str(p.file) for p in result.problems
+    )
     assert seconds < SECONDS and peak < PEAK_BYTES, (seconds, peak)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
 
@@ -239,7 +245,9 @@ def test_a_refusal_names_the_place(tmp_path: Path) -> None:
     assert finding.problem.value == "../../evil.xml"
 
 
-@pytest.mark.parametrize("name", sorted(str(p.relative_to(builtin_templates())) for p in builtin_templates().rglob("*.docx")))
+@pytest.mark.parametrize(
+    "name", sorted(str(p.relative_to(builtin_templates())) for p in builtin_templates().rglob("*.docx"))
+)
 def test_the_default_templates_pass_the_package_checks(name: str) -> None:
     path = builtin_templates() / name
     assert [f for f in lint_template(path, ENV) if f.code.startswith("RG32")] == []
@@ -255,7 +263,7 @@ def test_the_default_templates_pass_the_package_checks(name: str) -> None:
 )
 def test_ledger_text_never_becomes_word_xml(tmp_path: Path, text: str) -> None:
     """A title holding Word XML is printed as the characters typed, whatever the template asks."""
-    injected = '</w:t></w:r><w:r><w:t>注入</w:t></w:r><w:r><w:t>'
+    injected = "</w:t></w:r><w:r><w:t>注入</w:t></w:r><w:r><w:t>"
     ledger = MINIMAL.replace("标题: 测试局", "标题: " + injected + "测试局", 1)
     document = docx.Document()
     document.add_paragraph(text)

@@ -37,7 +37,6 @@ import math
 import operator
 import re
 import warnings
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,8 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import iterparse
 
+from reportgen import boundedzip
+from reportgen.boundedzip import ZipLimits
 from reportgen.errors import LedgerError, Problem
 from reportgen.escape import ooxml_unescaped
 from reportgen.ledger.cellvalues import (
@@ -100,6 +101,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
 OTHER_SPREADSHEETS = (".xls", ".et", ".ods", ".numbers")
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
+# openpyxl decompresses members itself (within the sizes the directory states), so the directory is
+# checked here, before it opens anything; a workbook of four sheets has a few dozen members.
+XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_bytes=MAX_UNPACKED_BYTES)
 MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
 MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
 
@@ -227,22 +231,17 @@ def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
             "RG101", "文件不是 Excel 工作簿（.xlsx）", path, expected="用 Excel/WPS 保存的 .xlsx 文件"
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            unpacked = sum(item.file_size for item in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
+        boundedzip.inspect(raw, XLSX_LIMITS)
+    except boundedzip.ZipRefused as refused:
+        if refused.kind == "limit":
+            raise _fail("RG114", refused.message, path, refused.place, expected=refused.expected) from None
         raise _fail(
             "RG101",
             "文件已损坏，不是完整的 Excel 工作簿",
             path,
+            refused.place,
             expected="用 Excel/WPS 重新保存的 .xlsx 文件",
         ) from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _fail(
-            "RG114",
-            f"工作簿解压后有 {unpacked} 字节",
-            path,
-            expected=f"解压后不超过 {MAX_UNPACKED_BYTES} 字节",
-        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none

@@ -15,9 +15,8 @@ compiles the Jinja code again on first use.
 
 from __future__ import annotations
 
-import io
+import functools
 import re
-import zipfile
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,8 +26,10 @@ from typing import Any, cast
 import jinja2
 from docxtpl import DocxTemplate
 from lxml import etree
+from markupsafe import Markup, escape
 
 from reportgen.errors import Problem, RenderError, TemplateError
+from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
 from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.templating import (
     TEMPLATE_FAILURES,
@@ -37,8 +38,6 @@ from reportgen.templating import (
     render_bounded,
 )
 
-# Parts whose XML may carry template tags (docxtpl renders the same ones).
-_TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _XML_TAGS = re.compile(r"<[^>]+>")
@@ -103,7 +102,9 @@ class CompiledDocx:
         if found is None:
             source = self.sources[part]
             try:
-                found = env.from_string("{% autoescape true %}" + source + "{% endautoescape %}")
+                found = word_environment(env).from_string(
+                    "{% autoescape true %}" + source + "{% endautoescape %}"
+                )
             except jinja2.TemplateSyntaxError as exc:
                 code, message = explain_template_error(exc, env)
                 raise _template_problem(code, message, self.name, part, source, exc.lineno) from None
@@ -134,6 +135,34 @@ class CompiledDocx:
         return xml
 
 
+@functools.lru_cache(maxsize=16)
+def word_environment(env: ReportEnvironment) -> ReportEnvironment:
+    """``env`` for Word XML parts: no template can print ledger text as raw XML.
+
+    The parts render with autoescaping; two things would still let text through unescaped, so both
+    are closed here: ``|safe`` (and ``{% filter safe %}``) marks any string as XML — in this
+    environment it is a filter that only returns the plain text, which is then escaped — and
+    ``{% autoescape false %}`` turns escaping off — here ``finalize`` escapes every printed value
+    that is not already ``Markup``.  Markup then only comes from the template itself (a macro, a
+    ``set`` block, whose printed values were escaped) or from our code (the table placeholders)."""
+    word = env.overlay(finalize=_word_text(env.finalize))
+    word.filters = {**env.filters, "safe": _plain_text}
+    return word
+
+
+def _plain_text(value: object) -> str:
+    """``|safe`` in a Word part: Markup stays (it is already XML we trust), anything else is text."""
+    return value if isinstance(value, Markup) else str(value)
+
+
+def _word_text(finalize: Any) -> Any:
+    def escaped(value: object) -> object:
+        shown = finalize(value) if finalize is not None else value
+        return shown if isinstance(shown, Markup) else escape(shown)
+
+    return escaped
+
+
 # libxml2's messages → Chinese (first match); the element names they quote are kept.
 _XML_PROBLEMS = (
     (r"Opening and ending tag mismatch: (\S+)", "开始标签 {0} 与结束标签不成对"),
@@ -156,27 +185,17 @@ def _xml_problem(message: str) -> str:
 
 
 def compile_docx(data: bytes, name: str) -> CompiledDocx:
-    """Read a .docx template's zip; patch and keep the tagged parts as Jinja sources."""
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = tuple((info.filename, archive.read(info.filename)) for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, EOFError):
-        raise TemplateError(
-            Problem(
-                "RG305",
-                "模板不是有效的 .docx 文件（已损坏，或不是 Word 保存的文件）",
-                file=Path(name),
-                expected="Word 保存的 .docx",
-            )
-        ) from None
-    if "word/document.xml" not in dict(members):
-        raise TemplateError(
-            Problem("RG305", "模板中没有 word/document.xml", file=Path(name), expected="Word 保存的 .docx")
-        )
+    """Check a .docx template's package (``package_checks``), then keep its tagged parts as Jinja
+    sources."""
+    return compile_members(read_package(data, name), name)
+
+
+def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> CompiledDocx:
+    """The compiled template of members ``read_package`` checked (the tagged parts are UTF-8)."""
     sources: dict[str, str] = {}
     compiled: list[ZipEntry | str] = []
     for member, content in members:
-        text = content.decode("utf-8") if _TEMPLATE_PART.match(member) else ""
+        text = content.decode("utf-8") if TEMPLATE_PART.match(member) else ""
         if _TAG.search(text):
             sources[member] = _before_render(text)
             compiled.append(member)

@@ -17,9 +17,7 @@ depend on the data (a filter on the wrong unit) are found too.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -29,7 +27,8 @@ from lxml import etree
 
 from reportgen.document import Document
 from reportgen.errors import Finding, Problem, ReportError, Severity
-from reportgen.render.docx.engine import compile_docx
+from reportgen.render.docx.engine import compile_members
+from reportgen.render.docx.package_checks import read_package
 from reportgen.render.docx.wordml import W_NS
 from reportgen.templating import ReportEnvironment
 
@@ -63,17 +62,18 @@ def lint_template(path: Path, env: ReportEnvironment, document: Document | None 
 
     data = read_docx_template(path)
     try:
-        compiled = compile_docx(data, str(path))
+        members = read_package(data, str(path))
+        compiled = compile_members(members, str(path))
     except ReportError as error:
         return [Finding(p, Severity.ERROR) for p in error.problems]
     found: list[Finding] = []
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    parts = dict(members)
     for part in sorted(compiled.sources):
         try:
             compiled.template(env, part)
         except ReportError as error:
             found += [Finding(p, Severity.ERROR) for p in error.problems]
-        paragraphs = list(_paragraphs(archive.read(part), part))
+        paragraphs = list(_paragraphs(parts[part], part))
         found += _split_tags(path, paragraphs)
         found += _tags_and_blocks(path, paragraphs)
         found += _digits(path, paragraphs)

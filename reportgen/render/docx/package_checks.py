@@ -1,0 +1,188 @@
+"""A user's .docx template checked on load: the package, its names, its active content, its links.
+
+A template is a Word file someone sent; its bytes are as untrusted as a ledger's.  ``read_package``
+is the one entry point both ``render`` (through ``compile_docx``) and ``reportgen lint`` use:
+
+- the zip itself through ``reportgen.boundedzip`` with ``DOCX_LIMITS`` (member count, per-member and
+  total uncompressed size stated by the central directory and then counted while decompressing,
+  compression ratio), ``RG320``; member names (``..``, absolute paths, drive letters, backslashes,
+  control characters, duplicates also ignoring case), ``RG321``; a broken zip, ``RG305``;
+- active content: a macro-enabled content type, ``vbaProject.bin``/``vbaData.xml``, ActiveX controls
+  and embedded OLE objects (by part name, content type or relationship type), a ``.docm``, ``RG322``:
+  the output is a published document and must carry none of them;
+- relationships (every ``*.rels``) with ``TargetMode="External"``, ``RG323`` naming the part and
+  the target — a linked picture or a hyperlink would make Word, LibreOffice (PDF conversion) or a
+  reader fetch an address; ``external_targets`` is the one scanner for them;
+- the XML parts it parses (``[Content_Types].xml``, ``*.rels``, the parts that may carry tags) must
+  be UTF-8 without a DTD (no entity can reach a file or the network), ``RG305`` naming the part.
+
+Problems of one kind are reported together (``lint`` lists them all); a package outside the zip
+limits stops at the first, since nothing in it is read.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from lxml import etree
+
+from reportgen import boundedzip
+from reportgen.boundedzip import ZipLimits
+from reportgen.errors import Problem, TemplateError, os_error_text
+
+# A Word template is a few hundred kilobytes; the biggest parts are pictures and fonts.
+DOCX_LIMITS = ZipLimits(members=2_000, member_bytes=50_000_000, total_bytes=100_000_000, ratio=100)
+DOCUMENT = "word/document.xml"
+CONTENT_TYPES = "[Content_Types].xml"
+
+# Parts whose XML may carry template tags (docxtpl renders the same ones).
+TEMPLATE_PART = re.compile(r"^word/(document|header\d*|footer\d*|footnotes)\.xml$")
+_ACTIVE_NAME = re.compile(
+    r"(?:^|/)(?:vbaProject\.bin|vbaData\.xml|oleObject\d*\.\w+)$|(?:^|/)activeX/", re.IGNORECASE
+)
+_ACTIVE_TYPE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|\bole\b|control", re.IGNORECASE)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_EXPECTED = "Word/WPS 保存的 .docx（不启用宏）"
+
+
+def template_bytes(path: Path) -> bytes:
+    """The template file's bytes, refused before reading when it is larger than any package may be."""
+    try:
+        size = path.stat().st_size
+        if size > DOCX_LIMITS.total_bytes:
+            raise _error("RG320", f"模板文件有 {size} 字节", path, f"不超过 {DOCX_LIMITS.total_bytes} 字节")
+        return path.read_bytes()
+    except OSError as exc:
+        raise _error(
+            "RG305", f"无法读取 .docx 模板（{os_error_text(exc)}）", path, "存在的 .docx 文件"
+        ) from None
+
+
+def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
+    """The template's members in order, once every check above has passed."""
+    path = Path(name)
+    try:
+        members = boundedzip.read(data, DOCX_LIMITS)
+    except boundedzip.ZipRefused as refused:
+        code = {"corrupt": "RG305", "limit": "RG320", "name": "RG321"}[refused.kind]
+        message = (
+            refused.message
+            if refused.kind != "corrupt"
+            else "模板不是有效的 .docx 文件（" + refused.message + "）"
+        )
+        raise TemplateError(
+            Problem(
+                code, message, file=path, place=refused.place, value=refused.value, expected=refused.expected
+            )
+        ) from None
+    parts = dict(members)
+    if DOCUMENT not in parts:
+        raise _error("RG305", "模板中没有 word/document.xml", path, "Word 保存的 .docx")
+    problems: list[Problem] = []
+    trees: dict[str, etree._Element] = {}
+    for member, content in members:
+        if member == CONTENT_TYPES or member.endswith(".rels") or TEMPLATE_PART.match(member):
+            parsed = _strict_xml(content, member, path, problems)
+            if parsed is not None:
+                trees[member] = parsed
+    problems += _active_content(path, [m for m, _ in members], trees)
+    problems += [
+        Problem(
+            "RG323",
+            "模板引用了外部资源（链接的图片、超链接或其他外部目标）",
+            file=path,
+            place=part,
+            value=target,
+            expected="把图片插入（而非链接）到模板中；超链接改为文字",
+        )
+        for part, target in external_targets(trees)
+    ]
+    if problems:
+        raise TemplateError(*problems)
+    return members
+
+
+def external_targets(trees: dict[str, etree._Element]) -> list[tuple[str, str]]:
+    """(part, target) of every relationship with ``TargetMode="External"`` in the ``*.rels`` parts."""
+    found: list[tuple[str, str]] = []
+    for part, root in trees.items():
+        if part.endswith(".rels"):
+            for relationship in _elements(root):
+                if str(relationship.get("TargetMode", "")).strip().lower() == "external":
+                    found.append((part, str(relationship.get("Target", ""))))
+    return found
+
+
+def _active_content(path: Path, names: list[str], trees: dict[str, etree._Element]) -> list[Problem]:
+    found: list[tuple[str, str]] = []
+    if path.suffix.lower() in (".docm", ".dotm"):
+        found.append(("", path.name))
+    found += [(name, name) for name in names if _ACTIVE_NAME.search(name)]
+    types = trees.get(CONTENT_TYPES)
+    for entry in _elements(types) if types is not None else ():
+        kind = str(entry.get("ContentType", ""))
+        if _ACTIVE_TYPE.search(kind):
+            found.append((CONTENT_TYPES, kind))
+    for part, root in trees.items():
+        if part.endswith(".rels"):
+            found += [
+                (part, str(r.get("Type")))
+                for r in _elements(root)
+                if _ACTIVE_TYPE.search(str(r.get("Type", "")))
+            ]
+    return [
+        Problem(
+            "RG322",
+            "模板含宏、ActiveX 控件或嵌入的 OLE 对象",
+            file=path,
+            place=place or None,
+            value=value,
+            expected="另存为不含宏的 Word 文档（.docx），删除控件和嵌入对象",
+        )
+        for place, value in dict.fromkeys(found)
+    ]
+
+
+def _strict_xml(content: bytes, part: str, path: Path, problems: list[Problem]) -> etree._Element | None:
+    """The part parsed as UTF-8 XML without a DTD; anything else is a problem naming the part."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = "UTF-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "非 UTF-8 编码"
+        problems.append(
+            _problem(
+                "RG305", f"模板的 {part} 是 {encoding}", path, part, "UTF-8 编码（Word 保存的 .docx 都是）"
+            )
+        )
+        return None
+    declared = re.match(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)", text)
+    if declared and declared.group(1).replace("-", "").replace("_", "").lower() != "utf8":
+        problems.append(
+            _problem("RG305", f"模板的 {part} 声明为 {declared.group(1)} 编码", path, part, "UTF-8 编码")
+        )
+        return None
+    if "<!DOCTYPE" in text:  # only the prolog may hold one; a DTD declares entities
+        problems.append(
+            _problem("RG305", f"模板的 {part} 含 DOCTYPE（实体声明）", path, part, "不含 DOCTYPE 的 XML")
+        )
+        return None
+    try:
+        root = etree.fromstring(content, _PARSER)
+    except (etree.XMLSyntaxError, ValueError):
+        problems.append(_problem("RG305", f"模板的 {part} 不是合法的 XML", path, part, _EXPECTED))
+        return None
+    return root
+
+
+def _elements(root: etree._Element) -> list[etree._Element]:
+    """The child elements (not comments or processing instructions, which have no attributes)."""
+    return [child for child in root if isinstance(child.tag, str)]
+
+
+def _problem(code: str, message: str, path: Path, place: str, expected: str) -> Problem:
+    return Problem(code, message, file=path, place=place, expected=expected)
+
+
+def _error(code: str, message: str, path: Path, expected: str) -> TemplateError:
+    return TemplateError(Problem(code, message, file=path, expected=expected))
