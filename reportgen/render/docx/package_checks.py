@@ -13,8 +13,10 @@ is the one entry point both ``render`` (through ``compile_docx``) and ``reportge
 - relationships (every ``*.rels``) with ``TargetMode="External"``, ``RG323`` naming the part and
   the target — a linked picture or a hyperlink would make Word, LibreOffice (PDF conversion) or a
   reader fetch an address; ``external_targets`` is the one scanner for them;
-- the XML parts it parses (``[Content_Types].xml``, ``*.rels``, the parts that may carry tags) must
-  be UTF-8 without a DTD (no entity can reach a file or the network), ``RG305`` naming the part.
+- every ``*.xml`` part must be well-formed XML without a DTD (no entity can reach a file or the
+  network; a broken part copied into the output would make Word refuse it), and the parts read as
+  text (``[Content_Types].xml``, ``*.rels``, the parts that may carry tags) UTF-8 — a UTF-16
+  ``document.xml`` is ``RG305`` naming the part, not a traceback.
 
 Problems of one kind are reported together (``lint`` lists them all); a package outside the zip
 limits stops at the first, since nothing in it is read.
@@ -44,6 +46,9 @@ _ACTIVE_NAME = re.compile(
 _ACTIVE_TYPE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|\bole\b|control", re.IGNORECASE)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _EXPECTED = "Word/WPS 保存的 .docx（不启用宏）"
+_UTF8 = "UTF-8 编码（Word 保存的 .docx 都是）"
+_DECLARED = re.compile(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)")
+_XML = re.compile(r"\.xml$", re.IGNORECASE)
 
 
 def template_bytes(path: Path) -> bytes:
@@ -82,11 +87,12 @@ def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
     problems: list[Problem] = []
     trees: dict[str, etree._Element] = {}
     for member, content in members:
-        if member == CONTENT_TYPES or member.endswith(".rels") or TEMPLATE_PART.match(member):
-            parsed = _strict_xml(content, member, path, problems)
+        as_text = member == CONTENT_TYPES or member.endswith(".rels") or bool(TEMPLATE_PART.match(member))
+        if as_text or _XML.search(member):
+            parsed = _strict_xml(content, member, path, problems, utf8=as_text)
             if parsed is not None:
                 trees[member] = parsed
-    problems += _active_content(path, [m for m, _ in members], trees)
+    problems[:0] = _active_content(path, [m for m, _ in members], trees)  # the gravest first
     problems += [
         Problem(
             "RG323",
@@ -144,33 +150,31 @@ def _active_content(path: Path, names: list[str], trees: dict[str, etree._Elemen
     ]
 
 
-def _strict_xml(content: bytes, part: str, path: Path, problems: list[Problem]) -> etree._Element | None:
-    """The part parsed as UTF-8 XML without a DTD; anything else is a problem naming the part."""
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        encoding = "UTF-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "非 UTF-8 编码"
-        problems.append(
-            _problem(
-                "RG305", f"模板的 {part} 是 {encoding}", path, part, "UTF-8 编码（Word 保存的 .docx 都是）"
-            )
-        )
-        return None
-    declared = re.match(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)", text)
-    if declared and declared.group(1).replace("-", "").replace("_", "").lower() != "utf8":
-        problems.append(
-            _problem("RG305", f"模板的 {part} 声明为 {declared.group(1)} 编码", path, part, "UTF-8 编码")
-        )
-        return None
-    if "<!DOCTYPE" in text:  # only the prolog may hold one; a DTD declares entities
-        problems.append(
-            _problem("RG305", f"模板的 {part} 含 DOCTYPE（实体声明）", path, part, "不含 DOCTYPE 的 XML")
-        )
-        return None
+def _strict_xml(
+    content: bytes, part: str, path: Path, problems: list[Problem], *, utf8: bool
+) -> etree._Element | None:
+    """The part parsed as XML without a DTD — as UTF-8 when ``utf8`` (a part read as text) —
+    or ``None`` and a problem naming the part."""
+    if utf8:
+        try:
+            text = content.decode("utf-8")
+        except UnicodeDecodeError:
+            encoding = "UTF-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "非 UTF-8 编码"
+            problems.append(_problem("RG305", f"模板的 {part} 是 {encoding}", path, part, _UTF8))
+            return None
+        declared = _DECLARED.match(text)
+        if declared and declared.group(1).replace("-", "").replace("_", "").lower() != "utf8":
+            message = f"模板的 {part} 声明为 {declared.group(1)} 编码"
+            problems.append(_problem("RG305", message, path, part, _UTF8))
+            return None
     try:
         root = etree.fromstring(content, _PARSER)
     except (etree.XMLSyntaxError, ValueError):
         problems.append(_problem("RG305", f"模板的 {part} 不是合法的 XML", path, part, _EXPECTED))
+        return None
+    if getattr(root.getroottree().docinfo, "doctype", ""):  # a DTD declares entities
+        message = f"模板的 {part} 含 DOCTYPE（实体声明）"
+        problems.append(_problem("RG305", message, path, part, "不含 DOCTYPE 的 XML"))
         return None
     return root
 
