@@ -54,6 +54,9 @@ class ZipRefused(Exception):
 
 def inspect(raw: bytes, limits: ZipLimits) -> list[zipfile.ZipInfo]:
     """The members as the central directory lists them, once every limit and name has passed."""
+    stated = _stated_count(raw)
+    if stated is not None and stated > limits.members:  # before zipfile builds an object per member
+        raise ZipRefused("limit", f"文件包含 {stated} 个部件", f"不超过 {limits.members} 个部件")
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
         infos = archive.infolist()
@@ -90,6 +93,14 @@ def inspect(raw: bytes, limits: ZipLimits) -> list[zipfile.ZipInfo]:
                 "limit", f"部件的压缩比为 {ratio}:1（压缩炸弹）", f"压缩比不超过 {limits.ratio}:1", name
             )
     return infos
+
+
+def _stated_count(raw: bytes) -> int | None:
+    """The member count the end-of-central-directory record states (``None`` if not found)."""
+    at = raw.rfind(b"PK\x05\x06", max(0, len(raw) - 65_557))
+    if at < 0 or len(raw) < at + 22:
+        return None
+    return int.from_bytes(raw[at + 10 : at + 12], "little")
 
 
 def _check_name(name: str, seen: dict[str, str]) -> None:

@@ -118,7 +118,7 @@ NAMES = st.one_of(
             "[Content_Types].xml",
             "word/media/image1.png",
         ]
-    ),  # fmt: skip
+    ),
     st.text(min_size=0, max_size=20),
 )
 
@@ -176,13 +176,30 @@ def broken_packages(draw: st.DrawFn) -> bytes:
 
 PARTS = ("word/document.xml", "word/styles.xml", "word/_rels/document.xml.rels", "[Content_Types].xml")
 SNIPPETS = [
-    "{{ document.title }}", "{%p if document.title %}", "{%p endif %}", "{{ ", "{% for x in document.blocks %}",
-    "{{ document.title | safe }}", "{% autoescape false %}", "&", "<", "&amp;", "&#1;", "]]>", "<w:p>", "</w:p>",
-    '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>', "&x;",
+    "{{ document.title }}",
+    "{%p if document.title %}",
+    "{%p endif %}",
+    "{{ ",
+    "{% for x in document.blocks %}",
+    "{{ document.title | safe }}",
+    "{% autoescape false %}",
+    "&",
+    "<",
+    "&amp;",
+    "&#1;",
+    "]]>",
+    "<w:p>",
+    "</w:p>",
+    '<!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+    "&x;",
     '<Relationship Id="r9" Type="t" Target="http://a.example/x" TargetMode="External"/>',
-    '<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>',
-    "\x00", "\ufeff", "\U0001f600", "<?xml version='1.0' encoding='UTF-16'?>",
-]  # fmt: skip
+    '<Override PartName="/word/document.xml" '
+    'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>',
+    "\x00",
+    "\ufeff",
+    "\U0001f600",
+    "<?xml version='1.0' encoding='UTF-16'?>",
+]
 
 
 @st.composite
