@@ -7,6 +7,8 @@ and the names (no ``..``, absolute paths, drive letters, backslashes, control ch
 duplicates, also ignoring case — another program unpacking the package would write outside its
 folder or keep the wrong one of two).  ``read`` then decompresses within the same limits, counting
 the bytes that really come out, so a header that lies about a size cannot get past them either.
+Only stored and deflated members are read (the methods Office writes): zipfile inflates the others
+in unbounded steps.
 
 A leaf module: it knows no error codes.  A failure is a ``ZipRefused`` with a Chinese message and
 its ``kind``; the caller (the Excel reader, the .docx template loader) turns it into its own coded
@@ -40,6 +42,9 @@ class ZipLimits:
     total_bytes: int
     ratio: int | None = None
     ratio_from: int = 1 << 20
+    # Stored and deflated: what Word, Excel and WPS write.  zipfile inflates bzip2 and LZMA without
+    # bounding one call's output (79 bytes of bzip2 are 64 MiB), so they are refused unread.
+    methods: frozenset[int] = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
 
 class ZipRefused(Exception):
@@ -71,6 +76,9 @@ def inspect(raw: bytes, limits: ZipLimits) -> list[zipfile.ZipInfo]:
     for info in infos:
         name = info.orig_filename  # ``filename`` is cut at a NUL
         _check_name(name, seen)
+        if info.compress_type not in limits.methods:
+            message = f"部件使用了 Office 不用的压缩方式（{info.compress_type}）"
+            raise ZipRefused("corrupt", message, "存储或 deflate 压缩（Office/WPS 保存的文件）", name)
         if info.file_size > limits.member_bytes:
             raise ZipRefused(
                 "limit",

@@ -18,13 +18,10 @@ A rendered result must be a zip whose members all read back.  ``PACKAGE_EXAMPLES
 
 from __future__ import annotations
 
-import bz2
 import datetime
 import io
 import itertools
-import struct
 import zipfile
-import zlib
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
@@ -36,7 +33,7 @@ from reportgen.render import RenderOptions
 from reportgen.render.docx.lint import lint_template
 from reportgen.templating import make_environment
 from tests.conftest import MINIMAL
-from tests.test_template_package import base_members
+from tests.test_template_package import Raw, base_members, honest, raw_zip
 
 PACKAGE_EXAMPLES = 300
 PART_EXAMPLES = 300
@@ -50,54 +47,6 @@ FUZZ_SETTINGS = settings(
     ],
 )
 _COUNTER = itertools.count()
-
-# (name, method, stored bytes, crc, declared uncompressed size)
-Raw = tuple[bytes, int, bytes, int, int]
-
-
-def compressed(method: int, data: bytes) -> bytes:
-    if method == 0:
-        return data
-    if method == 8:
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-        return compressor.compress(data) + compressor.flush()
-    if method == 12:
-        return bz2.compress(data)
-    if method == 14:  # zip's LZMA framing, as zipfile writes it
-        compressor = zipfile.LZMACompressor()  # type: ignore[attr-defined]
-        return bytes(compressor.compress(data) + compressor.flush())
-    return data  # an unknown method: the bytes as they are
-
-
-def raw_zip(entries: list[Raw]) -> bytes:
-    """A zip exactly as ``entries`` say, lies included (``zipfile`` would not write them)."""
-    out, directory = bytearray(), bytearray()
-    for name, method, stored, crc, size in entries:
-        flags = 0x800
-        offset = len(out)
-        header = (crc, len(stored), size)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21, *header, len(name), 0)
-        out += name + stored
-        directory += struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50, 20, 20, flags, method, 0, 0x21, *header, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
-        )  # fmt: skip
-        directory += name
-    start = len(out)
-    out += directory
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0)
-    return bytes(out)
-
-
-def honest(name: str, data: bytes, method: int = 8) -> Raw:
-    return (
-        name.encode("utf-8", "surrogatepass"),
-        method,
-        compressed(method, data),
-        zlib.crc32(data),
-        len(data),
-    )
-
 
 NAMES = st.one_of(
     st.sampled_from(

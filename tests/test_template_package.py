@@ -8,8 +8,10 @@ names, duplicates, 60 000 members, macros, an external relationship, a UTF-16 ``
 
 from __future__ import annotations
 
+import bz2
 import functools
 import io
+import struct
 import time
 import tracemalloc
 import zipfile
@@ -53,6 +55,54 @@ def package(entries: Iterable[ZipEntry]) -> bytes:
 def members(replace: dict[str, bytes] | None = None, extra: Iterable[ZipEntry] = ()) -> list[ZipEntry]:
     replace = replace or {}
     return [deflate(name, replace.get(name, data)) for name, data in base_members()] + list(extra)
+
+
+# (name, method, stored bytes, crc, declared uncompressed size)
+Raw = tuple[bytes, int, bytes, int, int]
+
+
+def compressed(method: int, data: bytes) -> bytes:
+    if method == 0:
+        return data
+    if method == 8:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        return compressor.compress(data) + compressor.flush()
+    if method == 12:
+        return bz2.compress(data)
+    if method == 14:  # zip's LZMA framing, as zipfile writes it
+        compressor = zipfile.LZMACompressor()  # type: ignore[attr-defined]
+        return bytes(compressor.compress(data) + compressor.flush())
+    return data  # an unknown method: the bytes as they are
+
+
+def raw_zip(entries: list[Raw]) -> bytes:
+    """A zip exactly as ``entries`` say, lies included (``zipfile`` would not write them)."""
+    out, directory = bytearray(), bytearray()
+    for name, method, stored, crc, size in entries:
+        flags = 0x800
+        offset = len(out)
+        header = (crc, len(stored), size)
+        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, method, 0, 0x21, *header, len(name), 0)
+        out += name + stored
+        directory += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50, 20, 20, flags, method, 0, 0x21, *header, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
+        )  # fmt: skip
+        directory += name
+    start = len(out)
+    out += directory
+    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), start, 0)
+    return bytes(out)
+
+
+def honest(name: str, data: bytes, method: int = 8) -> Raw:
+    return (
+        name.encode("utf-8", "surrogatepass"),
+        method,
+        compressed(method, data),
+        zlib.crc32(data),
+        len(data),
+    )
 
 
 @functools.cache
@@ -274,3 +324,24 @@ def test_ledger_text_never_becomes_word_xml(tmp_path: Path, text: str) -> None:
     paragraphs = [p for p in docx.Document(str(out)).paragraphs if p.text]
     assert len(paragraphs) == 1 and len(paragraphs[0].runs) == 1
     assert injected in paragraphs[0].text
+
+
+def test_only_words_compression_methods_are_inflated() -> None:
+    """zipfile inflates bzip2 and LZMA without an output bound per call: a 79-byte bzip2 stream is
+    64 MiB in one call (and a 4 KiB one gigabytes), whatever the header says.  Word and Excel write
+    stored or deflated members only, so any other method is refused before anything is inflated."""
+    from reportgen import boundedzip
+    from reportgen.render.docx.package_checks import DOCX_LIMITS
+
+    stream = bz2.compress(bytes(1 << 26))
+    entries = [honest(name, data) for name, data in base_members()]
+    raw = raw_zip([*entries, (b"word/media/image1.png", 12, stream, 0, 1000)])
+    tracemalloc.start()
+    try:
+        with pytest.raises(boundedzip.ZipRefused) as refused:
+            boundedzip.read(raw, DOCX_LIMITS)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert refused.value.place == "word/media/image1.png" and "压缩方式" in refused.value.message
+    assert peak < 16 << 20, peak
