@@ -749,3 +749,27 @@ def test_findings_and_template_errors_name_the_cell(tmp_path: Path) -> None:
         _ = reportgen.load(broken).document
     assert caught.value.problems[0].code == "RG303"
     assert caught.value.problems[0].place == "正文!D2"
+
+
+def _repacked(raw: bytes, rename: dict[str, str], method: int = zipfile.ZIP_DEFLATED) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as target:
+        for item in source.infolist():
+            target.writestr(rename.get(item.filename, item.filename), source.read(item.filename))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "rename,method,code",
+    [
+        ({"xl/styles.xml": "../styles.xml"}, zipfile.ZIP_DEFLATED, "RG101"),
+        ({"xl/styles.xml": "XL/Workbook.xml"}, zipfile.ZIP_DEFLATED, "RG101"),
+        ({}, zipfile.ZIP_BZIP2, "RG101"),
+    ],
+)
+def test_the_zip_checks_shared_with_word_templates(rename: dict[str, str], method: int, code: str) -> None:
+    """The workbook's package goes through ``reportgen.boundedzip`` like a .docx template: unsafe or
+    case-twin member names and compression methods Excel never writes are refused before openpyxl."""
+    problem = only(_repacked(example_workbook(), rename, method))
+    assert problem.code == code and "文件已损坏" in problem.message and (problem.place or problem.value)

@@ -233,15 +233,11 @@ def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
     try:
         boundedzip.inspect(raw, XLSX_LIMITS)
     except boundedzip.ZipRefused as refused:
-        if refused.kind == "limit":
-            raise _fail("RG114", refused.message, path, refused.place, expected=refused.expected) from None
-        raise _fail(
-            "RG101",
-            "文件已损坏，不是完整的 Excel 工作簿",
-            path,
-            refused.place,
-            expected="用 Excel/WPS 重新保存的 .xlsx 文件",
-        ) from None
+        code, message = "RG114", refused.message
+        if refused.kind != "limit":
+            code, message = "RG101", f"文件已损坏，不是完整的 Excel 工作簿（{refused.message}）"
+        place, value, expected = refused.place, refused.value, refused.expected
+        raise LedgerError(Problem(code, message, path, place, value=value, expected=expected)) from None
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
