@@ -28,7 +28,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
 import reportgen
-from reportgen.errors import RenderError
+from reportgen.errors import RenderError, TemplateError
 from reportgen.render import RenderOptions, pdf, pdf_pool
 from reportgen.render.package import NotAPackage, outside_references
 from reportgen.render.pdf import ISOLATIONS, convert_to_pdf, find_soffice
@@ -333,19 +333,21 @@ def test_converters_refuse_rg411_before_libreoffice_starts(converter: str, tmp_p
     assert "文档的图片" in message and "文档的超链接" in message and "TargetMode=External" in message
 
 
-def test_a_template_whose_relationship_climbs_out_is_rg411_through_render(tmp_path: Path) -> None:
-    """The public path: a Word template with a relationship escaping the package (an internal target,
-    which the template's load checks do not look at) gets as far as the PDF, which refuses it."""
+def test_a_template_whose_relationship_climbs_out_is_refused_on_load(tmp_path: Path) -> None:
+    """The public path: a Word template with a relationship escaping the package (an internal
+    target) is refused when the template is loaded (RG323, the same ``relationships_outside`` check
+    as RG411), for the PDF and for the .docx alike — before anything is rendered or converted."""
     template = tmp_path / "climbs.docx"
     builtin = (builtin_templates() / "report.docx").read_bytes()
     template.write_bytes(with_relationship(builtin, "../../../etc/x"))
     report = reportgen.loads(MINIMAL, options=RenderOptions(docx_template=template))
-    with pytest.raises(RenderError) as caught:
-        report.to_bytes("pdf")
-    assert caught.value.code == "RG411"
-    problem = caught.value.problems[0]
-    assert problem.place == "word/_rels/document.xml.rels" and problem.value == "../../../etc/x"
-    assert "跳出文档包的路径" in str(caught.value) and f"由模板 {template} 生成的 .docx" in str(caught.value)
+    for fmt in ("pdf", "docx"):
+        with pytest.raises(TemplateError) as caught:
+            report.to_bytes(fmt)
+        assert caught.value.code == "RG323"
+        problem = caught.value.problems[0]
+        assert problem.place == "word/_rels/document.xml.rels" and problem.value == "../../../etc/x"
+        assert "跳出文档包的路径" in str(caught.value) and str(template) in str(caught.value)
 
 
 # --- where no namespace can be made ----------------------------------------------------------------

@@ -10,9 +10,11 @@ is the one entry point both ``render`` (through ``compile_docx``) and ``reportge
 - active content: a macro-enabled content type, ``vbaProject.bin``/``vbaData.xml``, ActiveX controls
   and embedded OLE objects (by part name, content type or relationship type), a ``.docm``, ``RG322``:
   the output is a published document and must carry none of them;
-- relationships (every ``*.rels``) with ``TargetMode="External"``, ``RG323`` naming the part and
-  the target — a linked picture or a hyperlink would make Word, LibreOffice (PDF conversion) or a
-  reader fetch an address; ``external_targets`` is the one scanner for them;
+- relationships (every ``*.rels``) that leave the package — ``TargetMode="External"``, a URL or
+  file target, a path climbing out — ``RG323`` naming the part and the target: a linked picture or
+  a hyperlink would make Word, LibreOffice or a reader fetch an address.  The scanner is the PDF
+  converters' own (``render.package.relationships_outside``, RG411 there), so a template is refused
+  on load for what conversion would refuse later;
 - every ``*.xml`` part must be well-formed XML without a DTD (no entity can reach a file or the
   network; a broken part copied into the output would make Word refuse it), and the parts read as
   text (``[Content_Types].xml``, ``*.rels``, the parts that may carry tags) UTF-8 — a UTF-16
@@ -31,7 +33,8 @@ from lxml import etree
 
 from reportgen import boundedzip
 from reportgen.boundedzip import ZipLimits
-from reportgen.errors import Problem, TemplateError, os_error_text
+from reportgen.errors import Problem, TemplateError
+from reportgen.render.package import relationships_outside
 
 # A Word template is a few hundred kilobytes; the biggest parts are pictures and fonts.
 DOCX_LIMITS = ZipLimits(members=2_000, member_bytes=50_000_000, total_bytes=100_000_000, ratio=100)
@@ -49,19 +52,6 @@ _EXPECTED = "Word/WPS 保存的 .docx（不启用宏）"
 _UTF8 = "UTF-8 编码（Word 保存的 .docx 都是）"
 _DECLARED = re.compile(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)")
 _XML = re.compile(r"\.xml$", re.IGNORECASE)
-
-
-def template_bytes(path: Path) -> bytes:
-    """The template file's bytes, refused before reading when it is larger than any package may be."""
-    try:
-        size = path.stat().st_size
-        if size > DOCX_LIMITS.total_bytes:
-            raise _error("RG320", f"模板文件有 {size} 字节", path, f"不超过 {DOCX_LIMITS.total_bytes} 字节")
-        return path.read_bytes()
-    except OSError as exc:
-        raise _error(
-            "RG305", f"无法读取 .docx 模板（{os_error_text(exc)}）", path, "存在的 .docx 文件"
-        ) from None
 
 
 def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
@@ -93,31 +83,22 @@ def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
             if parsed is not None:
                 trees[member] = parsed
     problems[:0] = _active_content(path, [m for m, _ in members], trees)  # the gravest first
-    problems += [
-        Problem(
-            "RG323",
-            "模板引用了外部资源（链接的图片、超链接或其他外部目标）",
-            file=path,
-            place=part,
-            value=target,
-            expected="把图片插入（而非链接）到模板中；超链接改为文字",
-        )
-        for part, target in external_targets(trees)
-    ]
+    for part, root in trees.items():
+        if part.endswith(".rels"):
+            problems += [
+                Problem(
+                    "RG323",
+                    f"模板引用了文档以外的内容（{reference.why}）",
+                    file=path,
+                    place=part,
+                    value=reference.target,
+                    expected="把图片插入（而非链接）到模板中；超链接改为文字",
+                )
+                for reference in relationships_outside(part, root)
+            ]
     if problems:
         raise TemplateError(*problems)
     return members
-
-
-def external_targets(trees: dict[str, etree._Element]) -> list[tuple[str, str]]:
-    """(part, target) of every relationship with ``TargetMode="External"`` in the ``*.rels`` parts."""
-    found: list[tuple[str, str]] = []
-    for part, root in trees.items():
-        if part.endswith(".rels"):
-            for relationship in _elements(root):
-                if str(relationship.get("TargetMode", "")).strip().lower() == "external":
-                    found.append((part, str(relationship.get("Target", ""))))
-    return found
 
 
 def _active_content(path: Path, names: list[str], trees: dict[str, etree._Element]) -> list[Problem]:
