@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import contextvars
 import datetime
+import enum
 import functools
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -530,42 +533,187 @@ def _filters() -> dict[str, Callable[..., object]]:
 FILTERS = _filters()
 
 
-MAX_OUTPUT_CHARS = 50_000_000  # one rendered part; a 300-project .docx body is about 1.5 million
-MAX_RANGE = 10_000
-# str methods that build a string as long as their argument asks for, or reach formatting machinery.
-UNSAFE_METHODS = frozenset(
-    {"ljust", "rjust", "center", "zfill", "expandtabs", "format", "format_map", "translate", "replace"}
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What one render of one template may spend (docs/templates.md “限额”).  Every figure is per
+    render: a narrative string, a Word template's part, an HTML or Markdown layout.  A template that
+    exceeds one stops with RG306 naming its place; a real report uses a small fraction of each."""
+
+    steps: int = 1_000_000  # loop iterations, calls and items filters walk through, nested loops included
+    chars: int = 20_000_000  # characters built: output as it grows, and every string made on the way
+    range_items: int = 10_000  # one range()
+    macro_depth: int = 64  # macros (and recursive loops) calling themselves
+
+
+LIMITS = Limits()
+MAX_OUTPUT_CHARS = LIMITS.chars  # one rendered part; a 300-project .docx body is about 1.5 million
+MAX_RANGE = LIMITS.range_items
+MAX_LOOP_STEPS = LIMITS.steps
+
+# The template language, as an allow-list (docs/templates.md lists it).  Jinja's own filters kept:
+# pure functions of their arguments that lay text out or pick items; none computes a figure, none
+# prints an address, reads the clock or chance, and each is wrapped so that what it walks and builds
+# counts against the render's budget.  Not offered (RG301): arithmetic and binary floats (``sum``
+# ``round`` ``abs`` ``int`` ``float``), text of any length from a number (``center`` ``indent``
+# ``wordwrap`` ``format`` ``replace``), reprs and foreign formats (``pprint`` ``tojson`` ``attr``
+# ``filesizeformat`` ``urlize`` ``urlencode`` ``xmlattr``), raw markup (``safe`` ``forceescape``: a
+# ledger's text would go into Word XML or HTML unescaped), chance (``random``), and every filter a
+# later Jinja adds until it is reviewed here.
+JINJA_FILTERS = frozenset(
+    {
+        "batch", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "groupby",
+        "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr",
+        "reverse", "select", "selectattr", "slice", "sort", "string", "striptags", "title", "trim",
+        "truncate", "unique", "upper", "wordcount",
+    }
+)  # fmt: skip
+# Jinja's tests kept; ``sameas`` (object identity, which interning decides) is not.
+JINJA_TESTS = frozenset(
+    {
+        "!=", "<", "<=", "==", ">", ">=", "boolean", "callable", "defined", "divisibleby", "eq", "equalto",
+        "escaped", "even", "false", "filter", "float", "ge", "greaterthan", "gt", "in", "integer",
+        "iterable", "le", "lessthan", "lower", "lt", "mapping", "ne", "none", "number", "odd", "sequence",
+        "string", "test", "true", "undefined", "upper",
+    }
+)  # fmt: skip
+# Globals: ``range`` (bounded) and ``dict``; not ``lipsum`` (text of any length), ``namespace``
+# (mutable state), ``cycler``/``joiner`` (objects whose text is their address).
+GLOBALS = ("range", "dict")
+# Attributes a template may read.  Text: methods that return text no longer than 3× the string (no
+# ``ljust`` ``center`` ``zfill`` ``replace`` ``format`` ``encode`` …).  Mappings: their items.
+# reportgen's own values (document, blocks, tables, 期间 …): their public data and properties, and
+# the methods below; a figure only its 名称 (its value is printed through the number filters).
+# Numbers, dates and everything else: nothing (``.scaleb`` ``.quantize`` ``.to_bytes`` compute).
+STR_METHODS = frozenset(
+    {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith"}
 )
-# Jinja's filters of the same kind (``'x'|center(10**9)``, ``|indent(10**9)``, ``'%9999999s'|format``,
-# ``|replace('', s)``): nothing a report needs, so they are not offered.
-UNSAFE_FILTERS = ("center", "indent", "format", "replace", "wordwrap")
-# Jinja builtins that would make the same ledger print differently, or print what is not the ledger's:
-# ``random`` (randomness); ``pprint`` and ``attr`` (an object's repr or an unwrapped method: memory
-# addresses, see ``Unprintable``); ``tojson``, ``filesizeformat``, ``urlize``, ``xmlattr`` (English,
-# HTML or JSON, nothing a report prints); ``abs``, ``float``, ``int``, ``round``, ``sum`` (arithmetic and
-# binary floats: figures come from the ledger through the number filters); the test ``sameas``
-# (object identity, which interning decides); the globals ``cycler`` and ``joiner`` (objects whose
-# text is their address; ``loop.cycle`` does the same job).  ``tests/test_determinism.py`` holds the
-# reviewed list of what stays, so a Jinja release that adds a builtin fails until it is reviewed.
-NONDETERMINISTIC_FILTERS = (
-    "random",
-    "pprint",
-    "attr",
-    "tojson",
-    "filesizeformat",
-    "urlize",
-    "xmlattr",
-    "abs",
-    "float",
-    "int",
-    "round",
-    "sum",
-)
-NONDETERMINISTIC_TESTS = ("sameas",)
-REMOVED_GLOBALS = ("lipsum", "namespace", "cycler", "joiner")  # lipsum: text of any length;
-# namespace: mutable state that can double in loops
-MAX_LOOP_STEPS = 1_000_000  # range() items one render may walk through, nested loops included
-_steps: contextvars.ContextVar[list[int]] = contextvars.ContextVar("reportgen_template_steps")
+MAPPING_METHODS = frozenset({"items", "keys", "values", "get"})
+LOOP_ATTRIBUTES = frozenset(
+    {"index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
+     "previtem", "nextitem", "changed", "cycle"}
+)  # fmt: skip
+DOCUMENTED_METHODS = frozenset({"header_rows", "flat_labels"})  # TableSpec, docs/templates.md
+FIGURE_ATTRIBUTES = frozenset({"名称"})
+
+
+class Budget:
+    """What one render has spent so far (``LIMITS``); one per ``render_bounded``, in a context variable."""
+
+    __slots__ = ("chars", "depth", "steps")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.chars = 0
+        self.depth = 0
+
+    def step(self, count: int = 1) -> None:
+        self.steps += count
+        if self.steps > LIMITS.steps:
+            raise LimitError(f"模板循环或调用超过 {LIMITS.steps} 步，已停止")
+
+    def text(self, count: int) -> None:
+        self.chars += count
+        if self.chars > LIMITS.chars:
+            raise LimitError(f"模板输出或生成的文字超过 {LIMITS.chars} 个字符，已停止")
+
+
+_budget: contextvars.ContextVar[Budget] = contextvars.ContextVar("reportgen_template_budget")
+
+
+def current_budget() -> Budget:
+    """The render's budget; a lone call outside a render (Jinja folding a constant expression while
+    compiling, ``'x'|batch(…)``) gets a budget of its own, so it is bounded too."""
+    return _budget.get(None) or Budget()
+
+
+def walk(iterable: Any) -> Iterator[Any]:
+    """Every ``{% for %}`` iterates through this: each item counts one step."""
+    budget = current_budget()
+    for item in iterable:
+        budget.step()
+        yield item
+
+
+def text_size(value: object, budget: Budget) -> int:
+    """The length ``str(value)`` will have, found without building it: a list printed holds its
+    items' text (a list of 10 000 references to one long string is short, its text is not)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        budget.step(len(value))
+        return 2 + sum(text_size(item, budget) + 2 for item in value)
+    if isinstance(value, Mapping):
+        budget.step(len(value))
+        return 2 + sum(text_size(k, budget) + text_size(v, budget) + 4 for k, v in value.items())
+    return len(str(value))
+
+
+def charge_text(value: object) -> None:
+    """Count what printing ``value`` builds, before it is built."""
+    budget = current_budget()
+    budget.text(text_size(value, budget))
+
+
+def joined(parts: Iterable[str]) -> str:
+    """``environment.concat``: a macro's, block's or ``{% set %}``'s output, checked before joining."""
+    pieces = list(parts)
+    current_budget().text(sum(map(len, pieces)))
+    return "".join(pieces)
+
+
+def _walks(value: object, budget: Budget) -> None:
+    """A filter that walks its input: one step per item (a string's items are its characters)."""
+    if isinstance(value, Sized):
+        budget.step(len(value))
+
+
+# Filters that walk their input item by item; the others are O(1) or work on one string.
+_WALKING = frozenset(
+    {"batch", "slice", "join", "list", "map", "select", "reject", "selectattr", "rejectattr", "sort",
+     "unique", "groupby", "dictsort", "items", "max", "min", "reverse", "wordcount"}
+)  # fmt: skip
+
+
+def bounded_filter(name: str, jinja_filter: Callable[..., Any]) -> Callable[..., Any]:
+    """One of Jinja's filters, charged to the render's budget: the items it walks, the count it is
+    asked to build from a number (``batch(10**9, x)``, ``slice(10**9)``) before building, the text
+    a ``join`` will make before making it, and any text it returns; lazy results count as they are read."""
+    passes = jinja2.utils._PassArg.from_obj(jinja_filter) is not None
+
+    @functools.wraps(jinja_filter)
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        budget = current_budget()
+        value = args[1] if passes else args[0]
+        rest = list(args[2:] if passes else args[1:])
+        if name in _WALKING:
+            _walks(value, budget)
+        if name in ("batch", "slice"):
+            count = rest[0] if rest else kwargs.get("linecount", kwargs.get("slices", 0))
+            filling = len(rest) > 1 or "fill_with" in kwargs
+            if isinstance(count, int) and (name == "slice" or filling):
+                budget.step(max(count, 0))
+        if name == "join":
+            items = list(walk(value))
+            separator = rest[0] if rest else kwargs.get("d", "")
+            sizes = sum(text_size(item, budget) for item in items)
+            budget.text(sizes + len(str(separator)) * max(len(items) - 1, 0))
+            args = (*args[:1], items, *args[2:]) if passes else (items, *args[1:])
+        result = jinja_filter(*args, **kwargs)
+        if isinstance(result, str):
+            budget.text(len(result))
+        elif isinstance(result, Iterator):
+            result = walk(result)
+        return result
+
+    return apply
+
+
+def bounded_range(*args: int) -> Iterator[int]:
+    """``range`` for templates: at most ``LIMITS.range_items`` items, each one step of the budget."""
+    numbers = range(*args)
+    if len(numbers) > LIMITS.range_items:
+        raise LimitError(f"range() 最多 {LIMITS.range_items} 项，模板请求了 {len(numbers)} 项")
+    return walk(numbers)
 
 
 class Unprintable:
@@ -593,61 +741,116 @@ def unprintable(value: Any) -> Any:
 
 
 def _finalize(value: object) -> object:
-    """Every ``{{ }}``: an object whose only text is its memory address is refused; then ``printable``."""
+    """Every ``{{ }}``: an object whose only text is its memory address is refused; its text is
+    counted before it is built; then ``printable``."""
     kind = type(value)
     if isinstance(value, Unprintable | type) or (
         kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__
     ):
         raise FilterError("模板只能输出文字和台账中的指标，不能输出程序内部的对象")
+    if not isinstance(value, str):
+        charge_text(value)
     return printable(value)
 
 
 class LimitError(SecurityError):
-    """A template asked for more than a report can need: a huge range, or output beyond the limit."""
-
-
-def bounded_range(*args: int) -> Iterator[int]:
-    """``range`` for templates: at most ``MAX_RANGE`` items, and every item counts against the
-    render's budget, so loops nested in loops that print nothing still end."""
-    numbers = range(*args)
-    if len(numbers) > MAX_RANGE:
-        raise LimitError(f"range() 最多 {MAX_RANGE} 项，模板请求了 {len(numbers)} 项")
-    budget = _steps.get(None)
-    for number in numbers:
-        if budget is not None:
-            budget[0] += 1
-            if budget[0] > MAX_LOOP_STEPS:
-                raise LimitError(f"模板循环超过 {MAX_LOOP_STEPS} 步，已停止")
-        yield number
+    """A template asked for more than a report can need (``LIMITS``): RG306."""
 
 
 def render_bounded(template: jinja2.Template, context: Mapping[str, object]) -> str:
-    """``template.render`` with the output size and the loop steps capped, so no template can
-    exhaust memory or time.  Deep nesting that Python's own recursion limit stops is a LimitError too."""
+    """``template.render`` with one ``Budget``: output counted as it grows, and everything the
+    sandbox counts on the way.  Deep nesting that Python's own recursion limit stops is a LimitError too."""
     chunks: list[str] = []
-    size = 0
-    token = _steps.set([0])
+    budget = Budget()
+    token = _budget.set(budget)
     try:
         for chunk in template.generate(context):
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise LimitError(f"模板输出超过 {MAX_OUTPUT_CHARS} 个字符，已停止")
+            budget.text(len(chunk))
             chunks.append(chunk)
     except RecursionError:
         raise LimitError("模板嵌套过深或宏调用自身，已停止") from None
     finally:
-        _steps.reset(token)
+        _budget.reset(token)
     return "".join(chunks)
 
 
+class BudgetedCode(CodeGenerator):
+    """Jinja's code generator with two changes: every ``{% for %}`` walks its iterable through
+    ``environment.walk`` (so loops over lists, strings and mappings count, not only ``range``), and
+    ``~`` checks the length of what it joins before joining.  Everything else compiles as Jinja
+    compiles it; output buffers go through ``environment.concat`` (``joined``)."""
+
+    def visit_Template(self, node: nodes.Template, frame: Frame | None = None) -> None:
+        for loop in node.find_all(nodes.For):
+            walked = nodes.Call(nodes.EnvironmentAttribute("walk"), [loop.iter], [], None, None)
+            loop.iter = walked.set_lineno(loop.iter.lineno or 1).set_environment(self.environment)
+        super().visit_Template(node, frame)
+
+    @optimizeconst
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"environment.join_checked({func_name}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _allowed_attributes(obj: object, attr: str, value: object) -> bool:
+    """The attribute allow-list (see ``STR_METHODS``)."""
+    if isinstance(obj, str):
+        return attr in STR_METHODS
+    if isinstance(obj, Mapping):
+        return attr in MAPPING_METHODS
+    if isinstance(obj, jinja2.runtime.LoopContext):
+        return attr in LOOP_ATTRIBUTES
+    if isinstance(obj, FigureValue):
+        return attr in FIGURE_ATTRIBUTES
+    if isinstance(obj, enum.Enum):
+        return attr in ("name", "value")
+    if type(obj).__module__.startswith("reportgen.") and not attr.startswith("_"):
+        return not callable(value) or attr in DOCUMENTED_METHODS
+    return False
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger),
-    and so are the string methods that could build a string of any length."""
+    """The template language of docs/templates.md and nothing else, however the environment is built.
+
+    Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger); only
+    the allow-listed filters, tests, globals and attributes exist; and every render spends from one
+    ``Budget`` (``LIMITS``): loop steps, calls, macro depth, and the text it builds, counted before
+    the text is built."""
+
+    code_generator_class = BudgetedCode
+    concat = staticmethod(joined)
+    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
+    intercepted_unops = frozenset({"-", "+"})
+
+    def __init__(self, **options: Any) -> None:
+        options.setdefault("undefined", jinja2.StrictUndefined)
+        options.setdefault("finalize", _finalize)
+        super().__init__(**options)
+        builtin = self.filters
+        self.filters = {name: bounded_filter(name, builtin[name]) for name in sorted(JINJA_FILTERS)}
+        self.filters.update(FILTERS)
+        self.tests = {name: test for name, test in self.tests.items() if name in JINJA_TESTS}
+        self.globals = {"range": Unprintable(bounded_range), "dict": Unprintable(dict)}
+
+    walk = staticmethod(walk)
+
+    @staticmethod
+    def join_checked(join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:
+        """``a ~ b``: refused before joining when the result would exceed the budget."""
+        charge_text(list(parts))
+        return join(parts)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, str) and attr in UNSAFE_METHODS:
-            return False
-        return bool(super().is_safe_attribute(obj, attr, value))
+        return bool(super().is_safe_attribute(obj, attr, value)) and _allowed_attributes(obj, attr, value)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         return unprintable(super().getattr(obj, attribute))
@@ -656,12 +859,27 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         return unprintable(super().getitem(obj, argument))
 
     def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
-        """Calls what ``getattr`` wrapped: the sandbox checks the real function, as before."""
+        """Calls what ``getattr`` wrapped (the sandbox checks the real function), one step each;
+        macros and recursive loops (``loop(children)``) nest at most ``LIMITS.macro_depth`` deep,
+        and a recursive loop's new items count as any loop's do."""
+        budget = current_budget()
+        budget.step()
         target = obj.target if isinstance(obj, Unprintable) else obj
-        return super().call(context, target, *args, **kwargs)
-
-    intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
-    intercepted_unops = frozenset({"-", "+"})
+        nests = isinstance(target, jinja2.runtime.Macro | jinja2.runtime.LoopContext)
+        if isinstance(target, jinja2.runtime.LoopContext) and args:
+            args = (walk(args[0]), *args[1:])
+        if not nests:
+            result = super().call(context, target, *args, **kwargs)
+            if isinstance(result, str):
+                budget.text(len(result))
+            return result
+        budget.depth += 1
+        try:
+            if budget.depth > LIMITS.macro_depth:
+                raise LimitError(f"宏或递归循环嵌套超过 {LIMITS.macro_depth} 层，已停止")
+            return super().call(context, target, *args, **kwargs)
+        finally:
+            budget.depth -= 1
 
     def call_binop(self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any) -> Any:
         raise SecurityError(f"模板中不能做算术（{operator}）：数字须来自台账，合计与比例由程序计算")
@@ -723,32 +941,21 @@ def make_environment(
     template_dirs: tuple[Path, ...] = (), kind_folders: tuple[Path, ...] = ()
 ) -> ReportEnvironment:
     """The environment for one run: the report kind's pack folders first (``reportgen.kinds``),
-    then the user's template folders, then the built-in ``templates/``.
+    then the user's template folders, then the built-in ``templates/``.  The sandbox policy lives in
+    ``ReportEnvironment`` itself; this only chooses folders and layout options.
 
     Cached per folder list: every report of a batch shares one environment, so templates (and the
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
-    env = ReportEnvironment(
+    return ReportEnvironment(
         loader=ConfinedLoader([*kind_folders, *template_dirs, builtin_templates()]),
-        undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "html.j2", "htm"), default_for_string=False
         ),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        finalize=_finalize,
     )
-    env.filters.update(FILTERS)
-    for name in REMOVED_GLOBALS:
-        del env.globals[name]
-    for name in (*UNSAFE_FILTERS, *NONDETERMINISTIC_FILTERS):
-        del env.filters[name]
-    for name in NONDETERMINISTIC_TESTS:
-        del env.tests[name]
-    env.globals["range"] = bounded_range
-    env.globals.update({name: Unprintable(value) for name, value in env.globals.items() if callable(value)})
-    return env
 
 
 def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:

@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,35 +20,30 @@ import pytest
 from reportgen.errors import TemplateError
 from reportgen.model import Quantity
 from reportgen.render.pdf import pdf_available
-from reportgen.templating import FILTERS, FigureValue, make_environment, render_text
+from reportgen.templating import (
+    FILTERS,
+    GLOBALS,
+    JINJA_FILTERS,
+    JINJA_TESTS,
+    FigureValue,
+    ReportEnvironment,
+    make_environment,
+    render_text,
+)
 from reportgen.units import unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Jinja's builtins kept, each reviewed: pure functions of their arguments, no randomness, clock,
-# time zone, locale (Python's str methods ignore the locale) or object identity.  Removed and why:
-# reportgen.templating (UNSAFE_FILTERS, NONDETERMINISTIC_FILTERS, NONDETERMINISTIC_TESTS, REMOVED_GLOBALS).
-JINJA_FILTERS = {
-    "batch", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "forceescape",
-    "groupby", "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject",
-    "rejectattr", "reverse", "safe", "select", "selectattr", "slice", "sort", "string", "striptags",
-    "title", "trim", "truncate", "unique", "upper", "urlencode", "wordcount",
-}  # fmt: skip
-JINJA_TESTS = {
-    "!=", "<", "<=", "==", ">", ">=", "boolean", "callable", "defined", "divisibleby", "eq", "equalto",
-    "escaped", "even", "false", "filter", "float", "ge", "greaterthan", "gt", "in", "integer",
-    "iterable", "le", "lessthan", "lower", "lt", "mapping", "ne", "none", "number", "odd", "sequence",
-    "string", "test", "true", "undefined", "upper",
-}  # fmt: skip
-GLOBALS = {"range", "dict"}
 
-
-def test_the_environment_offers_only_reviewed_names() -> None:
-    env = make_environment()
+@pytest.mark.parametrize("build", [make_environment, ReportEnvironment], ids=["make_environment", "direct"])
+def test_the_environment_offers_only_reviewed_names(build: Callable[[], ReportEnvironment]) -> None:
+    """One allow-list (reportgen.templating: JINJA_FILTERS, JINJA_TESTS, GLOBALS, reviewed there),
+    enforced by the environment class itself: one built directly is as restricted."""
+    env = build()
     assert set(env.filters) - set(FILTERS) == JINJA_FILTERS
     assert set(env.tests) == JINJA_TESTS
-    assert set(env.globals) == GLOBALS
-    for name in ("random", "pprint", "tojson", "attr", "sum", "round", "filesizeformat"):
+    assert set(env.globals) == set(GLOBALS)
+    for name in ("random", "pprint", "tojson", "attr", "sum", "round", "filesizeformat", "safe", "urlencode"):
         assert name not in env.filters
     assert "sameas" not in env.tests
     assert not {"cycler", "joiner", "lipsum", "namespace"} & set(env.globals)
@@ -73,7 +69,7 @@ def test_nothing_printed_is_a_memory_address(source: str) -> None:
     figure = FigureValue("低保金", Quantity(__import__("decimal").Decimal("1.5"), unit("万元")))  # type: ignore[arg-type]
     with pytest.raises(TemplateError) as caught:
         render_text(make_environment(), source, {"低保金": figure}, file=None, place="正文")
-    assert caught.value.code == "RG303"
+    assert caught.value.code in {"RG303", "RG304"}  # printed, or not reachable at all
     assert "0x" not in str(caught.value) and "object at" not in str(caught.value)
 
 
