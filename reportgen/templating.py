@@ -849,6 +849,11 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         charge_text(list(parts))
         return join(parts)
 
+    def wrap_str_format(self, value: Any) -> None:
+        """No ``str.format``/``format_map`` (Jinja would offer a sandboxed one before asking
+        ``is_safe_attribute``): ``'{:>1000000000}'.format(1)`` builds a gigabyte; ``|format`` is gone too."""
+        return None
+
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return bool(super().is_safe_attribute(obj, attr, value)) and _allowed_attributes(obj, attr, value)
 

@@ -93,7 +93,8 @@ BAD_TEMPLATES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "too many filter arguments": ("{{ 低保金 | 数(1, 2, 3) }}", "RG303", ()),
     "unknown filter inside map": ("{{ [低保金] | map('没有') | join }}", "RG303", ("没有",)),
     "random": ("{{ [1, 2] | random }}", "RG301", ("random",)),
-    "a method printed": ("{{ 低保金.goal }}", "RG303", ()),
+    "a method printed": ("{{ 'x'.upper }}", "RG303", ()),
+    "a figure's method": ("{{ 低保金.goal }}", "RG304", ("goal",)),
     "a function joined": ("{{ '' ~ range }}", "RG303", ()),
     "sorting figures": ("{{ [低保金, 特困供养金] | sort | join }}", "RG303", ()),
 }

@@ -101,7 +101,7 @@ CASES: list[tuple[str, str]] = [
 ]
 
 NARRATIVE_VALUE = "低保金.quantity.value"
-DOCX_VALUE = "document.attachments[0].table.rows[0].cells[4].value"
+DOCX_VALUE = "document.attachments[0].table.rows[0].cells[5].value"
 
 CHILD = r"""
 import json, resource, sys, time
@@ -114,7 +114,7 @@ from tests.conftest import MINIMAL, yaml_quoted
 
 case, folder, megabytes = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
 narrative = case.replace("{V}", "低保金.quantity.value")
-in_word = case.replace("{V}", "document.attachments[0].table.rows[0].cells[4].value")
+in_word = case.replace("{V}", "document.attachments[0].table.rows[0].cells[5].value")
 ledger = MINIMAL.replace(
     '    段落: ["{{ 期间 }}，发放低保金{{ 低保金 | 万元 }}。"]', "    段落: [" + yaml_quoted(narrative) + "]"
 )
