@@ -193,6 +193,6 @@ def test_hostile_template_is_bounded(case: str, expected: str, tmp_path: Path) -
         wanted = "ok" if expected == "ok" and outcome["mode"] == "check" else expected
         assert outcome["code"] == wanted, outcome
         if expected == "RG306":
-            assert "超过" in str(outcome["message"]) or "过深" in str(outcome["message"]), outcome
+            assert "超过" in str(outcome["message"]), outcome  # a budget, not MemoryError at the cap
             place = "evil.docx" if outcome["mode"] == "docx" else "正文[1].段落[1]"
             assert place in str(outcome["message"]), outcome
