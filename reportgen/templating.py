@@ -661,6 +661,20 @@ def joined(parts: Iterable[str]) -> str:
     return "".join(pieces)
 
 
+def _member_cost(container: object, budget: Budget) -> None:
+    """``x in container``: one step per item it may compare, per 100 characters of a string."""
+    if isinstance(container, str):
+        budget.step(len(container) // 100 + 1)
+    elif isinstance(container, Sized):
+        budget.step(len(container) + 1)
+
+
+def bounded_in(value: object, seq: Any) -> bool:
+    """The test ``is in``, at the cost ``_member_cost`` says."""
+    _member_cost(seq, current_budget())
+    return value in seq
+
+
 def _walks(value: object, budget: Budget) -> None:
     """A filter that walks its input: one step per item (a string's items are its characters)."""
     if isinstance(value, Sized):
@@ -787,6 +801,21 @@ class BudgetedCode(CodeGenerator):
         super().visit_Template(node, frame)
 
     @optimizeconst
+    def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
+        """``a in b`` walks ``b``: a chain with ``in``/``not in`` goes through ``environment.compare``."""
+        if not any(op.op in ("in", "notin") for op in node.ops):
+            super().visit_Compare(node, frame)
+            return
+        self.write("environment.compare(")
+        self.visit(node.expr, frame)
+        self.write(", (")
+        for op in node.ops:
+            self.write(f"({op.op!r}, ")
+            self.visit(op.expr, frame)
+            self.write("), ")
+        self.write("))")
+
+    @optimizeconst
     def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
         if frame.eval_ctx.volatile:
             func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
@@ -839,9 +868,23 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         self.filters = {name: bounded_filter(name, builtin[name]) for name in sorted(JINJA_FILTERS)}
         self.filters.update(FILTERS)
         self.tests = {name: test for name, test in self.tests.items() if name in JINJA_TESTS}
+        self.tests["in"] = bounded_in
         self.globals = {"range": Unprintable(bounded_range), "dict": Unprintable(dict)}
 
     walk = staticmethod(walk)
+
+    @staticmethod
+    def compare(left: Any, chain: tuple[tuple[str, Any], ...]) -> bool:
+        """A comparison chain with ``in``: a membership test costs one step per item it may visit
+        (per 100 characters of a string searched), so ``x in long_list`` in a loop is bounded."""
+        budget = current_budget()
+        for operator, right in chain:
+            if operator in ("in", "notin"):
+                _member_cost(right, budget)
+            if not nodes._cmpop_to_func[operator](left, right):
+                return False
+            left = right
+        return True
 
     @staticmethod
     def join_checked(join: Callable[[Iterable[Any]], str], parts: tuple[Any, ...]) -> str:

@@ -40,6 +40,17 @@ CASES: list[tuple[str, str]] = [
         "RG306",
     ),
     ("{% for x in [1, 2] recursive %}{{ loop([1, 2]) }}{% endfor %}", "RG306"),
+    (
+        "{% set big = range(10000) | list %}{% for i in range(10000) %}{% for j in range(90) %}"
+        "{% if 'x' in big %}{% endif %}{% endfor %}{% endfor %}",
+        "RG306",
+    ),
+    (
+        "{% set big = range(10000) | list %}{% for i in range(10000) %}{% for j in range(90) %}"
+        "{% if 'x' is in big %}{% endif %}{% endfor %}{% endfor %}",
+        "RG306",
+    ),
+    ("{% if 1 in [1, 2] and 'a' in 'abc' and 3 not in [1] and 1 < 2 in [True] %}yes{% endif %}", "ok"),
     # sequence-building filters from a number
     ("{{ [1] | slice(1000000000) | list | length }}", "RG306"),
     ("{{ [1] | batch(1000000000, 'x') | list | length }}", "RG306"),
