@@ -23,7 +23,9 @@ SECONDS = 10
 MEGABYTES = 500
 
 NESTED_STRING = "{% set s = '0123456789' %}" + "{% for a in s %}" * 9 + "{% endfor %}" * 9
-NESTED_LIST = "{% set s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}" + "{% for a in s %}" * 9 + "{{ a }}" + "{% endfor %}" * 9
+NESTED_LIST = (
+    "{% set s = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] %}" + "{% for a in s %}" * 9 + "{{ a }}" + "{% endfor %}" * 9
+)
 BIG = "{% set a = range(10000) | join %}"  # 38 890 characters, within every limit
 
 # (template, what it must end in: a code, or "ok" for a correct output)
@@ -63,8 +65,7 @@ CASES: list[tuple[str, str]] = [
     (BIG + "{% for i in range(10000) %}{{ a }}{% endfor %}", "RG306"),
     (BIG + "{% for i in range(10000) %}{{ [a, a] | join }}{% endfor %}", "RG306"),
     (
-        "{% macro d(s) %}{% if s | length < 1000000000 %}{{ d(s ~ s) }}{% endif %}{% endmacro %}"
-        "{{ d('x') }}",
+        "{% macro d(s) %}{% if s | length < 1000000000 %}{{ d(s ~ s) }}{% endif %}{% endmacro %}{{ d('x') }}",
         "RG306",
     ),
     (
