@@ -25,6 +25,7 @@ from reportgen.templating import (
     GLOBALS,
     JINJA_FILTERS,
     JINJA_TESTS,
+    LIMITS,
     FigureValue,
     ReportEnvironment,
     make_environment,
@@ -134,3 +135,18 @@ def test_same_bytes_under_two_time_zones_and_locales(
         assert zone == b"+08'00'", zone  # Beijing time, whatever the machine's zone
         if issued:
             assert stamp == issued.encode() + b"000000"  # the 成文日期, not the clock
+
+
+def _documented(kind: str) -> str:
+    text = (ROOT / "docs" / "templates.md").read_text("utf-8")
+    return text.split(f"<!-- {kind} -->", 1)[1].split(f"<!-- /{kind} -->", 1)[0]
+
+
+def test_docs_list_the_allow_list_and_the_limits() -> None:
+    """docs/templates.md shows the very lists the environment enforces, and every limit's default."""
+    assert set(re.findall(r"`([^`]+)`", _documented("filters"))) == JINJA_FILTERS
+    assert set(re.findall(r"`([^`]+)`", _documented("tests"))) == JINJA_TESTS
+    rows = dict(re.findall(r"^\| `(\w+)` \| (\d+) \|", _documented("limits"), re.MULTILINE))
+    assert {name: int(value) for name, value in rows.items()} == {
+        field: getattr(LIMITS, field) for field in LIMITS.__dataclass_fields__
+    }
