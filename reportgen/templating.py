@@ -634,6 +634,9 @@ def walk(iterable: Any) -> Iterator[Any]:
         yield item
 
 
+_SCALAR_TEXT = 64  # at most what a scalar a template can reach prints as (a Decimal, a figure, a date)
+
+
 def text_size(value: object, budget: Budget) -> int:
     """The length ``str(value)`` will have, found without building it: a list printed holds its
     items' text (a list of 10 000 references to one long string is short, its text is not)."""
@@ -645,7 +648,7 @@ def text_size(value: object, budget: Budget) -> int:
     if isinstance(value, Mapping):
         budget.step(len(value))
         return 2 + sum(text_size(k, budget) + text_size(v, budget) + 4 for k, v in value.items())
-    return len(str(value))
+    return _SCALAR_TEXT  # a figure, number, date: short, and not formatted twice to find out
 
 
 def charge_text(value: object) -> None:
@@ -762,8 +765,8 @@ def _finalize(value: object) -> object:
         kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__
     ):
         raise FilterError("模板只能输出文字和台账中的指标，不能输出程序内部的对象")
-    if not isinstance(value, str):
-        charge_text(value)
+    if isinstance(value, list | tuple | set | frozenset | Mapping):
+        charge_text(value)  # a container prints its items' text; the output itself counts as it grows
     return printable(value)
 
 
@@ -830,20 +833,21 @@ class BudgetedCode(CodeGenerator):
         self.write("))")
 
 
-def _allowed_attributes(obj: object, attr: str, value: object) -> bool:
-    """The attribute allow-list (see ``STR_METHODS``)."""
-    if isinstance(obj, str):
+@functools.lru_cache(maxsize=4096)
+def _allowed_attribute(kind: type, attr: str, is_method: bool) -> bool:
+    """The attribute allow-list (see ``STR_METHODS``), decided once per type and name."""
+    if issubclass(kind, str):
         return attr in STR_METHODS
-    if isinstance(obj, Mapping):
+    if issubclass(kind, Mapping):
         return attr in MAPPING_METHODS
-    if isinstance(obj, jinja2.runtime.LoopContext):
+    if issubclass(kind, jinja2.runtime.LoopContext):
         return attr in LOOP_ATTRIBUTES
-    if isinstance(obj, FigureValue):
+    if issubclass(kind, FigureValue):
         return attr in FIGURE_ATTRIBUTES
-    if isinstance(obj, enum.Enum):
+    if issubclass(kind, enum.Enum):
         return attr in ("name", "value")
-    if type(obj).__module__.startswith("reportgen.") and not attr.startswith("_"):
-        return not callable(value) or attr in DOCUMENTED_METHODS
+    if kind.__module__.startswith("reportgen.") and not attr.startswith("_"):
+        return not is_method or attr in DOCUMENTED_METHODS
     return False
 
 
@@ -898,7 +902,10 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         return None
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        return bool(super().is_safe_attribute(obj, attr, value)) and _allowed_attributes(obj, attr, value)
+        kind: type = type(obj)
+        return bool(super().is_safe_attribute(obj, attr, value)) and _allowed_attribute(
+            kind, attr, callable(value)
+        )
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         return unprintable(super().getattr(obj, attribute))
