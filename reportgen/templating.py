@@ -915,12 +915,14 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
 
     def call(self, context: jinja2.runtime.Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
         """Calls what ``getattr`` wrapped (the sandbox checks the real function), one step each;
-        macros and recursive loops (``loop(children)``) nest at most ``LIMITS.macro_depth`` deep,
-        and a recursive loop's new items count as any loop's do."""
+        macros, blocks (``self.b()``) and recursive loops (``loop(children)``) nest at most
+        ``LIMITS.macro_depth`` deep, and a recursive loop's new items count as any loop's do."""
         budget = current_budget()
         budget.step()
         target = obj.target if isinstance(obj, Unprintable) else obj
-        nests = isinstance(target, jinja2.runtime.Macro | jinja2.runtime.LoopContext)
+        nests = isinstance(
+            target, jinja2.runtime.Macro | jinja2.runtime.LoopContext | jinja2.runtime.BlockReference
+        )
         if isinstance(target, jinja2.runtime.LoopContext) and args:
             args = (walk(args[0]), *args[1:])
         if not nests:
@@ -931,7 +933,7 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         budget.depth += 1
         try:
             if budget.depth > LIMITS.macro_depth:
-                raise LimitError(f"宏或递归循环嵌套超过 {LIMITS.macro_depth} 层，已停止")
+                raise LimitError(f"宏、块或递归循环嵌套超过 {LIMITS.macro_depth} 层，已停止")
             return super().call(context, target, *args, **kwargs)
         finally:
             budget.depth -= 1

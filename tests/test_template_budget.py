@@ -84,6 +84,7 @@ CASES: list[tuple[str, str]] = [
         "RG306",
     ),
     ("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}", "RG306"),
+    ("{% block b %}{{ self.b() }}{% endblock %}", "RG306"),
     ("{% macro f() %}{{ caller() }}{% endmacro %}{% call f() %}{{ f() }}{% endcall %}", "RG302"),
     ("{{ range(10000) | list | tojson }}", "RG301"),
     ("{{ range(10000) | list | pprint }}", "RG301"),
