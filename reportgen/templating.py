@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from jinja2 import nodes
@@ -664,18 +664,34 @@ def joined(parts: Iterable[str]) -> str:
     return "".join(pieces)
 
 
-def _member_cost(container: object, budget: Budget) -> None:
-    """``x in container``: one step per item it may compare, per 100 characters of a string."""
-    if isinstance(container, str):
-        budget.step(len(container) // 100 + 1)
-    elif isinstance(container, Sized):
-        budget.step(len(container) + 1)
+def scan_cost(value: object, budget: Budget) -> None:
+    """Reading ``value`` once: one step per item, per 100 characters of a string (``x in big``,
+    ``a == b`` on long strings, ``big|wordcount`` — each cheap once, not a million times in a loop)."""
+    if isinstance(value, str):
+        budget.step(len(value) // 100 + 1)
+    elif isinstance(value, Sized):
+        budget.step(len(value) + 1)
 
 
-def bounded_in(value: object, seq: Any) -> bool:
-    """The test ``is in``, at the cost ``_member_cost`` says."""
-    _member_cost(seq, current_budget())
-    return value in seq
+def compare_cost(operator: str, left: object, right: object, budget: Budget) -> None:
+    """What one comparison reads: the container of ``in``; the left side of ``==``/``<`` … between
+    two strings or two sequences (Python compares them item by item)."""
+    if operator in ("in", "notin"):
+        scan_cost(right, budget)
+    elif isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+        scan_cost(left, budget)
+
+
+def bounded_test(name: str, test: Callable[..., Any]) -> Callable[..., Any]:
+    """A Jinja test that compares (``is in``, ``is eq`` …), at the cost ``compare_cost`` says."""
+
+    @functools.wraps(test)
+    def apply(value: object, *args: Any) -> Any:
+        if args:
+            compare_cost("in" if name == "in" else "eq", value, args[0], current_budget())
+        return test(value, *args)
+
+    return apply
 
 
 def _walks(value: object, budget: Budget) -> None:
@@ -702,6 +718,8 @@ def bounded_filter(name: str, jinja_filter: Callable[..., Any]) -> Callable[...,
         budget = current_budget()
         value = args[1] if passes else args[0]
         rest = list(args[2:] if passes else args[1:])
+        if isinstance(value, str):
+            scan_cost(value, budget)  # every filter reads its text at least once
         if name in _WALKING:
             _walks(value, budget)
         if name in ("batch", "slice"):
@@ -805,10 +823,8 @@ class BudgetedCode(CodeGenerator):
 
     @optimizeconst
     def visit_Compare(self, node: nodes.Compare, frame: Frame) -> None:
-        """``a in b`` walks ``b``: a chain with ``in``/``not in`` goes through ``environment.compare``."""
-        if not any(op.op in ("in", "notin") for op in node.ops):
-            super().visit_Compare(node, frame)
-            return
+        """Comparisons read their operands (``x in big``, ``a == b`` of long strings): every chain
+        goes through ``environment.compare``, which charges what it reads."""
         self.write("environment.compare(")
         self.visit(node.expr, frame)
         self.write(", (")
@@ -871,20 +887,22 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         builtin = self.filters
         self.filters = {name: bounded_filter(name, builtin[name]) for name in sorted(JINJA_FILTERS)}
         self.filters.update(FILTERS)
-        self.tests = {name: test for name, test in self.tests.items() if name in JINJA_TESTS}
-        self.tests["in"] = bounded_in
+        self.tests = {
+            name: bounded_test(name, cast(Callable[..., Any], test))
+            for name, test in self.tests.items()
+            if name in JINJA_TESTS
+        }
         self.globals = {"range": Unprintable(bounded_range), "dict": Unprintable(dict)}
 
     walk = staticmethod(walk)
 
     @staticmethod
     def compare(left: Any, chain: tuple[tuple[str, Any], ...]) -> bool:
-        """A comparison chain with ``in``: a membership test costs one step per item it may visit
-        (per 100 characters of a string searched), so ``x in long_list`` in a loop is bounded."""
+        """A comparison chain, each comparison charged as ``compare_cost`` says, so ``x in long_list``
+        or ``a == b`` of long strings in a loop is bounded."""
         budget = current_budget()
         for operator, right in chain:
-            if operator in ("in", "notin"):
-                _member_cost(right, budget)
+            compare_cost(operator, left, right, budget)
             if not nodes._cmpop_to_func[operator](left, right):
                 return False
             left = right
@@ -923,6 +941,9 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         nests = isinstance(
             target, jinja2.runtime.Macro | jinja2.runtime.LoopContext | jinja2.runtime.BlockReference
         )
+        bound_to = getattr(target, "__self__", None)
+        if isinstance(bound_to, str):
+            scan_cost(bound_to, budget)  # 'text'.upper(): reads the text
         if isinstance(target, jinja2.runtime.LoopContext) and args:
             args = (walk(args[0]), *args[1:])
         if not nests:

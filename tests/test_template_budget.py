@@ -52,6 +52,22 @@ CASES: list[tuple[str, str]] = [
         "{% if 'x' is in big %}{% endif %}{% endfor %}{% endfor %}",
         "RG306",
     ),
+    (
+        "{% set a = range(10000) | join %}{% set b = a | upper %}{% set c = b | lower %}"
+        "{% for i in range(10000) %}{% for j in range(90) %}{% if a == c %}{% endif %}"
+        "{% endfor %}{% endfor %}",
+        "RG306",
+    ),
+    (
+        "{% set a = range(10000) | join %}"
+        "{% for i in range(10000) %}{% for j in range(90) %}{{ a | wordcount }}{% endfor %}{% endfor %}",
+        "RG306",
+    ),
+    (
+        "{% set a = range(10000) | join %}"
+        "{% for i in range(10000) %}{% for j in range(90) %}{{ a.startswith('x') }}{% endfor %}{% endfor %}",
+        "RG306",
+    ),
     ("{% if 1 in [1, 2] and 'a' in 'abc' and 3 not in [1] and 1 < 2 in [True] %}yes{% endif %}", "ok"),
     # sequence-building filters from a number
     ("{{ [1] | slice(1000000000) | list | length }}", "RG306"),
