@@ -722,6 +722,8 @@ def bounded_filter(name: str, jinja_filter: Callable[..., Any]) -> Callable[...,
             scan_cost(value, budget)  # every filter reads its text at least once
         if name in _WALKING:
             _walks(value, budget)
+        if name == "string" and not isinstance(value, str):
+            charge_text(value)  # a list's text holds its items' text: counted before it is built
         if name in ("batch", "slice"):
             count = rest[0] if rest else kwargs.get("linecount", kwargs.get("slices", 0))
             filling = len(rest) > 1 or "fill_with" in kwargs

@@ -103,6 +103,7 @@ CASES: list[tuple[str, str]] = [
     ("{% block b %}{{ self.b() }}{% endblock %}", "RG306"),
     ("{% macro f() %}{{ caller() }}{% endmacro %}{% call f() %}{{ f() }}{% endcall %}", "RG302"),
     ("{{ range(10000) | list | tojson }}", "RG301"),
+    (BIG + "{{ [a] | batch(10000, a) | first | string | length }}", "RG306"),
     ("{{ range(10000) | list | pprint }}", "RG301"),
     ("{{ 'x'.encode() }}", "RG304"),
     ("{{ 'x'.encode().ljust(1000000000) | length }}", "RG304"),

@@ -34,6 +34,7 @@ from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.templating import (
     TEMPLATE_FAILURES,
     ReportEnvironment,
+    charge_text,
     explain_template_error,
     render_bounded,
 )
@@ -151,8 +152,12 @@ def word_environment(env: ReportEnvironment) -> ReportEnvironment:
 
 
 def _plain_text(value: object) -> str:
-    """``|safe`` in a Word part: Markup stays (it is already XML we trust), anything else is text."""
-    return value if isinstance(value, Markup) else str(value)
+    """``|safe`` in a Word part: Markup stays (it is already XML we trust), anything else is text,
+    its length charged to the render's budget before it is built (a list of references prints long)."""
+    if isinstance(value, Markup):
+        return value
+    charge_text(value)
+    return str(value)
 
 
 def _word_text(finalize: Any) -> Any:
