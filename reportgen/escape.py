@@ -62,21 +62,19 @@ _OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
 
 
 def ooxml_unescaped(text: str) -> str:
-    """A spreadsheet cell's text with Excel's ``_x0001_`` escapes decoded for the characters XML
-    cannot hold (how Excel stores a control character; openpyxl leaves the escape as written, which
-    would print ``_x0001_``).  Other ``_xHHHH_`` stay: Excel writes only these, so the rest was typed."""
-
-    def decode(match: re.Match[str]) -> str:
-        char = chr(int(match.group(1), 16))
-        return char if NOT_XML.match(char) else match.group()
-
-    return _OOXML_ESCAPE.sub(decode, text)
+    """A spreadsheet cell's text with Excel's ``_xHHHH_`` escapes decoded: Excel stores a carriage
+    return (text pasted from Word) as ``_x000D_``, a tab as ``_x0009_`` and control characters the same
+    way, and openpyxl leaves them as written, which would print ``_x000D_`` in the report.  Decoded, a
+    line ending is normalised like any other and a forbidden character is refused (RG119).  (A typed
+    ``_x0041_`` is stored by Excel as ``_x005F_x0041_``, which openpyxl already turns back into the
+    text; that rare text is the one this cannot tell from an escape.)"""
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
 
 
-def code_points(text: str) -> str:
-    """``text`` with each XML-forbidden character written as ``<U+0001>``: how a message shows a
-    character that is invisible on screen and that no terminal or document can print."""
-    return NOT_XML.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
+def code_points(text: str, invisible: re.Pattern[str] = NOT_XML) -> str:
+    """``text`` with each ``invisible`` character (XML-forbidden by default) written as ``<U+0001>``: how a
+    message shows a character that is invisible on screen and that no terminal or document can print."""
+    return invisible.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def printable(value: object) -> object:

@@ -305,3 +305,19 @@ def test_a_workbook_saved_by_a_spreadsheet_program_keeps_percentages_and_merges(
     assert str(figure.source.value) == "92.34" and figure.source.unit.symbol == "%"
     problem = only((tmp_path / "out" / "merged.xlsx").read_bytes())
     assert problem.code == "RG118" and problem.place == "项目!O2:O3"
+
+
+# -- Excel's _xHHHH_ escapes --------------------------------------------------------------------------
+def test_a_carriage_return_stored_as_x000d_is_a_line_break_not_text() -> None:
+    """Text pasted from Word keeps its CR; Excel stores it as ``_x000D_``, openpyxl leaves it as written."""
+
+    def paste(book: Workbook) -> None:
+        sheet(book, "正文")["D2"] = "全县低保工作稳步推进。CRLF各乡镇按月发放。"
+
+    def escape_cr(data: bytes) -> bytes:
+        assert data.count(b"CRLF") == 1
+        return data.replace(b"CRLF", b"_x000D_\n")
+
+    raw = rewrite_part(edited(paste), f"xl/worksheets/sheet{SHEET_PARTS['正文']}.xml", escape_cr)
+    paragraph = load(raw).sections[0].paragraphs[0]
+    assert paragraph == "全县低保工作稳步推进。各乡镇按月发放。"

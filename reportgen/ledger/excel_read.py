@@ -304,7 +304,7 @@ def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _
             if isinstance(value, float) and not math.isfinite(value):
                 value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
             elif isinstance(value, str) and "_x" in value:
-                value = ooxml_unescaped(value)  # a control character as Excel stores it: RG119 later
+                value = ooxml_unescaped(value)  # _x000D_ (CR), controls: as Excel stores them
             if value is not None or data_type == "str":
                 percent = (
                     isinstance(value, int | float)

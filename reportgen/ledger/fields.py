@@ -186,7 +186,7 @@ class FieldReader:
                 f"有双向文字控制符（第{bidi.start() + 1}个字符 U+{ord(bidi.group()):04X}），"
                 "看不见，却会把后面的文字倒过来或挪位印出",
                 at,
-                BIDI_CONTROL.sub(lambda m: f"<U+{ord(m.group()):04X}>", text),
+                code_points(text, BIDI_CONTROL),
                 "删去这些字符（多由复制粘贴带入）",
             )
             text = BIDI_CONTROL.sub("", text)
