@@ -31,6 +31,7 @@ from reportgen.errors import Finding, ReportError, Severity
 from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.lint import lint_template
+from reportgen.render.output import safe_name
 from reportgen.resources import builtin_templates
 from reportgen.script import SCRIPTS
 from reportgen.templating import make_environment
@@ -361,8 +362,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     status = EXIT_OK
     limits = _limits(args)
     worker: Worker | None = None
+    written: dict[str, Path] = {}  # output name (case-folded) → the ledger that takes it in ``-o``
     try:
         for ledger in args.ledgers:
+            name = safe_name(Path(ledger).stem).casefold()
+            if args.command == "render" and written.setdefault(name, ledger) != ledger:
+                sys.stderr.write(
+                    f"RG502 {ledger}：输出文件名与 {written[name]} 相同，会覆盖它的报告，未生成；"
+                    "请改台账文件名，或用 reportgen batch（每个单位一个文件夹）\n"
+                )
+                status = EXIT_ERROR
+                continue
             worker = worker or Worker(limits)
             try:
                 code, out, err = call(worker, cli_module.run_ledger, args, ledger)
@@ -379,7 +389,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
-    """``check`` or ``render`` of one ledger, run in a bounded child (``call_bounded``): the exit
+    """``check`` or ``render`` of one ledger, run in a bounded child (``Worker``/``call``): the exit
     status and what it printed, printed by the parent in ledger order."""
     out, err = io.StringIO(), io.StringIO()
     status = EXIT_OK

@@ -127,6 +127,52 @@ def test_names_that_collide_once_made_safe_are_told_apart_and_reported(tmp_path:
     assert (out / "_CON~2" / "_CON~2.md").read_text("utf-8").startswith("# 测试局")
 
 
+def test_the_same_file_name_twice_is_rg502_after_a_clash_was_numbered(tmp_path: Path) -> None:
+    """x/a:b, y/a_b, z/a_b: the third is the second's own name again (RG502), not a third folder."""
+    ledgers = []
+    for folder, stem in (("x", "a:b"), ("y", "a_b"), ("z", "a_b")):
+        (tmp_path / folder).mkdir()
+        ledgers.append(tmp_path / folder / f"{stem}.yaml")
+        ledgers[-1].write_text(MINIMAL, "utf-8")
+    summary = reportgen.render_batch(ledgers, "md", tmp_path / "out", executor="serial", progress=False)
+    outcome = sorted((r.unit, r.code) for r in summary.results)
+    assert outcome == [("a_b", ""), ("a_b", "RG502"), ("a_b~2", "")]
+
+
+def test_names_differing_only_in_case_get_their_own_folders(tmp_path: Path) -> None:
+    """On Windows' and macOS' disks Report/ and report/ are one folder: the second unit is numbered."""
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    (tmp_path / "x" / "Report.yaml").write_text(MINIMAL, "utf-8")
+    (tmp_path / "y" / "report.yaml").write_text(MINIMAL, "utf-8")
+    summary = reportgen.render_batch(
+        [tmp_path / "x" / "Report.yaml", tmp_path / "y" / "report.yaml"],
+        "md",
+        tmp_path / "out",
+        executor="serial",
+        progress=False,
+    )
+    assert [r.unit for r in summary.results] == ["Report", "report~2"]
+
+
+def test_render_refuses_a_second_ledger_whose_outputs_would_replace_the_first(tmp_path: Path) -> None:
+    (tmp_path / "x").mkdir()
+    (tmp_path / "y").mkdir()
+    first, second = tmp_path / "x" / "a:b.yaml", tmp_path / "y" / "a_b.yaml"
+    first.write_text(MINIMAL, "utf-8")
+    second.write_text(MINIMAL.replace("测试局", "另一局"), "utf-8")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "reportgen", "render", str(first), str(second), "-o", str(out), "-f", "md"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == EXIT_ERROR and "RG502" in done.stderr
+    assert (out / "a_b.md").read_text("utf-8").startswith("# 测试局")
+
+
 def test_a_nul_in_a_path_fails_that_unit_and_the_batch_goes_on(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(MINIMAL, "utf-8")

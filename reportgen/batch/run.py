@@ -74,7 +74,8 @@ def render_batch(
     total = len(ledgers) if isinstance(ledgers, Sized) else None
     started = time.perf_counter()
     results: list[UnitResult] = []
-    seen: dict[str, str] = {}  # unit → the ledger file's own stem
+    stems: set[str] = set()  # the ledger files' own stems: the same one twice is RG502
+    taken: set[str] = set()  # unit names given, case-folded (one folder on Windows' and macOS' disks)
     notes: dict[str, str] = {}  # unit → why its name is not the file's
     seen_order: list[str] = []
     stamps: dict[str, str] = {}
@@ -89,14 +90,15 @@ def render_batch(
                 early.append(described)
                 continue
             unit, source, name, raw, stem = described
-            if seen.get(unit) == stem:
+            if stem in stems:
                 seen_order.append(unit)
                 early.append(
                     UnitResult(unit, "failed", "RG502", f"单位名称“{unit}”重复（{name}），输出会互相覆盖")
                 )
                 continue
-            unit = _distinct(unit, seen)
-            seen[unit] = stem
+            stems.add(stem)
+            unit = _distinct(unit, taken)
+            taken.add(unit.casefold())
             seen_order.append(unit)
             if unit != stem:
                 notes[unit] = (
@@ -147,10 +149,11 @@ def _interleave(results: Iterator[UnitResult], early: deque[UnitResult]) -> Iter
         yield early.popleft()
 
 
-def _distinct(unit: str, seen: dict[str, str]) -> str:
-    """``unit``, or ``unit~2``, ``unit~3`` … when another ledger's file name already became it."""
+def _distinct(unit: str, taken: set[str]) -> str:
+    """``unit``, or ``unit~2``, ``unit~3`` … when another ledger's file name already became it, or
+    became it but for case (``Report`` and ``report`` would share a folder on a case-insensitive disk)."""
     number, candidate = 2, unit
-    while candidate in seen:
+    while candidate.casefold() in taken:
         candidate, number = f"{unit}~{number}", number + 1
     return candidate
 
