@@ -28,7 +28,6 @@ from typing import Literal
 Kind = Literal["corrupt", "limit", "name"]
 
 _CHUNK = 1 << 16
-_RESAVE = "用 Office/WPS 重新保存的文件"
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\\]|^[A-Za-z]:")
 
 

@@ -108,11 +108,6 @@ class Target:
     value: Decimal
     unit: Unit | None = None
 
-    @property
-    def relation(self) -> str:
-        """How the 完成值 must compare with the target: ≥ ≤ > or < (``TARGET_RELATIONS``)."""
-        return TARGET_RELATIONS[self.direction]
-
 
 # Words a 目标 may use, grouped by how the 完成值 must compare with the 目标值: ≥ and ≤ include the
 # target itself (不低于50% is met at 50%), > and < do not (低于4.3% is not met at 4.3%).

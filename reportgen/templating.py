@@ -547,8 +547,6 @@ class Limits:
 
 LIMITS = Limits()
 MAX_OUTPUT_CHARS = LIMITS.chars  # one rendered part; a 300-project .docx body is about 1.5 million
-MAX_RANGE = LIMITS.range_items
-MAX_LOOP_STEPS = LIMITS.steps
 
 # The template language, as an allow-list (docs/templates.md lists it).  Jinja's own filters kept:
 # pure functions of their arguments that lay text out or pick items; none computes a figure, none

@@ -244,18 +244,6 @@ def call(worker: Worker, function: Callable[..., Any], *arguments: Any) -> Any:
     return worker.answer()
 
 
-def call_bounded(limits: Limits, function: Callable[..., Any], *arguments: Any) -> Any:
-    """``function(*arguments)`` in a fresh child within ``limits`` (the CLI's ``render``/``check``)."""
-    worker = Worker(limits)
-    try:
-        value = call(worker, function, *arguments)
-    except BaseException:
-        worker.kill()
-        raise
-    worker.stop()
-    return value
-
-
 def _serve(memory_mib: int | None) -> None:
     """The child: set the memory bound, import reportgen, then answer calls until stdin closes."""
     protocol_out = os.fdopen(os.dup(1), "wb")
