@@ -135,12 +135,13 @@ def outside_references(data: bytes) -> list[OutsideReference]:
     return found
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+# Untrusted package XML: no entities resolved, no DTD loaded, nothing fetched, no huge trees.
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def _part_references(part: str, text: bytes) -> list[OutsideReference]:
     try:
-        root = etree.fromstring(text, _PARSER)
+        root = etree.fromstring(text, XML_PARSER)
     except etree.XMLSyntaxError:
         raise NotAPackage(f"关系部件 {part} 不是有效的 XML") from None
     return relationships_outside(part, root)

@@ -34,7 +34,7 @@ from lxml import etree
 from reportgen import boundedzip
 from reportgen.boundedzip import ZipLimits
 from reportgen.errors import Problem, TemplateError
-from reportgen.render.package import relationships_outside
+from reportgen.render.package import XML_PARSER, relationships_outside
 
 # A Word template is a few hundred kilobytes; the biggest parts are pictures and fonts.
 DOCX_LIMITS = ZipLimits(members=2_000, member_bytes=50_000_000, total_bytes=100_000_000, ratio=100)
@@ -47,7 +47,6 @@ _ACTIVE_NAME = re.compile(
     r"(?:^|/)(?:vbaProject\.bin|vbaData\.xml|oleObject\d*\.\w+)$|(?:^|/)activeX/", re.IGNORECASE
 )
 _ACTIVE_TYPE = re.compile(r"macroEnabled|vbaProject|vbaData|activeX|oleObject|\bole\b|control", re.IGNORECASE)
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 _EXPECTED = "Word/WPS 保存的 .docx（不启用宏）"
 _UTF8 = "UTF-8 编码（Word 保存的 .docx 都是）"
 _DECLARED = re.compile(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)")
@@ -149,7 +148,7 @@ def _strict_xml(
             problems.append(_problem("RG305", message, path, part, _UTF8))
             return None
     try:
-        root = etree.fromstring(content, _PARSER)
+        root = etree.fromstring(content, XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
         problems.append(_problem("RG305", f"模板的 {part} 不是合法的 XML", path, part, _EXPECTED))
         return None

@@ -8,9 +8,9 @@ rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:
 
 from __future__ import annotations
 
-from reportgen.escape import xml_text
+from reportgen.escape import xml_content
 from reportgen.render.docx import layout as L
-from reportgen.render.docx.wordml import paragraph, run_properties, text_run, xml_escape
+from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 from reportgen.tables import Column, HeaderCell, Table
 
 _JC = {"left": "left", "center": "center", "right": "right"}
@@ -93,7 +93,7 @@ def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
             if not cell.text:
                 cells.append(empty)
                 continue
-            text = xml_escape(xml_text(cell.text)).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+            text = xml_content(cell.text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             head = centred_start if row.is_total and column.key == "name" else start
             cells.append(f"{head}{run_start}{text}</w:t></w:r>{end}")
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")

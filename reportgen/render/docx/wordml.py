@@ -14,14 +14,9 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportgen.escape import xml_text
+from reportgen.escape import xml_content
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-
-
-def xml_escape(text: str) -> str:
-    """``& < >`` for element text (attribute values here are our own constants)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @lru_cache(maxsize=64)
@@ -52,7 +47,7 @@ def text_run(text: str, font: str, size_pt: Decimal | int | None = None, *, styl
     props = run_properties(font, size_pt)
     if style_xml:
         props = props.replace("<w:rPr>", "<w:rPr>" + style_xml, 1)
-    pieces = [f'<w:t xml:space="preserve">{xml_escape(line)}</w:t>' for line in xml_text(text).split("\n")]
+    pieces = [f'<w:t xml:space="preserve">{line}</w:t>' for line in xml_content(text).split("\n")]
     return f"<w:r>{props}{'<w:br/>'.join(pieces)}</w:r>"
 
 
