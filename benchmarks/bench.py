@@ -33,8 +33,8 @@ from benchmarks.ledgers import ledger_text  # noqa: E402
 from reportgen.render import DEFAULT_OPTIONS  # noqa: E402
 from reportgen.render.docx import render_docx, table_xml  # noqa: E402
 from reportgen.render.docx.template_builder import TEMPLATES  # noqa: E402
-from reportgen.render.xlsx import render_xlsx  # noqa: E402
-from reportgen.templating import make_environment  # noqa: E402
+from reportgen.render.xlsx.writer import render_xlsx  # noqa: E402
+from reportgen.templating.environment import make_environment  # noqa: E402
 
 
 def timed(function: Callable[[], object], budget: float = 1.0, rounds: int = 3) -> float:
@@ -130,7 +130,7 @@ def _skeleton(xml: str) -> tuple[str, list[str]]:
     return re.sub(r"(<w:t[^>]*>)([^<]*)(</w:t>)", hole, escaped), texts
 
 
-def _plain_openpyxl(table: reportgen.tables.Table) -> bytes:  # type: ignore[name-defined]
+def _plain_openpyxl(table: reportgen.document.tables.Table) -> bytes:  # type: ignore[name-defined]
     """The same cells, fonts, borders, merges and print setup, written the usual openpyxl way."""
     workbook = Workbook()
     sheet = workbook.active
@@ -230,8 +230,8 @@ def pdf_table(documents: int) -> str:
     """One cold ``soffice --convert-to`` per document against the warm pool (sizes 1 and 2)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from reportgen.render.pdf import convert_to_pdf, pdf_available
-    from reportgen.render.pdf_pool import PdfPool, pool_available
+    from reportgen.render.pdf.oneshot import convert_to_pdf, pdf_available
+    from reportgen.render.pdf.pool import PdfPool, pool_available
 
     if not (pdf_available() and pool_available()):
         return "PDF: skipped (LibreOffice or python3-uno missing)"

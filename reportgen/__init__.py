@@ -10,8 +10,8 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
 """
 
 from reportgen.api import Report, convert_ledger, load, loads, new_ledger
+from reportgen.base.errors import BatchError, Finding, LedgerError, RenderError, ReportError, TemplateError
 from reportgen.batch import BatchSummary, render_batch
-from reportgen.errors import BatchError, Finding, LedgerError, RenderError, ReportError, TemplateError
 
 __all__ = [
     "BatchError",

@@ -11,19 +11,19 @@ from collections.abc import Iterable
 from functools import cached_property
 from pathlib import Path
 
-from reportgen.checks import findings
-from reportgen.compute import ComputedReport, compute
-from reportgen.document import Document, build_document
-from reportgen.errors import Finding, Problem, RenderError
+from reportgen.base.errors import Finding, Problem, RenderError
+from reportgen.base.resources import builtin_templates
+from reportgen.compute.checks import findings
+from reportgen.compute.figures import ComputedReport, compute
+from reportgen.compute.narrative_lint import lint_narrative
+from reportgen.document.build import Document, build_document
+from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
-from reportgen.lint import lint_narrative
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
-from reportgen.resources import builtin_templates
-from reportgen.script import convert_document
-from reportgen.templating import ReportEnvironment, make_environment
+from reportgen.templating.environment import ReportEnvironment, make_environment
 
 
 class Report:

@@ -17,6 +17,8 @@ from typing import Any, NoReturn, TextIO
 
 from reportgen import __version__
 from reportgen.api import convert_ledger, load, new_ledger
+from reportgen.base.errors import Finding, ReportError, Severity
+from reportgen.base.resources import builtin_templates
 from reportgen.batch import render_batch
 from reportgen.batch.worker import (
     DEFAULT_MEMORY_LIMIT_MIB,
@@ -27,14 +29,12 @@ from reportgen.batch.worker import (
     call,
     office_hint,
 )
-from reportgen.errors import Finding, ReportError, Severity
+from reportgen.document.traditional import SCRIPTS
 from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
-from reportgen.render.docx.lint import lint_template
+from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.output import safe_name
-from reportgen.resources import builtin_templates
-from reportgen.script import SCRIPTS
-from reportgen.templating import make_environment
+from reportgen.templating.environment import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from reportgen.errors import LedgerError, Problem, TemplateError
-from reportgen.inputfile import read_input
+from reportgen.base.errors import LedgerError, Problem, TemplateError
+from reportgen.base.inputfile import read_input
 from reportgen.ledger.fields import FieldReader
-from reportgen.ledger.yamlread import parse_yaml
+from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"

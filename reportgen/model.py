@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from reportgen.units import Unit
+from reportgen.base.units import Unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,15 +20,15 @@ import openpyxl
 import pytest
 
 import reportgen
-from reportgen.charts import CATEGORIES_PER_CHART, Chart, category_label
-from reportgen.errors import RenderError
+from reportgen.base.errors import RenderError
+from reportgen.document.charts import CATEGORIES_PER_CHART, Chart, category_label
+from reportgen.document.tables import Table
 from reportgen.render import RenderOptions
 from reportgen.render import chart_image as image_module
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx import layout as L
-from reportgen.render.pdf import pdf_available
-from reportgen.render.xlsx_charts import block_top
-from reportgen.tables import Table
+from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.render.xlsx.charts import block_top
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, ROOT, yaml_quoted
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -91,7 +91,7 @@ def test_the_spec_holds_the_tables_values_and_texts() -> None:
         for point, row in zip(series.points, funding.rows, strict=True):
             cell = table.rows[row].cells[keys.index(series.column)]
             assert point.value == cell.value and point.text == cell.text
-    assert funding.series[2].points[0] == reportgen.charts.Point(Decimal("5505.5817"), "5505.58")
+    assert funding.series[2].points[0] == reportgen.document.charts.Point(Decimal("5505.5817"), "5505.58")
 
 
 def test_missing_values_are_gaps_and_long_tables_get_several_charts() -> None:
@@ -105,7 +105,7 @@ def test_missing_values_are_gaps_and_long_tables_get_several_charts() -> None:
     assert all(len(c.categories) <= CATEGORIES_PER_CHART for c in charts)
     assert charts[0].rows == (0, 1, 3, 4, 6, 7, 9)  # every third project has no target
     plan, budget, paid = charts[1].series
-    assert plan.points[3] == reportgen.charts.Point(None, "—")  # project 4 has no plan: a gap, not 0
+    assert plan.points[3] == reportgen.document.charts.Point(None, "—")  # project 4 has no plan: a gap, not 0
     assert paid.points[5].value is None and paid.points[6].value is None
     assert budget.points[3].value == Decimal(360)
 
@@ -503,7 +503,7 @@ def test_charts_off_leaves_every_output_as_it_was() -> None:
     not pdf_available() or shutil.which("pdftotext") is None, reason="LibreOffice or poppler-utils missing"
 )
 def test_libreoffice_prints_the_charts(tmp_path: Path) -> None:
-    from reportgen.render.pdf import convert_to_pdf
+    from reportgen.render.pdf.oneshot import convert_to_pdf
 
     report = reportgen.load(QINGSHAN)
     pages: dict[str, list[str]] = {}

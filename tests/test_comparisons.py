@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import reportgen
 from reportgen import LedgerError, TemplateError
-from reportgen.compute import compute
+from reportgen.compute.figures import compute
 from reportgen.ledger import parse_ledger
 
 LEDGER = """\

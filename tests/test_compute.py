@@ -8,7 +8,7 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError
-from reportgen.compute import compute, ratio
+from reportgen.compute.figures import compute, ratio
 from reportgen.ledger import parse_ledger
 from tests.conftest import JIALING, MINIMAL, QINGSHAN
 

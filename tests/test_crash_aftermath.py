@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import reportgen
-from reportgen.errors import ReportError
+from reportgen.base.errors import ReportError
 from reportgen.render.output import TEMP_SUFFIX, write_atomic
 from tests.conftest import MINIMAL
 
@@ -162,8 +162,8 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path, 
 
 
 def test_csv_neutralising_is_the_xlsx_rule() -> None:
-    from reportgen.escape import FORMULA_STARTS, spreadsheet_text
-    from reportgen.render.xlsx_layout import FORMULA_STARTS as XLSX_STARTS
+    from reportgen.base.escape import FORMULA_STARTS, spreadsheet_text
+    from reportgen.render.xlsx.layout import FORMULA_STARTS as XLSX_STARTS
 
     assert FORMULA_STARTS is XLSX_STARTS
     assert [spreadsheet_text(s) for s in ("=1", "\t1", "\r1", "a=1", "")] == [

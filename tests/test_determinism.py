@@ -17,10 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from reportgen.errors import TemplateError
+from reportgen.base.errors import TemplateError
+from reportgen.base.units import unit
 from reportgen.model import Quantity
-from reportgen.render.pdf import pdf_available
-from reportgen.templating import (
+from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.templating.environment import (
     FILTERS,
     GLOBALS,
     JINJA_FILTERS,
@@ -31,14 +32,13 @@ from reportgen.templating import (
     make_environment,
     render_text,
 )
-from reportgen.units import unit
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("build", [make_environment, ReportEnvironment], ids=["make_environment", "direct"])
 def test_the_environment_offers_only_reviewed_names(build: Callable[[], ReportEnvironment]) -> None:
-    """One allow-list (reportgen.templating: JINJA_FILTERS, JINJA_TESTS, GLOBALS, reviewed there),
+    """One allow-list (reportgen.templating.environment: JINJA_FILTERS, JINJA_TESTS, GLOBALS, reviewed there),
     enforced by the environment class itself: one built directly is as restricted."""
     env = build()
     assert set(env.filters) - set(FILTERS) == JINJA_FILTERS

@@ -18,13 +18,13 @@ from markupsafe import Markup
 
 import reportgen
 from reportgen import ReportError
-from reportgen.document import display_width
+from reportgen.document.build import display_width
 from reportgen.numbers import format_percent
 from reportgen.render import RenderOptions
 from reportgen.render.docx import layout
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.docx.template_builder import FORM_TEMPLATE, TEMPLATES, build_template
-from reportgen.templating import make_environment
+from reportgen.templating.environment import make_environment
 from tests.conftest import JIALING, MINIMAL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

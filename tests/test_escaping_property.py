@@ -29,11 +29,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 import reportgen
-from reportgen.errors import LedgerError, TemplateError
-from reportgen.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, markdown_cell, markdown_text
+from reportgen.base.errors import LedgerError, TemplateError
+from reportgen.base.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, markdown_cell, markdown_text
 from reportgen.ledger.fields import unfold
-from reportgen.ledger.yamlread import parse_yaml
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from tests.test_text_fields import at, base, place, set_field
 
 EXAMPLES = 25  # per field: 22 fields × 25 examples × 4 formats, about 15 s of CPU

@@ -18,12 +18,12 @@ import openpyxl
 import pytest
 from openpyxl.workbook.workbook import Workbook
 
-from reportgen.errors import Problem
-from reportgen.ledger.excel_read import MAX_ROWS, parse_workbook
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.base.errors import Problem
+from reportgen.base.units import known_units
+from reportgen.ledger.excel.read import MAX_ROWS, parse_workbook
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Quantity
-from reportgen.render.pdf import find_soffice
-from reportgen.units import known_units
+from reportgen.render.pdf.oneshot import find_soffice
 from tests.test_excel_ledger import edited, example_workbook, load, only, problems, rewrite_part, sheet
 
 # The sheet parts of the example workbook: sheet1 is 说明, then the data sheets in order.

@@ -30,19 +30,19 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 import reportgen
-from reportgen.errors import CODES, LedgerError, Problem
+from reportgen.base.errors import CODES, LedgerError, Problem
+from reportgen.base.resources import example_ledger
+from reportgen.base.units import known_units, unit
 from reportgen.ledger import example_bytes, parse_ledger
-from reportgen.ledger.cellvalues import Refusal, cell_number, number_from_float, split_number
-from reportgen.ledger.excel_read import parse_workbook, validate_workbook
-from reportgen.ledger.excel_write import workbook_bytes
+from reportgen.ledger.excel.cellvalues import Refusal, cell_number, number_from_float, split_number
+from reportgen.ledger.excel.layout import DATA_SHEETS, INFO_ROWS, LISTS, NOTES
+from reportgen.ledger.excel.read import parse_workbook, validate_workbook
+from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.schema import FUNDING_SOURCES, build_ledger
-from reportgen.ledger.workbook_layout import DATA_SHEETS, INFO_ROWS, LISTS, NOTES
-from reportgen.ledger.yamlread import parse_yaml
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Funding, Ledger, Quantity
-from reportgen.render.pdf import find_soffice
-from reportgen.resources import example_ledger
-from reportgen.units import known_units, unit
+from reportgen.render.pdf.oneshot import find_soffice
 from tests.conftest import JIALING, QINGSHAN
 from tests.test_cli import run as cli
 from tests.test_fuzz_ledger import ValidCase, emit, valid_ledgers
@@ -769,7 +769,7 @@ def _repacked(raw: bytes, rename: dict[str, str], method: int = zipfile.ZIP_DEFL
     ],
 )
 def test_the_zip_checks_shared_with_word_templates(rename: dict[str, str], method: int, code: str) -> None:
-    """The workbook's package goes through ``reportgen.boundedzip`` like a .docx template: unsafe or
+    """The workbook's package goes through ``reportgen.base.boundedzip`` like a .docx template: unsafe or
     case-twin member names and compression methods Excel never writes are refused before openpyxl."""
     problem = only(_repacked(example_workbook(), rename, method))
     assert problem.code == code and "文件已损坏" in problem.message and (problem.place or problem.value)

@@ -1,6 +1,6 @@
 """Every output says what the document says: character for character, in order.
 
-The reference is the ``Document`` the writers receive (``reportgen.document``): its title, 要素,
+The reference is the ``Document`` the writers receive (``reportgen.document.build``): its title, 要素,
 blocks, 附件说明, 落款 and tables, as a list of text units (a paragraph, a heading, a table cell) in
 reading order.  Each format is read back from its real bytes — the .docx with python-docx's XML, the
 PDF with ``pdftotext -raw``, the HTML with an HTML parser, the Markdown through a CommonMark parser,
@@ -49,14 +49,14 @@ from markdown_it import MarkdownIt
 
 import reportgen
 from reportgen.api import Report
-from reportgen.document import Document, Heading
+from reportgen.base.resources import builtin_templates
+from reportgen.document.build import Document, Heading
+from reportgen.document.tables import Table
 from reportgen.kinds import find_kinds
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.render import RenderOptions
-from reportgen.render.pdf import convert_to_pdf, pdf_available
-from reportgen.render.pdf_pool import PdfPool, pool_available
-from reportgen.resources import builtin_templates
-from reportgen.tables import Table
+from reportgen.render.pdf.oneshot import convert_to_pdf, pdf_available
+from reportgen.render.pdf.pool import PdfPool, pool_available
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

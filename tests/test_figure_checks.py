@@ -26,18 +26,18 @@ from hypothesis import strategies as st
 
 import reportgen
 from reportgen import LedgerError, TemplateError
-from reportgen.compute import Bounds, compute
-from reportgen.errors import Finding, Severity
+from reportgen.base.errors import Finding, Severity
+from reportgen.base.units import unit
+from reportgen.compute.figures import Bounds, compute
+from reportgen.compute.narrative_lint import literal_numbers
 from reportgen.ledger import parse_ledger
-from reportgen.ledger.excel_write import workbook_bytes
+from reportgen.ledger.excel.layout import FIGURE_ORDER, FIGURES_SHEET
+from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.schema import FIGURE_KEYS
-from reportgen.ledger.workbook_layout import FIGURE_ORDER, FIGURES_SHEET
-from reportgen.ledger.yamlread import parse_yaml
-from reportgen.lint import literal_numbers
+from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Quantity
 from reportgen.numbers import round_half_up, rounds_to
-from reportgen.templating import make_environment
-from reportgen.units import unit
+from reportgen.templating.environment import make_environment
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 

@@ -5,7 +5,7 @@ Three parts:
 1. ``valid_ledgers``: ledgers built from the documented schema (docs/ledger.md) with random text,
    periods, figures in fitting units, narrative quoting them through fitting filters, and a 一览表 of
    1–20 projects.  They must load, check and render to every format, and the table's 合计 must be
-   the exact sum of its rows, computed here independently of ``reportgen.compute``.
+   the exact sum of its rows, computed here independently of ``reportgen.compute.figures``.
 2. ``broken_ledgers``: valid ledgers mutated (missing keys, wrong types, bad numbers, dates and
    periods, duplicate keys, tags, aliases, deep nesting, broken templates, filters on wrong units,
    tabs, other encodings, invalid UTF-8 …).  Loading, checking and rendering must end in a result
@@ -33,11 +33,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import reportgen
-from reportgen.errors import CODES
-from reportgen.ledger.yamlread import MAX_FILE_BYTES
+from reportgen.base.errors import CODES
+from reportgen.base.units import Family, known_units, unit
+from reportgen.ledger.yaml.read import MAX_FILE_BYTES
 from reportgen.model import STANDARD_BASES, TARGET_WORDS
 from reportgen.numbers import format_number
-from reportgen.units import Family, known_units, unit
 from tests.conftest import yaml_quoted
 from tests.test_messages import english_in
 

@@ -28,10 +28,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import reportgen
-from reportgen.errors import CODES, ReportError
+from reportgen.base.errors import CODES, ReportError
 from reportgen.render import RenderOptions
-from reportgen.render.docx.lint import lint_template
-from reportgen.templating import make_environment
+from reportgen.render.docx.template_lint import lint_template
+from reportgen.templating.environment import make_environment
 from tests.conftest import MINIMAL
 from tests.test_template_package import Raw, base_members, honest, raw_zip
 

@@ -9,9 +9,9 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError, TemplateError
+from reportgen.base.resources import builtin_templates
 from reportgen.kinds import find_kinds
 from reportgen.render import RenderOptions
-from reportgen.resources import builtin_templates
 from tests.conftest import JIALING, MINIMAL
 from tests.test_cli import run
 

@@ -15,9 +15,9 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError
+from reportgen.compute.narrative_lint import literal_numbers
 from reportgen.ledger import parse_ledger
-from reportgen.lint import literal_numbers
-from reportgen.templating import make_environment
+from reportgen.templating.environment import make_environment
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 import reportgen
+from reportgen.base.errors import CODES
 from reportgen.cli import main
-from reportgen.errors import CODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = (ROOT / "samples" / "jialing-2024q3.yaml").read_text("utf-8")

@@ -10,9 +10,9 @@ import jinja2
 from hypothesis import given
 from hypothesis import strategies as st
 
+from reportgen.base.units import unit
 from reportgen.model import Period, Quantity
-from reportgen.templating import FigureValue, PeriodValue, _render_source, make_environment
-from reportgen.units import unit
+from reportgen.templating.environment import FigureValue, PeriodValue, _render_source, make_environment
 
 ENV = make_environment()
 MONEY = unit("万元")

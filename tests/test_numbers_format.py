@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from reportgen.base.units import MONEY_UNITS
 from reportgen.numbers import (
     format_amount,
     format_count,
@@ -17,7 +18,6 @@ from reportgen.numbers import (
     format_percent,
     round_half_up,
 )
-from reportgen.units import MONEY_UNITS
 
 D = Decimal
 

@@ -15,7 +15,7 @@ import pytest
 
 import reportgen
 from reportgen.render import RenderOptions
-from reportgen.render.pdf import pdf_available
+from reportgen.render.pdf.oneshot import pdf_available
 from tests.conftest import JIALING, MINIMAL
 
 pytestmark = pytest.mark.skipif(
@@ -86,7 +86,7 @@ def test_pdf_is_reproducible() -> None:
 
 
 def test_xlsx_prints_on_one_landscape_page(tmp_path: Path) -> None:
-    from reportgen.render.pdf import convert_to_pdf
+    from reportgen.render.pdf.oneshot import convert_to_pdf
 
     data = reportgen.load(JIALING, options=RenderOptions(xlsx_total_formulas=True)).to_bytes("xlsx")
     pdf = tmp_path / "table.pdf"

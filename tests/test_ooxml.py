@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 import reportgen
+from reportgen.base.resources import builtin_templates
 from reportgen.kinds import find_kinds
 from reportgen.render import RenderOptions
-from reportgen.resources import builtin_templates
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
 from tests.test_charts import many_projects

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 import reportgen
+from reportgen.base.errors import ReportError
 from reportgen.cli import EXIT_ERROR
-from reportgen.errors import ReportError
 from reportgen.render.output import MAX_NAME_BYTES, safe_name
 from tests.conftest import MINIMAL, ROOT
 

@@ -18,8 +18,8 @@ import docx
 import pytest
 from openpyxl import Workbook
 
-from reportgen.errors import RenderError
-from reportgen.render.pdf import (
+from reportgen.base.errors import RenderError
+from reportgen.render.pdf.oneshot import (
     FALLBACK_FONTS,
     _edit_objects,
     convert_to_pdf,

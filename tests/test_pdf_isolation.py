@@ -28,12 +28,14 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
 import reportgen
-from reportgen.errors import RenderError, TemplateError
-from reportgen.render import RenderOptions, pdf, pdf_pool
+from reportgen.base.errors import RenderError, TemplateError
+from reportgen.base.resources import builtin_templates
+from reportgen.render import RenderOptions
 from reportgen.render.package import NotAPackage, outside_references
-from reportgen.render.pdf import ISOLATIONS, convert_to_pdf, find_soffice
-from reportgen.render.pdf_pool import PdfPool, pool_available
-from reportgen.resources import builtin_templates
+from reportgen.render.pdf import oneshot as pdf
+from reportgen.render.pdf import pool as pdf_pool
+from reportgen.render.pdf.oneshot import ISOLATIONS, convert_to_pdf, find_soffice
+from reportgen.render.pdf.pool import PdfPool, pool_available
 from tests.conftest import MINIMAL, QINGSHAN
 from tests.test_pdf import make_docx, pdf_text
 

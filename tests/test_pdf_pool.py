@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 
 import reportgen
-from reportgen.errors import RenderError
-from reportgen.render import RenderOptions, pdf_pool
-from reportgen.render.pdf import _eexec, convert_to_pdf, stable_pdf
-from reportgen.render.pdf_pool import PdfPool, find_uno_python, pool_available, shared_pool
+from reportgen.base.errors import RenderError
+from reportgen.render import RenderOptions
+from reportgen.render.pdf import pool as pdf_pool
+from reportgen.render.pdf.oneshot import _eexec, convert_to_pdf, stable_pdf
+from reportgen.render.pdf.pool import PdfPool, find_uno_python, pool_available, shared_pool
 from tests.test_pdf import make_docx, make_xlsx, pdf_text
 
 needs_pool = pytest.mark.skipif(
@@ -402,7 +403,7 @@ def test_a_killed_pool_process_leaves_no_office_or_folder(tmp_path: Path) -> Non
     script = textwrap.dedent(
         """\
         import os, signal, sys
-        from reportgen.render.pdf_pool import PdfPool
+        from reportgen.render.pdf.pool import PdfPool
         from tests.test_pdf import make_docx
         pool = PdfPool(2)
         pool.convert(make_docx("甲"), ".docx")

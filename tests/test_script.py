@@ -31,7 +31,7 @@ def test_document_texts_are_traditional_and_numbers_unchanged(traditional: repor
     table = document.attachments[0].table
     assert table.spec.title == "2024年1—9月民生實事項目推進和資金執行情況一覽表"
 
-    def numbers(rows: tuple[reportgen.tables.Row, ...]) -> list[list[object]]:  # type: ignore[name-defined]
+    def numbers(rows: tuple[reportgen.document.tables.Row, ...]) -> list[list[object]]:  # type: ignore[name-defined]
         return [[c.value for c in row.cells if not isinstance(c.value, str)] for row in rows]
 
     assert numbers(table.rows) == numbers(simplified.attachments[0].table.rows)

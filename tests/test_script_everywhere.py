@@ -25,8 +25,8 @@ import openpyxl
 import pytest
 
 import reportgen
+from reportgen.document.traditional import convert_text
 from reportgen.render import RenderOptions
-from reportgen.script import convert_text
 from tests.conftest import SAMPLES
 
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))

@@ -9,7 +9,7 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError, TemplateError
-from reportgen.document import Heading, Paragraph
+from reportgen.document.build import Heading, Paragraph
 from tests.conftest import MINIMAL
 
 BODY = """正文:

@@ -28,11 +28,11 @@ from hypothesis import strategies as st
 
 import reportgen
 from reportgen import LedgerError, TemplateError
-from reportgen.errors import CODES, Severity
+from reportgen.base.errors import CODES, Severity
 from reportgen.ledger import parse_ledger
-from reportgen.ledger.workbook_layout import FIGURES_SHEET, INFO_ROWS
+from reportgen.ledger.excel.layout import FIGURES_SHEET, INFO_ROWS
 from reportgen.model import ABOVE, AT_LEAST, AT_MOST, BELOW, STANDARD_BASES, TARGET_WORDS, TargetOnly
-from reportgen.render.pdf import pdf_available
+from reportgen.render.pdf.oneshot import pdf_available
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 
@@ -511,7 +511,7 @@ def test_new_columns_are_added_at_the_end() -> None:
 
 @pytest.mark.skipif(not pdf_available() or shutil.which("pdftoppm") is None, reason="LibreOffice missing")
 def test_target_table_page(tmp_path: Path) -> None:
-    from reportgen.render.pdf import convert_to_pdf
+    from reportgen.render.pdf.oneshot import convert_to_pdf
 
     pdf = tmp_path / "seed002.pdf"
     pdf.write_bytes(convert_to_pdf(seed_002_report().to_bytes("docx"), ".docx"))

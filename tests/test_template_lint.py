@@ -10,11 +10,11 @@ import docx
 import pytest
 
 import reportgen
-from reportgen.errors import Severity
+from reportgen.base.errors import Severity
 from reportgen.render import RenderOptions
-from reportgen.render.docx.lint import lint_template
 from reportgen.render.docx.template_builder import TEMPLATES
-from reportgen.templating import make_environment
+from reportgen.render.docx.template_lint import lint_template
+from reportgen.templating.environment import make_environment
 from tests.conftest import JIALING, MINIMAL
 
 ENV = make_environment()

@@ -23,12 +23,12 @@ import docx
 import pytest
 
 import reportgen
-from reportgen.errors import CODES, ReportError, Severity
+from reportgen.base.errors import CODES, ReportError, Severity
+from reportgen.base.resources import builtin_templates
 from reportgen.render import RenderOptions
-from reportgen.render.docx.lint import lint_template
+from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.resources import builtin_templates
-from reportgen.templating import make_environment
+from reportgen.templating.environment import make_environment
 from tests.conftest import MINIMAL
 
 SECONDS = 10.0
@@ -330,7 +330,7 @@ def test_only_words_compression_methods_are_inflated() -> None:
     """zipfile inflates bzip2 and LZMA without an output bound per call: a 79-byte bzip2 stream is
     64 MiB in one call (and a 4 KiB one gigabytes), whatever the header says.  Word and Excel write
     stored or deflated members only, so any other method is refused before anything is inflated."""
-    from reportgen import boundedzip
+    from reportgen.base import boundedzip
     from reportgen.render.docx.package_checks import DOCX_LIMITS
 
     stream = bz2.compress(bytes(1 << 26))

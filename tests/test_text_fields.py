@@ -23,11 +23,11 @@ import pytest
 from lxml import etree
 
 import reportgen
-from reportgen.errors import LedgerError, Problem
+from reportgen.base.errors import LedgerError, Problem
 from reportgen.ledger import parse_ledger
-from reportgen.ledger.excel_write import workbook_bytes
-from reportgen.ledger.yamlread import parse_yaml
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Ledger, Project, Section
 from reportgen.render.options import RenderOptions
 from tests.conftest import JIALING, MINIMAL

@@ -101,8 +101,8 @@ def test_a_unit_stopped_during_its_pdf_leaves_no_office_and_no_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker is killed with the warm LibreOffice it started, and its temporary folder goes too."""
-    pytest.importorskip("reportgen.render.pdf_pool")
-    from reportgen.render.pdf_pool import pool_available
+    pytest.importorskip("reportgen.render.pdf.pool")
+    from reportgen.render.pdf.pool import pool_available
 
     if not pool_available():
         pytest.skip("LibreOffice not installed")
@@ -122,7 +122,7 @@ def test_a_unit_stopped_during_its_pdf_leaves_no_office_and_no_files(
 
 def test_an_office_failing_under_a_low_memory_bound_says_so(tmp_path: Path) -> None:
     """LibreOffice inherits the bound and aborts (RG406): the message names the bound to raise."""
-    from reportgen.render.pdf_pool import pool_available
+    from reportgen.render.pdf.pool import pool_available
 
     if not pool_available():
         pytest.skip("LibreOffice not installed")

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from reportgen.base.errors import BatchError, Problem, os_error_text
 from reportgen.batch.jobs import Job, UnitResult, run_job, run_job_pickled
 from reportgen.batch.worker import (
     DEFAULT_LIMITS,
@@ -29,7 +30,6 @@ from reportgen.batch.worker import (
     call,
     timeout_message,
 )
-from reportgen.errors import BatchError, Problem, os_error_text
 
 WINDOW_PER_WORKER = 4
 

@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from reportgen.errors import RenderError, ReportError
-from reportgen.inputfile import read_input
+from reportgen.base.errors import RenderError, ReportError
+from reportgen.base.inputfile import read_input
+from reportgen.base.resources import builtin_templates, is_template_file
 from reportgen.render import RenderOptions
-from reportgen.resources import builtin_templates, is_template_file
 
 PACKAGE = Path(__file__).resolve().parent.parent
 STAMP_NAME = ".reportgen-inputs"

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.api import Report
+from reportgen.base.errors import RenderError, ReportError
 from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
 from reportgen.batch.worker import office_hint
-from reportgen.errors import RenderError, ReportError
 from reportgen.ledger import parse_ledger
 from reportgen.model import Ledger
 from reportgen.render import WRITERS, RenderOptions

@@ -15,15 +15,15 @@ from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 
 from reportgen.api import Report
+from reportgen.base.errors import BatchError, Problem, ReportError
+from reportgen.base.escape import code_points
 from reportgen.batch.executors import EXECUTORS, default_workers
 from reportgen.batch.fingerprint import environment_fingerprint, is_current, unit_fingerprint
 from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
 from reportgen.batch.worker import DEFAULT_LIMITS, Limits
-from reportgen.errors import BatchError, Problem, ReportError
-from reportgen.escape import code_points
-from reportgen.ledger.yamlread import read_ledger_file
+from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from reportgen.base.escape import spreadsheet_text
 from reportgen.batch.jobs import UnitResult
-from reportgen.escape import spreadsheet_text
 from reportgen.render.output import write_atomic
 
 COLUMNS = ("unit", "status", "code", "message", "outputs", "seconds", "findings")

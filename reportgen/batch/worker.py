@@ -151,7 +151,7 @@ class Worker:
                 raise EOFError
         except (EOFError, pickle.UnpicklingError):
             self.kill()
-            from reportgen.errors import BatchError, Problem
+            from reportgen.base.errors import BatchError, Problem
 
             raise BatchError(
                 Problem(

@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
-from reportgen.ledger.excel_read import is_workbook, load_workbook, parse_workbook_ledger
+from reportgen.ledger.excel.read import is_workbook, load_workbook, parse_workbook_ledger
 from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.yamlread import parse_yaml, read_yaml
+from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.model import Ledger
 
 __all__ = ["WRITABLE", "example_bytes", "ledger_bytes", "load_ledger", "parse_ledger", "read_ledger"]

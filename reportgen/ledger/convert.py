@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from reportgen.ledger.excel_read import WORKBOOK_SUFFIXES, is_workbook, read_workbook, validate_workbook
-from reportgen.ledger.excel_write import workbook_bytes
+from reportgen.base.resources import example_ledger
+from reportgen.ledger.excel.read import WORKBOOK_SUFFIXES, is_workbook, read_workbook, validate_workbook
+from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.yamlread import parse_yaml, read_yaml
-from reportgen.ledger.yamlwrite import yaml_text
+from reportgen.ledger.yaml.read import parse_yaml, read_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Ledger
-from reportgen.resources import example_ledger
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WRITABLE = (".xlsx", *YAML_SUFFIXES)

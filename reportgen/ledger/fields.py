@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from reportgen.errors import Problem
-from reportgen.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_points
-from reportgen.ledger.yamlread import YamlDocument, format_path
+from reportgen.base.errors import Problem
+from reportgen.base.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_points
+from reportgen.base.units import Family, Unit, known_units, unit
+from reportgen.ledger.yaml.read import YamlDocument, format_path
 from reportgen.model import Quantity
-from reportgen.units import Family, Unit, known_units, unit
 
 At = tuple[str | int, ...]
 

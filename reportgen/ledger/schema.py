@@ -14,10 +14,11 @@ import keyword
 from decimal import Decimal
 from pathlib import Path
 
-from reportgen.errors import LedgerError, Problem
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.units import Family, Unit
 from reportgen.ledger.directions import suggest_direction
 from reportgen.ledger.fields import At, FieldReader, is_figure_text
-from reportgen.ledger.yamlread import YamlDocument
+from reportgen.ledger.yaml.read import YamlDocument
 from reportgen.model import (
     BASELINES,
     BASES,
@@ -43,7 +44,6 @@ from reportgen.model import (
     TargetTable,
 )
 from reportgen.numbers.dates import parse_month_range
-from reportgen.units import Family, Unit
 
 TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
 TOP_OPTIONAL = (

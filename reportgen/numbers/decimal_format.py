@@ -16,8 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
 
 from babel.numbers import format_decimal
 
+from reportgen.base.units import MONEY_UNITS
 from reportgen.numbers.rounding import round_half_up
-from reportgen.units import MONEY_UNITS
 
 DASH = "\u2014"  # shown for a ratio without a denominator (standards 5.14, a design choice)
 _GROUPING_MIN_DIGITS = 5  # GB/T 15835 5.1.1: grouping is for numbers of five digits or more

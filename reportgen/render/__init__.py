@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reportgen.document import Document
+from reportgen.document.build import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.render.pdf_writer import render_pdf
+from reportgen.render.pdf.writer import render_pdf
 from reportgen.render.text import render_html, render_markdown
-from reportgen.render.xlsx import render_xlsx
-from reportgen.templating import ReportEnvironment
+from reportgen.render.xlsx.writer import render_xlsx
+from reportgen.templating.environment import ReportEnvironment
 
 Writer = Callable[[Document, ReportEnvironment, RenderOptions], bytes]
 

@@ -32,10 +32,10 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from reportgen.charts import Chart, Series
-from reportgen.document import display_width
-from reportgen.errors import Problem, RenderError
-from reportgen.escape import xml_text
+from reportgen.base.errors import Problem, RenderError
+from reportgen.base.escape import xml_text
+from reportgen.document.build import display_width
+from reportgen.document.charts import Chart, Series
 from reportgen.numbers import format_number
 
 if TYPE_CHECKING:

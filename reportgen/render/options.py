@@ -15,9 +15,7 @@ class RenderOptions:
     docx_template: Path | None = None  # a Word file with docxtpl tags; default: templates/report*.docx
     xlsx_total_formulas: bool = False  # 合计 as =SUM() formulas (with cached values) instead of values
     pdf_timeout: float = 120.0  # seconds LibreOffice may take for one document
-    script: str = (
-        "hans"  # a key of reportgen.script.SCRIPTS: hans, or hant… for Traditional output through OpenCC
-    )
+    script: str = "hans"  # a key of document.traditional.SCRIPTS: hans, or hant… (Traditional, OpenCC)
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
     charts: bool | None = None  # the 一览表's charts: True/False, or None for the ledger's 图表 to decide
     kind: str | None = None  # report kind (类型 or pack id, reportgen.kinds); None: the ledger's 类型

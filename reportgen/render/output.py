@@ -20,8 +20,8 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from reportgen.errors import Problem, RenderError, os_error_text
-from reportgen.escape import code_points
+from reportgen.base.errors import Problem, RenderError, os_error_text
+from reportgen.base.escape import code_points
 
 TEMP_SUFFIX = ".reportgen-tmp"
 # Seconds: a temp file last changed this long before a run started was left by an earlier run.  A

@@ -1,6 +1,6 @@
 """Same input, same bytes: Office zip packages with fixed member timestamps.
 
-``normalize_zip`` (in ``reportgen.stablezip``, shared with the Excel ledger writer) rewrites a package
+``normalize_zip`` (in ``reportgen.base.zipfiles``, shared with the Excel ledger writer) rewrites a package
 that openpyxl or python-docx wrote; ``write_zip`` writes precompressed members of compiled templates
 directly with the same fixed timestamp.
 
@@ -23,8 +23,8 @@ from io import BytesIO
 
 from lxml import etree
 
-from reportgen.errors import Problem, RenderError
-from reportgen.stablezip import FIXED_TIME, normalize_zip
+from reportgen.base.errors import Problem, RenderError
+from reportgen.base.zipfiles import FIXED_TIME, normalize_zip
 
 __all__ = [
     "FIXED_TIME",

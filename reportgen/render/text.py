@@ -11,12 +11,17 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from reportgen.charts import Chart
-from reportgen.document import Document
-from reportgen.errors import Problem, TemplateError
+from reportgen.base.errors import Problem, TemplateError
+from reportgen.document.build import Document
+from reportgen.document.charts import Chart
 from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.templating import TEMPLATE_FAILURES, ReportEnvironment, explain_template_error, render_bounded
+from reportgen.templating.environment import (
+    TEMPLATE_FAILURES,
+    ReportEnvironment,
+    explain_template_error,
+    render_bounded,
+)
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from reportgen.document import Document
-from reportgen.errors import Problem, TemplateError
-from reportgen.escape import xml_content
-from reportgen.inputfile import read_input
+from reportgen.base.errors import Problem, TemplateError
+from reportgen.base.escape import xml_content
+from reportgen.base.inputfile import read_input
+from reportgen.document.build import Document
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
@@ -37,7 +37,7 @@ from reportgen.render.docx.picture_xml import (
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.options import RenderOptions
 from reportgen.render.package import ZipEntry, deflate
-from reportgen.templating import ReportEnvironment, template_search_path
+from reportgen.templating.environment import ReportEnvironment, template_search_path
 
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:

@@ -28,10 +28,10 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup, escape
 
-from reportgen.errors import Problem, RenderError, TemplateError
+from reportgen.base.errors import Problem, RenderError, TemplateError
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating import (
+from reportgen.templating.environment import (
     TEMPLATE_FAILURES,
     ReportEnvironment,
     charge_text,

@@ -3,7 +3,7 @@
 A template is a Word file someone sent; its bytes are as untrusted as a ledger's.  ``read_package``
 is the one entry point both ``render`` (through ``compile_docx``) and ``reportgen lint`` use:
 
-- the zip itself through ``reportgen.boundedzip`` with ``DOCX_LIMITS`` (member count, per-member and
+- the zip itself through ``reportgen.base.boundedzip`` with ``DOCX_LIMITS`` (member count, per-member and
   total uncompressed size stated by the central directory and then counted while decompressing,
   compression ratio), ``RG320``; member names (``..``, absolute paths, drive letters, backslashes,
   control characters, duplicates also ignoring case), ``RG321``; a broken zip, ``RG305``;
@@ -31,9 +31,9 @@ from pathlib import Path
 
 from lxml import etree
 
-from reportgen import boundedzip
-from reportgen.boundedzip import ZipLimits
-from reportgen.errors import Problem, TemplateError
+from reportgen.base import boundedzip
+from reportgen.base.boundedzip import ZipLimits
+from reportgen.base.errors import Problem, TemplateError
 from reportgen.render.package import XML_PARSER, relationships_outside
 
 # A Word template is a few hundred kilobytes; the biggest parts are pictures and fonts.

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportgen.escape import xml_content
+from reportgen.base.escape import xml_content
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import text_run
 

@@ -8,10 +8,10 @@ rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:
 
 from __future__ import annotations
 
-from reportgen.escape import xml_content
+from reportgen.base.escape import xml_content
+from reportgen.document.tables import Column, HeaderCell, Table
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import paragraph, run_properties, text_run
-from reportgen.tables import Column, HeaderCell, Table
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportgen.escape import xml_content
+from reportgen.base.escape import xml_content
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

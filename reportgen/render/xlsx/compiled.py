@@ -24,10 +24,11 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen.document import Attachment, Document
-from reportgen.escape import FORMULA_STARTS, xml_content
+from reportgen.base.escape import FORMULA_STARTS, xml_content
+from reportgen.document.build import Attachment, Document
+from reportgen.document.tables import Cell, Kind, Row, Table, TableSpec
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.render.xlsx_charts import (
+from reportgen.render.xlsx.charts import (
     ROW_HEIGHT,
     VALUE_COLUMNS,
     block_top,
@@ -35,7 +36,7 @@ from reportgen.render.xlsx_charts import (
     chart_xml,
     write_chart_sheet,
 )
-from reportgen.render.xlsx_layout import (
+from reportgen.render.xlsx.layout import (
     TITLE_ROWS,
     cell_value,
     row_height,
@@ -43,7 +44,6 @@ from reportgen.render.xlsx_layout import (
     total_formula,
     write_table,
 )
-from reportgen.tables import Cell, Kind, Row, Table, TableSpec
 
 CORE = "docProps/core.xml"
 _TOKENS = ("RGTOKENLABEL", "RGTOKENTITLE", "RGTOKENLEFT", "RGTOKENRIGHT")

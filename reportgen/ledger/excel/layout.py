@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from reportgen.base.units import known_units
 from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
 from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
-from reportgen.units import known_units
 
 
 class Kind(Enum):
@@ -29,7 +29,7 @@ class Kind(Enum):
     PROSE = "段落"  # long text, may quote figures ({{ 低保金 | 万元 }}); wrapped
     NUMBER = "数字"  # an exact decimal, negative allowed (指标 数值, 上年同期, 上期)
     INTEGER = "整数"  # 年度, 小数位, 层级 (bounds on the column)
-    UNIT = "单位"  # any unit of ``reportgen.units`` (drop-down)
+    UNIT = "单位"  # any unit of ``reportgen.base.units`` (drop-down)
     MONEY_UNIT = "金额单位"  # 元/万元/亿元 (drop-down)
     DATE = "日期"  # a date cell
     BOOLEAN = "是否"  # 是/否 (drop-down; Excel TRUE/FALSE also read)

@@ -18,15 +18,15 @@ from typing import Any
 
 import yaml
 
-from reportgen.ledger.cellvalues import number_text
-from reportgen.ledger.schema import FUNDING_SOURCES
-from reportgen.ledger.workbook_layout import (
+from reportgen.ledger.excel.cellvalues import number_text
+from reportgen.ledger.excel.layout import (
     FIGURE_ORDER,
     PROJECTS_SHEET,
     SECTION_ORDER,
     TABLE_ORDER,
     TOP_ORDER,
 )
+from reportgen.ledger.schema import FUNDING_SOURCES
 from reportgen.model import TARGET_WORDS
 
 HEADER = (

@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import stat
 
-from reportgen.errors import Problem, ReportError, os_error_text
-from reportgen.escape import code_points
+from reportgen.base.errors import Problem, ReportError, os_error_text
+from reportgen.base.escape import code_points
 
 _CHUNK = 1024 * 1024
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from reportgen.errors import Problem, RenderError
+from reportgen.base.errors import Problem, RenderError
 
 TEMPLATES_PACKAGE = "reportgen.templates"
 EXAMPLE_LEDGER = ("ledger", "示例台账.yaml")

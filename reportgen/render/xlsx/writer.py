@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 
-from reportgen.document import Attachment, Document
-from reportgen.errors import Problem, RenderError
+from reportgen.base.errors import Problem, RenderError
+from reportgen.document.build import Attachment, Document
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.render.xlsx_compiled import render_workbook
-from reportgen.templating import ReportEnvironment
+from reportgen.render.xlsx.compiled import render_workbook
+from reportgen.templating.environment import ReportEnvironment
 
 
 def render_xlsx(

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar
 
-from reportgen.document import Document, Words
-from reportgen.errors import Problem, RenderError
+from reportgen.base.errors import Problem, RenderError
+from reportgen.document.build import Document, Words
 
 
 @dataclass(frozen=True, slots=True)

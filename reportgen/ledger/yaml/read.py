@@ -20,8 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from reportgen.errors import LedgerError, Problem
-from reportgen.inputfile import read_input
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.inputfile import read_input
 
 # libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
 # nodes, marks and tags are the same, and our walker builds every value either way.

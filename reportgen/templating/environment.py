@@ -26,9 +26,11 @@ from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from reportgen.errors import Problem, TemplateError
-from reportgen.escape import TEMPLATE_SYNTAX, markdown_cell, markdown_text, printable, xml_text
-from reportgen.inputfile import read_input
+from reportgen.base.errors import Problem, TemplateError
+from reportgen.base.escape import TEMPLATE_SYNTAX, markdown_cell, markdown_text, printable, xml_text
+from reportgen.base.inputfile import read_input
+from reportgen.base.resources import builtin_templates
+from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -54,9 +56,7 @@ from reportgen.numbers.compare import (
     format_point_change,
     format_target,
 )
-from reportgen.resources import builtin_templates
-from reportgen.template_messages import Known, translate
-from reportgen.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+from reportgen.templating.messages import Known, translate
 
 
 class FilterError(ValueError):

@@ -33,9 +33,9 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from reportgen.charts import CATEGORIES_PER_CHART, Chart
-from reportgen.render.xlsx_layout import CHAR_WIDTH, FONT, HEADING_FONT
-from reportgen.tables import Column, TableSpec
+from reportgen.document.charts import CATEGORIES_PER_CHART, Chart
+from reportgen.document.tables import Column, TableSpec
+from reportgen.render.xlsx.layout import CHAR_WIDTH, FONT, HEADING_FONT
 
 # The table columns a chart can take values from, in the order of the prototype's style cells.
 VALUE_COLUMNS = ("completion", "plan", "budget", "paid")

@@ -25,12 +25,12 @@ import jinja2
 from jinja2 import meta, nodes
 from lxml import etree
 
-from reportgen.document import Document
-from reportgen.errors import Finding, Problem, ReportError, Severity
+from reportgen.base.errors import Finding, Problem, ReportError, Severity
+from reportgen.document.build import Document
 from reportgen.render.docx.engine import compile_members
 from reportgen.render.docx.package_checks import read_package
 from reportgen.render.docx.wordml import W_NS
-from reportgen.templating import ReportEnvironment
+from reportgen.templating.environment import ReportEnvironment
 
 W = f"{{{W_NS}}}"
 _TAG = re.compile(r"\{%-?\s*(p|tr|tc|r)?\s*(\w*)(.*?)-?%\}|\{\{(p|r)?\s.*?\}\}|\{#.*?#\}", re.DOTALL)

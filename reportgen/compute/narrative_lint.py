@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import jinja2
 
-from reportgen.errors import Finding, Problem, Severity
+from reportgen.base.errors import Finding, Problem, Severity
 from reportgen.model import Ledger, Section
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reportgen.compute import ProjectFigures, TableFigures
+from reportgen.compute.figures import ProjectFigures, TableFigures
+from reportgen.document.tables import Column, format_cell, project_table_spec
 from reportgen.numbers import DASH
-from reportgen.tables import Column, format_cell, project_table_spec
 
 CATEGORIES_PER_CHART = 8  # projects per chart: eight groups of three bars fit one landscape page
 COMPLETION_COLOUR = "2E5C8A"

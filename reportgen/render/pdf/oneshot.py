@@ -49,7 +49,7 @@ import zlib
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportgen.errors import Problem, RenderError, os_error_text
+from reportgen.base.errors import Problem, RenderError, os_error_text
 from reportgen.render.package import refuse_outside_references
 
 SUFFIXES = (".docx", ".xlsx")

@@ -49,9 +49,9 @@ from multiprocessing import util as multiprocessing_util
 from pathlib import Path
 from types import TracebackType
 
-from reportgen.errors import Problem, RenderError, os_error_text
+from reportgen.base.errors import Problem, RenderError, os_error_text
 from reportgen.render.package import refuse_outside_references
-from reportgen.render.pdf import (
+from reportgen.render.pdf.oneshot import (
     _INSTALL_HINT,
     SUFFIXES,
     _failed,
@@ -67,7 +67,7 @@ from reportgen.render.pdf import (
 )
 
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
-HELPER = Path(__file__).with_name("pdf_uno.py")
+HELPER = Path(__file__).with_name("uno_helper.py")
 _UNO_HINT = (
     "请安装 LibreOffice 的 Python 接口（Debian/Ubuntu：apt install python3-uno），"
     "或将环境变量 REPORTGEN_UNO_PYTHON 设为能 import uno 的 Python"

@@ -47,11 +47,12 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import iterparse
 
-from reportgen import boundedzip
-from reportgen.boundedzip import ZipLimits
-from reportgen.errors import LedgerError, Problem
-from reportgen.escape import ooxml_unescaped
-from reportgen.ledger.cellvalues import (
+from reportgen.base import boundedzip
+from reportgen.base.boundedzip import ZipLimits
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.escape import ooxml_unescaped
+from reportgen.base.units import Family, unit
+from reportgen.ledger.excel.cellvalues import (
     Refusal,
     number_from_float,
     number_text,
@@ -61,8 +62,7 @@ from reportgen.ledger.cellvalues import (
     split_number,
     starts_like_number,
 )
-from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.workbook_layout import (
+from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     EXPECTED,
     FIGURES_SHEET,
@@ -91,9 +91,9 @@ from reportgen.ledger.workbook_layout import (
     Sheet,
     expectation,
 )
-from reportgen.ledger.yamlread import MAX_FILE_BYTES, YamlDocument, read_ledger_file
+from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.yaml.read import MAX_FILE_BYTES, YamlDocument, read_ledger_file
 from reportgen.model import Ledger
-from reportgen.units import Family, unit
 
 At = tuple[str | int, ...]
 

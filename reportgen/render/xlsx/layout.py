@@ -18,10 +18,10 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from reportgen.document import display_width
-from reportgen.escape import FORMULA_STARTS
-from reportgen.tables import Cell as TableCell
-from reportgen.tables import Column, Kind, Table
+from reportgen.base.escape import FORMULA_STARTS
+from reportgen.document.build import display_width
+from reportgen.document.tables import Cell as TableCell
+from reportgen.document.tables import Column, Kind, Table
 
 FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"

@@ -34,10 +34,11 @@ from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
-from reportgen.errors import LedgerError, Problem
-from reportgen.ledger.cellvalues import as_number, cell_number, number_text
-from reportgen.ledger.fields import unfold
-from reportgen.ledger.workbook_layout import (
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.units import MONEY_UNITS, known_units
+from reportgen.base.zipfiles import normalize_zip
+from reportgen.ledger.excel.cellvalues import as_number, cell_number, number_text
+from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     FIGURES_SHEET,
     INFO,
@@ -62,8 +63,7 @@ from reportgen.ledger.workbook_layout import (
     Sheet,
     expectation,
 )
-from reportgen.stablezip import normalize_zip
-from reportgen.units import MONEY_UNITS, known_units
+from reportgen.ledger.fields import unfold
 
 FONT = "宋体"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from reportgen.compute import (
+from reportgen.base.errors import Finding, Problem, Severity
+from reportgen.compute.figures import (
     Bounds,
     ComputedReport,
     ProjectFigures,
@@ -22,7 +23,6 @@ from reportgen.compute import (
     exact_sum,
     measure,
 )
-from reportgen.errors import Finding, Problem, Severity
 from reportgen.model import Figure, FigureRef, Ledger, Quantity, QuotientOf, RatioOf, SumOf
 from reportgen.numbers import (
     DASH,

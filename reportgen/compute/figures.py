@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
-from reportgen.errors import LedgerError, Problem
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.units import Family, Unit, convert, unit
 from reportgen.model import (
     BASELINES,
     TARGET_RELATIONS,
@@ -33,7 +34,6 @@ from reportgen.model import (
     Target,
     TargetOnly,
 )
-from reportgen.units import Family, Unit, convert, unit
 
 PERCENT = unit("%")
 assert PERCENT is not None

@@ -14,9 +14,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
-from reportgen.charts import Chart, project_charts
-from reportgen.compute import ComputedReport
-from reportgen.errors import Problem, TemplateError
+from reportgen.base.errors import Problem, TemplateError
+from reportgen.compute.figures import ComputedReport
+from reportgen.document.charts import Chart, project_charts
+from reportgen.document.tables import (
+    FIGURES_TABLE_TITLE,
+    Table,
+    TargetRow,
+    default_table_title,
+    figures_table,
+    form_table,
+    project_table,
+    target_table,
+)
 from reportgen.model import Figure, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -28,17 +38,14 @@ from reportgen.numbers import (
     sequence_marker,
 )
 from reportgen.numbers.compare import format_target
-from reportgen.tables import (
-    FIGURES_TABLE_TITLE,
-    Table,
-    TargetRow,
-    default_table_title,
-    figures_table,
-    form_table,
-    project_table,
-    target_table,
+from reportgen.templating.environment import (
+    FigureValue,
+    Goal,
+    PeriodValue,
+    ReportEnvironment,
+    Standard,
+    render_text,
 )
-from reportgen.templating import FigureValue, Goal, PeriodValue, ReportEnvironment, Standard, render_text
 
 _END_PUNCTUATION = tuple("。！？；：…")
 

@@ -8,13 +8,13 @@ fresh LibreOffice made it or a warm one from ``pdf_pool``, and declares the outp
 
 from __future__ import annotations
 
-from reportgen.document import Document
+from reportgen.document.build import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import refuse_outside_references
-from reportgen.render.pdf import convert_to_pdf, stable_pdf
-from reportgen.render.pdf_pool import pool_available, shared_pool
-from reportgen.templating import ReportEnvironment
+from reportgen.render.pdf.oneshot import convert_to_pdf, stable_pdf
+from reportgen.render.pdf.pool import pool_available, shared_pool
+from reportgen.templating.environment import ReportEnvironment
 
 
 def render_pdf(document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:

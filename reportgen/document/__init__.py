@@ -1,0 +1,1 @@
+"""Format: the report as a document (headings, paragraphs, tables, charts), every writer's only input."""

@@ -1,0 +1,1 @@
+"""The pdf format: LibreOffice prints our .docx (one conversion or a warm pool), made reproducible."""
