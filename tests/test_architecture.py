@@ -60,7 +60,7 @@ def test_imports_follow_the_layers() -> None:
 
 
 def test_every_module_belongs_to_a_package_of_its_step() -> None:
-    """Only the front doors and the two shared value modules sit at the top; the rest live in a step's package."""
+    """Only the front doors and two shared value modules sit at the top; the rest is in a step's package."""
     loose = sorted(p.stem for p in PACKAGE.glob("*.py"))
     assert loose == ["__init__", "__main__", "api", "cli", "kinds", "model"]
 

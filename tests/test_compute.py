@@ -8,7 +8,8 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError
-from reportgen.compute.figures import compute, ratio
+from reportgen.compute.exact import ratio
+from reportgen.compute.figures import compute
 from reportgen.ledger import parse_ledger
 from tests.conftest import JIALING, MINIMAL, QINGSHAN
 

@@ -28,7 +28,8 @@ import reportgen
 from reportgen import LedgerError, TemplateError
 from reportgen.base.errors import Finding, Severity
 from reportgen.base.units import unit
-from reportgen.compute.figures import Bounds, compute
+from reportgen.compute.bounds import Bounds
+from reportgen.compute.figures import compute
 from reportgen.compute.narrative_lint import literal_numbers
 from reportgen.ledger import parse_ledger
 from reportgen.ledger.excel.layout import FIGURE_ORDER, FIGURES_SHEET

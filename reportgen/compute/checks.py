@@ -14,15 +14,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from reportgen.base.errors import Finding, Problem, Severity
-from reportgen.compute.figures import (
-    Bounds,
-    ComputedReport,
-    ProjectFigures,
-    TableFigures,
-    exact_convert,
-    exact_sum,
-    measure,
-)
+from reportgen.compute.bounds import Bounds
+from reportgen.compute.exact import exact_convert, exact_sum
+from reportgen.compute.figures import ComputedReport
+from reportgen.compute.table import ProjectFigures, TableFigures, measure
 from reportgen.model import Figure, FigureRef, Ledger, Quantity, QuotientOf, RatioOf, SumOf
 from reportgen.numbers import (
     DASH,

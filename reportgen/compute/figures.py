@@ -1,32 +1,29 @@
-"""Compute every derived figure exactly, from the ledger and nothing else.
+"""Resolve every figure of the ledger exactly: typed, 合计, 比例 and 商, its targets and its earlier periods.
 
-完成比例 = 实际完成 ÷ 目标; 下达预算占计划比例 = 下达预算 ÷ 计划安排资金; 实际拨付占计划比例 =
-实际拨付 ÷ 计划安排资金 (never ÷ 下达预算, the mistake seed 000 makes); 合计 from unrounded values.
-Ratios are Decimal fractions, unrounded; rounding happens once, when a value is formatted.  A zero or
-missing denominator gives ``None``, which every formatter shows as "—".
-
-Beside each figure's value, its ``Bounds``: the range the exact value could have, given that typed
-inputs are rounded (463.33 万元 is anything from 463.325 to 463.335 万元; a whole count such as 8520
-人次 is exact).  ``check`` compares a 公布值 with the bounds, not with the one computed value.
+完成比例 = 实际完成 ÷ 目标; 合计 from unrounded values.  Ratios are Decimal fractions, unrounded;
+rounding happens once, when a value is formatted.  A zero or missing denominator gives ``None``,
+which every formatter shows as "—".  Beside each figure's value, its ``Bounds`` (``compute.bounds``);
+the 一览表's rows are ``compute.table``.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert, unit
+from reportgen.compute.bounds import Bounds, total_bounds
+from reportgen.compute.exact import exact_convert, exact_sum, ratio
+from reportgen.compute.table import TableFigures, table_figures
 from reportgen.model import (
     BASELINES,
     TARGET_RELATIONS,
     Figure,
     FigureRef,
     Ledger,
-    Project,
-    ProjectTable,
     Quantity,
     QuotientOf,
     RatioOf,
@@ -37,108 +34,6 @@ from reportgen.model import (
 
 PERCENT = unit("%")
 assert PERCENT is not None
-
-# Digits kept while adding and converting.  An amount may reach 10^15 with 10 decimals, and
-# converting between 元 and 亿元 moves it 8 places either way, so one 合计 can need 15 + 8 + 10 + 8
-# digits, plus a few for many rows: the default context (28 digits) would round it silently.
-# 80 leaves ample room.  Ratios keep the default: a quotient is rounded somewhere anyway.
-_EXACT_DIGITS = 80
-
-
-def exact_sum(values: Iterable[Decimal]) -> Decimal:
-    """The exact sum (values converted inside the generator are converted at full precision too)."""
-    with localcontext(prec=_EXACT_DIGITS):
-        return sum(values, Decimal(0))
-
-
-def exact_convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
-    """``units.convert`` without rounding, for values as long as a 合计 can be."""
-    with localcontext(prec=_EXACT_DIGITS):
-        return convert(value, source, target)
-
-
-def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    """numerator ÷ denominator, or None when either is missing or the denominator is zero."""
-    if numerator is None or denominator is None or denominator.is_zero():
-        return None
-    return numerator / denominator
-
-
-@dataclass(frozen=True, slots=True)
-class Bounds:
-    """The closed interval [``low``, ``high``] the exact value of a figure lies in, in its unit."""
-
-    low: Decimal
-    high: Decimal
-
-    @staticmethod
-    def written(quantity: Quantity) -> Bounds:
-        """A typed value: ± half a unit of its last written decimal (463.33 → ± 0.005), except a whole
-        count, which is exact (8520人次, 392户: nobody rounds a count of persons to the nearest person)."""
-        exponent = quantity.value.as_tuple().exponent
-        assert isinstance(exponent, int)  # the ledger holds finite numbers only
-        if quantity.unit.counts and exponent >= 0:
-            return Bounds(quantity.value, quantity.value)
-        half = Decimal(5).scaleb(exponent - 1)
-        return Bounds(quantity.value - half, quantity.value + half)
-
-    def converted(self, source: Unit, target: Unit, scale: Decimal = Decimal(1)) -> Bounds:
-        """In another unit of the family, times a positive ``scale`` (exact: powers of ten, 每)."""
-        with localcontext(prec=_EXACT_DIGITS):
-            return Bounds(
-                convert(self.low, source, target) * scale, convert(self.high, source, target) * scale
-            )
-
-    def __truediv__(self, other: Bounds) -> Bounds | None:
-        """Every quotient of a value here by one in ``other``, rounded outwards; None (unbounded)
-        when ``other`` contains 0."""
-        if other.low <= 0 <= other.high:
-            return None
-        corners = [(a, b) for a in (self.low, self.high) for b in (other.low, other.high)]
-        with localcontext(prec=_BOUND_DIGITS, rounding=ROUND_FLOOR):
-            low = min(a / b for a, b in corners)
-        with localcontext(prec=_BOUND_DIGITS, rounding=ROUND_CEILING):
-            high = max(a / b for a, b in corners)
-        return Bounds(low, high)
-
-
-def total_bounds(parts: Iterable[Bounds]) -> Bounds:
-    parts = list(parts)
-    return Bounds(exact_sum(p.low for p in parts), exact_sum(p.high for p in parts))
-
-
-# Digits of a quotient's bounds: more than any displayed or typed digit, rounded outwards.
-_BOUND_DIGITS = 40
-
-
-@dataclass(frozen=True, slots=True)
-class ProjectFigures:
-    """One 一览表 row with its amounts in the table's unit (exact) and its ratios (fractions)."""
-
-    number: int
-    project: Project
-    target: Quantity | None
-    actual: Quantity | None
-    completion: Decimal | None
-    plan: Decimal | None
-    sources_total: Decimal | None
-    budget: Decimal | None
-    paid: Decimal | None
-    budget_ratio: Decimal | None
-    paid_ratio: Decimal | None
-
-
-@dataclass(frozen=True, slots=True)
-class TableFigures:
-    """The whole 一览表: rows plus the 合计 computed from unrounded row values."""
-
-    table: ProjectTable
-    rows: tuple[ProjectFigures, ...]
-    total_plan: Decimal | None
-    total_budget: Decimal | None
-    total_paid: Decimal | None
-    total_budget_ratio: Decimal | None
-    total_paid_ratio: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +69,7 @@ def compute(ledger: Ledger) -> ComputedReport:
     """Resolve derived figures and the 一览表; unit mismatches are ``LedgerError`` RG113."""
     resolver = _FigureResolver(ledger)
     values = resolver.resolve_all()
-    table = _table(ledger, values) if ledger.table is not None else None
+    table = table_figures(ledger, values) if ledger.table is not None else None
     baselines = {p: _baseline(ledger, p) for p in BASELINES}
     targets = {
         figure.id: _target(ledger, figure, figure.target, values.get(figure.id))
@@ -421,84 +316,3 @@ class _FigureResolver:
         if top is not None and bottom is not None:
             bounds = top.converted(numerator.unit, into, scale) / bottom
         return Quantity(fraction * scale, unit), bounds
-
-
-def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | None]) -> Quantity | None:
-    """A project's target or actual, following a figure reference when there is one."""
-    if isinstance(value, FigureRef):
-        return values.get(value.figure_id)
-    return value
-
-
-def in_unit(quantity: Quantity | None, target: Unit) -> Decimal | None:
-    return None if quantity is None else exact_convert(quantity.value, quantity.unit, target)
-
-
-def _table(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:
-    assert ledger.table is not None
-    table = ledger.table
-    rows = tuple(
-        _row(ledger, number, project, values) for number, project in enumerate(table.projects, start=1)
-    )
-
-    def total(attribute: str) -> Decimal | None:
-        present = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
-        return exact_sum(present) if present else None
-
-    plan, budget, paid = total("plan"), total("budget"), total("paid")
-    return TableFigures(table, rows, plan, budget, paid, ratio(budget, plan), ratio(paid, plan))
-
-
-def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quantity | None]) -> ProjectFigures:
-    assert ledger.table is not None
-    display = ledger.table.amount_unit
-    target = measure(project.target, values)
-    actual = measure(project.actual, values)
-    completion: Decimal | None = None
-    if target is not None and actual is not None:
-        if not actual.unit.compatible(target.unit):
-            raise LedgerError(
-                Problem(
-                    "RG113",
-                    f"实际完成（{actual.unit}）与目标（{target.unit}）单位不可比，无法计算完成比例",
-                    file=ledger.source,
-                    place=project.place,
-                    expected="同一类单位",
-                )
-            )
-        completion = ratio(convert(actual.value, actual.unit, target.unit), target.value)
-    funding = project.funding
-
-    def money(value: Quantity | FigureRef | None, what: str) -> Decimal | None:
-        quantity = measure(value, values)
-        if quantity is not None and not quantity.unit.compatible(display):
-            raise LedgerError(
-                Problem(
-                    "RG113",
-                    f"{what}引用的指标单位是“{quantity.unit}”，不是金额",
-                    file=ledger.source,
-                    place=project.place_of(what),
-                    expected="金额指标（元、万元、亿元）",
-                )
-            )
-        return in_unit(quantity, display)
-
-    plan = money(funding.plan, "计划安排资金")
-    budget = money(funding.budget, "下达预算")
-    paid = money(funding.paid, "实际拨付")
-    sources_total = (
-        exact_sum(convert(q.value, q.unit, display) for _, q in funding.sources) if funding.sources else None
-    )
-    return ProjectFigures(
-        number=number,
-        project=project,
-        target=target,
-        actual=actual,
-        completion=completion,
-        plan=plan,
-        sources_total=sources_total,
-        budget=budget,
-        paid=paid,
-        budget_ratio=ratio(budget, plan),
-        paid_ratio=ratio(paid, plan),
-    )

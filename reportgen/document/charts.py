@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reportgen.compute.figures import ProjectFigures, TableFigures
+from reportgen.compute.table import ProjectFigures, TableFigures
 from reportgen.document.tables import Column, format_cell, project_table_spec
 from reportgen.numbers import DASH
 

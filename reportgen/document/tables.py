@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
-from reportgen.compute.figures import ProjectFigures, TableFigures
+from reportgen.compute.table import ProjectFigures, TableFigures
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
