@@ -1,6 +1,7 @@
 """Report kinds as template packs: which templates a 社会救助 summary or a 新闻发布稿 is drawn with.
 
-A bureau writes several kinds of report from the same figures (seeds 000–004).  Each kind is a folder
+A bureau writes several kinds of report from the same figures (the five samples/*.yaml reproduce one
+published report of each kind).  Each kind is a folder
 ``templates/<id>/`` holding a ``kind.yaml`` (its 类型, name, the ledger parts it needs, its sample)
 and whichever templates it draws differently; anything it lacks comes from ``templates/`` itself,
 so a pack can be as small as its ``kind.yaml``.  A user adds or overrides a kind with a folder of

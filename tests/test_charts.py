@@ -114,7 +114,7 @@ def test_no_computable_ratio_no_completion_chart_and_the_ledger_or_the_options_d
     assert charts_of(reportgen.load(JIALING)) == ()  # no 图表 key: off
     assert charts_of(reportgen.load(QINGSHAN, options=RenderOptions(charts=False))) == ()
     [funding] = charts_of(reportgen.load(JIALING, options=RenderOptions(charts=True)))
-    assert funding.caption == "图1 各项目资金执行情况"  # seed 000 has no numeric targets
+    assert funding.caption == "图1 各项目资金执行情况"  # samples/jialing-2024q3.yaml has no numeric targets
     whole = "适度提高城乡低保、特困供养等救助保障标准低限，为困难群众提供基本生活保障"
     assert funding.categories[0] == "1." + whole
 

@@ -1,5 +1,5 @@
 """同比/环比 from the ledger: earlier-period values, derived figures from their parts, the filters'
-wording (standards §5.9–5.11) and the error when a ledger lacks a period."""
+wording (docs/standards.md §5.1–5.3) and the error when a ledger lacks a period."""
 
 from __future__ import annotations
 

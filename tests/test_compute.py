@@ -31,7 +31,7 @@ def test_seed_000_ratios_use_the_plan_as_denominator() -> None:
         Decimal("16221.71"),
         Decimal("12129.8472"),
     )
-    assert second.paid_ratio == Decimal("678.54") / Decimal("844")  # the seed printed 678.54 ÷ 651 = 104.23%
+    assert second.paid_ratio == Decimal("678.54") / Decimal("844")  # the source: 678.54 ÷ 651 = 104.23%
     assert third.budget_ratio == Decimal("3.4") and third.paid_ratio == Decimal("3.876")
     assert first.completion is None  # no numeric target in the ledger: shown as "—", never typed
     assert table.total_plan == Decimal("14037")

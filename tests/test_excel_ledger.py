@@ -718,7 +718,7 @@ def test_batch_reads_workbooks(tmp_path: Path) -> None:
 
 
 def test_sample_workbook_speed() -> None:
-    """Writing and reading the seed document's workbook takes well under a second."""
+    """Writing and reading samples/jialing-2024q3.yaml's workbook takes well under a second."""
     raw = JIALING.read_bytes()
     data = parse_yaml(raw, "j.yaml").data
     started = time.perf_counter()

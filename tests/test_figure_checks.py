@@ -1,4 +1,4 @@
-"""Figure-level checks and keys for the seeds' reports (docs/kinds-research.md §5.2, issue 8).
+"""Figure-level checks and keys for the samples' reports (docs/kinds-research.md §5.2, issue 8).
 
 - 分项 (RG208: a typed total that is not the exact sum of its breakdown), 其中 (RG209: parts larger
   than their whole; RG213: parts in a unit the whole cannot be compared with);
@@ -8,7 +8,8 @@
 - the filters 户人 (persons' own unit, a separator) and 期间.末月, the units 个月 条 批次 倍;
 - RG207 leaves calendar expressions alone.
 
-The cases are the seeds' own numbers (001–004); YAML and Excel ledgers alike.
+The cases are the published numbers of the reports behind samples/xinping-2023h1.yaml,
+key-tasks-2020.yaml, yijiang-2019m10.yaml and linyou-2022.yaml; YAML and Excel ledgers alike.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def problems(figures: str) -> list[tuple[str, str | None]]:
     return [(p.code, p.place) for p in caught.value.problems]
 
 
-# -- seed 004: 分项 and 公布值 that do not agree ------------------------------------------------------
+# -- samples/linyou-2022.yaml: 分项 and 公布值 that do not agree ------------------------------------------
 
 SEED_004 = """
 农村特困户数: {名称: 在册农村特困供养人员户数, 数值: 392, 单位: 户, 分项: [集中供养户数, 分散供养户数]}
@@ -149,7 +150,7 @@ def test_breakdowns_are_exact_across_units() -> None:
     assert len(off) == 1 and "1.000000011亿元" in off[0].problem.message
 
 
-# -- seed 004's “三类人员” became 1477 ≠ 1507: the draft's numbers, corrected, are silent
+# -- samples/linyou-2022.yaml's “三类人员” became 1477 ≠ 1507: the draft's numbers, corrected, are silent
 def test_seed_004_persons_add_up() -> None:
     fixed = SEED_004.replace("数值: 392", "数值: 393").replace("数值: 1507", "数值: 1477")
     fixed = fixed.replace("公布值: 60.09", "公布值: 56.47").replace("公布值: 63.77", "公布值: 65.06")

@@ -116,7 +116,7 @@ def test_a_broken_kind_definition_is_rg311(tmp_path: Path, content: str, fragmen
     assert "kind.yaml" in str(caught.value.problems[0].file)
 
 
-# -- 社会救助 (seed 001) -------------------------------------------------------------------------------
+# -- 社会救助 (samples/xinping-2023h1.yaml) ------------------------------------------------------------
 XINPING = Path(__file__).resolve().parent.parent / "samples" / "xinping-2023h1.yaml"
 
 
@@ -127,12 +127,12 @@ def test_the_assistance_summary_reproduces_seed_001_without_its_garbles() -> Non
     # the web article's byline and no 落款 block
     assert markdown.splitlines()[2] == "来源：新平县民政局　时间：2023年7月21日"
     assert not markdown.rstrip().endswith("2023年7月21日")
-    # 户 and 人 side by side (the seed printed 10371412人), the year kept (the seed: 截至20236月)
+    # 户 and 人 side by side (its source printed 10371412人), the year kept (its source: 截至20236月)
     pairs = ("城市最低生活保障1037户1412人", "农村最低生活保障4116户7594人", "清退城乡低保对象126户315人")
     assert all(text in markdown for text in pairs)
     assert "截至2023年6月" in markdown and "20236月" not in markdown
     assert "10371412" not in markdown and "56户81名纳入城市低保" in markdown  # the persons' own unit
-    # 月人均保障水平 = 463.33万元 ÷ 8520人次, computed (543.8086… → 543.81; the seed printed 543.82)
+    # 月人均保障水平 = 463.33万元 ÷ 8520人次, computed (543.8086… → 543.81; its source printed 543.82)
     assert "月人均保障水平543.81元" in markdown and "月人均保障水平397.29元" in markdown
     # the official .docx keeps its 落款
     assert "新平县民政局" in report.document.signer
@@ -153,7 +153,7 @@ def test_a_report_without_a_table_gets_its_figures_in_the_workbook() -> None:
     assert rows["特困供养人员"] == (838, "人")  # a 合计: 236 + 602
 
 
-# -- 新闻发布 (seed 003) -------------------------------------------------------------------------------
+# -- 新闻发布 (samples/yijiang-2019m10.yaml) -----------------------------------------------------------
 YIJIANG = Path(__file__).resolve().parent.parent / "samples" / "yijiang-2019m10.yaml"
 
 
@@ -163,10 +163,10 @@ def test_the_press_statement_reproduces_seed_003_without_its_garbles(tmp_path: P
     report = reportgen.load(YIJIANG)
     assert report.kind.id == "press-release" and report.check() == []
     markdown = report.to_bytes("md").decode()
-    # the period keeps its 年 and its dash (the seed: 20191-10月份); a share computed (5087 ÷ 16783)
+    # the period keeps its 年 and its dash (its source: 20191-10月份); a share computed (5087 ÷ 16783)
     assert "介绍一下2019年1—10月份" in markdown and "20191" not in markdown
     assert "预警5087户，占比30.3%" in markdown
-    # one spelling of households and persons, and of standards (the seed had three of each)
+    # one spelling of households and persons, and of standards (its source had three of each)
     assert "共有低保3387户、4776人" in markdown and "核对16783户、34671人" in markdown
     assert "低保标准从每人每月636元提高到每人每月662元" in markdown
     assert "残疾等级一、二级每人每年1460元" in markdown
@@ -186,14 +186,14 @@ def test_the_press_statement_reproduces_seed_003_without_its_garbles(tmp_path: P
     assert texts[-1] == "谢谢大家！"  # no 署名, no 成文日期
 
 
-# -- 重点工作 (seed 002) -------------------------------------------------------------------------------
+# -- 重点工作 (samples/key-tasks-2020.yaml) ------------------------------------------------------------
 KEY_TASKS = Path(__file__).resolve().parent.parent / "samples" / "key-tasks-2020.yaml"
 
 
 def test_the_key_tasks_report_reproduces_seed_002_and_finds_its_problems() -> None:
     report = reportgen.load(KEY_TASKS)
     assert report.kind.id == "key-tasks"
-    # the seed's real problems: a 其中 in 户 under a total in 人次, three targets with no value
+    # its source's real problems: a 其中 in 户 under a total in 人次, three targets with no value
     # (the heading “公墓覆盖率达100%” reads as done, yet none of the 3 公墓 is finished)
     found = {(f.code, f.problem.place) for f in report.check()}
     assert found == {
@@ -236,7 +236,7 @@ def test_a_report_with_a_target_table_but_no_project_table_has_both_sheets() -> 
     assert "护理型床位比例" in names and "城乡低保标准" in names
 
 
-# -- 年度报告 (seed 004) -------------------------------------------------------------------------------
+# -- 年度报告 (samples/linyou-2022.yaml) ---------------------------------------------------------------
 LINYOU = Path(__file__).resolve().parent.parent / "samples" / "linyou-2022.yaml"
 
 
@@ -250,7 +250,7 @@ def test_the_annual_report_finds_seed_004s_arithmetic_errors() -> None:
         ("RG210", "指标.集中供养率.公布值"),  # printed 60.09%, 227 ÷ 402 = 56.47%
     }
     markdown = report.to_bytes("md").decode()
-    # the output prints the computed values, never the seed's typed ones
+    # the output prints the computed values, never its source's typed ones
     assert "集中供养率为56.47%" in markdown and "60.09" not in markdown
     assert "兜底保障比例达63.77%" in markdown  # 961 ÷ 1507
     assert "| 从业人数 | 7人 |" in markdown

@@ -165,7 +165,8 @@ def test_folded_chinese_lines_join_without_spaces() -> None:
 
 
 def test_folds_next_to_a_figure_reference_leave_no_space() -> None:
-    """Found drafting seed 001: ``、 1212户2605人`` when a line broke right after ``}}``."""
+    """Found drafting samples/xinping-2023h1.yaml: ``、 1212户2605人`` when a line broke right after
+    ``}}``."""
     import reportgen
 
     text = MINIMAL.replace(
@@ -175,7 +176,7 @@ def test_folds_next_to_a_figure_reference_leave_no_space() -> None:
     )
     [_, paragraph, *_] = reportgen.loads(text).document.blocks
     assert paragraph.kind == "paragraph"
-    # found in seed 003's draft: “联动机制， 1月” — and a Latin word keeps its space
+    # found drafting samples/yijiang-2019m10.yaml: “联动机制， 1月” — and a Latin word keeps its space
     assert paragraph.text == "发放低保金100.5万元，联动机制，1月、4月至8月发放，Excel 表格。"
 
 

@@ -1,4 +1,4 @@
-"""同比/环比 wording (standards §5.9–5.11), checked against hand-computed cases and properties."""
+"""同比/环比 wording (docs/standards.md §5.1–5.3), checked against hand-computed cases and properties."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ def test_period_name() -> None:
         ("1至9", (1, 9)),
         ("1到9", (1, 9)),
         ("1—9月", (1, 9)),
-        ("1-7月份", (1, 7)),  # NBS prose, input only (standards 1.15)
+        ("1-7月份", (1, 7)),  # NBS prose, input only (docs/standards.md §6.3)
         ("1月至9月", (1, 9)),
         (" 1 — 9 ", (1, 9)),
         ("9", (9, 9)),

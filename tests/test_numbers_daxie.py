@@ -1,4 +1,4 @@
-"""大写金额: every example in standards §4 (4.2–4.9), the options, and a round trip through the parser."""
+"""大写金额: every example in docs/standards.md §8.2–8.9, the options, and a round trip through the parser."""
 
 from __future__ import annotations
 
@@ -108,7 +108,7 @@ def test_parse_accepts_mixed_optional_zeros(text: str) -> None:
 
 
 def test_custom_words() -> None:
-    # standards 1.21: 35.5元（叁拾伍圆伍角）, 3,504元（叁仟伍佰零肆圆）
+    # docs/standards.md §8.10: 35.5元（叁拾伍圆伍角）, 3,504元（叁仟伍佰零肆圆）
     assert format_daxie(D("35.5"), prefix="", yuan="圆") == "叁拾伍圆伍角"
     assert format_daxie(D("3504"), prefix="", yuan="圆", zheng="") == "叁仟伍佰零肆圆"
     assert format_daxie(D("100000"), yuan="圆", zheng="正") == "人民币壹拾万圆正"

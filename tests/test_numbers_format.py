@@ -45,10 +45,10 @@ GROUPED = re.compile(r"-?(\d{1,4}|\d{1,3}(,\d{3})+)(\.\d+)?")  # ≤ 4 integer d
         ("2.5", 0, "3"),
         ("3.5", 0, "4"),
         ("5", 2, "5.00"),
-        ("15.4546", 0, "15"),  # standards 5.3: round once, not 15.5 → 16
-        ("272.25", 1, "272.3"),  # standards 5.1: 1089/400
-        ("151.25", 1, "151.3"),  # standards 5.1: 121/80
-        ("100.125", 2, "100.13"),  # standards 5.1: 480.60/480
+        ("15.4546", 0, "15"),  # docs/standards.md §3.3: round once, not 15.5 → 16
+        ("272.25", 1, "272.3"),  # docs/standards.md §3.1: 1089/400
+        ("151.25", 1, "151.3"),  # docs/standards.md §3.1: 121/80
+        ("100.125", 2, "100.13"),  # docs/standards.md §3.1: 480.60/480
         ("1E+3", 0, "1000"),
         ("12345678901234567890123456789.5", 0, "12345678901234567890123456790"),
     ],
@@ -81,8 +81,8 @@ def test_round_half_up_rejects_negative_digits() -> None:
         ("1E+3", None, "1000"),
         ("0.00001", None, "0.00001"),
         ("1E-7", None, "0.0000001"),
-        ("0.46", None, "0.46"),  # standards 1.12: leading 0 kept
-        ("-125.03", None, "-125.03"),  # standards 1.1, ASCII hyphen-minus
+        ("0.46", None, "0.46"),  # docs/standards.md §1.7: leading 0 kept
+        ("-125.03", None, "-125.03"),  # docs/standards.md §1.7, ASCII hyphen-minus
         ("-0", None, "0"),
         ("-0.00", None, "0.00"),
         ("-0.001", 2, "0.00"),  # negative zero after rounding
@@ -91,7 +91,7 @@ def test_round_half_up_rejects_negative_digits() -> None:
         ("2.675", 2, "2.68"),
         ("8123.0395", 2, "8123.04"),
         ("8123.0395", 4, "8123.0395"),
-        ("949746", 0, "949746"),  # standards 1.11: no grouping by default
+        ("949746", 0, "949746"),  # docs/standards.md §1.8: no grouping by default
         ("-1.005", 2, "-1.01"),
     ],
 )
@@ -103,10 +103,10 @@ def test_format_number(value: str, digits: int | None, expected: str) -> None:
     ("value", "digits", "expected"),
     [
         ("1234567.5", 2, "1,234,567.50"),
-        ("1624000", None, "1,624,000"),  # standards 1.10
+        ("1624000", None, "1,624,000"),  # docs/standards.md §1.8
         ("19351235.235767", None, "19,351,235.235767"),  # decimals never grouped
         ("12345", None, "12,345"),
-        ("59395", 0, "59,395"),  # standards 1.11 (遵义)
+        ("59395", 0, "59,395"),  # docs/standards.md §1.8 (遵义)
         ("1256", None, "1256"),  # ≤ 4 digits: no grouping
         ("9999.995", 2, "10,000.00"),  # grouping decided after rounding
         ("1234.5", 2, "1234.50"),
@@ -134,10 +134,10 @@ def test_grouping_rounds_half_up_not_half_even() -> None:
         ("1.0", 2, "100.00%"),
         ("1", 0, "100%"),
         ("0.3405", 2, "34.05%"),
-        ("2.7225", 1, "272.3%"),  # standards 5.1: 1089/400
-        ("1.5125", 1, "151.3%"),  # standards 5.1: 121/80
-        ("1.00125", 2, "100.13%"),  # standards 5.1: 480.60/480
-        ("0.0433", 2, "4.33%"),  # standards 5.8
+        ("2.7225", 1, "272.3%"),  # docs/standards.md §3.1: 1089/400
+        ("1.5125", 1, "151.3%"),  # docs/standards.md §3.1: 121/80
+        ("1.00125", 2, "100.13%"),  # docs/standards.md §3.1: 480.60/480
+        ("0.0433", 2, "4.33%"),  # docs/standards.md §4.1
         ("0.154546", 0, "15%"),  # round once from the unrounded ratio
         ("-0.036", 1, "-3.6%"),
         ("0", 2, "0.00%"),
@@ -164,13 +164,13 @@ def test_format_percent_of_a_long_ratio() -> None:
     ("value", "unit", "source", "digits", "expected"),
     [
         ("81230395", "万元", "元", 2, "8123.04万元"),
-        ("81230395", "万元", "元", None, "8123.0395万元"),  # standards 5.6
+        ("81230395", "万元", "元", None, "8123.0395万元"),  # docs/standards.md §2.3
         ("81230395", "万元", "元", 4, "8123.0395万元"),
         ("969000", "万元", "元", None, "96.9万元"),
         ("969000.00", "万元", "元", None, "96.9万元"),
         ("96.90", "万元", "万元", None, "96.90万元"),  # no scaling: kept as typed
         ("96.9", "元", "万元", None, "969000元"),
-        ("345000000", "亿元", "元", None, "3.45亿元"),  # standards 1.9
+        ("345000000", "亿元", "元", None, "3.45亿元"),  # docs/standards.md §2.2
         ("345000000", "万元", "元", None, "34500万元"),
         ("3.45", "万元", "亿元", None, "34500万元"),
         ("0", "万元", "元", None, "0万元"),
@@ -224,7 +224,7 @@ def test_format_count_grouping() -> None:
     [
         ("1037", "1412", "", "1037户1412人"),
         ("1037", "1412", "、", "1037户、1412人"),
-        ("23461", "48824", "", "23461户48824人"),  # standards 5.13
+        ("23461", "48824", "", "23461户48824人"),  # docs/standards.md §2.5
         ("37775", "80825", "、", "37775户、80825人"),
     ],
 )
@@ -293,7 +293,7 @@ def test_format_amount_scales_exactly(
 
 
 def test_counts_in_wan() -> None:
-    """GB/T 15835 5.3: 万 after Arabic digits (seed 004: 数据比对37万人次)."""
+    """GB/T 15835 5.3: 万 after Arabic digits (samples/linyou-2022.yaml: 数据比对37万人次)."""
     from reportgen.numbers import format_count_wan
 
     assert format_count_wan(Decimal(370000), "人次") == "37万人次"

@@ -32,7 +32,8 @@ from tests.conftest import SAMPLES
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))
 FORMATS = ("md", "html", "docx", "xlsx")
 
-# What published Traditional documents print (seed 002), and OpenCC's forms they do not print.
+# What published Traditional documents print (samples/key-tasks-2020.yaml's source), and OpenCC's forms
+# they do not print.
 PUBLISHED = {"为": "為", "审核": "審核", "群众": "群眾", "占": "占", "扎实": "扎實", "依托": "依托"}
 UNPUBLISHED = re.compile("[爲牀覈羣衆佔]|紮實|依託")
 
@@ -126,7 +127,7 @@ def test_every_text_of_every_output_is_converted(sample: Path, fmt: str) -> None
 
 
 def test_the_pdf_too() -> None:
-    """The PDF (through LibreOffice) of the 重点工作 sample, the kind seed 002 publishes in Traditional."""
+    """The PDF (through LibreOffice) of the 重点工作 sample, the kind its source published in Traditional."""
 
     def lines(script: str) -> list[str]:
         report = reportgen.load(SAMPLES / "key-tasks-2020.yaml", options=RenderOptions(script=script))

@@ -1,5 +1,6 @@
 """正文 sections that number their paragraphs (一是……二是……), sections without a title, and titles
-that are templates — what a spoken statement (seed 003) and a targets report (seed 002) need."""
+that are templates — what a spoken statement (samples/yijiang-2019m10.yaml) and a targets
+report (samples/key-tasks-2020.yaml) need."""
 
 from __future__ import annotations
 

@@ -3,12 +3,13 @@
 - A7: a figure with ``每`` (人月 人年 户月 户年 人次) is a standard: ``标准`` writes 每人每年7500元,
   ``标准('人月')`` converts the period exactly (÷ 12, rounded half up at display only when not exact),
   ``调整前`` is the value before a change, ``调整方向`` 提高/降低/不变, ``调整时间`` the text as typed.
-  Seed 002: 6996 → 7500 元 每人每年 (583 → 625 每人每月); seed 003: 636 → 662 and 845 → 879 每人每月,
-  1460 每人每年 — the seed's three spellings (每人每月636元, 845元每月, 1460元/年) become one.
+  samples/key-tasks-2020.yaml: 6996 → 7500 元 每人每年 (583 → 625 每人每月); samples/yijiang-2019m10.yaml:
+  636 → 662 and 845 → 879 每人每月, 1460 每人每年 — its source's three spellings (每人每月636元, 845元每月,
+  1460元/年) become one.
 - A6: a figure's ``目标`` ({不少于: 45}): ``目标值`` ``要求`` ``完成情况`` (已完成/未完成/—, derived),
   RG211 for a target not reached or without a 完成值, and the ``目标表`` attachment in every format.
 
-The numbers are the seeds' own; YAML and Excel ledgers alike.
+The numbers are those of the samples' published sources; YAML and Excel ledgers alike.
 """
 
 from __future__ import annotations
@@ -45,7 +46,8 @@ HEAD = """\
 指标:
 """
 
-# Seed 002 (standards and the “双基” targets) and seed 003 (standards changed in July).
+# From samples/key-tasks-2020.yaml (standards and the “双基” targets) and samples/yijiang-2019m10.yaml
+# (standards changed in July).
 SEED_002 = """
 低保标准: {名称: 城乡低保标准, 数值: 7500, 单位: 元, 每: 人年, 调整前: 6996}
 养老床位: {名称: 建有养老床位, 数值: 8125, 单位: 张, 口径: 时点}

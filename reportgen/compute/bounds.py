@@ -2,7 +2,7 @@
 
 463.33 万元 is anything from 463.325 to 463.335 万元; a whole count such as 8520 人次 is exact.
 ``check`` compares a 公布值 with these bounds, not with the one computed value, so a printed value
-that is a correct rounding is never reported (docs/standards.md: rounding).
+that is a correct rounding is never reported (docs/standards.md §3.5).
 """
 
 from __future__ import annotations

@@ -1,11 +1,11 @@
 """Findings: the ledger loads, but something in it does not add up (RG2xx).
 
-These are the mistakes seed 000 shows in print — sources that do not sum to the plan, ratios over
-100%, more paid than issued, the narrative and the table quoting different totals, one column
-entered in two units — and those of seeds 001–004: a typed total that is not the sum of its 分项
-(392户 for 222 + 171), parts (其中) larger than their whole, a printed ratio the figures do not give
-(公布值 60.09% for 227 ÷ 402 = 56.47%).  A generator cannot silently fix them; it must say so, so a
-person decides.
+These are the mistakes published reports show in print, reproduced by the samples: in
+samples/jialing-2024q3.yaml sources that do not sum to the plan, ratios over 100%, more paid than
+issued, the narrative and the table quoting different totals, one column entered in two units; in
+samples/linyou-2022.yaml a typed total that is not the sum of its 分项 (392户 for 222 + 171) and a
+printed ratio the figures do not give (公布值 60.09% for 227 ÷ 402 = 56.47%); and parts (其中) larger
+than their whole.  A generator cannot silently fix them; it must say so, so a person decides.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def _row_findings(ledger: Ledger, table: TableFigures, row: ProjectFigures) -> l
 
 
 def _mixed_units(ledger: Ledger, table: TableFigures, values: dict[str, Quantity | None]) -> list[Finding]:
-    """One column, two input units: the seed's 亿元 header over 万元 figures starts exactly here."""
+    """One column, two input units (samples/jialing-2024q3.yaml: a 亿元 header over 万元 figures)."""
     used: dict[str, list[str]] = defaultdict(list)
     first_other: str | None = None  # the first amount not in the table's unit: where to look
     for row in table.rows:

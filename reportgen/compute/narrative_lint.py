@@ -1,6 +1,7 @@
 """Lint narrative templates: a number typed as text is a figure that escaped the ledger.
 
-Seed 000's narrative and table quote different 低保金 totals because someone typed a number twice.
+The report samples/jialing-2024q3.yaml reproduces quotes two different 低保金 totals, in its narrative
+and in its table, because someone typed a number twice.
 Here every Arabic digit in the literal text of a narrative template (outside ``{{ }}``) is a
 warning (RG207): the figure belongs in ``指标`` and the text should quote it.  Calendar expressions
 are not figures and pass: a year (2018年), a month (7月, 6月底, 10月份), a day (12日, 5号), and ranges

@@ -1,12 +1,12 @@
 """Traditional-character output: the finished document converted by OpenCC, for any report kind.
 
-Some bureaus publish in Traditional characters (seed 002 is one).  Conversion is a property of the
-output, not of the ledger: figures, checks and the narrative are worked out in Simplified and the
-finished ``Document`` — every text it holds, the fixed words of the layouts (``Document.words``:
-sheet names, form headers) included — is converted at the end, with OpenCC's maintained phrase
-tables rather than a character map of our own (``于`` → ``於`` but ``关于`` → ``關於``, ``发`` →
-``發``/``髮`` by context).  Numbers and dates are untouched by OpenCC; values stored for the .xlsx
-stay exact.
+Some bureaus publish in Traditional characters (the report samples/key-tasks-2020.yaml reproduces is
+one).  Conversion is a property of the output, not of the ledger: figures, checks and the narrative
+are worked out in Simplified and the finished ``Document`` — every text it holds, the fixed words of
+the layouts (``Document.words``: sheet names, form headers) included — is converted at the end, with
+OpenCC's maintained phrase tables rather than a character map of our own (``于`` → ``於`` but
+``关于`` → ``關於``, ``发`` → ``發``/``髮`` by context).  Numbers and dates are untouched by OpenCC;
+values stored for the .xlsx stay exact.
 
 ``hant`` writes the forms published Traditional documents print (为 → 為, 床, 审核 → 審核, 群众 →
 群眾): OpenCC's ``s2tw`` (the Taiwan standard character forms, without its vocabulary: 项目 stays
@@ -35,8 +35,9 @@ class Script:
     corrections: tuple[tuple[str, str], ...] = ()  # (OpenCC's form, the published form), in order
 
 
-# Where OpenCC s2tw writes one accepted form and published Traditional documents (seed 002) the
-# other.  Words, not single characters, for 扎/托: 駐紮, 包紮, 委託, 拜託 are the published forms too.
+# Where OpenCC s2tw writes one accepted form and published Traditional documents (the source of
+# samples/key-tasks-2020.yaml) the other.  Words, not single characters, for 扎/托: 駐紮, 包紮, 委託,
+# 拜託 are the published forms too.
 # 占 alone: it is the standard form in Taiwan (佔 its variant), for 占比 and 占卜 alike.
 PUBLISHED_FORMS = (
     ("佔", "占"),

@@ -3,8 +3,8 @@
 Why a package of its own: every figure is printed in several places (narrative, table, .docx,
 .xlsx) and must look identical in all of them, so the formatting rules live here once, with no
 state and no I/O.  Like Babel's ``numbers``: plain functions with explicit digits and rounding
-(always 四舍五入, once, at display, from the exact ``Decimal``).  Rules and sources: standards.md
-§1 (numbers), §2 (headings), §4 (大写金额), §5 (statistical conventions).
+(always 四舍五入, once, at display, from the exact ``Decimal``).  Rules and sources: docs/standards.md
+§1–8 (numerals, units, rounding, ratios, comparisons, dates, headings, 大写金额).
 """
 
 from reportgen.numbers.chinese import chinese_digits, chinese_numeral, heading_marker, sequence_marker

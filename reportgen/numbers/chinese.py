@@ -40,7 +40,7 @@ def _below_yi(n: int) -> str:
 
 
 def chinese_numeral(n: int) -> str:
-    """Counting style (GB/T 15835 5.2.5, standards 2.4), 0 ≤ n < 10^16.
+    """Counting style (GB/T 15835 5.2.5, docs/standards.md §1.9), 0 ≤ n < 10^16.
 
     0 → 零, 10 → 十, 19 → 十九, 108 → 一百零八, 110 → 一百一十, 1005 → 一千零五, 100010 → 十万零一十,
     10^8 → 一亿, 10^12 → 一万亿, 10^12 + 10^8 → 一万零一亿.  A leading 一十 is shortened to 十 (十万,
@@ -69,9 +69,10 @@ def chinese_digits(n: int) -> str:
 
 
 def heading_marker(level: int, number: int) -> str:
-    """The marker for heading ``level`` (1–5) and ``number`` ≥ 1: 一、 （一） 1. （1） ① (standards 2.1–2.2).
+    """The marker for heading ``level`` (1–5) and ``number`` ≥ 1: 一、 （一） 1. （1） ①.
 
-    Level 2 and 4 use full-width parentheses （ ） with nothing after them; level 5 goes up to ⑳.
+    Rules: docs/standards.md §7.1–7.2.  Level 2 and 4 use full-width parentheses （ ） with nothing
+    after them; level 5 goes up to ⑳.
     """
     if number < 1:
         raise ValueError("heading numbers start at 1")

@@ -1,6 +1,6 @@
 """Comparisons in report wording: 同比/环比 growth, changes of a rate, absolute changes, plans.
 
-Standards §5.9–5.11: a growth rate is (本期 − 基期) ÷ 基期 and reads ``增长12.3%`` / ``下降4.5%``,
+docs/standards.md §5.1–5.3: a growth rate is (本期 − 基期) ÷ 基期 and reads ``增长12.3%`` / ``下降4.5%``,
 or ``持平`` when it rounds to zero; a change of something that already is a rate is written in
 ``个百分点`` (never ``增长3.6%``); ``增加``/``减少`` are for absolute amounts; a share of plan above 100%
 reads ``超计划4.2%``; a target reads as Chinese writes it (``不少于45张``, ``90%以上``,

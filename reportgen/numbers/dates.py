@@ -3,7 +3,8 @@
 Why it exists: the 成文日期, the period in the title and the period in the table must agree, and
 each has a rule that is easy to get wrong by hand: ``2024年9月23日`` without zero padding (GB/T 9704
 7.3.5.4); month ranges with the 一字线 ``1—9月`` (GB/T 15834 4.13.3.2), never ``1-9月`` (the hyphen
-is accepted on input only, standards 1.15); conventional names 一季度/上半年/前三季度/全年 (5.12).
+is accepted on input only, docs/standards.md §6.3); conventional names 一季度/上半年/前三季度/全年
+(docs/standards.md §6.6).
 """
 
 from __future__ import annotations

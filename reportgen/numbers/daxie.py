@@ -2,7 +2,7 @@
 
 Why it exists: 财务 attachments and 票据-like tables must show money in 大写 (GB/T 15835 5.2.4), and
 the two governing texts disagree on one point (整 after 角), so both behaviours are selectable.
-Rules (standards §4): characters 零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整; ``整`` after 元, optional
+Rules (docs/standards.md §8): characters 零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整; ``整`` after 元, optional
 after 角 (bank rule: no; accounting rule: yes), never after 分; a run of zeros becomes one 零; a run
 that ends at the 元/万/亿 position before a non-zero digit takes an *optional* 零 (``optional_zero``);
 角 zero with 分 non-zero takes a mandatory 零; a leading 拾 is written 壹拾.
@@ -93,9 +93,9 @@ def format_daxie(
         if jiao == 0 and fen == 0:
             return text + zheng
         if jiao == 0:
-            text += "零"  # 角 is 0, 分 is not: mandatory 零 (standards 4.8)
+            text += "零"  # 角 is 0, 分 is not: mandatory 零 (docs/standards.md §8.8)
         elif ends_in_zero and optional_zero:
-            text += "零"  # 元位 is 0, 角 is not: optional 零 (standards 4.7)
+            text += "零"  # 元位 is 0, 角 is not: optional 零 (docs/standards.md §8.7)
     if jiao:
         text += _DIGITS[jiao] + "角"
     if fen:

@@ -4,7 +4,7 @@ Why this module exists: a report must print each figure the same way in the narr
 the .docx and the .xlsx; so the rules live here once.  Arabic numerals with units (15835 4.1.1), no
 scientific notation, ASCII ``-`` for negatives, money scaled exactly between 元/万元/亿元.
 
-Babel supplies the locale's grouping pattern (千分撇, optional and off by default: standards 1.10–1.11,
+Babel supplies the locale's grouping pattern (千分撇, optional and off by default: docs/standards.md §1.8,
 and only for integer parts of five digits or more), but never the rounding: Babel rounds with the
 decimal context (half-even), so every value is rounded half up here first (``round_half_up``) and
 handed to Babel already carrying exactly the digits to show.
@@ -19,7 +19,7 @@ from babel.numbers import format_decimal
 from reportgen.base.units import MONEY_UNITS
 from reportgen.numbers.rounding import round_half_up
 
-DASH = "\u2014"  # shown for a ratio without a denominator (standards 5.14, a design choice)
+DASH = "\u2014"  # shown for a ratio without a denominator (docs/standards.md §4.2, a design choice)
 _GROUPING_MIN_DIGITS = 5  # GB/T 15835 5.1.1: grouping is for numbers of five digits or more
 
 
@@ -67,7 +67,7 @@ def format_number(value: Decimal, digits: int | None = None, *, grouping: bool =
 def format_percent(ratio: Decimal | None, digits: int = 2) -> str:
     """A fraction as a percentage, rounded once half up: ``Decimal("0.92115")`` → ``92.12%``.
 
-    ``None`` (no denominator, standards 5.14) gives ``—`` (U+2014).  The ratio is scaled by 100
+    ``None`` (no denominator, docs/standards.md §4.2) gives ``—`` (U+2014).  The ratio is scaled by 100
     exactly (``scaleb``) before the single rounding at the displayed digit.
     """
     if ratio is None:
@@ -156,6 +156,7 @@ def format_households_persons(
     """Households and persons side by side: ``1037户1412人`` or, with ``separator="、"``, ``1037户、1412人``;
     ``persons_unit="名"`` gives ``56户81名``.
 
-    Exists because seed documents lost the 户 and printed the two counts run together (``10371412人``).
+    Exists because published reports lost the 户 and printed the two counts run together
+    (``10371412人``, see samples/xinping-2023h1.yaml).
     """
     return f"{format_number(households)}户{separator}{format_number(persons)}{persons_unit}"

@@ -1,7 +1,7 @@
 """四舍五入 in one place: every displayed number is rounded here, once, from the exact value.
 
 ``decimal``'s default (and Babel's) is round-half-even, which GB/T 8170 uses but published report
-tables do not (standards §5.1–5.3); so rounding is never left to a library default.  The value never
+tables do not (docs/standards.md §3.1–3.3); so rounding is never left to a library default.  The value never
 passes through ``float``, and the precision of the local context is widened so that ``quantize``
 cannot fail or round a second time on long values.
 """

@@ -298,7 +298,8 @@ def _with_earlier(value: object, filter_name: str, period: str) -> tuple[Quantit
 
 
 def growth_filter(period: str, filter_name: str) -> Callable[..., str]:
-    """``{{ 低保金 | 同比 }}`` → 增长12.3% / 下降4.5% / 持平; a % figure changes in 个百分点 (§5.10)."""
+    """``{{ 低保金 | 同比 }}`` → 增长12.3% / 下降4.5% / 持平; a % figure changes in 个百分点
+    (docs/standards.md §5.2)."""
 
     def apply(value: object, digits: int = 1) -> str:
         pair = _with_earlier(value, filter_name, period)
@@ -314,7 +315,8 @@ def growth_filter(period: str, filter_name: str) -> Callable[..., str]:
 
 
 def difference_filter(period: str, filter_name: str) -> Callable[..., str]:
-    """``{{ 低保金 | 同比增减('万元') }}`` → 增加323.04万元 / 减少12人 / 持平 (增加 is absolute, §5.11)."""
+    """``{{ 低保金 | 同比增减('万元') }}`` → 增加323.04万元 / 减少12人 / 持平 (增加 is absolute,
+    docs/standards.md §5.3)."""
 
     def apply(value: object, shown_unit: str | None = None, digits: int | None = None) -> str:
         pair = _with_earlier(value, filter_name, period)
@@ -354,7 +356,8 @@ def earlier_filter(period: str) -> Callable[[object], FigureValue]:
 
 
 def against_plan_filter(value: object, plan: object, digits: int = 1) -> str:
-    """``{{ 实际完成 | 超计划(计划数) }}`` → 超计划4.2% / 完成计划 / 完成计划的96.0% (§5.11)."""
+    """``{{ 实际完成 | 超计划(计划数) }}`` → 超计划4.2% / 完成计划 / 完成计划的96.0%
+    (docs/standards.md §5.3)."""
     actual, target = _quantity(value, "超计划"), _quantity(plan, "超计划")
     if actual is None or target is None or target.value.is_zero():
         return DASH

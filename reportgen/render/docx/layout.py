@@ -1,6 +1,6 @@
 """GB/T 9704-2012 page and type measurements, in the units WordprocessingML uses.
 
-One place for the numbers of ``../shared/standards.md`` §3: the template builder and the table
+One place for the numbers of docs/standards.md §9: the template builder and the table
 writer both read them, so a margin or a font size is changed once.  Word measures page geometry in
 twentieths of a point (twips), font sizes in half points and indents in hundredths of a character.
 """

@@ -5,7 +5,7 @@ also a generated artefact, so it is built here, diffed in review, and a test che
 committed file is exactly what this script builds.  Run ``python -m
 reportgen.render.docx.template_builder`` after changing the layout.
 
-What it holds (``../shared/standards.md`` §3): A4 with 9704 margins and mirrored 订口, the 22 × 28
+What it holds (docs/standards.md §9): A4 with 9704 margins and mirrored 订口, the 22 × 28
 grid, styles named as a 公文 typist would name them (公文标题, 一级标题 …) with the official fonts on
 every script including ``w:eastAsia``, the 页码 footers (odd pages right, even pages left), the
 body in docxtpl tags over ``document`` (see docs/templates.md), and, in ``report.docx``, the
