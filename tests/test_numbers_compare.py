@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reportgen.numbers.compare import (
+from reportgen.numbers import (
     format_against_plan,
     format_difference,
     format_growth,

@@ -25,10 +25,10 @@ from reportgen.numbers import (
     format_amount,
     format_number,
     format_percent,
+    format_target,
     round_half_up,
     rounds_to,
 )
-from reportgen.numbers.compare import format_target
 
 ONE = Decimal(1)
 

@@ -33,11 +33,11 @@ from reportgen.numbers import (
     format_date,
     format_number,
     format_period,
+    format_target,
     heading_marker,
     round_half_up,
     sequence_marker,
 )
-from reportgen.numbers.compare import format_target
 from reportgen.templating.environment import (
     FigureValue,
     Goal,

@@ -45,6 +45,9 @@ def chinese_numeral(n: int) -> str:
     0 → 零, 10 → 十, 19 → 十九, 108 → 一百零八, 110 → 一百一十, 1005 → 一千零五, 100010 → 十万零一十,
     10^8 → 一亿, 10^12 → 一万亿, 10^12 + 10^8 → 一万零一亿.  A leading 一十 is shortened to 十 (十万,
     十亿) but an inner 一十 keeps its 一 (一百一十).  Negative or too large → ValueError.
+
+    >>> chinese_numeral(108), chinese_numeral(110), chinese_numeral(100010)
+    ('一百零八', '一百一十', '十万零一十')
     """
     if n < 0 or n >= _LIMIT:
         raise ValueError("chinese_numeral takes 0 ≤ n < 10^16")
@@ -62,7 +65,11 @@ def chinese_numeral(n: int) -> str:
 
 
 def chinese_digits(n: int) -> str:
-    """Numbering style, digit by digit with 〇: 2024 → 二〇二四."""
+    """Numbering style, digit by digit with 〇.
+
+    >>> chinese_digits(2024)
+    '二〇二四'
+    """
     if n < 0:
         raise ValueError("chinese_digits takes n ≥ 0")
     return "".join(_NUMBERING_DIGITS[int(d)] for d in str(n))
@@ -73,6 +80,9 @@ def heading_marker(level: int, number: int) -> str:
 
     Rules: docs/standards.md §7.1–7.2.  Level 2 and 4 use full-width parentheses （ ） with nothing
     after them; level 5 goes up to ⑳.
+
+    >>> heading_marker(1, 3), heading_marker(2, 11), heading_marker(3, 1), heading_marker(4, 2)
+    ('三、', '（十一）', '1.', '（2）')
     """
     if number < 1:
         raise ValueError("heading numbers start at 1")
@@ -93,7 +103,11 @@ def heading_marker(level: int, number: int) -> str:
 
 def sequence_marker(number: int, style: str = "一是") -> str:
     """A numbered point in running text, in one of the styles of GB/T 15834 B.3:
-    ``一是`` (B.3.7: no punctuation after it), ``第一，`` (B.3.4), ``1.`` (B.3.2), ``（1）`` (B.3.3)."""
+    ``一是`` (B.3.7: no punctuation after it), ``第一，`` (B.3.4), ``1.`` (B.3.2), ``（1）`` (B.3.3).
+
+    >>> sequence_marker(2), sequence_marker(1, "第一")
+    ('二是', '第一，')
+    """
     if number < 1:
         raise ValueError("sequence numbers start at 1")
     if style == "一是":

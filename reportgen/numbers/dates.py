@@ -35,18 +35,30 @@ _SINGLE = re.compile(r"^(\d{1,2})\s*(?:月份?)?$")
 
 
 def format_date(d: datetime.date) -> str:
-    """``2024年9月23日``: Arabic digits, full year, no zero padding (GB/T 9704 7.3.5.4)."""
+    """Arabic digits, full year, no zero padding (GB/T 9704 7.3.5.4).
+
+    >>> format_date(datetime.date(2024, 9, 23))
+    '2024年9月23日'
+    """
     return f"{d.year}年{d.month}月{d.day}日"
 
 
 def format_month_range(start: int, end: int) -> str:
-    """``1—9月`` (U+2014 一字线), or ``9月`` for a single month; needs 1 ≤ start ≤ end ≤ 12."""
+    """``1—9月`` (U+2014 一字线), or ``9月`` for a single month; needs 1 ≤ start ≤ end ≤ 12.
+
+    >>> format_month_range(1, 9), format_month_range(9, 9)
+    ('1—9月', '9月')
+    """
     _validate(start, end)
     return f"{end}月" if start == end else f"{start}{EM_DASH}{end}月"
 
 
 def period_name(start: int, end: int) -> str | None:
-    """The conventional name of a month range (``前三季度``), or None where there is none."""
+    """The conventional name of a month range, or None where there is none.
+
+    >>> period_name(1, 9), period_name(2, 5)
+    ('前三季度', None)
+    """
     _validate(start, end)
     return _NAMES.get((start, end))
 
@@ -55,6 +67,11 @@ def format_period(year: int, start: int, end: int, *, style: str = "months", wit
     """``1—9月`` (style ``months``) or ``前三季度`` (style ``name``, falling back to months).
 
     ``with_year`` prefixes the year: ``2024年1—9月``, ``2024年前三季度``, ``2024年全年``.
+
+    >>> format_period(2024, 1, 9), format_period(2024, 1, 9, style="name", with_year=True)
+    ('1—9月', '2024年前三季度')
+    >>> format_period(2024, 2, 5, style="name")
+    '2—5月'
     """
     if style not in ("months", "name"):
         raise ValueError(f"style is 'months' or 'name', not {style!r}")
@@ -70,6 +87,9 @@ def parse_month_range(text: str) -> tuple[int, int]:
     Accepts ``1—9``, ``1-9``, ``1－9``, ``1～9``, ``1至9``, ``1到9``, ``1—9月``, ``9``, ``9月`` and
     the names ``一季度`` … ``四季度``, ``上半年``, ``下半年``, ``前三季度``, ``全年``.
     Errors are ValueErrors with a Chinese message that says what was expected.
+
+    >>> parse_month_range("1-9月"), parse_month_range("前三季度"), parse_month_range("9")
+    ((1, 9), (1, 9), (9, 9))
     """
     cleaned = text.strip()
     if cleaned in _BY_NAME:

@@ -75,6 +75,11 @@ def format_daxie(
     ``1680.32`` → ``人民币壹仟陆佰捌拾元零叁角贰分`` (``optional_zero=False``: ``…捌拾元叁角贰分``);
     ``0.04`` → ``人民币肆分``; ``0`` → ``人民币零元整``.  ``yuan="圆"``, ``zheng="正"`` and
     ``prefix=""`` are accepted.  Negative, non-finite or too large amounts raise ValueError.
+
+    >>> format_daxie(Decimal("1004.50")), format_daxie(Decimal("1004.50"), zheng_after_jiao=True)
+    ('人民币壹仟零肆元伍角', '人民币壹仟零肆元伍角整')
+    >>> format_daxie(Decimal("16409.02"))
+    '人民币壹万陆仟肆佰零玖元零贰分'
     """
     if not amount.is_finite():
         raise ValueError(f"大写金额须为有限数值（收到 {amount}）")
@@ -166,6 +171,9 @@ def parse_daxie(text: str) -> Decimal:
 
     Accepts an optional 人民币 prefix, 元 or 圆, a final 整 or 正, and ignores 零.  Raises ValueError
     on empty or malformed text (unknown characters, two digits in a row, units out of order, …).
+
+    >>> parse_daxie("人民币壹仟零肆元伍角"), parse_daxie("壹拾万元整")
+    (Decimal('1004.50'), Decimal('100000.00'))
     """
     body = text.strip().removeprefix("人民币").replace("圆", "元")
     if body.endswith(("整", "正")):

@@ -58,6 +58,11 @@ def format_number(value: Decimal, digits: int | None = None, *, grouping: bool =
     ``Decimal("96.90")`` → ``96.90``; ``Decimal("1E+3")`` → ``1000``; ``(Decimal("2.675"), 2)`` →
     ``2.68``; negative zero prints ``0``.  ``grouping=True`` adds 千分撇 to integer parts of five digits
     or more (``1,234,567.50``; ``1234.5`` stays as it is); decimals are never grouped.
+
+    >>> format_number(Decimal("96.90")), format_number(Decimal("2.675"), 2), format_number(Decimal("1E+3"))
+    ('96.90', '2.68', '1000')
+    >>> format_number(Decimal("1234567.5"), 2, grouping=True), format_number(Decimal("1234.5"), grouping=True)
+    ('1,234,567.50', '1234.5')
     """
     shown = value if digits is None else round_half_up(value, digits)
     text = _plain(shown)
@@ -69,6 +74,9 @@ def format_percent(ratio: Decimal | None, digits: int = 2) -> str:
 
     ``None`` (no denominator, docs/standards.md §4.2) gives ``—`` (U+2014).  The ratio is scaled by 100
     exactly (``scaleb``) before the single rounding at the displayed digit.
+
+    >>> format_percent(Decimal("0.92115")), format_percent(Decimal("2.7225"), 1), format_percent(None)
+    ('92.12%', '272.3%', '—')
     """
     if ratio is None:
         return DASH
@@ -80,6 +88,9 @@ def scale_amount(value: Decimal, unit: str, source_unit: str = "元") -> Decimal
 
     The factors are powers of ten, so the conversion is exact; the local context traps ``Inexact``
     to guarantee that no digit is ever lost to the context precision.
+
+    >>> scale_amount(Decimal("81230395"), "万元")
+    Decimal('8123.0395')
     """
     try:
         source, target = MONEY_UNITS[source_unit], MONEY_UNITS[unit]
@@ -123,6 +134,11 @@ def format_amount(
     With ``digits`` None the exact scaled value is shown, never rounded: trailing zeros produced by
     a change of unit are dropped (969000 元 → ``96.9万元``), but an unscaled value keeps its typed
     form (``Decimal("96.90")`` 万元 → ``96.90万元``).  Unknown units raise ValueError.
+
+    >>> format_amount(Decimal("81230395"), "万元"), format_amount(Decimal("81230395"), "万元", digits=2)
+    ('8123.0395万元', '8123.04万元')
+    >>> format_amount(Decimal(969000), "万元"), format_amount(Decimal("96.90"), "万元", source_unit="万元")
+    ('96.9万元', '96.90万元')
     """
     shown = scale_amount(value, unit, source_unit)
     if digits is None and MONEY_UNITS[unit] != MONEY_UNITS[source_unit]:
@@ -131,7 +147,11 @@ def format_amount(
 
 
 def format_count(value: Decimal, unit: str, digits: int | None = None, *, grouping: bool = False) -> str:
-    """A count with its unit, no space between: ``973人``, ``2187人次``."""
+    """A count with its unit, no space between.
+
+    >>> format_count(Decimal(973), "人"), format_count(Decimal(2187), "人次")
+    ('973人', '2187人次')
+    """
     return format_number(value, digits, grouping=grouping) + unit
 
 
@@ -142,7 +162,11 @@ def format_count_wan(value: Decimal, unit: str, digits: int | None = None) -> st
     """A large count in 万 (GB/T 15835 5.3: 万 and 亿 may follow Arabic digits): 370000 → ``37万人次``.
 
     The division by 10 000 is exact; with ``digits`` None trailing zeros are dropped (never rounded),
-    otherwise the value is rounded half up to ``digits``."""
+    otherwise the value is rounded half up to ``digits``.
+
+    >>> format_count_wan(Decimal(370000), "人次"), format_count_wan(Decimal(12345), "人", 1)
+    ('37万人次', '1.2万人')
+    """
     with localcontext() as ctx:
         ctx.prec = len(value.as_tuple().digits) + 10
         scaled = value / TEN_THOUSAND
@@ -158,5 +182,10 @@ def format_households_persons(
 
     Exists because published reports lost the 户 and printed the two counts run together
     (``10371412人``, see samples/xinping-2023h1.yaml).
+
+    >>> format_households_persons(Decimal(1037), Decimal(1412))
+    '1037户1412人'
+    >>> format_households_persons(Decimal(3387), Decimal(4776), separator="、")
+    '3387户、4776人'
     """
     return f"{format_number(households)}户{separator}{format_number(persons)}{persons_unit}"

@@ -22,6 +22,9 @@ def round_half_up(value: Decimal, digits: int) -> Decimal:
     ``round_half_up(Decimal("2.675"), 2) == Decimal("2.68")`` and ``(Decimal("0.125"), 2)`` gives
     ``0.13`` where the half-even default would give ``0.12``.  The result always has exactly
     ``digits`` decimals (``Decimal("5")`` at 2 digits becomes ``5.00``).
+
+    >>> round_half_up(Decimal("2.675"), 2), round_half_up(Decimal("0.125"), 2), round_half_up(Decimal(5), 2)
+    (Decimal('2.68'), Decimal('0.13'), Decimal('5.00'))
     """
     if digits < 0:
         raise ValueError("digits must be ≥ 0")
@@ -36,7 +39,11 @@ def round_half_up(value: Decimal, digits: int) -> Decimal:
 
 
 def decimals_of(value: Decimal) -> int:
-    """How many decimals ``value`` was written with: ``60.09`` → 2, ``30`` → 0 (``1E+3`` → 0)."""
+    """How many decimals ``value`` was written with.
+
+    >>> decimals_of(Decimal("60.09")), decimals_of(Decimal(30)), decimals_of(Decimal("1E+3"))
+    (2, 0, 0)
+    """
     exponent = value.as_tuple().exponent
     if not isinstance(exponent, int):
         raise ValueError(f"not a finite number {value!r}")
@@ -51,6 +58,11 @@ def rounds_to(published: Decimal, low: Decimal, high: Decimal) -> bool:
     ``rounds_to(Decimal("543.82"), Decimal("543.8087"), Decimal("543.8204"))`` is true although the
     interval's middle rounds to 543.81.  The values that round to a positive ``published`` P with
     half-unit h are [P − h, P + h); to a negative one (P − h, P + h]; to zero (−h, h).
+
+    >>> rounds_to(Decimal("543.82"), Decimal("543.8087"), Decimal("543.8204"))
+    True
+    >>> rounds_to(Decimal("60.09"), Decimal("56.46"), Decimal("56.48"))
+    False
     """
     if low > high:
         raise ValueError("low must not exceed high")
