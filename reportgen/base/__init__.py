@@ -1,2 +1,4 @@
-"""Ground every layer stands on:
-coded errors, units, escaping, zip packages in and out, input files, package data."""
+"""The ground every layer stands on: what every step needs and none owns.
+
+Coded errors, units, escaping, zip packages in and out, input files and package data.
+"""

@@ -1,2 +1,5 @@
-"""The .xlsx format:
-the table laid out by openpyxl once, filled per report, charts on a sheet of their own."""
+"""The .xlsx format: the 一览表 as a real workbook, numbers stored as numbers.
+
+The table is laid out by openpyxl once per layout and filled per report; charts go on a sheet of their
+own.
+"""
