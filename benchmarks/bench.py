@@ -34,7 +34,7 @@ from reportgen.render import DEFAULT_OPTIONS  # noqa: E402
 from reportgen.render.docx import render_docx, table_xml  # noqa: E402
 from reportgen.render.docx.template_builder import TEMPLATES  # noqa: E402
 from reportgen.render.xlsx.writer import render_xlsx  # noqa: E402
-from reportgen.templating.environment import make_environment  # noqa: E402
+from reportgen.templating.sandbox import make_environment  # noqa: E402
 
 
 def timed(function: Callable[[], object], budget: float = 1.0, rounds: int = 3) -> float:

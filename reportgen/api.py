@@ -23,7 +23,7 @@ from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger,
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
-from reportgen.templating.environment import ReportEnvironment, make_environment
+from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
 
 class Report:

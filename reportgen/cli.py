@@ -34,7 +34,7 @@ from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.output import safe_name
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

@@ -21,24 +21,24 @@ from reportgen.base.errors import TemplateError
 from reportgen.base.units import unit
 from reportgen.model import Quantity
 from reportgen.render.pdf.oneshot import pdf_available
-from reportgen.templating.environment import (
-    FILTERS,
+from reportgen.templating.filters import FILTERS
+from reportgen.templating.narrative import render_text
+from reportgen.templating.sandbox import (
     GLOBALS,
     JINJA_FILTERS,
     JINJA_TESTS,
     LIMITS,
-    FigureValue,
     ReportEnvironment,
     make_environment,
-    render_text,
 )
+from reportgen.templating.values import FigureValue
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize("build", [make_environment, ReportEnvironment], ids=["make_environment", "direct"])
 def test_the_environment_offers_only_reviewed_names(build: Callable[[], ReportEnvironment]) -> None:
-    """One allow-list (reportgen.templating.environment: JINJA_FILTERS, JINJA_TESTS, GLOBALS, reviewed there),
+    """One allow-list (reportgen.templating.sandbox: JINJA_FILTERS, JINJA_TESTS, GLOBALS, reviewed there),
     enforced by the environment class itself: one built directly is as restricted."""
     env = build()
     assert set(env.filters) - set(FILTERS) == JINJA_FILTERS

@@ -24,7 +24,7 @@ from reportgen.render import RenderOptions
 from reportgen.render.docx import layout
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.docx.template_builder import FORM_TEMPLATE, TEMPLATES, build_template
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import JIALING, MINIMAL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

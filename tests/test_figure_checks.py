@@ -39,7 +39,7 @@ from reportgen.ledger.schema import FIGURE_KEYS
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Quantity
 from reportgen.numbers import round_half_up, rounds_to
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 

@@ -31,7 +31,7 @@ import reportgen
 from reportgen.base.errors import CODES, ReportError
 from reportgen.render import RenderOptions
 from reportgen.render.docx.template_lint import lint_template
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import MINIMAL
 from tests.test_template_package import Raw, base_members, honest, raw_zip
 

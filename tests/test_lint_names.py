@@ -17,7 +17,7 @@ import reportgen
 from reportgen import LedgerError
 from reportgen.compute.narrative_lint import literal_numbers
 from reportgen.ledger import parse_ledger
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 
 from reportgen.base.units import unit
 from reportgen.model import Period, Quantity
-from reportgen.templating.environment import FigureValue, PeriodValue, _render_source, make_environment
+from reportgen.templating.narrative import _render_source
+from reportgen.templating.sandbox import make_environment
+from reportgen.templating.values import FigureValue, PeriodValue
 
 ENV = make_environment()
 MONEY = unit("万元")

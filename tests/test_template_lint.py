@@ -14,7 +14,7 @@ from reportgen.base.errors import Severity
 from reportgen.render import RenderOptions
 from reportgen.render.docx.template_builder import TEMPLATES
 from reportgen.render.docx.template_lint import lint_template
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import JIALING, MINIMAL
 
 ENV = make_environment()

@@ -28,7 +28,7 @@ from reportgen.base.resources import builtin_templates
 from reportgen.render import RenderOptions
 from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating.environment import make_environment
+from reportgen.templating.sandbox import make_environment
 from tests.conftest import MINIMAL
 
 SECONDS = 10.0

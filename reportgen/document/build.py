@@ -38,14 +38,9 @@ from reportgen.numbers import (
     round_half_up,
     sequence_marker,
 )
-from reportgen.templating.environment import (
-    FigureValue,
-    Goal,
-    PeriodValue,
-    ReportEnvironment,
-    Standard,
-    render_text,
-)
+from reportgen.templating.narrative import render_text
+from reportgen.templating.sandbox import ReportEnvironment
+from reportgen.templating.values import FigureValue, Goal, PeriodValue, Standard
 
 _END_PUNCTUATION = tuple("。！？；：…")
 
@@ -192,7 +187,7 @@ def signature_lines(signer: str, date: str) -> tuple[str, str]:
 
 
 # All narrative text of one report, rendered.  Each template's output is capped on its own
-# (``templating.MAX_OUTPUT_CHARS``); this stops a ledger whose many paragraphs loop from adding those
+# (``templating.sandbox.MAX_OUTPUT_CHARS``); this stops a ledger whose many paragraphs loop from adding those
 # caps up.  A 300-project report renders about 0.3 million characters.
 MAX_NARRATIVE_CHARS = 10_000_000
 

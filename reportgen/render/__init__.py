@@ -14,7 +14,7 @@ from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.pdf.writer import render_pdf
 from reportgen.render.text import render_html, render_markdown
 from reportgen.render.xlsx.writer import render_xlsx
-from reportgen.templating.environment import ReportEnvironment
+from reportgen.templating.sandbox import ReportEnvironment
 
 Writer = Callable[[Document, ReportEnvironment, RenderOptions], bytes]
 

@@ -16,12 +16,8 @@ from reportgen.document.build import Document
 from reportgen.document.charts import Chart
 from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.templating.environment import (
-    TEMPLATE_FAILURES,
-    ReportEnvironment,
-    explain_template_error,
-    render_bounded,
-)
+from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
+from reportgen.templating.sandbox import ReportEnvironment, render_bounded
 
 HEADING_TAGS = {1: "h2", 2: "h3", 3: "h4", 4: "h5"}
 

@@ -57,7 +57,7 @@ def token(text: str) -> str:
 
 
 def type_name(text: str) -> str:
-    """``'reportgen.templating.environment.FigureValue object'`` → ``指标``; unknown types are “值”."""
+    """``'reportgen.templating.values.FigureValue object'`` → ``指标``; unknown types are “值”."""
     bare = text.strip("'\"").removesuffix(" object").rsplit(".", 1)[-1]
     return TYPES.get(bare, "值")
 

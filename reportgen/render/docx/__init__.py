@@ -37,7 +37,7 @@ from reportgen.render.docx.picture_xml import (
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.options import RenderOptions
 from reportgen.render.package import ZipEntry, deflate
-from reportgen.templating.environment import ReportEnvironment, template_search_path
+from reportgen.templating.sandbox import ReportEnvironment, template_search_path
 
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:

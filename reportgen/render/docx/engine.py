@@ -31,13 +31,8 @@ from markupsafe import Markup, escape
 from reportgen.base.errors import Problem, RenderError, TemplateError
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
 from reportgen.render.package import ZipEntry, deflate, write_zip
-from reportgen.templating.environment import (
-    TEMPLATE_FAILURES,
-    ReportEnvironment,
-    charge_text,
-    explain_template_error,
-    render_bounded,
-)
+from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
+from reportgen.templating.sandbox import ReportEnvironment, charge_text, render_bounded
 
 _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")

@@ -30,7 +30,7 @@ from reportgen.document.build import Document
 from reportgen.render.docx.engine import compile_members
 from reportgen.render.docx.package_checks import read_package
 from reportgen.render.docx.wordml import W_NS
-from reportgen.templating.environment import ReportEnvironment
+from reportgen.templating.sandbox import ReportEnvironment
 
 W = f"{{{W_NS}}}"
 _TAG = re.compile(r"\{%-?\s*(p|tr|tc|r)?\s*(\w*)(.*?)-?%\}|\{\{(p|r)?\s.*?\}\}|\{#.*?#\}", re.DOTALL)

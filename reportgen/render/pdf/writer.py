@@ -14,7 +14,7 @@ from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf.oneshot import convert_to_pdf, stable_pdf
 from reportgen.render.pdf.pool import pool_available, shared_pool
-from reportgen.templating.environment import ReportEnvironment
+from reportgen.templating.sandbox import ReportEnvironment
 
 
 def render_pdf(document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS) -> bytes:

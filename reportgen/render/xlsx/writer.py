@@ -15,7 +15,7 @@ from reportgen.base.errors import Problem, RenderError
 from reportgen.document.build import Attachment, Document
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.xlsx.compiled import render_workbook
-from reportgen.templating.environment import ReportEnvironment
+from reportgen.templating.sandbox import ReportEnvironment
 
 
 def render_xlsx(
