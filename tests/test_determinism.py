@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from reportgen.base.errors import TemplateError
@@ -24,12 +25,17 @@ from reportgen.render.pdf.oneshot import pdf_available
 from reportgen.templating.filters import FILTERS
 from reportgen.templating.narrative import render_text
 from reportgen.templating.sandbox import (
+    AUTOESCAPE,
     GLOBALS,
     JINJA_FILTERS,
     JINJA_TESTS,
     LIMITS,
+    BudgetedCode,
+    ConfinedLoader,
+    LimitError,
     ReportEnvironment,
     make_environment,
+    render_bounded,
 )
 from reportgen.templating.values import FigureValue
 
@@ -48,6 +54,47 @@ def test_the_environment_offers_only_reviewed_names(build: Callable[[], ReportEn
         assert name not in env.filters
     assert "sameas" not in env.tests
     assert not {"cycler", "joiner", "lipsum", "namespace"} & set(env.globals)
+
+
+# Everything that makes the sandbox safe besides its names: who prints (finalize), what an undefined name
+# does, what is escaped, how code is generated and joined (the budget), what arithmetic is refused, how
+# text is laid out, and where templates come from.
+POLICY = (
+    "finalize",
+    "undefined",
+    "autoescape",
+    "code_generator_class",
+    "concat",
+    "intercepted_binops",
+    "intercepted_unops",
+    "trim_blocks",
+    "lstrip_blocks",
+    "keep_trailing_newline",
+    "folders",
+)
+
+
+def test_an_environment_built_directly_has_the_whole_policy() -> None:
+    """``ReportEnvironment()`` is the environment ``make_environment()`` gives, setting for setting; the
+    policy cannot be chosen at all, and the limits hold in both."""
+    direct, made = ReportEnvironment(), make_environment()
+    assert direct is not made
+    for setting in POLICY:
+        assert getattr(direct, setting) == getattr(made, setting), setting
+    assert direct.undefined is jinja2.StrictUndefined
+    assert direct.code_generator_class is BudgetedCode
+    assert direct.autoescape is AUTOESCAPE
+    assert [AUTOESCAPE(name) for name in ("report.html.j2", "report.md.j2", None)] == [True, False, False]
+    assert isinstance(direct.loader, ConfinedLoader)
+    assert direct.loader.searchpath == [str(folder) for folder in direct.folders]
+    with pytest.raises(TypeError):
+        ReportEnvironment(undefined=jinja2.Undefined)  # type: ignore[call-arg]
+    too_many = "{% for i in range(" + str(LIMITS.range_items + 1) + ") %}{% endfor %}"
+    for env in (direct, made):
+        with pytest.raises(LimitError):
+            render_bounded(env.from_string(too_many), {})
+        with pytest.raises(jinja2.UndefinedError):
+            render_bounded(env.from_string("{{ nothing }}"), {})
 
 
 PRINTING_ADDRESSES = [

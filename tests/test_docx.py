@@ -24,7 +24,7 @@ from reportgen.render import RenderOptions
 from reportgen.render.docx import layout
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.docx.template_builder import FORM_TEMPLATE, TEMPLATES, build_template
-from reportgen.templating.sandbox import make_environment
+from reportgen.templating.sandbox import ReportEnvironment
 from tests.conftest import JIALING, MINIMAL
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -210,7 +210,7 @@ def test_plain_docxtpl_renders_the_same_text_from_our_template(
     document = jialing.document
     context = {"document": document, "tables": [Markup(table_xml(a.table)) for a in document.attachments]}
     # docxtpl sets autoescape on the environment it is given: give it a private one.
-    template.render(context, jinja_env=make_environment.__wrapped__(()), autoescape=True)
+    template.render(context, jinja_env=ReportEnvironment(), autoescape=True)
     buffer = io.BytesIO()
     template.save(buffer)
     theirs = open_docx(buffer.getvalue())

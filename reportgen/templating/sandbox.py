@@ -366,23 +366,88 @@ def _allowed_attribute(kind: type, attr: str, is_method: bool) -> bool:
     return False
 
 
+# Autoescaping by template name: an HTML layout (report.html.j2) escapes what it prints; a Markdown layout
+# escapes through the ``md`` filters, a Word part is compiled escaped (``render.docx.engine``), and a
+# narrative string (``from_string``) is text.
+AUTOESCAPE = jinja2.select_autoescape(enabled_extensions=("html", "html.j2", "htm"), default_for_string=False)
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # one template file; the built-in ones are a few KiB
+# What a template may include or extend: templates and the style sheet the HTML one inlines, never
+# a kind.yaml, a .docx, Python or anything else that happens to lie in a template folder.
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".css", ".html", ".htm", ".md", ".txt")
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """A ``FileSystemLoader`` whose templates stay inside its folders.
+
+    Jinja already refuses ``..`` in a name, but it follows symbolic links wherever they lead and
+    opens whatever it finds: a link in a template folder could have ``{% include %}`` print any
+    file, and a FIFO would block the render.  Here the name is resolved with its links, must lie in
+    the folder it was found in, end in one of ``TEMPLATE_SUFFIXES``, and is read by ``read_input``
+    (a regular file, of bounded size).
+    A refusal is a ``SecurityError``, which the caller reports as RG304 at the text's place.
+    """
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if not template.lower().endswith(TEMPLATE_SUFFIXES):
+            raise SecurityError(
+                f"“{template}”不是模板文件，不能包含（只能是 {'、'.join(TEMPLATE_SUFFIXES)} 文件）"
+            )
+        pieces = jinja2.loaders.split_template_path(template)
+        for folder in self.searchpath:
+            candidate = os.path.join(folder, *pieces)
+            if not os.path.lexists(candidate):
+                continue
+            root, real = os.path.realpath(folder), os.path.realpath(candidate)
+            if os.path.commonpath([root, real]) != root:
+                raise SecurityError(f"模板“{template}”经符号链接指向模板目录之外，不能读取")
+            try:
+                raw = read_input(real, limit=MAX_TEMPLATE_BYTES, error=TemplateError, code="RG304")
+            except TemplateError as error:
+                raise SecurityError(f"模板“{template}”{error.problems[0].message}") from None
+            mtime = os.path.getmtime(real)
+
+            def uptodate(real: str = real, mtime: float = mtime) -> bool:
+                try:
+                    return os.path.getmtime(real) == mtime
+                except OSError:
+                    return False
+
+            return raw.decode(self.encoding), os.path.normpath(candidate), uptodate
+        raise jinja2.TemplateNotFound(template)
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
     """The template language of docs/templates.md and nothing else, however the environment is built.
 
     Sandboxed and immutable; arithmetic operators are refused (numbers come from the ledger); only
     the allow-listed filters, tests, globals and attributes exist; and every render spends from one
     ``Budget`` (``LIMITS``): loop steps, calls, macro depth, and the text it builds, counted before
-    the text is built."""
+    the text is built.  Undefined names fail (``StrictUndefined``), every ``{{ }}`` goes through
+    ``_finalize``, HTML templates are autoescaped (``AUTOESCAPE``), and templates are read only from
+    the environment's ``folders``, through ``ConfinedLoader``."""
 
     code_generator_class = BudgetedCode
     concat = staticmethod(joined)
     intercepted_binops = frozenset({"+", "-", "*", "/", "//", "%", "**"})
     intercepted_unops = frozenset({"-", "+"})
 
-    def __init__(self, **options: Any) -> None:
-        options.setdefault("undefined", jinja2.StrictUndefined)
-        options.setdefault("finalize", _finalize)
-        super().__init__(**options)
+    def __init__(self, folders: Iterable[Path] = ()) -> None:
+        """``folders``: where templates are looked up before the built-in ``templates/``, in order (a
+        report kind's pack folders, then the user's ``--templates``).  Nothing else can be chosen: the
+        whole policy is fixed here, so an environment built directly is the one ``make_environment``
+        builds.  ``self.folders`` is the whole search path, the built-in folder last."""
+        self.folders: tuple[Path, ...] = (*folders, builtin_templates())
+        super().__init__(
+            loader=ConfinedLoader(self.folders),
+            undefined=jinja2.StrictUndefined,
+            finalize=_finalize,
+            autoescape=AUTOESCAPE,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
         builtin = self.filters
         self.filters = {name: bounded_filter(name, builtin[name]) for name in sorted(JINJA_FILTERS)}
         self.filters.update(FILTERS)
@@ -465,74 +530,18 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         raise SecurityError(f"模板中不能做算术（{operator}）")
 
 
-MAX_TEMPLATE_BYTES = 4 * 1024 * 1024  # one template file; the built-in ones are a few KiB
-# What a template may include or extend: templates and the style sheet the HTML one inlines, never
-# a kind.yaml, a .docx, Python or anything else that happens to lie in a template folder.
-TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".css", ".html", ".htm", ".md", ".txt")
-
-
-class ConfinedLoader(jinja2.FileSystemLoader):
-    """A ``FileSystemLoader`` whose templates stay inside its folders.
-
-    Jinja already refuses ``..`` in a name, but it follows symbolic links wherever they lead and
-    opens whatever it finds: a link in a template folder could have ``{% include %}`` print any
-    file, and a FIFO would block the render.  Here the name is resolved with its links, must lie in
-    the folder it was found in, end in one of ``TEMPLATE_SUFFIXES``, and is read by ``read_input``
-    (a regular file, of bounded size).
-    A refusal is a ``SecurityError``, which the caller reports as RG304 at the text's place.
-    """
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        if not template.lower().endswith(TEMPLATE_SUFFIXES):
-            raise SecurityError(
-                f"“{template}”不是模板文件，不能包含（只能是 {'、'.join(TEMPLATE_SUFFIXES)} 文件）"
-            )
-        pieces = jinja2.loaders.split_template_path(template)
-        for folder in self.searchpath:
-            candidate = os.path.join(folder, *pieces)
-            if not os.path.lexists(candidate):
-                continue
-            root, real = os.path.realpath(folder), os.path.realpath(candidate)
-            if os.path.commonpath([root, real]) != root:
-                raise SecurityError(f"模板“{template}”经符号链接指向模板目录之外，不能读取")
-            try:
-                raw = read_input(real, limit=MAX_TEMPLATE_BYTES, error=TemplateError, code="RG304")
-            except TemplateError as error:
-                raise SecurityError(f"模板“{template}”{error.problems[0].message}") from None
-            mtime = os.path.getmtime(real)
-
-            def uptodate(real: str = real, mtime: float = mtime) -> bool:
-                try:
-                    return os.path.getmtime(real) == mtime
-                except OSError:
-                    return False
-
-            return raw.decode(self.encoding), os.path.normpath(candidate), uptodate
-        raise jinja2.TemplateNotFound(template)
-
-
 @functools.lru_cache(maxsize=16)
 def make_environment(
     template_dirs: tuple[Path, ...] = (), kind_folders: tuple[Path, ...] = ()
 ) -> ReportEnvironment:
     """The environment for one run: the report kind's pack folders first (``reportgen.kinds``),
     then the user's template folders, then the built-in ``templates/``.  The sandbox policy lives in
-    ``ReportEnvironment`` itself; this only chooses folders and layout options.
+    ``ReportEnvironment`` itself; this only chooses the folders.
 
     Cached per folder list: every report of a batch shares one environment, so templates (and the
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
-    return ReportEnvironment(
-        loader=ConfinedLoader([*kind_folders, *template_dirs, builtin_templates()]),
-        autoescape=jinja2.select_autoescape(
-            enabled_extensions=("html", "html.j2", "htm"), default_for_string=False
-        ),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return ReportEnvironment((*kind_folders, *template_dirs))
 
 
 def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
