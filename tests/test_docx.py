@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 import reportgen
 from reportgen import ReportError
+from reportgen.base.resources import builtin_templates
 from reportgen.document.build import display_width
 from reportgen.numbers import format_percent
 from reportgen.render import RenderOptions
@@ -256,6 +257,17 @@ def test_a_users_template_gets_the_document(tmp_path: Path) -> None:
     report = reportgen.loads(MINIMAL, options=RenderOptions(docx_template=path))
     texts = [p.text for p in open_docx(report.to_bytes("docx")).paragraphs]
     assert texts == ["测试局关于2024年1—9月工作情况的报告", "基本情况", "1—9月，发放低保金100.5万元。"]
+
+
+def test_a_template_folder_is_searched_before_the_built_in_one(tmp_path: Path) -> None:
+    """The .docx writer looks report.docx up in the environment's folders, the value the loader reads."""
+    folder = tmp_path / "T"
+    folder.mkdir()
+    _user_template(tmp_path, "{{ document.title }}").rename(folder / "report.docx")
+    report = reportgen.loads(MINIMAL, templates=[folder])
+    assert report.env.folders[-2:] == (folder, builtin_templates())  # after the kind's pack folders
+    texts = [p.text for p in open_docx(report.to_bytes("docx")).paragraphs]
+    assert texts == ["测试局关于2024年1—9月工作情况的报告"]
 
 
 @pytest.mark.parametrize(

@@ -437,10 +437,10 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         """``folders``: where templates are looked up before the built-in ``templates/``, in order (a
         report kind's pack folders, then the user's ``--templates``).  Nothing else can be chosen: the
         whole policy is fixed here, so an environment built directly is the one ``make_environment``
-        builds.  ``self.folders`` is the whole search path, the built-in folder last."""
-        self.folders: tuple[Path, ...] = (*folders, builtin_templates())
+        builds."""
+        self._folders: tuple[Path, ...] = (*folders, builtin_templates())
         super().__init__(
-            loader=ConfinedLoader(self.folders),
+            loader=ConfinedLoader(self._folders),
             undefined=jinja2.StrictUndefined,
             finalize=_finalize,
             autoescape=AUTOESCAPE,
@@ -457,6 +457,12 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
             if name in JINJA_TESTS
         }
         self.globals = {"range": Unprintable(bounded_range), "dict": Unprintable(dict)}
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The whole search path, in order, the built-in folder last: what the loader reads, and the
+        value the writer of a non-Jinja template (the .docx writer's report.docx) looks it up in."""
+        return self._folders
 
     walk = staticmethod(walk)
 
@@ -542,11 +548,3 @@ def make_environment(
     compiled .docx parts keyed by it) are compiled once, not once per unit.
     """
     return ReportEnvironment((*kind_folders, *template_dirs))
-
-
-def template_search_path(env: jinja2.Environment) -> tuple[Path, ...]:
-    """The folders templates are looked up in, in order (for non-Jinja templates such as .docx)."""
-    loader = env.loader
-    if isinstance(loader, jinja2.FileSystemLoader):
-        return tuple(Path(p) for p in loader.searchpath)
-    return (builtin_templates(),)

@@ -37,7 +37,7 @@ from reportgen.render.docx.picture_xml import (
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.options import RenderOptions
 from reportgen.render.package import ZipEntry, deflate
-from reportgen.templating.sandbox import ReportEnvironment, template_search_path
+from reportgen.templating.sandbox import ReportEnvironment
 
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
@@ -120,7 +120,7 @@ def _template_path(document: Document, env: ReportEnvironment, options: RenderOp
     if options.docx_template is not None:
         return options.docx_template
     name = WITH_ATTACHMENTS if document.attachments else WITHOUT_ATTACHMENTS
-    for folder in template_search_path(env):
+    for folder in env.folders:
         candidate = folder / name
         if candidate.is_file():
             return candidate
