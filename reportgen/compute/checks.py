@@ -25,7 +25,6 @@ from reportgen.numbers import (
     format_amount,
     format_number,
     format_percent,
-    format_target,
     round_half_up,
     rounds_to,
 )
@@ -194,17 +193,16 @@ def _figure_findings(report: ComputedReport) -> list[Finding]:
 
 def _target(report: ComputedReport, figure: Figure) -> list[Finding]:
     """RG211 (提示): a 目标 not reached, or one with no 完成值 to judge it by (完成情况 “—”)."""
-    result = report.targets.get(figure.id)
-    if result is None or result.met:
+    goal = report.goals.get(figure.id)
+    if goal is None or goal.met:
         return []
-    goal = format_target(result.direction, result.target.value, result.target.unit.symbol)
-    if result.actual is None:
-        message = f"{_quoted(figure.name)}有目标（{goal}），没有完成值，完成情况记为“—”"
+    if goal.actual is None:
+        message = f"{_quoted(figure.name)}有目标（{goal.requirement}），没有完成值，完成情况记为“—”"
         expected = "有完成值时填写“数值”（或合计、比例、商）"
     else:
         actual = report.values.get(figure.id)
         assert actual is not None
-        message = f"{_quoted(figure.name)}未完成目标：完成值 {_shown(actual)}，目标{goal}"
+        message = f"{_quoted(figure.name)}未完成目标：完成值 {_shown(actual)}，目标{goal.requirement}"
         expected = "核对完成值与目标；报告中完成情况记为“未完成”"
     return [
         _finding("RG211", message, report.ledger, figure.place_of("目标"), Severity.NOTICE, expected=expected)

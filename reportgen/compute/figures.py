@@ -1,4 +1,5 @@
-"""Resolve every figure of the ledger exactly: typed, 合计, 比例 and 商, its targets and its earlier periods.
+"""Resolve every figure of the ledger exactly: typed, 合计, 比例 and 商, its 目标, its 标准 and its earlier
+periods.
 
 完成比例 = 实际完成 ÷ 目标; 合计 from unrounded values.  Ratios are Decimal fractions, unrounded;
 rounding happens once, when a value is formatted.  A zero or missing denominator gives ``None``,
@@ -31,6 +32,7 @@ from reportgen.model import (
     Target,
     TargetOnly,
 )
+from reportgen.numbers import format_target
 
 PERCENT = unit("%")
 assert PERCENT is not None
@@ -55,6 +57,8 @@ class ComputedReport:
 
     ``bounds`` holds, per figure, the interval its exact value lies in given the rounding of the
     typed inputs (``None``: not computable, or unbounded because a denominator's interval holds 0).
+    ``goals`` and ``standards`` hold the figures that have a 目标 or are a 标准, in the shapes the
+    checks, the document and the templates all read.
     """
 
     ledger: Ledger
@@ -62,7 +66,8 @@ class ComputedReport:
     table: TableFigures | None
     baselines: dict[str, Baseline] = field(default_factory=dict)
     bounds: dict[str, Bounds | None] = field(default_factory=dict)
-    targets: dict[str, TargetResult] = field(default_factory=dict)
+    goals: dict[str, Goal] = field(default_factory=dict)
+    standards: dict[str, Standard] = field(default_factory=dict)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
@@ -71,12 +76,17 @@ def compute(ledger: Ledger) -> ComputedReport:
     values = resolver.resolve_all()
     table = table_figures(ledger, values) if ledger.table is not None else None
     baselines = {p: _baseline(ledger, p) for p in BASELINES}
-    targets = {
-        figure.id: _target(ledger, figure, figure.target, values.get(figure.id))
+    goals = {
+        figure.id: _goal(ledger, figure, figure.target, values.get(figure.id))
         for figure in ledger.figures
         if figure.target is not None
     }
-    return ComputedReport(ledger, values, table, baselines, resolver.bounds, targets)
+    standards = {
+        figure.id: _standard(figure, values.get(figure.id))
+        for figure in ledger.figures
+        if figure.per or figure.before is not None or figure.changed
+    }
+    return ComputedReport(ledger, values, table, baselines, resolver.bounds, goals, standards)
 
 
 # 完成情况 of a figure against its 目标, derived, never typed.
@@ -90,8 +100,10 @@ _MEETS: dict[str, Callable[[Decimal, Decimal], bool]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class TargetResult:
-    """A figure's 目标 in its resolved unit, with the 完成值 (the figure itself) converted to that unit.
+class Goal:
+    """A figure's 目标 in its resolved unit, with the 完成值 (the figure itself) converted to that unit:
+    the one shape of a 目标 after the ledger's ``Target``, read by the checks (RG211), the 目标表 and
+    the template filters (目标值, 要求, 完成情况).
 
     ``status`` is 已完成 when the 完成值 satisfies the direction (≥ for 不少于 不低于 达到 以上, ≤ for
     不超过 不高于 以内 控制在, strictly > for 高于 多于 and < for 低于 少于: ``TARGET_GROUPS``), compared
@@ -113,8 +125,13 @@ class TargetResult:
         met = self.met
         return "—" if met is None else (DONE if met else NOT_DONE)
 
+    @property
+    def requirement(self) -> str:
+        """不少于45张, 90%以上: the 目标 as the 目标表, RG211 and ``{{ x | 要求 }}`` word it."""
+        return format_target(self.direction, self.target.value, self.target.unit.symbol)
 
-def _target(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | None) -> TargetResult:
+
+def _goal(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | None) -> Goal:
     """The target in its unit (declared, else the figure's: % for a 比例); RG113 when the 完成值's
     unit cannot be compared with it."""
     target_unit = target.unit or (PERCENT if isinstance(figure.source, RatioOf) else None)
@@ -125,7 +142,7 @@ def _target(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | N
     assert target_unit is not None  # the schema requires a unit where none can be inferred
     goal = Quantity(target.value, target_unit)
     if actual is None:
-        return TargetResult(target.direction, goal, None)
+        return Goal(target.direction, goal, None)
     if not actual.unit.compatible(target_unit):
         raise LedgerError(
             Problem(
@@ -136,9 +153,27 @@ def _target(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | N
                 expected=f"目标与指标同一类单位（指标是{actual.unit}）",
             )
         )
-    return TargetResult(
+    return Goal(
         target.direction, goal, Quantity(exact_convert(actual.value, actual.unit, target_unit), target_unit)
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Standard:
+    """What a standard figure (标准) adds, for the template filters (标准, 调整前, 调整方向, 调整时间):
+    ``per`` (人月, 人年, 户月, 户年, 人次: ``model.STANDARD_BASES``), ``before`` (the value before a change,
+    in the figure's computed unit; None when the ledger has none or the figure is not computable) and
+    ``changed`` (when, as the ledger typed it)."""
+
+    per: str = ""
+    before: Quantity | None = None
+    changed: str = ""
+
+
+def _standard(figure: Figure, value: Quantity | None) -> Standard:
+    """The ledger's 每, 调整前 and 调整时间, 调整前 in the unit the figure's value was computed in."""
+    before = None if figure.before is None or value is None else Quantity(figure.before, value.unit)
+    return Standard(figure.per, before, figure.changed)
 
 
 def _baseline(ledger: Ledger, period: str) -> Baseline:

@@ -33,14 +33,13 @@ from reportgen.numbers import (
     format_date,
     format_number,
     format_period,
-    format_target,
     heading_marker,
     round_half_up,
     sequence_marker,
 )
 from reportgen.templating.narrative import render_text
 from reportgen.templating.sandbox import ReportEnvironment
-from reportgen.templating.values import FigureValue, Goal, PeriodValue, Standard
+from reportgen.templating.values import FigureValue, PeriodValue
 
 _END_PUNCTUATION = tuple("。！？；：…")
 
@@ -203,25 +202,13 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
                 period: (baseline.values.get(figure.id), baseline.missing.get(figure.id))
                 for period, baseline in report.baselines.items()
             },
-            standard=_standard(report, figure),
-            goal=_goal(report, figure.id),
+            standard=report.standards.get(figure.id),
+            goal=report.goals.get(figure.id),
         )
         for figure in ledger.figures
     }
     context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
     return context
-
-
-def _standard(report: ComputedReport, figure: Figure) -> Standard:
-    """每, 调整前 (in the figure's computed unit) and 调整时间 of a standard figure."""
-    value = report.values.get(figure.id)
-    before = None if figure.before is None or value is None else Quantity(figure.before, value.unit)
-    return Standard(figure.per, before, figure.changed)
-
-
-def _goal(report: ComputedReport, figure_id: str) -> Goal | None:
-    result = report.targets.get(figure_id)
-    return None if result is None else (result.direction, result.target, result.status)
 
 
 def _target_table(report: ComputedReport, title: str) -> Table:
@@ -230,19 +217,18 @@ def _target_table(report: ComputedReport, title: str) -> Table:
     rows: list[TargetRow] = []
     for ref in report.ledger.target_table.figures:
         figure = report.ledger.figure(ref.figure_id)
-        result = report.targets.get(ref.figure_id)
-        if figure is None or result is None:
+        goal = report.goals.get(ref.figure_id)
+        if figure is None or goal is None:
             continue  # the schema lists only figures with a 目标
-        goal = result.target
         value = report.values.get(figure.id)
         shown = DASH if value is None else _completion(figure, value)
         rows.append(
             TargetRow(
                 figure.name,
-                format_target(result.direction, goal.value, goal.unit.symbol),
+                goal.requirement,
                 shown,
                 None if value is None else value.value,
-                result.status,
+                goal.status,
             )
         )
     return target_table(rows, title)

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from reportgen.base.escape import markdown_cell, markdown_text
 from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+from reportgen.compute.figures import Goal, Standard
 from reportgen.model import Quantity
 from reportgen.numbers import (
     DASH,
@@ -34,9 +35,8 @@ from reportgen.numbers.compare import (
     format_difference,
     format_growth,
     format_point_change,
-    format_target,
 )
-from reportgen.templating.values import FigureValue, FilterError, Goal, Standard
+from reportgen.templating.values import FigureValue, FilterError
 
 
 def _quantity(value: object, filter_name: str) -> Quantity | None:
@@ -307,18 +307,17 @@ def _goal_text(goal: Quantity) -> str:
 
 def target_value_filter(value: object) -> str:
     """``{{ 床位 | 目标值 }}`` → 45张 / 35%: the target as the ledger typed it."""
-    return _goal_text(_goal_of(value, "目标值")[1])
+    return _goal_text(_goal_of(value, "目标值").target)
 
 
 def requirement_filter(value: object) -> str:
     """``{{ 床位 | 要求 }}`` → 不少于45张, 90%以上: the target as the 目标表 and RG211 word it."""
-    direction, goal, _ = _goal_of(value, "要求")
-    return format_target(direction, goal.value, goal.unit.symbol)
+    return _goal_of(value, "要求").requirement
 
 
 def status_filter(value: object) -> str:
     """``{{ 集中供养率 | 完成情况 }}`` → 已完成 / 未完成, “—” without a 完成值: derived, never typed."""
-    return _goal_of(value, "完成情况")[2]
+    return _goal_of(value, "完成情况").status
 
 
 def date_filter(value: object) -> str:

@@ -9,9 +9,9 @@ it is used on the wrong thing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from reportgen.base.units import Family
+from reportgen.compute.figures import Goal, Standard
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -27,17 +27,6 @@ class FilterError(ValueError):
 
 
 Earlier = tuple[Quantity | None, str | None]  # (value in that period, id of the figure lacking it)
-Goal = tuple[str, Quantity, str]  # a 目标: (direction word, target value, 完成情况 已完成/未完成/—)
-
-
-@dataclass(frozen=True, slots=True)
-class Standard:
-    """What a standard figure adds: ``per`` (人月, 人年, 户月, 户年, 人次), ``before`` (the value before
-    a change, in the figure's unit, None when the ledger has none) and ``changed`` (when, as text)."""
-
-    per: str = ""
-    before: Quantity | None = None
-    changed: str = ""
 
 
 class FigureValue:
