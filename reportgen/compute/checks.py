@@ -23,6 +23,7 @@ from reportgen.numbers import (
     DASH,
     decimals_of,
     format_amount,
+    format_count,
     format_number,
     format_percent,
     round_half_up,
@@ -422,7 +423,7 @@ def _name(report: ComputedReport, figure_id: str) -> str:
 
 
 def _with_unit(value: Decimal, unit: object) -> str:
-    return format_number(value) + ("" if unit is None else str(unit))
+    return format_count(value, "" if unit is None else str(unit))
 
 
 def _shown(quantity: Quantity) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.numbers.decimal_format import DASH, format_amount, format_number, scale_amount
+from reportgen.numbers.decimal_format import DASH, format_amount, format_count, format_number, scale_amount
 from reportgen.numbers.rounding import round_half_up
 
 FLAT = "持平"
@@ -105,4 +105,4 @@ def format_target(direction: str, value: Decimal, unit: str) -> str:
     '控制在4.5%以内'
     """
     before, after = _TARGET_FRAMES.get(direction, (direction, ""))
-    return before + format_number(value) + unit + after
+    return before + format_count(value, unit) + after

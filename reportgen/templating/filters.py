@@ -19,22 +19,20 @@ from reportgen.numbers import (
     DASH,
     chinese_numeral,
     decimals_of,
+    format_against_plan,
     format_amount,
     format_count,
     format_count_wan,
     format_date,
     format_daxie,
+    format_difference,
+    format_growth,
     format_households_persons,
     format_number,
     format_percent,
+    format_point_change,
     round_half_up,
     scale_amount,
-)
-from reportgen.numbers.compare import (
-    format_against_plan,
-    format_difference,
-    format_growth,
-    format_point_change,
 )
 from reportgen.templating.values import FigureValue, FilterError
 
@@ -301,13 +299,10 @@ def _goal_of(value: object, filter_name: str) -> Goal:
     return value.goal(filter_name)
 
 
-def _goal_text(goal: Quantity) -> str:
-    return format_number(goal.value) + goal.unit.symbol
-
-
 def target_value_filter(value: object) -> str:
     """``{{ 床位 | 目标值 }}`` → 45张 / 35%: the target as the ledger typed it."""
-    return _goal_text(_goal_of(value, "目标值").target)
+    target = _goal_of(value, "目标值").target
+    return format_count(target.value, target.unit.symbol)
 
 
 def requirement_filter(value: object) -> str:
