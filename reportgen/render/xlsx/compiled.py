@@ -245,7 +245,7 @@ def _chart_sheet_xml(compiled: CompiledChartSheet, attachment: Attachment, first
                     target = (
                         f"{source}!{get_column_letter(position[series.column] + 1)}{first_data + table_row}"
                     )
-                    cells.append(f'<c r="{ref}" s="{style}"><f>{_text(target)}</f><v>{value:f}</v></c>')
+                    cells.append(f'<c r="{ref}" s="{style}"><f>{xml_content(target)}</f><v>{value:f}</v></c>')
                 else:
                     cells.append(f'<c r="{ref}" s="{style}"/>')
             rows.append(_row(number, cells))
@@ -255,7 +255,7 @@ def _chart_sheet_xml(compiled: CompiledChartSheet, attachment: Attachment, first
 
 
 def _inline(ref: str, style: str, text: str) -> str:
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(text)}</t></is></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{xml_content(text)}</t></is></c>'
 
 
 def _row(number: int, cells: list[str]) -> str:
@@ -269,15 +269,15 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _text(text: str) -> str:
-    return xml_content(text)
-
-
 def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas: bool) -> str:
     spec = table.spec
     columns = spec.columns
     left, right = spec.filler_line
-    parts = [compiled.top.format(_text(label), _text(spec.title), _text(left), _text(right))]
+    parts = [
+        compiled.top.format(
+            xml_content(label), xml_content(spec.title), xml_content(left), xml_content(right)
+        )
+    ]
     first = compiled.first_data
     last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
@@ -297,7 +297,7 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
             elif value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
             elif isinstance(value, str):
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(value)}</t></is></c>')
+                cells.append(_inline(ref, style, value))
             else:
                 number = f"{value:f}" if isinstance(value, Decimal) else str(value)
                 cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{number}</v></c>')
