@@ -30,7 +30,7 @@ from reportgen.base.errors import Problem, TemplateError
 from reportgen.base.escape import TEMPLATE_SYNTAX, markdown_cell, markdown_text, printable, xml_text
 from reportgen.base.inputfile import read_input
 from reportgen.base.resources import builtin_templates
-from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, money_unit, unit
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -47,7 +47,6 @@ from reportgen.numbers import (
     format_period,
     period_name,
     round_half_up,
-    scale_amount,
 )
 from reportgen.numbers.compare import (
     format_against_plan,
@@ -267,7 +266,7 @@ def daxie_filter(value: object) -> str:
         return DASH
     if quantity.unit.family is not Family.MONEY:
         raise FilterError(f"指标单位是“{quantity.unit}”，大写只用于金额")
-    return format_daxie(scale_amount(quantity.value, "元", source_unit=quantity.unit.symbol))
+    return format_daxie(convert(quantity.value, quantity.unit, money_unit("元")))
 
 
 def households_persons_filter(households: object, persons: object, separator: object = "") -> str:
