@@ -21,7 +21,7 @@ from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
 from reportgen.model import Ledger
-from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
+from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, check_formats, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
@@ -68,15 +68,13 @@ class Report:
         return convert_document(document, self.options.script)
 
     def to_bytes(self, fmt: str) -> bytes:
-        if fmt not in WRITERS:
-            raise RenderError(
-                Problem("RG402", f"不支持的输出格式“{fmt}”", value=fmt, expected="、".join(WRITERS))
-            )
+        """One format's bytes; RG402 when ``fmt`` names none."""
+        check_formats([fmt])
         return WRITERS[fmt][1](self.document, self.env, self.options)
 
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
         """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""
-        wanted = [f.strip() for f in formats.split(",")] if isinstance(formats, str) else list(formats)
+        wanted = parse_formats(formats)
         started, folder = time.time(), Path(out)
         rendered = [(fmt, self.to_bytes(fmt)) for fmt in wanted]
         paths = [folder / (self.name + WRITERS[fmt][0]) for fmt, _ in rendered]

@@ -404,8 +404,7 @@ def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
         if found and args.strict:
             print(f"{ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=err)
             return EXIT_FINDINGS, out.getvalue(), err.getvalue()
-        formats = [f.strip() for f in args.formats.split(",") if f.strip()]
-        for path in report.render(formats, args.out):
+        for path in report.render(args.formats, args.out):
             print(path, file=out)
     except ReportError as error:
         if args.debug:

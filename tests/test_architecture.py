@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "reportgen"
 # load & validate (ledger) → model → compute → format (templating, document) → render, with the ground
 # (base, numbers) below everything and the front doors (api, batch, cli) above.
 LAYERS: list[str] = [
-    "base",  # errors, units, escaping, zip packages, input files, package data
+    "base",  # errors, units, escaping, zip packages, sheet printing, input files, package data
     "numbers",  # pure formatting of figures
     "model",  # the validated ledger as immutable values
     "ledger",  # load & validate

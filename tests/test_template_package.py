@@ -25,9 +25,9 @@ import pytest
 import reportgen
 from reportgen.base.errors import CODES, ReportError, Severity
 from reportgen.base.resources import builtin_templates
+from reportgen.base.zipfiles import ZipEntry, deflate, write_zip
 from reportgen.render import RenderOptions
 from reportgen.render.docx.template_lint import lint_template
-from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.templating.sandbox import make_environment
 from tests.conftest import MINIMAL
 

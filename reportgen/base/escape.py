@@ -3,6 +3,11 @@
 Ledger text is untrusted: a ``|`` must not split a Markdown table cell, a leading ``#`` must not
 become a heading, and ``<`` must not become HTML.  HTML escaping is Jinja's autoescape; Markdown has
 no such mechanism, so it lives here and is exposed as the ``md`` and ``md_cell`` filters.
+
+XML has two escapers, after who writes it.  What a template prints is escaped by Jinja's autoescape
+(markupsafe), in Word parts as in HTML, so the .docx engine's ``finalize`` uses that same escape.
+XML our own code writes by hand — table cells, runs, picture descriptions, font names, core.xml, the
+.xlsx sheets — uses ``xml_content`` for element text and ``xml_attribute`` for attribute values.
 """
 
 from __future__ import annotations
@@ -56,6 +61,12 @@ def xml_content(text: str) -> str:
     """Element text for XML written by hand (not through a template): forbidden characters dropped
     (``xml_text``), then ``& < >`` escaped."""
     return xml_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def xml_attribute(text: str) -> str:
+    """A double-quoted attribute value written by hand: ``xml_content`` plus ``"`` as ``&quot;`` and line
+    breaks as ``&#10;`` (an XML reader turns a literal line break in an attribute into a space)."""
+    return xml_content(text).replace('"', "&quot;").replace("\n", "&#10;")
 
 
 _OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")

@@ -2,13 +2,14 @@
 
 Every quantity in a ledger carries a declared unit (never an implied one), so that the table can
 show one unit per column and a ratio is only ever taken between quantities of the same family.
-This module is a leaf: it knows symbols, families and conversion factors, nothing else.
+This module is a leaf: it knows symbols, families and conversion factors, nothing else, and holds
+the one conversion between units (``convert``, exact whatever the caller's decimal context).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 from enum import Enum
 
 
@@ -101,10 +102,32 @@ def unit(symbol: str) -> Unit | None:
     return _UNITS.get("%" if symbol == "％" else symbol)
 
 
+def money_unit(symbol: str) -> Unit:
+    """The money unit written ``symbol`` (元, 万元, 亿元): for callers that name money units by symbol;
+    ValueError for any other symbol."""
+    if symbol not in MONEY_UNITS:
+        raise ValueError(f"unknown money unit {symbol!r}; expected one of {', '.join(MONEY_UNITS)}")
+    return _UNITS[symbol]
+
+
 def convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
-    """Convert exactly between two units of one family (万元 → 元 multiplies by 10000)."""
+    """``value`` in ``source`` written in ``target``, a unit of the same family (万元 → 元 multiplies by
+    10000), exactly, whatever the caller's decimal context.
+
+    Exact by construction: the factors are powers of ten, so neither the product nor the quotient has
+    more digits than the three numbers together, and that is the precision used (an amount as long as
+    a 合计 can be is never rounded to the default 28 digits).  ``Inexact`` is trapped as well, so a factor
+    that is not a power of ten could not round silently either.
+
+    >>> convert(Decimal("81230395"), money_unit("元"), money_unit("万元"))
+    Decimal('8123.0395')
+    """
     if not source.compatible(target):
         raise ValueError(f"cannot convert {source.symbol} to {target.symbol}")
     if source.factor == target.factor:
         return value
-    return value * source.factor / target.factor
+    digits = sum(len(number.as_tuple().digits) for number in (value, source.factor, target.factor))
+    with localcontext() as context:
+        context.prec = digits
+        context.traps[Inexact] = True
+        return value * source.factor / target.factor

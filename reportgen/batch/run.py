@@ -25,7 +25,7 @@ from reportgen.batch.summary import BatchSummary
 from reportgen.batch.worker import DEFAULT_LIMITS, Limits
 from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.model import Ledger
-from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions
+from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name
 
 Source = str | Path | Report | Ledger
@@ -53,14 +53,7 @@ def render_batch(
     ``limits`` bounds each unit's wall-clock time and memory (RG505, RG506); ``NO_LIMITS`` with the
     serial executor runs the units in this process.
     """
-    wanted = tuple(
-        f.strip() for f in (formats.split(",") if isinstance(formats, str) else formats) if f.strip()
-    )
-    unknown = [f for f in wanted if f not in WRITERS]
-    if unknown:
-        raise BatchError(
-            Problem("RG402", f"不支持的输出格式“{'、'.join(unknown)}”", expected="、".join(WRITERS))
-        )
+    wanted = parse_formats(formats)
     if executor not in EXECUTORS:
         raise BatchError(Problem("RG503", f"未知的执行器“{executor}”", expected="、".join(EXECUTORS)))
     out = Path(out)

@@ -14,8 +14,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from reportgen.base.errors import Finding, Problem, Severity
+from reportgen.base.units import convert
 from reportgen.compute.bounds import Bounds
-from reportgen.compute.exact import exact_convert, exact_sum
+from reportgen.compute.exact import exact_sum
 from reportgen.compute.figures import ComputedReport
 from reportgen.compute.table import ProjectFigures, TableFigures, measure
 from reportgen.model import Figure, FigureRef, Ledger, Quantity, QuotientOf, RatioOf, SumOf
@@ -224,7 +225,7 @@ def _same_name_figures(report: ComputedReport) -> dict[str, list[Finding]]:
         for other_id, other, other_place in entries[1:]:
             if not other.unit.compatible(first.unit):
                 continue
-            if exact_convert(other.value, other.unit, first.unit) != first.value:  # a 合计 may be long
+            if convert(other.value, other.unit, first.unit) != first.value:
                 out[other_id].append(
                     _finding(
                         "RG204",
@@ -328,7 +329,7 @@ def _parts(
         )
     if not comparable or (exhaustive and len(comparable) != len(refs)):
         return out
-    total = Quantity(exact_sum(exact_convert(p.value, p.unit, whole.unit) for p in comparable), whole.unit)
+    total = Quantity(exact_sum(convert(p.value, p.unit, whole.unit) for p in comparable), whole.unit)
     terms = " + ".join(_shown(p) for p in comparable)
     sum_text = f"{terms} = {_shown(total)}" if len(comparable) > 1 else single
     label = _quoted(figure.name)

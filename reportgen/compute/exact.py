@@ -1,7 +1,8 @@
-"""Exact arithmetic for figures: sums and conversions at full precision, and the quotient's "—" rule.
+"""Exact arithmetic for figures: sums at full precision, and the quotient's "—" rule.
 
-Every derived figure is a sum, a conversion or a quotient of typed values; doing them here, with
-enough digits that nothing is rounded before display, is what keeps a 合计 equal to its rows.
+Every derived figure is a sum, a conversion or a quotient of typed values; summing here, with enough
+digits that nothing is rounded before display, is what keeps a 合计 equal to its rows (conversions
+are exact by themselves: ``base.units.convert``).
 """
 
 from __future__ import annotations
@@ -9,25 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal, localcontext
 
-from reportgen.base.units import Unit, convert
-
-# Digits kept while adding and converting.  An amount may reach 10^15 with 10 decimals, and
-# converting between 元 and 亿元 moves it 8 places either way, so one 合计 can need 15 + 8 + 10 + 8
-# digits, plus a few for many rows: the default context (28 digits) would round it silently.
-# 80 leaves ample room.  Ratios keep the default: a quotient is rounded somewhere anyway.
+# Digits kept while adding.  An amount may reach 10^15 with 10 decimals, and converting between 元
+# and 亿元 moves it 8 places either way, so one 合计 of converted rows can need 15 + 8 + 10 + 8 digits,
+# plus a few for many rows: the default context (28 digits) would round it silently.  80 leaves
+# ample room.  Ratios keep the default: a quotient is rounded somewhere anyway.
 EXACT_DIGITS = 80
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:
-    """The exact sum (values converted inside the generator are converted at full precision too)."""
+    """The exact sum."""
     with localcontext(prec=EXACT_DIGITS):
         return sum(values, Decimal(0))
-
-
-def exact_convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
-    """``units.convert`` without rounding, for values as long as a 合计 can be."""
-    with localcontext(prec=EXACT_DIGITS):
-        return convert(value, source, target)
 
 
 def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert, unit
 from reportgen.compute.bounds import Bounds, total_bounds
-from reportgen.compute.exact import exact_convert, exact_sum, ratio
+from reportgen.compute.exact import exact_sum, ratio
 from reportgen.compute.table import TableFigures, table_figures
 from reportgen.model import (
     BASELINES,
@@ -154,7 +154,7 @@ def _goal(ledger: Ledger, figure: Figure, target: Target, actual: Quantity | Non
             )
         )
     return Goal(
-        target.direction, goal, Quantity(exact_convert(actual.value, actual.unit, target_unit), target_unit)
+        target.direction, goal, Quantity(convert(actual.value, actual.unit, target_unit), target_unit)
     )
 
 
@@ -342,7 +342,7 @@ class _FigureResolver:
     ) -> tuple[Quantity | None, Bounds | None]:
         """numerator (converted ``into`` a unit, times ``scale``) ÷ denominator, and its bounds."""
         numerator, denominator = pair
-        fraction = ratio(exact_convert(numerator.value, numerator.unit, into), denominator.value)
+        fraction = ratio(convert(numerator.value, numerator.unit, into), denominator.value)
         if fraction is None:
             return None, None
         top = self.bounds[source.numerator.figure_id]

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Unit, convert
-from reportgen.compute.exact import exact_convert, exact_sum, ratio
+from reportgen.compute.exact import exact_sum, ratio
 from reportgen.model import FigureRef, Ledger, Project, ProjectTable, Quantity
 
 
@@ -53,7 +53,7 @@ def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | Non
 
 
 def in_unit(quantity: Quantity | None, target: Unit) -> Decimal | None:
-    return None if quantity is None else exact_convert(quantity.value, quantity.unit, target)
+    return None if quantity is None else convert(quantity.value, quantity.unit, target)
 
 
 def table_figures(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:

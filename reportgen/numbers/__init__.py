@@ -35,7 +35,6 @@ from reportgen.numbers.decimal_format import (
     format_households_persons,
     format_number,
     format_percent,
-    scale_amount,
 )
 from reportgen.numbers.rounding import decimals_of, round_half_up, rounds_to
 
@@ -65,6 +64,5 @@ __all__ = [
     "period_name",
     "round_half_up",
     "rounds_to",
-    "scale_amount",
     "sequence_marker",
 ]

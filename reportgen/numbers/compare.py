@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reportgen.numbers.decimal_format import DASH, format_amount, format_count, format_number, scale_amount
+from reportgen.base.units import convert, money_unit
+from reportgen.numbers.decimal_format import DASH, format_amount, format_count, format_number
 from reportgen.numbers.rounding import round_half_up
 
 FLAT = "持平"
@@ -63,7 +64,11 @@ def format_difference(
     '增加3230395元'
     """
     change = current - base
-    magnitude = abs(change) if source_unit is None else scale_amount(abs(change), unit, source_unit)
+    magnitude = (
+        abs(change)
+        if source_unit is None
+        else convert(abs(change), money_unit(source_unit), money_unit(unit))
+    )
     if (magnitude if digits is None else round_half_up(magnitude, digits)) == 0:
         return FLAT
     word = "增加" if change > 0 else "减少"

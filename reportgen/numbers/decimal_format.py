@@ -12,11 +12,11 @@ handed to Babel already carrying exactly the digits to show.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, Inexact, localcontext
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal
 
-from reportgen.base.units import MONEY_UNITS
+from reportgen.base.units import convert, money_unit
 from reportgen.numbers.rounding import round_half_up
 
 DASH = "\u2014"  # shown for a ratio without a denominator (docs/standards.md §4.2, a design choice)
@@ -83,29 +83,6 @@ def format_percent(ratio: Decimal | None, digits: int = 2) -> str:
     return format_number(ratio.scaleb(2), digits) + "%"
 
 
-def scale_amount(value: Decimal, unit: str, source_unit: str = "元") -> Decimal:
-    """Convert money exactly between 元, 万元 and 亿元 (ValueError for any other unit).
-
-    The factors are powers of ten, so the conversion is exact; the local context traps ``Inexact``
-    to guarantee that no digit is ever lost to the context precision.
-
-    >>> scale_amount(Decimal("81230395"), "万元")
-    Decimal('8123.0395')
-    """
-    try:
-        source, target = MONEY_UNITS[source_unit], MONEY_UNITS[unit]
-    except KeyError as exc:
-        raise ValueError(
-            f"unknown money unit {exc.args[0]!r}; expected one of {', '.join(MONEY_UNITS)}"
-        ) from None
-    if source == target:
-        return value
-    with localcontext() as ctx:
-        ctx.prec = len(value.as_tuple().digits) + 40
-        ctx.traps[Inexact] = True
-        return value * source / target
-
-
 def _strip_zeros(value: Decimal) -> Decimal:
     """Drop trailing decimal zeros, never rounding and never going above exponent 0 (969000.0 → 969000)."""
     sign, digits, exponent = value.as_tuple()
@@ -140,8 +117,9 @@ def format_amount(
     >>> format_amount(Decimal(969000), "万元"), format_amount(Decimal("96.90"), "万元", source_unit="万元")
     ('96.9万元', '96.90万元')
     """
-    shown = scale_amount(value, unit, source_unit)
-    if digits is None and MONEY_UNITS[unit] != MONEY_UNITS[source_unit]:
+    source, target = money_unit(source_unit), money_unit(unit)
+    shown = convert(value, source, target)
+    if digits is None and source.factor != target.factor:
         shown = _strip_zeros(shown)
     return format_number(shown, digits, grouping=grouping) + (unit if with_unit else "")
 

@@ -1,91 +1,33 @@
-"""Same input, same bytes: Office zip packages with fixed member timestamps.
+"""Office packages as untrusted input: what a .docx or .xlsx points to outside itself.
 
-``normalize_zip`` (in ``reportgen.base.zipfiles``, shared with the Excel ledger writer) rewrites a package
-that openpyxl or python-docx wrote; ``write_zip`` writes precompressed members of compiled templates
-directly with the same fixed timestamp.
-
-``outside_references`` reads a package the other way: every relationship whose target is not a part of
-it (a URL, a local file, a path climbing out of the package).  LibreOffice fetches such targets while
-converting (a linked picture, an attached template, an OLE link), so the PDF converters refuse them
-(``refuse_outside_references``, RG411) before LibreOffice starts.
+``outside_references`` reads every relationship whose target is not a part of the package (a URL, a
+local file, a path climbing out of the package).  LibreOffice fetches such targets while converting
+(a linked picture, an attached template, an OLE link), so the PDF converters refuse them
+(``refuse_outside_references``, RG411) before LibreOffice starts.  ``XML_PARSER`` is how any part of
+an untrusted package is parsed.  (Writing packages, deterministically, is ``base.zipfiles``.)
 """
 
 from __future__ import annotations
 
 import posixpath
-import struct
 import urllib.parse
 import zipfile
-import zlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 
 from lxml import etree
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.base.zipfiles import FIXED_TIME, normalize_zip
 
 __all__ = [
-    "FIXED_TIME",
+    "XML_PARSER",
     "NotAPackage",
     "OutsideReference",
-    "ZipEntry",
-    "deflate",
-    "normalize_zip",
     "outside_references",
     "refuse_outside_references",
     "relationships_outside",
-    "write_zip",
 ]
 
-
-@dataclass(frozen=True, slots=True)
-class ZipEntry:
-    """One member, already deflated: unchanged template parts are compressed once, not per report."""
-
-    name: str
-    deflated: bytes
-    crc: int
-    size: int
-
-
-def deflate(name: str, data: bytes) -> ZipEntry:
-    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-    return ZipEntry(name, compressor.compress(data) + compressor.flush(), zlib.crc32(data), len(data))
-
-
-_DOS_TIME, _DOS_DATE = 0, (FIXED_TIME[0] - 1980) << 9 | FIXED_TIME[1] << 5 | FIXED_TIME[2]
-
-
-def write_zip(entries: Iterable[ZipEntry]) -> bytes:
-    """A zip of deflated entries with the fixed timestamp, as ``zipfile`` would write it, without
-    compressing again what was compressed when the template was compiled."""
-    out = bytearray()
-    directory = bytearray()
-    count = 0
-    for entry in entries:
-        name = entry.name.encode("utf-8")
-        flags = 0x800 if not name.isascii() else 0
-        offset = len(out)
-        sizes = (entry.crc, len(entry.deflated), entry.size)
-        stamp = (_DOS_TIME, _DOS_DATE)
-        out += struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, flags, 8, *stamp, *sizes, len(name), 0)
-        out += name
-        out += entry.deflated
-        directory += struct.pack(
-            "<IHHHHHHIIIHHHHHII",
-            0x02014B50, 20, 20, flags, 8, *stamp, *sizes, len(name), 0, 0, 0, 0, 0o644 << 16, offset,
-        )  # fmt: skip
-        directory += name
-        count += 1
-    start = len(out)
-    out += directory
-    out += struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(directory), start, 0)
-    return bytes(out)
-
-
-# --- relationships that leave the package ------------------------------------------------------
 
 # A relationships part is a few kilobytes; a bigger one is not something Word or we wrote.
 RELS_LIMIT = 4 * 1024 * 1024

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from reportgen.base.escape import markdown_cell, markdown_text
-from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, unit
+from reportgen.base.units import MONEY_UNITS, Family, Unit, convert, known_units, money_unit, unit
 from reportgen.compute.figures import Goal, Standard
 from reportgen.model import Quantity
 from reportgen.numbers import (
@@ -32,7 +32,6 @@ from reportgen.numbers import (
     format_percent,
     format_point_change,
     round_half_up,
-    scale_amount,
 )
 from reportgen.templating.values import FigureValue, FilterError
 
@@ -102,7 +101,7 @@ def daxie_filter(value: object) -> str:
         return DASH
     if quantity.unit.family is not Family.MONEY:
         raise FilterError(f"指标单位是“{quantity.unit}”，大写只用于金额")
-    return format_daxie(scale_amount(quantity.value, "元", source_unit=quantity.unit.symbol))
+    return format_daxie(convert(quantity.value, quantity.unit, money_unit("元")))
 
 
 def households_persons_filter(households: object, persons: object, separator: object = "") -> str:

@@ -35,6 +35,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.sheetprint import print_across
 from reportgen.base.units import MONEY_UNITS, known_units
 from reportgen.base.zipfiles import normalize_zip
 from reportgen.ledger.excel.cellvalues import as_number, cell_number, number_text
@@ -146,7 +147,7 @@ class _SheetWriter:
         sheet.row_dimensions[1].height = 36  # room for a header on two lines
         sheet.freeze_panes = spec.freeze
         sheet.protection = _protection()
-        _print_across(sheet)
+        print_across(sheet)
 
     def put(self, row: int, column: int, kind: Kind, value: object) -> Cell:
         """Write one value as ``kind`` wants it: numbers exact, text as text, dates as dates."""
@@ -366,15 +367,6 @@ def _alignment(kind: Kind) -> Alignment:
     return Alignment(vertical="top", wrap_text=wrap)
 
 
-def _print_across(sheet: Worksheet) -> None:
-    """Printed landscape, every column on one page width."""
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True  # type: ignore[union-attr]
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-
-
 def _protection() -> SheetProtection:
     """Header and columns fixed; typing, inserting and deleting rows, widths and formats allowed."""
     return SheetProtection(
@@ -467,7 +459,7 @@ def _lists(sheet: Worksheet, owners: list[str]) -> None:
 def _notes(sheet: Worksheet) -> None:
     """The how-to sheet, from the layout's own help texts."""
     sheet.column_dimensions["A"].width = NOTES_WIDTH
-    _print_across(sheet)
+    print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
     body = Font(name=FONT, size=11)
     heading = Font(name=FONT, size=12, bold=True)

@@ -10,7 +10,6 @@ with captions when the report has charts).
 
 from __future__ import annotations
 
-import datetime
 import os
 import stat
 from functools import lru_cache
@@ -19,11 +18,11 @@ from pathlib import Path
 from markupsafe import Markup
 
 from reportgen.base.errors import Problem, TemplateError
-from reportgen.base.escape import xml_content
 from reportgen.base.inputfile import read_input
+from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
 from reportgen.document.build import Document
 from reportgen.render.chart_image import chart_image
-from reportgen.render.docx.engine import CORE_PROPERTIES, CompiledDocx, compile_docx
+from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.picture_xml import (
     CONTENT_TYPES,
@@ -36,7 +35,6 @@ from reportgen.render.docx.picture_xml import (
 )
 from reportgen.render.docx.table_xml import table_xml
 from reportgen.render.options import RenderOptions
-from reportgen.render.package import ZipEntry, deflate
 from reportgen.templating.sandbox import ReportEnvironment
 
 
@@ -56,7 +54,7 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
         for placeholder, attachment, drawn in zip(placeholders, document.attachments, pictures, strict=True)
     }
     context = {"document": document, "tables": [Markup(p) for p in placeholders]}
-    replace = {CORE_PROPERTIES: core_properties(document)}
+    replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
     if every:
@@ -125,21 +123,3 @@ def _template_path(document: Document, env: ReportEnvironment, options: RenderOp
         if candidate.is_file():
             return candidate
     raise TemplateError(Problem("RG305", f"找不到 .docx 模板 {name}", expected="templates/ 下的默认模板"))
-
-
-def core_properties(document: Document) -> bytes:
-    """docProps/core.xml: the title, and the 成文日期 as the creation date — never the clock.
-
-    Written here, not by the template engine, so it gets the engine's guarantee by hand: no character
-    XML forbids (a control character in 落款 once made the whole .docx unreadable)."""
-    stamp = datetime.datetime.combine(document.issued, datetime.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (
-        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        "<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{xml_content(document.title)}</dc:title><dc:creator>{xml_content(document.signer)}</dc:creator>"
-        f'<cp:revision>1</cp:revision><dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
-    ).encode()

@@ -29,8 +29,8 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from reportgen.base.errors import Problem, RenderError, TemplateError
+from reportgen.base.zipfiles import ZipEntry, deflate, write_zip
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
-from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
 from reportgen.templating.sandbox import ReportEnvironment, charge_text, render_bounded
 
@@ -39,7 +39,6 @@ _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _XML_TAGS = re.compile(r"<[^>]+>")
 _CONTROL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")  # the line breaks added for error positions, and Jinja's
-CORE_PROPERTIES = "docProps/core.xml"
 
 
 @dataclass

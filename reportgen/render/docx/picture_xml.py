@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reportgen.base.escape import xml_content
+from reportgen.base.escape import xml_attribute
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import text_run
 
@@ -87,7 +87,7 @@ def _drawing(picture: Picture) -> str:
     cx, cy = picture.width_emu, picture.height_emu
     shape_id = _SHAPE_ID + picture.number
     name = f"图{picture.number}"
-    description = _attribute(picture.description)
+    description = xml_attribute(picture.description)
     return (
         f'<w:drawing><wp:inline xmlns:wp="{_WP_NS}" distT="0" distB="0" distL="0" distR="0">'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
@@ -102,10 +102,6 @@ def _drawing(picture: Picture) -> str:
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
         "</a:graphicData></a:graphic></wp:inline></w:drawing>"
     )
-
-
-def _attribute(text: str) -> str:
-    return xml_content(text).replace('"', "&quot;").replace("\n", "&#10;")
 
 
 def with_relationships(rels: bytes | None, pictures: Sequence[Picture]) -> bytes:

@@ -22,10 +22,10 @@ import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
+from reportgen.base.zipfiles import FIXED_TIME, normalize_zip
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.wordml import W_NS, fonts, half_points, paragraph, run_properties, text_run
-from reportgen.render.package import FIXED_TIME, normalize_zip
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 

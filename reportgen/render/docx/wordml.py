@@ -12,9 +12,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
-from reportgen.base.escape import xml_content
+from reportgen.base.escape import xml_attribute, xml_content
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -22,7 +21,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 @lru_cache(maxsize=64)
 def fonts(font: str) -> str:
     """``w:rFonts`` naming one font for every script, East Asian included."""
-    name = escape(font, {'"': "&quot;"})
+    name = xml_attribute(font)
     return (
         f'<w:rFonts w:ascii="{name}" w:eastAsia="{name}" w:hAnsi="{name}" w:cs="{name}" w:hint="eastAsia"/>'
     )

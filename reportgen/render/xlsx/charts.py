@@ -29,13 +29,13 @@ from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphPrope
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.pagebreak import Break
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
+from reportgen.base.sheetprint import print_across
 from reportgen.document.charts import CATEGORIES_PER_CHART, Chart
 from reportgen.document.tables import Column, TableSpec
-from reportgen.render.xlsx.layout import CHAR_WIDTH, FONT, HEADING_FONT
+from reportgen.render.xlsx.layout import CHAR_WIDTH, FONT, HEADING_FONT, PRINT_MARGINS
 
 # The table columns a chart can take values from, in the order of the prototype's style cells.
 VALUE_COLUMNS = ("completion", "plan", "budget", "paid")
@@ -103,13 +103,7 @@ def write_chart_sheet(sheet: Worksheet, spec: TableSpec, count: int) -> None:
     # needs and the page break below it never cuts the chart (it did with the default 15 pt).
     sheet.sheet_format.defaultRowHeight = ROW_HEIGHT
     sheet.sheet_format.customHeight = True
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    print_across(sheet, PRINT_MARGINS)
 
 
 def chart_xml(chart: Chart, sheet: str, index: int, columns: dict[str, Column]) -> bytes:

@@ -12,7 +12,6 @@ hashing style objects that are the same for every unit of a batch.  A report wit
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import io
 import re
 import zipfile
@@ -25,9 +24,9 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.base.escape import FORMULA_STARTS, xml_content
+from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate, write_zip
 from reportgen.document.build import Attachment, Document
 from reportgen.document.tables import Cell, Kind, Row, Table, TableSpec
-from reportgen.render.package import ZipEntry, deflate, write_zip
 from reportgen.render.xlsx.charts import (
     ROW_HEIGHT,
     VALUE_COLUMNS,
@@ -45,7 +44,6 @@ from reportgen.render.xlsx.layout import (
     write_table,
 )
 
-CORE = "docProps/core.xml"
 _TOKENS = ("RGTOKENLABEL", "RGTOKENTITLE", "RGTOKENLEFT", "RGTOKENRIGHT")
 _ROW = re.compile(r"<row r=\"(\d+)\"[^>]*>.*?</row>", re.DOTALL)
 _CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)" s="(\d+)"')
@@ -96,8 +94,9 @@ def render_workbook(document: Document, total_formulas: bool) -> bytes:
 
 def _part(compiled: CompiledWorkbook, member: str, document: Document, total_formulas: bool) -> bytes:
     """A member written per report: the core properties, a sheet, a “图表” sheet or a chart."""
-    if member == CORE:
-        return core_properties(document)
+    if member == CORE_PART:  # the table's title, the filler
+        title = document.attachments[0].table.spec.title if document.attachments else ""
+        return core_xml(title, document.filler or "reportgen", document.issued, "xlsx")
     if member in compiled.charts:
         owner, index = compiled.charts[member]
         attachment = document.attachments[owner]
@@ -149,7 +148,7 @@ def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...], charts_name: s
     compiled = CompiledWorkbook((), {}, {}, {}, {})
     for name in archive.namelist():
         data = archive.read(name)
-        if name == CORE:
+        if name == CORE_PART:
             members.append(name)
         elif match := _WORKSHEET.fullmatch(name):
             members.append(name)
@@ -246,7 +245,7 @@ def _chart_sheet_xml(compiled: CompiledChartSheet, attachment: Attachment, first
                     target = (
                         f"{source}!{get_column_letter(position[series.column] + 1)}{first_data + table_row}"
                     )
-                    cells.append(f'<c r="{ref}" s="{style}"><f>{_text(target)}</f><v>{value:f}</v></c>')
+                    cells.append(f'<c r="{ref}" s="{style}"><f>{xml_content(target)}</f><v>{value:f}</v></c>')
                 else:
                     cells.append(f'<c r="{ref}" s="{style}"/>')
             rows.append(_row(number, cells))
@@ -256,7 +255,7 @@ def _chart_sheet_xml(compiled: CompiledChartSheet, attachment: Attachment, first
 
 
 def _inline(ref: str, style: str, text: str) -> str:
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(text)}</t></is></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{xml_content(text)}</t></is></c>'
 
 
 def _row(number: int, cells: list[str]) -> str:
@@ -270,15 +269,15 @@ def _column_index(letters: str) -> int:
     return index
 
 
-def _text(text: str) -> str:
-    return xml_content(text)
-
-
 def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas: bool) -> str:
     spec = table.spec
     columns = spec.columns
     left, right = spec.filler_line
-    parts = [compiled.top.format(_text(label), _text(spec.title), _text(left), _text(right))]
+    parts = [
+        compiled.top.format(
+            xml_content(label), xml_content(spec.title), xml_content(left), xml_content(right)
+        )
+    ]
     first = compiled.first_data
     last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
@@ -298,7 +297,7 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
             elif value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
             elif isinstance(value, str):
-                cells.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_text(value)}</t></is></c>')
+                cells.append(_inline(ref, style, value))
             else:
                 number = f"{value:f}" if isinstance(value, Decimal) else str(value)
                 cells.append(f'<c r="{ref}" s="{style}" t="n"><v>{number}</v></c>')
@@ -306,19 +305,3 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
         parts.append(f'<row r="{row_number}" ht="{height:g}" customHeight="1">{"".join(cells)}</row>')
     dimension = f"A1:{letters[-1]}{row_number}"
     return compiled.head.format(dimension=dimension) + "".join(parts) + compiled.tail
-
-
-def core_properties(document: Document) -> bytes:
-    """docProps/core.xml: the table's title, the filler, and the 成文日期 — never the clock."""
-    stamp = datetime.datetime.combine(document.issued, datetime.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-    title = _text(document.attachments[0].table.spec.title) if document.attachments else ""
-    return (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        "<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"<dc:title>{title}</dc:title><dc:creator>{_text(document.filler or 'reportgen')}</dc:creator>"
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
-    ).encode()

@@ -15,10 +15,10 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.base.escape import FORMULA_STARTS
+from reportgen.base.sheetprint import print_across
 from reportgen.document.build import display_width
 from reportgen.document.tables import Cell as TableCell
 from reportgen.document.tables import Column, Kind, Table
@@ -31,6 +31,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CHAR_WIDTH = 2.2  # Excel width units per 汉字 at 10.5 pt
 LINE_HEIGHT = 14  # points per line of 10.5 pt text
 TITLE_ROWS = 3  # 附件, title, 填表单位/填表时间
+PRINT_MARGINS = (0.5, 0.6)  # inches, left and right, top and bottom: the 一览表 and its “图表” alike
 
 
 def sheet_title(label: str) -> str:
@@ -106,14 +107,8 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = round(column.width * CHAR_WIDTH, 1)
     sheet.freeze_panes = f"C{first_data}"  # header rows and 序号/项目名称 stay in view
     sheet.print_title_rows = f"{header_top}:{first_data - 1}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    print_across(sheet, PRINT_MARGINS)
     sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.5
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     footer = sheet.oddFooter
     if footer is not None and footer.center is not None:
         footer.center.text = "— &P —"
