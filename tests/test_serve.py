@@ -99,6 +99,7 @@ def test_yaml_sample_shows_its_findings_and_reports(app: Flask) -> None:
     result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
     page = finished(client, result)
     assert "报告已生成" in page
+    assert "<h1>南充市嘉陵区民政局关于2024年1—9月民生实事推进情况的报告</h1>" in page  # the title rendered
     assert "<th>级别</th><th>代码</th><th>单元格/位置</th><th>当前值</th><th>应填</th>" in page
     rows = problem_rows(page)
     codes = {row[1] for row in rows}

@@ -281,7 +281,10 @@ class Storage:
         return _upload(rows[0]) if rows else None
 
     def reports(self, upload_id: str) -> list[StoredReport]:
-        rows = self._query("SELECT format, file_name, size FROM reports WHERE upload_id = ?", (upload_id,))
+        """The upload's reports in the order they were made (the formats' order: .docx first)."""
+        rows = self._query(
+            "SELECT format, file_name, size FROM reports WHERE upload_id = ? ORDER BY rowid", (upload_id,)
+        )
         return [StoredReport(row["format"], row["file_name"], row["size"]) for row in rows]
 
     def pages(self, upload_id: str) -> list[str]:

@@ -80,7 +80,7 @@ def check(path: str, name: str) -> dict[str, Any]:
     return {
         "ok": True,
         "unit": ledger.filler or ledger.signer or "（未填单位）",
-        "title": ledger.title,
+        "title": report.document.title,  # rendered: the ledger's 标题 may quote figures
         "period": f"{period.year}年{months}",
         "problems": errors_first(rows),
     }
