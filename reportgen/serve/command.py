@@ -11,6 +11,7 @@ import argparse
 import ipaddress
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -101,6 +102,8 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
         limits=limits,
     )
     app = create_app(settings)
+    # systemd stops a service with SIGTERM: leave through ``finally`` so the workers are stopped too.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(EXIT_OK))
     print(
         f"reportgen serve：请在浏览器中打开 http://{args.host}:{args.port}/"
         f"（数据目录：{args.data}；Ctrl+C 停止）"

@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -313,19 +313,6 @@ class Storage:
 
 
 def _upload(row: sqlite3.Row) -> Upload:
-    return Upload(
-        id=row["id"],
-        unit=row["unit"],
-        original_name=row["original_name"],
-        suffix=row["suffix"],
-        size=row["size"],
-        created=row["created"],
-        status=row["status"],
-        step=row["step"],
-        title=row["title"],
-        period=row["period"],
-        code=row["code"],
-        message=row["message"],
-        problems=json.loads(row["problems"]),
-        finished=row["finished"],
-    )
+    """The row as an ``Upload``: the columns by the fields' names, the problems decoded from JSON."""
+    values = {f.name: row[f.name] for f in fields(Upload)}
+    return Upload(**{**values, "problems": json.loads(row["problems"])})
