@@ -22,6 +22,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import reportgen
+from reportgen.batch.worker import Limits
 from reportgen.serve.app import close_app, create_app
 from reportgen.serve.settings import Settings
 from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
@@ -265,6 +266,28 @@ def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:
         assert db.execute("SELECT note FROM uploads").fetchall() == [("",)]
     with pytest.raises(RuntimeError, match="升级"):
         Storage(tmp_path)  # a database newer than this program is not touched
+
+
+def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", limits=Limits(seconds=0.01, memory_mib=None))
+    try:
+        client = application.test_client()
+        page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "生成失败" in page and "RG505" in page and "超过时限" in page
+    finally:
+        close_app(application)
+
+
+def test_uploads_left_unfinished_by_a_stopped_server_run_at_the_next_start(tmp_path: Path) -> None:
+    storage = Storage(tmp_path / "data")
+    upload_id = storage.add_upload("嘉陵.yaml", ".yaml", JIALING.read_bytes(), "0")
+    storage.set_step(upload_id, "检查台账")  # the server stopped here
+    storage.close()
+    application = make_app(tmp_path / "data")
+    try:
+        assert "报告已生成" in finished(application.test_client(), f"/uploads/{upload_id}")
+    finally:
+        close_app(application)
 
 
 def test_twenty_concurrent_uploads_all_finish_correct(app: Flask, tmp_path: Path) -> None:

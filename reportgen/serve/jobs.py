@@ -34,6 +34,7 @@ class JobPool:
         self.formats = tuple(f for f in DEFAULT_FORMATS if f in formats)
         self.limits = limits
         self._queue: queue.Queue[str | None] = queue.Queue()
+        self._closing = threading.Event()
         self._threads = [
             threading.Thread(target=self._run, name=f"reportgen-serve-{n}", daemon=True)
             for n in range(max(1, workers))
@@ -51,7 +52,9 @@ class JobPool:
         return self._queue.qsize()
 
     def close(self) -> None:
-        """Let the threads finish their current upload, then stop them and their workers."""
+        """Let the threads finish their current upload, then stop them and their workers.  Uploads
+        still queued stay queued in the database: the next start runs them."""
+        self._closing.set()
         for _ in self._threads:
             self._queue.put(None)
         for thread in self._threads:
@@ -61,6 +64,8 @@ class JobPool:
         worker: Worker | None = None
         try:
             while (upload_id := self._queue.get()) is not None:
+                if self._closing.is_set():
+                    continue
                 worker = worker or Worker(self.limits)
                 try:
                     self._process(worker, upload_id)
