@@ -155,6 +155,28 @@ def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask,
     assert "/tmp" not in page and str(tmp_path) not in page  # no server path in what the clerk sees
 
 
+def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
+    client = app.test_client()
+    text = JIALING.read_text("utf-8")
+    earlier = text.replace("月份: 1—9", "月份: 1—6").replace("数值: 8123.0395", "数值: 5000")
+    first = upload(client, earlier.encode("utf-8"), "嘉陵2024上半年.yaml")
+    finished(client, first)
+    second = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
+    finished(client, second)
+    history = client.get("/history?unit=嘉陵区民政局").text
+    assert 'id="compare-a"' in history
+    page = client.get(f"/history/compare?a={first[9:]}&b={second[9:]}").text
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(<td>.*?)</tr>", page.split('id="comparison"')[1], re.S)
+    ]
+    assert ["发放低保金", "5000万元", "8123.0395万元", "+3123.0395万元", "+62.46%"] in rows
+    assert ["重度残疾人护理补贴总人数", "8509人", "8509人", "0人", "0.00%"] in rows  # a 合计, computed
+    other = upload(client, b"x: [", "broken.yaml")
+    finished(client, other)
+    assert "RG610" in client.get(f"/history/compare?a={first[9:]}&b={other[9:]}").text
+
+
 def test_new_ledger_downloads_are_the_init_examples(app: Flask, tmp_path: Path) -> None:
     client = app.test_client()
     assert "新建台账" in client.get("/new").text

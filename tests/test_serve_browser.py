@@ -2,10 +2,10 @@
 
 A clerk's path end to end: 新建台账 → 上传台账 (a ledger with errors, then a good one) → the problems
 table → 预览 (page images from the PDF, the tables as HTML) → 下载 (the .docx and .xlsx, opened and
-checked) → 历史.  The server is the production one (waitress) on a free local port; nothing is
-downloaded for the browser.  Skipped only when Chromium or chromedriver is not installed (.ci/run
-installs both).  With ``REPORTGEN_SERVE_SCREENSHOTS=docs/images`` each page is saved there as
-``serve-<page>.png`` (``make screenshots``).
+checked) → 历史 → two periods side by side.  The server is the production one (waitress) on a free
+local port; nothing is downloaded for the browser.  Skipped only when Chromium or chromedriver is not
+installed (.ci/run installs both).  With ``REPORTGEN_SERVE_SCREENSHOTS=docs/images`` each page is
+saved there as ``serve-<page>.png`` (``make screenshots``).
 """
 
 from __future__ import annotations
@@ -22,9 +22,12 @@ import docx
 import openpyxl
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import reportgen
 from reportgen.serve.app import close_app, create_app
@@ -94,12 +97,23 @@ def shoot(driver: WebDriver, name: str) -> None:
     driver.set_window_size(1280, 900)
 
 
+def click_and_load(driver: WebDriver, by: str, value: str) -> None:
+    """Click what navigates, and wait until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.find_element(by, value).click()
+    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def wait_for_result(driver: WebDriver) -> None:
     """Until the result page stops refreshing itself (the upload is checked, and rendered if it can be)."""
     deadline = time.monotonic() + WAIT_SECONDS
     while time.monotonic() < deadline:
-        if driver.find_elements(By.ID, "verdict"):
-            return
+        try:  # the page reloads itself meanwhile: a look during a reload may fail
+            if driver.find_elements(By.ID, "verdict"):
+                return
+        except WebDriverException:
+            pass
         time.sleep(0.5)
     raise AssertionError("the upload did not finish")
 
@@ -117,7 +131,7 @@ def wait_for_file(folder: Path, suffix: str) -> Path:
 def upload(driver: WebDriver, server: str, path: Path) -> None:
     driver.get(server + "/")
     driver.find_element(By.ID, "ledger").send_keys(str(path))
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    click_and_load(driver, By.CSS_SELECTOR, "form button[type=submit]")
 
 
 def test_a_clerk_uploads_sees_the_problems_previews_and_downloads(
@@ -161,7 +175,7 @@ def test_a_clerk_uploads_sees_the_problems_previews_and_downloads(
     assert {"RG201", "RG204", "RG205"} <= set(codes)
     shoot(driver, "problems")
 
-    driver.find_element(By.LINK_TEXT, "预览").click()
+    click_and_load(driver, By.LINK_TEXT, "预览")
     images = driver.find_elements(By.CSS_SELECTOR, ".pages img")
     if HAS_OFFICE:
         assert images and all(
@@ -173,7 +187,7 @@ def test_a_clerk_uploads_sees_the_problems_previews_and_downloads(
     driver.switch_to.default_content()
     shoot(driver, "preview")
 
-    driver.find_element(By.LINK_TEXT, "下载").click()
+    click_and_load(driver, By.LINK_TEXT, "下载")
     shoot(driver, "download")
     driver.find_element(By.ID, "download-docx").click()
     document = docx.Document(str(wait_for_file(downloads, ".docx")))
@@ -183,8 +197,30 @@ def test_a_clerk_uploads_sees_the_problems_previews_and_downloads(
     workbook = openpyxl.load_workbook(io.BytesIO(wait_for_file(downloads, ".xlsx").read_bytes()))
     assert workbook.worksheets[0]["F7"].value == 13168
 
-    driver.find_element(By.LINK_TEXT, "历史").click()
-    driver.find_element(By.LINK_TEXT, "嘉陵区民政局").click()
+    click_and_load(driver, By.LINK_TEXT, "历史")
+    click_and_load(driver, By.LINK_TEXT, "嘉陵区民政局")
     listed = driver.find_element(By.CSS_SELECTOR, "table.list").text
     assert "嘉陵区2024年1-9月.xlsx" in listed and "嘉陵区（有错）.xlsx" not in listed
+
+    # The first half of the year too, then the two periods side by side.
+    half = tmp_path / "嘉陵区2024年1-6月.yaml"
+    half.write_text(
+        JIALING.read_text("utf-8").replace("月份: 1—9", "月份: 1—6").replace("数值: 8123.0395", "数值: 5000"),
+        "utf-8",
+    )
+    upload(driver, server, half)
+    wait_for_result(driver)
+    driver.get(server + "/history?unit=嘉陵区民政局")
     shoot(driver, "history")
+    # The form proposes the latest two periods, the earlier one first, whatever order they came in.
+    assert "1-6月" in Select(driver.find_element(By.ID, "compare-a")).first_selected_option.text
+    assert "1-9月" in Select(driver.find_element(By.ID, "compare-b")).first_selected_option.text
+    click_and_load(driver, By.CSS_SELECTOR, "form.compare button")
+    first = [
+        cell.text
+        for cell in driver.find_elements(By.CSS_SELECTOR, "#comparison tbody tr")[0].find_elements(
+            By.TAG_NAME, "td"
+        )
+    ]
+    assert first == ["发放低保金", "5000万元", "8123.0395万元", "+3123.0395万元", "+62.46%"]
+    shoot(driver, "compare")

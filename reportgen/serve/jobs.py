@@ -93,8 +93,9 @@ class JobPool:
         if not checked["ok"]:
             storage.finish(upload_id, REJECTED, checked["code"], checked["message"], checked["problems"])
             return
+        period = (checked["period"], checked["period_order"])
         storage.set_checked(
-            upload_id, checked["unit"], checked["title"], checked["period"], checked["problems"]
+            upload_id, checked["unit"], checked["title"], period, checked["problems"], checked["figures"]
         )
         folder = storage.reports_folder(upload_id)
         notes: list[str] = []

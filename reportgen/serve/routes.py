@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 import reportgen
 from reportgen.serve import security
+from reportgen.serve.compare import compare
 from reportgen.serve.errors import ServeError, human_size
 from reportgen.serve.jobs import JobPool
 from reportgen.serve.settings import FORMAT_LABELS
@@ -237,9 +238,22 @@ def ledger_file(upload_id: str) -> BaseResponse:
 def history() -> str:
     storage = _state().storage
     unit = request.args.get("unit")
+    uploads = storage.uploads(unit, limit=200)
+    # Oldest period first; the form proposes the latest two periods.
+    comparable = sorted((u for u in uploads if u.figures), key=lambda u: (u.period_order, u.created))
+    comparable = comparable if unit is not None else []
     return render_template(
-        "history.html", units=storage.units(), unit=unit, uploads=storage.uploads(unit, limit=200)
+        "history.html", units=storage.units(), unit=unit, uploads=uploads, comparable=comparable
     )
+
+
+@pages.get("/history/compare")
+def compare_periods() -> str:
+    """Two uploads of one unit side by side (the earlier ``a``, the later ``b``)."""
+    earlier, later = _upload(request.args.get("a", "")), _upload(request.args.get("b", ""))
+    if not earlier.unit or earlier.unit != later.unit:
+        raise ServeError("RG610")
+    return render_template("compare.html", earlier=earlier, later=later, rows=compare(earlier, later))
 
 
 # -- 登录 ----------------------------------------------------------------------------------------------

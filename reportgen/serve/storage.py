@@ -51,9 +51,11 @@ MIGRATIONS: tuple[str, ...] = (
         step TEXT NOT NULL DEFAULT '',
         title TEXT NOT NULL DEFAULT '',
         period TEXT NOT NULL DEFAULT '',
+        period_order TEXT NOT NULL DEFAULT '',
         code TEXT NOT NULL DEFAULT '',
         message TEXT NOT NULL DEFAULT '',
         problems TEXT NOT NULL DEFAULT '[]',
+        figures TEXT NOT NULL DEFAULT '[]',
         finished REAL
     );
     CREATE INDEX uploads_by_unit ON uploads(unit_id, created);
@@ -96,6 +98,8 @@ class Upload:
     message: str
     problems: list[dict[str, str]] = field(default_factory=list)
     finished: float | None = None
+    period_order: str = ""  # YYYY-MM-MM of the period's first and last month: sorts periods
+    figures: list[dict[str, str]] = field(default_factory=list)  # id, name, value, unit
 
     @property
     def seconds(self) -> float | None:
@@ -221,15 +225,23 @@ class Storage:
             db.execute("UPDATE uploads SET status = ?, step = ? WHERE id = ?", (RUNNING, step, upload_id))
 
     def set_checked(
-        self, upload_id: str, unit: str, title: str, period: str, problems: list[dict[str, str]]
+        self,
+        upload_id: str,
+        unit: str,
+        title: str,
+        period: tuple[str, str],
+        problems: list[dict[str, str]],
+        figures: list[dict[str, str]],
     ) -> None:
-        """What the check found, and whose ledger it is (the unit is created on its first upload)."""
+        """What the check found, and whose ledger it is (the unit is created on its first upload);
+        ``period`` is the period as text and its sort key (``Upload.period_order``)."""
         with self._transaction() as db:
             db.execute("INSERT OR IGNORE INTO units (name, created) VALUES (?, ?)", (unit, time.time()))
             (unit_id,) = db.execute("SELECT id FROM units WHERE name = ?", (unit,)).fetchone()
             db.execute(
-                "UPDATE uploads SET unit_id = ?, title = ?, period = ?, problems = ? WHERE id = ?",
-                (unit_id, title, period, json.dumps(problems, ensure_ascii=False), upload_id),
+                "UPDATE uploads SET unit_id = ?, title = ?, period = ?, period_order = ?, problems = ?,"
+                " figures = ? WHERE id = ?",
+                (unit_id, title, *period, _json(problems), _json(figures), upload_id),
             )
 
     def add_report(self, upload_id: str, fmt: str, file_name: str, size: int) -> None:
@@ -260,10 +272,7 @@ class Storage:
                 (status, code, message, time.time(), upload_id),
             )
             if problems is not None:
-                db.execute(
-                    "UPDATE uploads SET problems = ? WHERE id = ?",
-                    (json.dumps(problems, ensure_ascii=False), upload_id),
-                )
+                db.execute("UPDATE uploads SET problems = ? WHERE id = ?", (_json(problems), upload_id))
 
     def unfinished(self) -> list[str]:
         """Uploads a stopped server left queued or running: they are run again at start."""
@@ -312,7 +321,13 @@ class Storage:
         return [_upload(row) for row in rows]
 
 
+def _json(rows: list[dict[str, str]]) -> str:
+    return json.dumps(rows, ensure_ascii=False)
+
+
 def _upload(row: sqlite3.Row) -> Upload:
-    """The row as an ``Upload``: the columns by the fields' names, the problems decoded from JSON."""
+    """The row as an ``Upload``: the columns by the fields' names, problems and figures from JSON."""
     values = {f.name: row[f.name] for f in fields(Upload)}
-    return Upload(**{**values, "problems": json.loads(row["problems"])})
+    return Upload(
+        **{**values, "problems": json.loads(row["problems"]), "figures": json.loads(row["figures"])}
+    )

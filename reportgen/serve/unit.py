@@ -61,7 +61,8 @@ def errors_first(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def check(path: str, name: str) -> dict[str, Any]:
-    """Load and check: ``{"ok": True, unit, title, period, problems}`` or ``{"ok": False, code,
+    """Load and check: ``{"ok": True, unit, title, period, period_order, problems, figures}`` (every figure's
+    resolved value, for comparing periods) or ``{"ok": False, code,
     message, problems}`` when the ledger (or its narrative template) has errors."""
     try:
         report = _report(path, name)
@@ -77,12 +78,25 @@ def check(path: str, name: str) -> dict[str, Any]:
         else f"{period.start_month}—{period.end_month}月"
     )
     rows = [problem_row(finding.severity.value, finding.problem) for finding in findings]
+    values = report.computed.values
+    figures = [
+        {
+            "id": figure.id,
+            "name": figure.name,
+            "value": format(quantity.value, "f"),
+            "unit": str(quantity.unit),
+        }
+        for figure in ledger.figures
+        if (quantity := values.get(figure.id)) is not None
+    ]
     return {
         "ok": True,
         "unit": ledger.filler or ledger.signer or "（未填单位）",
         "title": report.document.title,  # rendered: the ledger's 标题 may quote figures
         "period": f"{period.year}年{months}",
+        "period_order": f"{period.year:04d}-{period.start_month:02d}-{period.end_month:02d}",
         "problems": errors_first(rows),
+        "figures": figures,
     }
 
 
