@@ -22,10 +22,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 import reportgen
+from reportgen import cli
 from reportgen.batch.worker import Limits
 from reportgen.serve.app import close_app, create_app
 from reportgen.serve.settings import Settings
 from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
+from reportgen.serve.users import UsersFileError, hash_password, password_matches, read_users
 from tests.conftest import JIALING, SAMPLES
 
 FORMATS = ("docx", "xlsx", "html", "md")
@@ -272,6 +274,63 @@ def test_the_shared_token_guards_every_page(tmp_path: Path) -> None:
         assert client.get("/history").status_code == 200
     finally:
         close_app(application)
+
+
+def test_users_log_in_with_their_own_password_and_their_uploads_say_who(tmp_path: Path) -> None:
+    users_file = tmp_path / "users.toml"
+    users_file.write_text(f'[users]\n"张三" = "{hash_password("民政局2024春")}"\n', "utf-8")
+    application = make_app(tmp_path / "data", users=read_users(users_file))
+    try:
+        client = application.test_client()
+        assert client.get("/").status_code == 302
+        token = csrf(client, "/login")
+        for name, password in (("张三", "猜一猜"), ("李四", "民政局2024春"), ("张三", None)):
+            form = {"csrf_token": token, "name": name, "next": "/"}
+            if password is not None:
+                form["password"] = password
+            refused = client.post("/login", data=form)
+            assert refused.status_code == 403 and "RG604 用户名或密码不对" in refused.text
+        assert (
+            client.post(
+                "/login", data={"csrf_token": token, "name": "张三", "password": "民政局2024春"}
+            ).status_code
+            == 303
+        )
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+        page = finished(client, result)
+        assert "上传人：张三" in page and "退出" in page
+        assert client.post("/logout", data={"csrf_token": csrf(client)}).status_code == 303
+        assert client.get(result).status_code == 302  # logged out: back to the login
+    finally:
+        close_app(application)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("", "没有 [users] 表"), ('[users]\n"张三" = "明文密码"\n', "不是密码散列"), ("[users\n", "格式不对")],
+)
+def test_a_users_file_that_cannot_be_used_is_said_so(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "users.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(UsersFileError, match=re.escape(says)):
+        read_users(path)
+
+
+def test_the_password_hash_line_for_the_users_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "民政局2024春")
+    assert cli.main(["serve", "--hash-password"]) == 0
+    line = capsys.readouterr().out
+    hashed = re.search(r'= "([^"]+)"', line)
+    assert hashed and password_matches({"用户名": hashed.group(1)}, "用户名", "民政局2024春")
+
+
+def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "RG410" in capsys.readouterr().err
 
 
 def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:

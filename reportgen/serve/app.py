@@ -27,11 +27,10 @@ def create_app(settings: Settings) -> Flask:
     app = Flask(__name__, static_folder="static", template_folder="templates")
     storage = Storage(settings.data)
     app.secret_key = storage.secret_key()
-    app.extensions["reportgen"] = routes.State(
-        settings.data, storage, JobPool(storage, settings.formats, settings.limits, settings.workers)
-    )
-    app.config["REPORTGEN_TOKEN"] = settings.token
-    security.install(app, settings.token, settings.max_upload_bytes)
+    access = security.Access(settings.token, settings.users)
+    jobs = JobPool(storage, settings.formats, settings.limits, settings.workers)
+    app.extensions["reportgen"] = routes.State(settings.data, storage, jobs, access)
+    security.install(app, access, settings.max_upload_bytes)
     errors.install(app)
     app.register_blueprint(routes.pages)
     return app

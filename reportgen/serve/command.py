@@ -1,8 +1,8 @@
 """``reportgen serve``: its options, and starting the application under waitress.
 
 The web framework is imported only when the command runs, so ``reportgen check`` and ``render`` do not
-pay for it.  Without ``--token`` the server refuses to listen beyond this machine: on an office network
-anyone could otherwise upload and read every unit's reports.
+pay for it.  Without ``--users`` or ``--token`` the server refuses to listen beyond this machine: on an
+office network anyone could otherwise upload and read every unit's reports.
 """
 
 from __future__ import annotations
@@ -38,7 +38,19 @@ def add_options(command: argparse.ArgumentParser) -> None:
         "--token",
         default=None,
         metavar="口令",
-        help=f"共享口令：浏览器须先输入它（也可用环境变量 {TOKEN_VARIABLE}；监听本机以外的地址时必须设置）",
+        help=f"共享口令：浏览器须先输入它（也可用环境变量 {TOKEN_VARIABLE}）",
+    )
+    command.add_argument(
+        "--users",
+        type=Path,
+        default=None,
+        metavar="用户文件",
+        help="用户文件（TOML 的 [users] 表：用户名 = 密码散列）：每人用自己的用户名和密码登录",
+    )
+    command.add_argument(
+        "--hash-password",
+        action="store_true",
+        help="输入一个密码，打印写入用户文件的一行（不启动服务）",
     )
     command.add_argument(
         "--max-upload-mb",
@@ -76,12 +88,20 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     from waitress import serve
 
     from reportgen.serve.app import close_app, create_app
+    from reportgen.serve.users import UsersFileError, read_users
 
+    if args.hash_password:
+        return print_hash()
     token = args.token or os.environ.get(TOKEN_VARIABLE) or None
-    if not is_local(args.host) and token is None:
+    try:
+        users = read_users(args.users) if args.users is not None else {}
+    except UsersFileError as error:
+        print(f"RG410 {error}", file=sys.stderr)
+        return EXIT_ERROR
+    if not is_local(args.host) and token is None and not users:
         print(
-            f"RG410 监听 {args.host} 会让办公网上的任何人都能使用本服务：请用 --token 或环境变量"
-            f" {TOKEN_VARIABLE} 设置共享口令",
+            f"RG410 监听 {args.host} 会让办公网上的任何人都能使用本服务：请用 --users 设置用户，"
+            f"或用 --token、环境变量 {TOKEN_VARIABLE} 设置共享口令",
             file=sys.stderr,
         )
         return EXIT_ERROR
@@ -96,6 +116,7 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     settings = Settings(
         data=args.data,
         token=token,
+        users=users,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
         workers=args.workers,
         formats=formats,
@@ -112,4 +133,18 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
         serve(app, host=args.host, port=args.port, threads=8, ident="reportgen")
     finally:
         close_app(app)
+    return EXIT_OK
+
+
+def print_hash() -> int:
+    """Ask for a password twice (not echoed) and print the users file's line for it."""
+    import getpass
+
+    from reportgen.serve.users import hash_password
+
+    password = getpass.getpass("密码：")
+    if len(password) < 8 or password != getpass.getpass("再输入一次："):
+        print("RG410 两次输入不一致，或密码少于 8 个字符", file=sys.stderr)
+        return EXIT_ERROR
+    print(f'"用户名" = "{hash_password(password)}"    # 把“用户名”改成本人的，写入用户文件的 [users] 表')
     return EXIT_OK

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask import Blueprint, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 import reportgen
@@ -48,6 +48,7 @@ class State:
     data: Path
     storage: Storage
     jobs: JobPool
+    access: security.Access
 
 
 def _state() -> State:
@@ -123,7 +124,8 @@ def upload() -> BaseResponse:
     if not data:
         raise ServeError("RG608")
     state = _state()
-    upload_id = state.storage.add_upload(name, suffix, data, hashlib.sha256(data).hexdigest())
+    digest = hashlib.sha256(data).hexdigest()
+    upload_id = state.storage.add_upload(name, suffix, data, digest, security.current_user())
     state.jobs.submit(upload_id)
     return redirect(url_for("serve.result", upload_id=upload_id), 303)
 
@@ -261,12 +263,19 @@ def compare_periods() -> str:
 
 @pages.route("/login", methods=["GET", "POST"])
 def login() -> BaseResponse | tuple[str, int] | str:
-    token: str | None = current_app.config["REPORTGEN_TOKEN"]
+    access = _state().access
     target = security.local_target(request.values.get("next"))
-    if token is None:
+    if not access.required:
         return redirect(target)
     if request.method == "POST":
-        if security.log_in(request.form.get("token"), token):
+        form = request.form
+        if security.log_in(access, form.get("name"), form.get("password"), form.get("token")):
             return redirect(target, 303)
-        return render_template("login.html", next=target, wrong=True), 403
-    return render_template("login.html", next=target, wrong=False)
+        return render_template("login.html", next=target, access=access, wrong=True), 403
+    return render_template("login.html", next=target, access=access, wrong=False)
+
+
+@pages.post("/logout")
+def logout() -> BaseResponse:
+    session.clear()
+    return redirect(url_for("serve.login") if _state().access.required else url_for("serve.index"), 303)

@@ -2,9 +2,10 @@
 
 - Every POST carries the session's CSRF token (a hidden field every form gets from ``csrf_token()``);
   one without it, or with another session's, is refused (RG602) before anything is read or stored.
-- With ``--token`` every page but the login asks for the shared token once per browser session
-  (compared in constant time); without it, anyone who can reach the port can use the pages, which is
-  why the server listens on 127.0.0.1 unless told otherwise.
+- With ``--users`` (names and password hashes, ``users``) or ``--token`` (one shared token) every page
+  but the login asks who is there once per browser session (both compared in constant time); without
+  either, anyone who can reach the port can use the pages, which is why the server then listens on
+  127.0.0.1 only.
 - The request body is capped (``MAX_CONTENT_LENGTH``): a larger upload is refused (RG603) while it is
   read, never stored.
 - The session is Flask's signed cookie (HttpOnly, SameSite=Lax), signed with the data folder's key.
@@ -16,10 +17,13 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, abort, redirect, request, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
+
+from reportgen.serve.users import password_matches
 
 CSRF_FIELD = "csrf_token"
 PAGE_POLICY = (
@@ -31,6 +35,20 @@ REPORT_POLICY = (
     "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'"
 )
 OPEN_ENDPOINTS = frozenset({"serve.login", "static"})
+USER = "user"  # the session's key for who logged in
+SHARED = "共享口令"  # the name recorded for whoever logged in with the shared token
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may use the pages: the shared token, the users (name → password hash), or anyone."""
+
+    token: str | None = None
+    users: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def required(self) -> bool:
+        return self.token is not None or bool(self.users)
 
 
 def csrf_token() -> str:
@@ -46,7 +64,7 @@ def token_matches(given: object, expected: str) -> bool:
     return isinstance(given, str) and hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
 
 
-def install(app: Flask, token: str | None, max_upload_bytes: int) -> None:
+def install(app: Flask, access: Access, max_upload_bytes: int) -> None:
     """Put the checks in front of every view of ``app``."""
     app.config.update(
         MAX_CONTENT_LENGTH=max_upload_bytes,
@@ -56,7 +74,7 @@ def install(app: Flask, token: str | None, max_upload_bytes: int) -> None:
         SESSION_COOKIE_NAME="reportgen_session",
     )
     app.jinja_env.globals["csrf_token"] = csrf_token
-    app.jinja_env.globals["login_required"] = token is not None
+    app.jinja_env.globals["current_user"] = current_user
 
     @app.before_request
     def check_request() -> BaseResponse | None:
@@ -65,7 +83,7 @@ def install(app: Flask, token: str | None, max_upload_bytes: int) -> None:
             # Reading the form reads the body: past MAX_CONTENT_LENGTH this raises 413 (RG603).
             if not isinstance(expected, str) or not token_matches(request.form.get(CSRF_FIELD), expected):
                 abort(400, description="csrf")
-        if token is not None and request.endpoint not in OPEN_ENDPOINTS and not session.get("authorized"):
+        if access.required and request.endpoint not in OPEN_ENDPOINTS and not session.get(USER):
             return redirect(url_for("serve.login", next=request.full_path))
         return None
 
@@ -80,13 +98,24 @@ def install(app: Flask, token: str | None, max_upload_bytes: int) -> None:
         return response
 
 
-def log_in(given: object, token: str) -> bool:
-    """Mark this browser session authorized when ``given`` is the shared token."""
-    if not token_matches(given, token):
-        return False
-    session.clear()  # a new session (and CSRF token) once authorized: no fixation
-    session["authorized"] = True
-    return True
+def log_in(access: Access, name: object, password: object, token: object) -> str | None:
+    """Who logs in (a user's name, or ``SHARED``), recorded in a fresh session; ``None`` when the
+    password or the token is wrong."""
+    if access.users and password_matches(access.users, name, password):
+        who = str(name)
+    elif access.token is not None and token_matches(token, access.token):
+        who = SHARED
+    else:
+        return None
+    session.clear()  # a new session (and CSRF token) once logged in: no fixation
+    session[USER] = who
+    return who
+
+
+def current_user() -> str:
+    """Who uses this session ("" without a login)."""
+    who = session.get(USER)
+    return who if isinstance(who, str) else ""
 
 
 def local_target(target: str | None) -> str:

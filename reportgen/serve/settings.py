@@ -27,7 +27,8 @@ DEFAULT_WORKERS = 2
 @dataclass(frozen=True)
 class Settings:
     data: Path = Path("reportgen-data")
-    token: str | None = None  # the shared token; None: no login (then listen on localhost only)
+    token: str | None = None  # the shared token (None: none)
+    users: dict[str, str] = field(default_factory=dict)  # name → password hash (users.read_users)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024
     workers: int = DEFAULT_WORKERS  # renders at once, each in its own bounded process
     formats: tuple[str, ...] = DEFAULT_FORMATS

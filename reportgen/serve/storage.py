@@ -56,7 +56,8 @@ MIGRATIONS: tuple[str, ...] = (
         message TEXT NOT NULL DEFAULT '',
         problems TEXT NOT NULL DEFAULT '[]',
         figures TEXT NOT NULL DEFAULT '[]',
-        finished REAL
+        finished REAL,
+        uploaded_by TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX uploads_by_unit ON uploads(unit_id, created);
     CREATE TABLE reports (
@@ -98,6 +99,7 @@ class Upload:
     message: str
     problems: list[dict[str, str]] = field(default_factory=list)
     finished: float | None = None
+    uploaded_by: str = ""  # who was logged in ("" without a login)
     period_order: str = ""  # YYYY-MM-MM of the period's first and last month: sorts periods
     figures: list[dict[str, str]] = field(default_factory=list)  # id, name, value, unit
 
@@ -206,7 +208,9 @@ class Storage:
 
     # -- uploads --------------------------------------------------------------------------------------
 
-    def add_upload(self, original_name: str, suffix: str, data: bytes, sha256: str) -> str:
+    def add_upload(
+        self, original_name: str, suffix: str, data: bytes, sha256: str, uploaded_by: str = ""
+    ) -> str:
         """Keep the bytes under a new id and record the upload as queued."""
         upload_id = new_id()
         path = self.ledger_path(upload_id, suffix)
@@ -214,9 +218,9 @@ class Storage:
         path.write_bytes(data)
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (upload_id, original_name, suffix, len(data), sha256, time.time(), QUEUED),
+                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status, uploaded_by)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (upload_id, original_name, suffix, len(data), sha256, time.time(), QUEUED, uploaded_by),
             )
         return upload_id
 
