@@ -4,7 +4,7 @@ These functions run in the child of ``reportgen.batch.worker`` (``jobs`` sends t
 ledger that makes reportgen run too long or grow too big is stopped there, never in the web server.
 They take and return plain values (paths as ``str``, problems as dicts of text) that pickle across the
 pipe, and they import nothing of the web framework.  The child keeps the last loaded ``Report``, so
-the render calls that follow the check do not load the ledger again.
+the render calls that follow the check do not load the ledger again, and a warm LibreOffice for PDF.
 """
 
 from __future__ import annotations
@@ -14,11 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import reportgen
+from reportgen.render import RenderOptions
 
 # The check's verdict on every problem, most serious first (the problems table's order).
 LEVELS = ("错误", "警告", "提示")
 MAX_PAGES = 30  # page images drawn for the preview; the PDF itself has them all
 PAGE_DPI = 60
+
+# The worker process lives on from upload to upload: it keeps a LibreOffice running for the PDFs (as a
+# batch's workers do), which is killed with it at a limit.
+WARM_PDF = RenderOptions(pdf_warm=True)
 
 _last: tuple[tuple[str, str], reportgen.Report] | None = None
 
@@ -28,7 +33,7 @@ def _report(path: str, name: str) -> reportgen.Report:
     global _last
     if _last is None or _last[0] != (path, name):
         _last = None
-        _last = ((path, name), reportgen.loads(Path(path).read_bytes(), name))
+        _last = ((path, name), reportgen.loads(Path(path).read_bytes(), name, options=WARM_PDF))
     return _last[1]
 
 
