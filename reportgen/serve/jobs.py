@@ -48,7 +48,7 @@ class JobPool:
         self._queue.put(upload_id)
 
     def pending(self) -> int:
-        """Uploads waiting for a free worker (for the progress page: 前面还有 n 份)."""
+        """Uploads waiting for a free worker (the progress page says how many)."""
         return self._queue.qsize()
 
     def close(self) -> None:
