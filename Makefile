@@ -87,6 +87,8 @@ screenshots: $(STAMP)  ## 重新生成 README 与 docs/quickstart.md 中的页�
 	$(VENV)/bin/reportgen init --excel $(OUT)/screenshots/台账.xlsx --force
 	cd $(OUT)/screenshots && soffice --headless --convert-to pdf 台账.xlsx >/dev/null
 	pdftoppm -r 220 -png -f 7 -l 7 -singlefile -x 160 -y 205 -W 1560 -H 134 $(OUT)/screenshots/台账.pdf $(SHOTS)/ledger-projects-sheet
+	# the pages of reportgen serve (docs/serve.md), in Chinese: apt-get install chromium-driver chromium-l10n
+	REPORTGEN_SERVE_SCREENSHOTS=$(abspath $(SHOTS)) $(PY) -m pytest -q tests/test_serve_browser.py
 
 dist: $(STAMP)  ## 构建可用 pip 安装的 wheel 与源码包到 dist/
 	rm -rf dist && $(VENV)/bin/uv build --sdist --wheel --out-dir dist .

@@ -34,6 +34,7 @@ from reportgen.kinds import find_kinds
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.output import safe_name
+from reportgen.serve import command as serve_command
 from reportgen.templating.sandbox import make_environment
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -183,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(batch)
     _add_limit_options(batch)
     batch.add_argument("--no-progress", action="store_true", help="不显示进度")
+    serve = commands.add_parser("serve", help="启动网页服务：在浏览器中新建、上传、检查台账，预览和下载报告")
+    serve_command.add_options(serve)
+    _add_limit_options(serve)
     return parser
 
 
@@ -325,6 +329,10 @@ def run_kinds(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_serve(args: argparse.Namespace) -> int:
+    return serve_command.run(args, _limits(args))
+
+
 def run_convert(args: argparse.Namespace) -> int:
     written = convert_ledger(args.source, args.target, force=args.force)
     print(f"已转换：{args.source} → {written}")
@@ -346,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "init": run_init,
         "convert": run_convert,
         "kinds": run_kinds,
+        "serve": run_serve,
     }
     if args.command in commands:
         try:

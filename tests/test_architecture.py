@@ -22,6 +22,7 @@ LAYERS: list[str] = [
     "render",  # writers: one format each
     "api",  # load → check → render for Python callers
     "batch",  # many units
+    "serve",  # the web pages for office staff (reportgen serve)
     "cli",  # the command
     "__init__",
     "__main__",

@@ -133,3 +133,70 @@ def test_the_readme_python_example_runs_as_written(installed: Path, tmp_path: Pa
     assert "Traceback" not in done.stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == ["台账.docx", "台账.html", "台账.md", "台账.xlsx"]
+
+
+def test_the_installed_package_serves_its_pages(installed: Path, tmp_path: Path) -> None:
+    """``reportgen serve`` from the install: its templates and stylesheet are package data, and an
+    upload is checked and rendered by the bounded worker, which imports the installed reportgen."""
+    import http.cookiejar
+    import socket
+    import time
+    import urllib.request
+    import uuid
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [str(installed / "reportgen"), "serve", "--port", str(port), "--data", "data", "-f", "docx,xlsx"],
+        cwd=tmp_path,
+        env=_user_env(installed),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    site = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), urllib.request.ProxyHandler({})
+    )
+
+    def get(path: str) -> str:
+        with opener.open(site + path, timeout=30) as response:
+            return str(response.read().decode("utf-8"))
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                home = get("/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stderr
+                time.sleep(0.3)
+        assert "上传台账" in home and "body {" in get("/static/serve.css")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', home)
+        assert token is not None
+        boundary = uuid.uuid4().hex
+        ledger = new_ledger(tmp_path / "台账.xlsx").read_bytes()
+        part = f"--{boundary}\r\nContent-Disposition: form-data; name="
+        body = (
+            (
+                f'{part}"csrf_token"\r\n\r\n{token.group(1)}\r\n'
+                f'{part}"ledger"; filename="ledger.xlsx"\r\nContent-Type: application/octet-stream\r\n\r\n'
+            ).encode()
+            + ledger
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        request = urllib.request.Request(
+            site + "/upload", body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        )
+        with opener.open(request, timeout=30) as response:  # follows the 303 to the result page
+            result = response.url
+        deadline = time.monotonic() + 300
+        while 'http-equiv="refresh"' in (page := get(result[len(site) :])):
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        assert "报告已生成" in page, page
+    finally:
+        server.terminate()
+        server.wait(timeout=60)

@@ -1,0 +1,120 @@
+"""Renders off the request path: a few threads, each driving one bounded worker process.
+
+An upload is only stored and queued by the request; a thread of ``JobPool`` takes it, and each step
+(check, every format, the page images) runs in the thread's worker process from
+``reportgen.batch.worker``: the same child that ``reportgen render`` uses to bound a ledger, killed
+when a step is over its time or memory (RG505, RG506) and replaced for the next upload.  It is reached
+directly rather than through ``render_batch`` because the web page needs the check's problems as
+structured rows (code, place, value, expected), which a batch summary reduces to a line of text.
+
+The steps are written to the database as they go, so the upload's page can show progress; uploads a
+stopped server left unfinished are queued again when it starts.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+
+from reportgen.batch.worker import Limits, Stopped, Worker, call
+from reportgen.serve import unit
+from reportgen.serve.settings import DEFAULT_FORMATS, FORMAT_LABELS
+from reportgen.serve.storage import DONE, FAILED, REJECTED, Storage
+
+log = logging.getLogger(__name__)
+
+
+class JobPool:
+    """``workers`` threads taking uploads from a queue; ``submit`` returns at once."""
+
+    def __init__(self, storage: Storage, formats: Sequence[str], limits: Limits, workers: int = 2) -> None:
+        self.storage = storage
+        self.formats = tuple(f for f in DEFAULT_FORMATS if f in formats)
+        self.limits = limits
+        self._queue: queue.Queue[str | None] = queue.Queue()
+        self._closing = threading.Event()
+        self._threads = [
+            threading.Thread(target=self._run, name=f"reportgen-serve-{n}", daemon=True)
+            for n in range(max(1, workers))
+        ]
+        for thread in self._threads:
+            thread.start()
+        for upload_id in storage.unfinished():
+            self.submit(upload_id)
+
+    def submit(self, upload_id: str) -> None:
+        self._queue.put(upload_id)
+
+    def pending(self) -> int:
+        """Uploads waiting for a free worker (the progress page says how many)."""
+        return self._queue.qsize()
+
+    def close(self) -> None:
+        """Let the threads finish their current upload, then stop them and their workers.  Uploads
+        still queued stay queued in the database: the next start runs them."""
+        self._closing.set()
+        for _ in self._threads:
+            self._queue.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _run(self) -> None:
+        worker: Worker | None = None
+        try:
+            while (upload_id := self._queue.get()) is not None:
+                if self._closing.is_set():
+                    continue
+                worker = worker or Worker(self.limits)
+                try:
+                    self._process(worker, upload_id)
+                except Stopped as stop:
+                    worker = None  # killed with what it ran; the next upload gets a fresh one
+                    self.storage.finish(upload_id, FAILED, stop.code, stop.message)
+                except Exception:  # a bug of ours: logged for IT, a coded Chinese line for the clerk
+                    log.exception("upload %s failed", upload_id)
+                    worker.kill()  # its state is unknown: the next upload gets a fresh one
+                    worker = None
+                    self.storage.finish(upload_id, FAILED, "RG501", "生成报告时发生内部错误，已记入服务日志")
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    def _process(self, worker: Worker, upload_id: str) -> None:
+        storage = self.storage
+        upload = storage.upload(upload_id)
+        if upload is None:
+            return
+        ledger = str(storage.ledger_path(upload_id, upload.suffix))
+        name = upload.original_name
+        storage.set_step(upload_id, "检查台账")
+        checked = call(worker, unit.check, ledger, name)
+        if not checked["ok"]:
+            storage.finish(upload_id, REJECTED, checked["code"], checked["message"], checked["problems"])
+            return
+        period = (checked["period"], checked["period_order"])
+        storage.set_checked(
+            upload_id, checked["unit"], checked["title"], period, checked["problems"], checked["figures"]
+        )
+        folder = storage.reports_folder(upload_id)
+        notes: list[str] = []
+        for fmt in self.formats:
+            storage.set_step(upload_id, f"生成{FORMAT_LABELS[fmt]}")
+            made = call(worker, unit.render, ledger, name, fmt, str(folder))
+            if not made["ok"]:
+                log.warning("upload %s: no %s: %s", upload_id, fmt, made["message"])
+                notes.append(f"{made['code']} 未能生成{FORMAT_LABELS[fmt]}：{made['message']}")
+                continue
+            file_name = made["file"]
+            storage.add_report(upload_id, fmt, file_name, made["size"])
+            if fmt == "pdf":
+                storage.set_step(upload_id, "生成页面图片")
+                try:
+                    pages = call(worker, unit.draw_pages, str(folder / file_name), str(folder / "pages"))
+                except RuntimeError as error:
+                    log.warning("upload %s: no page images: %s", upload_id, error)
+                    notes.append("未能生成页面图片（服务器上可能没有安装 poppler-utils）")
+                else:
+                    storage.add_pages(upload_id, pages)
+        storage.finish(upload_id, DONE, message="；".join(notes))

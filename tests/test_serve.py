@@ -1,0 +1,403 @@
+"""``reportgen serve`` through Flask's test client: upload → problems → download, and its safety rules.
+
+The renders run in real bounded worker processes (``reportgen.batch.worker``), as in production; the
+tests leave PDF out (LibreOffice is slow and tested in test_pdf.py and the browser test).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sqlite3
+import threading
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+import reportgen
+from reportgen import cli
+from reportgen.batch.worker import Limits
+from reportgen.serve.app import close_app, create_app
+from reportgen.serve.settings import Settings
+from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
+from reportgen.serve.users import UsersFileError, hash_password, password_matches, read_users
+from tests.conftest import JIALING, SAMPLES
+
+FORMATS = ("docx", "xlsx", "html", "md")
+WAIT_SECONDS = 240.0
+
+
+def make_app(data: Path, **settings: object) -> Flask:
+    return create_app(Settings(data=data, formats=FORMATS, **settings))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    application = make_app(tmp_path / "data")
+    yield application
+    close_app(application)
+
+
+def csrf(client: FlaskClient, path: str = "/") -> str:
+    page = client.get(path)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert found, page.text
+    return found.group(1)
+
+
+def upload(client: FlaskClient, data: bytes, name: str) -> str:
+    """POST the ledger as a browser would; the result page's path."""
+    response = client.post(
+        "/upload",
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303, response.text
+    return str(response.headers["Location"])
+
+
+def finished(client: FlaskClient, result: str) -> str:
+    """The result page once the upload is no longer queued or running (it stops refreshing itself)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        page = client.get(result)
+        assert page.status_code == 200
+        if 'http-equiv="refresh"' not in page.text:
+            return page.text
+        time.sleep(0.2)
+    raise AssertionError(f"{result} did not finish in {WAIT_SECONDS} s")
+
+
+def problem_rows(page: str) -> list[list[str]]:
+    """The problems table as text: 级别, 代码, 单元格/位置, 当前值, 应填, 说明."""
+    body = page.split('id="problems"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr class=\"level-[^\"]+\">(.*?)</tr>", body, re.S)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in rows
+    ]
+
+
+def download(client: FlaskClient, result: str, fmt: str) -> bytes:
+    response = client.get(f"{result}/files/{fmt}")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    return bytes(response.data)
+
+
+def excel_ledger(tmp_path: Path, sample: Path = JIALING) -> bytes:
+    """The sample as the Excel ledger ``reportgen convert`` makes of it."""
+    return reportgen.convert_ledger(sample, tmp_path / (sample.stem + ".xlsx"), force=True).read_bytes()
+
+
+def test_yaml_sample_shows_its_findings_and_reports(app: Flask) -> None:
+    client = app.test_client()
+    result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+    page = finished(client, result)
+    assert "报告已生成" in page
+    assert "<h1>南充市嘉陵区民政局关于2024年1—9月民生实事推进情况的报告</h1>" in page  # the title rendered
+    assert "<th>级别</th><th>代码</th><th>单元格/位置</th><th>当前值</th><th>应填</th>" in page
+    rows = problem_rows(page)
+    codes = {row[1] for row in rows}
+    assert {"RG201", "RG202", "RG203", "RG204", "RG205"} <= codes  # what the sample's header lists
+    levels = [row[0] for row in rows]
+    assert levels == sorted(levels, key=["错误", "警告", "提示"].index)  # errors first
+    assert any(row[2] == "一览表.项目[3].实际拨付" for row in rows)
+    download_page = client.get(f"{result}/download").text
+    for fmt in FORMATS:
+        assert f'id="download-{fmt}"' in download_page
+    text = download(client, result, "md").decode("utf-8")
+    assert "发放低保金8123.0395万元" in text
+
+
+def test_excel_ledger_downloads_open_with_the_figures(app: Flask, tmp_path: Path) -> None:
+    client = app.test_client()
+    result = upload(client, excel_ledger(tmp_path), "嘉陵区2024年1-9月.xlsx")
+    assert "报告已生成" in finished(client, result)
+    document = docx.Document(io.BytesIO(download(client, result, "docx")))
+    assert any("发放低保金8123.0395万元" in p.text for p in document.paragraphs)
+    assert document.tables[0].rows[3].cells[5].text == "13168.00"  # 第1项计划安排资金, 1.3168亿元 in 万元
+    book = openpyxl.load_workbook(io.BytesIO(download(client, result, "xlsx")))
+    assert book.worksheets[0]["F7"].value == 13168
+    response = client.get(f"{result}/all.zip")
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert sorted(Path(n).suffix for n in archive.namelist()) == [".docx", ".html", ".md", ".xlsx"]
+        assert all(n.startswith("嘉陵区2024年1-9月") for n in archive.namelist())
+    preview = client.get(f"{result}/preview").text
+    assert "<iframe" in preview and 'sandbox src="' in preview
+    view = client.get(f"{result}/view")
+    assert view.headers["Content-Security-Policy"].startswith("sandbox")
+    assert "13168.00" in view.text
+    history = client.get("/history?unit=嘉陵区民政局").text
+    assert "嘉陵区2024年1-9月.xlsx" in history and "2024年1—9月" in history
+    assert client.get(f"{result}/ledger").data == excel_ledger(tmp_path)
+
+
+def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask, tmp_path: Path) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(excel_ledger(tmp_path)))
+    book["项目"]["G3"] = "六百五十一"
+    broken = io.BytesIO()
+    book.save(broken)
+    client = app.test_client()
+    result = upload(client, broken.getvalue(), "嘉陵.xlsx")
+    page = finished(client, result)
+    assert "未生成报告" in page
+    rows = problem_rows(page)
+    assert rows[0][:4] == ["错误", "RG112", "项目!G3", "六百五十一"]  # text where a figure goes: a reference
+    assert rows[0][4]  # 应填: the figures it could name
+    assert client.get(f"{result}/download").text.count('id="download-') == 0
+    assert "/tmp" not in page and str(tmp_path) not in page  # no server path in what the clerk sees
+
+
+def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
+    client = app.test_client()
+    text = JIALING.read_text("utf-8")
+    earlier = text.replace("月份: 1—9", "月份: 1—6").replace("数值: 8123.0395", "数值: 5000")
+    first = upload(client, earlier.encode("utf-8"), "嘉陵2024上半年.yaml")
+    finished(client, first)
+    second = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
+    finished(client, second)
+    history = client.get("/history?unit=嘉陵区民政局").text
+    assert 'id="compare-a"' in history
+    page = client.get(f"/history/compare?a={first[9:]}&b={second[9:]}").text
+    rows = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr>(<td>.*?)</tr>", page.split('id="comparison"')[1], re.S)
+    ]
+    assert ["发放低保金", "5000万元", "8123.0395万元", "+3123.0395万元", "+62.46%"] in rows
+    assert ["重度残疾人护理补贴总人数", "8509人", "8509人", "0人", "0.00%"] in rows  # a 合计, computed
+    other = upload(client, b"x: [", "broken.yaml")
+    finished(client, other)
+    assert "RG610" in client.get(f"/history/compare?a={first[9:]}&b={other[9:]}").text
+
+
+def test_new_ledger_downloads_are_the_init_examples(app: Flask, tmp_path: Path) -> None:
+    client = app.test_client()
+    assert "新建台账" in client.get("/new").text
+    workbook = client.get("/new/xlsx")
+    assert workbook.headers["Content-Disposition"].startswith("attachment")
+    assert workbook.data == reportgen.new_ledger(tmp_path / "a.xlsx").read_bytes()
+    assert client.get("/new/yaml").data == reportgen.new_ledger(tmp_path / "a.yaml").read_bytes()
+    assert client.get("/new/exe").status_code == 404
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(app: Flask) -> None:
+    client = app.test_client()
+    client.get("/")
+    for token in (None, "forged"):
+        data: dict[str, object] = {"ledger": (io.BytesIO(JIALING.read_bytes()), "嘉陵.yaml")}
+        if token:
+            data["csrf_token"] = token
+        response = client.post("/upload", data=data, content_type="multipart/form-data")
+        assert response.status_code == 400
+        assert "RG602" in response.text and "Traceback" not in response.text
+    other = app.test_client()  # another browser's token is not this one's
+    response = other.post(
+        "/upload",
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(b"x"), "a.yaml")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert app.extensions["reportgen"].storage.uploads() == []
+
+
+def test_an_upload_over_the_limit_is_refused(tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", max_upload_bytes=4096)
+    try:
+        client = application.test_client()
+        response = client.post(
+            "/upload",
+            data={"csrf_token": csrf(client), "ledger": (io.BytesIO(b"#" * 10_000), "big.yaml")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 413
+        assert "RG603" in response.text and "4.0 KB" in response.text
+        assert application.extensions["reportgen"].storage.uploads() == []
+        assert not (tmp_path / "data" / "uploads").exists()
+    finally:
+        close_app(application)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [("台账.docx", b"PK", "RG607"), ("台账.yaml", b"", "RG608"), ("", b"x", "RG608")],
+)
+def test_wrong_uploads_get_a_coded_page(app: Flask, name: str, data: bytes, code: str) -> None:
+    client = app.test_client()
+    response = client.post(
+        "/upload",
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and code in response.text
+
+
+def test_errors_are_chinese_pages_with_a_code_never_a_traceback(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = app.test_client()
+    for path in ("/nothing", "/uploads/" + "0" * 32, "/uploads/../../etc/passwd", "/uploads/x/files/docx"):
+        response = client.get(path)
+        assert response.status_code == 404 and "RG605" in response.text
+    assert client.put("/upload").status_code == 405
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Storage, "units", broken)
+    response = client.get("/history")
+    assert response.status_code == 500
+    assert "RG609" in response.text and "a bug" not in response.text and "Traceback" not in response.text
+
+
+def test_the_shared_token_guards_every_page(tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", token="春季台账")
+    try:
+        client = application.test_client()
+        response = client.get("/history")
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+        token = csrf(client, "/login")
+        wrong = client.post("/login", data={"csrf_token": token, "token": "猜", "next": "/history"})
+        assert wrong.status_code == 403 and "RG604" in wrong.text
+        right = client.post(
+            "/login", data={"csrf_token": token, "token": "春季台账", "next": "//evil.example/"}
+        )
+        assert right.status_code == 303 and right.headers["Location"] == "/"
+        assert client.get("/history").status_code == 200
+    finally:
+        close_app(application)
+
+
+def test_users_log_in_with_their_own_password_and_their_uploads_say_who(tmp_path: Path) -> None:
+    users_file = tmp_path / "users.toml"
+    users_file.write_text(f'[users]\n"张三" = "{hash_password("民政局2024春")}"\n', "utf-8")
+    application = make_app(tmp_path / "data", users=read_users(users_file))
+    try:
+        client = application.test_client()
+        assert client.get("/").status_code == 302
+        token = csrf(client, "/login")
+        for name, password in (("张三", "猜一猜"), ("李四", "民政局2024春"), ("张三", None)):
+            form = {"csrf_token": token, "name": name, "next": "/"}
+            if password is not None:
+                form["password"] = password
+            refused = client.post("/login", data=form)
+            assert refused.status_code == 403 and "RG604 用户名或密码不对" in refused.text
+        assert (
+            client.post(
+                "/login", data={"csrf_token": token, "name": "张三", "password": "民政局2024春"}
+            ).status_code
+            == 303
+        )
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+        page = finished(client, result)
+        assert "上传人：张三" in page and "退出" in page
+        assert client.post("/logout", data={"csrf_token": csrf(client)}).status_code == 303
+        assert client.get(result).status_code == 302  # logged out: back to the login
+    finally:
+        close_app(application)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [("", "没有 [users] 表"), ('[users]\n"张三" = "明文密码"\n', "不是密码散列"), ("[users\n", "格式不对")],
+)
+def test_a_users_file_that_cannot_be_used_is_said_so(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "users.toml"
+    path.write_text(text, "utf-8")
+    with pytest.raises(UsersFileError, match=re.escape(says)):
+        read_users(path)
+
+
+def test_the_password_hash_line_for_the_users_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": "民政局2024春")
+    assert cli.main(["serve", "--hash-password"]) == 0
+    line = capsys.readouterr().out
+    hashed = re.search(r'= "([^"]+)"', line)
+    assert hashed and password_matches({"用户名": hashed.group(1)}, "用户名", "民政局2024春")
+
+
+def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["serve", "--host", "0.0.0.0"]) == 2
+    assert "RG410" in capsys.readouterr().err
+
+
+def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:
+    storage = Storage(tmp_path)
+    upload_id = storage.add_upload("a.yaml", ".yaml", b"x", "0")
+    assert storage.version() == len(MIGRATIONS)
+    storage.close()
+    later = (*MIGRATIONS, "ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    reopened = Storage(tmp_path)
+    assert reopened.migrate(later) == len(later)
+    assert reopened.upload(upload_id) is not None and reopened.unfinished() == [upload_id]
+    reopened.close()
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
+        assert db.execute("SELECT note FROM uploads").fetchall() == [("",)]
+    with pytest.raises(RuntimeError, match="升级"):
+        Storage(tmp_path)  # a database newer than this program is not touched
+
+
+def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", limits=Limits(seconds=0.01, memory_mib=None))
+    try:
+        client = application.test_client()
+        page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "生成失败" in page and "RG505" in page and "超过时限" in page
+    finally:
+        close_app(application)
+
+
+def test_uploads_left_unfinished_by_a_stopped_server_run_at_the_next_start(tmp_path: Path) -> None:
+    storage = Storage(tmp_path / "data")
+    upload_id = storage.add_upload("嘉陵.yaml", ".yaml", JIALING.read_bytes(), "0")
+    storage.set_step(upload_id, "检查台账")  # the server stopped here
+    storage.close()
+    application = make_app(tmp_path / "data")
+    try:
+        assert "报告已生成" in finished(application.test_client(), f"/uploads/{upload_id}")
+    finally:
+        close_app(application)
+
+
+def test_twenty_concurrent_uploads_all_finish_correct(app: Flask, tmp_path: Path) -> None:
+    samples = sorted(SAMPLES.glob("*.yaml"))
+    ledgers = [(path.stem + ".yaml", path.read_bytes()) for path in samples]
+    ledgers.append(("嘉陵.xlsx", excel_ledger(tmp_path)))
+    wanted = [ledgers[n % len(ledgers)] for n in range(20)]
+    expected = {name: reportgen.loads(data, name).to_bytes("md") for name, data in ledgers}
+    results: dict[int, str] = {}
+    failures: list[BaseException] = []
+
+    def one(number: int) -> None:
+        try:
+            client = app.test_client()
+            name, data = wanted[number]
+            result = upload(client, data, name)
+            assert "报告已生成" in finished(client, result)
+            results[number] = result
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures
+    client = app.test_client()
+    for number, result in results.items():
+        name, _ = wanted[number]
+        assert download(client, result, "md") == expected[name], name
+    assert len(set(results.values())) == 20
