@@ -317,12 +317,11 @@ def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) 
 @dataclass(frozen=True, slots=True)
 class TargetRow:
     """One 目标表 row as the report shows it: the figure's name, its 要求 (不少于45张), its 完成值 as
-    text (45.1张, 37.1%, or "—") with the exact value, and its 完成情况 (已完成/未完成/—)."""
+    text (45.1张, 37.1%, or "—") and its 完成情况 (已完成/未完成/—)."""
 
     name: str
     requirement: str
     actual_text: str
-    actual: Decimal | None
     status: str
 
 
