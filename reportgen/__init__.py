@@ -9,9 +9,10 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     report.render("html,md", "out/")
 """
 
-from reportgen.api import Report, convert_ledger, load, loads, new_ledger
+from reportgen.api import Report, ReportChoices, convert_ledger, load, loads, new_ledger
 from reportgen.base.errors import BatchError, Finding, LedgerError, RenderError, ReportError, TemplateError
 from reportgen.batch import BatchSummary, render_batch
+from reportgen.render.options import RenderOptions
 
 __all__ = [
     "BatchError",
@@ -19,7 +20,9 @@ __all__ = [
     "Finding",
     "LedgerError",
     "RenderError",
+    "RenderOptions",
     "Report",
+    "ReportChoices",
     "ReportError",
     "TemplateError",
     "convert_ledger",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -26,6 +27,23 @@ from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temp
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
 
+@dataclass(frozen=True, slots=True)
+class ReportChoices:
+    """What a caller may choose about the report itself, whatever formats it is written in.
+
+    Each choice decides the ``Document`` before any writer sees it (which kind pack draws it, whether
+    the 一览表's charts are in it, which characters it is written in), so they live apart from
+    ``RenderOptions``, which only the writers read.
+    """
+
+    kind: str | None = None  # report kind (类型 or pack id, reportgen.kinds); None: the ledger's 类型
+    charts: bool | None = None  # the 一览表's charts: True/False, or None for the ledger's 图表 to decide
+    script: str = "hans"  # a key of document.traditional.SCRIPTS: hans, or hant… (Traditional, OpenCC)
+
+
+DEFAULT_CHOICES = ReportChoices()
+
+
 class Report:
     """One ledger, computed; documents and outputs are built on first use and cached."""
 
@@ -34,13 +52,15 @@ class Report:
         ledger: Ledger,
         *,
         templates: Iterable[str | Path] = (),
+        choices: ReportChoices = DEFAULT_CHOICES,
         options: RenderOptions = DEFAULT_OPTIONS,
     ) -> None:
         self.ledger = ledger
+        self.choices = choices
         self.options = options
         folders = tuple(Path(t) for t in templates)
         self.kind: Kind = kind_named(
-            find_kinds(folders, builtin_templates()), options.kind or ledger.kind, file=ledger.source
+            find_kinds(folders, builtin_templates()), choices.kind or ledger.kind, file=ledger.source
         )
         check_parts(self.kind, ledger)
         self.env: ReportEnvironment = make_environment(folders, self.kind.folders)
@@ -61,11 +81,11 @@ class Report:
         document = build_document(
             self.computed,
             self.env,
-            charts=self.options.charts,
+            charts=self.choices.charts,
             signature=self.kind.signature,
             body_row=self.kind.body_row,
         )
-        return convert_document(document, self.options.script)
+        return convert_document(document, self.choices.script)
 
     def to_bytes(self, fmt: str) -> bytes:
         """One format's bytes; RG402 when ``fmt`` names none."""
@@ -85,10 +105,14 @@ class Report:
 
 
 def load(
-    path: str | Path, *, templates: Iterable[str | Path] = (), options: RenderOptions = DEFAULT_OPTIONS
+    path: str | Path,
+    *,
+    templates: Iterable[str | Path] = (),
+    choices: ReportChoices = DEFAULT_CHOICES,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
     """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem."""
-    return Report(load_ledger(path), templates=templates, options=options)
+    return Report(load_ledger(path), templates=templates, choices=choices, options=options)
 
 
 def loads(
@@ -96,10 +120,11 @@ def loads(
     name: str = "<台账>",
     *,
     templates: Iterable[str | Path] = (),
+    choices: ReportChoices = DEFAULT_CHOICES,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
     """Like ``load`` for ledger text in memory."""
-    return Report(parse_ledger(text, name), templates=templates, options=options)
+    return Report(parse_ledger(text, name), templates=templates, choices=choices, options=options)
 
 
 def convert_ledger(source: str | Path, target: str | Path, *, force: bool = False) -> Path:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from reportgen import __version__
-from reportgen.api import convert_ledger, load, new_ledger
+from reportgen.api import ReportChoices, convert_ledger, load, new_ledger
 from reportgen.base.errors import Finding, ReportError, Severity
 from reportgen.base.resources import builtin_templates
 from reportgen.batch import render_batch
@@ -213,7 +213,8 @@ def _limits(args: argparse.Namespace) -> Limits:
 
 
 def _add_output_options(command: argparse.ArgumentParser) -> None:
-    """The choices about outputs that ``render`` and ``batch`` share (``RenderOptions``)."""
+    """The choices that ``render`` and ``batch`` share: about the report (``ReportChoices``) and how
+    each format is written (``RenderOptions``)."""
     command.add_argument(
         "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
     )
@@ -253,15 +254,21 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     charts.add_argument("--no-charts", dest="charts", action="store_false", help="不附图表")
 
 
+def _choices(args: argparse.Namespace) -> ReportChoices:
+    """What the command line chose about the report; ``check`` has no such options and gets the defaults."""
+    return ReportChoices(
+        kind=getattr(args, "kind", None),
+        charts=getattr(args, "charts", None),
+        script=getattr(args, "script", "hans"),
+    )
+
+
 def _options(args: argparse.Namespace) -> RenderOptions:
-    """What the command line chose; ``check`` has no output options and gets the defaults."""
+    """What the command line chose about writing each format; defaults for ``check``, as above."""
     return RenderOptions(
         docx_template=getattr(args, "template", None),
         xlsx_total_formulas=getattr(args, "total_formulas", False),
         pdf_timeout=getattr(args, "pdf_timeout", 120.0),
-        script=getattr(args, "script", "hans"),
-        charts=getattr(args, "charts", None),
-        kind=getattr(args, "kind", None),
     )
 
 
@@ -283,7 +290,6 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    options = _options(args)
     summary = render_batch(
         args.ledgers,
         args.formats,
@@ -292,7 +298,8 @@ def run_batch(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         scheduler=args.scheduler,
         force=args.force,
-        options=options,
+        choices=_choices(args),
+        options=_options(args),
         templates=args.templates,
         progress=not args.no_progress,
         limits=_limits(args),
@@ -403,7 +410,7 @@ def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     status = EXIT_OK
     try:
-        report = load(ledger, templates=args.templates, options=_options(args))
+        report = load(ledger, templates=args.templates, choices=_choices(args), options=_options(args))
         found = report.check()
         if args.command == "check":
             _print_findings(found, err, quiet=False)

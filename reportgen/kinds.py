@@ -27,7 +27,6 @@ from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"
 MAX_KIND_BYTES = 1024 * 1024  # a kind.yaml is a few hundred bytes; anything near this is not one
-DEFAULT_KIND = "民生实事"
 KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏")
 # The ledger parts a kind may require, and how to tell whether a ledger has each.
 PARTS = ("指标", "导语", "正文", "结语", "一览表", "主送机关")

@@ -121,6 +121,9 @@ TARGET_RELATIONS = {word: relation for relation, words in TARGET_GROUPS for word
 # The words with their meaning, for messages and help texts: 不少于、不低于、达到、以上（≥）；…
 TARGET_WORDS_TEXT = "；".join(f"{'、'.join(words)}（{relation}）" for relation, words in TARGET_GROUPS)
 
+# The 类型 of a ledger that names none: the 民生实事 report (templates/project-progress/kind.yaml).
+DEFAULT_KIND = "民生实事"
+
 # What a standard (标准) is per: 每人每月, 每人每年, 每户每月, 每户每年, 每人次.
 STANDARD_BASES = ("人月", "人年", "户月", "户年", "人次")
 
@@ -263,7 +266,7 @@ class Ledger:
     sections: tuple[Section, ...]
     closing: tuple[str, ...]
     table: ProjectTable | None
-    kind: str = "民生实事"
+    kind: str = DEFAULT_KIND
     charts: bool = False
     target_table: TargetTable | None = None  # 目标表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)

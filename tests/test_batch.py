@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 import pickle
@@ -14,7 +15,10 @@ from pathlib import Path
 import pytest
 
 import reportgen
+from reportgen import RenderOptions, ReportChoices
+from reportgen.api import DEFAULT_CHOICES
 from reportgen.batch.executors import WINDOW_PER_WORKER, run_process_pool
+from reportgen.batch.fingerprint import environment_fingerprint
 from reportgen.batch.jobs import Job, run_job
 from reportgen.render import DEFAULT_OPTIONS
 from reportgen.render.docx import load_template
@@ -87,6 +91,36 @@ def test_rerun_skips_unchanged_units_and_force_renders_all(ledgers: list[Path], 
     assert {r.status for r in more_formats.results} == {"ok"}
     forced = reportgen.render_batch(good, "docx,xlsx", tmp_path, jobs=2, force=True, progress=False)
     assert {r.status for r in forced.results} == {"ok"}
+
+
+def test_the_fingerprint_covers_every_report_choice_and_render_option() -> None:
+    """A rerun with any other choice or option renders again: each field changes the hash."""
+    base = environment_fingerprint((), DEFAULT_CHOICES, DEFAULT_OPTIONS, ["md"])
+    other_choices = {
+        "kind": dataclasses.replace(DEFAULT_CHOICES, kind="key-tasks"),
+        "charts": dataclasses.replace(DEFAULT_CHOICES, charts=True),
+        "script": dataclasses.replace(DEFAULT_CHOICES, script="hant"),
+    }
+    other_options = {
+        "docx_template": dataclasses.replace(DEFAULT_OPTIONS, docx_template=Path("my.docx")),
+        "xlsx_total_formulas": dataclasses.replace(DEFAULT_OPTIONS, xlsx_total_formulas=True),
+        "pdf_timeout": dataclasses.replace(DEFAULT_OPTIONS, pdf_timeout=5.0),
+        "pdf_warm": dataclasses.replace(DEFAULT_OPTIONS, pdf_warm=True),
+    }
+    assert set(other_choices) == {f.name for f in dataclasses.fields(ReportChoices)}
+    assert set(other_options) == {f.name for f in dataclasses.fields(RenderOptions)}
+    for name, choices in other_choices.items():
+        assert environment_fingerprint((), choices, DEFAULT_OPTIONS, ["md"]) != base, name
+    for name, options in other_options.items():
+        assert environment_fingerprint((), DEFAULT_CHOICES, options, ["md"]) != base, name
+
+
+def test_a_batch_renders_with_the_report_choices(tmp_path: Path) -> None:
+    choices = ReportChoices(script="hant", charts=True)
+    reportgen.render_batch([QINGSHAN], "md", tmp_path, choices=choices, jobs=1, progress=False)
+    expected = reportgen.load(QINGSHAN, choices=choices).to_bytes("md")
+    assert (tmp_path / QINGSHAN.stem / f"{QINGSHAN.stem}.md").read_bytes() == expected
+    assert expected != reportgen.load(QINGSHAN).to_bytes("md")
 
 
 def test_executors_write_identical_bytes(ledgers: list[Path], tmp_path: Path) -> None:

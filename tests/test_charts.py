@@ -20,10 +20,10 @@ import openpyxl
 import pytest
 
 import reportgen
+from reportgen import ReportChoices
 from reportgen.base.errors import RenderError
 from reportgen.document.charts import CATEGORIES_PER_CHART, Chart, category_label
 from reportgen.document.tables import Table
-from reportgen.render import RenderOptions
 from reportgen.render import chart_image as image_module
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx import layout as L
@@ -112,8 +112,8 @@ def test_missing_values_are_gaps_and_long_tables_get_several_charts() -> None:
 
 def test_no_computable_ratio_no_completion_chart_and_the_ledger_or_the_options_decide() -> None:
     assert charts_of(reportgen.load(JIALING)) == ()  # no 图表 key: off
-    assert charts_of(reportgen.load(QINGSHAN, options=RenderOptions(charts=False))) == ()
-    [funding] = charts_of(reportgen.load(JIALING, options=RenderOptions(charts=True)))
+    assert charts_of(reportgen.load(QINGSHAN, choices=ReportChoices(charts=False))) == ()
+    [funding] = charts_of(reportgen.load(JIALING, choices=ReportChoices(charts=True)))
     assert funding.caption == "图1 各项目资金执行情况"  # samples/jialing-2024q3.yaml has no numeric targets
     whole = "适度提高城乡低保、特困供养等救助保障标准低限，为困难群众提供基本生活保障"
     assert funding.categories[0] == "1." + whole
@@ -128,7 +128,7 @@ def test_category_labels_are_whole_names() -> None:
 
 
 def test_traditional_output_converts_the_chart_texts() -> None:
-    completion, funding = charts_of(reportgen.load(QINGSHAN, options=RenderOptions(script="hant")))
+    completion, funding = charts_of(reportgen.load(QINGSHAN, choices=ReportChoices(script="hant")))
     assert completion.title == "各項目完成比例" and funding.series[1].name == "下達預算"
     assert funding.categories[0] == "1.城鄉低保和臨時救助" and funding.unit == "萬元"
     assert funding.value_axis == "金額（萬元）" and funding.caption == "圖2 各項目資金執行情況"
@@ -491,7 +491,7 @@ def test_charts_off_leaves_every_output_as_it_was() -> None:
     without = re.sub(r"^图表:.*\n", "", text, flags=re.MULTILINE)
     assert without != text
     plain = reportgen.loads(without, "qingshan-2024q3.yaml")
-    off = reportgen.loads(text, "qingshan-2024q3.yaml", options=RenderOptions(charts=False))
+    off = reportgen.loads(text, "qingshan-2024q3.yaml", choices=ReportChoices(charts=False))
     for fmt in ("md", "html", "docx", "xlsx"):
         assert plain.to_bytes(fmt) == off.to_bytes(fmt), fmt
     assert b"<figure" not in plain.to_bytes("html")

@@ -48,13 +48,13 @@ from lxml import etree
 from markdown_it import MarkdownIt
 
 import reportgen
+from reportgen import ReportChoices
 from reportgen.api import Report
 from reportgen.base.resources import builtin_templates
 from reportgen.document.build import Document, Heading
 from reportgen.document.tables import Table
 from reportgen.kinds import find_kinds
 from reportgen.ledger.yaml.write import yaml_text
-from reportgen.render import RenderOptions
 from reportgen.render.pdf.oneshot import convert_to_pdf, pdf_available
 from reportgen.render.pdf.pool import PdfPool, pool_available
 
@@ -373,10 +373,10 @@ def stress_ledger(sample: Path) -> str:
 @functools.cache
 def report_of(source: str, script: str, stress: bool) -> Report:
     path = Path(source)
-    options = RenderOptions(script=script)
+    choices = ReportChoices(script=script)
     if stress:
-        return reportgen.loads(stress_ledger(path), name=path.name, options=options)
-    return reportgen.load(path, options=options)
+        return reportgen.loads(stress_ledger(path), name=path.name, choices=choices)
+    return reportgen.load(path, choices=choices)
 
 
 PdfOf = Callable[[str, str, bool], bytes]

@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 
 import reportgen
-from reportgen import LedgerError, TemplateError
+from reportgen import LedgerError, ReportChoices, TemplateError
 from reportgen.base.resources import builtin_templates
 from reportgen.kinds import find_kinds
-from reportgen.render import RenderOptions
 from tests.conftest import JIALING, MINIMAL
 from tests.test_cli import run
 
@@ -55,7 +54,7 @@ def test_a_users_kind_in_a_folder_of_their_own(tmp_path: Path) -> None:
     user_kind(tmp_path, "my-kind", "我的类型")
     assert "我的类型（my-kind）" in run("kinds", "--templates", tmp_path).stdout
     # chosen by --kind for a ledger of another 类型: its own Markdown, the built-in .docx as fallback
-    report = reportgen.load(JIALING, templates=[tmp_path], options=RenderOptions(kind="我的类型"))
+    report = reportgen.load(JIALING, templates=[tmp_path], choices=ReportChoices(kind="我的类型"))
     markdown = report.to_bytes("md").decode()
     assert (
         markdown
@@ -69,7 +68,7 @@ def test_a_users_kind_in_a_folder_of_their_own(tmp_path: Path) -> None:
         .to_bytes("md")
         .decode()
     )
-    by_id = reportgen.load(JIALING, templates=[tmp_path], options=RenderOptions(kind="my-kind"))
+    by_id = reportgen.load(JIALING, templates=[tmp_path], choices=ReportChoices(kind="my-kind"))
     assert by_id.kind.type_name == "我的类型"
 
 
@@ -88,7 +87,7 @@ def test_a_kind_names_every_part_the_ledger_lacks(tmp_path: Path) -> None:
     user_kind(tmp_path, "needs-more", "要求多", needs="[正文, 一览表, 导语, 主送机关]")
     text = MINIMAL[: MINIMAL.index("一览表:")]  # no 一览表
     with pytest.raises(LedgerError) as caught:
-        reportgen.loads(text, "t.yaml", templates=[tmp_path], options=RenderOptions(kind="要求多"))
+        reportgen.loads(text, "t.yaml", templates=[tmp_path], choices=ReportChoices(kind="要求多"))
     assert [(p.code, p.place) for p in caught.value.problems] == [
         ("RG104", "一览表"),
         ("RG104", "导语"),
@@ -218,7 +217,7 @@ def test_the_key_tasks_report_reproduces_seed_002_and_finds_its_problems() -> No
 
 
 def test_the_key_tasks_report_in_traditional_characters() -> None:
-    report = reportgen.load(KEY_TASKS, options=RenderOptions(script="hant"))
+    report = reportgen.load(KEY_TASKS, choices=ReportChoices(script="hant"))
     assert report.document.title == "民政局脫貧攻堅重點工作報告"
     markdown = report.to_bytes("md").decode()
     assert "低保標準由2019年的每人每年6996元" in markdown and "不少於45張" in markdown

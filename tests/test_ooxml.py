@@ -19,9 +19,11 @@ from pathlib import Path
 import pytest
 
 import reportgen
+from reportgen import RenderOptions, ReportChoices
+from reportgen.api import DEFAULT_CHOICES
 from reportgen.base.resources import builtin_templates
 from reportgen.kinds import find_kinds
-from reportgen.render import RenderOptions
+from reportgen.render import DEFAULT_OPTIONS
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
 from tests.test_charts import many_projects
@@ -32,11 +34,11 @@ KINDS = [kind.id for kind in find_kinds((), builtin_templates())]
 Writer = Callable[[Path], list[Path]]
 
 
-def _report(sample: Path, **options: object) -> Writer:
+def _report(
+    sample: Path, choices: ReportChoices = DEFAULT_CHOICES, options: RenderOptions = DEFAULT_OPTIONS
+) -> Writer:
     def write(out: Path) -> list[Path]:
-        return reportgen.load(sample, options=RenderOptions(**options)).render(  # type: ignore[arg-type]
-            "docx,xlsx", out
-        )
+        return reportgen.load(sample, choices=choices, options=options).render("docx,xlsx", out)
 
     return write
 
@@ -45,16 +47,20 @@ def _cases() -> dict[str, Writer]:
     cases: dict[str, Writer] = {}
     for sample in SAMPLE_PATHS:
         for kind in KINDS:
-            cases[f"{sample.stem}-as-{kind}"] = _report(sample, kind=kind)
-        cases[f"{sample.stem}-charts-formulas"] = _report(sample, charts=True, xlsx_total_formulas=True)
-        cases[f"{sample.stem}-hant"] = _report(sample, script="hant")
+            cases[f"{sample.stem}-as-{kind}"] = _report(sample, ReportChoices(kind=kind))
+        cases[f"{sample.stem}-charts-formulas"] = _report(
+            sample, ReportChoices(charts=True), RenderOptions(xlsx_total_formulas=True)
+        )
+        cases[f"{sample.stem}-hant"] = _report(sample, ReportChoices(script="hant"))
         cases[f"{sample.stem}-ledger"] = lambda out, s=sample: [
             reportgen.convert_ledger(s, out / f"{s.stem}.xlsx")
         ]
     cases["twenty-projects-charts-gaps"] = lambda out: reportgen.loads(
         many_projects(20), str(out / "many.yaml"), options=RenderOptions(xlsx_total_formulas=True)
     ).render("docx,xlsx", out)
-    cases["plain-template"] = _report(JIALING, docx_template=builtin_templates() / "report-plain.docx")
+    cases["plain-template"] = _report(
+        JIALING, options=RenderOptions(docx_template=builtin_templates() / "report-plain.docx")
+    )
     cases["init-excel-ledger"] = lambda out: [reportgen.new_ledger(out / "台账.xlsx")]
     return cases
 

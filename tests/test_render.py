@@ -171,3 +171,12 @@ def test_same_input_same_bytes(tmp_path: Path) -> None:
     first = reportgen.load(JIALING).render("html,md", tmp_path / "a")
     second = reportgen.load(JIALING).render("html,md", tmp_path / "b")
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+@pytest.mark.parametrize("choice", ["kind", "charts", "script"])
+def test_a_report_choice_given_as_a_render_option_fails_loudly(choice: str) -> None:
+    """``kind``, ``charts`` and ``script`` moved to ``ReportChoices`` (issue 15): the old spelling is a
+    ``TypeError``, never an option silently ignored."""
+    with pytest.raises(TypeError):
+        reportgen.RenderOptions(**{choice: None})  # type: ignore[arg-type]
+    assert hasattr(reportgen.ReportChoices(), choice)

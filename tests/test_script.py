@@ -12,14 +12,13 @@ import openpyxl
 import pytest
 
 import reportgen
-from reportgen import ReportError
-from reportgen.render import RenderOptions
+from reportgen import ReportChoices, ReportError
 from tests.conftest import JIALING
 
 
 @pytest.fixture(scope="module")
 def traditional() -> reportgen.Report:
-    return reportgen.load(JIALING, options=RenderOptions(script="hant"))
+    return reportgen.load(JIALING, choices=ReportChoices(script="hant"))
 
 
 def test_document_texts_are_traditional_and_numbers_unchanged(traditional: reportgen.Report) -> None:
@@ -50,7 +49,7 @@ def test_every_format_carries_the_traditional_text(traditional: reportgen.Report
 
 def test_unknown_script_is_a_coded_error() -> None:
     with pytest.raises(ReportError) as caught:
-        _ = reportgen.load(JIALING, options=RenderOptions(script="latin")).document
+        _ = reportgen.load(JIALING, choices=ReportChoices(script="latin")).document
     assert caught.value.code == "RG402"
 
 

@@ -25,8 +25,8 @@ import openpyxl
 import pytest
 
 import reportgen
+from reportgen import ReportChoices
 from reportgen.document.traditional import convert_text
-from reportgen.render import RenderOptions
 from tests.conftest import SAMPLES
 
 SAMPLE_PATHS = sorted(SAMPLES.glob("*.yaml"))
@@ -112,7 +112,7 @@ def _left_over(simplified: list[str], traditional: list[str]) -> list[tuple[str,
 def _both(sample: Path, fmt: str) -> tuple[list[str], list[str]]:
     """The texts of ``sample`` in ``fmt``, in Simplified and in Traditional (charts on)."""
     simplified, traditional = (
-        output_texts(reportgen.load(sample, options=RenderOptions(script=script, charts=True)), fmt)
+        output_texts(reportgen.load(sample, choices=ReportChoices(script=script, charts=True)), fmt)
         for script in ("hans", "hant")
     )
     return simplified, traditional
@@ -130,7 +130,7 @@ def test_the_pdf_too() -> None:
     """The PDF (through LibreOffice) of the 重点工作 sample, the kind its source published in Traditional."""
 
     def lines(script: str) -> list[str]:
-        report = reportgen.load(SAMPLES / "key-tasks-2020.yaml", options=RenderOptions(script=script))
+        report = reportgen.load(SAMPLES / "key-tasks-2020.yaml", choices=ReportChoices(script=script))
         text = subprocess.run(
             ["pdftotext", "-layout", "-", "-"], input=report.to_bytes("pdf"), capture_output=True, check=True
         ).stdout.decode("utf-8")
@@ -163,7 +163,7 @@ def test_html_language_follows_the_script() -> None:
     languages = {}
     for script in ("hans", "hant", "hant-tw", "hant-hk"):
         parser = _HtmlText()
-        parser.feed(reportgen.load(sample, options=RenderOptions(script=script)).to_bytes("html").decode())
+        parser.feed(reportgen.load(sample, choices=ReportChoices(script=script)).to_bytes("html").decode())
         languages[script] = parser.lang
     assert languages == {"hans": "zh-CN", "hant": "zh-Hant", "hant-tw": "zh-Hant-TW", "hant-hk": "zh-Hant-HK"}
 
@@ -177,19 +177,19 @@ def test_a_word_left_in_simplified_is_caught() -> None:
 
 def test_the_words_reported_left_in_simplified() -> None:
     """要素, 称呼, the 登记表 and the 主要指标 sheet: what the defect report found."""
-    annual = reportgen.load(SAMPLES / "linyou-2022.yaml", options=RenderOptions(script="hant"))
+    annual = reportgen.load(SAMPLES / "linyou-2022.yaml", choices=ReportChoices(script="hant"))
     assert annual.document.particulars[0] == ("單位名稱", "麟遊縣城鄉居民最低生活保障管理中心")
     assert annual.document.form is not None and annual.document.form.rows[0].cells[0].text == "單位名稱"
     sheets = openpyxl.load_workbook(io.BytesIO(annual.to_bytes("xlsx"))).sheetnames
     assert sheets == ["登記表", "主要指標"]
-    statement = reportgen.load(SAMPLES / "yijiang-2019m10.yaml", options=RenderOptions(script="hant"))
+    statement = reportgen.load(SAMPLES / "yijiang-2019m10.yaml", choices=ReportChoices(script="hant"))
     assert statement.document.salutation == "尊敬的各位領導、各位來賓、媒體朋友們："
-    charts = reportgen.load(SAMPLES / "qingshan-2024q3.yaml", options=RenderOptions(script="hant"))
+    charts = reportgen.load(SAMPLES / "qingshan-2024q3.yaml", choices=ReportChoices(script="hant"))
     assert openpyxl.load_workbook(io.BytesIO(charts.to_bytes("xlsx"))).sheetnames == ["附件", "圖表"]
 
 
 def test_a_converted_document_still_pickles_and_hashes() -> None:
     """A worker process or a cache may hold documents: the layouts' words keep them picklable."""
-    document = reportgen.load(SAMPLES / "linyou-2022.yaml", options=RenderOptions(script="hant")).document
+    document = reportgen.load(SAMPLES / "linyou-2022.yaml", choices=ReportChoices(script="hant")).document
     copy = pickle.loads(pickle.dumps(document))
     assert copy == document and hash(copy) == hash(document) and copy.words["登记表"] == "登記表"

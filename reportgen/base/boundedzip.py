@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["corrupt", "limit", "name"]
+RefusalKind = Literal["corrupt", "limit", "name"]
 
 _CHUNK = 1 << 16
 _BAD_NAME = re.compile(r"[\x00-\x1f\x7f\\]|^[A-Za-z]:")
@@ -50,7 +50,12 @@ class ZipRefused(Exception):
     """A package outside its limits, broken, or with a member name no safe package has."""
 
     def __init__(
-        self, kind: Kind, message: str, expected: str, place: str | None = None, value: str | None = None
+        self,
+        kind: RefusalKind,
+        message: str,
+        expected: str,
+        place: str | None = None,
+        value: str | None = None,
     ) -> None:
         super().__init__(message)
         self.kind, self.message, self.expected, self.place, self.value = kind, message, expected, place, value

@@ -9,7 +9,7 @@ English for logs.  ``docs/errors.md`` lists every code.
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
@@ -223,7 +223,6 @@ class Finding:
 
     problem: Problem
     severity: Severity = Severity.WARNING
-    details: dict[str, str] = field(default_factory=dict)
 
     @property
     def code(self) -> str:

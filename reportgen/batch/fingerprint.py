@@ -1,10 +1,10 @@
 """What a unit's outputs depend on, as one hash, so a rerun skips the units that have not changed.
 
-The hash covers the ledger's bytes, the formats and options, every file in the template folders
-(user folders and the built-in ``templates/``), a user's .docx template, and reportgen's own source,
-so a new version of the code re-renders everything.  It is stored next to the outputs and written
-last, after every output is in place, with each output's size and sha256: a unit is skipped only
-when its outputs are still exactly what was written.
+The hash covers the ledger's bytes, the formats, the report choices and the render options, every
+file in the template folders (user folders and the built-in ``templates/``), a user's .docx
+template, and reportgen's own source, so a new version of the code re-renders everything.  It is
+stored next to the outputs and written last, after every output is in place, with each output's
+size and sha256: a unit is skipped only when its outputs are still exactly what was written.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from reportgen.api import ReportChoices
 from reportgen.base.errors import RenderError, ReportError
 from reportgen.base.inputfile import read_input
 from reportgen.base.resources import builtin_templates, is_template_file
@@ -23,10 +24,12 @@ STAMP_NAME = ".reportgen-inputs"
 MAX_STAMP_BYTES = 64 * 1024  # a fingerprint and one line per format
 
 
-def environment_fingerprint(templates: Iterable[Path], options: RenderOptions, formats: Iterable[str]) -> str:
+def environment_fingerprint(
+    templates: Iterable[Path], choices: ReportChoices, options: RenderOptions, formats: Iterable[str]
+) -> str:
     """Everything shared by the units of one batch (computed once per batch)."""
     digest = hashlib.sha256()
-    digest.update(repr((sorted(formats), options)).encode())
+    digest.update(repr((sorted(formats), choices, options)).encode())
     files: list[Path] = sorted(PACKAGE.rglob("*.py"))
     for folder in (*templates, builtin_templates()):
         if folder.is_dir():

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.api import Report
+from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices
 from reportgen.base.errors import RenderError, ReportError
 from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
 from reportgen.batch.worker import office_hint
@@ -33,6 +33,7 @@ class Job:
     source_name: str  # file path shown in messages
     formats: tuple[str, ...]
     options: RenderOptions
+    choices: ReportChoices = DEFAULT_CHOICES
     templates: tuple[Path, ...] = ()
     out: Path | None = None  # write here (local workers); None: send the bytes back (a cluster)
     stamp: str | None = None  # the inputs' fingerprint, written after the outputs
@@ -57,7 +58,7 @@ def run_job(job: Job) -> UnitResult:
     result = UnitResult(job.unit, "ok")
     try:
         ledger = job.source if isinstance(job.source, Ledger) else parse_ledger(job.source, job.source_name)
-        report = Report(ledger, templates=job.templates, options=job.options)
+        report = Report(ledger, templates=job.templates, choices=job.choices, options=job.options)
         result.findings = len(report.check())
         for fmt in sorted(job.formats, key=lambda f: f == "pdf"):
             extension = WRITERS[fmt][0] if fmt in WRITERS else fmt

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 
-from reportgen.api import Report
+from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices
 from reportgen.base.errors import BatchError, Problem, ReportError
 from reportgen.base.escape import code_points
 from reportgen.batch.executors import EXECUTORS, default_workers
@@ -40,6 +40,7 @@ def render_batch(
     jobs: int | None = None,
     scheduler: str | None = None,
     force: bool = False,
+    choices: ReportChoices = DEFAULT_CHOICES,
     options: RenderOptions = DEFAULT_OPTIONS,
     templates: Iterable[str | Path] = (),
     progress: bool = True,
@@ -62,7 +63,7 @@ def render_batch(
     if "pdf" in wanted:  # many PDFs: each worker keeps a LibreOffice warm
         options = dataclasses.replace(options, pdf_warm=True)
     template_dirs = tuple(Path(t) for t in templates)
-    environment = environment_fingerprint(template_dirs, options, wanted)
+    environment = environment_fingerprint(template_dirs, choices, options, wanted)
     workers = jobs or default_workers()
     total = len(ledgers) if isinstance(ledgers, Sized) else None
     started = time.perf_counter()
@@ -107,11 +108,11 @@ def render_batch(
                     early.append(UnitResult(unit, "skipped", outputs=[str(p) for p in outputs]))
                     continue
             if local:
-                yield Job(unit, source, name, wanted, options, template_dirs, out, stamp)
+                yield Job(unit, source, name, wanted, options, choices, template_dirs, out, stamp)
             else:  # a cluster's workers may not see this file system: they send the bytes back
                 if stamp is not None:
                     stamps[unit] = stamp
-                yield Job(unit, source, name, wanted, options, template_dirs)
+                yield Job(unit, source, name, wanted, options, choices, template_dirs)
 
     run = EXECUTORS[executor]
     arguments = (

@@ -46,8 +46,8 @@ DEFAULT_MEMORY_LIMIT_MIB = 2048
 class Limits:
     """The bound on one unit (load, check and every format, PDF included): ``None`` is unbounded.
 
-    Not part of ``RenderOptions`` and not in the fingerprint: a limit does not change the bytes of a
-    unit that finishes, so changing it does not make a rerun render everything again.
+    Neither a report choice nor a render option, and not in the fingerprint: a limit does not change the
+    bytes of a unit that finishes, so changing it does not make a rerun render everything again.
     """
 
     seconds: float | None = DEFAULT_TIME_LIMIT

@@ -227,7 +227,6 @@ def _target_table(report: ComputedReport, title: str) -> Table:
                 figure.name,
                 goal.requirement,
                 shown,
-                None if value is None else value.value,
                 goal.status,
             )
         )

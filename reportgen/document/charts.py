@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reportgen.compute.table import ProjectFigures, TableFigures
-from reportgen.document.tables import Column, format_cell, project_table_spec
+from reportgen.document.tables import TableColumn, format_cell, project_table_spec
 from reportgen.numbers import DASH
 
 CATEGORIES_PER_CHART = 8  # projects per chart: eight groups of three bars fit one landscape page
@@ -123,7 +123,7 @@ Getter = Callable[[ProjectFigures], Decimal | None]
 def _charts(
     rows: Sequence[ProjectFigures],
     title: str,
-    series: Sequence[tuple[str, Column, str, Getter]],
+    series: Sequence[tuple[str, TableColumn, str, Getter]],
     axis: tuple[str, str],
     *,
     percent: bool,
@@ -159,7 +159,7 @@ def _charts(
     return charts
 
 
-def _point(column: Column, value: Decimal | None, percent: bool) -> Point:
+def _point(column: TableColumn, value: Decimal | None, percent: bool) -> Point:
     """The value in the chart's unit (a ratio's fraction × 100, exactly) and the cell's own text;
     a missing value is a gap labelled "—"."""
     if value is None:

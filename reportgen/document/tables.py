@@ -17,7 +17,7 @@ from reportgen.compute.table import ProjectFigures, TableFigures
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
-class Kind(Enum):
+class ValueKind(Enum):
     """How a column's values are formatted and aligned."""
 
     TEXT = "text"
@@ -28,13 +28,13 @@ class Kind(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class TableColumn:
     """A leaf column: key into the row, header label, format, and width in 五号 汉字 (10.5 pt): the
     widths add up to the landscape 版心 (225 mm ≈ 61 such characters), so numbers never wrap."""
 
     key: str
     label: str
-    kind: Kind = Kind.TEXT
+    kind: ValueKind = ValueKind.TEXT
     digits: int = 0
     width: float = 6.0
     ratio_of: tuple[str, str] | None = None  # (numerator key, denominator key) of a RATIO column
@@ -43,17 +43,17 @@ class Column:
     def align(self) -> str:
         return (
             "right"
-            if self.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER)
-            else ("center" if self.kind is Kind.INDEX else "left")
+            if self.kind in (ValueKind.AMOUNT, ValueKind.RATIO, ValueKind.NUMBER)
+            else ("center" if self.kind is ValueKind.INDEX else "left")
         )
 
     @property
     def excel_format(self) -> str:
         """The .xlsx number format that shows what ``format_number``/``format_percent`` show."""
         decimals = "." + "0" * self.digits if self.digits else ""
-        if self.kind is Kind.AMOUNT:
+        if self.kind is ValueKind.AMOUNT:
             return "0" + decimals
-        if self.kind is Kind.RATIO:
+        if self.kind is ValueKind.RATIO:
             return "0" + decimals + "%"
         return "General"
 
@@ -63,10 +63,10 @@ class Spanner:
     """A header cell over several columns (项目推进情况 over 目标任务/实施进度/完成比例)."""
 
     label: str
-    children: tuple[Column | Spanner, ...]
+    children: tuple[TableColumn | Spanner, ...]
 
 
-Node = Column | Spanner
+Node = TableColumn | Spanner
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +87,7 @@ class TableSpec:
     filler_line: tuple[str, str] = ("", "")
 
     @property
-    def columns(self) -> tuple[Column, ...]:
+    def columns(self) -> tuple[TableColumn, ...]:
         """The leaf columns, left to right."""
         return tuple(_leaves(self.header))
 
@@ -102,7 +102,7 @@ class TableSpec:
 
         def place(nodes: tuple[Node, ...], row: int, col: int) -> int:
             for node in nodes:
-                if isinstance(node, Column):
+                if isinstance(node, TableColumn):
                     cells.append(HeaderCell(node.label, row, col, depth - row, 1))
                     col += 1
                 else:
@@ -127,7 +127,7 @@ class TableSpec:
 
         def walk(nodes: tuple[Node, ...], prefix: tuple[str, ...]) -> None:
             for node in nodes:
-                if isinstance(node, Column):
+                if isinstance(node, TableColumn):
                     labels.append(separator.join((*prefix, node.label)))
                 else:
                     walk(node.children, (*prefix, node.label))
@@ -136,15 +136,15 @@ class TableSpec:
         return tuple(labels)
 
 
-def _leaves(nodes: tuple[Node, ...]) -> list[Column]:
-    out: list[Column] = []
+def _leaves(nodes: tuple[Node, ...]) -> list[TableColumn]:
+    out: list[TableColumn] = []
     for node in nodes:
-        out.extend([node] if isinstance(node, Column) else _leaves(node.children))
+        out.extend([node] if isinstance(node, TableColumn) else _leaves(node.children))
     return out
 
 
 def _depth(node: Node) -> int:
-    return 1 if isinstance(node, Column) else 1 + max(_depth(child) for child in node.children)
+    return 1 if isinstance(node, TableColumn) else 1 + max(_depth(child) for child in node.children)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,38 +178,40 @@ def project_table_spec(
     return TableSpec(
         title=title,
         header=(
-            Column("number", "序号", Kind.INDEX, width=2.5),
-            Column("name", "项目名称", width=6.5),
+            TableColumn("number", "序号", ValueKind.INDEX, width=2.5),
+            TableColumn("name", "项目名称", width=6.5),
             Spanner(
                 "项目推进情况",
                 (
-                    Column("target_text", "目标任务", width=7),
-                    Column("progress_text", "实施进度", width=8),
-                    Column("completion", "完成比例", Kind.RATIO, rd, width=5),
+                    TableColumn("target_text", "目标任务", width=7),
+                    TableColumn("progress_text", "实施进度", width=8),
+                    TableColumn("completion", "完成比例", ValueKind.RATIO, rd, width=5),
                 ),
             ),
             Spanner(
                 f"资金执行情况（{unit}、%）",
                 (
-                    Column("plan", "计划安排资金", Kind.AMOUNT, ad, width=5.2),
+                    TableColumn("plan", "计划安排资金", ValueKind.AMOUNT, ad, width=5.2),
                     Spanner(
                         "下达预算",
                         (
-                            Column("budget", "金额", Kind.AMOUNT, ad, width=5.2),
-                            Column("budget_ratio", "占计划比例", Kind.RATIO, rd, 5, ("budget", "plan")),
+                            TableColumn("budget", "金额", ValueKind.AMOUNT, ad, width=5.2),
+                            TableColumn(
+                                "budget_ratio", "占计划比例", ValueKind.RATIO, rd, 5, ("budget", "plan")
+                            ),
                         ),
                     ),
                     Spanner(
                         "实际拨付",
                         (
-                            Column("paid", "金额", Kind.AMOUNT, ad, width=5.2),
-                            Column("paid_ratio", "占计划比例", Kind.RATIO, rd, 5, ("paid", "plan")),
+                            TableColumn("paid", "金额", ValueKind.AMOUNT, ad, width=5.2),
+                            TableColumn("paid_ratio", "占计划比例", ValueKind.RATIO, rd, 5, ("paid", "plan")),
                         ),
                     ),
                 ),
             ),
-            Column("owner", "责任单位", width=4.8),
-            Column("note", "备注", width=3.3),
+            TableColumn("owner", "责任单位", width=4.8),
+            TableColumn("note", "备注", width=3.3),
         ),
         filler_line=filler_line,
     )
@@ -221,16 +223,16 @@ def default_table_title(year: int, start: int, end: int) -> str:
     return f"{year}年{format_period(year, start, end)}民生实事项目推进和资金执行情况一览表"
 
 
-def format_cell(column: Column, value: Decimal | str | None) -> Cell:
+def format_cell(column: TableColumn, value: Decimal | str | None) -> Cell:
     """A value as the column shows it: fixed decimals for amounts, a percentage (or "—") for ratios.
     Charts label their bars through this too, so a bar reads exactly as its table cell."""
-    if column.kind is Kind.AMOUNT:
+    if column.kind is ValueKind.AMOUNT:
         assert not isinstance(value, str)
         return Cell("" if value is None else format_number(value, column.digits), value)
-    if column.kind is Kind.RATIO:
+    if column.kind is ValueKind.RATIO:
         assert not isinstance(value, str)
         return Cell(format_percent(value, column.digits), value)
-    if column.kind is Kind.NUMBER:
+    if column.kind is ValueKind.NUMBER:
         assert not isinstance(value, str)
         return Cell(DASH if value is None else format_number(value), value)
     return Cell("" if value is None else str(value), value)
@@ -291,11 +293,11 @@ def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) 
     spec = TableSpec(
         title=title,
         header=(
-            Column("number", "序号", Kind.INDEX, width=2.5),
-            Column("name", "指标", width=16),
-            Column("value", "数值", Kind.NUMBER, width=7),
-            Column("unit", "单位", width=3),
-            Column("note", "说明", width=14),
+            TableColumn("number", "序号", ValueKind.INDEX, width=2.5),
+            TableColumn("name", "指标", width=16),
+            TableColumn("value", "数值", ValueKind.NUMBER, width=7),
+            TableColumn("unit", "单位", width=3),
+            TableColumn("note", "说明", width=14),
         ),
     )
     columns = spec.columns
@@ -315,12 +317,11 @@ def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) 
 @dataclass(frozen=True, slots=True)
 class TargetRow:
     """One 目标表 row as the report shows it: the figure's name, its 要求 (不少于45张), its 完成值 as
-    text (45.1张, 37.1%, or "—") with the exact value, and its 完成情况 (已完成/未完成/—)."""
+    text (45.1张, 37.1%, or "—") and its 完成情况 (已完成/未完成/—)."""
 
     name: str
     requirement: str
     actual_text: str
-    actual: Decimal | None
     status: str
 
 
@@ -329,11 +330,11 @@ def target_table_spec(title: str) -> TableSpec:
     return TableSpec(
         title=title,
         header=(
-            Column("number", "序号", Kind.INDEX, width=2.5),
-            Column("name", "指标", width=24),
-            Column("requirement", "目标值", width=12),
-            Column("actual", "完成值", width=12),
-            Column("status", "完成情况", width=8),
+            TableColumn("number", "序号", ValueKind.INDEX, width=2.5),
+            TableColumn("name", "指标", width=24),
+            TableColumn("requirement", "目标值", width=12),
+            TableColumn("actual", "完成值", width=12),
+            TableColumn("status", "完成情况", width=8),
         ),
     )
 
@@ -358,6 +359,6 @@ def form_table(rows: list[tuple[str, str]], title: str) -> Table:
     """A 登记表 (label | content) as a table, for the workbook of a form-like report (年度报告)."""
     spec = TableSpec(
         title=title,
-        header=(Column("label", "项目", width=10), Column("content", "内容", width=40)),
+        header=(TableColumn("label", "项目", width=10), TableColumn("content", "内容", width=40)),
     )
     return Table(spec, tuple(Row((Cell(label), Cell(content))) for label, content in rows))

@@ -22,6 +22,7 @@ from reportgen.ledger.yaml.read import YamlDocument
 from reportgen.model import (
     BASELINES,
     BASES,
+    DEFAULT_KIND,
     SEQUENCES,
     STANDARD_BASES,
     TARGET_WORDS,
@@ -165,7 +166,7 @@ class _Builder:
             sections=sections,
             closing=closing,
             table=table,
-            kind=self.r.text(top.get("类型"), ("类型",), required=False) or "民生实事",
+            kind=self.r.text(top.get("类型"), ("类型",), required=False) or DEFAULT_KIND,
             charts=self.r.boolean(top.get("图表"), ("图表",)),
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),

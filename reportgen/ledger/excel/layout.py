@@ -3,7 +3,7 @@
 The reader (``excel_read``), the writer (``excel_write``) and the YAML writer (its key order) all
 work from these declarations, so the workbook a person fills in, the one reportgen reads and the
 documentation on its 说明 sheet cannot drift apart.  Each column names the YAML key path it stands
-for, a ``Kind`` (what the cell may hold: the reader's parsing, the writer's number format and data
+for, a ``CellType`` (what the cell may hold: the reader's parsing, the writer's number format and data
 validation), a width in Excel character units, and a short Chinese help text used as the header
 comment, the input message of its cells and a line of the 说明 sheet.
 
@@ -22,7 +22,7 @@ from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
 from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
 
 
-class Kind(Enum):
+class CellType(Enum):
     """What a cell holds; decides how it is read and written and which drop-down it gets."""
 
     TEXT = "文字"  # kept exactly as typed (names, 落款, 备注)
@@ -43,12 +43,12 @@ class Kind(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
+class SheetColumn:
     """One column of a sheet (or one row of 基本信息): header, YAML key path, kind, width, help."""
 
     header: str
     key: tuple[str, ...]
-    kind: Kind
+    kind: CellType
     width: float
     help: str
     low: int | None = None  # bounds of an INTEGER (also given to the data validation)
@@ -66,7 +66,7 @@ class Sheet:
 
     name: str
     purpose: str
-    columns: tuple[Column, ...]
+    columns: tuple[SheetColumn, ...]
     freeze: str = "A2"  # the header row (and for 项目 the 项目名称 column) stay in view
 
     @property
@@ -86,75 +86,99 @@ PARTICULARS = "要素"  # each of its rows holds “标签：内容” (a YAML m
 PARTICULAR_SEPARATOR = "："
 TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
 
-INFO_ROWS: tuple[Column, ...] = (
-    Column("标题", ("标题",), Kind.TEXT, 0, "报告标题，必填。可引用期间，如 {{ 期间.年月 }}。"),
-    Column("主送机关", ("主送机关",), Kind.PROSE, 0, "主送机关，可不填；有几个就写几行“主送机关”。"),
-    Column("落款", ("落款",), Kind.TEXT, 0, "署名（发文机关），必填。"),
-    Column("成文日期", ("成文日期",), Kind.DATE, 0, "日期，必填，如 2024-09-23；报告中写作 2024年9月23日。"),
-    Column("填报单位", ("填报单位",), Kind.TEXT, 0, "填报单位，必填；也是一览表“填表单位”的默认值。"),
-    Column("年度", ("期间", "年度"), Kind.INTEGER, 0, "报告期所在年度，必填，如 2024。", 1949, 2200),
-    Column(
+INFO_ROWS: tuple[SheetColumn, ...] = (
+    SheetColumn("标题", ("标题",), CellType.TEXT, 0, "报告标题，必填。可引用期间，如 {{ 期间.年月 }}。"),
+    SheetColumn("主送机关", ("主送机关",), CellType.PROSE, 0, "主送机关，可不填；有几个就写几行“主送机关”。"),
+    SheetColumn("落款", ("落款",), CellType.TEXT, 0, "署名（发文机关），必填。"),
+    SheetColumn(
+        "成文日期", ("成文日期",), CellType.DATE, 0, "日期，必填，如 2024-09-23；报告中写作 2024年9月23日。"
+    ),
+    SheetColumn(
+        "填报单位", ("填报单位",), CellType.TEXT, 0, "填报单位，必填；也是一览表“填表单位”的默认值。"
+    ),
+    SheetColumn("年度", ("期间", "年度"), CellType.INTEGER, 0, "报告期所在年度，必填，如 2024。", 1949, 2200),
+    SheetColumn(
         "月份",
         ("期间", "月份"),
-        Kind.MONTHS,
+        CellType.MONTHS,
         0,
         "报告期的月份，必填：1—9、9（单月）、一季度、上半年、前三季度、全年等。",
     ),
-    Column("类型", ("类型",), Kind.TEXT, 0, "报告类型，可不填，默认“民生实事”。"),
-    Column("图表", ("图表",), Kind.BOOLEAN, 0, "报告是否附图表：是/否，默认否。"),
-    Column("导语", ("导语",), Kind.PROSE, 0, "第一个标题之前的段落，可不填；一段一行“导语”。"),
-    Column("结语", ("结语",), Kind.PROSE, 0, "最后一个标题之后的段落，可不填；一段一行“结语”。"),
-    Column(
+    SheetColumn("类型", ("类型",), CellType.TEXT, 0, "报告类型，可不填，默认“民生实事”。"),
+    SheetColumn("图表", ("图表",), CellType.BOOLEAN, 0, "报告是否附图表：是/否，默认否。"),
+    SheetColumn("导语", ("导语",), CellType.PROSE, 0, "第一个标题之前的段落，可不填；一段一行“导语”。"),
+    SheetColumn("结语", ("结语",), CellType.PROSE, 0, "最后一个标题之后的段落，可不填；一段一行“结语”。"),
+    SheetColumn(
         PARTICULARS,
         ("要素",),
-        Kind.PROSE,
+        CellType.PROSE,
         0,
         "标题下“标签：内容”的各行（如 发布时间：{{ 成文日期 | 日期 }}），可不填；一行一项，用全角冒号隔开。",
     ),
-    Column(
-        "称呼", ("称呼",), Kind.PROSE, 0, "发言稿的称呼（如 尊敬的各位领导、各位来宾），可不填；冒号自动加。"
+    SheetColumn(
+        "称呼",
+        ("称呼",),
+        CellType.PROSE,
+        0,
+        "发言稿的称呼（如 尊敬的各位领导、各位来宾），可不填；冒号自动加。",
     ),
-    Column(
+    SheetColumn(
         "一览表标题",
         ("一览表", "标题"),
-        Kind.TEXT,
+        CellType.TEXT,
         0,
         "一览表：标题，可不填（按期间自动生成）；可引用期间，如 {{ 期间.年月 }}民生实事一览表。",
     ),
-    Column("填表单位", ("一览表", "填表单位"), Kind.TEXT, 0, "一览表：填表单位，可不填（默认为填报单位）。"),
-    Column("填表时间", ("一览表", "填表时间"), Kind.DATE, 0, "一览表：填表时间，可不填（默认为成文日期）。"),
-    Column(
+    SheetColumn(
+        "填表单位", ("一览表", "填表单位"), CellType.TEXT, 0, "一览表：填表单位，可不填（默认为填报单位）。"
+    ),
+    SheetColumn(
+        "填表时间", ("一览表", "填表时间"), CellType.DATE, 0, "一览表：填表时间，可不填（默认为成文日期）。"
+    ),
+    SheetColumn(
         "金额单位",
         ("一览表", "金额单位"),
-        Kind.MONEY_UNIT,
+        CellType.MONEY_UNIT,
         0,
         "一览表：金额的显示单位（元/万元/亿元），有项目时必填；“项目”表中不带单位的金额按此单位。",
     ),
-    Column(
-        "金额小数位", ("一览表", "金额小数位"), Kind.INTEGER, 0, "一览表：金额保留几位小数，默认 2。", 0, 6
+    SheetColumn(
+        "金额小数位",
+        ("一览表", "金额小数位"),
+        CellType.INTEGER,
+        0,
+        "一览表：金额保留几位小数，默认 2。",
+        0,
+        6,
     ),
-    Column(
-        "比例小数位", ("一览表", "比例小数位"), Kind.INTEGER, 0, "一览表：比例保留几位小数，默认 2。", 0, 4
+    SheetColumn(
+        "比例小数位",
+        ("一览表", "比例小数位"),
+        CellType.INTEGER,
+        0,
+        "一览表：比例保留几位小数，默认 2。",
+        0,
+        4,
     ),
-    Column(
+    SheetColumn(
         "目标表标题",
         ("目标表", "标题"),
-        Kind.TEXT,
+        CellType.TEXT,
         0,
         "目标表（附件）：标题，有目标表时必填，可引用期间，如 {{ 期间.年度 }}“双基”建设目标任务完成情况表。",
     ),
-    Column(
+    SheetColumn(
         "目标表指标",
         ("目标表", "指标"),
-        Kind.FIGURE_IDS,
+        CellType.FIGURE_IDS,
         0,
         "目标表：列入的指标编号，用顿号隔开，须是“指标”表中填了目标的指标；"
         "目标值、完成值、完成情况由程序填写。",
     ),
-    Column(
+    SheetColumn(
         NAMES,
         ("专有名称",),
-        Kind.TEXT,
+        CellType.TEXT,
         0,
         "正文里含数字的名称或编号（如 民生100工程、20件民生实事、会计凭证号2023-0456），"
         "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
@@ -166,11 +190,15 @@ INFO_SHEET = Sheet(
     INFO,
     "报告的标题、落款、日期、报告期，导语与结语，以及一览表的设置。每行一项：A 列是项目名，B 列填内容。",
     (
-        Column(
-            INFO_LABEL, (), Kind.TEXT, 14, "项目名，不要改动；主送机关、导语、结语、专有名称可复制成多行。"
+        SheetColumn(
+            INFO_LABEL,
+            (),
+            CellType.TEXT,
+            14,
+            "项目名，不要改动；主送机关、导语、结语、专有名称可复制成多行。",
         ),
-        Column(INFO_VALUE, (), Kind.TEXT, 70, "在这一列填写内容。"),
-        Column(INFO_NOTE, (), Kind.TEXT, 52, "每一项的填写说明（程序不读取这一列）。"),
+        SheetColumn(INFO_VALUE, (), CellType.TEXT, 70, "在这一列填写内容。"),
+        SheetColumn(INFO_NOTE, (), CellType.TEXT, 52, "每一项的填写说明（程序不读取这一列）。"),
     ),
 )
 
@@ -188,167 +216,173 @@ FIGURES_SHEET = Sheet(
     "有名字的数字。正文用 {{ 编号 | 过滤器 }} 引用，如 {{ 低保金 | 万元 }}、{{ 总人数 | 人 }}、"
     "{{ 完成率 | 百分比 }}。每行一个指标，数值、合计、比例、商四者只填一种。",
     (
-        Column(
+        SheetColumn(
             "编号",
             (),
-            Kind.FIGURE_ID,
+            CellType.FIGURE_ID,
             16,
             "指标编号，必填且不重复：汉字或字母开头，只含汉字、字母、数字、下划线，如 低保金。",
         ),
-        Column("名称", ("名称",), Kind.TEXT, 24, "指标的中文名称，可不填（默认等于编号）。"),
-        Column(
+        SheetColumn("名称", ("名称",), CellType.TEXT, 24, "指标的中文名称，可不填（默认等于编号）。"),
+        SheetColumn(
             "数值",
             ("数值",),
-            Kind.NUMBER,
+            CellType.NUMBER,
             14,
             "只填数字，如 8123.0395；单位在右边一列选择，不要写“万”。",
             unit_of=(FIGURE_UNIT,),
         ),
-        Column(
+        SheetColumn(
             FIGURE_UNIT,
             ("单位",),
-            Kind.UNIT,
+            CellType.UNIT,
             8,
             "从下拉列表选择；填了数值就必须选单位；“商”指标在这里选结果的单位。",
         ),
-        Column(
+        SheetColumn(
             "合计",
             ("合计",),
-            Kind.FIGURE_IDS,
+            CellType.FIGURE_IDS,
             24,
             "由其他指标相加：填两个以上分项的编号，用顿号隔开，如 一级人数、二级人数。此时不填数值和单位。",
         ),
-        Column(
+        SheetColumn(
             "比例分子",
             ("比例", "分子"),
-            Kind.FIGURE_ID,
+            CellType.FIGURE_ID,
             12,
             "比例 = 分子 ÷ 分母，结果为 %：填分子的指标编号。",
         ),
-        Column(
-            "比例分母", ("比例", "分母"), Kind.FIGURE_ID, 12, "比例的分母：填指标编号；分母为 0 时显示“—”。"
+        SheetColumn(
+            "比例分母",
+            ("比例", "分母"),
+            CellType.FIGURE_ID,
+            12,
+            "比例的分母：填指标编号；分母为 0 时显示“—”。",
         ),
-        Column(
+        SheetColumn(
             "上年同期",
             ("上年同期",),
-            Kind.NUMBER,
+            CellType.NUMBER,
             12,
             "去年同一期间的数值（与本指标同一单位），用于“同比”；只用于填了数值的指标。",
             unit_of=(FIGURE_UNIT,),
         ),
-        Column(
+        SheetColumn(
             "上期",
             ("上期",),
-            Kind.NUMBER,
+            CellType.NUMBER,
             12,
             "上一报告期的数值（与本指标同一单位），用于“环比”；只用于填了数值的指标。",
             unit_of=(FIGURE_UNIT,),
         ),
-        Column("说明", ("说明",), Kind.TEXT, 28, "统计口径等说明，可不填。"),
+        SheetColumn("说明", ("说明",), CellType.TEXT, 28, "统计口径等说明，可不填。"),
         # Added for issue 8, after the first layout: at the end, so the older columns keep their letters.
-        Column(
+        SheetColumn(
             "商分子",
             ("商", "分子"),
-            Kind.FIGURE_ID,
+            CellType.FIGURE_ID,
             12,
             "商 = 分子 ÷ 分母（× 每），结果单位在“单位”列选，"
             "如月人均保障水平 = 发放金额 ÷ 人次，单位 元：填分子的指标编号。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "商分母",
             ("商", "分母"),
-            Kind.FIGURE_ID,
+            CellType.FIGURE_ID,
             12,
             "商的分母：填指标编号；分母为 0 时显示“—”。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "每",
             ("商", "每"),
-            Kind.NUMBER,
+            CellType.NUMBER,
             8,
             "商再乘以这个数，可不填（默认 1）：每千名老人床位数填 1000。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "公布值",
             ("公布值",),
-            Kind.NUMBER,
+            CellType.NUMBER,
             10,
             "合计、比例、商指标可填：原文印出的数（比例填百分数，如 60.09），由检查核对；"
             "报告中印的是计算值。",
             added=True,
             unit_of=(FIGURE_UNIT,),
         ),
-        Column(
+        SheetColumn(
             "分项",
             ("分项",),
-            Kind.FIGURE_IDS,
+            CellType.FIGURE_IDS,
             24,
             "填了数值的总数可填：它的全部分项的编号，用顿号隔开；检查核对分项之和等于总数。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "其中",
             ("其中",),
-            Kind.FIGURE_IDS,
+            CellType.FIGURE_IDS,
             24,
             "可填：“其中”各项的编号，用顿号隔开；检查核对它们之和不超过本指标。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "口径",
             ("口径",),
-            Kind.TEXT,
+            CellType.TEXT,
             8,
             "填了数值的指标可填：时点（截至某日的数）、累计（期间内的总数）或 计划；"
             "合计不把不同口径的数相加。",
             added=True,
         ),
-        Column(
+        SheetColumn(
             "标准每",
             ("每",),
-            Kind.TEXT,
+            CellType.TEXT,
             8,
             "标准（如每人每年7500元）可填：人月、人年、户月、户年 或 人次；"
             "正文用 {{ 编号 | 标准 }}、{{ 编号 | 标准('人月') }}。",
             added=True,
             choices=STANDARD_BASES,
         ),
-        Column(
+        SheetColumn(
             "调整前",
             ("调整前",),
-            Kind.NUMBER,
+            CellType.NUMBER,
             10,
             "标准调整前的数值（与本指标同一单位），可不填；"
             "正文用 {{ 编号 | 调整前 | 标准 }}、{{ 编号 | 调整方向 }}。",
             added=True,
             unit_of=(FIGURE_UNIT,),
         ),
-        Column("调整时间", ("调整时间",), Kind.TEXT, 10, "标准从何时调整，照录文字，如 7月。", added=True),
-        Column(
+        SheetColumn(
+            "调整时间", ("调整时间",), CellType.TEXT, 10, "标准从何时调整，照录文字，如 7月。", added=True
+        ),
+        SheetColumn(
             TARGET_DIRECTION,
             ("目标", TARGET_DIRECTION),
-            Kind.TEXT,
+            CellType.TEXT,
             8,
             f"有目标时填方向：{TARGET_WORDS_TEXT}；本指标的数值就是完成值，完成情况由程序判定。",
             added=True,
             choices=TARGET_WORDS,
         ),
-        Column(
+        SheetColumn(
             TARGET_VALUE,
             ("目标", TARGET_VALUE),
-            Kind.NUMBER,
+            CellType.NUMBER,
             10,
             "目标值，只填数字（比例填百分数，如 35）；只有目标、没有完成值的指标数值不填。",
             added=True,
             unit_of=(TARGET_UNIT, FIGURE_UNIT),
         ),
-        Column(
+        SheetColumn(
             TARGET_UNIT,
             ("目标", "单位"),
-            Kind.UNIT,
+            CellType.UNIT,
             8,
             "目标的单位，可不填（默认为本指标的单位，比例为 %）；只有目标的指标须选单位。",
             added=True,
@@ -366,46 +400,52 @@ PROJECTS_SHEET = Sheet(
     "项目",
     "项目推进和资金执行情况一览表，每行一个项目。完成比例、占计划比例和合计行由程序计算，不要填写。",
     (
-        Column(
+        SheetColumn(
             "项目名称",
             ("项目名称",),
-            Kind.PROSE,
+            CellType.PROSE,
             28,
             "照录上级下达的项目名称，必填。照原样印出，不能写 {{ }}。",
         ),
-        Column("目标任务", ("目标任务",), Kind.PROSE, 30, "照录下达的目标任务，必填。"),
-        Column(
+        SheetColumn("目标任务", ("目标任务",), CellType.PROSE, 30, "照录下达的目标任务，必填。"),
+        SheetColumn(
             "实施进度",
             ("实施进度",),
-            Kind.PROSE,
+            CellType.PROSE,
             40,
             "必填。数字请引用指标，如 已新增床位{{ 新增床位 | 张 }}。",
         ),
-        Column("目标", ("目标",), Kind.MEASURE, 12, "数字目标，带单位，如 300张；或填指标编号。可不填。"),
-        Column(
-            "实际完成", ("实际完成",), Kind.MEASURE, 12, "与目标同类单位，如 312张；或填指标编号。可不填。"
+        SheetColumn(
+            "目标", ("目标",), CellType.MEASURE, 12, "数字目标，带单位，如 300张；或填指标编号。可不填。"
         ),
-        Column("计划安排资金", ("计划安排资金",), Kind.AMOUNT, 14, _AMOUNT_HELP),
-        Column("下达预算", ("下达预算",), Kind.AMOUNT, 14, _AMOUNT_HELP),
-        Column("实际拨付", ("实际拨付",), Kind.AMOUNT, 14, _AMOUNT_HELP),
+        SheetColumn(
+            "实际完成",
+            ("实际完成",),
+            CellType.MEASURE,
+            12,
+            "与目标同类单位，如 312张；或填指标编号。可不填。",
+        ),
+        SheetColumn("计划安排资金", ("计划安排资金",), CellType.AMOUNT, 14, _AMOUNT_HELP),
+        SheetColumn("下达预算", ("下达预算",), CellType.AMOUNT, 14, _AMOUNT_HELP),
+        SheetColumn("实际拨付", ("实际拨付",), CellType.AMOUNT, 14, _AMOUNT_HELP),
         *(
-            Column(
+            SheetColumn(
                 f"资金来源·{source}",
                 ("资金来源", source),
-                Kind.FUNDING,
+                CellType.FUNDING,
                 12,
                 f"计划安排资金中{source}资金的金额：填数字（金额单位），或数字加单位，如 25万元。可不填。",
             )
             for source in FUNDING_SOURCES
         ),
-        Column(
+        SheetColumn(
             "责任单位",
             ("责任单位",),
-            Kind.OWNER,
+            CellType.OWNER,
             16,
             "从下拉列表选择，或直接输入（列表外的单位会提示确认）。",
         ),
-        Column("备注", ("备注",), Kind.TEXT, 24, "可不填。"),
+        SheetColumn("备注", ("备注",), CellType.TEXT, 24, "可不填。"),
     ),
     freeze="B2",
 )
@@ -418,28 +458,30 @@ SECTIONS_SHEET = Sheet(
     "报告正文：有“标题”的行开始一节（层级 1 为 一、，2 为 （一），3 为 1.，4 为 （1）），"
     "其下只填“段落”的行是这一节的段落（标题行也可以写第一段）。",
     (
-        Column(
+        SheetColumn(
             LEVEL,
             (),
-            Kind.INTEGER,
+            CellType.INTEGER,
             6,
             "标题的级别 1～4：1 一、 2 （一） 3 1. 4 （1）。下一级标题紧跟在上一级之后。",
             1,
             MAX_HEADING_LEVEL,
         ),
-        Column(TITLE, ("标题",), Kind.PROSE, 26, "标题文字，不要写序号（程序自动编号）。"),
-        Column(RUN_IN, ("接排",), Kind.BOOLEAN, 6, "是：标题与第一段接排，如“（一）低保方面。一是……”。"),
-        Column(
+        SheetColumn(TITLE, ("标题",), CellType.PROSE, 26, "标题文字，不要写序号（程序自动编号）。"),
+        SheetColumn(
+            RUN_IN, ("接排",), CellType.BOOLEAN, 6, "是：标题与第一段接排，如“（一）低保方面。一是……”。"
+        ),
+        SheetColumn(
             PARAGRAPH,
             ("段落",),
-            Kind.PROSE,
+            CellType.PROSE,
             90,
             "一行一段。数字请引用指标：{{ 低保金 | 万元 }}；期间：{{ 期间 }}。",
         ),
-        Column(
+        SheetColumn(
             SEQUENCE,
             ("段落序号",),
-            Kind.TEXT,
+            CellType.TEXT,
             10,
             "可不填。填 一是、第一、1. 或 （1）：这一节的段落依次加“一是”“二是”……；"
             "填了段落序号的一节可以没有标题（层级照填）。",
@@ -449,32 +491,32 @@ SECTIONS_SHEET = Sheet(
 
 # What a cell of each kind takes, in every message about it (reader and schema alike).
 EXPECTED = {
-    Kind.TEXT: "文字",
-    Kind.PROSE: "文字",
-    Kind.OWNER: "文字",
-    Kind.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
-    Kind.NUMBER: "数字，如 8123.0395（不写单位和“万”，单位在“单位”列）",
-    Kind.INTEGER: "整数",
-    Kind.UNIT: "下拉列表中的单位（" + "、".join(known_units()) + "）",
-    Kind.MONEY_UNIT: "元、万元 或 亿元",
-    Kind.DATE: "日期，如 2024-09-23",
-    Kind.BOOLEAN: "是 或 否",
-    Kind.FIGURE_ID: "“指标”表中的编号",
-    Kind.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
-    Kind.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
-    Kind.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
-    Kind.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
+    CellType.TEXT: "文字",
+    CellType.PROSE: "文字",
+    CellType.OWNER: "文字",
+    CellType.MONTHS: "月份，如 1—9、9、一季度、上半年、前三季度、全年",
+    CellType.NUMBER: "数字，如 8123.0395（不写单位和“万”，单位在“单位”列）",
+    CellType.INTEGER: "整数",
+    CellType.UNIT: "下拉列表中的单位（" + "、".join(known_units()) + "）",
+    CellType.MONEY_UNIT: "元、万元 或 亿元",
+    CellType.DATE: "日期，如 2024-09-23",
+    CellType.BOOLEAN: "是 或 否",
+    CellType.FIGURE_ID: "“指标”表中的编号",
+    CellType.FIGURE_IDS: "“指标”表中的编号，用顿号隔开",
+    CellType.AMOUNT: "金额：数字（按金额单位），或数字加单位如 1.3168亿元，或“指标”表中的编号",
+    CellType.FUNDING: "金额：数字（按金额单位），或数字加单位如 25万元",
+    CellType.MEASURE: "数字加单位，如 300张；或“指标”表中的编号",
 }
 
 
-def expectation(column: Column) -> str:
+def expectation(column: SheetColumn) -> str:
     """What a cell of ``column`` takes: its words, its bounds, its kind's form, or for free text the
     column's own help (a missing 项目名称 is told what a 项目名称 is, not "文字")."""
     if column.choices:
         return "、".join(column.choices)
-    if column.kind is Kind.INTEGER and column.low is not None and column.high is not None:
+    if column.kind is CellType.INTEGER and column.low is not None and column.high is not None:
         return f"{column.low}～{column.high} 的整数"
-    if column.kind in (Kind.TEXT, Kind.PROSE, Kind.OWNER):
+    if column.kind in (CellType.TEXT, CellType.PROSE, CellType.OWNER):
         return column.help
     return EXPECTED[column.kind]
 

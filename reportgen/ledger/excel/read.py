@@ -86,9 +86,9 @@ from reportgen.ledger.excel.layout import (
     TARGET_DIRECTION,
     TARGET_VALUE,
     TITLE,
-    Column,
-    Kind,
+    CellType,
     Sheet,
+    SheetColumn,
     expectation,
 )
 from reportgen.ledger.schema import build_ledger
@@ -162,10 +162,10 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
 class WorkbookDocument(YamlDocument):
     """A workbook's ``YamlDocument`` plus the layout column of each empty cell it read."""
 
-    blank: dict[str, Column] = field(default_factory=dict)  # 指标!D4 → the 单位 column
+    blank: dict[str, SheetColumn] = field(default_factory=dict)  # 指标!D4 → the 单位 column
 
 
-def _required(problem: Problem, blank: dict[str, Column]) -> Problem:
+def _required(problem: Problem, blank: dict[str, SheetColumn]) -> Problem:
     column = blank.get(problem.place or "")
     if problem.code != "RG104" or column is None:
         return problem
@@ -401,7 +401,7 @@ class _Reader:
         self.sheets = sheets
         self.problems: list[Problem] = []
         self.cells: dict[At, str] = {}
-        self.blank: dict[str, Column] = {}  # every empty cell read, by place: what it would take
+        self.blank: dict[str, SheetColumn] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
 
     def problem(self, code: str, message: str, cell: _Cell | str, value: object, expected: str) -> None:
@@ -626,7 +626,7 @@ class _Reader:
         record["目标"] = target
         return record
 
-    def record(self, cells: dict[str, _Cell], columns: Iterable[Column], path: At) -> dict[str, object]:
+    def record(self, cells: dict[str, _Cell], columns: Iterable[SheetColumn], path: At) -> dict[str, object]:
         """One row's fields as a nested mapping; every column's cell recorded under its path."""
         result: dict[str, object] = {}
         for column in columns:
@@ -704,7 +704,7 @@ class _Reader:
             self.paragraph(section, path, paragraph_cell)
         return top
 
-    def particular(self, data: dict[str, object], cell: _Cell, spec: Column) -> None:
+    def particular(self, data: dict[str, object], cell: _Cell, spec: SheetColumn) -> None:
         """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""
         text = self.value(cell, spec)
         label, separator, content = str(text).partition(PARTICULAR_SEPARATOR)
@@ -743,10 +743,10 @@ class _Reader:
         paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
 
     # -- one cell ------------------------------------------------------------------------------------
-    def value(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
+    def value(self, cell: _Cell, column: SheetColumn, row_unit: str | None = None) -> object:
         """The cell's value for the schema; a refused cell gets a problem and keeps its typed text.
 
-        ``row_unit`` is the unit a NUMBER column is in as its row says (see ``Column.unit_of``)."""
+        ``row_unit`` is the unit a NUMBER column is in as its row says (see ``SheetColumn.unit_of``)."""
         if cell.uncalculated:
             self.problem(
                 "RG115",
@@ -770,25 +770,25 @@ class _Reader:
         if cell.percent:
             return self.percent(cell, column, row_unit)
         kind = column.kind
-        if kind in (Kind.NUMBER, Kind.INTEGER):
+        if kind in (CellType.NUMBER, CellType.INTEGER):
             return self.number(cell, column, row_unit)
-        if kind is Kind.DATE:
+        if kind is CellType.DATE:
             return self.date(cell)
-        if kind is Kind.BOOLEAN:
+        if kind is CellType.BOOLEAN:
             if isinstance(raw, bool):
                 return raw
             text = self.text(cell, column).strip()
             return {"是": True, "否": False, "TRUE": True, "FALSE": False}.get(text.upper(), text)
-        if kind in (Kind.AMOUNT, Kind.FUNDING, Kind.MEASURE):
+        if kind in (CellType.AMOUNT, CellType.FUNDING, CellType.MEASURE):
             return self.amount(cell, column)
         text = self.text(cell, column)
-        if kind in (Kind.UNIT, Kind.MONEY_UNIT, Kind.FIGURE_ID):
+        if kind in (CellType.UNIT, CellType.MONEY_UNIT, CellType.FIGURE_ID):
             return text.strip()
-        if kind is Kind.FIGURE_IDS:
+        if kind is CellType.FIGURE_IDS:
             return [part for part in _SEPARATORS.split(text.strip()) if part]
         return text
 
-    def text(self, cell: _Cell, column: Column) -> str:
+    def text(self, cell: _Cell, column: SheetColumn) -> str:
         raw = cell.value
         if isinstance(raw, str):
             return raw
@@ -807,7 +807,7 @@ class _Reader:
             day = raw.date() if isinstance(raw, datetime.datetime) else raw
             hint = (
                 "“1-9”会被当成1月9日；写 1—9 或 1至9"
-                if column.kind is Kind.MONTHS
+                if column.kind is CellType.MONTHS
                 else "先把单元格设为文本格式再输入"
             )
             self.problem(
@@ -820,18 +820,18 @@ class _Reader:
             return day.isoformat()
         return str(raw)
 
-    def percent(self, cell: _Cell, column: Column, row_unit: str | None) -> object:
+    def percent(self, cell: _Cell, column: SheetColumn, row_unit: str | None) -> object:
         """A number formatted as a percentage: the number shown (0.92 → 92) where the unit is %;
         anywhere else the clerk sees 92% but the cell holds 0.92, so it is refused by name."""
         assert isinstance(cell.value, int | float)
         number = percent_number(cell.value)
-        if column.kind is Kind.MEASURE:
+        if column.kind is CellType.MEASURE:
             return {"数值": number, "单位": PERCENT}
-        if column.kind is Kind.NUMBER and row_unit == PERCENT:
+        if column.kind is CellType.NUMBER and row_unit == PERCENT:
             return number
         stored = number_text(read_number(cell.value))
         plain = f"把单元格格式改为“常规”或“数值”（单元格里存的是 {stored}）"
-        if column.kind is Kind.NUMBER and column.unit_of:
+        if column.kind is CellType.NUMBER and column.unit_of:
             if row_unit is None:
                 message = "单元格是百分比格式，但这一行没有选单位"
                 expected = (
@@ -852,7 +852,7 @@ class _Reader:
             )
         return _shown(cell)
 
-    def number(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
+    def number(self, cell: _Cell, column: SheetColumn, row_unit: str | None = None) -> object:
         raw = cell.value
         expected = EXPECTED[column.kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -885,7 +885,7 @@ class _Reader:
                 rest if unit(rest) is not None else rest + "元" if unit(rest + "元") is not None else None
             )
             hint = expected
-            if column.kind is Kind.NUMBER and symbol is not None:
+            if column.kind is CellType.NUMBER and symbol is not None:
                 hint = f"只填数字 {number_text(number)}，" + (
                     f"单位在“单位”列选 {symbol}" if column.header == "数值" else "单位与本指标的“单位”相同"
                 )
@@ -913,14 +913,14 @@ class _Reader:
         self.problem("RG110", "单元格不是日期", cell, shown, "日期，如 2024-09-23（单元格格式为日期）")
         return shown
 
-    def amount(self, cell: _Cell, column: Column) -> object:
-        """A money cell, a funding source, or a target/actual (see ``Kind``)."""
+    def amount(self, cell: _Cell, column: SheetColumn) -> object:
+        """A money cell, a funding source, or a target/actual (see ``CellType``)."""
         raw = cell.value
         kind = column.kind
         expected = EXPECTED[kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             number = read_number(raw)
-            if kind is Kind.MEASURE:
+            if kind is CellType.MEASURE:
                 self.problem("RG107", "没有写单位", cell, number_text(number), expected)
             return number
         if not isinstance(raw, str):
@@ -935,25 +935,25 @@ class _Reader:
                 return raw
             number, rest = parsed
             if not rest:
-                if kind is Kind.MEASURE:
+                if kind is CellType.MEASURE:
                     self.problem("RG107", "没有写单位", cell, raw, expected)
                 return number
             found = unit(rest)
-            if found is not None and kind is not Kind.MEASURE and found.family is not Family.MONEY:
+            if found is not None and kind is not CellType.MEASURE and found.family is not Family.MONEY:
                 self.problem(
                     "RG107", f"“{rest}”不是金额单位", cell, raw, "金额单位 元、万元、亿元，如 1.3168亿元"
                 )
                 return raw
             if found is None:
-                money = unit(rest + "元") is not None and kind is not Kind.MEASURE
+                money = unit(rest + "元") is not None and kind is not CellType.MEASURE
                 message = f"“{rest}”不是单位" + (f"，是否应为“{rest}元”" if money else "")
                 self.problem("RG107" if not money else "RG106", message, cell, raw, expected)
                 return raw
             return {"数值": number, "单位": rest}
         known = text in self.figure_ids or not any(ch.isdigit() for ch in text)
-        if kind is not Kind.FUNDING and text.isidentifier() and known:
+        if kind is not CellType.FUNDING and text.isidentifier() and known:
             return {"指标": text}
-        what = "不是数字" if kind is Kind.FUNDING else "既不是数字，也不是“指标”表中的编号"
+        what = "不是数字" if kind is CellType.FUNDING else "既不是数字，也不是“指标”表中的编号"
         self.problem("RG106", what, cell, raw, expected)
         return raw
 
@@ -963,7 +963,7 @@ def _label(value: object) -> str:
     return re.sub(r"\s+", "", str(value)).rstrip(":：")
 
 
-def _row_unit(cells: dict[str, _Cell], column: Column) -> str | None:
+def _row_unit(cells: dict[str, _Cell], column: SheetColumn) -> str | None:
     """The unit a number of this 指标 row is in, as far as the row says: the first filled of the
     column's ``unit_of`` columns, or % in a 比例 row; None when nothing says (or not a number)."""
     if not column.unit_of:

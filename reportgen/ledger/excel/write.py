@@ -59,9 +59,9 @@ from reportgen.ledger.excel.layout import (
     TARGET_DIRECTION,
     TARGET_VALUE,
     TYPICAL_OWNERS,
-    Column,
-    Kind,
+    CellType,
     Sheet,
+    SheetColumn,
     expectation,
 )
 from reportgen.ledger.fields import unfold
@@ -149,7 +149,7 @@ class _SheetWriter:
         sheet.protection = _protection()
         print_across(sheet)
 
-    def put(self, row: int, column: int, kind: Kind, value: object) -> Cell:
+    def put(self, row: int, column: int, kind: CellType, value: object) -> Cell:
         """Write one value as ``kind`` wants it: numbers exact, text as text, dates as dates."""
         cell = self.sheet.cell(row, column)
         assert isinstance(cell, Cell)  # nothing on these sheets is merged
@@ -240,11 +240,11 @@ class _SheetWriter:
             values = (value if isinstance(value, list) else [value]) if row.header in REPEATED else [value]
             for item in values or [None]:
                 number = self.next_row
-                label = self.put(number, 1, Kind.TEXT, row.header)
+                label = self.put(number, 1, CellType.TEXT, row.header)
                 label.font = Font(name=FONT, size=11, bold=True)
                 value_cell = self.put(number, 2, row.kind, item)
                 value_cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=True)
-                note = self.put(number, 3, Kind.PROSE, row.help)
+                note = self.put(number, 3, CellType.PROSE, row.help)
                 note.font = NOTE_FONT
                 if row.header in TABLE_BLOCK:
                     for cell in (label, note):
@@ -280,21 +280,21 @@ def _get(record: Mapping[str, object], key: tuple[str, ...]) -> object:
 # -- values ------------------------------------------------------------------------------------------
 
 
-def _cell_value(kind: Kind, value: object) -> CellValue | None:
+def _cell_value(kind: CellType, value: object) -> CellValue | None:
     """What the reader turns back into ``value`` (or an equal ledger value) for a cell of ``kind``."""
     if value is None:
         return None
-    if kind in (Kind.NUMBER, Kind.INTEGER):
+    if kind in (CellType.NUMBER, CellType.INTEGER):
         return _number_cell(value)
-    if kind is Kind.DATE:
+    if kind is CellType.DATE:
         return _date(value)
-    if kind is Kind.BOOLEAN:
+    if kind is CellType.BOOLEAN:
         if isinstance(value, bool):
             return "是" if value else "否"
         return str(value)
-    if kind is Kind.FIGURE_IDS:
+    if kind is CellType.FIGURE_IDS:
         return "、".join(str(part) for part in value) if isinstance(value, list) else str(value)
-    if kind in (Kind.AMOUNT, Kind.FUNDING, Kind.MEASURE):
+    if kind in (CellType.AMOUNT, CellType.FUNDING, CellType.MEASURE):
         if isinstance(value, Mapping):
             if "指标" in value:
                 return str(value["指标"])
@@ -302,7 +302,7 @@ def _cell_value(kind: Kind, value: object) -> CellValue | None:
             shown = number_text(number) if number is not None else str(value.get("数值"))
             return f"{shown}{value.get('单位', '')}"
         return _number_cell(value)
-    if kind is Kind.PROSE and isinstance(value, str):
+    if kind is CellType.PROSE and isinstance(value, str):
         return unfold(value)  # a YAML paragraph's line breaks and folding spaces, as the schema drops them
     return _text(value)
 
@@ -354,16 +354,21 @@ def _serial(day: datetime.date) -> int:
     return (day - datetime.date(1899, 12, 30)).days
 
 
-def _number_format(kind: Kind) -> str:
-    if kind is Kind.DATE:
+def _number_format(kind: CellType) -> str:
+    if kind is CellType.DATE:
         return DATE_FORMAT
-    if kind in (Kind.NUMBER, Kind.INTEGER, Kind.AMOUNT, Kind.FUNDING):
+    if kind in (CellType.NUMBER, CellType.INTEGER, CellType.AMOUNT, CellType.FUNDING):
         return "General"  # a typed number stays a number; text amounts (1.3168亿元) stay text
     return TEXT_FORMAT  # Excel would turn 1-9 into a date and 00123 into 123
 
 
-def _alignment(kind: Kind) -> Alignment:
-    wrap = kind in (Kind.PROSE, Kind.TEXT, Kind.OWNER, Kind.FIGURE_IDS)  # long text stays in its column
+def _alignment(kind: CellType) -> Alignment:
+    wrap = kind in (
+        CellType.PROSE,
+        CellType.TEXT,
+        CellType.OWNER,
+        CellType.FIGURE_IDS,
+    )  # long text stays in its column
     return Alignment(vertical="top", wrap_text=wrap)
 
 
@@ -383,7 +388,7 @@ def _protection() -> SheetProtection:
     )
 
 
-def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str | None = None) -> None:
+def _validate(sheet: Worksheet, column: SheetColumn, cells: str, *, list_formula: str | None = None) -> None:
     """The data validation of ``cells``: the column's input message, and what may be typed.
 
     Excel's refusal names what the cell takes in the words ``check`` uses (``expectation``)."""
@@ -399,25 +404,25 @@ def _validate(sheet: Worksheet, column: Column, cells: str, *, list_formula: str
     if list_formula is not None:
         validation.type, validation.formula1 = "list", list_formula
         validation.error = "请从下拉列表中选择项目名。"
-    elif kind is Kind.NUMBER:
+    elif kind is CellType.NUMBER:
         validation.type, validation.operator = "decimal", "between"
         validation.formula1, validation.formula2 = "-999999999999999", "999999999999999"
-    elif kind is Kind.INTEGER:
+    elif kind is CellType.INTEGER:
         validation.type, validation.operator = "whole", "between"
         validation.formula1, validation.formula2 = str(column.low), str(column.high)
-    elif kind is Kind.DATE:
+    elif kind is CellType.DATE:
         validation.type, validation.operator = "date", "between"
         validation.formula1, validation.formula2 = str(_serial(_FIRST_DATE)), str(_serial(_LAST_DATE))
-    elif kind is Kind.UNIT:
+    elif kind is CellType.UNIT:
         validation.type = "list"
         validation.formula1 = f"'{LISTS}'!$A$2:$A${len(known_units()) + 1}"
-    elif kind is Kind.MONEY_UNIT:
+    elif kind is CellType.MONEY_UNIT:
         validation.type, validation.formula1 = "list", '"' + ",".join(MONEY_UNITS) + '"'
-    elif kind is Kind.BOOLEAN:
+    elif kind is CellType.BOOLEAN:
         validation.type, validation.formula1 = "list", '"是,否"'
     elif column.choices:
         validation.type, validation.formula1 = "list", '"' + ",".join(column.choices) + '"'
-    elif kind is Kind.OWNER:
+    elif kind is CellType.OWNER:
         validation.type, validation.errorStyle = "list", "warning"
         validation.error = "这个单位不在下拉列表中，确定要这样填吗？"
         validation.formula1 = f"'{LISTS}'!$B$2:$B${LAST_LIST_ROW}"

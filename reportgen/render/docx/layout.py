@@ -44,7 +44,6 @@ HEADER_DISTANCE = mm(15)
 
 # -- the grid (9704 5.2.3): 22 lines × 28 characters in the 版心.
 LINES_PER_PAGE = 22
-CHARS_PER_LINE = 28
 BODY_SIZE_PT = 16  # 3号
 LINE_PITCH = BODY_HEIGHT // LINES_PER_PAGE  # 579 twips = 28.95 pt: 22 lines fit, 29 pt would not
 # 28 characters of 16 pt need 448 pt, the 版心 is 442.2 pt wide: each character is tightened by

@@ -9,14 +9,14 @@ rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:
 from __future__ import annotations
 
 from reportgen.base.escape import xml_content
-from reportgen.document.tables import Column, HeaderCell, Table
+from reportgen.document.tables import HeaderCell, Table, TableColumn
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def column_widths(columns: tuple[Column, ...], total: int) -> list[int]:
+def column_widths(columns: tuple[TableColumn, ...], total: int) -> list[int]:
     """Share ``total`` twips among the columns by their declared widths (in 汉字)."""
     weight = sum(c.width for c in columns)
     widths = [int(total * c.width / weight) for c in columns]

@@ -34,7 +34,7 @@ from openpyxl.xml.functions import tostring
 
 from reportgen.base.sheetprint import print_across
 from reportgen.document.charts import CATEGORIES_PER_CHART, Chart
-from reportgen.document.tables import Column, TableSpec
+from reportgen.document.tables import TableColumn, TableSpec
 from reportgen.render.xlsx.layout import CHAR_WIDTH, FONT, HEADING_FONT, PRINT_MARGINS
 
 # The table columns a chart can take values from, in the order of the prototype's style cells.
@@ -106,7 +106,7 @@ def write_chart_sheet(sheet: Worksheet, spec: TableSpec, count: int) -> None:
     print_across(sheet, PRINT_MARGINS)
 
 
-def chart_xml(chart: Chart, sheet: str, index: int, columns: dict[str, Column]) -> bytes:
+def chart_xml(chart: Chart, sheet: str, index: int, columns: dict[str, TableColumn]) -> bytes:
     """The chart part of the ``index``-th block on ``sheet``: bars from the block's cells, titles and
     labels in Chinese, categories top-down as in the table, the same colours as the image."""
     quoted = quote_sheetname(sheet)

@@ -26,7 +26,7 @@ from openpyxl.writer.excel import ExcelWriter
 from reportgen.base.escape import FORMULA_STARTS, xml_content
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate, write_zip
 from reportgen.document.build import Attachment, Document
-from reportgen.document.tables import Cell, Kind, Row, Table, TableSpec
+from reportgen.document.tables import Cell, Row, Table, TableSpec, ValueKind
 from reportgen.render.xlsx.charts import (
     ROW_HEIGHT,
     VALUE_COLUMNS,
@@ -172,10 +172,10 @@ def _prototype(spec: TableSpec) -> Table:
     def row(text: str, total: bool) -> Row:
         cells = []
         for column in spec.columns:
-            if column.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER):
+            if column.kind in (ValueKind.AMOUNT, ValueKind.RATIO, ValueKind.NUMBER):
                 cells.append(Cell("1", Decimal(1)))
             else:
-                cells.append(Cell("1" if column.kind is Kind.INDEX else text))
+                cells.append(Cell("1" if column.kind is ValueKind.INDEX else text))
         return Row(tuple(cells), is_total=total)
 
     return Table(spec, (row("x", False), row("=x", False), row("x", True), row("=x", True)))

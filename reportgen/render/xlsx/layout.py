@@ -1,7 +1,7 @@
 """The 一览表's sheet layout in openpyxl: merged header, number formats, widths, print setup.
 
 Laid out from the same ``TableSpec`` as every other writer: the header grid comes from
-``TableSpec.header_cells``, number formats from ``Column.excel_format``, and the cell values are
+``TableSpec.header_cells``, number formats from ``TableColumn.excel_format``, and the cell values are
 the exact ones the table holds (amounts in the column's unit, ratios as fractions), so Excel shows
 what the .docx and HTML show and sums what the ledger holds.  Text never becomes a formula.
 ``xlsx_compiled`` runs this once per table layout and reuses the result for every report.
@@ -21,7 +21,7 @@ from reportgen.base.escape import FORMULA_STARTS
 from reportgen.base.sheetprint import print_across
 from reportgen.document.build import display_width
 from reportgen.document.tables import Cell as TableCell
-from reportgen.document.tables import Column, Kind, Table
+from reportgen.document.tables import Table, TableColumn, ValueKind
 
 FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
@@ -38,11 +38,11 @@ def sheet_title(label: str) -> str:
     return label[:31] or "附件"
 
 
-def cell_value(column: Column, value: Decimal | str | None, text: str) -> Decimal | int | str | None:
+def cell_value(column: TableColumn, value: Decimal | str | None, text: str) -> Decimal | int | str | None:
     """What goes into the cell: numbers as numbers, everything else as the displayed text."""
-    if column.kind in (Kind.AMOUNT, Kind.RATIO, Kind.NUMBER):
+    if column.kind in (ValueKind.AMOUNT, ValueKind.RATIO, ValueKind.NUMBER):
         return value if isinstance(value, Decimal) else (text or None)
-    if column.kind is Kind.INDEX and text.isdigit():
+    if column.kind is ValueKind.INDEX and text.isdigit():
         return int(text)
     return text or None
 
@@ -95,7 +95,7 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
             cell.border = BORDER
             cell.font = Font(name=HEADING_FONT if table_row.is_total else FONT, size=10.5)
             cell.alignment = Alignment(
-                horizontal=horizontal, vertical="center", wrap_text=column.kind is Kind.TEXT
+                horizontal=horizontal, vertical="center", wrap_text=column.kind is ValueKind.TEXT
             )
             value = cell_value(column, data.value, data.text)
             if isinstance(value, str):
@@ -121,13 +121,13 @@ def _merge(sheet: Worksheet, top: int, left: int, bottom: int, right: int) -> No
     sheet.merged_cells.add(MergedCellRange(sheet, ref))
 
 
-def row_height(columns: tuple[Column, ...], cells: tuple[TableCell, ...]) -> float:
+def row_height(columns: tuple[TableColumn, ...], cells: tuple[TableCell, ...]) -> float:
     """Points for a row whose text wraps: spreadsheet programs do not grow a row written with text
     that wraps (LibreOffice prints the lines over the next row), so the height is set from the
     longest cell's line count at 10.5 pt."""
     lines = 1
     for column, cell in zip(columns, cells, strict=True):
-        if column.kind is Kind.TEXT and cell.text:
+        if column.kind is ValueKind.TEXT and cell.text:
             per_line = max(1, int(column.width * 2) - 1)  # half-字 per line, less the cell padding
             wrapped = sum(-(-max(1, display_width(part)) // per_line) for part in cell.text.split("\n"))
             lines = max(lines, wrapped)
@@ -137,12 +137,14 @@ def row_height(columns: tuple[Column, ...], cells: tuple[TableCell, ...]) -> flo
 MAX_ROW_HEIGHT = 409  # points: the most Excel allows (a 登记表's narrative cell can ask for more)
 
 
-def total_formula(column: Column, letters: dict[str, str], row: int, first: int, last: int) -> str | None:
+def total_formula(
+    column: TableColumn, letters: dict[str, str], row: int, first: int, last: int
+) -> str | None:
     """The 合计 cell as a formula: amounts are sums; a ratio divides its row's totals, as computed."""
     letter = letters[column.key]
-    if column.kind is Kind.AMOUNT:
+    if column.kind is ValueKind.AMOUNT:
         return f"=SUM({letter}{first}:{letter}{last})"
-    if column.kind is Kind.RATIO and column.ratio_of is not None:
+    if column.kind is ValueKind.RATIO and column.ratio_of is not None:
         numerator, denominator = (letters[key] for key in column.ratio_of)
         return f"={numerator}{row}/{denominator}{row}"
     return None
