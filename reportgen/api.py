@@ -17,7 +17,8 @@ from reportgen.base.resources import builtin_templates
 from reportgen.compute.checks import findings
 from reportgen.compute.figures import ComputedReport, compute
 from reportgen.compute.narrative_lint import lint_narrative
-from reportgen.document.build import Document, build_document
+from reportgen.document.blocks import Document
+from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger

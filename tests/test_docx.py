@@ -19,7 +19,7 @@ from markupsafe import Markup
 import reportgen
 from reportgen import ReportError
 from reportgen.base.resources import builtin_templates
-from reportgen.document.build import display_width
+from reportgen.document.textwidth import display_width
 from reportgen.numbers import format_percent
 from reportgen.render import RenderOptions
 from reportgen.render.docx import layout

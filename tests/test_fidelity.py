@@ -51,7 +51,7 @@ import reportgen
 from reportgen import ReportChoices
 from reportgen.api import Report
 from reportgen.base.resources import builtin_templates
-from reportgen.document.build import Document, Heading
+from reportgen.document.blocks import Document, Heading
 from reportgen.document.tables import Table
 from reportgen.kinds import find_kinds
 from reportgen.ledger.yaml.write import yaml_text

@@ -10,7 +10,7 @@ import pytest
 
 import reportgen
 from reportgen import LedgerError, TemplateError
-from reportgen.document.build import Heading, Paragraph
+from reportgen.document.blocks import Heading, Paragraph
 from tests.conftest import MINIMAL
 
 BODY = """正文:

@@ -8,15 +8,13 @@ so the HTML, Markdown, .docx and .xlsx writers only lay out what they are given.
 from __future__ import annotations
 
 import dataclasses
-import datetime
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
 
 from reportgen.base.errors import Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
-from reportgen.document.charts import Chart, project_charts
+from reportgen.document.blocks import Attachment, Block, Document, Heading, Paragraph
+from reportgen.document.charts import project_charts
+from reportgen.document.signature import signature_lines
 from reportgen.document.tables import (
     FIGURES_TABLE_TITLE,
     Table,
@@ -42,147 +40,6 @@ from reportgen.templating.sandbox import ReportEnvironment
 from reportgen.templating.values import FigureValue, PeriodValue
 
 _END_PUNCTUATION = tuple("。！？；：…")
-
-
-@dataclass(frozen=True, slots=True)
-class Heading:
-    level: int
-    marker: str
-    text: str
-    kind: ClassVar[str] = "heading"  # lets a template tell blocks apart without isinstance
-
-    @property
-    def full(self) -> str:
-        return self.marker + self.text
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    """Body text; ``lead`` is a run-in heading printed at its start in the heading's font."""
-
-    text: str
-    lead: str = ""
-    lead_level: int = 0
-    kind: ClassVar[str] = "paragraph"
-
-
-Block = Heading | Paragraph
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    """An attached table, and the charts drawn from it (shown after it) when the report has charts."""
-
-    label: str
-    table: Table
-    charts: tuple[Chart, ...] = ()
-
-
-class Words(Mapping[str, str]):
-    """The fixed words of the layouts, keyed by their Simplified form; immutable, hashable and
-    picklable like the rest of a ``Document``."""
-
-    __slots__ = ("_words",)
-
-    def __init__(self, words: Mapping[str, str]) -> None:
-        self._words = dict(words)
-
-    def __getitem__(self, key: str) -> str:
-        return self._words[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._words)
-
-    def __len__(self) -> int:
-        return len(self._words)
-
-    def __hash__(self) -> int:
-        return hash(tuple(self._words.items()))
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Words) and self._words == other._words
-
-    def __reduce__(self) -> tuple[type[Words], tuple[dict[str, str]]]:
-        return Words, (self._words,)
-
-    def __repr__(self) -> str:
-        return f"Words({self._words!r})"
-
-
-# The words the layouts print themselves (sheet names, form headers, bylines): writers and templates
-# look them up in ``Document.words``, which Traditional output converts with every other text, so no
-# fixed word of a layout stays in Simplified.
-LAYOUT_WORDS = Words(
-    {
-        "登记表": "登记表",  # .xlsx sheet of an annual report's form
-        "主要指标": "主要指标",  # .xlsx sheet of the figures of a report without a 一览表
-        "图表": "图表",  # .xlsx sheet of the charts
-        "项目": "项目",  # header of the form in Markdown
-        "内容": "内容",
-        "见下文": "见下文",  # the form's 正文栏 row in Markdown: 见下文“…”
-        "图略": "图略，见 HTML、Word 或 PDF 版",  # a chart in Markdown
-        "来源": "来源",  # byline of a web article (社会救助)
-        "时间": "时间",
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Document:
-    title: str
-    recipients: str
-    blocks: tuple[Block, ...]
-    attachment_note: tuple[str, ...]
-    signer: str
-    date: str
-    signer_line: str  # 署名 and 成文日期 padded so they stand as 9704 7.3.5.2 places them
-    date_line: str
-    attachments: tuple[Attachment, ...]
-    filler: str
-    issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
-    figures: Table | None = None  # 主要指标: in the workbook of a report that has no 一览表
-    particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
-    salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
-    body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
-    form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
-    # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
-    words: Words = LAYOUT_WORDS
-    language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
-
-
-IDEOGRAPHIC_SPACE = "\u3000"
-EN_SPACE = "\u2002"  # half a 字
-
-
-def display_width(text: str) -> int:
-    """Width in half-字: a 汉字, full-width sign or emoji is 2, an ASCII digit or letter 1.
-
-    Counted from the UTF-8 length (1 byte for ASCII, 3 for CJK and the dashes and quotes used in
-    Chinese text, 4 for astral characters; the EN SPACE used for padding is 1): fast enough to size
-    every cell of a batch.  A lone surrogate (only in a ``Ledger`` built in code; the loader refuses
-    it, RG119) counts as 3 bytes rather than stopping the render: no writer prints it.
-    """
-    return len(text) + (len(text.encode("utf-8", "surrogatepass")) - len(text)) // 2 - text.count(EN_SPACE)
-
-
-def signature_lines(signer: str, date: str) -> tuple[str, str]:
-    """署名 and 成文日期 when there is no seal (9704 7.3.5.2): both right-aligned 右空二字, the date's first
-    character two 字 right of the signer's; if the date is the longer, the signer moves left instead.
-
-    Writers right-align both lines two 字 from the edge; the extra distance is returned as trailing
-    full-width spaces, the way a typist sets it in Word.
-    """
-    if not signer or not date:
-        return signer, date
-    signer_width, date_width = display_width(signer), display_width(date)
-    date_right = max(4, signer_width - date_width)  # half-字 from the right margin
-    signer_right = date_right + date_width + 4 - signer_width
-
-    def pad(text: str, half: int) -> str:
-        extra = half - 4
-        return text + IDEOGRAPHIC_SPACE * (extra // 2) + EN_SPACE * (extra % 2)
-
-    return pad(signer, signer_right), pad(date, date_right)
 
 
 # All narrative text of one report, rendered.  Each template's output is capped on its own

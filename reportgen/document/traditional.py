@@ -24,7 +24,7 @@ from functools import cache, lru_cache
 from typing import Any, Protocol, TypeVar
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.document.build import Document, Words
+from reportgen.document.blocks import Document, Words
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.document.build import Document
+from reportgen.document.blocks import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.pdf.writer import render_pdf

@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING
 
 from reportgen.base.errors import Problem, RenderError
 from reportgen.base.escape import xml_text
-from reportgen.document.build import display_width
 from reportgen.document.charts import Chart, Series
+from reportgen.document.textwidth import display_width
 from reportgen.numbers import format_number
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ import base64
 from dataclasses import dataclass
 
 from reportgen.base.errors import Problem, TemplateError
-from reportgen.document.build import Document
+from reportgen.document.blocks import Document
 from reportgen.document.charts import Chart
 from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions

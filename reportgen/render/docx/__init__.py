@@ -20,7 +20,7 @@ from markupsafe import Markup
 from reportgen.base.errors import Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
-from reportgen.document.build import Document
+from reportgen.document.blocks import Document
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS

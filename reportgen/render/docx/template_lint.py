@@ -26,7 +26,7 @@ from jinja2 import meta, nodes
 from lxml import etree
 
 from reportgen.base.errors import Finding, Problem, ReportError, Severity
-from reportgen.document.build import Document
+from reportgen.document.blocks import Document
 from reportgen.render.docx.engine import compile_members
 from reportgen.render.docx.package_checks import read_package
 from reportgen.render.docx.wordml import W_NS

@@ -8,7 +8,7 @@ fresh LibreOffice made it or a warm one from ``pdf_pool``, and declares the outp
 
 from __future__ import annotations
 
-from reportgen.document.build import Document
+from reportgen.document.blocks import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import refuse_outside_references

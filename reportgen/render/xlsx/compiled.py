@@ -25,7 +25,7 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.base.escape import FORMULA_STARTS, xml_content
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate, write_zip
-from reportgen.document.build import Attachment, Document
+from reportgen.document.blocks import Attachment, Document
 from reportgen.document.tables import Cell, Row, Table, TableSpec, ValueKind
 from reportgen.render.xlsx.charts import (
     ROW_HEIGHT,

@@ -19,9 +19,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from reportgen.base.escape import FORMULA_STARTS
 from reportgen.base.sheetprint import print_across
-from reportgen.document.build import display_width
 from reportgen.document.tables import Cell as TableCell
 from reportgen.document.tables import Table, TableColumn, ValueKind
+from reportgen.document.textwidth import display_width
 
 FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"

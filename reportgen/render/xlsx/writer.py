@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.document.build import Attachment, Document
+from reportgen.document.blocks import Attachment, Document
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.xlsx.compiled import render_workbook
 from reportgen.templating.sandbox import ReportEnvironment

@@ -1,0 +1,121 @@
+"""The document's parts as values: headings, paragraphs, attachments, layout words and the ``Document``.
+
+What the format step hands every writer: finished text with its numbers and markers, nothing left to
+compute.  Frozen so a writer cannot change what another writer will print.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from reportgen.document.charts import Chart
+from reportgen.document.tables import Table
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    level: int
+    marker: str
+    text: str
+    kind: ClassVar[str] = "heading"  # lets a template tell blocks apart without isinstance
+
+    @property
+    def full(self) -> str:
+        return self.marker + self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """Body text; ``lead`` is a run-in heading printed at its start in the heading's font."""
+
+    text: str
+    lead: str = ""
+    lead_level: int = 0
+    kind: ClassVar[str] = "paragraph"
+
+
+Block = Heading | Paragraph
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """An attached table, and the charts drawn from it (shown after it) when the report has charts."""
+
+    label: str
+    table: Table
+    charts: tuple[Chart, ...] = ()
+
+
+class Words(Mapping[str, str]):
+    """The fixed words of the layouts, keyed by their Simplified form; immutable, hashable and
+    picklable like the rest of a ``Document``."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: Mapping[str, str]) -> None:
+        self._words = dict(words)
+
+    def __getitem__(self, key: str) -> str:
+        return self._words[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._words)
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._words.items()))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Words) and self._words == other._words
+
+    def __reduce__(self) -> tuple[type[Words], tuple[dict[str, str]]]:
+        return Words, (self._words,)
+
+    def __repr__(self) -> str:
+        return f"Words({self._words!r})"
+
+
+# The words the layouts print themselves (sheet names, form headers, bylines): writers and templates
+# look them up in ``Document.words``, which Traditional output converts with every other text, so no
+# fixed word of a layout stays in Simplified.
+LAYOUT_WORDS = Words(
+    {
+        "登记表": "登记表",  # .xlsx sheet of an annual report's form
+        "主要指标": "主要指标",  # .xlsx sheet of the figures of a report without a 一览表
+        "图表": "图表",  # .xlsx sheet of the charts
+        "项目": "项目",  # header of the form in Markdown
+        "内容": "内容",
+        "见下文": "见下文",  # the form's 正文栏 row in Markdown: 见下文“…”
+        "图略": "图略，见 HTML、Word 或 PDF 版",  # a chart in Markdown
+        "来源": "来源",  # byline of a web article (社会救助)
+        "时间": "时间",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    recipients: str
+    blocks: tuple[Block, ...]
+    attachment_note: tuple[str, ...]
+    signer: str
+    date: str
+    signer_line: str  # 署名 and 成文日期 padded so they stand as 9704 7.3.5.2 places them
+    date_line: str
+    attachments: tuple[Attachment, ...]
+    filler: str
+    issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
+    figures: Table | None = None  # 主要指标: in the workbook of a report that has no 一览表
+    particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
+    salutation: str = ""  # 称呼 with its full-width colon, flush left before the body
+    body_row: str = ""  # the 要素 row whose cell holds the blocks (a 登记表); "" = the blocks follow
+    form: Table | None = None  # that 登记表 as a table (label | content), for the workbook
+    # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
+    words: Words = LAYOUT_WORDS
+    language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
