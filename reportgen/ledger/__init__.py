@@ -1,5 +1,5 @@
 """Load & validate: the first layer. A ledger file — YAML, or an Excel workbook laid out by
-``workbook_layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
+``excel.layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
 with its place (file and line, or ``sheet!cell``), value and expectation.  Both formats give the
 same plain values to one schema, and ``convert`` writes either from them."""
 

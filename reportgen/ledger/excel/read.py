@@ -15,7 +15,7 @@ Read-only openpyxl trusts a sheet's ``<dimension>`` and skips its merged ranges;
 the clerk sees, so the rows are read to the sheet's real end (the limits above still hold) and the
 merged ranges are read from the sheet part itself.  A cell's number format is kept only as far as it
 matters: whether it shows a percentage (92% holds 0.92).
-The second phase interprets cells by the ``workbook_layout`` kinds: numbers exactly (``cellvalues``),
+The second phase interprets cells by the ``layout`` kinds: numbers exactly (``cellvalues``),
 text as typed, dates as dates, 是/否, ``1.3168亿元`` and figure ids in the 项目 sheet's money cells.
 A percentage cell is the number it shows where the unit is % (the row's 单位 in 指标, the cell itself in
 项目 目标/实际完成) and refused by name elsewhere.  A merged range below the header row is refused
@@ -73,9 +73,7 @@ from reportgen.ledger.excel.layout import (
     INFO_SHEET,
     INFO_VALUE,
     LEVEL,
-    PARAGRAPH,
     PARTICULAR_SEPARATOR,
-    PARTICULARS,
     PERCENT,
     PROJECTS_SHEET,
     RATIO,
@@ -85,11 +83,22 @@ from reportgen.ledger.excel.layout import (
     SEQUENCE,
     TARGET_DIRECTION,
     TARGET_VALUE,
-    TITLE,
     Column,
     Kind,
     Sheet,
     expectation,
+)
+from reportgen.ledger.keys import (
+    FIGURES,
+    PARAGRAPHS,
+    PARTICULARS,
+    PERIOD,
+    PROJECTS,
+    SECTIONS,
+    SUBSECTIONS,
+    TABLE,
+    TARGET_TABLE,
+    TITLE,
 )
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import MAX_FILE_BYTES, YamlDocument, read_ledger_file
@@ -148,7 +157,7 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
             return ledger
         later = ()
     taken = {problem.place for problem in early}
-    figures = document.data.get("指标") if isinstance(document.data, dict) else None
+    figures = document.data.get(FIGURES) if isinstance(document.data, dict) else None
     rows = set(figures) if isinstance(figures, dict) else set()
     problems = [
         *early,
@@ -421,17 +430,17 @@ class _Reader:
         table = self.info(columns[INFO], data)
         data_figures = self.figures(columns[FIGURES_SHEET.name])
         if data_figures:
-            data["指标"] = data_figures
+            data[FIGURES] = data_figures
         sections = self.sections(columns[SECTIONS_SHEET.name])
         if sections:
-            data["正文"] = sections
+            data[SECTIONS] = sections
         projects = self.projects(columns[PROJECTS_SHEET.name])
         if table or projects:
-            table["项目"] = projects
-            data["一览表"] = table
-        for sheet, path in ((FIGURES_SHEET, "指标"), (SECTIONS_SHEET, "正文")):
+            table[PROJECTS] = projects
+            data[TABLE] = table
+        for sheet, path in ((FIGURES_SHEET, FIGURES), (SECTIONS_SHEET, SECTIONS)):
             self.cells.setdefault((path,), sheet.name)
-        self.cells.setdefault(("一览表", "项目"), PROJECTS_SHEET.name)
+        self.cells.setdefault((TABLE, PROJECTS), PROJECTS_SHEET.name)
         for row in INFO_ROWS:
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
@@ -510,7 +519,7 @@ class _Reader:
     def info(self, columns: dict[str, int], data: dict[str, object]) -> dict[str, object]:
         """Fill ``data`` from 基本信息; return the 一览表 settings found (empty when none)."""
         period: dict[str, object] = {}
-        data["期间"] = period
+        data[PERIOD] = period
         table: dict[str, object] = {}
         seen: dict[str, _Cell] = {}
         for number, line in self.sheets[INFO].rows:
@@ -567,12 +576,12 @@ class _Reader:
                 self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
-            if path[0] == "目标表":
-                targets = data.setdefault("目标表", {})
+            if path[0] == TARGET_TABLE:
+                targets = data.setdefault(TARGET_TABLE, {})
                 assert isinstance(targets, dict)
                 target = targets
             else:
-                target = {"期间": period, "一览表": table}.get(str(path[0]), data) if len(path) == 2 else data
+                target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
         return table
 
@@ -603,7 +612,7 @@ class _Reader:
                 )
                 continue
             where[figure_id] = id_cell.ref
-            path: At = ("指标", figure_id)
+            path: At = (FIGURES, figure_id)
             self.cells[path] = id_cell.ref
             figures[figure_id] = self.target(self.record(cells, FIGURES_SHEET.columns[1:], path), path)
         return figures
@@ -650,7 +659,7 @@ class _Reader:
         projects: list[object] = []
         for number, line in self.sheets[PROJECTS_SHEET.name].rows:
             cells = self.row(line, columns, PROJECTS_SHEET, number)
-            path: At = ("一览表", "项目", len(projects) + 1)
+            path: At = (TABLE, PROJECTS, len(projects) + 1)
             self.cells[path] = cells[PROJECTS_SHEET.columns[0].header].ref
             projects.append(self.record(cells, PROJECTS_SHEET.columns, path))
         return projects
@@ -663,7 +672,7 @@ class _Reader:
         for number, line in self.sheets[SECTIONS_SHEET.name].rows:
             cells = self.row(line, columns, SECTIONS_SHEET, number)
             level_cell, title_cell = cells[LEVEL], cells[TITLE]
-            run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPH]
+            run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPHS]
             if level_cell.empty and title_cell.empty and cells[SEQUENCE].empty:
                 if not run_in_cell.empty:
                     self.problem(
@@ -687,16 +696,16 @@ class _Reader:
             path: At
             if parent is None:
                 top.append(section)
-                path = ("正文", len(top))
+                path = (SECTIONS, len(top))
             else:
-                children = parent[0].setdefault("小节", [])
+                children = parent[0].setdefault(SUBSECTIONS, [])
                 assert isinstance(children, list)
                 children.append(section)
-                path = (*parent[1], "小节", len(children))
-                self.cells.setdefault((*parent[1], "小节"), title_cell.ref)
+                path = (*parent[1], SUBSECTIONS, len(children))
+                self.cells.setdefault((*parent[1], SUBSECTIONS), title_cell.ref)
             stack.append((section, path))
             self.cells[path] = title_cell.ref
-            self.cells[(*path, "段落")] = paragraph_cell.ref
+            self.cells[(*path, PARAGRAPHS)] = paragraph_cell.ref
             for header in (TITLE, RUN_IN, SEQUENCE):
                 self.cells[(*path, *by_header[header].key)] = cells[header].ref
                 if not cells[header].empty:
@@ -737,9 +746,9 @@ class _Reader:
     def paragraph(self, section: dict[str, object], path: At, cell: _Cell) -> None:
         if cell.empty:
             return
-        paragraphs = section.setdefault("段落", [])
+        paragraphs = section.setdefault(PARAGRAPHS, [])
         assert isinstance(paragraphs, list)
-        self.cells[(*path, "段落", len(paragraphs) + 1)] = cell.ref
+        self.cells[(*path, PARAGRAPHS, len(paragraphs) + 1)] = cell.ref
         paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
 
     # -- one cell ------------------------------------------------------------------------------------
@@ -952,7 +961,7 @@ class _Reader:
             return {"数值": number, "单位": rest}
         known = text in self.figure_ids or not any(ch.isdigit() for ch in text)
         if kind is not Kind.FUNDING and text.isidentifier() and known:
-            return {"指标": text}
+            return {FIGURES: text}
         what = "不是数字" if kind is Kind.FUNDING else "既不是数字，也不是“指标”表中的编号"
         self.problem("RG106", what, cell, raw, expected)
         return raw
