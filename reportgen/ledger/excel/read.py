@@ -6,17 +6,10 @@ records for every field path the cell it came from (``("一览表", "项目", 2,
 ``项目!F3``), including the empty cells of each row, so the one schema (``schema.build_ledger``)
 validates it and every problem names the cell a person has to fix.
 
-Two phases.  The first is the only place openpyxl runs, on untrusted bytes: the file's size, the
-unpacked size of the zip and the number of rows and columns are bounded, and whatever openpyxl raises
-on a broken file becomes RG101 naming the file.  The workbook is opened twice in read-only mode, once
-for the formulas and once for the values Excel cached: a formula's value is used like a typed one,
-and a formula that was never calculated (a program wrote it, Excel never saved it) is RG115.
-Read-only openpyxl trusts a sheet's ``<dimension>`` and skips its merged ranges; neither is what
-the clerk sees, so the rows are read to the sheet's real end (the limits above still hold) and the
-merged ranges are read from the sheet part itself.  A cell's number format is kept only as far as it
-matters: whether it shows a percentage (92% holds 0.92).
-The second phase interprets cells by the ``layout`` kinds: numbers exactly (``cellvalues``),
-text as typed, dates as dates, 是/否, ``1.3168亿元`` and figure ids in the 项目 sheet's money cells.
+The cells come from ``extract`` (the bounded reading of the untrusted file, which also reports
+what is wrong with the file itself); this module interprets them by their columns' ``layout``
+kinds: numbers exactly (``cellvalues``), text as typed, dates as dates, 是/否, ``1.3168亿元`` and
+figure ids in the 项目 sheet's money cells.
 A percentage cell is the number it shows where the unit is % (the row's 单位 in 指标, the cell itself in
 项目 目标/实际完成) and refused by name elsewhere.  A merged range below the header row is refused
 (RG118): only its first cell holds anything, so every other row of it would silently read as empty.
@@ -31,37 +24,25 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
-import io
-import itertools
-import math
-import operator
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook as _openpyxl_load
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml.functions import iterparse
+from openpyxl.utils import column_index_from_string, get_column_letter
 
-from reportgen.base import boundedzip
-from reportgen.base.boundedzip import ZipLimits
 from reportgen.base.errors import LedgerError, Problem
-from reportgen.base.escape import ooxml_unescaped
 from reportgen.base.units import Family, unit
 from reportgen.ledger.excel.cellvalues import (
     Refusal,
     number_from_float,
     number_text,
-    percent_format,
     percent_number,
     read_number,
     split_number,
     starts_like_number,
 )
+from reportgen.ledger.excel.extract import REBUILD_HINT, Cell, SheetCells, extract_sheets
 from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     EXPECTED,
@@ -101,33 +82,13 @@ from reportgen.ledger.keys import (
     TITLE,
 )
 from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.yaml.read import MAX_FILE_BYTES, YamlDocument, read_ledger_file
+from reportgen.ledger.yaml.read import YamlDocument, read_ledger_file
 from reportgen.model import Ledger
 
 At = tuple[str | int, ...]
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
-OTHER_SPREADSHEETS = (".xls", ".et", ".ods", ".numbers")
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
-# openpyxl decompresses members itself (within the sizes the directory states), so the directory is
-# checked here, before it opens anything; a workbook of four sheets has a few dozen members.
-XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_bytes=MAX_UNPACKED_BYTES)
-MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
-MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .et, old .doc
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 _TEXT_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
-_REBUILD = "可用 reportgen init --excel 新台账.xlsx 生成一份新的空白台账，把内容复制过去"
-
-
-def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
-    """Whether ``name`` (or, if given, the bytes) is an Excel workbook rather than a YAML ledger."""
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
-        return True
-    return raw is not None and raw[:4] in (_ZIP_MAGIC, _OLE_MAGIC)
 
 
 def load_workbook(path: Path) -> Ledger:
@@ -187,225 +148,13 @@ def read_workbook(path: Path) -> tuple[YamlDocument, list[Problem]]:
 
 
 def parse_workbook(raw: bytes, path: Path | str) -> tuple[YamlDocument, list[Problem]]:
-    sheets = _extract(raw, path)
+    sheets = extract_sheets(raw, path, [sheet.name for sheet in DATA_SHEETS])
     reader = _Reader(path, sheets)
     return reader.document(), reader.problems
 
 
-# -- phase 1: cells out of the file (openpyxl, bounded) ------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    ref: str  # 项目!F7
-    value: object  # the typed or cached value; None when empty
-    formula: str | None = None
-    error: bool = False  # an error value (#DIV/0!, #REF! …)
-    uncalculated: bool = False  # a formula without a cached value
-    percent: bool = False  # a number shown as a percentage (0.92 as 92%)
-
-    @property
-    def empty(self) -> bool:
-        if self.uncalculated or self.error:
-            return False
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
-
-
-@dataclass
-class _SheetCells:
-    name: str
-    header: list[_Cell]
-    rows: list[tuple[int, list[_Cell]]] = field(default_factory=list)  # non-empty rows only
-    merged: list[tuple[str, _Cell]] = field(default_factory=list)  # ranges below row 1, first cell
-
-
-def _fail(code: str, message: str, path: Path | str, place: str | None = None, **kw: str) -> LedgerError:
-    return LedgerError(Problem(code, message, file=path, place=place, expected=kw.get("expected")))
-
-
-def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
-    """The four data sheets' cells; every failure names the file and never shows a traceback."""
-    suffix = Path(path).suffix.lower()
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail("RG114", f"文件有 {len(raw)} 字节", path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
-    if raw[:4] == _OLE_MAGIC or suffix in OTHER_SPREADSHEETS:
-        raise _fail(
-            "RG101",
-            "这是旧版 Excel（.xls）或其他表格格式，不能直接读取",
-            path,
-            expected="在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）",
-        )
-    if raw[:4] != _ZIP_MAGIC:
-        raise _fail(
-            "RG101", "文件不是 Excel 工作簿（.xlsx）", path, expected="用 Excel/WPS 保存的 .xlsx 文件"
-        )
-    try:
-        boundedzip.inspect(raw, XLSX_LIMITS)
-    except boundedzip.ZipRefused as refused:
-        code, message = "RG114", refused.message
-        if refused.kind != "limit":
-            code, message = "RG101", f"文件已损坏，不是完整的 Excel 工作簿（{refused.message}）"
-        place, value, expected = refused.place, refused.value, refused.expected
-        raise LedgerError(Problem(code, message, path, place, value=value, expected=expected)) from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
-            formulas, merged = _read_sheets(raw, path, data_only=False)
-            values, _ = _read_sheets(raw, path, data_only=True)
-    except LedgerError:
-        raise
-    except Exception as exc:  # openpyxl on untrusted bytes raises anything
-        raise _fail(
-            "RG101",
-            f"无法打开工作簿（文件损坏或不是 Excel 工作簿：{type(exc).__name__}）",
-            path,
-            expected="用 Excel/WPS 重新保存的 .xlsx 文件",
-        ) from None
-    return {name: _combine(name, formulas[name], values[name], merged[name]) for name in values}
-
-
-# (row, column) → (value, openpyxl data type, whether its number format shows a percentage)
-_Raw = dict[tuple[int, int], tuple[object, str, bool]]
-
-
-def _read_sheets(
-    raw: bytes, path: Path | str, *, data_only: bool
-) -> tuple[dict[str, _Raw], dict[str, list[str]]]:
-    """Each data sheet's cells, and (when reading formulas, once is enough) its merged ranges."""
-    book = _openpyxl_load(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
-    try:
-        missing = [sheet.name for sheet in DATA_SHEETS if sheet.name not in book.sheetnames]
-        if missing:
-            raise _fail(
-                "RG116",
-                f"工作簿中没有工作表“{'”“'.join(missing)}”",
-                path,
-                place="、".join(missing),
-                expected="工作表 " + "、".join(s.name for s in DATA_SHEETS) + f"（名称不要改动；{_REBUILD}）",
-            )
-        result: dict[str, _Raw] = {}
-        merged: dict[str, list[str]] = {}
-        for sheet in DATA_SHEETS:
-            worksheet = book[sheet.name]
-            if not isinstance(worksheet, ReadOnlyWorksheet):
-                raise _fail("RG116", "这是图表而不是工作表", path, place=sheet.name, expected="普通工作表")
-            result[sheet.name] = _sheet_cells(worksheet, sheet.name, path)
-            merged[sheet.name] = [] if data_only else _merged_ranges(worksheet)
-        return result, merged
-    finally:
-        book.close()
-
-
-def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _Raw:
-    cells: _Raw = {}
-    rows = 0
-    worksheet.reset_dimensions()  # a <dimension> may claim fewer rows than the sheet holds
-    rows_of = worksheet.iter_rows(max_col=MAX_COLUMNS)  # type: ignore[misc]  # the stubs know Worksheet only
-    blank: object = None  # openpyxl yields one shared tuple for every row the file lacks
-    for number, row in enumerate(rows_of, start=1):
-        if row is blank or all(map(operator.is_, row, itertools.repeat(EMPTY_CELL))):
-            blank = row  # an absent or empty row: skipped in constant time, however many
-            continue
-        kept = False
-        for column, cell in enumerate(row, start=1):
-            value = getattr(cell, "value", None)
-            data_type = getattr(cell, "data_type", "n")
-            if isinstance(value, float) and not math.isfinite(value):
-                value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
-            elif isinstance(value, str) and "_x" in value:
-                value = ooxml_unescaped(value)  # _x000D_ (CR), controls: as Excel stores them
-            if value is not None or data_type == "str":
-                percent = (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and percent_format(str(getattr(cell, "number_format", None) or ""))
-                )
-                cells[number, column] = (value, data_type, percent)
-                kept = True
-        rows += kept
-        if rows > MAX_ROWS:
-            raise _fail(
-                "RG114", f"工作表“{name}”的行数过多", path, place=name, expected=f"不超过 {MAX_ROWS} 行"
-            )
-    return cells
-
-
-def _merged_ranges(worksheet: ReadOnlyWorksheet) -> list[str]:
-    """The merged ranges (``O2:O3``) of a sheet, from its part: read-only openpyxl skips them.
-
-    The part is already bounded by the unpacked size; it is parsed a second time only when it
-    mentions a merge at all, which a ledger filled as intended never does.
-    """
-    with worksheet._get_source() as source:  # type: ignore[attr-defined]  # the part, as openpyxl reads it
-        part = source.read()
-    if b"mergeCell" not in part:
-        return []
-    found: list[str] = []
-    for _, element in iterparse(io.BytesIO(part)):
-        if element.tag.rpartition("}")[2] == "mergeCell" and element.get("ref"):
-            found.append(str(element.get("ref")))
-        element.clear()
-    return found
-
-
-def _combine(name: str, formulas: _Raw, values: _Raw, merged: list[str]) -> _SheetCells:
-    cells: dict[tuple[int, int], _Cell] = {}
-    for position in sorted(formulas.keys() | values.keys()):
-        typed, kind, _ = formulas.get(position, (None, "n", False))
-        cached, cached_type, percent = values.get(position, (None, "n", False))
-        formula = _formula_text(typed) if kind == "f" else None
-        ref = f"{name}!{get_column_letter(position[1])}{position[0]}"
-        cells[position] = _Cell(
-            ref,
-            cached,
-            formula,
-            error=cached_type == "e",
-            # A formula whose result is an empty string is cached as an empty t="str" value.
-            uncalculated=formula is not None and cached is None and cached_type != "str",
-            percent=percent,
-        )
-    width = max((column for _, column in cells), default=0)
-    by_row: dict[int, list[_Cell]] = {}
-    for (row, column), cell in cells.items():
-        line = by_row.setdefault(
-            row, [_Cell(f"{name}!{get_column_letter(c)}{row}", None) for c in range(1, width + 1)]
-        )
-        line[column - 1] = cell
-    header = by_row.pop(1, [])
-    rows = [(row, line) for row, line in sorted(by_row.items()) if not all(c.empty for c in line)]
-    return _SheetCells(name, header, rows, _data_merges(name, merged, cells))
-
-
-def _data_merges(
-    name: str, merged: list[str], cells: dict[tuple[int, int], _Cell]
-) -> list[tuple[str, _Cell]]:
-    """The merged ranges that reach below the header row, each with its first (top-left) cell."""
-    found: list[tuple[str, _Cell]] = []
-    for ref in merged:
-        try:
-            left, top, right, bottom = range_boundaries(ref)
-        except (ValueError, TypeError):
-            continue  # not a range: Excel would not open the file either; nothing to point at
-        if left is None or top is None or right is None or bottom is None or bottom < 2:
-            continue  # a whole row or column, or the header row alone
-        if (left, top) == (right, bottom):
-            continue  # one cell "merged" with itself hides nothing
-        corner = f"{get_column_letter(left)}{top}"
-        first = cells.get((top, left), _Cell(f"{name}!{corner}", None))
-        found.append((f"{name}!{corner}:{get_column_letter(right)}{bottom}", first))
-    return found
-
-
-def _formula_text(value: object) -> str:
-    text = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
-    return str(text) if str(text).startswith("=") else f"={text}"
-
-
-# -- phase 2: interpret the cells by the layout ----------------------------------------------------------
-
-
 class _Reader:
-    def __init__(self, path: Path | str, sheets: dict[str, _SheetCells]) -> None:
+    def __init__(self, path: Path | str, sheets: dict[str, SheetCells]) -> None:
         self.path = path
         self.sheets = sheets
         self.problems: list[Problem] = []
@@ -413,8 +162,8 @@ class _Reader:
         self.blank: dict[str, Column] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
 
-    def problem(self, code: str, message: str, cell: _Cell | str, value: object, expected: str) -> None:
-        place = cell.ref if isinstance(cell, _Cell) else cell
+    def problem(self, code: str, message: str, cell: Cell | str, value: object, expected: str) -> None:
+        place = cell.ref if isinstance(cell, Cell) else cell
         if any(p.place == place for p in self.problems):
             return  # one message per cell
         self.problems.append(
@@ -485,7 +234,7 @@ class _Reader:
                 f"第 1 行缺少表头“{'”“'.join(missing)}”",
                 f"{sheet.name}!1:1",
                 None,
-                f"第 1 行依次为：{expected}（表头不要改动；{_REBUILD}）",
+                f"第 1 行依次为：{expected}（表头不要改动；{REBUILD_HINT}）",
             )
         known = {index for index, cell in enumerate(cells.header) if not cell.empty}
         for _, line in cells.rows:
@@ -500,12 +249,12 @@ class _Reader:
                     )
         return found
 
-    def row(self, line: list[_Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, _Cell]:
+    def row(self, line: list[Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, Cell]:
         width = len(line)
         cells = {
             header: line[index]
             if index < width
-            else _Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
+            else Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
             for header, index in columns.items()
         }
         if sheet is not INFO_SHEET:  # 基本信息 is a column per row: see ``info``
@@ -521,7 +270,7 @@ class _Reader:
         period: dict[str, object] = {}
         data[PERIOD] = period
         table: dict[str, object] = {}
-        seen: dict[str, _Cell] = {}
+        seen: dict[str, Cell] = {}
         for number, line in self.sheets[INFO].rows:
             cells = self.row(line, columns, INFO_SHEET, number)
             label_cell, value_cell = cells[INFO_LABEL], cells[INFO_VALUE]
@@ -635,7 +384,7 @@ class _Reader:
         record["目标"] = target
         return record
 
-    def record(self, cells: dict[str, _Cell], columns: Iterable[Column], path: At) -> dict[str, object]:
+    def record(self, cells: dict[str, Cell], columns: Iterable[Column], path: At) -> dict[str, object]:
         """One row's fields as a nested mapping; every column's cell recorded under its path."""
         result: dict[str, object] = {}
         for column in columns:
@@ -713,7 +462,7 @@ class _Reader:
             self.paragraph(section, path, paragraph_cell)
         return top
 
-    def particular(self, data: dict[str, object], cell: _Cell, spec: Column) -> None:
+    def particular(self, data: dict[str, object], cell: Cell, spec: Column) -> None:
         """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""
         text = self.value(cell, spec)
         label, separator, content = str(text).partition(PARTICULAR_SEPARATOR)
@@ -729,7 +478,7 @@ class _Reader:
             self.cells[(PARTICULARS, label.strip())] = cell.ref
             items[label.strip()] = content
 
-    def level(self, cell: _Cell, depth: int) -> int:
+    def level(self, cell: Cell, depth: int) -> int:
         """The heading level of a title row (1 … one deeper than the open section)."""
         allowed = min(depth + 1, SECTIONS_SHEET.columns[0].high or 4)
         expected = "1" if depth == 0 else f"1～{allowed} 的整数（下一级标题紧跟在上一级之后）"
@@ -743,7 +492,7 @@ class _Reader:
             return max(min(depth, allowed), 1)
         return value
 
-    def paragraph(self, section: dict[str, object], path: At, cell: _Cell) -> None:
+    def paragraph(self, section: dict[str, object], path: At, cell: Cell) -> None:
         if cell.empty:
             return
         paragraphs = section.setdefault(PARAGRAPHS, [])
@@ -752,7 +501,7 @@ class _Reader:
         paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
 
     # -- one cell ------------------------------------------------------------------------------------
-    def value(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
+    def value(self, cell: Cell, column: Column, row_unit: str | None = None) -> object:
         """The cell's value for the schema; a refused cell gets a problem and keeps its typed text.
 
         ``row_unit`` is the unit a NUMBER column is in as its row says (see ``Column.unit_of``)."""
@@ -797,7 +546,7 @@ class _Reader:
             return [part for part in _SEPARATORS.split(text.strip()) if part]
         return text
 
-    def text(self, cell: _Cell, column: Column) -> str:
+    def text(self, cell: Cell, column: Column) -> str:
         raw = cell.value
         if isinstance(raw, str):
             return raw
@@ -829,7 +578,7 @@ class _Reader:
             return day.isoformat()
         return str(raw)
 
-    def percent(self, cell: _Cell, column: Column, row_unit: str | None) -> object:
+    def percent(self, cell: Cell, column: Column, row_unit: str | None) -> object:
         """A number formatted as a percentage: the number shown (0.92 → 92) where the unit is %;
         anywhere else the clerk sees 92% but the cell holds 0.92, so it is refused by name."""
         assert isinstance(cell.value, int | float)
@@ -861,7 +610,7 @@ class _Reader:
             )
         return _shown(cell)
 
-    def number(self, cell: _Cell, column: Column, row_unit: str | None = None) -> object:
+    def number(self, cell: Cell, column: Column, row_unit: str | None = None) -> object:
         raw = cell.value
         expected = EXPECTED[column.kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -902,7 +651,7 @@ class _Reader:
             return raw
         return number
 
-    def date(self, cell: _Cell) -> object:
+    def date(self, cell: Cell) -> object:
         raw = cell.value
         if isinstance(raw, datetime.datetime):
             if raw.time() != datetime.time():
@@ -922,7 +671,7 @@ class _Reader:
         self.problem("RG110", "单元格不是日期", cell, shown, "日期，如 2024-09-23（单元格格式为日期）")
         return shown
 
-    def amount(self, cell: _Cell, column: Column) -> object:
+    def amount(self, cell: Cell, column: Column) -> object:
         """A money cell, a funding source, or a target/actual (see ``Kind``)."""
         raw = cell.value
         kind = column.kind
@@ -972,7 +721,7 @@ def _label(value: object) -> str:
     return re.sub(r"\s+", "", str(value)).rstrip(":：")
 
 
-def _row_unit(cells: dict[str, _Cell], column: Column) -> str | None:
+def _row_unit(cells: dict[str, Cell], column: Column) -> str | None:
     """The unit a number of this 指标 row is in, as far as the row says: the first filled of the
     column's ``unit_of`` columns, or % in a 比例 row; None when nothing says (or not a number)."""
     if not column.unit_of:
@@ -986,7 +735,7 @@ def _row_unit(cells: dict[str, _Cell], column: Column) -> str | None:
     return PERCENT if any(h in cells and not cells[h].empty for h in ratio) else None
 
 
-def _shown(cell: _Cell) -> str:
+def _shown(cell: Cell) -> str:
     """The cell as the clerk sees it (a percentage with its % sign), for messages."""
     raw = cell.value
     if cell.percent and isinstance(raw, int | float) and not isinstance(raw, bool):
