@@ -19,6 +19,7 @@ from reportgen.base.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_p
 from reportgen.base.units import Family, Unit, known_units, unit
 from reportgen.ledger.yaml.read import YamlDocument, format_path
 from reportgen.model import Quantity
+from reportgen.numbers.dates import parse_date
 
 At = tuple[str | int, ...]
 
@@ -369,13 +370,8 @@ class FieldReader:
             return None
         if isinstance(value, datetime.date):
             return value
-        if isinstance(value, str):
-            match = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*", value)
-            if match:
-                try:
-                    return datetime.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    pass
+        if isinstance(value, str) and (day := parse_date(value)) is not None:
+            return day
         self.report("RG110", "不是有效日期", at, value, "日期，如 2024-09-23 或 2024年9月23日")
         return None
 

@@ -84,11 +84,11 @@ from reportgen.ledger.keys import (
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import YamlDocument, read_ledger_file
 from reportgen.model import Ledger
+from reportgen.numbers.dates import parse_date
 
 At = tuple[str | int, ...]
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
-_TEXT_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
 
 
 def load_workbook(path: Path) -> Ledger:
@@ -660,13 +660,8 @@ class _Reader:
         if isinstance(raw, datetime.date):
             return raw
         if isinstance(raw, str):
-            match = _TEXT_DATE.fullmatch(raw)
-            if match:
-                try:
-                    return datetime.date(*(int(part) for part in match.groups()))
-                except ValueError:
-                    pass
-            return raw  # 2024年9月23日 is read by the schema, which also reports what is not a date
+            # What is not a date is left to the schema, which reports it as it does in a YAML ledger.
+            return parse_date(raw) or raw
         shown = _shown(cell)
         self.problem("RG110", "单元格不是日期", cell, shown, "日期，如 2024-09-23（单元格格式为日期）")
         return shown

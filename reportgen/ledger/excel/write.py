@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -74,6 +73,7 @@ from reportgen.ledger.keys import (
     TABLE,
     TITLE,
 )
+from reportgen.numbers.dates import parse_date
 
 FONT = "宋体"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -89,7 +89,6 @@ MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 LINE_HEIGHT = 15  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409  # Excel's limit
 NOTES_WIDTH = 100
-_DATE_TEXT = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
 _FIRST_DATE, _LAST_DATE = datetime.date(1949, 1, 1), datetime.date(2200, 12, 31)
 _LIST_COLUMNS = {"unit": "A", "owner": "B", "label": "C"}
 
@@ -339,13 +338,7 @@ def _date(value: object) -> CellValue:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    match = _DATE_TEXT.fullmatch(str(value))
-    if match:
-        try:
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
-    return _text(value)
+    return parse_date(str(value)) or _text(value)
 
 
 def wrapped_lines(text: str, width: float) -> int:

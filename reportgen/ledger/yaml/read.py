@@ -12,7 +12,6 @@ recursive composer runs), and the number of values and of characters after alias
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -22,6 +21,7 @@ import yaml
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.inputfile import read_input
+from reportgen.numbers.dates import parse_date
 
 # libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
 # nodes, marks and tags are the same, and our walker builds every value either way.
@@ -359,13 +359,10 @@ class _Walker:
             return number
         if tag == "tag:yaml.org,2002:timestamp":
             if _TIMESTAMP_DATE_RE.match(text):
-                year, month, day = (int(part) for part in text.split("-"))
-                try:
-                    return datetime.date(year, month, day)
-                except ValueError:
-                    raise self.fail(
-                        "RG110", f"“{text}”不是有效日期", node, path, expected="如 2024-09-23"
-                    ) from None
+                day = parse_date(text)
+                if day is None:
+                    raise self.fail("RG110", f"“{text}”不是有效日期", node, path, expected="如 2024-09-23")
+                return day
             raise self.fail("RG110", f"“{text}”含有时刻", node, path, expected="只写日期，如 2024-09-23")
         raise self.fail(
             "RG105", f"不支持的 YAML 标记 {tag}", node, path, expected="普通文字、数字、日期、列表或字段"
