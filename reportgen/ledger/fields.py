@@ -17,11 +17,9 @@ from pathlib import Path
 from reportgen.base.errors import Problem
 from reportgen.base.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_points
 from reportgen.base.units import Family, Unit, known_units, unit
-from reportgen.ledger.yaml.read import YamlDocument, format_path
+from reportgen.ledger.plain import At, PlainLedger, format_path
 from reportgen.model import Quantity
 from reportgen.numbers.dates import parse_date
-
-At = tuple[str | int, ...]
 
 MAX_MAGNITUDE = Decimal(10) ** 15  # a county's figures never reach 千万亿; larger is a typo or an attack
 MAX_DECIMALS = 10
@@ -62,7 +60,7 @@ def unfold(text: str) -> str:
 class FieldReader:
     """Reads fields of one YAML document, accumulating problems with their places."""
 
-    def __init__(self, document: YamlDocument, file: Path | str | None) -> None:
+    def __init__(self, document: PlainLedger, file: Path | str | None) -> None:
         self.document = document
         self.file = file
         self.problems: list[Problem] = []

@@ -18,7 +18,7 @@ from pathlib import Path
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit
 from reportgen.ledger.directions import suggest_direction
-from reportgen.ledger.fields import At, FieldReader, is_figure_text
+from reportgen.ledger.fields import FieldReader, is_figure_text
 from reportgen.ledger.keys import (
     FIGURE_CHECKS,
     FIGURE_KEYS,
@@ -37,7 +37,7 @@ from reportgen.ledger.keys import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
 )
-from reportgen.ledger.yaml.read import YamlDocument
+from reportgen.ledger.plain import At, PlainLedger
 from reportgen.model import (
     BASELINES,
     BASES,
@@ -86,7 +86,7 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
 )
 
 
-def build_ledger(document: YamlDocument, source: Path | None) -> Ledger:
+def build_ledger(document: PlainLedger, source: Path | None) -> Ledger:
     """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found."""
     reader = FieldReader(document, source)
     ledger = _Builder(reader, source).ledger(document.data)

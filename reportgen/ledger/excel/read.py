@@ -1,7 +1,7 @@
 """Read an Excel ledger (.xlsx) into the plain values and field paths the YAML reader produces.
 
 The workbook is only another way to type the same ledger: this module turns its cells into the
-nested ``data`` of a ``YamlDocument`` (``{"指标": {"低保金": {"数值": Decimal(...), ...}}, ...}``) and
+nested ``data`` of a ``PlainLedger`` (``{"指标": {"低保金": {"数值": Decimal(...), ...}}, ...}``) and
 records for every field path the cell it came from (``("一览表", "项目", 2, "计划安排资金")`` →
 ``项目!F3``), including the empty cells of each row, so the one schema (``schema.build_ledger``)
 validates it and every problem names the cell a person has to fix.
@@ -81,12 +81,11 @@ from reportgen.ledger.keys import (
     TARGET_TABLE,
     TITLE,
 )
+from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.yaml.read import YamlDocument, read_ledger_file
+from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.model import Ledger
 from reportgen.numbers.dates import parse_date
-
-At = tuple[str | int, ...]
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 
@@ -102,7 +101,7 @@ def parse_workbook_ledger(raw: bytes, path: Path) -> Ledger:
     return validate_workbook(document, early, path)
 
 
-def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) -> Ledger:
+def validate_workbook(document: PlainLedger, early: list[Problem], path: Path) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
     be built (its own cell is reported) is not also reported as missing wherever it is quoted.
@@ -111,7 +110,7 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
     try:
         ledger = build_ledger(document, path)
     except LedgerError as error:
-        blank = document.blank if isinstance(document, WorkbookDocument) else {}
+        blank = document.blank if isinstance(document, PlainWorkbook) else {}
         later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]
     else:
         if not early:
@@ -129,8 +128,8 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
 
 
 @dataclass
-class WorkbookDocument(YamlDocument):
-    """A workbook's ``YamlDocument`` plus the layout column of each empty cell it read."""
+class PlainWorkbook(PlainLedger):
+    """A workbook's ``PlainLedger`` plus the layout column of each empty cell it read."""
 
     blank: dict[str, Column] = field(default_factory=dict)  # 指标!D4 → the 单位 column
 
@@ -142,12 +141,12 @@ def _required(problem: Problem, blank: dict[str, Column]) -> Problem:
     return dataclasses.replace(problem, expected=expectation(column))
 
 
-def read_workbook(path: Path) -> tuple[YamlDocument, list[Problem]]:
+def read_workbook(path: Path) -> tuple[PlainLedger, list[Problem]]:
     """The plain values of the workbook at ``path`` and the problems found in its cells."""
     return parse_workbook(read_ledger_file(path), path)
 
 
-def parse_workbook(raw: bytes, path: Path | str) -> tuple[YamlDocument, list[Problem]]:
+def parse_workbook(raw: bytes, path: Path | str) -> tuple[PlainLedger, list[Problem]]:
     sheets = extract_sheets(raw, path, [sheet.name for sheet in DATA_SHEETS])
     reader = _Reader(path, sheets)
     return reader.document(), reader.problems
@@ -170,7 +169,7 @@ class _Reader:
             Problem(code, message, file=self.path, place=place, value=value, expected=expected)
         )
 
-    def document(self) -> YamlDocument:
+    def document(self) -> PlainLedger:
         columns = {sheet.name: self.columns(sheet) for sheet in DATA_SHEETS}
         if self.problems:  # the layout is broken: reading on would report every cell wrongly
             raise LedgerError(*self.problems)
@@ -193,7 +192,7 @@ class _Reader:
         for row in INFO_ROWS:
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
-        return WorkbookDocument(data, cells=self.cells, blank=self.blank)
+        return PlainWorkbook(data, cells=self.cells, blank=self.blank)
 
     def merges(self) -> None:
         """Every merged range below a header row: only its first cell holds anything."""

@@ -96,7 +96,7 @@ CellValue = str | int | float | datetime.date
 
 
 def workbook_bytes(data: Mapping[str, object]) -> bytes:
-    """The .xlsx bytes of a validated ledger's plain values (as ``YamlDocument.data`` holds them)."""
+    """The .xlsx bytes of a validated ledger's plain values (as ``PlainLedger.data`` holds them)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     _notes(book.create_sheet(NOTES))
