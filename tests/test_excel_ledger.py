@@ -43,7 +43,7 @@ from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Funding, Ledger, Quantity
-from reportgen.render.pdf.oneshot import find_soffice
+from reportgen.render.pdf.soffice import find_soffice
 from tests.conftest import JIALING, QINGSHAN
 from tests.test_cli import run as cli
 from tests.test_fuzz_ledger import ValidCase, emit, valid_ledgers
