@@ -230,8 +230,9 @@ def pdf_table(documents: int) -> str:
     """One cold ``soffice --convert-to`` per document against the warm pool (sizes 1 and 2)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from reportgen.render.pdf.oneshot import convert_to_pdf, pdf_available
+    from reportgen.render.pdf.oneshot import convert_to_pdf
     from reportgen.render.pdf.pool import PdfPool, pool_available
+    from reportgen.render.pdf.soffice import pdf_available
 
     if not (pdf_available() and pool_available()):
         return "PDF: skipped (LibreOffice or python3-uno missing)"

@@ -27,7 +27,7 @@ from reportgen.document.tables import Table
 from reportgen.render import chart_image as image_module
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx import layout as L
-from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.render.pdf.soffice import pdf_available
 from reportgen.render.xlsx.charts import block_top
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, ROOT, yaml_quoted
 

@@ -21,7 +21,7 @@ import pytest
 from reportgen.base.errors import TemplateError
 from reportgen.base.units import unit
 from reportgen.model import Quantity
-from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.render.pdf.soffice import pdf_available
 from reportgen.templating.filters import FILTERS
 from reportgen.templating.narrative import render_text
 from reportgen.templating.sandbox import (

@@ -20,10 +20,11 @@ from openpyxl.workbook.workbook import Workbook
 
 from reportgen.base.errors import Problem
 from reportgen.base.units import known_units
-from reportgen.ledger.excel.read import MAX_ROWS, parse_workbook
+from reportgen.ledger.excel.extract import MAX_ROWS
+from reportgen.ledger.excel.read import parse_workbook
 from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Quantity
-from reportgen.render.pdf.oneshot import find_soffice
+from reportgen.render.pdf.soffice import find_soffice
 from tests.test_excel_ledger import edited, example_workbook, load, only, problems, rewrite_part, sheet
 
 # The sheet parts of the example workbook: sheet1 is 说明, then the data sheets in order.

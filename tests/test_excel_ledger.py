@@ -38,11 +38,12 @@ from reportgen.ledger.excel.cellvalues import Refusal, cell_number, number_from_
 from reportgen.ledger.excel.layout import DATA_SHEETS, INFO_ROWS, LISTS, NOTES
 from reportgen.ledger.excel.read import parse_workbook, validate_workbook
 from reportgen.ledger.excel.write import workbook_bytes
-from reportgen.ledger.schema import FUNDING_SOURCES, build_ledger
+from reportgen.ledger.keys import FUNDING_SOURCES
+from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.ledger.yaml.write import yaml_text
 from reportgen.model import Funding, Ledger, Quantity
-from reportgen.render.pdf.oneshot import find_soffice
+from reportgen.render.pdf.soffice import find_soffice
 from tests.conftest import JIALING, QINGSHAN
 from tests.test_cli import run as cli
 from tests.test_fuzz_ledger import ValidCase, emit, valid_ledgers

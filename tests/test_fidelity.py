@@ -55,8 +55,9 @@ from reportgen.document.blocks import Document, Heading
 from reportgen.document.tables import Table
 from reportgen.kinds import find_kinds
 from reportgen.ledger.yaml.write import yaml_text
-from reportgen.render.pdf.oneshot import convert_to_pdf, pdf_available
+from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import PdfPool, pool_available
+from reportgen.render.pdf.soffice import pdf_available
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))

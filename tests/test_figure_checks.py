@@ -33,9 +33,9 @@ from reportgen.compute.bounds import Bounds
 from reportgen.compute.figures import compute
 from reportgen.compute.narrative_lint import literal_numbers
 from reportgen.ledger import parse_ledger
-from reportgen.ledger.excel.layout import FIGURE_ORDER, FIGURES_SHEET
+from reportgen.ledger.excel.layout import FIGURES_SHEET
 from reportgen.ledger.excel.write import workbook_bytes
-from reportgen.ledger.schema import FIGURE_KEYS
+from reportgen.ledger.keys import FIGURE_KEYS, FIGURE_ORDER
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Quantity
 from reportgen.numbers import round_half_up, rounds_to

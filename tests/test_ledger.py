@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reportgen import LedgerError
-from reportgen.ledger import load_ledger, parse_ledger
+from reportgen.ledger import keys, load_ledger, parse_ledger
 from tests.conftest import JIALING, MINIMAL
 
 
@@ -188,3 +188,18 @@ def test_figures_cannot_shadow_the_names_templates_already_have() -> None:
     with pytest.raises(reportgen.LedgerError) as caught:
         reportgen.loads(text)
     assert caught.value.code == "RG111" and "成文日期" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("order", "accepted"),
+    [
+        (keys.TOP_ORDER, (*keys.TOP_REQUIRED, *keys.TOP_OPTIONAL)),
+        (keys.FIGURE_ORDER, keys.FIGURE_KEYS),
+        (keys.SECTION_ORDER, keys.SECTION_KEYS),
+    ],
+)
+def test_each_written_order_holds_exactly_the_accepted_keys(
+    order: tuple[str, ...], accepted: tuple[str, ...]
+) -> None:
+    """The YAML writer's orders and the schema's keys are one vocabulary (they had drifted apart)."""
+    assert len(set(order)) == len(order) and sorted(order) == sorted(accepted)

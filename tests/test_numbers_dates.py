@@ -13,6 +13,7 @@ from reportgen.numbers import (
     format_date,
     format_month_range,
     format_period,
+    parse_date,
     parse_month_range,
     period_name,
 )
@@ -150,3 +151,28 @@ def test_periods_round_trip(a: int, b: int, style: str) -> None:
     assert parse_month_range(format_month_range(start, end)) == (start, end)
     assert parse_month_range(format_period(2024, start, end, style=style)) == (start, end)
     assert "-" not in format_period(2024, start, end, style=style, with_year=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024年9月23日", datetime.date(2024, 9, 23)),
+        (" 2024 年 09 月 23 日 ", datetime.date(2024, 9, 23)),
+        ("2024-09-23", datetime.date(2024, 9, 23)),
+        ("2024/9/23", datetime.date(2024, 9, 23)),
+        ("2024.9.23", datetime.date(2024, 9, 23)),
+        ("2024年2月30日", None),
+        ("2024-02-30", None),
+        ("2024-09-23 10:00", None),
+        ("9月23日", None),
+        ("", None),
+    ],
+)
+def test_parse_date_reads_both_ways_a_day_is_typed(text: str, day: datetime.date | None) -> None:
+    assert parse_date(text) == day
+
+
+@given(st.dates(min_value=datetime.date(1000, 1, 1)))
+@settings(max_examples=50)
+def test_parse_date_reads_what_format_date_and_isoformat_write(day: datetime.date) -> None:
+    assert parse_date(format_date(day)) == parse_date(day.isoformat()) == day

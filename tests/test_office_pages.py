@@ -15,7 +15,7 @@ import pytest
 
 import reportgen
 from reportgen.render import RenderOptions
-from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.render.pdf.soffice import pdf_available
 from tests.conftest import JIALING, MINIMAL
 
 pytestmark = pytest.mark.skipif(

@@ -19,15 +19,9 @@ import pytest
 from openpyxl import Workbook
 
 from reportgen.base.errors import RenderError
-from reportgen.render.pdf.oneshot import (
-    FALLBACK_FONTS,
-    _edit_objects,
-    convert_to_pdf,
-    find_soffice,
-    fontconfig_file,
-    pdf_available,
-    stable_pdf,
-)
+from reportgen.render.pdf.oneshot import convert_to_pdf
+from reportgen.render.pdf.reproducible import _edit_objects, stable_pdf
+from reportgen.render.pdf.soffice import FALLBACK_FONTS, find_soffice, fontconfig_file, pdf_available
 
 needs_libreoffice = pytest.mark.skipif(
     find_soffice() is None or not (shutil.which("pdftotext") and shutil.which("pdfinfo")),
@@ -236,19 +230,8 @@ def test_command_line_profile_and_fonts(tmp_path: Path) -> None:
     args = Path(f"{record}.args").read_text().splitlines()
     profile = next(a for a in args if a.startswith("-env:UserInstallation="))
     assert profile.startswith("-env:UserInstallation=file:///") and "reportgen-pdf-" in profile
-    assert args == [
-        profile,
-        "--headless",
-        "--norestore",
-        "--nolockcheck",
-        "--nodefault",
-        "--nologo",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        args[-2],
-        args[-1],
-    ]
+    options = ["--headless", "--invisible", "--norestore", "--nolockcheck", "--nodefault", "--nologo"]
+    assert args == [profile, *options, "--convert-to", "pdf", "--outdir", args[-2], args[-1]]
     assert args[-1].endswith("document.xlsx")
     assert (
         "<family>仿宋_GB2312</family><accept><family>FandolFang</family>"

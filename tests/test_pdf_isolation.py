@@ -32,10 +32,11 @@ from reportgen.base.errors import RenderError, TemplateError
 from reportgen.base.resources import builtin_templates
 from reportgen.render import RenderOptions
 from reportgen.render.package import NotAPackage, outside_references
-from reportgen.render.pdf import oneshot as pdf
+from reportgen.render.pdf import oneshot, soffice
 from reportgen.render.pdf import pool as pdf_pool
-from reportgen.render.pdf.oneshot import ISOLATIONS, convert_to_pdf, find_soffice
+from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import PdfPool, pool_available
+from reportgen.render.pdf.soffice import ISOLATIONS, find_soffice
 from tests.conftest import MINIMAL, QINGSHAN
 from tests.test_pdf import make_docx, pdf_text
 
@@ -142,7 +143,7 @@ def hostile_docx(port: int, picture: Path) -> bytes:
 
 def no_check(monkeypatch: pytest.MonkeyPatch) -> None:
     """Let the hostile package through to LibreOffice: only the isolation is left to stop it."""
-    monkeypatch.setattr(pdf, "refuse_outside_references", lambda data, suffix: None)
+    monkeypatch.setattr(oneshot, "refuse_outside_references", lambda data, suffix: None)
     monkeypatch.setattr(pdf_pool, "refuse_outside_references", lambda data, suffix: None)
 
 
@@ -221,8 +222,8 @@ def test_the_namespace_alone_keeps_libreoffice_off_the_network(
     if prefix is None:
         pytest.skip(f"{' '.join(ISOLATIONS[variant])} does not work here")
     no_check(monkeypatch)
-    monkeypatch.setattr(pdf, "PROFILE_SETTINGS", ())
-    monkeypatch.setattr(pdf, "_isolation", [prefix])
+    monkeypatch.setattr(soffice, "PROFILE_SETTINGS", ())
+    monkeypatch.setattr(soffice, "_isolation", [prefix])
     result = convert(converter, hostile_docx(listener.port, png(tmp_path / "local.png")))
     assert_reached_nothing(result, listener, tmp_path, local=False)
 
@@ -233,7 +234,7 @@ def test_the_profile_alone_loads_no_linked_picture(
 ) -> None:
     """Defence in depth, where no namespace can be made: the profile blocks linked pictures too."""
     no_check(monkeypatch)
-    monkeypatch.setattr(pdf, "_isolation", [()])
+    monkeypatch.setattr(soffice, "_isolation", [()])
     result = convert(converter, hostile_docx(listener.port, png(tmp_path / "local.png")))
     assert_reached_nothing(result, listener, tmp_path)
 
@@ -360,22 +361,22 @@ def test_without_a_namespace_one_warning_is_logged(
 ) -> None:
     """No way works (here: a program that does not exist): conversions run as before, after one
     Chinese warning in the log, never on stderr from the library itself."""
-    monkeypatch.setattr(pdf, "ISOLATIONS", (("reportgen-no-such-unshare", "--net"),))
-    monkeypatch.setattr(pdf, "_isolation", [])
+    monkeypatch.setattr(soffice, "ISOLATIONS", (("reportgen-no-such-unshare", "--net"),))
+    monkeypatch.setattr(soffice, "_isolation", [])
     with caplog.at_level(logging.WARNING, logger="reportgen.pdf"):
-        assert pdf.isolation() == ()
-        assert pdf.isolation() == ()
-        assert pdf.isolated(["soffice", "--headless"]) == ["soffice", "--headless"]
-    assert [r.getMessage() for r in caplog.records] == [pdf.ISOLATION_WARNING]
-    assert "RG411" in pdf.ISOLATION_WARNING and "unshare" in pdf.ISOLATION_WARNING
+        assert soffice.isolation() == ()
+        assert soffice.isolation() == ()
+        assert soffice.isolated(["soffice", "--headless"]) == ["soffice", "--headless"]
+    assert [r.getMessage() for r in caplog.records] == [soffice.ISOLATION_WARNING]
+    assert "RG411" in soffice.ISOLATION_WARNING and "unshare" in soffice.ISOLATION_WARNING
 
 
 @pytest.mark.skipif(not working_isolations(), reason="no network namespace can be made here")
 def test_a_missing_program_is_still_rg404_behind_unshare(tmp_path: Path) -> None:
     """unshare would exit 127 for a program it cannot exec; we say RG404 as without it."""
-    assert pdf.isolation()
+    assert soffice.isolation()
     with pytest.raises(OSError):
-        pdf.isolated([str(tmp_path / "no-such-soffice")])
+        soffice.isolated([str(tmp_path / "no-such-soffice")])
     with pytest.raises(RenderError) as caught:
         convert_to_pdf(make_docx("测试"), ".docx", soffice=str(tmp_path / "no-such-soffice"))
     assert caught.value.code == "RG404" and "文件或文件夹不存在" in str(caught.value)

@@ -3,6 +3,7 @@ the retry, restart and error paths also through a fake office and a fake uno hel
 
 from __future__ import annotations
 
+import ast
 import datetime
 import os
 import shutil
@@ -24,8 +25,9 @@ import reportgen
 from reportgen.base.errors import RenderError
 from reportgen.render import RenderOptions
 from reportgen.render.pdf import pool as pdf_pool
-from reportgen.render.pdf.oneshot import _eexec, convert_to_pdf, stable_pdf
+from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import PdfPool, find_uno_python, pool_available, shared_pool
+from reportgen.render.pdf.reproducible import _eexec, stable_pdf
 from tests.test_pdf import make_docx, make_xlsx, pdf_text
 
 needs_pool = pytest.mark.skipif(
@@ -473,3 +475,19 @@ def test_a_warm_pool_honours_each_renders_pdf_timeout() -> None:
     with pytest.raises(RenderError) as caught:
         hurried.to_bytes("pdf")
     assert caught.value.code == "RG405" and "0.01 秒" in str(caught.value)
+
+
+def test_the_pool_starts_libreoffice_only_through_the_public_soffice() -> None:
+    """One command line, environment and set of messages: the pool imports public names of
+    ``soffice`` (never the one-shot converter's or private ones) and spells no LibreOffice option."""
+    source = Path(pdf_pool.__file__).read_text("utf-8")
+    imported = [
+        (node.module or "", alias.name)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    ours = [(module, name) for module, name in imported if module.startswith("reportgen.render.pdf")]
+    assert ours and all(module == "reportgen.render.pdf.soffice" for module, _ in ours)
+    assert not [name for _, name in ours if name.startswith("_")]
+    assert "--headless" not in source and "UserInstallation" not in source

@@ -33,7 +33,7 @@ from reportgen.base.errors import CODES, Severity
 from reportgen.ledger import parse_ledger
 from reportgen.ledger.excel.layout import FIGURES_SHEET, INFO_ROWS
 from reportgen.model import ABOVE, AT_LEAST, AT_MOST, BELOW, STANDARD_BASES, TARGET_WORDS, TargetOnly
-from reportgen.render.pdf.oneshot import pdf_available
+from reportgen.render.pdf.soffice import pdf_available
 from tests.conftest import yaml_quoted
 from tests.test_excel_ledger import round_trip
 

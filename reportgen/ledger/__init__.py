@@ -1,5 +1,5 @@
 """Load & validate: the first layer. A ledger file — YAML, or an Excel workbook laid out by
-``workbook_layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
+``excel.layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
 with its place (file and line, or ``sheet!cell``), value and expectation.  Both formats give the
 same plain values to one schema, and ``convert`` writes either from them."""
 
@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
-from reportgen.ledger.excel.read import is_workbook, load_workbook, parse_workbook_ledger
+from reportgen.ledger.excel.extract import is_workbook
+from reportgen.ledger.excel.read import load_workbook, parse_workbook_ledger
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.model import Ledger

@@ -17,10 +17,9 @@ from pathlib import Path
 from reportgen.base.errors import Problem
 from reportgen.base.escape import BIDI_CONTROL, NOT_XML, TEMPLATE_SYNTAX, code_points
 from reportgen.base.units import Family, Unit, known_units, unit
-from reportgen.ledger.yaml.read import YamlDocument, format_path
+from reportgen.ledger.plain import At, PlainLedger, format_path
 from reportgen.model import Quantity
-
-At = tuple[str | int, ...]
+from reportgen.numbers.dates import parse_date
 
 MAX_MAGNITUDE = Decimal(10) ** 15  # a county's figures never reach 千万亿; larger is a typo or an attack
 MAX_DECIMALS = 10
@@ -61,7 +60,7 @@ def unfold(text: str) -> str:
 class FieldReader:
     """Reads fields of one YAML document, accumulating problems with their places."""
 
-    def __init__(self, document: YamlDocument, file: Path | str | None) -> None:
+    def __init__(self, document: PlainLedger, file: Path | str | None) -> None:
         self.document = document
         self.file = file
         self.problems: list[Problem] = []
@@ -369,13 +368,8 @@ class FieldReader:
             return None
         if isinstance(value, datetime.date):
             return value
-        if isinstance(value, str):
-            match = re.fullmatch(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*", value)
-            if match:
-                try:
-                    return datetime.date(*(int(g) for g in match.groups()))
-                except ValueError:
-                    pass
+        if isinstance(value, str) and (day := parse_date(value)) is not None:
+            return day
         self.report("RG110", "不是有效日期", at, value, "日期，如 2024-09-23 或 2024年9月23日")
         return None
 

@@ -1,8 +1,9 @@
-"""The ledger's structure: which keys exist, what each holds, and how it becomes the model.
+"""The ledger's structure: what each key holds, and how it becomes the model.
 
-This is the one place that knows the Chinese field names of the YAML ledger (``docs/ledger.md``
-documents the same names).  It reads with ``FieldReader`` so every problem is collected, and builds
-the model only when there were none.
+The keys themselves, which are required and their order, are the vocabulary of ``keys``
+(``docs/ledger.md`` documents the same names); this module says
+what each one holds.  It reads with ``FieldReader`` so every problem is collected, and builds the
+model only when there were none.
 """
 
 from __future__ import annotations
@@ -17,8 +18,26 @@ from pathlib import Path
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit
 from reportgen.ledger.directions import suggest_direction
-from reportgen.ledger.fields import At, FieldReader, is_figure_text
-from reportgen.ledger.yaml.read import YamlDocument
+from reportgen.ledger.fields import FieldReader, is_figure_text
+from reportgen.ledger.keys import (
+    FIGURE_CHECKS,
+    FIGURE_KEYS,
+    FIGURE_SOURCES,
+    FUNDING_SOURCES,
+    MAX_HEADING_LEVEL,
+    PERIOD_KEYS,
+    PROJECT_OPTIONAL,
+    PROJECT_REQUIRED,
+    QUOTIENT_KEYS,
+    RATIO_KEYS,
+    SECTION_KEYS,
+    STANDARD_KEYS,
+    TABLE_KEYS,
+    TARGET_TABLE_KEYS,
+    TOP_OPTIONAL,
+    TOP_REQUIRED,
+)
+from reportgen.ledger.plain import At, PlainLedger
 from reportgen.model import (
     BASELINES,
     BASES,
@@ -46,53 +65,6 @@ from reportgen.model import (
 )
 from reportgen.numbers.dates import parse_month_range
 
-TOP_REQUIRED = ("标题", "落款", "成文日期", "填报单位", "期间")
-TOP_OPTIONAL = (
-    "类型",
-    "主送机关",
-    "要素",
-    "称呼",
-    "指标",
-    "导语",
-    "正文",
-    "结语",
-    "一览表",
-    "图表",
-    "目标表",
-    "专有名称",
-)
-FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
-FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
-STANDARD_KEYS = ("每", "调整前", "调整时间")  # a standard (每人每年7500元) and its change
-FIGURE_KEYS = (
-    "名称",
-    *FIGURE_SOURCES[:2],
-    "单位",
-    *FIGURE_SOURCES[2:],
-    *FIGURE_CHECKS,
-    "口径",
-    "说明",
-    *BASELINES,
-    *STANDARD_KEYS,
-    "目标",
-)
-QUOTIENT_KEYS = ("分子", "分母", "每")
-SECTION_KEYS = ("标题", "段落", "小节", "接排", "段落序号")
-TARGET_TABLE_KEYS = ("标题", "指标")
-TABLE_KEYS = ("标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "项目")
-PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
-PROJECT_OPTIONAL = (
-    "目标",
-    "实际完成",
-    "计划安排资金",
-    "资金来源",
-    "下达预算",
-    "实际拨付",
-    "责任单位",
-    "备注",
-)
-FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")
-MAX_HEADING_LEVEL = 4
 SAME_UNIT = "与本指标同一单位，不写单位"  # RG106's advice for a number whose unit is the figure's
 
 # Names the narrative templates get besides the figures; a figure may not take one of them.
@@ -115,7 +87,7 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
 )
 
 
-def build_ledger(document: YamlDocument, source: Path | None) -> Ledger:
+def build_ledger(document: PlainLedger, source: Path | None) -> Ledger:
     """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found."""
     reader = FieldReader(document, source)
     ledger = _Builder(reader, source).ledger(document.data)
@@ -261,7 +233,7 @@ class _Builder:
 
     # -- 期间 ----------------------------------------------------------------------------------------
     def period(self, value: object, at: At) -> Period | None:
-        fields = self.r.mapping(value, at, required=("年度", "月份"))
+        fields = self.r.mapping(value, at, required=PERIOD_KEYS)
         if fields is None:
             return None
         year = self.r.integer(fields.get("年度"), (*at, "年度"), low=1949, high=2200)
@@ -530,10 +502,10 @@ class _Builder:
         if kind == "比例":
             if "单位" in fields:
                 self.r.report("RG103", "“比例”指标的单位是 %，不另写“单位”", (*at, "单位"))
-            ratio = self.r.mapping(fields["比例"], (*at, "比例"), required=("分子", "分母"))
+            ratio = self.r.mapping(fields["比例"], (*at, "比例"), required=RATIO_KEYS)
             if ratio is None:
                 return None
-            numerator, denominator = (self.operand(ratio, key, (*at, "比例")) for key in ("分子", "分母"))
+            numerator, denominator = (self.operand(ratio, key, (*at, "比例")) for key in RATIO_KEYS)
             return RatioOf(numerator, denominator) if numerator and denominator else None
         quotient = self.r.mapping(
             fields["商"], (*at, "商"), required=QUOTIENT_KEYS[:2], optional=QUOTIENT_KEYS[2:]
@@ -549,7 +521,7 @@ class _Builder:
         declared = self.r.unit(fields.get("单位"), (*at, "单位")) if fields.get("单位") is not None else None
         if quotient is None:
             return None
-        numerator, denominator = (self.operand(quotient, key, (*at, "商")) for key in ("分子", "分母"))
+        numerator, denominator = (self.operand(quotient, key, (*at, "商")) for key in RATIO_KEYS)
         per: Decimal | None = Decimal(1)
         if quotient.get("每") is not None:
             per = self.r.number(quotient["每"], (*at, "商", "每"), unit_note="分母的单位，不写单位")

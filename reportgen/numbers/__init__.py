@@ -23,6 +23,7 @@ from reportgen.numbers.dates import (
     format_date,
     format_month_range,
     format_period,
+    parse_date,
     parse_month_range,
     period_name,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "format_point_change",
     "format_target",
     "heading_marker",
+    "parse_date",
     "parse_daxie",
     "parse_month_range",
     "period_name",

@@ -32,6 +32,9 @@ _BY_NAME = {name: months for months, name in _NAMES.items()} | {
 }
 _RANGE = re.compile(r"^(\d{1,2})\s*(?:月份?)?\s*(?:[-—–－~～至到]+)\s*(\d{1,2})\s*(?:月份?)?$")
 _SINGLE = re.compile(r"^(\d{1,2})\s*(?:月份?)?$")
+# A day typed as text: 2024年9月23日 (any digits Python reads), or 2024-09-23, 2024/9/23, 2024.9.23.
+_WRITTEN_DATE = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
+_NUMERIC_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
 
 
 def format_date(d: datetime.date) -> str:
@@ -41,6 +44,28 @@ def format_date(d: datetime.date) -> str:
     '2024年9月23日'
     """
     return f"{d.year}年{d.month}月{d.day}日"
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The day ``text`` names, written as a report writes it (``2024年9月23日``) or as digits
+    (``2024-09-23``, ``2024/9/23``, ``2024.9.23``), spaces allowed around the parts; None when it is
+    neither or names no day of the calendar (``2024年2月30日``).
+
+    The one reading of a date typed as text: the ledger's schema, the workbook's reader and writer
+    and the YAML reader all take a date so, so what one accepts the others write and read back.
+
+    >>> parse_date("2024年9月23日") == parse_date(" 2024/09/23 ") == datetime.date(2024, 9, 23)
+    True
+    >>> parse_date("2024年2月30日"), parse_date("9月23日")
+    (None, None)
+    """
+    match = _WRITTEN_DATE.fullmatch(text) or _NUMERIC_DATE.fullmatch(text)
+    if match is None:
+        return None
+    try:
+        return datetime.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
 
 
 def format_month_range(start: int, end: int) -> str:

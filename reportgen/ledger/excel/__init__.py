@@ -1,1 +1,2 @@
-"""The Excel ledger: its layout, declared once, the bounded reader of untrusted workbooks, and the writer."""
+"""The Excel ledger: its layout, declared once, the bounded extraction of untrusted workbooks, the cell
+reader, and the writer."""

@@ -1,9 +1,9 @@
 """The Excel ledger's layout, declared once: sheets, columns, what each cell holds and how to fill it.
 
-The reader (``excel_read``), the writer (``excel_write``) and the YAML writer (its key order) all
-work from these declarations, so the workbook a person fills in, the one reportgen reads and the
-documentation on its 说明 sheet cannot drift apart.  Each column names the YAML key path it stands
-for, a ``CellType`` (what the cell may hold: the reader's parsing, the writer's number format and data
+The reader (``excel.read``) and the writer (``excel.write``) work from these declarations, so the
+workbook a person fills in, the one reportgen reads and the documentation on its 说明 sheet cannot
+drift apart.  Each column names the key path (in the vocabulary of ``ledger.keys``) it stands for,
+a ``CellType`` (what the cell may hold: the reader's parsing, the writer's number format and data
 validation), a width in Excel character units, and a short Chinese help text used as the header
 comment, the input message of its cells and a line of the 说明 sheet.
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reportgen.base.units import known_units
-from reportgen.ledger.schema import FUNDING_SOURCES, MAX_HEADING_LEVEL
+from reportgen.ledger.keys import FUNDING_SOURCES, MAX_HEADING_LEVEL, NAMES, PARAGRAPHS, PARTICULARS, TITLE
 from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
 
 
@@ -80,10 +80,8 @@ INFO = "基本信息"
 INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
-NAMES = "专有名称"
-REPEATED = frozenset({"主送机关", "要素", "导语", "结语", NAMES})  # repeat the row for more than one
-PARTICULARS = "要素"  # each of its rows holds “标签：内容” (a YAML mapping label → text)
-PARTICULAR_SEPARATOR = "："
+REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES})  # repeat the row for more than one
+PARTICULAR_SEPARATOR = "："  # each 要素 row holds “标签：内容” (a YAML mapping label → text)
 TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
 
 INFO_ROWS: tuple[SheetColumn, ...] = (
@@ -452,7 +450,7 @@ PROJECTS_SHEET = Sheet(
 
 # -- 正文 ------------------------------------------------------------------------------------------------
 
-LEVEL, TITLE, RUN_IN, PARAGRAPH, SEQUENCE = "层级", "标题", "接排", "段落", "段落序号"
+LEVEL, RUN_IN, SEQUENCE = "层级", "接排", "段落序号"  # with TITLE and PARAGRAPHS, headers that are keys
 SECTIONS_SHEET = Sheet(
     "正文",
     "报告正文：有“标题”的行开始一节（层级 1 为 一、，2 为 （一），3 为 1.，4 为 （1）），"
@@ -467,13 +465,13 @@ SECTIONS_SHEET = Sheet(
             1,
             MAX_HEADING_LEVEL,
         ),
-        SheetColumn(TITLE, ("标题",), CellType.PROSE, 26, "标题文字，不要写序号（程序自动编号）。"),
+        SheetColumn(TITLE, (TITLE,), CellType.PROSE, 26, "标题文字，不要写序号（程序自动编号）。"),
         SheetColumn(
             RUN_IN, ("接排",), CellType.BOOLEAN, 6, "是：标题与第一段接排，如“（一）低保方面。一是……”。"
         ),
         SheetColumn(
-            PARAGRAPH,
-            ("段落",),
+            PARAGRAPHS,
+            (PARAGRAPHS,),
             CellType.PROSE,
             90,
             "一行一段。数字请引用指标：{{ 低保金 | 万元 }}；期间：{{ 期间 }}。",
@@ -540,46 +538,6 @@ TYPICAL_OWNERS = (
     "区划地名股",
     "财务股",
     "乡镇人民政府（街道办事处）",
-)
-
-# The YAML writer's key order, the same as the workbook's.
-TOP_ORDER = (
-    "标题",
-    "主送机关",
-    "落款",
-    "成文日期",
-    "填报单位",
-    "期间",
-    "类型",
-    "图表",
-    "指标",
-    "导语",
-    "正文",
-    "结语",
-    "一览表",
-    "目标表",
-    "专有名称",
-)
-TABLE_ORDER = (*(row.key[1] for row in INFO_ROWS if row.key[0] == "一览表"), "项目")
-SECTION_ORDER = ("标题", "接排", "段落", "小节")
-FIGURE_ORDER = (
-    "名称",
-    "数值",
-    "单位",
-    "合计",
-    "比例",
-    "商",
-    "公布值",
-    "分项",
-    "其中",
-    "口径",
-    "上年同期",
-    "上期",
-    "每",
-    "调整前",
-    "调整时间",
-    "目标",
-    "说明",
 )
 
 # The 说明 sheet: general notes after the per-sheet column lists.

@@ -1,22 +1,15 @@
 """Read an Excel ledger (.xlsx) into the plain values and field paths the YAML reader produces.
 
 The workbook is only another way to type the same ledger: this module turns its cells into the
-nested ``data`` of a ``YamlDocument`` (``{"指标": {"低保金": {"数值": Decimal(...), ...}}, ...}``) and
+nested ``data`` of a ``PlainLedger`` (``{"指标": {"低保金": {"数值": Decimal(...), ...}}, ...}``) and
 records for every field path the cell it came from (``("一览表", "项目", 2, "计划安排资金")`` →
 ``项目!F3``), including the empty cells of each row, so the one schema (``schema.build_ledger``)
 validates it and every problem names the cell a person has to fix.
 
-Two phases.  The first is the only place openpyxl runs, on untrusted bytes: the file's size, the
-unpacked size of the zip and the number of rows and columns are bounded, and whatever openpyxl raises
-on a broken file becomes RG101 naming the file.  The workbook is opened twice in read-only mode, once
-for the formulas and once for the values Excel cached: a formula's value is used like a typed one,
-and a formula that was never calculated (a program wrote it, Excel never saved it) is RG115.
-Read-only openpyxl trusts a sheet's ``<dimension>`` and skips its merged ranges; neither is what
-the clerk sees, so the rows are read to the sheet's real end (the limits above still hold) and the
-merged ranges are read from the sheet part itself.  A cell's number format is kept only as far as it
-matters: whether it shows a percentage (92% holds 0.92).
-The second phase interprets cells by the ``workbook_layout`` kinds: numbers exactly (``cellvalues``),
-text as typed, dates as dates, 是/否, ``1.3168亿元`` and figure ids in the 项目 sheet's money cells.
+The cells come from ``extract`` (the bounded reading of the untrusted file, which also reports
+what is wrong with the file itself); this module interprets them by their columns' ``layout``
+kinds: numbers exactly (``cellvalues``), text as typed, dates as dates, 是/否, ``1.3168亿元`` and
+figure ids in the 项目 sheet's money cells.
 A percentage cell is the number it shows where the unit is % (the row's 单位 in 指标, the cell itself in
 项目 目标/实际完成) and refused by name elsewhere.  A merged range below the header row is refused
 (RG118): only its first cell holds anything, so every other row of it would silently read as empty.
@@ -31,37 +24,25 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import difflib
-import io
-import itertools
-import math
-import operator
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook as _openpyxl_load
-from openpyxl.cell.read_only import EMPTY_CELL
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.xml.functions import iterparse
+from openpyxl.utils import column_index_from_string, get_column_letter
 
-from reportgen.base import boundedzip
-from reportgen.base.boundedzip import ZipLimits
 from reportgen.base.errors import LedgerError, Problem
-from reportgen.base.escape import ooxml_unescaped
 from reportgen.base.units import Family, unit
 from reportgen.ledger.excel.cellvalues import (
     Refusal,
     number_from_float,
     number_text,
-    percent_format,
     percent_number,
     read_number,
     split_number,
     starts_like_number,
 )
+from reportgen.ledger.excel.extract import REBUILD_HINT, Cell, SheetCells, extract_sheets
 from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     EXPECTED,
@@ -73,9 +54,7 @@ from reportgen.ledger.excel.layout import (
     INFO_SHEET,
     INFO_VALUE,
     LEVEL,
-    PARAGRAPH,
     PARTICULAR_SEPARATOR,
-    PARTICULARS,
     PERCENT,
     PROJECTS_SHEET,
     RATIO,
@@ -85,40 +64,30 @@ from reportgen.ledger.excel.layout import (
     SEQUENCE,
     TARGET_DIRECTION,
     TARGET_VALUE,
-    TITLE,
     CellType,
     Sheet,
     SheetColumn,
     expectation,
 )
+from reportgen.ledger.keys import (
+    FIGURES,
+    PARAGRAPHS,
+    PARTICULARS,
+    PERIOD,
+    PROJECTS,
+    SECTIONS,
+    SUBSECTIONS,
+    TABLE,
+    TARGET_TABLE,
+    TITLE,
+)
+from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
-from reportgen.ledger.yaml.read import MAX_FILE_BYTES, YamlDocument, read_ledger_file
+from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.model import Ledger
+from reportgen.numbers.dates import parse_date
 
-At = tuple[str | int, ...]
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
-OTHER_SPREADSHEETS = (".xls", ".et", ".ods", ".numbers")
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
-# openpyxl decompresses members itself (within the sizes the directory states), so the directory is
-# checked here, before it opens anything; a workbook of four sheets has a few dozen members.
-XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_bytes=MAX_UNPACKED_BYTES)
-MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
-MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
-
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .et, old .doc
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
-_TEXT_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
-_REBUILD = "可用 reportgen init --excel 新台账.xlsx 生成一份新的空白台账，把内容复制过去"
-
-
-def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
-    """Whether ``name`` (or, if given, the bytes) is an Excel workbook rather than a YAML ledger."""
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
-        return True
-    return raw is not None and raw[:4] in (_ZIP_MAGIC, _OLE_MAGIC)
 
 
 def load_workbook(path: Path) -> Ledger:
@@ -132,7 +101,7 @@ def parse_workbook_ledger(raw: bytes, path: Path) -> Ledger:
     return validate_workbook(document, early, path)
 
 
-def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) -> Ledger:
+def validate_workbook(document: PlainLedger, early: list[Problem], path: Path) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
     be built (its own cell is reported) is not also reported as missing wherever it is quoted.
@@ -141,14 +110,14 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
     try:
         ledger = build_ledger(document, path)
     except LedgerError as error:
-        blank = document.blank if isinstance(document, WorkbookDocument) else {}
+        blank = document.blank if isinstance(document, PlainWorkbook) else {}
         later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]
     else:
         if not early:
             return ledger
         later = ()
     taken = {problem.place for problem in early}
-    figures = document.data.get("指标") if isinstance(document.data, dict) else None
+    figures = document.data.get(FIGURES) if isinstance(document.data, dict) else None
     rows = set(figures) if isinstance(figures, dict) else set()
     problems = [
         *early,
@@ -159,8 +128,8 @@ def validate_workbook(document: YamlDocument, early: list[Problem], path: Path) 
 
 
 @dataclass
-class WorkbookDocument(YamlDocument):
-    """A workbook's ``YamlDocument`` plus the layout column of each empty cell it read."""
+class PlainWorkbook(PlainLedger):
+    """A workbook's ``PlainLedger`` plus the layout column of each empty cell it read."""
 
     blank: dict[str, SheetColumn] = field(default_factory=dict)  # 指标!D4 → the 单位 column
 
@@ -172,231 +141,19 @@ def _required(problem: Problem, blank: dict[str, SheetColumn]) -> Problem:
     return dataclasses.replace(problem, expected=expectation(column))
 
 
-def read_workbook(path: Path) -> tuple[YamlDocument, list[Problem]]:
+def read_workbook(path: Path) -> tuple[PlainLedger, list[Problem]]:
     """The plain values of the workbook at ``path`` and the problems found in its cells."""
     return parse_workbook(read_ledger_file(path), path)
 
 
-def parse_workbook(raw: bytes, path: Path | str) -> tuple[YamlDocument, list[Problem]]:
-    sheets = _extract(raw, path)
+def parse_workbook(raw: bytes, path: Path | str) -> tuple[PlainLedger, list[Problem]]:
+    sheets = extract_sheets(raw, path, [sheet.name for sheet in DATA_SHEETS])
     reader = _Reader(path, sheets)
     return reader.document(), reader.problems
 
 
-# -- phase 1: cells out of the file (openpyxl, bounded) ------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    ref: str  # 项目!F7
-    value: object  # the typed or cached value; None when empty
-    formula: str | None = None
-    error: bool = False  # an error value (#DIV/0!, #REF! …)
-    uncalculated: bool = False  # a formula without a cached value
-    percent: bool = False  # a number shown as a percentage (0.92 as 92%)
-
-    @property
-    def empty(self) -> bool:
-        if self.uncalculated or self.error:
-            return False
-        return self.value is None or (isinstance(self.value, str) and not self.value.strip())
-
-
-@dataclass
-class _SheetCells:
-    name: str
-    header: list[_Cell]
-    rows: list[tuple[int, list[_Cell]]] = field(default_factory=list)  # non-empty rows only
-    merged: list[tuple[str, _Cell]] = field(default_factory=list)  # ranges below row 1, first cell
-
-
-def _fail(code: str, message: str, path: Path | str, place: str | None = None, **kw: str) -> LedgerError:
-    return LedgerError(Problem(code, message, file=path, place=place, expected=kw.get("expected")))
-
-
-def _extract(raw: bytes, path: Path | str) -> dict[str, _SheetCells]:
-    """The four data sheets' cells; every failure names the file and never shows a traceback."""
-    suffix = Path(path).suffix.lower()
-    if len(raw) > MAX_FILE_BYTES:
-        raise _fail("RG114", f"文件有 {len(raw)} 字节", path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
-    if raw[:4] == _OLE_MAGIC or suffix in OTHER_SPREADSHEETS:
-        raise _fail(
-            "RG101",
-            "这是旧版 Excel（.xls）或其他表格格式，不能直接读取",
-            path,
-            expected="在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）",
-        )
-    if raw[:4] != _ZIP_MAGIC:
-        raise _fail(
-            "RG101", "文件不是 Excel 工作簿（.xlsx）", path, expected="用 Excel/WPS 保存的 .xlsx 文件"
-        )
-    try:
-        boundedzip.inspect(raw, XLSX_LIMITS)
-    except boundedzip.ZipRefused as refused:
-        code, message = "RG114", refused.message
-        if refused.kind != "limit":
-            code, message = "RG101", f"文件已损坏，不是完整的 Excel 工作簿（{refused.message}）"
-        place, value, expected = refused.place, refused.value, refused.expected
-        raise LedgerError(Problem(code, message, path, place, value=value, expected=expected)) from None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
-            formulas, merged = _read_sheets(raw, path, data_only=False)
-            values, _ = _read_sheets(raw, path, data_only=True)
-    except LedgerError:
-        raise
-    except Exception as exc:  # openpyxl on untrusted bytes raises anything
-        raise _fail(
-            "RG101",
-            f"无法打开工作簿（文件损坏或不是 Excel 工作簿：{type(exc).__name__}）",
-            path,
-            expected="用 Excel/WPS 重新保存的 .xlsx 文件",
-        ) from None
-    return {name: _combine(name, formulas[name], values[name], merged[name]) for name in values}
-
-
-# (row, column) → (value, openpyxl data type, whether its number format shows a percentage)
-_Raw = dict[tuple[int, int], tuple[object, str, bool]]
-
-
-def _read_sheets(
-    raw: bytes, path: Path | str, *, data_only: bool
-) -> tuple[dict[str, _Raw], dict[str, list[str]]]:
-    """Each data sheet's cells, and (when reading formulas, once is enough) its merged ranges."""
-    book = _openpyxl_load(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
-    try:
-        missing = [sheet.name for sheet in DATA_SHEETS if sheet.name not in book.sheetnames]
-        if missing:
-            raise _fail(
-                "RG116",
-                f"工作簿中没有工作表“{'”“'.join(missing)}”",
-                path,
-                place="、".join(missing),
-                expected="工作表 " + "、".join(s.name for s in DATA_SHEETS) + f"（名称不要改动；{_REBUILD}）",
-            )
-        result: dict[str, _Raw] = {}
-        merged: dict[str, list[str]] = {}
-        for sheet in DATA_SHEETS:
-            worksheet = book[sheet.name]
-            if not isinstance(worksheet, ReadOnlyWorksheet):
-                raise _fail("RG116", "这是图表而不是工作表", path, place=sheet.name, expected="普通工作表")
-            result[sheet.name] = _sheet_cells(worksheet, sheet.name, path)
-            merged[sheet.name] = [] if data_only else _merged_ranges(worksheet)
-        return result, merged
-    finally:
-        book.close()
-
-
-def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _Raw:
-    cells: _Raw = {}
-    rows = 0
-    worksheet.reset_dimensions()  # a <dimension> may claim fewer rows than the sheet holds
-    rows_of = worksheet.iter_rows(max_col=MAX_COLUMNS)  # type: ignore[misc]  # the stubs know Worksheet only
-    blank: object = None  # openpyxl yields one shared tuple for every row the file lacks
-    for number, row in enumerate(rows_of, start=1):
-        if row is blank or all(map(operator.is_, row, itertools.repeat(EMPTY_CELL))):
-            blank = row  # an absent or empty row: skipped in constant time, however many
-            continue
-        kept = False
-        for column, cell in enumerate(row, start=1):
-            value = getattr(cell, "value", None)
-            data_type = getattr(cell, "data_type", "n")
-            if isinstance(value, float) and not math.isfinite(value):
-                value, data_type = "#NUM!", "e"  # NaN or 1e400 written by a program: no number at all
-            elif isinstance(value, str) and "_x" in value:
-                value = ooxml_unescaped(value)  # _x000D_ (CR), controls: as Excel stores them
-            if value is not None or data_type == "str":
-                percent = (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and percent_format(str(getattr(cell, "number_format", None) or ""))
-                )
-                cells[number, column] = (value, data_type, percent)
-                kept = True
-        rows += kept
-        if rows > MAX_ROWS:
-            raise _fail(
-                "RG114", f"工作表“{name}”的行数过多", path, place=name, expected=f"不超过 {MAX_ROWS} 行"
-            )
-    return cells
-
-
-def _merged_ranges(worksheet: ReadOnlyWorksheet) -> list[str]:
-    """The merged ranges (``O2:O3``) of a sheet, from its part: read-only openpyxl skips them.
-
-    The part is already bounded by the unpacked size; it is parsed a second time only when it
-    mentions a merge at all, which a ledger filled as intended never does.
-    """
-    with worksheet._get_source() as source:  # type: ignore[attr-defined]  # the part, as openpyxl reads it
-        part = source.read()
-    if b"mergeCell" not in part:
-        return []
-    found: list[str] = []
-    for _, element in iterparse(io.BytesIO(part)):
-        if element.tag.rpartition("}")[2] == "mergeCell" and element.get("ref"):
-            found.append(str(element.get("ref")))
-        element.clear()
-    return found
-
-
-def _combine(name: str, formulas: _Raw, values: _Raw, merged: list[str]) -> _SheetCells:
-    cells: dict[tuple[int, int], _Cell] = {}
-    for position in sorted(formulas.keys() | values.keys()):
-        typed, kind, _ = formulas.get(position, (None, "n", False))
-        cached, cached_type, percent = values.get(position, (None, "n", False))
-        formula = _formula_text(typed) if kind == "f" else None
-        ref = f"{name}!{get_column_letter(position[1])}{position[0]}"
-        cells[position] = _Cell(
-            ref,
-            cached,
-            formula,
-            error=cached_type == "e",
-            # A formula whose result is an empty string is cached as an empty t="str" value.
-            uncalculated=formula is not None and cached is None and cached_type != "str",
-            percent=percent,
-        )
-    width = max((column for _, column in cells), default=0)
-    by_row: dict[int, list[_Cell]] = {}
-    for (row, column), cell in cells.items():
-        line = by_row.setdefault(
-            row, [_Cell(f"{name}!{get_column_letter(c)}{row}", None) for c in range(1, width + 1)]
-        )
-        line[column - 1] = cell
-    header = by_row.pop(1, [])
-    rows = [(row, line) for row, line in sorted(by_row.items()) if not all(c.empty for c in line)]
-    return _SheetCells(name, header, rows, _data_merges(name, merged, cells))
-
-
-def _data_merges(
-    name: str, merged: list[str], cells: dict[tuple[int, int], _Cell]
-) -> list[tuple[str, _Cell]]:
-    """The merged ranges that reach below the header row, each with its first (top-left) cell."""
-    found: list[tuple[str, _Cell]] = []
-    for ref in merged:
-        try:
-            left, top, right, bottom = range_boundaries(ref)
-        except (ValueError, TypeError):
-            continue  # not a range: Excel would not open the file either; nothing to point at
-        if left is None or top is None or right is None or bottom is None or bottom < 2:
-            continue  # a whole row or column, or the header row alone
-        if (left, top) == (right, bottom):
-            continue  # one cell "merged" with itself hides nothing
-        corner = f"{get_column_letter(left)}{top}"
-        first = cells.get((top, left), _Cell(f"{name}!{corner}", None))
-        found.append((f"{name}!{corner}:{get_column_letter(right)}{bottom}", first))
-    return found
-
-
-def _formula_text(value: object) -> str:
-    text = getattr(value, "text", value)  # ArrayFormula keeps its text in .text
-    return str(text) if str(text).startswith("=") else f"={text}"
-
-
-# -- phase 2: interpret the cells by the layout ----------------------------------------------------------
-
-
 class _Reader:
-    def __init__(self, path: Path | str, sheets: dict[str, _SheetCells]) -> None:
+    def __init__(self, path: Path | str, sheets: dict[str, SheetCells]) -> None:
         self.path = path
         self.sheets = sheets
         self.problems: list[Problem] = []
@@ -404,15 +161,15 @@ class _Reader:
         self.blank: dict[str, SheetColumn] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
 
-    def problem(self, code: str, message: str, cell: _Cell | str, value: object, expected: str) -> None:
-        place = cell.ref if isinstance(cell, _Cell) else cell
+    def problem(self, code: str, message: str, cell: Cell | str, value: object, expected: str) -> None:
+        place = cell.ref if isinstance(cell, Cell) else cell
         if any(p.place == place for p in self.problems):
             return  # one message per cell
         self.problems.append(
             Problem(code, message, file=self.path, place=place, value=value, expected=expected)
         )
 
-    def document(self) -> YamlDocument:
+    def document(self) -> PlainLedger:
         columns = {sheet.name: self.columns(sheet) for sheet in DATA_SHEETS}
         if self.problems:  # the layout is broken: reading on would report every cell wrongly
             raise LedgerError(*self.problems)
@@ -421,21 +178,21 @@ class _Reader:
         table = self.info(columns[INFO], data)
         data_figures = self.figures(columns[FIGURES_SHEET.name])
         if data_figures:
-            data["指标"] = data_figures
+            data[FIGURES] = data_figures
         sections = self.sections(columns[SECTIONS_SHEET.name])
         if sections:
-            data["正文"] = sections
+            data[SECTIONS] = sections
         projects = self.projects(columns[PROJECTS_SHEET.name])
         if table or projects:
-            table["项目"] = projects
-            data["一览表"] = table
-        for sheet, path in ((FIGURES_SHEET, "指标"), (SECTIONS_SHEET, "正文")):
+            table[PROJECTS] = projects
+            data[TABLE] = table
+        for sheet, path in ((FIGURES_SHEET, FIGURES), (SECTIONS_SHEET, SECTIONS)):
             self.cells.setdefault((path,), sheet.name)
-        self.cells.setdefault(("一览表", "项目"), PROJECTS_SHEET.name)
+        self.cells.setdefault((TABLE, PROJECTS), PROJECTS_SHEET.name)
         for row in INFO_ROWS:
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
-        return WorkbookDocument(data, cells=self.cells, blank=self.blank)
+        return PlainWorkbook(data, cells=self.cells, blank=self.blank)
 
     def merges(self) -> None:
         """Every merged range below a header row: only its first cell holds anything."""
@@ -476,7 +233,7 @@ class _Reader:
                 f"第 1 行缺少表头“{'”“'.join(missing)}”",
                 f"{sheet.name}!1:1",
                 None,
-                f"第 1 行依次为：{expected}（表头不要改动；{_REBUILD}）",
+                f"第 1 行依次为：{expected}（表头不要改动；{REBUILD_HINT}）",
             )
         known = {index for index, cell in enumerate(cells.header) if not cell.empty}
         for _, line in cells.rows:
@@ -491,12 +248,12 @@ class _Reader:
                     )
         return found
 
-    def row(self, line: list[_Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, _Cell]:
+    def row(self, line: list[Cell], columns: dict[str, int], sheet: Sheet, number: int) -> dict[str, Cell]:
         width = len(line)
         cells = {
             header: line[index]
             if index < width
-            else _Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
+            else Cell(f"{sheet.name}!{get_column_letter(index + 1)}{number}", None)
             for header, index in columns.items()
         }
         if sheet is not INFO_SHEET:  # 基本信息 is a column per row: see ``info``
@@ -510,9 +267,9 @@ class _Reader:
     def info(self, columns: dict[str, int], data: dict[str, object]) -> dict[str, object]:
         """Fill ``data`` from 基本信息; return the 一览表 settings found (empty when none)."""
         period: dict[str, object] = {}
-        data["期间"] = period
+        data[PERIOD] = period
         table: dict[str, object] = {}
-        seen: dict[str, _Cell] = {}
+        seen: dict[str, Cell] = {}
         for number, line in self.sheets[INFO].rows:
             cells = self.row(line, columns, INFO_SHEET, number)
             label_cell, value_cell = cells[INFO_LABEL], cells[INFO_VALUE]
@@ -567,12 +324,12 @@ class _Reader:
                 self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
-            if path[0] == "目标表":
-                targets = data.setdefault("目标表", {})
+            if path[0] == TARGET_TABLE:
+                targets = data.setdefault(TARGET_TABLE, {})
                 assert isinstance(targets, dict)
                 target = targets
             else:
-                target = {"期间": period, "一览表": table}.get(str(path[0]), data) if len(path) == 2 else data
+                target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
         return table
 
@@ -603,7 +360,7 @@ class _Reader:
                 )
                 continue
             where[figure_id] = id_cell.ref
-            path: At = ("指标", figure_id)
+            path: At = (FIGURES, figure_id)
             self.cells[path] = id_cell.ref
             figures[figure_id] = self.target(self.record(cells, FIGURES_SHEET.columns[1:], path), path)
         return figures
@@ -626,7 +383,7 @@ class _Reader:
         record["目标"] = target
         return record
 
-    def record(self, cells: dict[str, _Cell], columns: Iterable[SheetColumn], path: At) -> dict[str, object]:
+    def record(self, cells: dict[str, Cell], columns: Iterable[SheetColumn], path: At) -> dict[str, object]:
         """One row's fields as a nested mapping; every column's cell recorded under its path."""
         result: dict[str, object] = {}
         for column in columns:
@@ -650,7 +407,7 @@ class _Reader:
         projects: list[object] = []
         for number, line in self.sheets[PROJECTS_SHEET.name].rows:
             cells = self.row(line, columns, PROJECTS_SHEET, number)
-            path: At = ("一览表", "项目", len(projects) + 1)
+            path: At = (TABLE, PROJECTS, len(projects) + 1)
             self.cells[path] = cells[PROJECTS_SHEET.columns[0].header].ref
             projects.append(self.record(cells, PROJECTS_SHEET.columns, path))
         return projects
@@ -663,7 +420,7 @@ class _Reader:
         for number, line in self.sheets[SECTIONS_SHEET.name].rows:
             cells = self.row(line, columns, SECTIONS_SHEET, number)
             level_cell, title_cell = cells[LEVEL], cells[TITLE]
-            run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPH]
+            run_in_cell, paragraph_cell = cells[RUN_IN], cells[PARAGRAPHS]
             if level_cell.empty and title_cell.empty and cells[SEQUENCE].empty:
                 if not run_in_cell.empty:
                     self.problem(
@@ -687,16 +444,16 @@ class _Reader:
             path: At
             if parent is None:
                 top.append(section)
-                path = ("正文", len(top))
+                path = (SECTIONS, len(top))
             else:
-                children = parent[0].setdefault("小节", [])
+                children = parent[0].setdefault(SUBSECTIONS, [])
                 assert isinstance(children, list)
                 children.append(section)
-                path = (*parent[1], "小节", len(children))
-                self.cells.setdefault((*parent[1], "小节"), title_cell.ref)
+                path = (*parent[1], SUBSECTIONS, len(children))
+                self.cells.setdefault((*parent[1], SUBSECTIONS), title_cell.ref)
             stack.append((section, path))
             self.cells[path] = title_cell.ref
-            self.cells[(*path, "段落")] = paragraph_cell.ref
+            self.cells[(*path, PARAGRAPHS)] = paragraph_cell.ref
             for header in (TITLE, RUN_IN, SEQUENCE):
                 self.cells[(*path, *by_header[header].key)] = cells[header].ref
                 if not cells[header].empty:
@@ -704,7 +461,7 @@ class _Reader:
             self.paragraph(section, path, paragraph_cell)
         return top
 
-    def particular(self, data: dict[str, object], cell: _Cell, spec: SheetColumn) -> None:
+    def particular(self, data: dict[str, object], cell: Cell, spec: SheetColumn) -> None:
         """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""
         text = self.value(cell, spec)
         label, separator, content = str(text).partition(PARTICULAR_SEPARATOR)
@@ -720,7 +477,7 @@ class _Reader:
             self.cells[(PARTICULARS, label.strip())] = cell.ref
             items[label.strip()] = content
 
-    def level(self, cell: _Cell, depth: int) -> int:
+    def level(self, cell: Cell, depth: int) -> int:
         """The heading level of a title row (1 … one deeper than the open section)."""
         allowed = min(depth + 1, SECTIONS_SHEET.columns[0].high or 4)
         expected = "1" if depth == 0 else f"1～{allowed} 的整数（下一级标题紧跟在上一级之后）"
@@ -734,16 +491,16 @@ class _Reader:
             return max(min(depth, allowed), 1)
         return value
 
-    def paragraph(self, section: dict[str, object], path: At, cell: _Cell) -> None:
+    def paragraph(self, section: dict[str, object], path: At, cell: Cell) -> None:
         if cell.empty:
             return
-        paragraphs = section.setdefault("段落", [])
+        paragraphs = section.setdefault(PARAGRAPHS, [])
         assert isinstance(paragraphs, list)
-        self.cells[(*path, "段落", len(paragraphs) + 1)] = cell.ref
+        self.cells[(*path, PARAGRAPHS, len(paragraphs) + 1)] = cell.ref
         paragraphs.append(self.value(cell, SECTIONS_SHEET.columns[3]))
 
     # -- one cell ------------------------------------------------------------------------------------
-    def value(self, cell: _Cell, column: SheetColumn, row_unit: str | None = None) -> object:
+    def value(self, cell: Cell, column: SheetColumn, row_unit: str | None = None) -> object:
         """The cell's value for the schema; a refused cell gets a problem and keeps its typed text.
 
         ``row_unit`` is the unit a NUMBER column is in as its row says (see ``SheetColumn.unit_of``)."""
@@ -788,7 +545,7 @@ class _Reader:
             return [part for part in _SEPARATORS.split(text.strip()) if part]
         return text
 
-    def text(self, cell: _Cell, column: SheetColumn) -> str:
+    def text(self, cell: Cell, column: SheetColumn) -> str:
         raw = cell.value
         if isinstance(raw, str):
             return raw
@@ -820,7 +577,7 @@ class _Reader:
             return day.isoformat()
         return str(raw)
 
-    def percent(self, cell: _Cell, column: SheetColumn, row_unit: str | None) -> object:
+    def percent(self, cell: Cell, column: SheetColumn, row_unit: str | None) -> object:
         """A number formatted as a percentage: the number shown (0.92 → 92) where the unit is %;
         anywhere else the clerk sees 92% but the cell holds 0.92, so it is refused by name."""
         assert isinstance(cell.value, int | float)
@@ -852,7 +609,7 @@ class _Reader:
             )
         return _shown(cell)
 
-    def number(self, cell: _Cell, column: SheetColumn, row_unit: str | None = None) -> object:
+    def number(self, cell: Cell, column: SheetColumn, row_unit: str | None = None) -> object:
         raw = cell.value
         expected = EXPECTED[column.kind]
         if isinstance(raw, int | float) and not isinstance(raw, bool):
@@ -893,7 +650,7 @@ class _Reader:
             return raw
         return number
 
-    def date(self, cell: _Cell) -> object:
+    def date(self, cell: Cell) -> object:
         raw = cell.value
         if isinstance(raw, datetime.datetime):
             if raw.time() != datetime.time():
@@ -902,18 +659,13 @@ class _Reader:
         if isinstance(raw, datetime.date):
             return raw
         if isinstance(raw, str):
-            match = _TEXT_DATE.fullmatch(raw)
-            if match:
-                try:
-                    return datetime.date(*(int(part) for part in match.groups()))
-                except ValueError:
-                    pass
-            return raw  # 2024年9月23日 is read by the schema, which also reports what is not a date
+            # What is not a date is left to the schema, which reports it as it does in a YAML ledger.
+            return parse_date(raw) or raw
         shown = _shown(cell)
         self.problem("RG110", "单元格不是日期", cell, shown, "日期，如 2024-09-23（单元格格式为日期）")
         return shown
 
-    def amount(self, cell: _Cell, column: SheetColumn) -> object:
+    def amount(self, cell: Cell, column: SheetColumn) -> object:
         """A money cell, a funding source, or a target/actual (see ``CellType``)."""
         raw = cell.value
         kind = column.kind
@@ -952,7 +704,7 @@ class _Reader:
             return {"数值": number, "单位": rest}
         known = text in self.figure_ids or not any(ch.isdigit() for ch in text)
         if kind is not CellType.FUNDING and text.isidentifier() and known:
-            return {"指标": text}
+            return {FIGURES: text}
         what = "不是数字" if kind is CellType.FUNDING else "既不是数字，也不是“指标”表中的编号"
         self.problem("RG106", what, cell, raw, expected)
         return raw
@@ -963,7 +715,7 @@ def _label(value: object) -> str:
     return re.sub(r"\s+", "", str(value)).rstrip(":：")
 
 
-def _row_unit(cells: dict[str, _Cell], column: SheetColumn) -> str | None:
+def _row_unit(cells: dict[str, Cell], column: SheetColumn) -> str | None:
     """The unit a number of this 指标 row is in, as far as the row says: the first filled of the
     column's ``unit_of`` columns, or % in a 比例 row; None when nothing says (or not a number)."""
     if not column.unit_of:
@@ -977,7 +729,7 @@ def _row_unit(cells: dict[str, _Cell], column: SheetColumn) -> str | None:
     return PERCENT if any(h in cells and not cells[h].empty for h in ratio) else None
 
 
-def _shown(cell: _Cell) -> str:
+def _shown(cell: Cell) -> str:
     """The cell as the clerk sees it (a percentage with its % sign), for messages."""
     raw = cell.value
     if cell.percent and isinstance(raw, int | float) and not isinstance(raw, bool):

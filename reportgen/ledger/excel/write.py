@@ -1,7 +1,7 @@
 """Write a ledger's plain values as the Excel workbook office staff fill in (``reportgen init --excel``,
 ``reportgen convert ledger.yaml ledger.xlsx``).
 
-Laid out from ``workbook_layout`` like the reader, so whatever this writes reads back to the same
+Laid out from ``layout`` like the reader, so whatever this writes reads back to the same
 ledger.  Made for people who are not programmers: a 说明 sheet first, Chinese everywhere, styled and
 frozen header rows whose comments explain each column, column widths, wrapped long text, data
 validation with input messages (drop-downs for units, 金额单位, 是/否 and 责任单位, numbers only where
@@ -18,7 +18,6 @@ from __future__ import annotations
 import datetime
 import io
 import math
-import re
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -51,7 +50,6 @@ from reportgen.ledger.excel.layout import (
     NOTES_INTRO,
     NOTES_TITLE,
     PARTICULAR_SEPARATOR,
-    PARTICULARS,
     PROJECTS_SHEET,
     REPEATED,
     SECTIONS_SHEET,
@@ -65,6 +63,17 @@ from reportgen.ledger.excel.layout import (
     expectation,
 )
 from reportgen.ledger.fields import unfold
+from reportgen.ledger.keys import (
+    FIGURES,
+    PARAGRAPHS,
+    PARTICULARS,
+    PROJECTS,
+    SECTIONS,
+    SUBSECTIONS,
+    TABLE,
+    TITLE,
+)
+from reportgen.numbers.dates import parse_date
 
 FONT = "宋体"
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -80,7 +89,6 @@ MAX_CELL_CHARS = 32_767  # Excel's limit for one cell
 LINE_HEIGHT = 15  # points per line of 11 pt text
 MAX_ROW_HEIGHT = 409  # Excel's limit
 NOTES_WIDTH = 100
-_DATE_TEXT = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
 _FIRST_DATE, _LAST_DATE = datetime.date(1949, 1, 1), datetime.date(2200, 12, 31)
 _LIST_COLUMNS = {"unit": "A", "owner": "B", "label": "C"}
 
@@ -88,7 +96,7 @@ CellValue = str | int | float | datetime.date
 
 
 def workbook_bytes(data: Mapping[str, object]) -> bytes:
-    """The .xlsx bytes of a validated ledger's plain values (as ``YamlDocument.data`` holds them)."""
+    """The .xlsx bytes of a validated ledger's plain values (as ``PlainLedger.data`` holds them)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
     _notes(book.create_sheet(NOTES))
@@ -96,10 +104,10 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
     writers[INFO].info(data)
     writers[FIGURES_SHEET.name].records(_figure_rows(data))
-    table = data.get("一览表")
-    projects = table.get("项目") if isinstance(table, Mapping) else None
+    table = data.get(TABLE)
+    projects = table.get(PROJECTS) if isinstance(table, Mapping) else None
     writers[PROJECTS_SHEET.name].records(item for item in (projects or []) if isinstance(item, Mapping))
-    writers[SECTIONS_SHEET.name].sections(data.get("正文"))
+    writers[SECTIONS_SHEET.name].sections(data.get(SECTIONS))
     for writer in writers.values():
         writer.fit_rows()
     _lists(book.create_sheet(LISTS), owners)
@@ -110,7 +118,7 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     )
     book.properties.creator = "reportgen"
     book.properties.created = book.properties.modified = stamp
-    book.properties.title = str(data.get("标题") or "")
+    book.properties.title = str(data.get(TITLE) or "")
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(book, archive).write_data()  # not Workbook.save: it stamps "modified" with now
@@ -210,11 +218,11 @@ class _SheetWriter:
         for section in sections if isinstance(sections, list) else []:
             if not isinstance(section, Mapping):
                 continue
-            paragraphs = section.get("段落")
+            paragraphs = section.get(PARAGRAPHS)
             texts = paragraphs if isinstance(paragraphs, list) else [] if paragraphs is None else [paragraphs]
             columns = self.spec.columns
             self.put(self.next_row, 1, columns[0].kind, level)
-            self.put(self.next_row, 2, columns[1].kind, section.get("标题"))
+            self.put(self.next_row, 2, columns[1].kind, section.get(TITLE))
             self.put(self.next_row, 3, columns[2].kind, section.get("接排"))
             self.put(self.next_row, 4, columns[3].kind, texts[0] if texts else None)
             self.put(self.next_row, 5, columns[4].kind, section.get("段落序号"))
@@ -223,7 +231,7 @@ class _SheetWriter:
                 for index, column in enumerate(columns, start=1):
                     self.put(self.next_row, index, column.kind, text if index == 4 else None)
                 self.next_row += 1
-            self.sections(section.get("小节"), level + 1)
+            self.sections(section.get(SUBSECTIONS), level + 1)
 
     def info(self, data: Mapping[str, object]) -> None:
         label_list = f"'{LISTS}'!${_LIST_COLUMNS['label']}$2:${_LIST_COLUMNS['label']}${len(INFO_ROWS) + 1}"
@@ -254,7 +262,7 @@ class _SheetWriter:
 
 
 def _figure_rows(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]:
-    figures = data.get("指标")
+    figures = data.get(FIGURES)
     for figure_id, spec in figures.items() if isinstance(figures, Mapping) else ():
         row = {"": figure_id, **(spec if isinstance(spec, Mapping) else {})}
         target = row.get("目标")
@@ -296,8 +304,8 @@ def _cell_value(kind: CellType, value: object) -> CellValue | None:
         return "、".join(str(part) for part in value) if isinstance(value, list) else str(value)
     if kind in (CellType.AMOUNT, CellType.FUNDING, CellType.MEASURE):
         if isinstance(value, Mapping):
-            if "指标" in value:
-                return str(value["指标"])
+            if FIGURES in value:
+                return str(value[FIGURES])
             number = as_number(value.get("数值"))
             shown = number_text(number) if number is not None else str(value.get("数值"))
             return f"{shown}{value.get('单位', '')}"
@@ -330,13 +338,7 @@ def _date(value: object) -> CellValue:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    match = _DATE_TEXT.fullmatch(str(value))
-    if match:
-        try:
-            return datetime.date(*(int(part) for part in match.groups()))
-        except ValueError:
-            pass
-    return _text(value)
+    return parse_date(str(value)) or _text(value)
 
 
 def wrapped_lines(text: str, width: float) -> int:
@@ -441,8 +443,8 @@ LAST_LIST_ROW = 200  # room for the 责任单位 a ledger uses besides the typic
 
 def _owners(data: Mapping[str, object]) -> list[str]:
     used: list[str] = []
-    table = data.get("一览表")
-    for project in table.get("项目") or [] if isinstance(table, Mapping) else []:
+    table = data.get(TABLE)
+    for project in table.get(PROJECTS) or [] if isinstance(table, Mapping) else []:
         owner = project.get("责任单位") if isinstance(project, Mapping) else None
         if isinstance(owner, str) and owner.strip() and owner not in used:
             used.append(owner)

@@ -12,9 +12,7 @@ recursive composer runs), and the number of values and of characters after alias
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -22,6 +20,8 @@ import yaml
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.inputfile import read_input
+from reportgen.ledger.plain import PlainLedger, Value, format_path
+from reportgen.numbers.dates import parse_date
 
 # libyaml's composer when PyYAML was built with it (ten times faster on a batch of ledgers); the
 # nodes, marks and tags are the same, and our walker builds every value either way.
@@ -45,27 +45,12 @@ _MAX_INT_DIGITS = 100
 _NESTING_INDICATORS = "[{-:?"
 _SURELY_SHALLOW = 1_000
 
-Value = object  # str | Decimal | int | bool | None | datetime.date | list[Value] | dict[str, Value]
-
 _PLAIN_COLLECTION_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _INT_RE = re.compile(r"^[-+]?[0-9][0-9_]*$")
 _TIMESTAMP_DATE_RE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
-@dataclass
-class YamlDocument:
-    """Plain values plus where each field path (e.g. ``("项目", 2, "名称")``) came from.
-
-    A YAML file fills ``lines`` (1-based); an Excel ledger fills ``cells`` (``项目!F7``), so one
-    schema validates both and every problem names the place the person has to go and fix.
-    """
-
-    data: Value
-    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict)
-    cells: dict[tuple[str | int, ...], str] = field(default_factory=dict)
-
-
-def read_yaml(path: Path) -> YamlDocument:
+def read_yaml(path: Path) -> PlainLedger:
     """Load ``path``; every failure is a ``LedgerError`` naming the file, never a library traceback."""
     return parse_yaml(read_ledger_file(path), path)
 
@@ -83,7 +68,7 @@ def read_ledger_file(path: Path) -> bytes:
     )
 
 
-def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
+def parse_yaml(raw: bytes, path: Path | str) -> PlainLedger:
     if len(raw) > MAX_FILE_BYTES:
         raise LedgerError(
             Problem("RG114", f"文件有 {len(raw)} 字节", file=path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
@@ -106,7 +91,7 @@ def parse_yaml(raw: bytes, path: Path | str) -> YamlDocument:
         raise _too_deep(path, None) from None
     except yaml.YAMLError as exc:
         raise yaml_error(exc, text, path) from None
-    document = YamlDocument(data=None)
+    document = PlainLedger(data=None)
     if node is None:
         return document
     walker = _Walker(path, document)
@@ -261,7 +246,7 @@ def _character_at(text: str, line: int, column: int) -> str:
 
 
 class _Walker:
-    def __init__(self, path: Path | str, document: YamlDocument) -> None:
+    def __init__(self, path: Path | str, document: PlainLedger) -> None:
         self.path = path
         self.document = document
         self.visited = 0
@@ -359,25 +344,11 @@ class _Walker:
             return number
         if tag == "tag:yaml.org,2002:timestamp":
             if _TIMESTAMP_DATE_RE.match(text):
-                year, month, day = (int(part) for part in text.split("-"))
-                try:
-                    return datetime.date(year, month, day)
-                except ValueError:
-                    raise self.fail(
-                        "RG110", f"“{text}”不是有效日期", node, path, expected="如 2024-09-23"
-                    ) from None
+                day = parse_date(text)
+                if day is None:
+                    raise self.fail("RG110", f"“{text}”不是有效日期", node, path, expected="如 2024-09-23")
+                return day
             raise self.fail("RG110", f"“{text}”含有时刻", node, path, expected="只写日期，如 2024-09-23")
         raise self.fail(
             "RG105", f"不支持的 YAML 标记 {tag}", node, path, expected="普通文字、数字、日期、列表或字段"
         )
-
-
-def format_path(path: tuple[str | int, ...]) -> str:
-    """``("一览表", "项目", 2, "计划安排资金")`` → ``一览表.项目[2].计划安排资金`` (1-based, like 序号)."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += ("." if text else "") + part
-    return text

@@ -1,8 +1,9 @@
 """Write a ledger's plain values as YAML in the samples' style (``reportgen convert 台账.xlsx 台账.yaml``).
 
-Block style with the keys in the documented order, one blank line between the top-level parts,
-each figure on one line as a flow mapping (``低保金: {名称: 发放低保金, 数值: 8123.0395, 单位: 万元}``),
-amounts as ``{数值: 1.3168, 单位: 亿元}`` or ``{指标: 编号}``, 是/否 for true and false.  Numbers
+Block style with the keys in the documented order (``keys.TOP_ORDER``, ``FIGURE_ORDER`` …), one blank
+line between the top-level parts, each figure on one line as a flow mapping
+(``低保金: {名称: 发放低保金, 数值: 8123.0395, 单位: 万元}``), amounts as
+``{数值: 1.3168, 单位: 亿元}`` or ``{指标: 编号}``, 是/否 for true and false.  Numbers
 are written with exactly their digits (``Decimal`` never passes through ``float``); a text that YAML
 would read as something else (``"9"``, ``"是"`` is fine, ``"yes"``, ``"2024-09-23"``, ``"{{ 期间 }}…"``) is
 double-quoted.  PyYAML's emitter decides what needs quoting, so what is written reads back as the
@@ -19,14 +20,25 @@ from typing import Any
 import yaml
 
 from reportgen.ledger.excel.cellvalues import number_text
-from reportgen.ledger.excel.layout import (
+from reportgen.ledger.excel.layout import PROJECTS_SHEET
+from reportgen.ledger.keys import (
     FIGURE_ORDER,
-    PROJECTS_SHEET,
+    FIGURES,
+    FUNDING_SOURCES,
+    NAMES,
+    PERIOD,
+    PERIOD_KEYS,
+    PROJECTS,
+    QUOTIENT_KEYS,
     SECTION_ORDER,
-    TABLE_ORDER,
+    SECTIONS,
+    SUBSECTIONS,
+    TABLE,
+    TABLE_KEYS,
+    TARGET_TABLE,
+    TARGET_TABLE_KEYS,
     TOP_ORDER,
 )
-from reportgen.ledger.schema import FUNDING_SOURCES
 from reportgen.model import TARGET_WORDS
 
 HEADER = (
@@ -34,8 +46,8 @@ HEADER = (
     "# 由 reportgen 写出：与 Excel 台账互相转换时，注释、批注和格式不保留。\n\n"
 )
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
-_PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))
-_SPACED = tuple(f"{key}:" for key in ("指标", "导语", "正文", "结语", "一览表"))
+_PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))  # the workbook's
+_SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE))
 _WIDTH = 1 << 30  # never fold a line: Chinese text has no spaces to fold at
 # The tag YAML gives a plain scalar (int, float, timestamp …), so a number or date is written plain.
 _implicit_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
@@ -64,23 +76,23 @@ Child = Any  # (key, value) → node
 
 
 def _top_child(key: str, value: object) -> yaml.Node:
-    if key == "指标" and isinstance(value, Mapping):
+    if key == FIGURES and isinstance(value, Mapping):
         return _mapping(value, (), lambda _, spec: _mapping(spec, FIGURE_ORDER, _flow, flow=True))
-    if key in ("主送机关", "专有名称"):
+    if key in ("主送机关", NAMES):
         return _flow(key, value)
-    if key == "期间":
-        return _mapping(value, ("年度", "月份"), _block) if isinstance(value, Mapping) else _scalar(value)
-    if key == "正文":
+    if key == PERIOD:
+        return _mapping(value, PERIOD_KEYS, _block) if isinstance(value, Mapping) else _scalar(value)
+    if key == SECTIONS:
         return _sections(value)
-    if key == "目标表":
-        return _mapping(value, ("标题", "指标"), _flow)
-    if key == "一览表" and isinstance(value, Mapping):
-        return _mapping(value, TABLE_ORDER, _table_child)
+    if key == TARGET_TABLE:
+        return _mapping(value, TARGET_TABLE_KEYS, _flow)
+    if key == TABLE and isinstance(value, Mapping):
+        return _mapping(value, TABLE_KEYS, _table_child)
     return _block(key, value)
 
 
 def _table_child(key: str, value: object) -> yaml.Node:
-    if key == "项目" and isinstance(value, list):
+    if key == PROJECTS and isinstance(value, list):
         return yaml.SequenceNode(_SEQ, [_mapping(item, _PROJECT_ORDER, _project_child) for item in value])
     return _block(key, value)
 
@@ -98,7 +110,7 @@ def _sections(value: object) -> yaml.Node:
 
 
 def _section_child(key: str, value: object) -> yaml.Node:
-    return _sections(value) if key == "小节" else _block(key, value)
+    return _sections(value) if key == SUBSECTIONS else _block(key, value)
 
 
 def _block(_: str, value: object) -> yaml.Node:
@@ -122,7 +134,7 @@ def _node(value: object, *, flow: bool) -> yaml.Node:
     if isinstance(value, Mapping):
         return _mapping(
             value,
-            (*TARGET_WORDS, "数值", "单位", "指标", "分子", "分母", "每"),
+            (*TARGET_WORDS, "数值", "单位", FIGURES, *QUOTIENT_KEYS),
             _flow if flow else _block,
             flow=flow,
         )

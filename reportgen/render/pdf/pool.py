@@ -1,14 +1,15 @@
 """PDF at scale: a pool of warm LibreOffice processes, ~10× faster per document than a cold start.
 
-``pdf.convert_to_pdf`` starts LibreOffice for every document (~1.3 s, almost all of it start-up and
-profile creation); a warm office converts the same .docx in ~0.12 s.  ``PdfPool(size=N)`` keeps N
-offices, each with its own fresh temporary user profile and the same generated fontconfig as
-``pdf.py``, started on first use and then reused; up to N documents convert in parallel, one per
-office.  After ``stable_pdf`` a warm PDF is byte for byte the cold one.
+``oneshot.convert_to_pdf`` starts LibreOffice for every document (~1.3 s, almost all of it start-up
+and profile creation); a warm office converts the same .docx in ~0.12 s.  ``PdfPool(size=N)`` keeps N
+offices, each started by ``soffice`` as a one-shot conversion is (the same command line, environment,
+fontconfig, isolation and a fresh temporary user profile of its own), on first use and then
+reused; up to N documents convert in parallel, one per office.  After ``reproducible.stable_pdf``
+a warm PDF is byte for byte the cold one.
 
 How we talk to an office: LibreOffice listens on a UNO *named pipe* (``--accept=pipe,name=…``; a
 unique name, so parallel pools never collide and no port has to be found free and then raced for),
-and a small helper, ``pdf_uno.py``, run by the Python that has LibreOffice's ``uno`` module (Debian:
+and a small helper, ``uno_helper.py``, run by the Python that has LibreOffice's ``uno`` module (Debian:
 ``python3-uno`` for /usr/bin/python3; official builds bundle ``program/python``), loads and exports
 documents for us, one JSON line per request on its stdin/stdout.  We chose this over ``unoserver``
 (PyPI): unoserver's server needs that same uno Python anyway, so it only adds a dependency, an
@@ -51,19 +52,20 @@ from types import TracebackType
 
 from reportgen.base.errors import Problem, RenderError, os_error_text
 from reportgen.render.package import refuse_outside_references
-from reportgen.render.pdf.oneshot import (
-    _INSTALL_HINT,
+from reportgen.render.pdf.soffice import (
     SUFFIXES,
-    _failed,
-    _incomplete,
-    _is_complete,
-    _timed_out,
+    conversion_failed,
     find_soffice,
-    fontconfig_file,
+    folder_failed,
+    incomplete_pdf,
+    is_complete_pdf,
     isolated,
     libreoffice_says,
-    office_environment,
-    write_profile,
+    office_exit,
+    prepare_office,
+    require_soffice,
+    start_failed,
+    timed_out,
 )
 
 FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
@@ -156,23 +158,11 @@ class _Worker:
         self.pipe = f"reportgen-{os.getpid()}-{uuid.uuid4().hex}"
         self.uses = 0
         self._buffer = b""
-        (self.work / "fonts.conf").write_text(fontconfig_file(), "utf-8")
         shutil.copyfile(HELPER, self.work / HELPER.name)
-        write_profile(self.work / "profile")
-        command = [
-            program,
-            f"-env:UserInstallation={self.profile_url}",
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nolockcheck",
-            "--nodefault",
-            "--nologo",
-            f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext",
-        ]
         # LibreOffice's own temporary files go in our folder too, so a killed office leaves none behind.
         (self.work / "tmp").mkdir()
-        environment = office_environment(self.work / "fonts.conf", self.work / "tmp")
+        accept = f"--accept=pipe,name={self.pipe};urp;StarOffice.ComponentContext"
+        command, environment = prepare_office(self.work, program, accept, temporary=self.work / "tmp")
         with open(self.work / "office.log", "wb") as office_log, open(self.work / "helper.log", "wb") as log:
             try:
                 # A new process group led by the office (not a new session: the helper must join it).
@@ -187,13 +177,7 @@ class _Worker:
                 )
             except OSError as exc:
                 self.stop()
-                raise RenderError(
-                    Problem(
-                        "RG404",
-                        f"无法启动 LibreOffice（{os_error_text(exc)}）；{_INSTALL_HINT}",
-                        file=program,
-                    )
-                ) from None
+                raise start_failed(exc, program) from None
             try:
                 self.helper = subprocess.Popen(
                     [python, str(self.work / HELPER.name), self.pipe, f"{wait:g}", *self._leftovers()],
@@ -253,7 +237,7 @@ class _Worker:
             try:
                 answer = self._read(time.monotonic() + timeout)
             except TimeoutError:
-                raise _timed_out(timeout) from None
+                raise timed_out(timeout) from None
             if not answer.get("ok"):
                 what = "LibreOffice 进程在转换中退出" if answer.get("lost") else "LibreOffice 无法转换该文件"
                 raise self._failure(f"{what}（{_reason(answer)}）")
@@ -262,8 +246,8 @@ class _Worker:
                 pdf = target.read_bytes()
             except OSError:
                 raise self._failure("LibreOffice 没有生成 PDF 文件") from None
-            if not _is_complete(pdf):
-                raise _incomplete(pdf, self._logs())
+            if not is_complete_pdf(pdf):
+                raise incomplete_pdf(pdf, self._logs())
             return pdf
         finally:
             for path in (source, target):
@@ -287,8 +271,7 @@ class _Worker:
                 if not selector.select(min(remaining, _LOOK)):
                     status = self.office.poll()
                     if status is not None:
-                        how = f"被信号 {-status} 终止" if status < 0 else f"以状态码 {status} 退出"
-                        return {"ok": False, "error": f"LibreOffice {how}", "lost": True}
+                        return {"ok": False, "error": office_exit(status), "lost": True}
                     continue
                 chunk = os.read(descriptor, 65536)
                 if not chunk:
@@ -311,7 +294,7 @@ class _Worker:
         return b"\n".join(parts)
 
     def _failure(self, what: str) -> RenderError:
-        return _failed(what, self._logs())
+        return conversion_failed(what, self._logs())
 
     def stop(self, *, gently: bool = False) -> None:
         """End the office and the helper (the whole group) and remove the profile and files."""
@@ -458,11 +441,7 @@ class PdfPool:
             self._free.notify_all()
 
     def _programs(self) -> tuple[str, str]:
-        program = self._soffice or find_soffice()
-        if program is None:
-            setting = os.environ.get("REPORTGEN_SOFFICE")
-            message = f"找不到 REPORTGEN_SOFFICE 指定的程序；{_INSTALL_HINT}" if setting else _INSTALL_HINT
-            raise RenderError(Problem("RG404", message, file=setting))
+        program = require_soffice(self._soffice)
         if self._python is None:
             self._python = find_uno_python(program)
             if self._python is None:
@@ -488,8 +467,7 @@ class PdfPool:
                 error = exc
             except OSError as exc:  # our temporary folder
                 worker.stop()
-                message = f"无法创建或写入临时文件夹（{os_error_text(exc)}）"
-                raise RenderError(Problem("RG406", message)) from None
+                raise folder_failed(exc) from None
         assert error is not None
         if attempts == 1:
             raise error

@@ -1,4 +1,4 @@
-"""The UNO end of ``pdf_pool``: run by LibreOffice's own Python (the one that has ``uno``), never by ours.
+"""The UNO end of ``pool``: run by LibreOffice's own Python (the one that has ``uno``), never by ours.
 
 Our interpreter (a venv, any version) cannot load ``pyuno``: it is built against the system Python
 (Debian's python3-uno) or ships inside LibreOffice.  So each warm LibreOffice gets one small helper

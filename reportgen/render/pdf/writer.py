@@ -2,7 +2,7 @@
 
 The PDF is what the .docx shows (one layout, not two); ``stable_pdf`` removes LibreOffice's clock
 time, random id and per-process font numbering so the same ledger gives the same bytes, whether a
-fresh LibreOffice made it or a warm one from ``pdf_pool``, and declares the output's language
+fresh LibreOffice made it or a warm one from ``pool``, and declares the output's language
 (``Document.language``: zh-CN, or zh-Hant… for Traditional output) whatever the machine's locale.
 """
 
@@ -12,8 +12,9 @@ from reportgen.document.blocks import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import refuse_outside_references
-from reportgen.render.pdf.oneshot import convert_to_pdf, stable_pdf
+from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import pool_available, shared_pool
+from reportgen.render.pdf.reproducible import stable_pdf
 from reportgen.templating.sandbox import ReportEnvironment
 
 

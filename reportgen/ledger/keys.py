@@ -1,0 +1,139 @@
+"""The ledger's key vocabulary, once: every key a ledger may hold, which are required, and the order
+in which a ledger is written.
+
+Both forms of a ledger speak this vocabulary.  The YAML ledger uses the keys as its mapping keys;
+the Excel ledger's columns name them as key paths (``excel.layout``).  The schema accepts exactly
+these keys (``schema``), the workbook reader builds mappings with them (``excel.read``), and the YAML
+writer writes them in the ``*_ORDER`` orders (``yaml.write``).  ``docs/ledger.md`` documents the same
+names.  Before this module the schema and the workbook layout each spelled the keys, and the writer's
+orders had fallen behind the schema: 要素, 称呼 (top level) and 段落序号 (a section) were missing from
+them and were written last only because unknown keys sort last.  They are listed here where they were
+already written, so every converted ledger keeps its bytes; ``tests/test_ledger.py`` checks that each
+order holds exactly the keys the schema accepts.
+
+Each ``*_REQUIRED``/``*_OPTIONAL`` pair is in the order messages list the allowed keys (RG103's
+expected text); each ``*_ORDER`` is the order of the written ledger, which is the workbook's.
+"""
+
+from __future__ import annotations
+
+from reportgen.model import BASELINES
+
+# -- the keys that hold the ledger's parts, by name (readers and writers walk the nesting by them) ----
+
+FIGURES = "指标"  # figure id → figure mapping; also a reference ``{指标: 编号}`` and 目标表's list
+SECTIONS = "正文"  # the list of sections
+TABLE = "一览表"  # the project table's settings and its 项目
+PROJECTS = "项目"  # the list of projects, inside 一览表
+PERIOD = "期间"  # 年度 and 月份
+TARGET_TABLE = "目标表"  # the annex of targets: 标题 and 指标
+PARTICULARS = "要素"  # labelled lines under the title: label → text
+NAMES = "专有名称"  # names whose digits are no figures
+TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
+PARAGRAPHS = "段落"  # a section's paragraphs
+SUBSECTIONS = "小节"  # a section's sections, one level deeper
+
+# -- top level ---------------------------------------------------------------------------------------
+
+TOP_REQUIRED = (TITLE, "落款", "成文日期", "填报单位", PERIOD)
+TOP_OPTIONAL = (
+    "类型",
+    "主送机关",
+    PARTICULARS,
+    "称呼",
+    FIGURES,
+    "导语",
+    SECTIONS,
+    "结语",
+    TABLE,
+    "图表",
+    TARGET_TABLE,
+    NAMES,
+)
+TOP_ORDER = (
+    TITLE,
+    "主送机关",
+    "落款",
+    "成文日期",
+    "填报单位",
+    PERIOD,
+    "类型",
+    "图表",
+    FIGURES,
+    "导语",
+    SECTIONS,
+    "结语",
+    TABLE,
+    TARGET_TABLE,
+    NAMES,
+    PARTICULARS,
+    "称呼",
+)
+PERIOD_KEYS = ("年度", "月份")
+
+# -- 指标 --------------------------------------------------------------------------------------------
+
+FIGURE_SOURCES = ("数值", "合计", "比例", "商")  # how a figure gets its value: exactly one of these
+FIGURE_CHECKS = ("公布值", "分项", "其中")  # what check compares it with (never used to compute)
+STANDARD_KEYS = ("每", "调整前", "调整时间")  # a standard (每人每年7500元) and its change
+FIGURE_KEYS = (
+    "名称",
+    *FIGURE_SOURCES[:2],
+    "单位",
+    *FIGURE_SOURCES[2:],
+    *FIGURE_CHECKS,
+    "口径",
+    "说明",
+    *BASELINES,
+    *STANDARD_KEYS,
+    "目标",
+)
+FIGURE_ORDER = (
+    "名称",
+    "数值",
+    "单位",
+    "合计",
+    "比例",
+    "商",
+    "公布值",
+    "分项",
+    "其中",
+    "口径",
+    *BASELINES,
+    *STANDARD_KEYS,
+    "目标",
+    "说明",
+)
+RATIO_KEYS = ("分子", "分母")  # of a 比例
+QUOTIENT_KEYS = (*RATIO_KEYS, "每")  # of a 商: 每 is optional
+
+# -- 正文 --------------------------------------------------------------------------------------------
+
+SECTION_KEYS = (TITLE, PARAGRAPHS, SUBSECTIONS, "接排", "段落序号")
+SECTION_ORDER = (TITLE, "接排", PARAGRAPHS, SUBSECTIONS, "段落序号")
+MAX_HEADING_LEVEL = 4  # 一、（一）1.（1）: how deep 小节 nest
+
+# -- 目标表 and 一览表 -------------------------------------------------------------------------------
+
+TARGET_TABLE_KEYS = (TITLE, FIGURES)
+TABLE_KEYS = (
+    TITLE,
+    "填表单位",
+    "填表时间",
+    "金额单位",
+    "金额小数位",
+    "比例小数位",
+    PROJECTS,
+)  # also its order
+PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
+PROJECT_OPTIONAL = (
+    "目标",
+    "实际完成",
+    "计划安排资金",
+    "资金来源",
+    "下达预算",
+    "实际拨付",
+    "责任单位",
+    "备注",
+)
+FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")  # the keys of 资金来源, in order
