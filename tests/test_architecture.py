@@ -77,3 +77,33 @@ def test_every_error_code_is_documented() -> None:
     text = (PACKAGE.parent / "docs" / "errors.md").read_text("utf-8")
     missing = [code for code in CODES if f"| {code} |" not in text]
     assert not missing, f"docs/errors.md lacks {missing}"
+
+
+def _design_tree() -> set[str]:
+    """The module paths docs/design.md's package tree lists (folders by indentation, two spaces a level)."""
+    text = (PACKAGE.parent / "docs" / "design.md").read_text("utf-8")
+    start = text.index("```\nreportgen/")
+    tree = text[start + 4 : text.index("```", start + 4)]
+    paths: set[str] = set()
+    folders: list[str] = []
+    for line in tree.splitlines():
+        name = line.split()[0] if line.strip() else ""
+        if not name:
+            continue
+        depth = (len(line) - len(line.lstrip(" "))) // 2
+        del folders[depth:]
+        if name.endswith("/"):
+            folders.append(name.rstrip("/"))
+        else:
+            paths.add("/".join([*folders, name]))
+    return paths
+
+
+def test_the_design_tree_lists_every_module_and_no_other() -> None:
+    """docs/design.md says each module's one job; a module added or moved without its line fails here."""
+    listed = _design_tree()
+    actual = {str(p.relative_to(PACKAGE.parent)) for p in PACKAGE.rglob("*.py")}
+    # A package's __init__ is described by its folder's line unless it has a job of its own.
+    unlisted = {p for p in actual - listed if not p.endswith("/__init__.py") or p == "reportgen/__init__.py"}
+    assert not unlisted, f"modules missing from docs/design.md: {sorted(unlisted)}"
+    assert not listed - actual, f"docs/design.md lists modules that do not exist: {sorted(listed - actual)}"

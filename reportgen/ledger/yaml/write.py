@@ -7,7 +7,7 @@ line between the top-level parts, each figure on one line as a flow mapping
 are written with exactly their digits (``Decimal`` never passes through ``float``); a text that YAML
 would read as something else (``"9"``, ``"是"`` is fine, ``"yes"``, ``"2024-09-23"``, ``"{{ 期间 }}…"``) is
 double-quoted.  PyYAML's emitter decides what needs quoting, so what is written reads back as the
-same values through ``yamlread``.  Comments of a YAML ledger are not carried through a workbook.
+same values through ``yaml.read``.  Comments of a YAML ledger are not carried through a workbook.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ reader that does not recalculate.  A missing value is an empty cell: a gap in th
 
 As with the table, openpyxl lays the sheet out once per table layout and number of charts
 (``write_chart_sheet``: column widths, cell styles, print setup, and a placeholder chart per block at
-its fixed anchor); ``xlsx_compiled`` then writes each report's rows into it, and ``chart_xml`` builds each
+its fixed anchor); ``xlsx.compiled`` then writes each report's rows into it, and ``chart_xml`` builds each
 report's chart parts with openpyxl's chart classes, whose references depend on the number of projects.
 """
 

@@ -6,7 +6,7 @@ show every cell style (plain, quote-prefixed, 合计).  The prototype's sheet XM
 rows; each report then writes only its rows, in the same cell styles, and reuses every other part
 as ready deflated bytes.  An openpyxl workbook per report spends most of its time building and
 hashing style objects that are the same for every unit of a batch.  A report with charts has a
-“图表” sheet per attachment (``xlsx_charts``), compiled the same way; its chart parts are per report.
+“图表” sheet per attachment (``xlsx.charts``), compiled the same way; its chart parts are per report.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ Laid out from the same ``TableSpec`` as every other writer: the header grid come
 ``TableSpec.header_cells``, number formats from ``TableColumn.excel_format``, and the cell values are
 the exact ones the table holds (amounts in the column's unit, ratios as fractions), so Excel shows
 what the .docx and HTML show and sums what the ledger holds.  Text never becomes a formula.
-``xlsx_compiled`` runs this once per table layout and reuses the result for every report.
+``xlsx.compiled`` runs this once per table layout and reuses the result for every report.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def cell_value(column: TableColumn, value: Decimal | str | None, text: str) -> D
 
 
 def write_table(sheet: Worksheet, label: str, table: Table) -> None:
-    """Lay one table out on ``sheet`` (its rows as they are; 合计 formulas are ``xlsx_compiled``'s)."""
+    """Lay one table out on ``sheet`` (its rows as they are; 合计 formulas are ``xlsx.compiled``'s)."""
     spec = table.spec
     columns = spec.columns
     width = len(columns)

@@ -2,7 +2,7 @@
 
 A report without a 一览表 gets its 主要指标 table (every figure, as the report shows it) as well.
 
-The layout is openpyxl's (``xlsx_layout``), compiled once per table layout (``xlsx_compiled``);
+The layout is openpyxl's (``xlsx.layout``), compiled once per table layout (``xlsx.compiled``);
 each report writes its rows into it.  合计 may be written as formulas (``RenderOptions``), each with
 its exact cached value, so a reader that does not recalculate still sees the total.
 """
