@@ -240,6 +240,24 @@ def test_wrong_uploads_get_a_coded_page(app: Flask, name: str, data: bytes, code
     assert response.status_code == 400 and code in response.text
 
 
+def test_every_code_the_web_application_uses_is_in_the_one_list() -> None:
+    """The pages' codes and titles come from ``CODES`` (docs/errors.md lists each of them)."""
+    from reportgen.base.errors import CODES
+    from reportgen.serve.errors import PAGE_ERRORS
+
+    folder = Path(reportgen.__file__).parent / "serve"
+    used = {
+        code
+        for path in [*folder.rglob("*.py"), *folder.rglob("*.html")]
+        for code in re.findall(r"RG\d{3}", path.read_text("utf-8"))
+    }
+    assert {"RG601", "RG609", "RG505"} <= used
+    assert used - set(CODES) == set()
+    assert {code: error.title for code, error in PAGE_ERRORS.items()} == {
+        code: CODES[code][0] for code in PAGE_ERRORS
+    }
+
+
 def test_errors_are_chinese_pages_with_a_code_never_a_traceback(
     app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
