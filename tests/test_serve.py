@@ -52,11 +52,11 @@ def csrf(client: FlaskClient, path: str = "/") -> str:
     return found.group(1)
 
 
-def upload(client: FlaskClient, data: bytes, name: str) -> str:
-    """POST the ledger as a browser would; the result page's path."""
+def upload(client: FlaskClient, data: bytes, name: str, **choices: str) -> str:
+    """POST the ledger as a browser would, with the report choices of the form; the result page's path."""
     response = client.post(
         "/upload",
-        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name)},
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name), **choices},
         content_type="multipart/form-data",
     )
     assert response.status_code == 303, response.text
@@ -139,6 +139,58 @@ def test_excel_ledger_downloads_open_with_the_figures(app: Flask, tmp_path: Path
     history = client.get("/history?unit=嘉陵区民政局").text
     assert "嘉陵区2024年1-9月.xlsx" in history and "2024年1—9月" in history
     assert client.get(f"{result}/ledger").data == excel_ledger(tmp_path)
+
+
+def docx_pictures(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_the_report_choices_of_the_page_make_the_reports_and_are_kept(app: Flask) -> None:
+    client = app.test_client()
+    form = client.get("/").text
+    for kind in ("重点工作", "新闻发布", "民生实事"):
+        assert f'<option value="{kind}">' in form  # the kinds of `reportgen kinds`
+    assert '<option value="hant-hk">' in form and '<option value="no">否</option>' in form
+    plain = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+    chosen = upload(
+        client, JIALING.read_bytes(), "嘉陵繁体.yaml", kind="民生实事", charts="yes", script="hant"
+    )
+    assert "报告已生成" in finished(client, plain)
+    page = finished(client, chosen)
+    assert "报告已生成" in page and "报告选项：类型：民生实事；附图表：是；繁体" in page
+    plain_docx, chosen_docx = download(client, plain, "docx"), download(client, chosen, "docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(chosen_docx)).paragraphs)
+    assert "發放低保金" in text and "发放低保金" not in text  # Traditional characters
+    assert "发放低保金" in "\n".join(p.text for p in docx.Document(io.BytesIO(plain_docx)).paragraphs)
+    assert not docx_pictures(plain_docx) and docx_pictures(chosen_docx)  # the charts are pictures
+    history = client.get("/history?unit=嘉陵区民政局").text
+    assert "类型：民生实事；附图表：是；繁体" in history and '<td class="choices">按台账</td>' in history
+
+
+def test_a_kind_the_ledger_cannot_satisfy_is_a_problem_not_a_crash(app: Flask) -> None:
+    ledger = "\n".join(
+        [
+            "标题: 测试局关于工作的报告",
+            "落款: 测试局",
+            "填报单位: 测试局",
+            "成文日期: 2024-10-10",
+            "期间: {年度: 2024, 月份: 前三季度}",
+            "正文: [{标题: 主要工作, 段落: [今年完成了工作。]}]",
+        ]
+    )
+    client = app.test_client()
+    result = upload(client, ledger.encode(), "无指标.yaml", kind="重点工作")
+    page = finished(client, result)
+    assert "未生成报告" in page
+    assert [row[1] for row in problem_rows(page)] == ["RG104"]
+    assert "指标" in problem_rows(page)[0][2]
+    refused = client.post(
+        "/upload",
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(b"x"), "a.yaml"), "script": "klingon"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400 and "RG601" in refused.text
 
 
 def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask, tmp_path: Path) -> None:
@@ -365,6 +417,25 @@ def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:
         assert db.execute("SELECT note FROM uploads").fetchall() == [("",)]
     with pytest.raises(RuntimeError, match="升级"):
         Storage(tmp_path)  # a database newer than this program is not touched
+
+
+def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_path: Path) -> None:
+    old = Storage(tmp_path)
+    old.close()
+    (tmp_path / DATABASE_NAME).unlink()
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:  # a database of the first release
+        db.executescript(MIGRATIONS[0] + "; CREATE TABLE schema_version (version INTEGER NOT NULL);")
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        db.execute(
+            "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status)"
+            " VALUES (?, 'a.yaml', '.yaml', 1, '0', 0, 'done')",
+            ("0" * 32,),
+        )
+    storage = Storage(tmp_path)
+    found = storage.upload("0" * 32)
+    assert found is not None and found.choices.describe() == "按台账"
+    assert found.choices.for_report() == reportgen.ReportChoices()
+    storage.close()
 
 
 def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from werkzeug.wrappers import Response as BaseResponse
 
 import reportgen
-from reportgen.serve import security
+from reportgen.serve import choices, security
 from reportgen.serve.compare import compare
 from reportgen.serve.errors import ServeError, human_size
 from reportgen.serve.jobs import JobPool
@@ -98,7 +98,13 @@ def new_download(fmt: str) -> BaseResponse:
 
 @pages.get("/")
 def index() -> str:
-    return render_template("upload.html", recent=_state().storage.uploads(limit=10))
+    return render_template(
+        "upload.html",
+        recent=_state().storage.uploads(limit=10),
+        kinds=choices.kinds(),
+        charts=choices.CHARTS,
+        scripts=choices.SCRIPTS,
+    )
 
 
 def display_name(sent: str) -> str:
@@ -120,12 +126,15 @@ def upload() -> BaseResponse:
     suffix = Path(name).suffix
     if suffix not in LEDGER_SUFFIXES:
         raise ServeError("RG607")
+    chosen = choices.from_form(request.form)
+    if chosen is None:
+        raise ServeError("RG601")
     data = sent.read()
     if not data:
         raise ServeError("RG608")
     state = _state()
     digest = hashlib.sha256(data).hexdigest()
-    upload_id = state.storage.add_upload(name, suffix, data, digest, security.current_user())
+    upload_id = state.storage.add_upload(name, suffix, data, digest, security.current_user(), chosen)
     state.jobs.submit(upload_id)
     return redirect(url_for("serve.result", upload_id=upload_id), 303)
 

@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from reportgen.serve.choices import BY_LEDGER, DEFAULT_SCRIPT, NO_CHOICES, Choices
+
 DATABASE_NAME = "reportgen.sqlite3"
 SECRET_NAME = "secret.key"
 
@@ -74,6 +76,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (upload_id, number)
     );
     """,
+    # The report choices of the upload page (serve.choices): "" is the ledger's own 类型 or 图表.
+    """
+    ALTER TABLE uploads ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE uploads ADD COLUMN charts TEXT NOT NULL DEFAULT '';
+    ALTER TABLE uploads ADD COLUMN script TEXT NOT NULL DEFAULT 'hans'
+    """,
 )
 
 # An upload's life: queued → running → done (reports made) | rejected (the ledger has errors) | failed.
@@ -102,6 +110,13 @@ class Upload:
     uploaded_by: str = ""  # who was logged in ("" without a login)
     period_order: str = ""  # YYYY-MM-MM of the period's first and last month: sorts periods
     figures: list[dict[str, str]] = field(default_factory=list)  # id, name, value, unit
+    kind: str = BY_LEDGER  # the report choices made on the upload page (serve.choices)
+    charts: str = BY_LEDGER
+    script: str = DEFAULT_SCRIPT
+
+    @property
+    def choices(self) -> Choices:
+        return Choices(self.kind, self.charts, self.script)
 
     @property
     def seconds(self) -> float | None:
@@ -209,18 +224,36 @@ class Storage:
     # -- uploads --------------------------------------------------------------------------------------
 
     def add_upload(
-        self, original_name: str, suffix: str, data: bytes, sha256: str, uploaded_by: str = ""
+        self,
+        original_name: str,
+        suffix: str,
+        data: bytes,
+        sha256: str,
+        uploaded_by: str = "",
+        choices: Choices = NO_CHOICES,
     ) -> str:
-        """Keep the bytes under a new id and record the upload as queued."""
+        """Keep the bytes under a new id and record the upload as queued, with the reports' choices."""
         upload_id = new_id()
         path = self.ledger_path(upload_id, suffix)
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status, uploaded_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (upload_id, original_name, suffix, len(data), sha256, time.time(), QUEUED, uploaded_by),
+                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status, uploaded_by,"
+                " kind, charts, script) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    upload_id,
+                    original_name,
+                    suffix,
+                    len(data),
+                    sha256,
+                    time.time(),
+                    QUEUED,
+                    uploaded_by,
+                    choices.kind,
+                    choices.charts,
+                    choices.script,
+                ),
             )
         return upload_id
 
