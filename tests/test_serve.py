@@ -11,6 +11,7 @@ import re
 import sqlite3
 import threading
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +24,9 @@ from flask.testing import FlaskClient
 
 import reportgen
 from reportgen import cli
+from reportgen.base.resources import builtin_templates
 from reportgen.batch.worker import Limits
+from reportgen.kinds import find_kinds
 from reportgen.serve.app import close_app, create_app
 from reportgen.serve.settings import Settings
 from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
@@ -239,6 +242,29 @@ def test_new_ledger_downloads_are_the_init_examples(app: Flask, tmp_path: Path) 
     assert workbook.data == reportgen.new_ledger(tmp_path / "a.xlsx").read_bytes()
     assert client.get("/new/yaml").data == reportgen.new_ledger(tmp_path / "a.yaml").read_bytes()
     assert client.get("/new/exe").status_code == 404
+
+
+def test_new_ledger_of_each_kind_is_the_example_with_its_kind(app: Flask, tmp_path: Path) -> None:
+    """Every built-in kind has its example, made from the installed example ledger (the kinds' own
+    samples are only in the repository); uploaded as it is, it makes that kind of report."""
+    client = app.test_client()
+    page = client.get("/new").text
+    kinds = re.findall(r'id="example-([a-z-]+)-xlsx"', page)
+    assert set(kinds) == {kind.id for kind in find_kinds((), builtin_templates())}
+    for kind in find_kinds((), builtin_templates()):
+        workbook = client.get(f"/new/{kind.id}/xlsx")
+        assert workbook.status_code == 200
+        sent_name = urllib.parse.quote(f"台账示例-{kind.type_name}.xlsx")
+        assert sent_name in workbook.headers["Content-Disposition"]
+        path = tmp_path / f"{kind.id}.xlsx"
+        path.write_bytes(workbook.data)
+        assert reportgen.load(path).ledger.kind == kind.type_name
+        text = client.get(f"/new/{kind.id}/yaml").data.decode("utf-8")
+        assert f"\n类型: {kind.type_name}\n" in text and text.startswith("# 示例台账")
+    result = upload(client, client.get("/new/key-tasks/xlsx").data, "台账示例-重点工作.xlsx")
+    assert "报告已生成" in finished(client, result)
+    assert client.get("/new/no-such-kind/xlsx").status_code == 404
+    assert client.get("/new/key-tasks/exe").status_code == 404
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(app: Flask) -> None:
