@@ -7,8 +7,13 @@ tests leave PDF out (LibreOffice is slow and tested in test_pdf.py and the brows
 from __future__ import annotations
 
 import io
+import os
+import pwd
 import re
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -28,6 +33,7 @@ from reportgen.base.resources import builtin_templates
 from reportgen.batch.worker import Limits
 from reportgen.kinds import find_kinds
 from reportgen.serve.app import close_app, create_app
+from reportgen.serve.choices import Choices
 from reportgen.serve.settings import Settings
 from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
 from reportgen.serve.users import UsersFileError, hash_password, password_matches, read_users
@@ -429,22 +435,6 @@ def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
     assert "RG410" in capsys.readouterr().err
 
 
-def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:
-    storage = Storage(tmp_path)
-    upload_id = storage.add_upload("a.yaml", ".yaml", b"x", "0")
-    assert storage.version() == len(MIGRATIONS)
-    storage.close()
-    later = (*MIGRATIONS, "ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''")
-    reopened = Storage(tmp_path)
-    assert reopened.migrate(later) == len(later)
-    assert reopened.upload(upload_id) is not None and reopened.unfinished() == [upload_id]
-    reopened.close()
-    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
-        assert db.execute("SELECT note FROM uploads").fetchall() == [("",)]
-    with pytest.raises(RuntimeError, match="升级"):
-        Storage(tmp_path)  # a database newer than this program is not touched
-
-
 def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_path: Path) -> None:
     old = Storage(tmp_path)
     old.close()
@@ -516,3 +506,142 @@ def test_twenty_concurrent_uploads_all_finish_correct(app: Flask, tmp_path: Path
         name, _ = wanted[number]
         assert download(client, result, "md") == expected[name], name
     assert len(set(results.values())) == 20
+
+
+# -- the storage over both databases: SQLite, and a throwaway PostgreSQL server ----------------------------
+
+
+def postgresql_binaries() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (Debian: /usr/lib/postgresql/<major>/bin)."""
+    found = [path.parent for path in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
+    return max(found, key=lambda folder: int(folder.parent.name)) if found else None
+
+
+@pytest.fixture(scope="session")
+def postgresql_socket() -> Iterator[Path]:
+    """A PostgreSQL cluster in a temporary folder, listening only on a unix socket there, for this run.
+
+    initdb refuses to run as root, so under root (CI) the cluster belongs to the ``postgres`` user the
+    Debian package creates (``nobody`` without it).  Skipped only when the binaries are absent.
+    """
+    binaries = postgresql_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="rg-pg-"))  # short: a socket path has at most 107 bytes
+    owner: str | None = None
+    if os.geteuid() == 0:
+        owner = next(name for name in ("postgres", "nobody") if _user_exists(name))
+        os.chown(folder, pwd.getpwnam(owner).pw_uid, pwd.getpwnam(owner).pw_gid)
+    data, log = folder / "data", folder / "server.log"
+
+    def run(*command: str | Path) -> None:
+        subprocess.run([str(c) for c in command], user=owner, check=True, capture_output=True, timeout=120)
+
+    run(binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
+    run(
+        binaries / "pg_ctl",
+        "-D",
+        data,
+        "-l",
+        log,
+        "-w",
+        "-o",
+        f"-k {folder} -c listen_addresses= -F",
+        "start",
+    )
+    try:
+        yield folder
+    finally:
+        run(binaries / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> str | None:
+    """``None`` (the SQLite file in the data folder) or the URL of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    import psycopg
+
+    socket: Path = request.getfixturevalue("postgresql_socket")
+    name = "test_" + os.urandom(6).hex()
+    with psycopg.connect(f"postgresql://postgres@/postgres?host={socket}", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@/{name}?host={socket}"
+
+
+def test_the_storage_keeps_units_uploads_reports_and_pages(database: str | None, tmp_path: Path) -> None:
+    storage = Storage(tmp_path, database)
+    first = storage.add_upload("一.yaml", ".yaml", b"a", "0", "张三", Choices("重点工作", "yes", "hant"))
+    second = storage.add_upload("二.xlsx", ".xlsx", b"bb", "1")
+    assert storage.unfinished() == [first, second]
+    storage.set_step(first, "检查台账")
+    figures = [{"id": "a", "name": "甲", "value": "1.5", "unit": "万元"}]
+    problems = [{"level": "警告", "code": "RG202", "place": "项目!G3"}]
+    for upload_id in (first, second):  # one unit: created once
+        storage.set_checked(upload_id, "某局", "标题", ("2024年1—9月", "2024-01-09"), problems, figures)
+    for fmt in ("md", "docx", "md"):  # made again: replaced, not doubled
+        storage.add_report(first, fmt, f"报告.{fmt}", 10)
+    storage.add_pages(first, ["page-1.png", "page-2.png"])
+    storage.finish(first, "done", message="好")
+    found = storage.upload(first)
+    assert found is not None
+    assert (found.unit, found.status, found.message, found.uploaded_by) == ("某局", "done", "好", "张三")
+    assert found.problems == problems and found.figures == figures and found.size == 1
+    assert found.choices == Choices("重点工作", "yes", "hant") and found.seconds is not None
+    assert isinstance(found.created, float) and found.created == pytest.approx(time.time(), abs=60)
+    assert [r.format for r in storage.reports(first)] == ["docx", "md"]  # the formats' order
+    assert storage.pages(first) == ["page-1.png", "page-2.png"]
+    assert storage.unfinished() == [second]
+    assert [(name, count) for name, count, _ in storage.units()] == [("某局", 2)]
+    assert [u.id for u in storage.uploads("某局")] == [second, first]  # newest first
+    assert storage.uploads("别的局") == [] and storage.upload("0" * 32) is None
+    storage.close()
+    reopened = Storage(tmp_path, database)  # migrated already: nothing changes, nothing is lost
+    assert reopened.version() == len(MIGRATIONS) and reopened.upload(first) == found
+    reopened.close()
+
+
+def test_the_storage_migrations_run_once_on_both_databases(database: str | None, tmp_path: Path) -> None:
+    storage = Storage(tmp_path, database)
+    upload_id = storage.add_upload("a.yaml", ".yaml", b"x", "0")
+    storage.close()
+    later = (*MIGRATIONS, "ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    reopened = Storage(tmp_path, database)
+    assert reopened.migrate(later) == len(later) and reopened.version() == len(later)
+    assert reopened.upload(upload_id) is not None and reopened.unfinished() == [upload_id]
+    assert reopened._query("SELECT note FROM uploads") == [{"note": ""}]
+    reopened.close()
+    with pytest.raises(RuntimeError, match="升级"):
+        Storage(tmp_path, database)  # a database newer than this program is not touched
+
+
+def test_the_application_runs_on_either_database(database: str | None, tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", database=database)
+    try:
+        client = application.test_client()
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml", script="hant")
+        assert "报告已生成" in finished(client, result)
+        assert "發放低保金8123.0395萬元" in download(client, result, "md").decode("utf-8")
+        assert (
+            "嘉陵.yaml" in client.get("/history?unit=南充市嘉陵区民政局").text + client.get("/history").text
+        )
+    finally:
+        close_app(application)
+    if database is None:
+        assert (tmp_path / "data" / DATABASE_NAME).exists()
+    else:
+        assert not (tmp_path / "data" / DATABASE_NAME).exists()  # the files only, the rows in PostgreSQL
+
+
+def test_a_database_that_cannot_be_opened_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--database", "mysql://x/y"]) == 2
+    assert "RG410 数据库地址应以 postgresql:// 开头" in capsys.readouterr().err
