@@ -7,10 +7,16 @@ tests leave PDF out (LibreOffice is slow and tested in test_pdf.py and the brows
 from __future__ import annotations
 
 import io
+import os
+import pwd
 import re
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 import threading
 import time
+import urllib.parse
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,8 +29,11 @@ from flask.testing import FlaskClient
 
 import reportgen
 from reportgen import cli
+from reportgen.base.resources import builtin_templates
 from reportgen.batch.worker import Limits
+from reportgen.kinds import find_kinds
 from reportgen.serve.app import close_app, create_app
+from reportgen.serve.choices import Choices
 from reportgen.serve.settings import Settings
 from reportgen.serve.storage import DATABASE_NAME, MIGRATIONS, Storage
 from reportgen.serve.users import UsersFileError, hash_password, password_matches, read_users
@@ -52,11 +61,11 @@ def csrf(client: FlaskClient, path: str = "/") -> str:
     return found.group(1)
 
 
-def upload(client: FlaskClient, data: bytes, name: str) -> str:
-    """POST the ledger as a browser would; the result page's path."""
+def upload(client: FlaskClient, data: bytes, name: str, **choices: str) -> str:
+    """POST the ledger as a browser would, with the report choices of the form; the result page's path."""
     response = client.post(
         "/upload",
-        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name)},
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(data), name), **choices},
         content_type="multipart/form-data",
     )
     assert response.status_code == 303, response.text
@@ -141,6 +150,58 @@ def test_excel_ledger_downloads_open_with_the_figures(app: Flask, tmp_path: Path
     assert client.get(f"{result}/ledger").data == excel_ledger(tmp_path)
 
 
+def docx_pictures(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [name for name in archive.namelist() if name.startswith("word/media/")]
+
+
+def test_the_report_choices_of_the_page_make_the_reports_and_are_kept(app: Flask) -> None:
+    client = app.test_client()
+    form = client.get("/").text
+    for kind in ("重点工作", "新闻发布", "民生实事"):
+        assert f'<option value="{kind}">' in form  # the kinds of `reportgen kinds`
+    assert '<option value="hant-hk">' in form and '<option value="no">否</option>' in form
+    plain = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+    chosen = upload(
+        client, JIALING.read_bytes(), "嘉陵繁体.yaml", kind="民生实事", charts="yes", script="hant"
+    )
+    assert "报告已生成" in finished(client, plain)
+    page = finished(client, chosen)
+    assert "报告已生成" in page and "报告选项：类型：民生实事；附图表：是；繁体" in page
+    plain_docx, chosen_docx = download(client, plain, "docx"), download(client, chosen, "docx")
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(chosen_docx)).paragraphs)
+    assert "發放低保金" in text and "发放低保金" not in text  # Traditional characters
+    assert "发放低保金" in "\n".join(p.text for p in docx.Document(io.BytesIO(plain_docx)).paragraphs)
+    assert not docx_pictures(plain_docx) and docx_pictures(chosen_docx)  # the charts are pictures
+    history = client.get("/history?unit=嘉陵区民政局").text
+    assert "类型：民生实事；附图表：是；繁体" in history and '<td class="choices">按台账</td>' in history
+
+
+def test_a_kind_the_ledger_cannot_satisfy_is_a_problem_not_a_crash(app: Flask) -> None:
+    ledger = "\n".join(
+        [
+            "标题: 测试局关于工作的报告",
+            "落款: 测试局",
+            "填报单位: 测试局",
+            "成文日期: 2024-10-10",
+            "期间: {年度: 2024, 月份: 前三季度}",
+            "正文: [{标题: 主要工作, 段落: [今年完成了工作。]}]",
+        ]
+    )
+    client = app.test_client()
+    result = upload(client, ledger.encode(), "无指标.yaml", kind="重点工作")
+    page = finished(client, result)
+    assert "未生成报告" in page
+    assert [row[1] for row in problem_rows(page)] == ["RG104"]
+    assert "指标" in problem_rows(page)[0][2]
+    refused = client.post(
+        "/upload",
+        data={"csrf_token": csrf(client), "ledger": (io.BytesIO(b"x"), "a.yaml"), "script": "klingon"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400 and "RG601" in refused.text
+
+
 def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask, tmp_path: Path) -> None:
     book = openpyxl.load_workbook(io.BytesIO(excel_ledger(tmp_path)))
     book["项目"]["G3"] = "六百五十一"
@@ -187,6 +248,29 @@ def test_new_ledger_downloads_are_the_init_examples(app: Flask, tmp_path: Path) 
     assert workbook.data == reportgen.new_ledger(tmp_path / "a.xlsx").read_bytes()
     assert client.get("/new/yaml").data == reportgen.new_ledger(tmp_path / "a.yaml").read_bytes()
     assert client.get("/new/exe").status_code == 404
+
+
+def test_new_ledger_of_each_kind_is_the_example_with_its_kind(app: Flask, tmp_path: Path) -> None:
+    """Every built-in kind has its example, made from the installed example ledger (the kinds' own
+    samples are only in the repository); uploaded as it is, it makes that kind of report."""
+    client = app.test_client()
+    page = client.get("/new").text
+    kinds = re.findall(r'id="example-([a-z-]+)-xlsx"', page)
+    assert set(kinds) == {kind.id for kind in find_kinds((), builtin_templates())}
+    for kind in find_kinds((), builtin_templates()):
+        workbook = client.get(f"/new/{kind.id}/xlsx")
+        assert workbook.status_code == 200
+        sent_name = urllib.parse.quote(f"台账示例-{kind.type_name}.xlsx")
+        assert sent_name in workbook.headers["Content-Disposition"]
+        path = tmp_path / f"{kind.id}.xlsx"
+        path.write_bytes(workbook.data)
+        assert reportgen.load(path).ledger.kind == kind.type_name
+        text = client.get(f"/new/{kind.id}/yaml").data.decode("utf-8")
+        assert f"\n类型: {kind.type_name}\n" in text and text.startswith("# 示例台账")
+    result = upload(client, client.get("/new/key-tasks/xlsx").data, "台账示例-重点工作.xlsx")
+    assert "报告已生成" in finished(client, result)
+    assert client.get("/new/no-such-kind/xlsx").status_code == 404
+    assert client.get("/new/key-tasks/exe").status_code == 404
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_stores_nothing(app: Flask) -> None:
@@ -238,6 +322,24 @@ def test_wrong_uploads_get_a_coded_page(app: Flask, name: str, data: bytes, code
         content_type="multipart/form-data",
     )
     assert response.status_code == 400 and code in response.text
+
+
+def test_every_code_the_web_application_uses_is_in_the_one_list() -> None:
+    """The pages' codes and titles come from ``CODES`` (docs/errors.md lists each of them)."""
+    from reportgen.base.errors import CODES
+    from reportgen.serve.errors import PAGE_ERRORS
+
+    folder = Path(reportgen.__file__).parent / "serve"
+    used = {
+        code
+        for path in [*folder.rglob("*.py"), *folder.rglob("*.html")]
+        for code in re.findall(r"RG\d{3}", path.read_text("utf-8"))
+    }
+    assert {"RG601", "RG609", "RG505"} <= used
+    assert used - set(CODES) == set()
+    assert {code: error.title for code, error in PAGE_ERRORS.items()} == {
+        code: CODES[code][0] for code in PAGE_ERRORS
+    }
 
 
 def test_errors_are_chinese_pages_with_a_code_never_a_traceback(
@@ -333,20 +435,23 @@ def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
     assert "RG410" in capsys.readouterr().err
 
 
-def test_the_schema_is_migrated_once_and_keeps_the_data(tmp_path: Path) -> None:
+def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_path: Path) -> None:
+    old = Storage(tmp_path)
+    old.close()
+    (tmp_path / DATABASE_NAME).unlink()
+    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:  # a database of the first release
+        db.executescript(MIGRATIONS[0] + "; CREATE TABLE schema_version (version INTEGER NOT NULL);")
+        db.execute("INSERT INTO schema_version VALUES (1)")
+        db.execute(
+            "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status)"
+            " VALUES (?, 'a.yaml', '.yaml', 1, '0', 0, 'done')",
+            ("0" * 32,),
+        )
     storage = Storage(tmp_path)
-    upload_id = storage.add_upload("a.yaml", ".yaml", b"x", "0")
-    assert storage.version() == len(MIGRATIONS)
+    found = storage.upload("0" * 32)
+    assert found is not None and found.choices.describe() == "按台账"
+    assert found.choices.for_report() == reportgen.ReportChoices()
     storage.close()
-    later = (*MIGRATIONS, "ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''")
-    reopened = Storage(tmp_path)
-    assert reopened.migrate(later) == len(later)
-    assert reopened.upload(upload_id) is not None and reopened.unfinished() == [upload_id]
-    reopened.close()
-    with sqlite3.connect(tmp_path / DATABASE_NAME) as db:
-        assert db.execute("SELECT note FROM uploads").fetchall() == [("",)]
-    with pytest.raises(RuntimeError, match="升级"):
-        Storage(tmp_path)  # a database newer than this program is not touched
 
 
 def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
@@ -401,3 +506,142 @@ def test_twenty_concurrent_uploads_all_finish_correct(app: Flask, tmp_path: Path
         name, _ = wanted[number]
         assert download(client, result, "md") == expected[name], name
     assert len(set(results.values())) == 20
+
+
+# -- the storage over both databases: SQLite, and a throwaway PostgreSQL server ----------------------------
+
+
+def postgresql_binaries() -> Path | None:
+    """The newest installed PostgreSQL's bin folder (Debian: /usr/lib/postgresql/<major>/bin)."""
+    found = [path.parent for path in Path("/usr/lib/postgresql").glob("*/bin/initdb")]
+    return max(found, key=lambda folder: int(folder.parent.name)) if found else None
+
+
+@pytest.fixture(scope="session")
+def postgresql_socket() -> Iterator[Path]:
+    """A PostgreSQL cluster in a temporary folder, listening only on a unix socket there, for this run.
+
+    initdb refuses to run as root, so under root (CI) the cluster belongs to the ``postgres`` user the
+    Debian package creates (``nobody`` without it).  Skipped only when the binaries are absent.
+    """
+    binaries = postgresql_binaries()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql)")
+    folder = Path(tempfile.mkdtemp(prefix="rg-pg-"))  # short: a socket path has at most 107 bytes
+    owner: str | None = None
+    if os.geteuid() == 0:
+        owner = next(name for name in ("postgres", "nobody") if _user_exists(name))
+        os.chown(folder, pwd.getpwnam(owner).pw_uid, pwd.getpwnam(owner).pw_gid)
+    data, log = folder / "data", folder / "server.log"
+
+    def run(*command: str | Path) -> None:
+        subprocess.run([str(c) for c in command], user=owner, check=True, capture_output=True, timeout=120)
+
+    run(binaries / "initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale")
+    run(
+        binaries / "pg_ctl",
+        "-D",
+        data,
+        "-l",
+        log,
+        "-w",
+        "-o",
+        f"-k {folder} -c listen_addresses= -F",
+        "start",
+    )
+    try:
+        yield folder
+    finally:
+        run(binaries / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest) -> str | None:
+    """``None`` (the SQLite file in the data folder) or the URL of a new, empty PostgreSQL database."""
+    if request.param == "sqlite":
+        return None
+    import psycopg
+
+    socket: Path = request.getfixturevalue("postgresql_socket")
+    name = "test_" + os.urandom(6).hex()
+    with psycopg.connect(f"postgresql://postgres@/postgres?host={socket}", autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@/{name}?host={socket}"
+
+
+def test_the_storage_keeps_units_uploads_reports_and_pages(database: str | None, tmp_path: Path) -> None:
+    storage = Storage(tmp_path, database)
+    first = storage.add_upload("一.yaml", ".yaml", b"a", "0", "张三", Choices("重点工作", "yes", "hant"))
+    second = storage.add_upload("二.xlsx", ".xlsx", b"bb", "1")
+    assert storage.unfinished() == [first, second]
+    storage.set_step(first, "检查台账")
+    figures = [{"id": "a", "name": "甲", "value": "1.5", "unit": "万元"}]
+    problems = [{"level": "警告", "code": "RG202", "place": "项目!G3"}]
+    for upload_id in (first, second):  # one unit: created once
+        storage.set_checked(upload_id, "某局", "标题", ("2024年1—9月", "2024-01-09"), problems, figures)
+    for fmt in ("md", "docx", "md"):  # made again: replaced, not doubled
+        storage.add_report(first, fmt, f"报告.{fmt}", 10)
+    storage.add_pages(first, ["page-1.png", "page-2.png"])
+    storage.finish(first, "done", message="好")
+    found = storage.upload(first)
+    assert found is not None
+    assert (found.unit, found.status, found.message, found.uploaded_by) == ("某局", "done", "好", "张三")
+    assert found.problems == problems and found.figures == figures and found.size == 1
+    assert found.choices == Choices("重点工作", "yes", "hant") and found.seconds is not None
+    assert isinstance(found.created, float) and found.created == pytest.approx(time.time(), abs=60)
+    assert [r.format for r in storage.reports(first)] == ["docx", "md"]  # the formats' order
+    assert storage.pages(first) == ["page-1.png", "page-2.png"]
+    assert storage.unfinished() == [second]
+    assert [(name, count) for name, count, _ in storage.units()] == [("某局", 2)]
+    assert [u.id for u in storage.uploads("某局")] == [second, first]  # newest first
+    assert storage.uploads("别的局") == [] and storage.upload("0" * 32) is None
+    storage.close()
+    reopened = Storage(tmp_path, database)  # migrated already: nothing changes, nothing is lost
+    assert reopened.version() == len(MIGRATIONS) and reopened.upload(first) == found
+    reopened.close()
+
+
+def test_the_storage_migrations_run_once_on_both_databases(database: str | None, tmp_path: Path) -> None:
+    storage = Storage(tmp_path, database)
+    upload_id = storage.add_upload("a.yaml", ".yaml", b"x", "0")
+    storage.close()
+    later = (*MIGRATIONS, "ALTER TABLE uploads ADD COLUMN note TEXT NOT NULL DEFAULT ''")
+    reopened = Storage(tmp_path, database)
+    assert reopened.migrate(later) == len(later) and reopened.version() == len(later)
+    assert reopened.upload(upload_id) is not None and reopened.unfinished() == [upload_id]
+    assert reopened._query("SELECT note FROM uploads") == [{"note": ""}]
+    reopened.close()
+    with pytest.raises(RuntimeError, match="升级"):
+        Storage(tmp_path, database)  # a database newer than this program is not touched
+
+
+def test_the_application_runs_on_either_database(database: str | None, tmp_path: Path) -> None:
+    application = make_app(tmp_path / "data", database=database)
+    try:
+        client = application.test_client()
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml", script="hant")
+        assert "报告已生成" in finished(client, result)
+        assert "發放低保金8123.0395萬元" in download(client, result, "md").decode("utf-8")
+        assert (
+            "嘉陵.yaml" in client.get("/history?unit=南充市嘉陵区民政局").text + client.get("/history").text
+        )
+    finally:
+        close_app(application)
+    if database is None:
+        assert (tmp_path / "data" / DATABASE_NAME).exists()
+    else:
+        assert not (tmp_path / "data" / DATABASE_NAME).exists()  # the files only, the rows in PostgreSQL
+
+
+def test_a_database_that_cannot_be_opened_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--database", "mysql://x/y"]) == 2
+    assert "RG410 数据库地址应以 postgresql:// 开头" in capsys.readouterr().err

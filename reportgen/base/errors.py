@@ -1,7 +1,8 @@
 """One exception hierarchy with stable codes, so users, logs and tests can tell problems apart.
 
 Codes: ``RG1xx`` ledger (load & validate), ``RG2xx`` findings (the data loads but something in it
-does not add up), ``RG3xx`` templates, ``RG4xx`` rendering and conversion, ``RG5xx`` batch runs.
+does not add up), ``RG3xx`` templates, ``RG4xx`` rendering and conversion, ``RG5xx`` batch runs,
+``RG6xx`` the web application (``reportgen serve``).
 Messages are Chinese and name the file, the place, the value and what was expected; ``repr`` is
 English for logs.  ``docs/errors.md`` lists every code.
 """
@@ -79,6 +80,16 @@ CODES: dict[str, tuple[str, str]] = {
     "RG504": ("工作进程异常退出", "worker process died"),
     "RG505": ("单位超过时限", "unit exceeded its wall-clock limit"),
     "RG506": ("单位超过内存上限", "unit exceeded its memory limit"),
+    "RG601": ("请求无效", "bad request"),
+    "RG602": ("表单已过期或来源不明", "form expired or of unknown origin (CSRF)"),
+    "RG603": ("上传的文件过大", "upload too large"),
+    "RG604": ("需要登录", "login required or wrong credentials"),
+    "RG605": ("页面或文件不存在", "page or file not found"),
+    "RG606": ("请求方式不对", "method not allowed"),
+    "RG607": ("不支持的文件类型", "unsupported file type"),
+    "RG608": ("没有选择文件", "no file chosen, or the file is empty"),
+    "RG609": ("服务器内部错误", "internal server error"),
+    "RG610": ("只能对比同一单位的两份台账", "only two ledgers of one unit can be compared"),
 }
 
 

@@ -25,7 +25,7 @@ def create_app(settings: Settings) -> Flask:
     ``app.extensions["reportgen"]`` holds the ``Storage`` and the ``JobPool``; ``close_app`` stops them.
     """
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    storage = Storage(settings.data)
+    storage = Storage(settings.data, settings.database)
     app.secret_key = storage.secret_key()
     access = security.Access(settings.token, settings.users)
     jobs = JobPool(storage, settings.formats, settings.limits, settings.workers)

@@ -19,6 +19,7 @@ from reportgen.batch.worker import Limits
 from reportgen.serve.settings import DEFAULT_FORMATS, DEFAULT_MAX_UPLOAD_MIB, DEFAULT_WORKERS, Settings
 
 TOKEN_VARIABLE = "REPORTGEN_SERVE_TOKEN"
+DATABASE_VARIABLE = "REPORTGEN_SERVE_DATABASE"
 EXIT_OK, EXIT_ERROR = 0, 2
 
 
@@ -33,6 +34,13 @@ def add_options(command: argparse.ArgumentParser) -> None:
         default=Path("reportgen-data"),
         metavar="目录",
         help="数据目录：数据库与上传、生成的文件（默认 ./reportgen-data）",
+    )
+    command.add_argument(
+        "--database",
+        default=None,
+        metavar="地址",
+        help="PostgreSQL 数据库地址 postgresql://用户@主机/库名（默认用数据目录里的 SQLite；"
+        f"也可用环境变量 {DATABASE_VARIABLE}；需要 pip install 'reportgen[postgresql]'）",
     )
     command.add_argument(
         "--token",
@@ -88,6 +96,7 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     from waitress import serve
 
     from reportgen.serve.app import close_app, create_app
+    from reportgen.serve.database import DatabaseUnavailable
     from reportgen.serve.users import UsersFileError, read_users
 
     if args.hash_password:
@@ -115,6 +124,7 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = Settings(
         data=args.data,
+        database=args.database or os.environ.get(DATABASE_VARIABLE) or None,
         token=token,
         users=users,
         max_upload_bytes=args.max_upload_mb * 1024 * 1024,
@@ -122,7 +132,11 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
         formats=formats,
         limits=limits,
     )
-    app = create_app(settings)
+    try:
+        app = create_app(settings)
+    except DatabaseUnavailable as error:
+        print(f"RG410 {error}", file=sys.stderr)
+        return EXIT_ERROR
     # systemd stops a service with SIGTERM: leave through ``finally`` so the workers are stopped too.
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(EXIT_OK))
     print(

@@ -1,6 +1,7 @@
 """Every error of the web application as a Chinese page with its code, never a traceback.
 
-The codes RG6xx belong to the web application (docs/serve.md lists them); a ledger's own problems keep
+The codes RG6xx belong to the web application (``reportgen.base.errors.CODES`` holds their titles,
+docs/errors.md and docs/serve.md list them); a ledger's own problems keep
 their RG1xx–RG5xx codes and are shown in the problems table, not here.  An unexpected exception is
 logged with its traceback for IT and shown to the clerk as RG609 only.
 """
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
+from reportgen.base.errors import CODES
+
 log = logging.getLogger(__name__)
 
 
@@ -23,21 +26,21 @@ class PageError:
     advice: str
 
 
+# What the clerk can do about each page error; the titles come from ``CODES``, the one list of codes.
+ADVICE: dict[str, str] = {
+    "RG601": "请回到首页重新操作。",
+    "RG602": "请刷新页面后重新提交（每个表单只认本浏览器打开的页面）。",
+    "RG603": "台账文件不能超过 {limit}；请检查是否选错了文件。",
+    "RG604": "请向管理服务器的同事索取口令或账号后再登录。",
+    "RG605": "链接可能输错了，或该记录已被删除；请从“历史”重新打开。",
+    "RG606": "请通过页面上的按钮操作。",
+    "RG607": "请上传 Excel 台账（.xlsx）或 YAML 台账（.yaml、.yml）。",
+    "RG608": "请先点“选择文件”选好台账，再点“上传并检查”。",
+    "RG609": "这不是台账的问题；请把本页的代码告诉管理服务器的同事。",
+    "RG610": "请在“历史”中先选定单位，再选两个期间。",
+}
 PAGE_ERRORS: dict[str, PageError] = {
-    "RG601": PageError("RG601", "请求无效", "请回到首页重新操作。"),
-    "RG602": PageError(
-        "RG602", "表单已过期或来源不明", "请刷新页面后重新提交（每个表单只认本浏览器打开的页面）。"
-    ),
-    "RG603": PageError("RG603", "上传的文件过大", "台账文件不能超过 {limit}；请检查是否选错了文件。"),
-    "RG604": PageError("RG604", "需要口令", "请向管理服务器的同事索取口令后再登录。"),
-    "RG605": PageError("RG605", "页面或文件不存在", "链接可能输错了，或该记录已被删除；请从“历史”重新打开。"),
-    "RG606": PageError("RG606", "请求方式不对", "请通过页面上的按钮操作。"),
-    "RG607": PageError(
-        "RG607", "不支持的文件类型", "请上传 Excel 台账（.xlsx）或 YAML 台账（.yaml、.yml）。"
-    ),
-    "RG608": PageError("RG608", "没有选择文件", "请先点“选择文件”选好台账，再点“上传并检查”。"),
-    "RG610": PageError("RG610", "只能对比同一单位的两份台账", "请在“历史”中先选定单位，再选两个期间。"),
-    "RG609": PageError("RG609", "服务器内部错误", "这不是台账的问题；请把本页的代码告诉管理服务器的同事。"),
+    code: PageError(code, CODES[code][0], advice) for code, advice in ADVICE.items()
 }
 _BY_STATUS = {400: "RG601", 401: "RG604", 403: "RG604", 404: "RG605", 405: "RG606", 413: "RG603"}
 

@@ -88,8 +88,9 @@ class JobPool:
             return
         ledger = str(storage.ledger_path(upload_id, upload.suffix))
         name = upload.original_name
+        chosen = upload.choices.for_report()
         storage.set_step(upload_id, "检查台账")
-        checked = call(worker, unit.check, ledger, name)
+        checked = call(worker, unit.check, ledger, name, chosen)
         if not checked["ok"]:
             storage.finish(upload_id, REJECTED, checked["code"], checked["message"], checked["problems"])
             return
@@ -101,7 +102,7 @@ class JobPool:
         notes: list[str] = []
         for fmt in self.formats:
             storage.set_step(upload_id, f"生成{FORMAT_LABELS[fmt]}")
-            made = call(worker, unit.render, ledger, name, fmt, str(folder))
+            made = call(worker, unit.render, ledger, name, chosen, fmt, str(folder))
             if not made["ok"]:
                 log.warning("upload %s: no %s: %s", upload_id, fmt, made["message"])
                 notes.append(f"{made['code']} 未能生成{FORMAT_LABELS[fmt]}：{made['message']}")

@@ -9,18 +9,16 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import tempfile
 import time
 import zipfile
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from flask import Blueprint, current_app, redirect, render_template, request, send_file, session, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-import reportgen
-from reportgen.serve import security
+from reportgen.kinds import Kind
+from reportgen.serve import choices, examples, security
 from reportgen.serve.compare import compare
 from reportgen.serve.errors import ServeError, human_size
 from reportgen.serve.jobs import JobPool
@@ -31,7 +29,6 @@ pages = Blueprint("serve", __name__)
 
 LEDGER_SUFFIXES = (".xlsx", ".yaml", ".yml")
 MAX_NAME_CHARS = 80
-EXAMPLES = {"xlsx": "台账示例.xlsx", "yaml": "台账示例.yaml"}
 STATUS_TEXT = {
     "queued": "排队中",
     "running": "处理中",
@@ -76,21 +73,28 @@ def labels() -> dict[str, object]:
 
 @pages.get("/new")
 def new() -> str:
-    return render_template("new.html", examples=EXAMPLES)
-
-
-@cache
-def example_bytes(fmt: str) -> bytes:
-    """The example ledger as ``reportgen init`` writes it (the same bytes every time)."""
-    with tempfile.TemporaryDirectory(prefix="reportgen-example-") as folder:
-        return reportgen.new_ledger(Path(folder) / f"example.{fmt}").read_bytes()
+    return render_template("new.html", kinds=choices.kinds(), name=examples.download_name)
 
 
 @pages.get("/new/<fmt>")
 def new_download(fmt: str) -> BaseResponse:
-    if fmt not in EXAMPLES:
+    return _example(None, fmt)
+
+
+@pages.get("/new/<kind_id>/<fmt>")
+def new_kind_download(kind_id: str, fmt: str) -> BaseResponse:
+    """The example ledger with the kind's 类型 (``kind_id``: the pack's folder id)."""
+    kind = examples.kind_by_id(kind_id)
+    if kind is None:
         raise ServeError("RG605", 404)
-    return send_file(io.BytesIO(example_bytes(fmt)), as_attachment=True, download_name=EXAMPLES[fmt])
+    return _example(kind, fmt)
+
+
+def _example(kind: Kind | None, fmt: str) -> BaseResponse:
+    if fmt not in examples.FORMATS:
+        raise ServeError("RG605", 404)
+    data = examples.example_bytes(kind.id if kind is not None else None, fmt)
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=examples.download_name(kind, fmt))
 
 
 # -- 上传台账 ------------------------------------------------------------------------------------------
@@ -98,7 +102,13 @@ def new_download(fmt: str) -> BaseResponse:
 
 @pages.get("/")
 def index() -> str:
-    return render_template("upload.html", recent=_state().storage.uploads(limit=10))
+    return render_template(
+        "upload.html",
+        recent=_state().storage.uploads(limit=10),
+        kinds=choices.kinds(),
+        charts=choices.CHARTS,
+        scripts=choices.SCRIPTS,
+    )
 
 
 def display_name(sent: str) -> str:
@@ -120,12 +130,15 @@ def upload() -> BaseResponse:
     suffix = Path(name).suffix
     if suffix not in LEDGER_SUFFIXES:
         raise ServeError("RG607")
+    chosen = choices.from_form(request.form)
+    if chosen is None:
+        raise ServeError("RG601")
     data = sent.read()
     if not data:
         raise ServeError("RG608")
     state = _state()
     digest = hashlib.sha256(data).hexdigest()
-    upload_id = state.storage.add_upload(name, suffix, data, digest, security.current_user())
+    upload_id = state.storage.add_upload(name, suffix, data, digest, security.current_user(), chosen)
     state.jobs.submit(upload_id)
     return redirect(url_for("serve.result", upload_id=upload_id), 303)
 

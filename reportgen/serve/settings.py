@@ -27,6 +27,7 @@ DEFAULT_WORKERS = 2
 @dataclass(frozen=True)
 class Settings:
     data: Path = Path("reportgen-data")
+    database: str | None = None  # a PostgreSQL URL; None: the SQLite file in ``data``
     token: str | None = None  # the shared token (None: none)
     users: dict[str, str] = field(default_factory=dict)  # name → password hash (users.read_users)
     max_upload_bytes: int = DEFAULT_MAX_UPLOAD_MIB * 1024 * 1024

@@ -1,8 +1,9 @@
-"""What the web application keeps: an SQLite database of units, uploads and reports, files beside it.
+"""What the web application keeps: a database of units, uploads and reports, files beside it.
 
 Layout under ``--data`` (nothing else is ever written there)::
 
-    reportgen.sqlite3      units, uploads, reports, the schema version
+    reportgen.sqlite3      units, uploads, reports, the schema version (unless ``--database`` names a
+                           PostgreSQL database: then they are kept there, the files still here)
     secret.key             signs the session cookies (created once, 0600)
     uploads/<id>/ledger.xlsx|.yaml
     reports/<id>/<name>.<ext>, reports/<id>/pages/page-<n>.png
@@ -10,8 +11,8 @@ Layout under ``--data`` (nothing else is ever written there)::
 An upload is known only by the random id the server gave it; the name the browser sent is kept as text
 to show, never used as a path.  The schema carries a version and ``MIGRATIONS`` are applied in order
 when the application starts, each in one transaction, so an upgrade keeps every upload and report.
-SQLite (the standard library's ``sqlite3``) needs no server for the IT person to run; one connection,
-used under a lock, is plenty for an office's dozens of uploads a day.
+The SQL is written once for both databases (``database`` holds what differs between SQLite and
+PostgreSQL), used through one connection under a lock.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -28,10 +28,15 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from reportgen.serve.choices import BY_LEDGER, DEFAULT_SCRIPT, NO_CHOICES, Choices
+from reportgen.serve.database import Database, Row, open_database
+from reportgen.serve.settings import DEFAULT_FORMATS
+
 DATABASE_NAME = "reportgen.sqlite3"
 SECRET_NAME = "secret.key"
 
 # MIGRATIONS[n] brings the schema from version n to n + 1.  Append; never edit one that has shipped.
+# Portable SQL only (SQLite and PostgreSQL; database.py maps the column types REAL and INTEGER PRIMARY KEY).
 MIGRATIONS: tuple[str, ...] = (
     """
     CREATE TABLE units (
@@ -74,6 +79,12 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (upload_id, number)
     );
     """,
+    # The report choices of the upload page (serve.choices): "" is the ledger's own 类型 or 图表.
+    """
+    ALTER TABLE uploads ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+    ALTER TABLE uploads ADD COLUMN charts TEXT NOT NULL DEFAULT '';
+    ALTER TABLE uploads ADD COLUMN script TEXT NOT NULL DEFAULT 'hans'
+    """,
 )
 
 # An upload's life: queued → running → done (reports made) | rejected (the ledger has errors) | failed.
@@ -102,6 +113,13 @@ class Upload:
     uploaded_by: str = ""  # who was logged in ("" without a login)
     period_order: str = ""  # YYYY-MM-MM of the period's first and last month: sorts periods
     figures: list[dict[str, str]] = field(default_factory=list)  # id, name, value, unit
+    kind: str = BY_LEDGER  # the report choices made on the upload page (serve.choices)
+    charts: str = BY_LEDGER
+    script: str = DEFAULT_SCRIPT
+
+    @property
+    def choices(self) -> Choices:
+        return Choices(self.kind, self.charts, self.script)
 
     @property
     def seconds(self) -> float | None:
@@ -126,16 +144,14 @@ def is_id(text: str) -> bool:
 
 
 class Storage:
-    """The database and the files of one ``--data`` folder."""
+    """The database and the files of one ``--data`` folder; ``database``: a PostgreSQL URL instead of
+    the SQLite file in the folder."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, database: str | None = None) -> None:
         self.root = root
         root.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(root / DATABASE_NAME, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db = open_database(database, root / DATABASE_NAME)
         self.migrate()
 
     # -- schema ---------------------------------------------------------------------------------------
@@ -143,8 +159,8 @@ class Storage:
     def version(self) -> int:
         with self._lock:
             self._db.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = self._db.execute("SELECT version FROM schema_version").fetchone()
-            return int(row[0]) if row else 0
+            rows = self._db.execute("SELECT version FROM schema_version")
+            return int(rows[0]["version"]) if rows else 0
 
     def migrate(self, migrations: Sequence[str] = MIGRATIONS) -> int:
         """Apply the migrations this database has not had yet, each in its own transaction."""
@@ -153,33 +169,33 @@ class Storage:
             raise RuntimeError(f"数据库的版本 {current} 比本程序（{len(migrations)}）新：请升级 reportgen")
         with self._lock:
             for number in range(current, len(migrations)):
-                self._db.execute("BEGIN IMMEDIATE")
+                self._db.begin()
                 try:
                     for statement in migrations[number].split(";"):
                         if statement.strip():
-                            self._db.execute(statement)
+                            self._db.migrate(statement)
                     self._db.execute("DELETE FROM schema_version")
                     self._db.execute("INSERT INTO schema_version VALUES (?)", (number + 1,))
-                    self._db.execute("COMMIT")
+                    self._db.commit()
                 except BaseException:
-                    self._db.execute("ROLLBACK")
+                    self._db.rollback()
                     raise
         return len(migrations)
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[Database]:
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            self._db.begin()
             try:
                 yield self._db
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.rollback()
                 raise
-            self._db.execute("COMMIT")
+            self._db.commit()
 
-    def _query(self, sql: str, arguments: Sequence[Any] = ()) -> list[sqlite3.Row]:
+    def _query(self, sql: str, arguments: Sequence[Any] = ()) -> list[Row]:
         with self._lock:
-            return self._db.execute(sql, arguments).fetchall()
+            return self._db.execute(sql, arguments)
 
     def close(self) -> None:
         with self._lock:
@@ -209,18 +225,36 @@ class Storage:
     # -- uploads --------------------------------------------------------------------------------------
 
     def add_upload(
-        self, original_name: str, suffix: str, data: bytes, sha256: str, uploaded_by: str = ""
+        self,
+        original_name: str,
+        suffix: str,
+        data: bytes,
+        sha256: str,
+        uploaded_by: str = "",
+        choices: Choices = NO_CHOICES,
     ) -> str:
-        """Keep the bytes under a new id and record the upload as queued."""
+        """Keep the bytes under a new id and record the upload as queued, with the reports' choices."""
         upload_id = new_id()
         path = self.ledger_path(upload_id, suffix)
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status, uploaded_by)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (upload_id, original_name, suffix, len(data), sha256, time.time(), QUEUED, uploaded_by),
+                "INSERT INTO uploads (id, original_name, suffix, size, sha256, created, status, uploaded_by,"
+                " kind, charts, script) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    upload_id,
+                    original_name,
+                    suffix,
+                    len(data),
+                    sha256,
+                    time.time(),
+                    QUEUED,
+                    uploaded_by,
+                    choices.kind,
+                    choices.charts,
+                    choices.script,
+                ),
             )
         return upload_id
 
@@ -240,8 +274,11 @@ class Storage:
         """What the check found, and whose ledger it is (the unit is created on its first upload);
         ``period`` is the period as text and its sort key (``Upload.period_order``)."""
         with self._transaction() as db:
-            db.execute("INSERT OR IGNORE INTO units (name, created) VALUES (?, ?)", (unit, time.time()))
-            (unit_id,) = db.execute("SELECT id FROM units WHERE name = ?", (unit,)).fetchone()
+            db.execute(
+                "INSERT INTO units (name, created) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                (unit, time.time()),
+            )
+            unit_id = db.execute("SELECT id FROM units WHERE name = ?", (unit,))[0]["id"]
             db.execute(
                 "UPDATE uploads SET unit_id = ?, title = ?, period = ?, period_order = ?, problems = ?,"
                 " figures = ? WHERE id = ?",
@@ -251,13 +288,15 @@ class Storage:
     def add_report(self, upload_id: str, fmt: str, file_name: str, size: int) -> None:
         with self._transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?)", (upload_id, fmt, file_name, size)
+                "INSERT INTO reports VALUES (?, ?, ?, ?) ON CONFLICT (upload_id, format)"
+                " DO UPDATE SET file_name = excluded.file_name, size = excluded.size",
+                (upload_id, fmt, file_name, size),
             )
 
     def add_pages(self, upload_id: str, file_names: Sequence[str]) -> None:
         with self._transaction() as db:
             db.execute("DELETE FROM pages WHERE upload_id = ?", (upload_id,))
-            db.executemany(
+            db.execute_many(
                 "INSERT INTO pages VALUES (?, ?, ?)",
                 [(upload_id, number, name) for number, name in enumerate(file_names, 1)],
             )
@@ -294,11 +333,11 @@ class Storage:
         return _upload(rows[0]) if rows else None
 
     def reports(self, upload_id: str) -> list[StoredReport]:
-        """The upload's reports in the order they were made (the formats' order: .docx first)."""
-        rows = self._query(
-            "SELECT format, file_name, size FROM reports WHERE upload_id = ? ORDER BY rowid", (upload_id,)
-        )
-        return [StoredReport(row["format"], row["file_name"], row["size"]) for row in rows]
+        """The upload's reports in the order they are made (the formats' order: .docx first)."""
+        rows = self._query("SELECT format, file_name, size FROM reports WHERE upload_id = ?", (upload_id,))
+        made = [StoredReport(row["format"], row["file_name"], row["size"]) for row in rows]
+        order = {fmt: number for number, fmt in enumerate(DEFAULT_FORMATS)}
+        return sorted(made, key=lambda report: order.get(report.format, len(order)))
 
     def pages(self, upload_id: str) -> list[str]:
         rows = self._query("SELECT file_name FROM pages WHERE upload_id = ? ORDER BY number", (upload_id,))
@@ -329,7 +368,7 @@ def _json(rows: list[dict[str, str]]) -> str:
     return json.dumps(rows, ensure_ascii=False)
 
 
-def _upload(row: sqlite3.Row) -> Upload:
+def _upload(row: Row) -> Upload:
     """The row as an ``Upload``: the columns by the fields' names, problems and figures from JSON."""
     values = {f.name: row[f.name] for f in fields(Upload)}
     return Upload(

@@ -25,15 +25,17 @@ PAGE_DPI = 60
 # batch's workers do), which is killed with it at a limit.
 WARM_PDF = RenderOptions(pdf_warm=True)
 
-_last: tuple[tuple[str, str], reportgen.Report] | None = None
+_last: tuple[tuple[str, str, reportgen.ReportChoices], reportgen.Report] | None = None
 
 
-def _report(path: str, name: str) -> reportgen.Report:
-    """The ledger at ``path`` (shown as ``name`` in messages, never the server's path), loaded once."""
+def _report(path: str, name: str, choices: reportgen.ReportChoices) -> reportgen.Report:
+    """The ledger at ``path`` (shown as ``name`` in messages, never the server's path) with the clerk's
+    choices, loaded once."""
     global _last
-    if _last is None or _last[0] != (path, name):
+    if _last is None or _last[0] != (path, name, choices):
         _last = None
-        _last = ((path, name), reportgen.loads(Path(path).read_bytes(), name, options=WARM_PDF))
+        report = reportgen.loads(Path(path).read_bytes(), name, choices=choices, options=WARM_PDF)
+        _last = ((path, name, choices), report)
     return _last[1]
 
 
@@ -65,13 +67,15 @@ def errors_first(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     return sorted(rows, key=lambda row: LEVELS.index(row["level"]) if row["level"] in LEVELS else len(LEVELS))
 
 
-def check(path: str, name: str) -> dict[str, Any]:
+def check(path: str, name: str, choices: reportgen.ReportChoices) -> dict[str, Any]:
     """Load and check: ``{"ok": True, unit, title, period, period_order, problems, figures}`` (every figure's
     resolved value, for comparing periods) or ``{"ok": False, code,
-    message, problems}`` when the ledger (or its narrative template) has errors."""
+    message, problems}`` when the ledger (or its narrative template) has errors, or cannot be drawn as the
+    chosen kind (RG104: a part the kind requires is missing) or in the chosen script."""
     try:
-        report = _report(path, name)
+        report = _report(path, name, choices)
         findings = report.check()
+        title = report.document.title  # rendered: the ledger's 标题 may quote figures
     except reportgen.ReportError as error:
         rows = [problem_row(LEVELS[0], problem) for problem in error.problems]
         return {"ok": False, "code": error.code, "message": error.problems[0].title, "problems": rows}
@@ -97,7 +101,7 @@ def check(path: str, name: str) -> dict[str, Any]:
     return {
         "ok": True,
         "unit": ledger.filler or ledger.signer or "（未填单位）",
-        "title": report.document.title,  # rendered: the ledger's 标题 may quote figures
+        "title": title,
         "period": f"{period.year}年{months}",
         "period_order": f"{period.year:04d}-{period.start_month:02d}-{period.end_month:02d}",
         "problems": errors_first(rows),
@@ -105,11 +109,11 @@ def check(path: str, name: str) -> dict[str, Any]:
     }
 
 
-def render(path: str, name: str, fmt: str, folder: str) -> dict[str, Any]:
+def render(path: str, name: str, choices: reportgen.ReportChoices, fmt: str, folder: str) -> dict[str, Any]:
     """Write one format into ``folder``: ``{"ok": True, file, size}``, or ``{"ok": False, code,
     message}`` when reportgen cannot make it (no LibreOffice for PDF: RG404)."""
     try:
-        (written,) = _report(path, name).render([fmt], folder)
+        (written,) = _report(path, name, choices).render([fmt], folder)
     except reportgen.ReportError as error:
         return {"ok": False, "code": error.code, "message": str(error)}
     return {"ok": True, "file": written.name, "size": written.stat().st_size}
