@@ -93,6 +93,7 @@ def shoot(driver: WebDriver, name: str) -> None:
         return
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(1280, min(max(int(height), 600), 2400))
+    time.sleep(1)  # a sandboxed frame paints in its own process: let it repaint at the new size
     driver.save_screenshot(str(Path(folder) / f"serve-{name}.png"))
     driver.set_window_size(1280, 900)
 
