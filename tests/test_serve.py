@@ -233,8 +233,8 @@ def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
         for row in re.findall(r"<tr>(<td>.*?)</tr>", page.split('id="comparison"')[1], re.S)
     ]
-    assert ["发放低保金", "5000万元", "8123.0395万元", "+3123.0395万元", "+62.46%"] in rows
-    assert ["重度残疾人护理补贴总人数", "8509人", "8509人", "0人", "0.00%"] in rows  # a 合计, computed
+    assert ["发放低保金（低保金）", "5000万元", "8123.0395万元", "增加3123.0395万元", "增长62.46%"] in rows
+    assert ["重度残疾人护理补贴总人数", "8509人", "8509人", "持平", "持平"] in rows  # a 合计, computed
     other = upload(client, b"x: [", "broken.yaml")
     finished(client, other)
     assert "RG610" in client.get(f"/history/compare?a={first[9:]}&b={other[9:]}").text
@@ -645,3 +645,31 @@ def test_the_application_runs_on_either_database(database: str | None, tmp_path:
 def test_a_database_that_cannot_be_opened_is_said_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "--database", "mysql://x/y"]) == 2
     assert "RG410 数据库地址应以 postgresql:// 开头" in capsys.readouterr().err
+
+
+def test_the_comparison_words_and_rounds_like_the_report() -> None:
+    """Two periods compared with reportgen.numbers: 四舍五入 (not half-even), 个百分点 for a rate, "—"
+    for a zero base, nothing for units that differ, and each value as the report prints it."""
+    from types import SimpleNamespace
+
+    from reportgen.serve.compare import compare
+
+    def upload(*figures: tuple[str, str, str, str]) -> SimpleNamespace:
+        return SimpleNamespace(
+            figures=[{"id": i, "name": i, "value": v, "unit": u, "shown": s} for i, v, u, s in figures]
+        )
+
+    earlier = upload(
+        ("a", "8", "人", "8人"), ("r", "35", "%", "35.0%"), ("z", "0", "户", "0户"), ("m", "5", "元", "5元")
+    )
+    later = upload(
+        ("a", "8.002", "人", "8.002人"),  # +0.025 % exactly: half-even would print 0.02%, 四舍五入 0.03%
+        ("r", "35.705", "%", "35.7%"),
+        ("z", "4", "户", "4户"),
+        ("m", "5", "万元", "5万元"),
+    )
+    rows = {row.name: (row.earlier, row.later, row.change, row.percent) for row in compare(earlier, later)}
+    assert rows["a"] == ("8人", "8.002人", "增加0.002人", "增长0.03%")
+    assert rows["r"] == ("35.0%", "35.7%", "提高0.71个百分点", "")
+    assert rows["z"] == ("0户", "4户", "增加4户", "—")
+    assert rows["m"] == ("5元", "5万元", "", "")

@@ -223,5 +223,5 @@ def test_a_clerk_uploads_sees_the_problems_previews_and_downloads(
             By.TAG_NAME, "td"
         )
     ]
-    assert first == ["发放低保金", "5000万元", "8123.0395万元", "+3123.0395万元", "+62.46%"]
+    assert first == ["发放低保金（低保金）", "5000万元", "8123.0395万元", "增加3123.0395万元", "增长62.46%"]
     shoot(driver, "compare")

@@ -3,8 +3,8 @@
 The values are the ones reportgen resolved when it checked each ledger (totals and ratios computed, not
 typed), kept with the upload.  A figure is matched by its id (编号): a unit copies last period's
 ledger and keeps them, while names may repeat within one ledger (RG204).  The change is exact
-(``Decimal``) and only computed when both values are in the same unit, so 万元 is never subtracted from
-元 without a word.
+(``Decimal``), worded and rounded (四舍五入, once) by ``reportgen.numbers`` as a report words it, and only
+computed when both values are in the same unit, so 万元 is never subtracted from 元 without a word.
 """
 
 from __future__ import annotations
@@ -12,25 +12,41 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from reportgen.numbers import format_difference, format_growth, format_point_change
 from reportgen.serve.storage import Upload
 
 
 @dataclass(frozen=True)
 class ComparedFigure:
     name: str
-    earlier: str  # value with its unit, or "" when the earlier ledger has no such figure
+    earlier: str  # as the report prints the figure, or "" when the earlier ledger has no such figure
     later: str
-    change: str  # signed difference with the unit, "" when it cannot be computed
-    percent: str  # the change as a percentage of the earlier value, "" when that is 0 or unknown
+    change: str  # 增加…/减少…/持平 (提高…个百分点 for a rate), "" when the units differ or a value is missing
+    percent: str  # 增长…%/下降…%/持平, "—" for a zero earlier value, "" for a rate or a missing value
 
 
-def _quantity(figure: dict[str, str] | None) -> str:
-    return "" if figure is None else figure["value"] + figure["unit"]
+PERCENT_DIGITS = 2  # 增减幅度 and a rate's 个百分点, as the page prints them
 
 
-def _signed(value: Decimal) -> str:
-    text = format(value, "f")
-    return "+" + text if value > 0 else text
+def _shown(figure: dict[str, str] | None) -> str:
+    if figure is None:
+        return ""
+    return figure.get("shown") or figure["value"] + figure["unit"]  # uploads stored before "shown"
+
+
+def _changes(old: dict[str, str], new: dict[str, str]) -> tuple[str, str]:
+    """The change in the report's own words (reportgen.numbers), never a rounding of our own."""
+    if old["unit"] != new["unit"]:
+        return "", ""
+    try:
+        before, after = Decimal(old["value"]), Decimal(new["value"])
+    except InvalidOperation:
+        return "", ""
+    if not (before.is_finite() and after.is_finite()):
+        return "", ""
+    if new["unit"] == "%":
+        return format_point_change(after, before, PERCENT_DIGITS), ""
+    return format_difference(after, before, new["unit"]), format_growth(after, before, PERCENT_DIGITS)
 
 
 def compare(earlier: Upload, later: Upload) -> list[ComparedFigure]:
@@ -38,19 +54,12 @@ def compare(earlier: Upload, later: Upload) -> list[ComparedFigure]:
     before = {figure["id"]: figure for figure in earlier.figures}
     after = {figure["id"]: figure for figure in later.figures}
     ids = [*after, *(key for key in before if key not in after)]
+    names = [(after.get(key) or before[key]).get("name", key) for key in ids]
     rows: list[ComparedFigure] = []
-    for key in ids:
+    for key, name in zip(ids, names, strict=True):
         old, new = before.get(key), after.get(key)
-        name = (new or old or {}).get("name", key)
-        change = percent = ""
-        if old is not None and new is not None and old["unit"] == new["unit"]:
-            try:
-                a, b = Decimal(old["value"]), Decimal(new["value"])
-            except InvalidOperation:
-                a = b = Decimal("NaN")
-            if a.is_finite() and b.is_finite():
-                change = _signed(b - a) + new["unit"]
-                if a != 0:
-                    percent = _signed(((b - a) / a * 100).quantize(Decimal("0.01"))) + "%"
-        rows.append(ComparedFigure(name, _quantity(old), _quantity(new), change, percent))
+        if names.count(name) > 1:  # two figures of one name (RG204): the 编号 tells the rows apart
+            name = f"{name}（{key}）"
+        change, percent = _changes(old, new) if old is not None and new is not None else ("", "")
+        rows.append(ComparedFigure(name, _shown(old), _shown(new), change, percent))
     return rows

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import reportgen
+from reportgen.document.build import narrative_context
+from reportgen.numbers import format_period
 from reportgen.render import RenderOptions
 
 # The check's verdict on every problem, most serious first (the problems table's order).
@@ -81,19 +83,16 @@ def check(path: str, name: str, choices: reportgen.ReportChoices) -> dict[str, A
         return {"ok": False, "code": error.code, "message": error.problems[0].title, "problems": rows}
     ledger = report.ledger
     period = ledger.period
-    months = (
-        f"{period.start_month}月"
-        if period.start_month == period.end_month
-        else f"{period.start_month}—{period.end_month}月"
-    )
     rows = [problem_row(finding.severity.value, finding.problem) for finding in findings]
     values = report.computed.values
+    printed = narrative_context(report.computed)  # each figure as the report prints {{ 编号 }}
     figures = [
         {
             "id": figure.id,
             "name": figure.name,
-            "value": format(quantity.value, "f"),
+            "value": format(quantity.value, "f"),  # exact, for the change
             "unit": str(quantity.unit),
+            "shown": str(printed[figure.id]),
         }
         for figure in ledger.figures
         if (quantity := values.get(figure.id)) is not None
@@ -102,7 +101,7 @@ def check(path: str, name: str, choices: reportgen.ReportChoices) -> dict[str, A
         "ok": True,
         "unit": ledger.filler or ledger.signer or "（未填单位）",
         "title": title,
-        "period": f"{period.year}年{months}",
+        "period": format_period(period.year, period.start_month, period.end_month, with_year=True),
         "period_order": f"{period.year:04d}-{period.start_month:02d}-{period.end_month:02d}",
         "problems": errors_first(rows),
         "figures": figures,
