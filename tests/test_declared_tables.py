@@ -358,3 +358,12 @@ def test_ranks_order_rows_by_value_with_ties_sharing_the_better_place(
         (x, y) for x in zip(values, ranks, strict=True) for y in zip(values, ranks, strict=True)
     ):
         assert (a > b) == (ra is not None and rb is not None and ra < rb)
+
+
+def test_group_labels_stand_in_their_level_column_of_every_row() -> None:
+    table = compute(load_ledger(ROOT / "tests/data/tables/self-evaluation.yaml")).tables[0]
+    labels = [
+        (row.texts.get("一级指标"), row.texts.get("二级指标")) for row in table.rows if row.kind == DATA
+    ]
+    assert labels[:2] == [("产出指标", "数量指标"), ("产出指标", "质量指标")]
+    assert [g.name for g in table.rows[0].groups] == ["产出指标", "数量指标"]

@@ -45,8 +45,10 @@ DATA, GROUP, SUBTOTAL, TOTAL = "行", "分组", "小计", "合计"
 @dataclass(frozen=True, slots=True)
 class ComputedRow:
     """One row of a computed table, in display order.  ``values`` and ``bounds`` hold every numeric
-    column (None: empty or not computable, shown "—"); ``texts`` the text cells; ``group`` the group a
-    GROUP/SUBTOTAL row belongs to; ``row`` the ledger row of a DATA/GROUP row; ``depth`` its nesting."""
+    column (None: empty or not computable, shown "—"); ``texts`` the text cells; ``row`` the ledger row
+    of a DATA/GROUP row; ``depth`` its nesting.  ``groups`` are the groups the row is in, outermost first
+    (a GROUP/SUBTOTAL row's own group last): each group's name stands in its level's label column
+    (``DeclaredTable.group_columns``) of every row in it, so a writer merges equal neighbours down."""
 
     kind: str
     depth: int
@@ -54,7 +56,12 @@ class ComputedRow:
     bounds: BoundsOf
     texts: dict[str, str]
     row: DeclaredRow | None = None
-    group: RowGroup | None = None
+    groups: tuple[RowGroup, ...] = ()
+
+    @property
+    def group(self) -> RowGroup | None:
+        """The group a GROUP or SUBTOTAL row is of."""
+        return self.groups[-1] if self.groups and self.kind in (GROUP, SUBTOTAL) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +120,7 @@ class _TableComputer:
             for row in (*data, *owned):
                 values, bounds = self.computed[row.number]
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
-        rows = list(self.layout(self.table.rows, depth=1))
+        rows = list(self.layout(self.table.rows, depth=1, groups=()))
         if self.table.total_row:
             values, bounds = self.aggregate(data)
             rows.append(ComputedRow(TOTAL, 0, values, bounds, {}))
@@ -246,7 +253,9 @@ class _TableComputer:
             values[column.name], bounds[column.name] = place, None
 
     # -- layout and totals ----------------------------------------------------------------------------
-    def layout(self, rows: tuple[DeclaredRow | RowGroup, ...], depth: int) -> Iterator[ComputedRow]:
+    def layout(
+        self, rows: tuple[DeclaredRow | RowGroup, ...], depth: int, groups: tuple[RowGroup, ...]
+    ) -> Iterator[ComputedRow]:
         entries = list(rows)
         if self.table.sort is not None:
             name, ascending = self.table.sort
@@ -260,19 +269,23 @@ class _TableComputer:
             entries = [next(ordered) if isinstance(r, DeclaredRow) else r for r in entries]
         for entry in entries:
             if isinstance(entry, DeclaredRow):
-                yield self.shown(DATA, depth, entry)
+                yield self.shown(DATA, depth, entry, groups)
                 continue
+            inside = (*groups, entry)
             if entry.own is not None:
-                yield self.shown(GROUP, depth, entry.own, entry)
-            yield from self.layout(entry.rows, depth + 1)
+                yield self.shown(GROUP, depth, entry.own, inside)
+            yield from self.layout(entry.rows, depth + 1, inside)
             if entry.subtotal:
                 values, bounds = self.aggregate(list(_data_rows(entry.rows)))
-                yield ComputedRow(SUBTOTAL, depth, values, bounds, {}, group=entry)
+                yield ComputedRow(SUBTOTAL, depth, values, bounds, {}, groups=inside)
 
-    def shown(self, kind: str, depth: int, row: DeclaredRow, group: RowGroup | None = None) -> ComputedRow:
+    def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:
         values, bounds = self.computed[row.number]
         texts = {c.name: str(row.cell(c.name) or "") for c in self.table.columns if c.text}
-        return ComputedRow(kind, depth, dict(values), dict(bounds), texts, row, group)
+        for label, group in zip(self.table.group_columns, groups, strict=False):
+            if not texts.get(label):
+                texts[label] = group.name  # the merged label cell's text
+        return ComputedRow(kind, depth, dict(values), dict(bounds), texts, row, groups)
 
     def aggregate(self, data: list[DeclaredRow]) -> tuple[Values, BoundsOf]:
         """A 小计/合计 over ``data``: 求和 columns added, then 重算 columns by their formulas in order."""

@@ -11,7 +11,9 @@ reads the table, ``表格“资金使用情况”第3行“资金使用率”``,
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
 from reportgen.base.errors import Problem
 from reportgen.base.units import Family, Unit
@@ -42,6 +44,20 @@ from reportgen.model import (
     Quantity,
     RowGroup,
 )
+
+_Named = TypeVar("_Named")
+
+
+@dataclass
+class _RowsOf:
+    """What reading a table's rows needs: its title (for places), columns, group label columns, and
+    how many rows were read so far (第N行 counts as entered, across groups)."""
+
+    title: str
+    columns: tuple[DeclaredColumn, ...]
+    group_columns: tuple[str, ...]
+    count: int = 0
+
 
 RefReader = Callable[[object, At], FigureRef | None]
 # Names a column may not take: they are the keys of a row group, or mean the 合计 row.
@@ -91,18 +107,31 @@ class TableReader:
         )
 
     def tables(self, value: object, at: At) -> tuple[DeclaredTable, ...]:
-        tables: list[DeclaredTable] = []
-        for i, item in enumerate(self.r.sequence(value, at), start=1):
-            table = self.table(item, (*at, i))
-            if table is None:
+        return self.unique(value, at, self.table, lambda t: (t.id, t.place), "表格编号", "编号")
+
+    def unique(
+        self,
+        value: object,
+        at: At,
+        read: Callable[[object, At], _Named | None],
+        name_of: Callable[[_Named], tuple[str, str]],
+        what: str,
+        key: str,
+    ) -> tuple[_Named, ...]:
+        """The items of a list read one by one, a second one of the same name refused (RG125)."""
+        items: list[_Named] = []
+        names: list[str] = []
+        for i, raw in enumerate(self.r.sequence(value, at), start=1):
+            item = read(raw, (*at, i))
+            if item is None:
                 continue
-            if table.id in [t.id for t in tables]:
-                self.problem(
-                    "RG125", f"表格编号“{table.id}”用了两次", (*at, i, "编号"), table.place, table.id
-                )
+            name, where = name_of(item)
+            if name in names:
+                self.problem("RG125", f"{what}“{name}”用了两次", (*at, i, key), where, name)
                 continue
-            tables.append(table)
-        return tuple(tables)
+            names.append(name)
+            items.append(item)
+        return tuple(items)
 
     def table(self, value: object, at: At) -> DeclaredTable | None:
         fields = self.r.mapping(value, at, required=DECLARED_TABLE_REQUIRED, optional=DECLARED_TABLE_OPTIONAL)
@@ -117,7 +146,7 @@ class TableReader:
         group_columns = self.column_names(fields.get("分组列"), (*at, "分组列"), title, names)
         if not group_columns and columns and columns[0].text:
             group_columns = (columns[0].name,)
-        rows = self.rows(fields.get("行"), (*at, "行"), title, columns, group_columns, depth=1, counter=[0])
+        rows = self.rows(fields.get("行"), (*at, "行"), _RowsOf(title, columns, group_columns), depth=1)
         sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
         return DeclaredTable(
             id=table_id,
@@ -136,18 +165,10 @@ class TableReader:
 
     # -- 列 ------------------------------------------------------------------------------------------
     def columns(self, value: object, at: At, title: str) -> tuple[DeclaredColumn, ...]:
-        columns: list[DeclaredColumn] = []
-        for i, item in enumerate(self.r.sequence(value, at), start=1):
-            column = self.column(item, (*at, i), title)
-            if column is None:
-                continue
-            if column.name in [c.name for c in columns]:
-                self.problem(
-                    "RG125", f"列名“{column.name}”用了两次", (*at, i, "名称"), column.place, column.name
-                )
-                continue
-            columns.append(column)
-        return tuple(columns)
+        def read(raw: object, place: At) -> DeclaredColumn | None:
+            return self.column(raw, place, title)
+
+        return self.unique(value, at, read, lambda c: (c.name, c.place), "列名", "名称")
 
     def column(self, value: object, at: At, title: str) -> DeclaredColumn | None:
         fields = self.r.mapping(value, at, required=("名称",), optional=COLUMN_KEYS[1:])
@@ -376,37 +397,20 @@ class TableReader:
         return name, order == "升序"
 
     # -- 行 ------------------------------------------------------------------------------------------
-    def rows(
-        self,
-        value: object,
-        at: At,
-        title: str,
-        columns: tuple[DeclaredColumn, ...],
-        group_columns: tuple[str, ...],
-        depth: int,
-        counter: list[int],
-    ) -> tuple[DeclaredRow | RowGroup, ...]:
+    def rows(self, value: object, at: At, table: _RowsOf, depth: int) -> tuple[DeclaredRow | RowGroup, ...]:
         rows: list[DeclaredRow | RowGroup] = []
         for i, item in enumerate(self.r.sequence(value, at), start=1):
             place = (*at, i)
             if isinstance(item, dict) and "分组" in item:
-                group = self.row_group(item, place, title, columns, group_columns, depth, counter)
+                group = self.row_group(item, place, table, depth)
                 if group is not None:
                     rows.append(group)
-            elif (row := self.row(item, place, title, columns, counter)) is not None:
+            elif (row := self.row(item, place, table)) is not None:
                 rows.append(row)
         return tuple(rows)
 
-    def row_group(
-        self,
-        item: dict[str, object],
-        at: At,
-        title: str,
-        columns: tuple[DeclaredColumn, ...],
-        group_columns: tuple[str, ...],
-        depth: int,
-        counter: list[int],
-    ) -> RowGroup | None:
+    def row_group(self, item: dict[str, object], at: At, table: _RowsOf, depth: int) -> RowGroup | None:
+        title, columns, group_columns = table.title, table.columns, table.group_columns
         name = self.r.text(item.get("分组"), (*at, "分组"))
         if depth > len(group_columns):
             self.problem(
@@ -418,10 +422,10 @@ class TableReader:
                 "在“分组列”中为每层分组指定一列（写分组名称的列）",
             )
         own_cells = {k: v for k, v in item.items() if k not in ROW_GROUP_KEYS}
-        own = self.row(own_cells, at, title, columns, counter) if own_cells else None
+        own = self.row(own_cells, at, table) if own_cells else None
         if "行" not in item:
             self.r.report("RG104", "缺少必填字段“行”", (*at, "行"), None, "分组下的各行")
-        rows = self.rows(item.get("行"), (*at, "行"), title, columns, group_columns, depth + 1, counter)
+        rows = self.rows(item.get("行"), (*at, "行"), table, depth + 1)
         names = [c.name for c in columns]
         checked = self.column_names(item.get("核对"), (*at, "核对"), title, names)
         for checked_name in checked:
@@ -443,14 +447,13 @@ class TableReader:
             place=place_in_table(title) + f"分组“{name}”",
         )
 
-    def row(
-        self, value: object, at: At, title: str, columns: tuple[DeclaredColumn, ...], counter: list[int]
-    ) -> DeclaredRow | None:
+    def row(self, value: object, at: At, table: _RowsOf) -> DeclaredRow | None:
         if not isinstance(value, dict):
             self.r.report("RG105", "每行应为若干“列名: 值”", at, value, "列名: 值 形式的映射")
             return None
-        counter[0] += 1
-        number = counter[0]
+        title, columns = table.title, table.columns
+        table.count += 1
+        number = table.count
         by_name = {c.name: c for c in columns}
         cells: list[tuple[str, CellValue]] = []
         for key, raw in value.items():
