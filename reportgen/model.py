@@ -304,7 +304,7 @@ class ColumnFormula:
 @dataclass(frozen=True, slots=True)
 class DeclaredColumn:
     """One leaf column.  ``unit`` None and not ``text``: a plain number whose unit another column names
-    (计量单位); a % column holds fractions like every ratio.  ``total`` is the 合计/小计 rule."""
+    (计量单位).  ``total`` is the 合计/小计 rule (``TOTAL_RULES``)."""
 
     name: str
     label: str  # the header text (显示为), the name unless renamed
