@@ -272,9 +272,125 @@ class Ledger:
     particulars: tuple[tuple[str, str], ...] = ()  # 要素: labelled lines under the title (templates)
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
     names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
+    tables: tuple[DeclaredTable, ...] = ()  # 表格: tables declared in the ledger (docs/tables.md)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:
             if figure.id == figure_id:
                 return figure
+        return None
+
+
+# -- 表格: tables declared in the ledger (docs/tables.md) ----------------------------------------------
+# In this module rather than one of their own: the architecture keeps the model one module (the layer
+# below the ledger), and these classes are the same kind of value as ``ProjectTable``.
+
+FORMULA_KINDS = ("求和", "差", "乘", "商", "占合计", "排名")
+TOTAL_RULES = ("求和", "重算", "无")  # how a 合计/小计 cell of a column is made
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnFormula:
+    """How a computed column gets its value in each row (``FORMULA_KINDS``): ``operands`` are column
+    names (求和 any number, 差/商 two, 乘 one or two, 占合计/排名 one); ``constant`` is 乘's factor
+    with its unit (户籍人口数 × 7 元); ``ascending`` orders a 排名 (default: the largest is first)."""
+
+    kind: str
+    operands: tuple[str, ...]
+    constant: Quantity | None = None
+    ascending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredColumn:
+    """One leaf column.  ``unit`` None and not ``text``: a plain number whose unit another column names
+    (计量单位).  ``total`` is the 合计/小计 rule (``TOTAL_RULES``)."""
+
+    name: str
+    label: str  # the header text (显示为), the name unless renamed
+    unit: Unit | None
+    text: bool
+    digits: int
+    align: str  # 左, 中, 右
+    width: Decimal | None  # a hint in 汉字 widths, for the writers
+    formula: ColumnFormula | None
+    total: str
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderGroup:
+    """A spanner: a header cell over its member columns (names) and sub-groups, at any depth."""
+
+    name: str
+    members: tuple[str | HeaderGroup, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """The value the source printed in a computed cell (公布值), checked, never shown: in the column's
+    display unit (% for a ratio)."""
+
+    value: Decimal
+
+
+CellValue = str | Decimal | FigureRef | Printed
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredRow:
+    """One data row: its cells by column name.  ``number`` counts rows as entered (第3行) for messages."""
+
+    cells: tuple[tuple[str, CellValue], ...]
+    number: int
+    place: str
+
+    def cell(self, column: str) -> CellValue | None:
+        for name, value in self.cells:
+            if name == column:
+                return value
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class RowGroup:
+    """Rows under one label (its cell merges vertically in the group's label column).  ``own`` is the
+    group's own row when it has values (an indicator's target above its sub-targets); ``checked`` names
+    the columns whose rows must add up to ``own``'s value; ``subtotal`` adds a 小计 row, ``printed`` its
+    公布值 by column."""
+
+    name: str
+    own: DeclaredRow | None
+    rows: tuple[DeclaredRow | RowGroup, ...]
+    subtotal: bool
+    printed: tuple[tuple[str, Decimal], ...]
+    checked: tuple[str, ...]
+    place: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredTable:
+    """A table declared under ``表格``: columns, spanners, rows and groups, the 合计 row and its checks.
+
+    ``group_columns`` are the label columns of the group levels (depth 1 first); ``sort`` is a column
+    and ``ascending`` (None: rows as entered); ``total_printed`` the 合计 row's 公布值 and ``total_equals``
+    figures a column's 合计 must equal (支出明细 against 支出), both checked, never used to compute."""
+
+    id: str
+    title: str
+    columns: tuple[DeclaredColumn, ...]
+    header: tuple[HeaderGroup, ...]
+    rows: tuple[DeclaredRow | RowGroup, ...]
+    group_columns: tuple[str, ...]
+    total_row: bool
+    total_label: str  # 合计名称: 合计, 全市 …
+    total_printed: tuple[tuple[str, Decimal], ...]
+    total_equals: tuple[tuple[str, FigureRef], ...]
+    sort: tuple[str, bool] | None
+    place: str
+
+    def column(self, name: str) -> DeclaredColumn | None:
+        for column in self.columns:
+            if column.name == name:
+                return column
         return None

@@ -16,6 +16,7 @@ from decimal import Decimal
 from reportgen.base.errors import Finding, Problem, Severity
 from reportgen.base.units import convert
 from reportgen.compute.bounds import Bounds
+from reportgen.compute.declared_checks import declared_findings
 from reportgen.compute.exact import exact_sum
 from reportgen.compute.figures import ComputedReport
 from reportgen.compute.table import ProjectFigures, TableFigures, measure
@@ -41,6 +42,7 @@ def findings(report: ComputedReport) -> list[Finding]:
         found.extend(_mixed_units(report.ledger, report.table, report.values))
         for row in report.table.rows:
             found.extend(_row_findings(report.ledger, report.table, row))
+    found.extend(declared_findings(report.ledger, report.tables, report.values))
     return found
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert, unit
 from reportgen.compute.bounds import Bounds, total_bounds
+from reportgen.compute.declared import DeclaredTableFigures, declared_tables
 from reportgen.compute.exact import exact_sum, ratio
 from reportgen.compute.table import TableFigures, table_figures
 from reportgen.model import (
@@ -68,6 +69,7 @@ class ComputedReport:
     bounds: dict[str, Bounds | None] = field(default_factory=dict)
     goals: dict[str, Goal] = field(default_factory=dict)
     standards: dict[str, Standard] = field(default_factory=dict)
+    tables: tuple[DeclaredTableFigures, ...] = ()  # 表格 (compute.declared)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
@@ -86,7 +88,8 @@ def compute(ledger: Ledger) -> ComputedReport:
         for figure in ledger.figures
         if figure.per or figure.before is not None or figure.changed
     }
-    return ComputedReport(ledger, values, table, baselines, resolver.bounds, goals, standards)
+    tables = declared_tables(ledger, values, resolver.bounds)
+    return ComputedReport(ledger, values, table, baselines, resolver.bounds, goals, standards, tables)
 
 
 # 完成情况 of a figure against its 目标, derived, never typed.

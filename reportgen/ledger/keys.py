@@ -29,6 +29,7 @@ PERIOD = "期间"  # 年度 and 月份
 TARGET_TABLE = "目标表"  # the annex of targets: 标题 and 指标
 PARTICULARS = "要素"  # labelled lines under the title: label → text
 NAMES = "专有名称"  # names whose digits are no figures
+TABLES = "表格"  # tables declared in the ledger (docs/tables.md): a list
 TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
 PARAGRAPHS = "段落"  # a section's paragraphs
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
@@ -49,6 +50,7 @@ TOP_OPTIONAL = (
     "图表",
     TARGET_TABLE,
     NAMES,
+    TABLES,
 )
 TOP_ORDER = (
     TITLE,
@@ -68,6 +70,7 @@ TOP_ORDER = (
     NAMES,
     PARTICULARS,
     "称呼",
+    TABLES,
 )
 PERIOD_KEYS = ("年度", "月份")
 
@@ -137,3 +140,16 @@ PROJECT_OPTIONAL = (
     "备注",
 )
 FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其他")  # the keys of 资金来源, in order
+
+# -- 表格 (docs/tables.md) ---------------------------------------------------------------------------
+
+DECLARED_TABLE_REQUIRED = ("编号", TITLE, "列", "行")
+DECLARED_TABLE_OPTIONAL = ("表头", "分组列", "合计行", "合计名称", "合计公布值", "合计应等于", "排序")
+COLUMN_KEYS = ("名称", "显示为", "单位", "文本", "小数位", "对齐", "宽度", "公式", "合计")
+HEADER_GROUP_KEYS = ("名称", "列")
+SORT_KEYS = ("列", "顺序")
+ALIGNMENTS = ("左", "中", "右")
+ORDERS = ("降序", "升序")
+# A row group's own keys; every other key of a group is a cell of its own row (the indicator's target).
+ROW_GROUP_KEYS = ("分组", "行", "小计", "小计公布值", "核对")
+PRINTED = "公布值"  # a computed cell's printed value: {公布值: 98.5}

@@ -38,6 +38,7 @@ from reportgen.ledger.keys import (
     TOP_REQUIRED,
 )
 from reportgen.ledger.plain import At, PlainLedger
+from reportgen.ledger.tables import TableReader
 from reportgen.model import (
     BASELINES,
     BASES,
@@ -143,6 +144,7 @@ class _Builder:
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),
             names=self.names(top.get("专有名称"), ("专有名称",)),
+            tables=TableReader(self.r, self.ref).tables(top.get("表格"), ("表格",)) if "表格" in top else (),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))

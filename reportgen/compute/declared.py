@@ -1,0 +1,424 @@
+"""Declared tables (``表格``, docs/tables.md) computed exactly: every formula column, ranks, 小计 and 合计.
+
+The rules are the figures' rules: sums exact (``exact.exact_sum``), conversions exact
+(``base.units.convert``), a quotient "—" when its denominator is 0 or missing (``exact.ratio``), nothing
+rounded before display.  Every value is in its column's unit (a % column in percent, like a 比例 figure).
+Beside each value its ``Bounds``, the interval the exact value lies in given the rounding of typed
+inputs, so ``check`` can judge a printed value (公布值) the way it judges a figure's (RG214).
+
+An empty operand of a 求和 is left out (a township with no 区审批 has a 合计 of its 乡镇审批); one of 差,
+乘 or 商 leaves the cell empty ("—").  占合计 and 排名 are taken over the data rows (not a group's own
+row, not 小计); ties share the better rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
+求和 adds the data rows under it, 重算 applies the column's formula to the totals (a rate from the
+summed amounts, never the sum or mean of the rates), 无 leaves it empty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
+
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.units import Family, Unit, convert
+from reportgen.compute.bounds import Bounds, total_bounds
+from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
+from reportgen.model import (
+    DeclaredColumn,
+    DeclaredRow,
+    DeclaredTable,
+    FigureRef,
+    Ledger,
+    Printed,
+    Quantity,
+    RowGroup,
+)
+
+HUNDRED = Decimal(100)
+Values = dict[str, Decimal | None]
+BoundsOf = dict[str, Bounds | None]
+
+# What a computed row is: a data row, a group's own row, a group's 小计, the table's 合计.
+DATA, GROUP, SUBTOTAL, TOTAL = "行", "分组", "小计", "合计"
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedRow:
+    """One row of a computed table, in display order.  ``values`` and ``bounds`` hold every numeric
+    column (None: empty or not computable, shown "—"); ``texts`` the text cells; ``row`` the ledger row
+    of a DATA/GROUP row; ``depth`` its nesting.  ``groups`` are the groups the row is in, outermost first
+    (a GROUP/SUBTOTAL row's own group last): each group's name stands in its level's label column
+    (``DeclaredTable.group_columns``) of every row in it, so a writer merges equal neighbours down."""
+
+    kind: str
+    depth: int
+    values: Values
+    bounds: BoundsOf
+    texts: dict[str, str]
+    row: DeclaredRow | None = None
+    groups: tuple[RowGroup, ...] = ()
+
+    @property
+    def group(self) -> RowGroup | None:
+        """The group a GROUP or SUBTOTAL row is of."""
+        return self.groups[-1] if self.groups and self.kind in (GROUP, SUBTOTAL) else None
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredTableFigures:
+    """A declared table with every cell resolved; ``rows`` are in display order (as entered, or
+    sorted within each group), subtotals after their group, the 合计 (if any) last."""
+
+    table: DeclaredTable
+    rows: tuple[ComputedRow, ...]
+
+    @property
+    def total(self) -> ComputedRow | None:
+        last = self.rows[-1] if self.rows else None
+        return last if last is not None and last.kind == TOTAL else None
+
+
+def declared_tables(
+    ledger: Ledger, figures: dict[str, Quantity | None], figure_bounds: dict[str, Bounds | None]
+) -> tuple[DeclaredTableFigures, ...]:
+    """Every ``表格`` of the ledger computed; a quoted figure in a unit its column cannot take is
+    ``LedgerError`` RG113, as for figures."""
+    return tuple(_TableComputer(ledger, table, figures, figure_bounds).run() for table in ledger.tables)
+
+
+class _TableComputer:
+    def __init__(
+        self,
+        ledger: Ledger,
+        table: DeclaredTable,
+        figures: dict[str, Quantity | None],
+        figure_bounds: dict[str, Bounds | None],
+    ) -> None:
+        self.ledger = ledger
+        self.table = table
+        self.figures = figures
+        self.figure_bounds = figure_bounds
+        self.numeric = [c for c in table.columns if not c.text]
+        self.order = _formula_order(table.columns)
+        self.computed: dict[int, tuple[Values, BoundsOf]] = {}  # by DeclaredRow.number
+        self.column_totals: dict[str, Decimal | None] = {}
+
+    def run(self) -> DeclaredTableFigures:
+        data = list(_data_rows(self.table.rows))
+        owned = list(_own_rows(self.table.rows))
+        for row in (*data, *owned):
+            self.computed[row.number] = self.typed(row)
+        for column in self.order:
+            formula = column.formula
+            assert formula is not None
+            if formula.kind == "排名":
+                self.rank(column, data)
+                continue
+            if formula.kind == "占合计":
+                operand = formula.operands[0]
+                self.column_totals[operand] = _sum_or_none(self.computed[r.number][0][operand] for r in data)
+            for row in (*data, *owned):
+                values, bounds = self.computed[row.number]
+                values[column.name], bounds[column.name] = self.formula(column, values, bounds)
+        rows = list(self.layout(self.table.rows, depth=1, groups=()))
+        if self.table.total_row:
+            values, bounds = self.aggregate(data)
+            rows.append(ComputedRow(TOTAL, 0, values, bounds, {}))
+        return DeclaredTableFigures(self.table, tuple(rows))
+
+    # -- cells ----------------------------------------------------------------------------------------
+    def typed(self, row: DeclaredRow) -> tuple[Values, BoundsOf]:
+        values: Values = {c.name: None for c in self.numeric}
+        bounds: BoundsOf = {c.name: None for c in self.numeric}
+        for column in self.numeric:
+            cell = row.cell(column.name)
+            if isinstance(cell, Decimal):
+                values[column.name] = cell
+                bounds[column.name] = _written(cell, column.unit)
+            elif isinstance(cell, FigureRef):
+                values[column.name], bounds[column.name] = self.quoted(cell, column, row)
+        return values, bounds
+
+    def quoted(
+        self, ref: FigureRef, column: DeclaredColumn, row: DeclaredRow
+    ) -> tuple[Decimal | None, Bounds | None]:
+        """A figure quoted in a cell, in the column's unit: one number for the narrative and the table."""
+        quantity = self.figures.get(ref.figure_id)
+        if quantity is None:
+            return None, None
+        bounds = self.figure_bounds.get(ref.figure_id)
+        if column.unit is None:
+            return quantity.value, bounds
+        if not quantity.unit.compatible(column.unit):
+            raise LedgerError(
+                Problem(
+                    "RG113",
+                    f"指标“{ref.figure_id}”以{quantity.unit}计，不能填入以{column.unit}计的列",
+                    file=self.ledger.source,
+                    place=f"{row.place}“{column.name}”",
+                    expected=f"以{column.unit}同类单位计的指标",
+                )
+            )
+        converted = bounds.converted(quantity.unit, column.unit) if bounds is not None else None
+        return convert(quantity.value, quantity.unit, column.unit), converted
+
+    def formula(
+        self, column: DeclaredColumn, values: Values, bounds: BoundsOf
+    ) -> tuple[Decimal | None, Bounds | None]:
+        """``column``'s formula on one row's (or one total's) values; 排名 is not row-local."""
+        formula = column.formula
+        assert formula is not None
+        by_name = {c.name: c for c in self.numeric}
+        operands = [(by_name[n], values[n], bounds[n]) for n in formula.operands]
+        if formula.kind == "求和":
+            present = [(c, v, b) for c, v, b in operands if v is not None]
+            if not present:
+                return None, None
+            parts = [_in_unit(c.unit, v, b, column.unit) for c, v, b in present]
+            summed = exact_sum(v for v, _ in parts if v is not None)
+            part_bounds = [b for _, b in parts]
+            return summed, (None if None in part_bounds else total_bounds(b for b in part_bounds if b))
+        if any(v is None for _, v, _ in operands):
+            return None, None
+        if formula.kind == "差":
+            (a, av, ab), (b, bv, bb) = operands
+            (x, xb), (y, yb) = _in_unit(a.unit, av, ab, column.unit), _in_unit(b.unit, bv, bb, column.unit)
+            assert x is not None and y is not None
+            with localcontext(prec=EXACT_DIGITS):
+                difference = x - y
+            return difference, (Bounds(xb.low - yb.high, xb.high - yb.low) if xb and yb else None)
+        if formula.kind == "乘":
+            return self.product(column, operands)
+        if formula.kind == "商":
+            (a, av, ab), (b, bv, bb) = operands
+            return _quotient(column.unit, (a.unit, av, ab), (b.unit, bv, bb))
+        # 占合计: this row's share of the operand column's total over the data rows.
+        (_, value, value_bounds) = operands[0]
+        total = self.column_totals.get(formula.operands[0])
+        share = ratio(value, total)
+        if share is None:
+            return None, None
+        return share * HUNDRED, (_share_bounds(value_bounds, total) if value_bounds is not None else None)
+
+    def product(
+        self, column: DeclaredColumn, operands: list[tuple[DeclaredColumn, Decimal | None, Bounds | None]]
+    ) -> tuple[Decimal | None, Bounds | None]:
+        """One factor carries the unit (the first whose unit the column's is compatible with: 7 元 in
+        户籍人口数 × 7 元 → 万元); the other is a plain multiplier (a % as its fraction)."""
+        formula = column.formula
+        assert formula is not None
+        factors: list[tuple[Unit | None, Decimal, Bounds | None]] = [
+            (c.unit, v, b) for c, v, b in operands if v is not None
+        ]
+        if formula.constant is not None:
+            constant = formula.constant
+            factors.append((constant.unit, constant.value, Bounds(constant.value, constant.value)))
+        carrier_index = next(
+            (
+                i
+                for i, (u, _, _) in enumerate(factors)
+                if column.unit is None or (u is not None and u.compatible(column.unit))
+            ),
+            0,
+        )
+        carrier_unit, carrier_value, carrier_bounds = factors[carrier_index]
+        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, column.unit)
+        assert value is not None
+        for i, (unit, factor, factor_bounds) in enumerate(factors):
+            if i == carrier_index:
+                continue
+            scale = unit.factor if unit is not None and unit.family is Family.PERCENT else Decimal(1)
+            with localcontext(prec=EXACT_DIGITS):
+                value = value * factor * scale
+            if bounds is not None and factor_bounds is not None:
+                bounds = _times(bounds, Bounds(factor_bounds.low * scale, factor_bounds.high * scale))
+            else:
+                bounds = None
+        return value, bounds
+
+    def rank(self, column: DeclaredColumn, data: list[DeclaredRow]) -> None:
+        """Ranks with ties (1, 2, 2, 4) by the operand column, descending unless declared 升序."""
+        formula = column.formula
+        assert formula is not None
+        keyed = [(self.computed[r.number][0][formula.operands[0]], r.number) for r in data]
+        present = [v for v, _ in keyed if v is not None]
+        for value, number in keyed:
+            place = None
+            if value is not None:
+                better = sum(
+                    1 for other in present if (other < value if formula.ascending else other > value)
+                )
+                place = Decimal(better + 1)
+            values, bounds = self.computed[number]
+            values[column.name], bounds[column.name] = place, None
+
+    # -- layout and totals ----------------------------------------------------------------------------
+    def layout(
+        self, rows: tuple[DeclaredRow | RowGroup, ...], depth: int, groups: tuple[RowGroup, ...]
+    ) -> Iterator[ComputedRow]:
+        entries = list(rows)
+        if self.table.sort is not None:
+            name, ascending = self.table.sort
+            data = [r for r in entries if isinstance(r, DeclaredRow)]
+            present = sorted(
+                (r for r in data if self.computed[r.number][0].get(name) is not None),
+                key=lambda r: self.computed[r.number][0][name] or Decimal(0),
+                reverse=not ascending,
+            )
+            ordered = iter([*present, *(r for r in data if self.computed[r.number][0].get(name) is None)])
+            entries = [next(ordered) if isinstance(r, DeclaredRow) else r for r in entries]
+        for entry in entries:
+            if isinstance(entry, DeclaredRow):
+                yield self.shown(DATA, depth, entry, groups)
+                continue
+            inside = (*groups, entry)
+            if entry.own is not None:
+                yield self.shown(GROUP, depth, entry.own, inside)
+            yield from self.layout(entry.rows, depth + 1, inside)
+            if entry.subtotal:
+                values, bounds = self.aggregate(list(_data_rows(entry.rows)))
+                yield ComputedRow(SUBTOTAL, depth, values, bounds, {}, groups=inside)
+
+    def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:
+        values, bounds = self.computed[row.number]
+        texts = {c.name: str(row.cell(c.name) or "") for c in self.table.columns if c.text}
+        for label, group in zip(self.table.group_columns, groups, strict=False):
+            if not texts.get(label):
+                texts[label] = group.name  # the merged label cell's text
+        return ComputedRow(kind, depth, dict(values), dict(bounds), texts, row, groups)
+
+    def aggregate(self, data: list[DeclaredRow]) -> tuple[Values, BoundsOf]:
+        """A 小计/合计 over ``data``: 求和 columns added, then 重算 columns by their formulas in order."""
+        values: Values = {c.name: None for c in self.numeric}
+        bounds: BoundsOf = {c.name: None for c in self.numeric}
+        for column in self.numeric:
+            if column.total == "求和":
+                cells = [
+                    self.computed[r.number]
+                    for r in data
+                    if self.computed[r.number][0][column.name] is not None
+                ]
+                if cells:
+                    values[column.name] = exact_sum(v[column.name] or Decimal(0) for v, _ in cells)
+                    parts = [b[column.name] for _, b in cells]
+                    bounds[column.name] = None if None in parts else total_bounds(p for p in parts if p)
+        for column in self.order:
+            if column.total == "重算":
+                values[column.name], bounds[column.name] = self.formula(column, values, bounds)
+        return values, bounds
+
+
+def _data_rows(rows: Iterable[DeclaredRow | RowGroup]) -> Iterator[DeclaredRow]:
+    """The data rows at any depth, as entered (a group's own row is not one)."""
+    for row in rows:
+        if isinstance(row, DeclaredRow):
+            yield row
+        else:
+            yield from _data_rows(row.rows)
+
+
+def _own_rows(rows: Iterable[DeclaredRow | RowGroup]) -> Iterator[DeclaredRow]:
+    for row in rows:
+        if isinstance(row, RowGroup):
+            if row.own is not None:
+                yield row.own
+            yield from _own_rows(row.rows)
+
+
+def _formula_order(columns: tuple[DeclaredColumn, ...]) -> list[DeclaredColumn]:
+    """The formula columns, each after the columns it uses (the ledger refused cycles: RG122)."""
+    by_name = {c.name: c for c in columns}
+    done: list[DeclaredColumn] = []
+
+    def visit(column: DeclaredColumn) -> None:
+        if column in done or column.formula is None:
+            return
+        for operand in column.formula.operands:
+            if operand in by_name:
+                visit(by_name[operand])
+        done.append(column)
+
+    for column in columns:
+        visit(column)
+    return done
+
+
+def _written(value: Decimal, unit: Unit | None) -> Bounds:
+    """A typed cell's interval: ± half its last decimal, a whole count exact (``Bounds.written``); a
+    plain number (its unit named in another column) is taken as exact when whole, like a count."""
+    if unit is not None:
+        return Bounds.written(Quantity(value, unit))
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    if exponent >= 0:
+        return Bounds(value, value)
+    half = Decimal(5).scaleb(exponent - 1)
+    return Bounds(value - half, value + half)
+
+
+def _in_unit(
+    source: Unit | None, value: Decimal | None, bounds: Bounds | None, target: Unit | None
+) -> tuple[Decimal | None, Bounds | None]:
+    if value is None or source is None or target is None:
+        return value, bounds
+    return convert(value, source, target), (bounds.converted(source, target) if bounds is not None else None)
+
+
+def _quotient(
+    unit: Unit | None,
+    numerator: tuple[Unit | None, Decimal | None, Bounds | None],
+    denominator: tuple[Unit | None, Decimal | None, Bounds | None],
+) -> tuple[Decimal | None, Bounds | None]:
+    """a ÷ b with the "—" rule: as a percentage in a % column (the numerator first converted into the
+    denominator's unit), else in the column's unit (the numerator converted into it, as ``QuotientOf``)."""
+    top_unit, top, top_bounds = numerator
+    bottom_unit, bottom, bottom_bounds = denominator
+    percent = unit is not None and unit.family is Family.PERCENT
+    scale = HUNDRED if percent else Decimal(1)
+    into = bottom_unit if percent else unit
+    top, top_bounds = _in_unit(top_unit, top, top_bounds, into)
+    fraction = ratio(top, bottom)
+    if fraction is None:
+        return None, None
+    bounds = None
+    if top_bounds is not None and bottom_bounds is not None:
+        bounds = Bounds(top_bounds.low * scale, top_bounds.high * scale) / bottom_bounds
+    return fraction * scale, bounds
+
+
+def _share_bounds(value: Bounds, total: Decimal | None) -> Bounds | None:
+    """A share's interval: the row's own rounding over the column total taken as it is (the total moves
+    with the row, so this is the interval a clerk's calculator reproduces)."""
+    if total is None or total.is_zero():
+        return None
+    return Bounds(value.low * HUNDRED, value.high * HUNDRED) / Bounds(total, total)
+
+
+def _times(a: Bounds, b: Bounds) -> Bounds:
+    """Every product of a value in ``a`` by one in ``b``, rounded outwards."""
+    pairs = [(x, y) for x in (a.low, a.high) for y in (b.low, b.high)]
+    with localcontext(prec=EXACT_DIGITS, rounding=ROUND_FLOOR):
+        low = min(x * y for x, y in pairs)
+    with localcontext(prec=EXACT_DIGITS, rounding=ROUND_CEILING):
+        high = max(x * y for x, y in pairs)
+    return Bounds(low, high)
+
+
+def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return exact_sum(present) if present else None
+
+
+def printed_cells(table: DeclaredTableFigures) -> Iterator[tuple[ComputedRow, str, Decimal]]:
+    """Every 公布值 of the table with its row: computed cells, 小计 and 合计 rows."""
+    for row in table.rows:
+        if row.row is not None:
+            for name, cell in row.row.cells:
+                if isinstance(cell, Printed):
+                    yield row, name, cell.value
+        elif row.kind == SUBTOTAL and row.group is not None:
+            for name, value in row.group.printed:
+                yield row, name, value
+        elif row.kind == TOTAL:
+            for name, value in table.table.total_printed:
+                yield row, name, value

@@ -1,0 +1,158 @@
+"""Findings of declared tables (``表格``): printed values against the computation (RG214), and rows that
+must add up to their parent or to a figure (RG215), each named by table, row and column.
+
+Beside ``checks`` rather than in it: the rules are the figures' rules (a 公布值 is consistent when some
+value within the rounding of the typed inputs rounds to it, ``numbers.rounds_to``; a breakdown adds
+up exactly, like RG208), applied to the cells of ``compute.declared``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from reportgen.base.errors import Finding, Problem
+from reportgen.base.units import convert
+from reportgen.compute.bounds import Bounds
+from reportgen.compute.declared import (
+    GROUP,
+    SUBTOTAL,
+    TOTAL,
+    ComputedRow,
+    DeclaredTableFigures,
+    printed_cells,
+)
+from reportgen.compute.exact import exact_sum
+from reportgen.ledger.tables import place_in_table
+from reportgen.model import DeclaredColumn, DeclaredRow, Ledger, Quantity, RowGroup
+from reportgen.numbers import DASH, decimals_of, format_count, round_half_up, rounds_to
+
+
+def declared_findings(
+    ledger: Ledger, tables: tuple[DeclaredTableFigures, ...], figures: dict[str, Quantity | None]
+) -> list[Finding]:
+    """RG214 and RG215 of every declared table, in table and row order."""
+    found: list[Finding] = []
+    for table in tables:
+        found.extend(_printed(ledger, table))
+        found.extend(_parents(ledger, table))
+        found.extend(_total_equals(ledger, table, figures))
+    return found
+
+
+def row_place(table: DeclaredTableFigures, row: ComputedRow, column: str) -> str:
+    """表格“T”第3行“列”, 表格“T”分组“X”小计“列”, 表格“T”合计行“列”."""
+    title = table.table.title
+    if row.kind == TOTAL:
+        return place_in_table(title) + f"合计行“{column}”"
+    if row.kind == SUBTOTAL and row.group is not None:
+        return place_in_table(title) + f"分组“{row.group.name}”小计“{column}”"
+    assert row.row is not None
+    return place_in_table(title, row.row.number, column)
+
+
+def _printed(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
+    for row, name, printed in printed_cells(table):
+        column = table.table.column(name)
+        assert column is not None
+        value, bounds = row.values.get(name), row.bounds.get(name)
+        unit = str(column.unit or "")
+        if value is None:
+            shown, within = DASH, ""
+        else:
+            interval = bounds or Bounds(value, value)
+            if rounds_to(printed, interval.low, interval.high):
+                continue
+            digits = decimals_of(printed)
+            shown = format_count(round_half_up(value, digits), unit)
+            low, high = (
+                format_count(round_half_up(v, digits + 2), unit) for v in (interval.low, interval.high)
+            )
+            within = f"（按各数字的舍入误差，计算值在 {low}～{high} 之间）" if low != high else ""
+        yield Finding(
+            Problem(
+                "RG214",
+                f"公布值 {format_count(printed, unit)} 与计算值 {shown} 不符{within}",
+                file=ledger.source,
+                place=row_place(table, row, name),
+                expected="核对原文数字或参与计算的各列；报告中印的是计算值",
+            )
+        )
+
+
+def _parents(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
+    """A group's own value in a 核对 column against the sum of its rows (sub-targets to the target)."""
+    for row in table.rows:
+        if row.kind != GROUP or row.group is None:
+            continue
+        group = row.group
+        for name in group.checked:
+            column = table.table.column(name)
+            own = row.values.get(name)
+            parts = [v for v in _children(table, group, name) if v is not None]
+            if column is None or own is None or not parts:
+                continue
+            total = exact_sum(parts)
+            if total != own:
+                yield _sum_finding(
+                    ledger,
+                    row_place(table, row, name),
+                    f"分组“{group.name}”各行之和 {_shown(total, column)} 与本组 {_shown(own, column)} 不符",
+                )
+
+
+def _children(table: DeclaredTableFigures, group: RowGroup, name: str) -> Iterator[Decimal | None]:
+    """The values a group's rows give in ``name``: a row's own, a sub-group's own row or, without one,
+    the sum of its rows."""
+    numbers = {row.row.number: row for row in table.rows if row.row is not None}
+    for entry in group.rows:
+        own: DeclaredRow | None = entry if isinstance(entry, DeclaredRow) else entry.own
+        if own is not None:
+            yield numbers[own.number].values.get(name)
+        else:
+            assert isinstance(entry, RowGroup)
+            parts = [v for v in _children(table, entry, name) if v is not None]
+            yield exact_sum(parts) if parts else None
+
+
+def _total_equals(
+    ledger: Ledger, table: DeclaredTableFigures, figures: dict[str, Quantity | None]
+) -> Iterator[Finding]:
+    """合计应等于: a column's 合计 against a figure (支出明细 against 支出), exactly."""
+    total = table.total
+    for name, ref in table.table.total_equals:
+        column = table.table.column(name)
+        figure = figures.get(ref.figure_id)
+        if column is None or figure is None:
+            continue
+        value = None
+        if total is not None:
+            value = total.values.get(name)
+        else:
+            parts = [r.values.get(name) for r in table.rows if r.kind == "行"]
+            present = [p for p in parts if p is not None]
+            value = exact_sum(present) if present else None
+        if value is None:
+            continue
+        expected = (
+            convert(figure.value, figure.unit, column.unit)
+            if column.unit is not None and figure.unit.compatible(column.unit)
+            else figure.value
+        )
+        if value != expected:
+            place = place_in_table(table.table.title) + f"合计行“{name}”"
+            yield _sum_finding(
+                ledger,
+                place,
+                f"各行之和 {_shown(value, column)} 与指标“{ref.figure_id}” {_shown(expected, column)} 不符",
+            )
+
+
+def _sum_finding(ledger: Ledger, place: str, message: str) -> Finding:
+    return Finding(
+        Problem("RG215", message, file=ledger.source, place=place, expected="核对各行与上级（或指标）的数")
+    )
+
+
+def _shown(value: Decimal, column: DeclaredColumn) -> str:
+    return format_count(value, str(column.unit or ""))
