@@ -287,6 +287,7 @@ class Ledger:
 
 FORMULA_KINDS = ("求和", "差", "乘", "商", "占合计", "排名")
 TOTAL_RULES = ("求和", "重算", "无")  # how a 合计/小计 cell of a column is made
+RECOMPUTED = ("商", "占合计")  # the formulas whose 合计 is the formula on the totals (重算): ratios only
 
 
 @dataclass(frozen=True, slots=True)

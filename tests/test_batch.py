@@ -115,6 +115,21 @@ def test_the_fingerprint_covers_every_report_choice_and_render_option() -> None:
         assert environment_fingerprint((), DEFAULT_CHOICES, options, ["md"]) != base, name
 
 
+def test_a_template_moved_into_or_out_of_a_kind_pack_changes_the_fingerprint(tmp_path: Path) -> None:
+    """A report.md at a folder's root applies to every kind, inside a pack to that kind only: the same
+    bytes under another path are another environment, so no unit may be skipped with stale outputs."""
+    packed, loose = tmp_path / "packed", tmp_path / "loose"
+    for folder, template in ((packed, packed / "a" / "report.md.j2"), (loose, loose / "report.md.j2")):
+        (folder / "a").mkdir(parents=True)
+        (folder / "a" / "kind.yaml").write_text("类型: 甲\n", "utf-8")
+        template.write_text("{{ 标题 }}\n", "utf-8")
+    fingerprints = {
+        environment_fingerprint((folder,), DEFAULT_CHOICES, DEFAULT_OPTIONS, ["md"])
+        for folder in (packed, loose)
+    }
+    assert len(fingerprints) == 2
+
+
 def test_a_batch_renders_with_the_report_choices(tmp_path: Path) -> None:
     choices = ReportChoices(script="hant", charts=True)
     reportgen.render_batch([QINGSHAN], "md", tmp_path, choices=choices, jobs=1, progress=False)

@@ -367,3 +367,60 @@ def test_group_labels_stand_in_their_level_column_of_every_row() -> None:
     ]
     assert labels[:2] == [("产出指标", "数量指标"), ("产出指标", "质量指标")]
     assert [g.name for g in table.rows[0].groups] == ["产出指标", "数量指标"]
+
+
+# -- totals that must not be silently wrong (review of the first slice) ------------------------------------
+
+SUMS = """\
+  - 编号: 合计规则
+    标题: 合计规则
+    列:
+      - {名称: 单位, 文本: 是}
+      - {名称: 区审批, 单位: 人, 合计: 无}
+      - {名称: 乡镇审批, 单位: 人}
+      - {名称: 总数, 单位: 人, 公式: {求和: [区审批, 乡镇审批]}RULE}
+    行:
+      - {单位: 甲, 区审批: 10, 乡镇审批: 5}
+      - {单位: 乙, 区审批: 20, 乡镇审批: 7}
+    合计行: 是
+"""
+
+
+def test_recomputing_a_sum_or_product_total_is_refused() -> None:
+    """重算 of 求和 left out an operand whose 合计 is 无 (12 for 15 + 27); of 乘 it gave Σa × Σb."""
+    assert problems(SUMS.replace("RULE", ", 合计: 重算"))[0][0] == "RG126"
+    product = SUMS.replace(
+        "{求和: [区审批, 乡镇审批]}RULE", "{乘: [乡镇审批, {数值: 2, 单位: 人}]}, 合计: 重算"
+    )
+    assert problems(product)[0][0] == "RG126"
+    table = table_of(SUMS.replace("RULE", ""))
+    assert column(table, "总数") == [15, 27] and column(table, "总数", TOTAL) == [42]
+
+
+def test_a_group_with_its_own_value_counts_once_in_the_total() -> None:
+    """A group row that holds the value (its rows give none) is part of the 合计, not left out."""
+    tables = """\
+  - 编号: 分组合计
+    标题: 分组合计
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 人数, 单位: 人}
+    分组列: [项目]
+    行:
+      - 分组: 特困
+        人数: 1200
+        行:
+          - {项目: 集中供养}
+          - {项目: 分散供养}
+      - {项目: 低保, 人数: 300}
+    合计行: 是
+"""
+    assert column(table_of(tables), "人数", TOTAL) == [1500]
+
+
+def test_a_total_compared_with_a_figure_of_another_kind_of_unit_is_refused() -> None:
+    figures = "指标:\n  支出人数: {名称: 支出人数, 数值: 580000, 单位: 人}\n"
+    tables = GROUPS.replace("    合计行: 是\n", "    合计行: 是\n    合计应等于: {支出: {指标: 支出人数}}\n")
+    with pytest.raises(LedgerError) as caught:
+        computed(tables, figures)
+    assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“分组表”合计应等于")]

@@ -668,7 +668,12 @@ def test_the_comparison_words_and_rounds_like_the_report() -> None:
         ("z", "4", "户", "4户"),
         ("m", "5", "万元", "5万元"),
     )
+    earlier.figures.append({"id": "q", "name": "q", "value": "1000", "unit": "元", "shown": "1000.00元"})
+    later.figures.append(
+        {"id": "q", "name": "q", "value": "1333.333333333333333333333333", "unit": "元", "shown": "1333.33元"}
+    )
     rows = {row.name: (row.earlier, row.later, row.change, row.percent) for row in compare(earlier, later)}
+    assert rows["q"] == ("1000.00元", "1333.33元", "增加333.33元", "增长33.33%")  # rounded as printed
     assert rows["a"] == ("8人", "8.002人", "增加0.002人", "增长0.03%")
     assert rows["r"] == ("35.0%", "35.7%", "提高0.71个百分点", "")
     assert rows["z"] == ("0户", "4户", "增加4户", "—")

@@ -30,14 +30,22 @@ def environment_fingerprint(
     """Everything shared by the units of one batch (computed once per batch)."""
     digest = hashlib.sha256()
     digest.update(repr((sorted(formats), choices, options)).encode())
-    files: list[Path] = sorted(PACKAGE.rglob("*.py"))
-    for folder in (*templates, builtin_templates()):
+    # Each file under its place: which folder (by position: a user's folder is searched before the
+    # built-in one) and its path inside it, so a template moved into or out of a kind pack changes it.
+    files: list[tuple[str, Path]] = [
+        (f"code/{p.relative_to(PACKAGE)}", p) for p in sorted(PACKAGE.rglob("*.py"))
+    ]
+    for number, folder in enumerate((*templates, builtin_templates())):
         if folder.is_dir():
-            files.extend(sorted(p for p in folder.rglob("*") if is_template_file(p)))
+            files.extend(
+                (f"{number}/{p.relative_to(folder).as_posix()}", p)
+                for p in sorted(folder.rglob("*"))
+                if is_template_file(p)
+            )
     if options.docx_template is not None and options.docx_template.is_file():
-        files.append(options.docx_template)
-    for path in files:
-        digest.update(str(path.name).encode())
+        files.append(("docx_template", options.docx_template))
+    for place, path in files:
+        digest.update(place.encode() + b"\0")
         try:
             digest.update(hashlib.sha256(path.read_bytes()).digest())
         except OSError:  # unreadable: the render that needs it says so (with a code)

@@ -23,6 +23,7 @@ from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert
 from reportgen.compute.bounds import Bounds, total_bounds
 from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
+from reportgen.ledger.tables import place_in_table
 from reportgen.model import (
     DeclaredColumn,
     DeclaredRow,
@@ -104,6 +105,7 @@ class _TableComputer:
         self.column_totals: dict[str, Decimal | None] = {}
 
     def run(self) -> DeclaredTableFigures:
+        self.check_total_equals_units()
         data = list(_data_rows(self.table.rows))
         owned = list(_own_rows(self.table.rows))
         for row in (*data, *owned):
@@ -116,15 +118,34 @@ class _TableComputer:
                 continue
             if formula.kind == "占合计":
                 operand = formula.operands[0]
-                self.column_totals[operand] = _sum_or_none(self.computed[r.number][0][operand] for r in data)
+                parts = self.contributions(self.table.rows, operand)
+                self.column_totals[operand] = exact_sum(v for v, _ in parts) if parts else None
             for row in (*data, *owned):
                 values, bounds = self.computed[row.number]
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         rows = list(self.layout(self.table.rows, depth=1, groups=()))
         if self.table.total_row:
-            values, bounds = self.aggregate(data)
+            values, bounds = self.aggregate(self.table.rows)
             rows.append(ComputedRow(TOTAL, 0, values, bounds, {}))
         return DeclaredTableFigures(self.table, tuple(rows))
+
+    def check_total_equals_units(self) -> None:
+        """合计应等于 compares a 合计 with a figure: only in units of one family (30万元 is not 30人)."""
+        for name, ref in self.table.total_equals:
+            column, quantity = self.table.column(name), self.figures.get(ref.figure_id)
+            if column is None or quantity is None:
+                continue
+            if column.unit is None or not quantity.unit.compatible(column.unit):
+                raise LedgerError(
+                    Problem(
+                        "RG113",
+                        f"指标“{ref.figure_id}”以{quantity.unit}计，不能与以{column.unit or '（无单位）'}计的"
+                        f"列“{name}”的合计比较",
+                        file=self.ledger.source,
+                        place=place_in_table(self.table.title) + "合计应等于",
+                        expected=f"以{column.unit or '列的单位'}同类单位计的指标",
+                    )
+                )
 
     # -- cells ----------------------------------------------------------------------------------------
     def typed(self, row: DeclaredRow) -> tuple[Values, BoundsOf]:
@@ -276,7 +297,7 @@ class _TableComputer:
                 yield self.shown(GROUP, depth, entry.own, inside)
             yield from self.layout(entry.rows, depth + 1, inside)
             if entry.subtotal:
-                values, bounds = self.aggregate(list(_data_rows(entry.rows)))
+                values, bounds = self.aggregate(entry.rows)
                 yield ComputedRow(SUBTOTAL, depth, values, bounds, {}, groups=inside)
 
     def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:
@@ -287,21 +308,44 @@ class _TableComputer:
                 texts[label] = group.name  # the merged label cell's text
         return ComputedRow(kind, depth, dict(values), dict(bounds), texts, row, groups)
 
-    def aggregate(self, data: list[DeclaredRow]) -> tuple[Values, BoundsOf]:
-        """A 小计/合计 over ``data``: 求和 columns added, then 重算 columns by their formulas in order."""
+    def contributions(
+        self, entries: Iterable[DeclaredRow | RowGroup], name: str
+    ) -> list[tuple[Decimal, Bounds | None]]:
+        """What each entry adds to a 小计/合计 of column ``name``: a row its value; a group its own row's
+        value when it has one (the parent of its rows, as 工作目标 is of its sub-targets; RG215 checks
+        they agree), otherwise the sum of its rows.  Entries without a value add nothing."""
+        parts: list[tuple[Decimal, Bounds | None]] = []
+        for entry in entries:
+            own = entry if isinstance(entry, DeclaredRow) else entry.own
+            if own is not None and self.computed[own.number][0][name] is not None:
+                values, bounds = self.computed[own.number]
+                parts.append((values[name] or Decimal(0), bounds[name]))
+            elif isinstance(entry, RowGroup):
+                inner = self.contributions(entry.rows, name)
+                if inner:
+                    inner_bounds = [b for _, b in inner]
+                    parts.append(
+                        (
+                            exact_sum(v for v, _ in inner),
+                            None if None in inner_bounds else total_bounds(b for b in inner_bounds if b),
+                        )
+                    )
+        return parts
+
+    def aggregate(self, entries: Iterable[DeclaredRow | RowGroup]) -> tuple[Values, BoundsOf]:
+        """A 小计/合计 over ``entries``: 求和 columns added (``contributions``), then 重算 columns by their
+        formulas on those totals, in formula order."""
         values: Values = {c.name: None for c in self.numeric}
         bounds: BoundsOf = {c.name: None for c in self.numeric}
         for column in self.numeric:
             if column.total == "求和":
-                cells = [
-                    self.computed[r.number]
-                    for r in data
-                    if self.computed[r.number][0][column.name] is not None
-                ]
-                if cells:
-                    values[column.name] = exact_sum(v[column.name] or Decimal(0) for v, _ in cells)
-                    parts = [b[column.name] for _, b in cells]
-                    bounds[column.name] = None if None in parts else total_bounds(p for p in parts if p)
+                parts = self.contributions(entries, column.name)
+                if parts:
+                    values[column.name] = exact_sum(v for v, _ in parts)
+                    part_bounds = [b for _, b in parts]
+                    bounds[column.name] = (
+                        None if None in part_bounds else total_bounds(b for b in part_bounds if b)
+                    )
         for column in self.order:
             if column.total == "重算":
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
@@ -402,11 +446,6 @@ def _times(a: Bounds, b: Bounds) -> Bounds:
     with localcontext(prec=EXACT_DIGITS, rounding=ROUND_CEILING):
         high = max(x * y for x, y in pairs)
     return Bounds(low, high)
-
-
-def _sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
-    present = [v for v in values if v is not None]
-    return exact_sum(present) if present else None
 
 
 def printed_cells(table: DeclaredTableFigures) -> Iterator[tuple[ComputedRow, str, Decimal]]:

@@ -134,11 +134,8 @@ def _total_equals(
             value = exact_sum(present) if present else None
         if value is None:
             continue
-        expected = (
-            convert(figure.value, figure.unit, column.unit)
-            if column.unit is not None and figure.unit.compatible(column.unit)
-            else figure.value
-        )
+        assert column.unit is not None  # compute.declared refused other units (RG113)
+        expected = convert(figure.value, figure.unit, column.unit)
         if value != expected:
             place = place_in_table(table.table.title) + f"合计行“{name}”"
             yield _sum_finding(

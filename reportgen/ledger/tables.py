@@ -32,6 +32,7 @@ from reportgen.ledger.keys import (
 from reportgen.ledger.plain import At
 from reportgen.model import (
     FORMULA_KINDS,
+    RECOMPUTED,
     TOTAL_RULES,
     CellValue,
     ColumnFormula,
@@ -239,7 +240,7 @@ class TableReader:
         if value is None:
             if text or kind == "排名" or (declared is None and formula is None):
                 return "无"
-            return "重算" if percent or kind in ("商", "占合计") else "求和"
+            return "重算" if kind in RECOMPUTED else ("无" if percent else "求和")
         rule = self.r.text(value, at)
         if rule not in TOTAL_RULES:
             self.r.report("RG105", f"不认识的合计规则“{rule}”", at, rule, "、".join(TOTAL_RULES))
@@ -248,8 +249,12 @@ class TableReader:
             why = "文本" if text else ("名次" if kind == "排名" else "比例")
             self.problem("RG126", f"{why}不能相加", at, where, rule, "合计: 重算 或 无")
             return "无"
-        if rule == "重算" and kind in ("", "排名"):
-            self.problem("RG126", "只有按公式计算的列才能“重算”合计", at, where, rule, "合计: 求和 或 无")
+        if rule == "重算" and kind not in RECOMPUTED:
+            # A sum, difference or product applied to the totals is not the total of the rows (Σa×Σb ≠ Σab),
+            # and a 求和 over totals would leave out an operand whose own 合计 is 无: only a ratio recomputes.
+            self.problem(
+                "RG126", "只有比例（商、占合计）的合计才能“重算”", at, where, rule, "合计: 求和 或 无"
+            )
             return "无"
         return rule
 

@@ -9,6 +9,7 @@ computed when both values are in the same unit, so 万元 is never subtracted fr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -26,6 +27,7 @@ class ComparedFigure:
 
 
 PERCENT_DIGITS = 2  # 增减幅度 and a rate's 个百分点, as the page prints them
+_DECIMALS = re.compile(r"\d\.(\d+)")
 
 
 def _shown(figure: dict[str, str] | None) -> str:
@@ -46,7 +48,14 @@ def _changes(old: dict[str, str], new: dict[str, str]) -> tuple[str, str]:
         return "", ""
     if new["unit"] == "%":
         return format_point_change(after, before, PERCENT_DIGITS), ""
-    return format_difference(after, before, new["unit"]), format_growth(after, before, PERCENT_DIGITS)
+    digits = max(_shown_decimals(old), _shown_decimals(new))  # as precise as the two values printed
+    return format_difference(after, before, new["unit"], digits), format_growth(after, before, PERCENT_DIGITS)
+
+
+def _shown_decimals(figure: dict[str, str]) -> int:
+    """The decimals of the value as the page prints it (a 商 printed to 2 places changes to 2 places)."""
+    match = _DECIMALS.search(_shown(figure))
+    return len(match.group(1)) if match else 0
 
 
 def compare(earlier: Upload, later: Upload) -> list[ComparedFigure]:
