@@ -33,7 +33,7 @@ install: $(STAMP)  ## 安装依赖（按 requirements/lock.txt 的确切版本�
 lock: $(STAMP)  ## 按 pyproject.toml 重新生成依赖锁定文件 requirements/lock.txt 与 runtime.txt（需联网）
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
 	  --generate-hashes --upgrade --quiet -o $(LOCK)
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dask --universal --python-version 3.11 \
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dask --extra postgresql --universal --python-version 3.11 \
 	  --constraint $(LOCK) --quiet -o requirements/runtime.txt
 
 LATEST ?= /tmp/reportgen-latest

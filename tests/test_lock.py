@@ -32,7 +32,9 @@ def declared(*extras: str) -> list[Requirement]:
     return found
 
 
-@pytest.mark.parametrize(("lock", "extras"), [("lock.txt", ("dev", "dask")), ("runtime.txt", ("dask",))])
+@pytest.mark.parametrize(
+    ("lock", "extras"), [("lock.txt", ("dev", "dask", "postgresql")), ("runtime.txt", ("dask", "postgresql"))]
+)
 def test_every_declared_dependency_is_pinned_within_its_range(lock: str, extras: tuple[str, ...]) -> None:
     pinned = pins(lock)
     for requirement in declared(*extras):
