@@ -180,3 +180,24 @@ def test_a_report_choice_given_as_a_render_option_fails_loudly(choice: str) -> N
     with pytest.raises(TypeError):
         reportgen.RenderOptions(**{choice: None})  # type: ignore[arg-type]
     assert hasattr(reportgen.ReportChoices(), choice)
+
+
+@pytest.mark.parametrize("formats", ["", " , ", []])
+def test_no_format_asked_for_is_rg402_not_an_empty_success(formats: str | list[str]) -> None:
+    """``render("")`` wrote nothing and said nothing; the one format-list reader refuses it."""
+    from reportgen.base.errors import RenderError
+    from reportgen.render import parse_formats
+
+    with pytest.raises(RenderError) as caught:
+        parse_formats(formats)
+    assert caught.value.code == "RG402"
+
+
+def test_a_format_list_keeps_its_order_and_names_every_unknown_format() -> None:
+    from reportgen.base.errors import RenderError
+    from reportgen.render import parse_formats
+
+    assert parse_formats(" docx, md ,") == ("docx", "md")
+    with pytest.raises(RenderError) as caught:
+        parse_formats("md,doc,pfd")
+    assert "doc、pfd" in str(caught.value)

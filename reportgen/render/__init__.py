@@ -31,10 +31,12 @@ WRITERS: dict[str, tuple[str, Writer]] = {
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:
     """The formats asked for, in the order given: ``"md,html,docx"`` as on the command line, or names.
-    Each name is stripped and blanks are ignored (``"md, html,"``); RG402 (``check_formats``) before
-    anything is rendered when one is unknown."""
+    Each name is stripped and blanks are ignored (``"md, html,"``); RG402 before anything is rendered
+    when one is unknown (``check_formats``) or none is named at all."""
     names = formats.split(",") if isinstance(formats, str) else formats
     wanted = tuple(name.strip() for name in names if name.strip())
+    if not wanted:  # nothing asked for would write nothing and say nothing
+        raise RenderError(Problem("RG402", "没有指定输出格式", expected="、".join(WRITERS)))
     check_formats(wanted)
     return wanted
 
