@@ -435,6 +435,18 @@ def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
     assert "RG410" in capsys.readouterr().err
 
 
+def test_waitress_refuses_a_body_past_the_upload_limit_before_reading_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import waitress
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: calls.append(options))
+    monkeypatch.setattr("signal.signal", lambda *args: None)
+    assert cli.main(["serve", "--data", str(tmp_path / "data"), "--max-upload-mb", "3"]) == 0
+    assert calls[0]["max_request_body_size"] == 3 * 1024 * 1024 + 64 * 1024
+
+
 def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_path: Path) -> None:
     old = Storage(tmp_path)
     old.close()
