@@ -133,6 +133,7 @@ def test_excel_ledger_downloads_open_with_the_figures(app: Flask, tmp_path: Path
     document = docx.Document(io.BytesIO(download(client, result, "docx")))
     assert any("发放低保金8123.0395万元" in p.text for p in document.paragraphs)
     assert document.tables[0].rows[3].cells[5].text == "13168.00"  # 第1项计划安排资金, 1.3168亿元 in 万元
+    assert client.get(f"{result}/files/docx").headers["Cache-Control"] == "no-store"
     book = openpyxl.load_workbook(io.BytesIO(download(client, result, "xlsx")))
     assert book.worksheets[0]["F7"].value == 13168
     response = client.get(f"{result}/all.zip")
