@@ -477,6 +477,33 @@ def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
         close_app(application)
 
 
+def test_a_pdf_stopped_over_its_time_leaves_the_other_formats_done(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reportgen.batch.worker import Stopped
+    from reportgen.batch.worker import call as real_call
+    from reportgen.serve import unit
+
+    def call(worker: object, function: object, *arguments: object) -> object:
+        if function is unit.render and "pdf" in arguments:
+            raise Stopped("RG505", "超过时限")
+        return real_call(worker, function, *arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("reportgen.serve.jobs.call", call)
+    application = create_app(Settings(data=tmp_path / "data", formats=(*FORMATS, "pdf")))
+    try:
+        client = application.test_client()
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+        page = finished(client, result)
+        assert "报告已生成" in page and "RG505" in page, page
+        assert docx.Document(io.BytesIO(download(client, result, "docx"))).paragraphs
+        assert client.get(f"{result}/files/pdf").status_code == 404
+        again = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "报告已生成" in again and "RG504" not in again  # the next upload gets a fresh worker
+    finally:
+        close_app(application)
+
+
 def test_uploads_left_unfinished_by_a_stopped_server_run_at_the_next_start(tmp_path: Path) -> None:
     storage = Storage(tmp_path / "data")
     upload_id = storage.add_upload("嘉陵.yaml", ".yaml", JIALING.read_bytes(), "0")
