@@ -715,6 +715,6 @@ def test_the_comparison_words_and_rounds_like_the_report() -> None:
     rows = {row.name: (row.earlier, row.later, row.change, row.percent) for row in compare(earlier, later)}
     assert rows["q"] == ("1000.00元", "1333.33元", "增加333.33元", "增长33.33%")  # rounded as printed
     assert rows["a"] == ("8人", "8.002人", "增加0.002人", "增长0.03%")
-    assert rows["r"] == ("35.0%", "35.7%", "提高0.71个百分点", "")
+    assert rows["r"] == ("35.0%", "35.7%", "提高0.7个百分点", "")  # to the rates' printed decimal
     assert rows["z"] == ("0户", "4户", "增加4户", "—")
     assert rows["m"] == ("5元", "5万元", "", "")
