@@ -227,8 +227,11 @@ def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
     finished(client, first)
     second = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
     finished(client, second)
+    again = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
+    finished(client, again)
     history = client.get("/history?unit=嘉陵区民政局").text
-    assert 'id="compare-a"' in history
+    selected = re.findall(r'<option value="([^"]+)" selected>', history)
+    assert selected == [first[9:], again[9:]]  # the two latest different periods, the newest upload of each
     page = client.get(f"/history/compare?a={first[9:]}&b={second[9:]}").text
     rows = [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]

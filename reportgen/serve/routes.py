@@ -254,11 +254,23 @@ def history() -> str:
     storage = _state().storage
     unit = request.args.get("unit")
     uploads = storage.uploads(unit, limit=200)
-    # Oldest period first; the form proposes the latest two periods.
+    # Oldest period first; the form proposes the newest upload of each of the latest two different
+    # periods (a period uploaded twice is not compared with itself unless it is the only one).
     comparable = sorted((u for u in uploads if u.figures), key=lambda u: (u.period_order, u.created))
     comparable = comparable if unit is not None else []
+    later = comparable[-1] if comparable else None
+    earlier = next(
+        (u for u in reversed(comparable) if later is not None and u.period_order != later.period_order),
+        comparable[-2] if len(comparable) >= 2 else None,
+    )
     return render_template(
-        "history.html", units=storage.units(), unit=unit, uploads=uploads, comparable=comparable
+        "history.html",
+        units=storage.units(),
+        unit=unit,
+        uploads=uploads,
+        comparable=comparable,
+        earlier=earlier,
+        later=later,
     )
 
 
