@@ -219,6 +219,20 @@ def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask,
     assert "/tmp" not in page and str(tmp_path) not in page  # no server path in what the clerk sees
 
 
+@pytest.mark.parametrize(("drawn", "says"), [(3, "共 3 页"), (30, "前 30 页")])
+def test_the_preview_says_when_only_the_first_pages_are_drawn(app: Flask, drawn: int, says: str) -> None:
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    stub = SimpleNamespace(id="0" * 32, title="t", status="done", original_name="a.yaml", size=1, created=0)
+    with app.test_request_context():
+        page = render_template(
+            "preview.html", upload=stub, has_html=False, has_pdf=True, pages=range(1, drawn + 1), max_pages=30
+        )
+    assert f"页面（PDF，{says}）" in page
+
+
 def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
     client = app.test_client()
     text = JIALING.read_text("utf-8")

@@ -24,6 +24,7 @@ from reportgen.serve.errors import ServeError, human_size
 from reportgen.serve.jobs import JobPool
 from reportgen.serve.settings import FORMAT_LABELS
 from reportgen.serve.storage import FINISHED, Storage, Upload, is_id
+from reportgen.serve.unit import MAX_PAGES
 
 pages = Blueprint("serve", __name__)
 
@@ -179,6 +180,7 @@ def preview(upload_id: str) -> str:
         has_html="html" in formats,
         has_pdf="pdf" in formats,
         pages=range(1, len(storage.pages(upload_id)) + 1),
+        max_pages=MAX_PAGES,
     )
 
 
