@@ -133,6 +133,7 @@ def test_excel_ledger_downloads_open_with_the_figures(app: Flask, tmp_path: Path
     document = docx.Document(io.BytesIO(download(client, result, "docx")))
     assert any("发放低保金8123.0395万元" in p.text for p in document.paragraphs)
     assert document.tables[0].rows[3].cells[5].text == "13168.00"  # 第1项计划安排资金, 1.3168亿元 in 万元
+    assert client.get(f"{result}/files/docx").headers["Cache-Control"] == "no-store"
     book = openpyxl.load_workbook(io.BytesIO(download(client, result, "xlsx")))
     assert book.worksheets[0]["F7"].value == 13168
     response = client.get(f"{result}/all.zip")
@@ -218,6 +219,20 @@ def test_a_ledger_with_errors_lists_them_by_cell_and_makes_no_report(app: Flask,
     assert "/tmp" not in page and str(tmp_path) not in page  # no server path in what the clerk sees
 
 
+@pytest.mark.parametrize(("drawn", "says"), [(3, "共 3 页"), (30, "前 30 页")])
+def test_the_preview_says_when_only_the_first_pages_are_drawn(app: Flask, drawn: int, says: str) -> None:
+    from types import SimpleNamespace
+
+    from flask import render_template
+
+    stub = SimpleNamespace(id="0" * 32, title="t", status="done", original_name="a.yaml", size=1, created=0)
+    with app.test_request_context():
+        page = render_template(
+            "preview.html", upload=stub, has_html=False, has_pdf=True, pages=range(1, drawn + 1), max_pages=30
+        )
+    assert f"页面（PDF，{says}）" in page
+
+
 def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
     client = app.test_client()
     text = JIALING.read_text("utf-8")
@@ -226,8 +241,11 @@ def test_two_periods_of_a_unit_side_by_side(app: Flask) -> None:
     finished(client, first)
     second = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
     finished(client, second)
+    again = upload(client, JIALING.read_bytes(), "嘉陵2024前三季度.yaml")
+    finished(client, again)
     history = client.get("/history?unit=嘉陵区民政局").text
-    assert 'id="compare-a"' in history
+    selected = re.findall(r'<option value="([^"]+)" selected>', history)
+    assert selected == [first[9:], again[9:]]  # the two latest different periods, the newest upload of each
     page = client.get(f"/history/compare?a={first[9:]}&b={second[9:]}").text
     rows = [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
@@ -435,6 +453,18 @@ def test_the_server_refuses_to_listen_beyond_this_machine_without_a_login(
     assert "RG410" in capsys.readouterr().err
 
 
+def test_waitress_refuses_a_body_past_the_upload_limit_before_reading_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import waitress
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(waitress, "serve", lambda app, **options: calls.append(options))
+    monkeypatch.setattr("signal.signal", lambda *args: None)
+    assert cli.main(["serve", "--data", str(tmp_path / "data"), "--max-upload-mb", "3"]) == 0
+    assert calls[0]["max_request_body_size"] == 3 * 1024 * 1024 + 64 * 1024
+
+
 def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_path: Path) -> None:
     old = Storage(tmp_path)
     old.close()
@@ -460,6 +490,33 @@ def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
         client = application.test_client()
         page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
         assert "生成失败" in page and "RG505" in page and "超过时限" in page
+    finally:
+        close_app(application)
+
+
+def test_a_pdf_stopped_over_its_time_leaves_the_other_formats_done(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from reportgen.batch.worker import Stopped
+    from reportgen.batch.worker import call as real_call
+    from reportgen.serve import unit
+
+    def call(worker: object, function: object, *arguments: object) -> object:
+        if function is unit.render and "pdf" in arguments:
+            raise Stopped("RG505", "超过时限")
+        return real_call(worker, function, *arguments)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("reportgen.serve.jobs.call", call)
+    application = create_app(Settings(data=tmp_path / "data", formats=(*FORMATS, "pdf")))
+    try:
+        client = application.test_client()
+        result = upload(client, JIALING.read_bytes(), "嘉陵.yaml")
+        page = finished(client, result)
+        assert "报告已生成" in page and "RG505" in page, page
+        assert docx.Document(io.BytesIO(download(client, result, "docx"))).paragraphs
+        assert client.get(f"{result}/files/pdf").status_code == 404
+        again = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "报告已生成" in again and "RG504" not in again  # the next upload gets a fresh worker
     finally:
         close_app(application)
 
@@ -675,6 +732,6 @@ def test_the_comparison_words_and_rounds_like_the_report() -> None:
     rows = {row.name: (row.earlier, row.later, row.change, row.percent) for row in compare(earlier, later)}
     assert rows["q"] == ("1000.00元", "1333.33元", "增加333.33元", "增长33.33%")  # rounded as printed
     assert rows["a"] == ("8人", "8.002人", "增加0.002人", "增长0.03%")
-    assert rows["r"] == ("35.0%", "35.7%", "提高0.71个百分点", "")
+    assert rows["r"] == ("35.0%", "35.7%", "提高0.7个百分点", "")  # to the rates' printed decimal
     assert rows["z"] == ("0户", "4户", "增加4户", "—")
     assert rows["m"] == ("5元", "5万元", "", "")

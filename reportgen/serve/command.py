@@ -21,6 +21,7 @@ from reportgen.serve.settings import DEFAULT_FORMATS, DEFAULT_MAX_UPLOAD_MIB, DE
 TOKEN_VARIABLE = "REPORTGEN_SERVE_TOKEN"
 DATABASE_VARIABLE = "REPORTGEN_SERVE_DATABASE"
 EXIT_OK, EXIT_ERROR = 0, 2
+FORM_MARGIN_BYTES = 64 * 1024
 
 
 def add_options(command: argparse.ArgumentParser) -> None:
@@ -144,7 +145,16 @@ def run(args: argparse.Namespace, limits: Limits) -> int:
         f"（数据目录：{args.data}；Ctrl+C 停止）"
     )
     try:
-        serve(app, host=args.host, port=args.port, threads=8, ident="reportgen")
+        # waitress would otherwise take in up to 1 GiB before Flask's MAX_CONTENT_LENGTH refuses it
+        # (RG603); the margin is the multipart form around the file.
+        serve(
+            app,
+            host=args.host,
+            port=args.port,
+            threads=8,
+            ident="reportgen",
+            max_request_body_size=settings.max_upload_bytes + FORM_MARGIN_BYTES,
+        )
     finally:
         close_app(app)
     return EXIT_OK

@@ -26,7 +26,7 @@ class ComparedFigure:
     percent: str  # 增长…%/下降…%/持平, "—" for a zero earlier value, "" for a rate or a missing value
 
 
-PERCENT_DIGITS = 2  # 增减幅度 and a rate's 个百分点, as the page prints them
+PERCENT_DIGITS = 2  # 增减幅度, as the page prints it
 _DECIMALS = re.compile(r"\d\.(\d+)")
 
 
@@ -46,9 +46,9 @@ def _changes(old: dict[str, str], new: dict[str, str]) -> tuple[str, str]:
         return "", ""
     if not (before.is_finite() and after.is_finite()):
         return "", ""
-    if new["unit"] == "%":
-        return format_point_change(after, before, PERCENT_DIGITS), ""
     digits = max(_shown_decimals(old), _shown_decimals(new))  # as precise as the two values printed
+    if new["unit"] == "%":  # 个百分点 to the rates' printed decimals: 12.3% and 12.3% do not differ by 0.05
+        return format_point_change(after, before, digits), ""
     return format_difference(after, before, new["unit"], digits), format_growth(after, before, PERCENT_DIGITS)
 
 

@@ -61,27 +61,25 @@ class JobPool:
             thread.join()
 
     def _run(self) -> None:
-        worker: Worker | None = None
+        slot = WorkerSlot(self.limits)
         try:
             while (upload_id := self._queue.get()) is not None:
                 if self._closing.is_set():
                     continue
-                worker = worker or Worker(self.limits)
                 try:
-                    self._process(worker, upload_id)
+                    self._process(slot, upload_id)
                 except Stopped as stop:
-                    worker = None  # killed with what it ran; the next upload gets a fresh one
+                    slot.drop()  # killed with what it ran; the next upload gets a fresh one
                     self.storage.finish(upload_id, FAILED, stop.code, stop.message)
                 except Exception:  # a bug of ours: logged for IT, a coded Chinese line for the clerk
                     log.exception("upload %s failed", upload_id)
-                    worker.kill()  # its state is unknown: the next upload gets a fresh one
-                    worker = None
+                    slot.kill()  # its state is unknown: the next upload gets a fresh one
                     self.storage.finish(upload_id, FAILED, "RG501", "生成报告时发生内部错误，已记入服务日志")
         finally:
-            if worker is not None:
-                worker.stop()
+            if slot.worker is not None:
+                slot.worker.stop()
 
-    def _process(self, worker: Worker, upload_id: str) -> None:
+    def _process(self, slot: WorkerSlot, upload_id: str) -> None:
         storage = self.storage
         upload = storage.upload(upload_id)
         if upload is None:
@@ -90,7 +88,7 @@ class JobPool:
         name = upload.original_name
         chosen = upload.choices.for_report()
         storage.set_step(upload_id, "检查台账")
-        checked = call(worker, unit.check, ledger, name, chosen)
+        checked = call(slot.get(), unit.check, ledger, name, chosen)
         if not checked["ok"]:
             storage.finish(upload_id, REJECTED, checked["code"], checked["message"], checked["problems"])
             return
@@ -102,7 +100,13 @@ class JobPool:
         notes: list[str] = []
         for fmt in self.formats:
             storage.set_step(upload_id, f"生成{FORMAT_LABELS[fmt]}")
-            made = call(worker, unit.render, ledger, name, chosen, fmt, str(folder))
+            # A format stopped over time or memory (a slow PDF) is a note like a missing LibreOffice:
+            # the formats already made stand.
+            try:
+                made = call(slot.get(), unit.render, ledger, name, chosen, fmt, str(folder))
+            except Stopped as stop:
+                slot.drop()
+                made = {"ok": False, "code": stop.code, "message": stop.message}
             if not made["ok"]:
                 log.warning("upload %s: no %s: %s", upload_id, fmt, made["message"])
                 notes.append(f"{made['code']} 未能生成{FORMAT_LABELS[fmt]}：{made['message']}")
@@ -112,10 +116,36 @@ class JobPool:
             if fmt == "pdf":
                 storage.set_step(upload_id, "生成页面图片")
                 try:
-                    pages = call(worker, unit.draw_pages, str(folder / file_name), str(folder / "pages"))
+                    pages = call(slot.get(), unit.draw_pages, str(folder / file_name), str(folder / "pages"))
+                except Stopped as stop:
+                    slot.drop()
+                    log.warning("upload %s: page images stopped: %s", upload_id, stop.message)
+                    notes.append(f"{stop.code} 未能生成页面图片：{stop.message}")
                 except RuntimeError as error:
                     log.warning("upload %s: no page images: %s", upload_id, error)
                     notes.append("未能生成页面图片（服务器上可能没有安装 poppler-utils）")
                 else:
                     storage.add_pages(upload_id, pages)
         storage.finish(upload_id, DONE, message="；".join(notes))
+
+
+class WorkerSlot:
+    """A thread's child process, started when first needed and replaced after one is stopped or killed
+    (a stopped child is gone: calling it again would only say RG504)."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.worker: Worker | None = None
+
+    def get(self) -> Worker:
+        if self.worker is None:
+            self.worker = Worker(self.limits)
+        return self.worker
+
+    def drop(self) -> None:
+        self.worker = None
+
+    def kill(self) -> None:
+        if self.worker is not None:
+            self.worker.kill()
+        self.worker = None

@@ -24,6 +24,7 @@ from reportgen.serve.errors import ServeError, human_size
 from reportgen.serve.jobs import JobPool
 from reportgen.serve.settings import FORMAT_LABELS
 from reportgen.serve.storage import FINISHED, Storage, Upload, is_id
+from reportgen.serve.unit import MAX_PAGES
 
 pages = Blueprint("serve", __name__)
 
@@ -179,6 +180,7 @@ def preview(upload_id: str) -> str:
         has_html="html" in formats,
         has_pdf="pdf" in formats,
         pages=range(1, len(storage.pages(upload_id)) + 1),
+        max_pages=MAX_PAGES,
     )
 
 
@@ -254,11 +256,23 @@ def history() -> str:
     storage = _state().storage
     unit = request.args.get("unit")
     uploads = storage.uploads(unit, limit=200)
-    # Oldest period first; the form proposes the latest two periods.
+    # Oldest period first; the form proposes the newest upload of each of the latest two different
+    # periods (a period uploaded twice is not compared with itself unless it is the only one).
     comparable = sorted((u for u in uploads if u.figures), key=lambda u: (u.period_order, u.created))
     comparable = comparable if unit is not None else []
+    later = comparable[-1] if comparable else None
+    earlier = next(
+        (u for u in reversed(comparable) if later is not None and u.period_order != later.period_order),
+        comparable[-2] if len(comparable) >= 2 else None,
+    )
     return render_template(
-        "history.html", units=storage.units(), unit=unit, uploads=uploads, comparable=comparable
+        "history.html",
+        units=storage.units(),
+        unit=unit,
+        uploads=uploads,
+        comparable=comparable,
+        earlier=earlier,
+        later=later,
     )
 
 

@@ -93,7 +93,11 @@ def install(app: Flask, access: Access, max_upload_bytes: int) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        if response.mimetype == "text/html" or request.path.startswith("/uploads/"):
+        if request.path.startswith("/uploads/"):
+            # Overwritten, not defaulted: send_file sets ``no-cache``, which still lets a shared
+            # office computer's browser keep a unit's report on disk.
+            response.headers["Cache-Control"] = "no-store"
+        elif response.mimetype == "text/html":
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
