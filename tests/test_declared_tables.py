@@ -424,3 +424,22 @@ def test_a_total_compared_with_a_figure_of_another_kind_of_unit_is_refused() -> 
     with pytest.raises(LedgerError) as caught:
         computed(tables, figures)
     assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“分组表”合计应等于")]
+
+
+def test_a_product_does_not_depend_on_the_order_of_its_factors() -> None:
+    """A % factor counts as its fraction wherever it stands, in a column with no unit too."""
+    tables = """\
+  - 编号: 乘积
+    标题: 乘积
+    列:
+      - {名称: 名称, 文本: 是}
+      - {名称: 人数, 单位: 人}
+      - {名称: 比例, 单位: "%"}
+      - {名称: 前, 公式: {乘: [人数, 比例]}}
+      - {名称: 后, 公式: {乘: [比例, 人数]}}
+      - {名称: 人, 单位: 人, 公式: {乘: [比例, 人数]}}
+    行:
+      - {名称: 一, 人数: 100, 比例: 92}
+"""
+    table = table_of(tables)
+    assert column(table, "前") == column(table, "后") == column(table, "人") == [92]

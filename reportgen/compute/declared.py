@@ -225,7 +225,8 @@ class _TableComputer:
         self, column: DeclaredColumn, operands: list[tuple[DeclaredColumn, Decimal | None, Bounds | None]]
     ) -> tuple[Decimal | None, Bounds | None]:
         """One factor carries the unit (the first whose unit the column's is compatible with: 7 元 in
-        户籍人口数 × 7 元 → 万元); the other is a plain multiplier (a % as its fraction)."""
+        户籍人口数 × 7 元 → 万元; else the first that is not a %); the others are plain multipliers.  A %
+        always counts as its fraction wherever it stands, so the factors' order never changes the result."""
         formula = column.formula
         assert formula is not None
         factors: list[tuple[Unit | None, Decimal, Bounds | None]] = [
@@ -234,21 +235,26 @@ class _TableComputer:
         if formula.constant is not None:
             constant = formula.constant
             factors.append((constant.unit, constant.value, Bounds(constant.value, constant.value)))
+        target = column.unit
         carrier_index = next(
-            (
-                i
-                for i, (u, _, _) in enumerate(factors)
-                if column.unit is None or (u is not None and u.compatible(column.unit))
-            ),
-            0,
+            (i for i, (u, _, _) in enumerate(factors) if target and u is not None and u.compatible(target)),
+            None,
         )
+        if carrier_index is None:
+            carrier_index = next((i for i, (u, _, _) in enumerate(factors) if not _is_percent(u)), 0)
         carrier_unit, carrier_value, carrier_bounds = factors[carrier_index]
-        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, column.unit)
+        carried = target is not None and carrier_unit is not None and carrier_unit.compatible(target)
+        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, target if carried else None)
         assert value is not None
+        if not carried and carrier_unit is not None and _is_percent(carrier_unit):
+            with localcontext(prec=EXACT_DIGITS):
+                value = value * carrier_unit.factor
+            if bounds is not None:
+                bounds = Bounds(bounds.low * carrier_unit.factor, bounds.high * carrier_unit.factor)
         for i, (unit, factor, factor_bounds) in enumerate(factors):
             if i == carrier_index:
                 continue
-            scale = unit.factor if unit is not None and unit.family is Family.PERCENT else Decimal(1)
+            scale = unit.factor if unit is not None and _is_percent(unit) else Decimal(1)
             with localcontext(prec=EXACT_DIGITS):
                 value = value * factor * scale
             if bounds is not None and factor_bounds is not None:
@@ -398,6 +404,10 @@ def _written(value: Decimal, unit: Unit | None) -> Bounds:
         return Bounds(value, value)
     half = Decimal(5).scaleb(exponent - 1)
     return Bounds(value - half, value + half)
+
+
+def _is_percent(unit: Unit | None) -> bool:
+    return unit is not None and unit.family is Family.PERCENT
 
 
 def _in_unit(
