@@ -443,3 +443,12 @@ def test_a_product_does_not_depend_on_the_order_of_its_factors() -> None:
 """
     table = table_of(tables)
     assert column(table, "前") == column(table, "后") == column(table, "人") == [92]
+
+
+def test_a_sum_of_a_plain_column_whose_rows_name_different_units_is_refused() -> None:
+    """工作目标 counts 人 in one row and 人次 in another (计量单位): its 合计 would add them."""
+    text = (ROOT / "tests/data/tables/target-completion.yaml").read_text("utf-8")
+    tables = text[text.index("表格:\n") + len("表格:\n") :]
+    summed = tables.replace("{名称: 工作目标}", "{名称: 工作目标, 合计: 求和}")
+    assert summed != tables
+    assert problems(summed) == [("RG126", "表格“2024年目标任务完成情况”“工作目标”")]

@@ -10,13 +10,13 @@ reads the table, ``表格“资金使用情况”第3行“资金使用率”``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
 from reportgen.base.errors import Problem
-from reportgen.base.units import Family, Unit
+from reportgen.base.units import Family, Unit, unit
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import (
     ALIGNMENTS,
@@ -149,6 +149,7 @@ class TableReader:
             group_columns = (columns[0].name,)
         rows = self.rows(fields.get("行"), (*at, "行"), _RowsOf(title, columns, group_columns), depth=1)
         sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
+        self.check_sums_of_mixed_units(columns, rows, at)
         return DeclaredTable(
             id=table_id,
             title=title,
@@ -163,6 +164,30 @@ class TableReader:
             sort=sort,
             place=place_in_table(title),
         )
+
+    def check_sums_of_mixed_units(
+        self, columns: tuple[DeclaredColumn, ...], rows: tuple[DeclaredRow | RowGroup, ...], at: At
+    ) -> None:
+        """RG126: an explicit 求和 of a plain-number column (no unit, no formula) while a text column names
+        different units row by row (计量单位: 人, 人次): its 合计 would add people to visits."""
+        every_row = list(_every_row(rows))
+        named = [
+            {cell for row in every_row if isinstance(cell := row.cell(c.name), str) and cell.strip()}
+            for c in columns
+            if c.text
+        ]
+        if not any(len(units) > 1 and all(unit(u) is not None for u in units) for units in named):
+            return
+        for i, column in enumerate(columns, start=1):
+            if column.total == "求和" and column.unit is None and column.formula is None and not column.text:
+                self.problem(
+                    "RG126",
+                    "各行单位不同（另列写明），不能相加",
+                    (*at, "列", i, "合计"),
+                    column.place,
+                    column.total,
+                    "合计: 无",
+                )
 
     # -- 列 ------------------------------------------------------------------------------------------
     def columns(self, value: object, at: At, title: str) -> tuple[DeclaredColumn, ...]:
@@ -554,6 +579,17 @@ class TableReader:
             else:
                 found.append((name, raw))
         return found
+
+
+def _every_row(rows: tuple[DeclaredRow | RowGroup, ...]) -> Iterator[DeclaredRow]:
+    """Data rows and groups' own rows, at any depth."""
+    for entry in rows:
+        if isinstance(entry, DeclaredRow):
+            yield entry
+            continue
+        if entry.own is not None:
+            yield entry.own
+        yield from _every_row(entry.rows)
 
 
 def leaves(group: HeaderGroup) -> list[str]:
