@@ -452,3 +452,20 @@ def test_a_sum_of_a_plain_column_whose_rows_name_different_units_is_refused() ->
     summed = tables.replace("{名称: 工作目标}", "{名称: 工作目标, 合计: 求和}")
     assert summed != tables
     assert problems(summed) == [("RG126", "表格“2024年目标任务完成情况”“工作目标”")]
+
+
+def test_a_cell_quoting_a_figure_in_a_column_with_no_unit_is_refused() -> None:
+    """The figure's 元 would be dropped: 80000 元 shown as a bare 80000."""
+    figures = "指标:\n  低保支出: {名称: 低保支出, 数值: 80000, 单位: 元}\n"
+    tables = """\
+  - 编号: 无单位
+    标题: 无单位
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 数}
+    行:
+      - {项目: 低保, 数: {指标: 低保支出}}
+"""
+    with pytest.raises(LedgerError) as caught:
+        computed(tables, figures)
+    assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“无单位”第1行“数”")]

@@ -168,16 +168,16 @@ class _TableComputer:
         if quantity is None:
             return None, None
         bounds = self.figure_bounds.get(ref.figure_id)
-        if column.unit is None:
-            return quantity.value, bounds
-        if not quantity.unit.compatible(column.unit):
+        # A column with no unit would drop the figure's (80000 元 shown as a bare 80000): refused too.
+        if column.unit is None or not quantity.unit.compatible(column.unit):
             raise LedgerError(
                 Problem(
                     "RG113",
-                    f"指标“{ref.figure_id}”以{quantity.unit}计，不能填入以{column.unit}计的列",
+                    f"指标“{ref.figure_id}”以{quantity.unit}计，"
+                    f"不能填入以{column.unit or '（无单位）'}计的列",
                     file=self.ledger.source,
                     place=f"{row.place}“{column.name}”",
-                    expected=f"以{column.unit}同类单位计的指标",
+                    expected=f"以{column.unit}同类单位计的指标" if column.unit else "给本列写上单位",
                 )
             )
         converted = bounds.converted(quantity.unit, column.unit) if bounds is not None else None
