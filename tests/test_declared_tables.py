@@ -469,3 +469,19 @@ def test_a_cell_quoting_a_figure_in_a_column_with_no_unit_is_refused() -> None:
     with pytest.raises(LedgerError) as caught:
         computed(tables, figures)
     assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“无单位”第1行“数”")]
+
+
+@pytest.mark.parametrize("operand", ['{名称: 数, 单位: "%"}', "{名称: 数}"])
+def test_a_share_of_a_rate_or_a_plain_number_column_is_refused(operand: str) -> None:
+    """A share of a sum of rates, or of numbers in units that vary by row, means nothing."""
+    tables = f"""\
+  - 编号: 份额
+    标题: 份额
+    列:
+      - {{名称: 项目, 文本: 是}}
+      - {operand}
+      - {{名称: 份额, 单位: "%", 公式: {{占合计: 数}}}}
+    行:
+      - {{项目: 甲, 数: 1}}
+"""
+    assert problems(tables) == [("RG124", "表格“份额”“份额”")]

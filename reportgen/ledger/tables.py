@@ -624,6 +624,9 @@ def _unit_mismatch(column: DeclaredColumn, operands: list[DeclaredColumn]) -> st
             return f"商以分子的单位计（{_units(column, operands)}）"
     elif formula.kind == "占合计" and not percent:
         return "“占合计”是比例，本列单位应为 %"
+    elif formula.kind == "占合计" and (units[0] is None or units[0].family is Family.PERCENT):
+        # A sum of rates, or of numbers whose unit varies by row, is no total to take a share of.
+        return f"“占合计”须取数量列（有单位、不是 %）的份额（{_units(column, operands)}）"
     elif formula.kind == "排名" and target is not None:
         return "名次不带单位，删去本列的“单位”"
     return ""
