@@ -485,3 +485,27 @@ def test_a_share_of_a_rate_or_a_plain_number_column_is_refused(operand: str) -> 
       - {{项目: 甲, 数: 1}}
 """
     assert problems(tables) == [("RG124", "表格“份额”“份额”")]
+
+
+def test_a_total_that_must_equal_a_figure_is_the_total_row_s_sum_even_when_not_shown() -> None:
+    """Without a 合计行 the check adds the same contributions: a group's own value, not its rows'."""
+    figures = "指标:\n  人数总计: {名称: 人数总计, 数值: 1500, 单位: 人}\n"
+    tables = """\
+  - 编号: 分组合计
+    标题: 分组合计
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 人数, 单位: 人}
+      - {名称: 比例, 单位: "%", 公式: {占合计: 人数}}
+    分组列: [项目]
+    行:
+      - 分组: 特困
+        人数: 1200
+        行:
+          - {项目: 集中供养, 人数: 400}
+          - {项目: 分散供养, 人数: 700}
+      - {项目: 低保, 人数: 300}
+    合计应等于: {人数: {指标: 人数总计}}
+"""
+    assert ("RG215", "表格“分组合计”合计行“人数”") not in codes(computed(tables, figures))
+    assert ("RG126", "表格“分组合计”“比例”") in problems(tables.replace("{人数: {指标", "{比例: {指标"))

@@ -7,8 +7,9 @@ Beside each value its ``Bounds``, the interval the exact value lies in given the
 inputs, so ``check`` can judge a printed value (公布值) the way it judges a figure's (RG214).
 
 An empty operand of a 求和 is left out (a township with no 区审批 has a 合计 of its 乡镇审批); one of 差,
-乘 or 商 leaves the cell empty ("—").  占合计 and 排名 are taken over the data rows (not a group's own
-row, not 小计); ties share the better rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
+乘 or 商 leaves the cell empty ("—").  占合计 is a share of the 合计 (``contributions``: a group's own
+value counted once, else its rows; never 小计); 排名 is taken over the data rows; ties share the better
+rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
 求和 adds the data rows under it, 重算 applies the column's formula to the totals (a rate from the
 summed amounts, never the sum or mean of the rates), 无 leaves it empty.
 """
@@ -68,10 +69,13 @@ class ComputedRow:
 @dataclass(frozen=True, slots=True)
 class DeclaredTableFigures:
     """A declared table with every cell resolved; ``rows`` are in display order (as entered, or
-    sorted within each group), subtotals after their group, the 合计 (if any) last."""
+    sorted within each group), subtotals after their group, the 合计 (if any) last.  ``totals`` is the
+    table's 合计 by column, by each column's rule, whether or not a 合计 row is shown (合计应等于 checks
+    it)."""
 
     table: DeclaredTable
     rows: tuple[ComputedRow, ...]
+    totals: Values
 
     @property
     def total(self) -> ComputedRow | None:
@@ -124,10 +128,10 @@ class _TableComputer:
                 values, bounds = self.computed[row.number]
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         rows = list(self.layout(self.table.rows, depth=1, groups=()))
+        totals, bounds_of_totals = self.aggregate(self.table.rows)
         if self.table.total_row:
-            values, bounds = self.aggregate(self.table.rows)
-            rows.append(ComputedRow(TOTAL, 0, values, bounds, {}))
-        return DeclaredTableFigures(self.table, tuple(rows))
+            rows.append(ComputedRow(TOTAL, 0, totals, bounds_of_totals, {}))
+        return DeclaredTableFigures(self.table, tuple(rows), totals)
 
     def check_total_equals_units(self) -> None:
         """合计应等于 compares a 合计 with a figure: only in units of one family (30万元 is not 30人)."""

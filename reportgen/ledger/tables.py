@@ -556,6 +556,14 @@ class TableReader:
         """合计应等于: column → {指标: 编号}, the figure the column's 合计 must equal (支出明细 → 支出)."""
         found: list[tuple[str, FigureRef]] = []
         for name, raw in self.cells_by_column(value, at, title, columns):
+            column = next(c for c in columns if c.name == name)
+            if column.total != "求和":
+                # Only a sum of the rows can equal a figure; a recomputed rate or an empty 合计 cannot.
+                where = place_in_table(title, column=name)
+                self.problem(
+                    "RG126", "只有合计为“求和”的列才能核对合计", (*at, name), where, raw, "合计: 求和"
+                )
+                continue
             fields = self.r.mapping(raw, (*at, name), required=("指标",))
             ref = self.ref(fields.get("指标"), (*at, name, "指标")) if fields else None
             if ref is not None:
