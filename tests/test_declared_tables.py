@@ -424,3 +424,88 @@ def test_a_total_compared_with_a_figure_of_another_kind_of_unit_is_refused() -> 
     with pytest.raises(LedgerError) as caught:
         computed(tables, figures)
     assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“分组表”合计应等于")]
+
+
+def test_a_product_does_not_depend_on_the_order_of_its_factors() -> None:
+    """A % factor counts as its fraction wherever it stands, in a column with no unit too."""
+    tables = """\
+  - 编号: 乘积
+    标题: 乘积
+    列:
+      - {名称: 名称, 文本: 是}
+      - {名称: 人数, 单位: 人}
+      - {名称: 比例, 单位: "%"}
+      - {名称: 前, 公式: {乘: [人数, 比例]}}
+      - {名称: 后, 公式: {乘: [比例, 人数]}}
+      - {名称: 人, 单位: 人, 公式: {乘: [比例, 人数]}}
+    行:
+      - {名称: 一, 人数: 100, 比例: 92}
+"""
+    table = table_of(tables)
+    assert column(table, "前") == column(table, "后") == column(table, "人") == [92]
+
+
+def test_a_sum_of_a_plain_column_whose_rows_name_different_units_is_refused() -> None:
+    """工作目标 counts 人 in one row and 人次 in another (计量单位): its 合计 would add them."""
+    text = (ROOT / "tests/data/tables/target-completion.yaml").read_text("utf-8")
+    tables = text[text.index("表格:\n") + len("表格:\n") :]
+    summed = tables.replace("{名称: 工作目标}", "{名称: 工作目标, 合计: 求和}")
+    assert summed != tables
+    assert problems(summed) == [("RG126", "表格“2024年目标任务完成情况”“工作目标”")]
+
+
+def test_a_cell_quoting_a_figure_in_a_column_with_no_unit_is_refused() -> None:
+    """The figure's 元 would be dropped: 80000 元 shown as a bare 80000."""
+    figures = "指标:\n  低保支出: {名称: 低保支出, 数值: 80000, 单位: 元}\n"
+    tables = """\
+  - 编号: 无单位
+    标题: 无单位
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 数}
+    行:
+      - {项目: 低保, 数: {指标: 低保支出}}
+"""
+    with pytest.raises(LedgerError) as caught:
+        computed(tables, figures)
+    assert [(p.code, p.place) for p in caught.value.problems] == [("RG113", "表格“无单位”第1行“数”")]
+
+
+@pytest.mark.parametrize("operand", ['{名称: 数, 单位: "%"}', "{名称: 数}"])
+def test_a_share_of_a_rate_or_a_plain_number_column_is_refused(operand: str) -> None:
+    """A share of a sum of rates, or of numbers in units that vary by row, means nothing."""
+    tables = f"""\
+  - 编号: 份额
+    标题: 份额
+    列:
+      - {{名称: 项目, 文本: 是}}
+      - {operand}
+      - {{名称: 份额, 单位: "%", 公式: {{占合计: 数}}}}
+    行:
+      - {{项目: 甲, 数: 1}}
+"""
+    assert problems(tables) == [("RG124", "表格“份额”“份额”")]
+
+
+def test_a_total_that_must_equal_a_figure_is_the_total_row_s_sum_even_when_not_shown() -> None:
+    """Without a 合计行 the check adds the same contributions: a group's own value, not its rows'."""
+    figures = "指标:\n  人数总计: {名称: 人数总计, 数值: 1500, 单位: 人}\n"
+    tables = """\
+  - 编号: 分组合计
+    标题: 分组合计
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 人数, 单位: 人}
+      - {名称: 比例, 单位: "%", 公式: {占合计: 人数}}
+    分组列: [项目]
+    行:
+      - 分组: 特困
+        人数: 1200
+        行:
+          - {项目: 集中供养, 人数: 400}
+          - {项目: 分散供养, 人数: 700}
+      - {项目: 低保, 人数: 300}
+    合计应等于: {人数: {指标: 人数总计}}
+"""
+    assert ("RG215", "表格“分组合计”合计行“人数”") not in codes(computed(tables, figures))
+    assert ("RG126", "表格“分组合计”“比例”") in problems(tables.replace("{人数: {指标", "{比例: {指标"))

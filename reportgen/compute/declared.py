@@ -7,8 +7,9 @@ Beside each value its ``Bounds``, the interval the exact value lies in given the
 inputs, so ``check`` can judge a printed value (公布值) the way it judges a figure's (RG214).
 
 An empty operand of a 求和 is left out (a township with no 区审批 has a 合计 of its 乡镇审批); one of 差,
-乘 or 商 leaves the cell empty ("—").  占合计 and 排名 are taken over the data rows (not a group's own
-row, not 小计); ties share the better rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
+乘 or 商 leaves the cell empty ("—").  占合计 is a share of the 合计 (``contributions``: a group's own
+value counted once, else its rows; never 小计); 排名 is taken over the data rows; ties share the better
+rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
 求和 adds the data rows under it, 重算 applies the column's formula to the totals (a rate from the
 summed amounts, never the sum or mean of the rates), 无 leaves it empty.
 """
@@ -68,10 +69,13 @@ class ComputedRow:
 @dataclass(frozen=True, slots=True)
 class DeclaredTableFigures:
     """A declared table with every cell resolved; ``rows`` are in display order (as entered, or
-    sorted within each group), subtotals after their group, the 合计 (if any) last."""
+    sorted within each group), subtotals after their group, the 合计 (if any) last.  ``totals`` is the
+    table's 合计 by column, by each column's rule, whether or not a 合计 row is shown (合计应等于 checks
+    it)."""
 
     table: DeclaredTable
     rows: tuple[ComputedRow, ...]
+    totals: Values
 
     @property
     def total(self) -> ComputedRow | None:
@@ -124,10 +128,10 @@ class _TableComputer:
                 values, bounds = self.computed[row.number]
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         rows = list(self.layout(self.table.rows, depth=1, groups=()))
+        totals, bounds_of_totals = self.aggregate(self.table.rows)
         if self.table.total_row:
-            values, bounds = self.aggregate(self.table.rows)
-            rows.append(ComputedRow(TOTAL, 0, values, bounds, {}))
-        return DeclaredTableFigures(self.table, tuple(rows))
+            rows.append(ComputedRow(TOTAL, 0, totals, bounds_of_totals, {}))
+        return DeclaredTableFigures(self.table, tuple(rows), totals)
 
     def check_total_equals_units(self) -> None:
         """合计应等于 compares a 合计 with a figure: only in units of one family (30万元 is not 30人)."""
@@ -168,16 +172,16 @@ class _TableComputer:
         if quantity is None:
             return None, None
         bounds = self.figure_bounds.get(ref.figure_id)
-        if column.unit is None:
-            return quantity.value, bounds
-        if not quantity.unit.compatible(column.unit):
+        # A column with no unit would drop the figure's (80000 元 shown as a bare 80000): refused too.
+        if column.unit is None or not quantity.unit.compatible(column.unit):
             raise LedgerError(
                 Problem(
                     "RG113",
-                    f"指标“{ref.figure_id}”以{quantity.unit}计，不能填入以{column.unit}计的列",
+                    f"指标“{ref.figure_id}”以{quantity.unit}计，"
+                    f"不能填入以{column.unit or '（无单位）'}计的列",
                     file=self.ledger.source,
                     place=f"{row.place}“{column.name}”",
-                    expected=f"以{column.unit}同类单位计的指标",
+                    expected=f"以{column.unit}同类单位计的指标" if column.unit else "给本列写上单位",
                 )
             )
         converted = bounds.converted(quantity.unit, column.unit) if bounds is not None else None
@@ -225,7 +229,8 @@ class _TableComputer:
         self, column: DeclaredColumn, operands: list[tuple[DeclaredColumn, Decimal | None, Bounds | None]]
     ) -> tuple[Decimal | None, Bounds | None]:
         """One factor carries the unit (the first whose unit the column's is compatible with: 7 元 in
-        户籍人口数 × 7 元 → 万元); the other is a plain multiplier (a % as its fraction)."""
+        户籍人口数 × 7 元 → 万元; else the first that is not a %); the others are plain multipliers.  A %
+        always counts as its fraction wherever it stands, so the factors' order never changes the result."""
         formula = column.formula
         assert formula is not None
         factors: list[tuple[Unit | None, Decimal, Bounds | None]] = [
@@ -234,21 +239,26 @@ class _TableComputer:
         if formula.constant is not None:
             constant = formula.constant
             factors.append((constant.unit, constant.value, Bounds(constant.value, constant.value)))
+        target = column.unit
         carrier_index = next(
-            (
-                i
-                for i, (u, _, _) in enumerate(factors)
-                if column.unit is None or (u is not None and u.compatible(column.unit))
-            ),
-            0,
+            (i for i, (u, _, _) in enumerate(factors) if target and u is not None and u.compatible(target)),
+            None,
         )
+        if carrier_index is None:
+            carrier_index = next((i for i, (u, _, _) in enumerate(factors) if not _is_percent(u)), 0)
         carrier_unit, carrier_value, carrier_bounds = factors[carrier_index]
-        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, column.unit)
+        carried = target is not None and carrier_unit is not None and carrier_unit.compatible(target)
+        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, target if carried else None)
         assert value is not None
+        if not carried and carrier_unit is not None and _is_percent(carrier_unit):
+            with localcontext(prec=EXACT_DIGITS):
+                value = value * carrier_unit.factor
+            if bounds is not None:
+                bounds = Bounds(bounds.low * carrier_unit.factor, bounds.high * carrier_unit.factor)
         for i, (unit, factor, factor_bounds) in enumerate(factors):
             if i == carrier_index:
                 continue
-            scale = unit.factor if unit is not None and unit.family is Family.PERCENT else Decimal(1)
+            scale = unit.factor if unit is not None and _is_percent(unit) else Decimal(1)
             with localcontext(prec=EXACT_DIGITS):
                 value = value * factor * scale
             if bounds is not None and factor_bounds is not None:
@@ -398,6 +408,10 @@ def _written(value: Decimal, unit: Unit | None) -> Bounds:
         return Bounds(value, value)
     half = Decimal(5).scaleb(exponent - 1)
     return Bounds(value - half, value + half)
+
+
+def _is_percent(unit: Unit | None) -> bool:
+    return unit is not None and unit.family is Family.PERCENT
 
 
 def _in_unit(

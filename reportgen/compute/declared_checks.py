@@ -119,19 +119,12 @@ def _total_equals(
     ledger: Ledger, table: DeclaredTableFigures, figures: dict[str, Quantity | None]
 ) -> Iterator[Finding]:
     """合计应等于: a column's 合计 against a figure (支出明细 against 支出), exactly."""
-    total = table.total
     for name, ref in table.table.total_equals:
         column = table.table.column(name)
         figure = figures.get(ref.figure_id)
         if column is None or figure is None:
             continue
-        value = None
-        if total is not None:
-            value = total.values.get(name)
-        else:
-            parts = [r.values.get(name) for r in table.rows if r.kind == "行"]
-            present = [p for p in parts if p is not None]
-            value = exact_sum(present) if present else None
+        value = table.totals.get(name)  # the same 合计 a 合计 row shows (a group's own value counted once)
         if value is None:
             continue
         assert column.unit is not None  # compute.declared refused other units (RG113)

@@ -10,13 +10,13 @@ reads the table, ``表格“资金使用情况”第3行“资金使用率”``,
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
 from reportgen.base.errors import Problem
-from reportgen.base.units import Family, Unit
+from reportgen.base.units import Family, Unit, unit
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import (
     ALIGNMENTS,
@@ -149,6 +149,7 @@ class TableReader:
             group_columns = (columns[0].name,)
         rows = self.rows(fields.get("行"), (*at, "行"), _RowsOf(title, columns, group_columns), depth=1)
         sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
+        self.check_sums_of_mixed_units(columns, rows, at)
         return DeclaredTable(
             id=table_id,
             title=title,
@@ -163,6 +164,30 @@ class TableReader:
             sort=sort,
             place=place_in_table(title),
         )
+
+    def check_sums_of_mixed_units(
+        self, columns: tuple[DeclaredColumn, ...], rows: tuple[DeclaredRow | RowGroup, ...], at: At
+    ) -> None:
+        """RG126: an explicit 求和 of a plain-number column (no unit, no formula) while a text column names
+        different units row by row (计量单位: 人, 人次): its 合计 would add people to visits."""
+        every_row = list(_every_row(rows))
+        named = [
+            {cell for row in every_row if isinstance(cell := row.cell(c.name), str) and cell.strip()}
+            for c in columns
+            if c.text
+        ]
+        if not any(len(units) > 1 and all(unit(u) is not None for u in units) for units in named):
+            return
+        for i, column in enumerate(columns, start=1):
+            if column.total == "求和" and column.unit is None and column.formula is None and not column.text:
+                self.problem(
+                    "RG126",
+                    "各行单位不同（另列写明），不能相加",
+                    (*at, "列", i, "合计"),
+                    column.place,
+                    column.total,
+                    "合计: 无",
+                )
 
     # -- 列 ------------------------------------------------------------------------------------------
     def columns(self, value: object, at: At, title: str) -> tuple[DeclaredColumn, ...]:
@@ -531,6 +556,14 @@ class TableReader:
         """合计应等于: column → {指标: 编号}, the figure the column's 合计 must equal (支出明细 → 支出)."""
         found: list[tuple[str, FigureRef]] = []
         for name, raw in self.cells_by_column(value, at, title, columns):
+            column = next(c for c in columns if c.name == name)
+            if column.total != "求和":
+                # Only a sum of the rows can equal a figure; a recomputed rate or an empty 合计 cannot.
+                where = place_in_table(title, column=name)
+                self.problem(
+                    "RG126", "只有合计为“求和”的列才能核对合计", (*at, name), where, raw, "合计: 求和"
+                )
+                continue
             fields = self.r.mapping(raw, (*at, name), required=("指标",))
             ref = self.ref(fields.get("指标"), (*at, name, "指标")) if fields else None
             if ref is not None:
@@ -554,6 +587,17 @@ class TableReader:
             else:
                 found.append((name, raw))
         return found
+
+
+def _every_row(rows: tuple[DeclaredRow | RowGroup, ...]) -> Iterator[DeclaredRow]:
+    """Data rows and groups' own rows, at any depth."""
+    for entry in rows:
+        if isinstance(entry, DeclaredRow):
+            yield entry
+            continue
+        if entry.own is not None:
+            yield entry.own
+        yield from _every_row(entry.rows)
 
 
 def leaves(group: HeaderGroup) -> list[str]:
@@ -588,6 +632,9 @@ def _unit_mismatch(column: DeclaredColumn, operands: list[DeclaredColumn]) -> st
             return f"商以分子的单位计（{_units(column, operands)}）"
     elif formula.kind == "占合计" and not percent:
         return "“占合计”是比例，本列单位应为 %"
+    elif formula.kind == "占合计" and (units[0] is None or units[0].family is Family.PERCENT):
+        # A sum of rates, or of numbers whose unit varies by row, is no total to take a share of.
+        return f"“占合计”须取数量列（有单位、不是 %）的份额（{_units(column, operands)}）"
     elif formula.kind == "排名" and target is not None:
         return "名次不带单位，删去本列的“单位”"
     return ""
