@@ -35,6 +35,7 @@ from reportgen.model import (
     Quantity,
     RowGroup,
 )
+from reportgen.numbers import DASH, format_number
 
 HUNDRED = Decimal(100)
 Values = dict[str, Decimal | None]
@@ -460,6 +461,22 @@ def _times(a: Bounds, b: Bounds) -> Bounds:
     with localcontext(prec=EXACT_DIGITS, rounding=ROUND_CEILING):
         high = max(x * y for x, y in pairs)
     return Bounds(low, high)
+
+
+def cell_text(column: DeclaredColumn, value: Decimal | None) -> str:
+    """A numeric cell as every writer and the narrative print it: the column's decimals, rounded half up
+    once; "%" after a percentage (as in the 一览表); "—" when empty or not computable (a quotient
+    without a denominator, docs/standards.md §4.2).  Other units stand in the header, not the cell.
+
+    >>> from reportgen.base.units import unit
+    >>> rate = DeclaredColumn("率", "率", unit("%"), False, 2, "右", None, None, "重算", "")
+    >>> cell_text(rate, Decimal("96.3525")), cell_text(rate, None)
+    ('96.35%', '—')
+    """
+    if value is None:
+        return DASH
+    shown = format_number(value, column.digits)
+    return shown + "%" if _is_percent(column.unit) else shown
 
 
 def printed_cells(table: DeclaredTableFigures) -> Iterator[tuple[ComputedRow, str, Decimal]]:
