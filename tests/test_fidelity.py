@@ -19,6 +19,7 @@ differently is a precise rule below (``reference``, ``pdf_body_text``), never a 
   line (``左　　右``); a chart is its caption followed by “（图略，见 HTML、Word 或 PDF 版）”.
 * The layouts' own words (来源/时间, 项目/内容, 见下文, 图略, sheet names) are ``Document.words``, in the
   document's script like every other text.
+* A row group's label merged down its rows prints once (Markdown, which cannot merge, repeats it).
 * The .xlsx holds the tables only (the 登记表, each 附件, 主要指标, the 图表 data): each sheet's cells
   row by row, a number shown as its number format shows it.
 
@@ -119,7 +120,8 @@ def table_units(table: Table, fmt: str) -> list[str]:
         header = list(spec.flat_labels())
     else:
         header = [c.label for c in sorted(spec.header_cells(), key=lambda c: (c.row, c.col))]
-    cells = [cell.text for row in table.rows for cell in row.cells]
+    # A merged row-group label prints once (its covered cells hold the same text); Markdown repeats it.
+    cells = [cell.text for row in table.rows for cell in row.cells if cell.span or fmt == "md"]
     return [spec.title, *filler.get(fmt, [left, right]), *header, *cells]
 
 
@@ -405,7 +407,8 @@ def pdf_of() -> Iterator[PdfOf]:
             pool.close()
 
 
-CASES = [pytest.param(str(p), "hans", False, id=p.stem) for p in SAMPLES]
+DECLARED_TABLES = sorted((ROOT / "tests" / "data" / "tables").glob("*.yaml"))  # 表格: the five shapes
+CASES = [pytest.param(str(p), "hans", False, id=p.stem) for p in [*SAMPLES, *DECLARED_TABLES]]
 STRESS_CASES = [
     pytest.param(str(path), script, True, id=f"stress-{kind}-{script}")
     for kind, path in sorted(sample_of_each_kind().items())

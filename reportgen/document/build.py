@@ -14,6 +14,7 @@ from reportgen.base.errors import Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
 from reportgen.document.blocks import Attachment, Block, Document, Heading, Paragraph
 from reportgen.document.charts import project_charts
+from reportgen.document.declared import declared_table
 from reportgen.document.signature import signature_lines
 from reportgen.document.tables import (
     FIGURES_TABLE_TITLE,
@@ -216,6 +217,8 @@ def build_document(
         attachments.append(
             Attachment("附件", _target_table(report, text(targets.title, f"{targets.place}.标题")))
         )
+    # Declared tables (表格) follow the built-in ones, in ledger order, each an attachment.
+    attachments.extend(Attachment("附件", declared_table(t)) for t in report.tables)
     if len(attachments) == 1:
         note: tuple[str, ...] = (f"附件：{attachments[0].table.spec.title}",)
     else:

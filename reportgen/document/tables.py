@@ -38,9 +38,12 @@ class TableColumn:
     digits: int = 0
     width: float = 6.0
     ratio_of: tuple[str, str] | None = None  # (numerator key, denominator key) of a RATIO column
+    alignment: str = ""  # left, center or right as declared (表格's 对齐); "" = by kind
 
     @property
     def align(self) -> str:
+        if self.alignment:
+            return self.alignment
         return (
             "right"
             if self.kind in (ValueKind.AMOUNT, ValueKind.RATIO, ValueKind.NUMBER)
@@ -82,9 +85,12 @@ class HeaderCell:
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
+    """``label_key`` is the column whose cell names a 合计 row: every writer centres it there."""
+
     title: str
     header: tuple[Node, ...]
     filler_line: tuple[str, str] = ("", "")
+    label_key: str = "name"
 
     @property
     def columns(self) -> tuple[TableColumn, ...]:
@@ -149,10 +155,15 @@ def _depth(node: Node) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """Exact value (Decimal in the column's unit, a fraction for ratios, or text) and display text."""
+    """Exact value (Decimal in the column's unit, a fraction for ratios, or text) and display text.
+
+    ``span`` is how many rows the cell covers downwards: a row group's label merged over its rows
+    (``document.declared``); 0 marks a cell covered by the one above, which still holds the same text
+    so a format without merges (Markdown) repeats it."""
 
     text: str
     value: Decimal | str | None = None
+    span: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,9 +174,13 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """``plain_totals``: each 合计 row is the plain sum of the data rows above it (the 一览表), so the
+    .xlsx may write it as ``SUM``; a declared table's totals follow per-column rules and group rows."""
+
     spec: TableSpec
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
+    plain_totals: bool = True
 
 
 def project_table_spec(

@@ -1,7 +1,8 @@
-"""The 一览表 as a WordprocessingML ``w:tbl``, laid out from the shared ``TableSpec``.
+"""A table (一览表, 目标表, a declared 表格) as a WordprocessingML ``w:tbl``, from the shared ``TableSpec``.
 
 The header grid (which cell spans which rows and columns) comes from ``TableSpec.header_cells``, the
-same layout the HTML and .xlsx writers use; here it becomes ``w:gridSpan`` and ``w:vMerge``.  Header
+same layout the HTML and .xlsx writers use; here it becomes ``w:gridSpan`` and ``w:vMerge``, as do
+row groups' label cells that span their rows (``Cell.span``).  Header
 rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:cantSplit``), so a
 300-project table pages like a printed form.  Cell texts arrive formatted; nothing is computed.
 """
@@ -85,24 +86,30 @@ def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
     body = [_cell_frame(w, _JC[c.align]) for c, w in zip(columns, widths, strict=True)]
     centred = [_cell_frame(w, "center") for w in widths]
     run_start = f'<w:r>{run_properties(L.FANGSONG, L.TABLE_SIZE_PT)}<w:t xml:space="preserve">'
+    label_key = table.spec.label_key
     for row in table.rows:
         cells: list[str] = []
-        for column, cell, (empty, start, end), (_, centred_start, _) in zip(
-            columns, row.cells, body, centred, strict=True
+        for column, cell, width, (empty, start, end), (_, centred_start, _) in zip(
+            columns, row.cells, widths, body, centred, strict=True
         ):
+            if cell.span != 1:  # a row group's label merged down its rows (w:vMerge), rare: built here
+                if cell.span == 0:
+                    cells.append(_cell(width, paragraph("RGTableText", ""), merge="continue"))
+                    continue
+                empty, start, end = _cell_frame(width, _JC[column.align], merge="restart")
             if not cell.text:
                 cells.append(empty)
                 continue
             text = xml_content(cell.text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
-            head = centred_start if row.is_total and column.key == "name" else start
+            head = centred_start if row.is_total and column.key == label_key else start
             cells.append(f"{head}{run_start}{text}</w:t></w:r>{end}")
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
 
 
-def _cell_frame(width: int, align: str) -> tuple[str, str, str]:
+def _cell_frame(width: int, align: str, merge: str | None = None) -> tuple[str, str, str]:
     """(an empty cell, the XML before a cell's run, the XML after it) for one column."""
-    empty = _cell(width, paragraph("RGTableText", "", align=align))
+    empty = _cell(width, paragraph("RGTableText", "", align=align), merge=merge)
     start, end = empty.rsplit("</w:p>", 1)
     return empty, start, "</w:p>" + end

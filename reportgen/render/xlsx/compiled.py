@@ -50,6 +50,7 @@ _CELL_STYLE = re.compile(r'<c r="([A-Z]+)(\d+)" s="(\d+)"')
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 _WORKSHEET = re.compile(r"xl/worksheets/sheet(\d+)\.xml")
 _CHART = re.compile(r"xl/charts/chart(\d+)\.xml")
+_MERGE_CELLS = re.compile(r'<mergeCells count="(\d+)">(.*?)</mergeCells>', re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,17 +283,21 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
     last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     by_key = {column.key: letter for column, letter in zip(columns, letters, strict=True)}
+    formulas = total_formulas and table.plain_totals  # a declared table's totals follow its own rules
+    merges: list[str] = []
     row_number = first - 1
     for row in table.rows:
         row_number += 1
         cells: list[str] = []
         for index, (column, data) in enumerate(zip(columns, row.cells, strict=True), start=1):
             ref = f"{letters[index - 1]}{row_number}"
-            value = cell_value(column, data.value, data.text)
+            if data.span > 1:  # a row group's label merged down its rows; the covered cells keep borders
+                merges.append(f'<mergeCell ref="{ref}:{letters[index - 1]}{row_number + data.span - 1}"/>')
+            value = cell_value(column, data.value, data.text) if data.span else None
             quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
             style = compiled.styles[(row.is_total, quoted, index)]
             formula = total_formula(column, by_key, row_number, first, last_data) if row.is_total else None
-            if total_formulas and formula and isinstance(value, Decimal):
+            if formulas and formula and isinstance(value, Decimal):
                 cells.append(f'<c r="{ref}" s="{style}"><f>{formula[1:]}</f><v>{value:f}</v></c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
@@ -304,4 +309,15 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
         height = row_height(columns, row.cells)
         parts.append(f'<row r="{row_number}" ht="{height:g}" customHeight="1">{"".join(cells)}</row>')
     dimension = f"A1:{letters[-1]}{row_number}"
-    return compiled.head.format(dimension=dimension) + "".join(parts) + compiled.tail
+    return compiled.head.format(dimension=dimension) + "".join(parts) + _with_merges(compiled.tail, merges)
+
+
+def _with_merges(tail: str, merges: list[str]) -> str:
+    """The sheet's tail with the body's merged ranges added to the header's (the title is always one)."""
+    if not merges:
+        return tail
+    match = _MERGE_CELLS.search(tail)
+    assert match is not None, "the prototype sheet has no merged cells"
+    count = int(match.group(1)) + len(merges)
+    merged = f'<mergeCells count="{count}">{match.group(2)}{"".join(merges)}</mergeCells>'
+    return tail[: match.start()] + merged + tail[match.end() :]

@@ -90,7 +90,7 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         sheet.row_dimensions[excel_row].height = row_height(columns, table_row.cells)
         for index, (column, data) in enumerate(zip(columns, table_row.cells, strict=True), start=1):
             cell = _cell(sheet, excel_row, index)
-            horizontal = "center" if table_row.is_total and column.key == "name" else column.align
+            horizontal = "center" if table_row.is_total and column.key == spec.label_key else column.align
             cell.number_format = column.excel_format
             cell.border = BORDER
             cell.font = Font(name=HEADING_FONT if table_row.is_total else FONT, size=10.5)

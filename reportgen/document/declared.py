@@ -1,0 +1,168 @@
+"""A declared table (``表格``, docs/tables.md) as a document ``Table``: the spec every writer lays out.
+
+The computed table (``compute.declared``) holds exact values; here each becomes its cell text through
+``compute.declared.cell_text`` (the one way a cell prints, shared with the narrative's quotes) and its
+cell value for the .xlsx (a percentage as a fraction, as the 一览表's ratios are).  The header groups
+become spanners; a row group's label cell spans the rows of its group (``Cell.span``), so .docx, HTML
+and .xlsx merge it and Markdown repeats it on each row; 小计 and 合计 rows are marked as totals and
+the 合计 label stands in ``TableSpec.label_key``.  Nothing is computed or rounded here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reportgen.base.units import Family
+from reportgen.compute.declared import (
+    DATA,
+    GROUP,
+    SUBTOTAL,
+    TOTAL,
+    ComputedRow,
+    DeclaredTableFigures,
+    cell_text,
+)
+from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
+from reportgen.model import DeclaredColumn, DeclaredTable, HeaderGroup, RowGroup
+
+SUBTOTAL_LABEL = "小计"
+_ALIGN = {"左": "left", "中": "center", "右": "right"}
+DEFAULT_WIDTH = 6.0  # 汉字, when the ledger gives no 宽度 (the content decides in the writers)
+
+
+def declared_table(figures: DeclaredTableFigures) -> Table:
+    """The declared table with every cell formatted, its group labels spanning their rows."""
+    table = figures.table
+    spec = declared_table_spec(table)
+    columns = table.columns
+    grid = [_row_texts(table, row) for row in figures.rows]
+    spans = _label_spans(table, figures.rows, grid)
+    rows = []
+    for index, (computed, texts) in enumerate(zip(figures.rows, grid, strict=True)):
+        cells = []
+        for column in columns:
+            span = spans.get((index, column.name), 1)
+            if column.text:
+                text = texts.get(column.name, "")
+                cells.append(Cell(text, text or None, span=span))
+            else:
+                value = computed.values.get(column.name)
+                cells.append(
+                    Cell(cell_text(column, value) if _shows(computed, column) else "", _value(column, value))
+                )
+        rows.append(Row(tuple(cells), is_total=computed.kind in (SUBTOTAL, TOTAL)))
+    return Table(spec, tuple(rows), plain_totals=False)
+
+
+def declared_table_spec(table: DeclaredTable) -> TableSpec:
+    """Leaf columns in order under their header groups (spanners at any depth)."""
+    leaves = {column.name: _column(column) for column in table.columns}
+
+    def node(member: str | HeaderGroup) -> Node:
+        if isinstance(member, str):
+            return leaves[member]
+        return Spanner(member.name, tuple(node(child) for child in member.members))
+
+    top = {name: group for group in table.header for name in _members(group)}
+    header: list[Node] = []
+    emitted: set[int] = set()
+    for column in table.columns:
+        group = top.get(column.name)
+        if group is None:
+            header.append(leaves[column.name])
+        elif id(group) not in emitted:  # a group's columns are adjacent (the ledger checks it)
+            emitted.add(id(group))
+            header.append(node(group))
+    return TableSpec(table.title, tuple(header), label_key=_label_column(table))
+
+
+def _members(group: HeaderGroup) -> list[str]:
+    names: list[str] = []
+    for member in group.members:
+        names.extend([member] if isinstance(member, str) else _members(member))
+    return names
+
+
+def _column(column: DeclaredColumn) -> TableColumn:
+    if column.text:
+        kind = ValueKind.TEXT
+    elif column.unit is not None and column.unit.family is Family.PERCENT:
+        kind = ValueKind.RATIO
+    else:
+        kind = ValueKind.AMOUNT  # a quantity at fixed decimals, stored as a number
+    return TableColumn(
+        column.name,
+        column.label,
+        kind,
+        column.digits,
+        width=float(column.width) if column.width is not None else DEFAULT_WIDTH,
+        alignment=_ALIGN.get(column.align, ""),
+    )
+
+
+def _value(column: DeclaredColumn, value: Decimal | None) -> Decimal | None:
+    """The cell's number for the .xlsx: a percentage as the fraction its "0.00%" format shows."""
+    if value is None:
+        return None
+    return value.scaleb(-2) if column.unit is not None and column.unit.family is Family.PERCENT else value
+
+
+def _shows(row: ComputedRow, column: DeclaredColumn) -> bool:
+    """A 小计/合计 cell whose rule is 无 stays blank rather than "—": nothing is missing there."""
+    return row.kind in (DATA, GROUP) or column.total != "无"
+
+
+def _label_column(table: DeclaredTable) -> str:
+    """Where 合计 stands: the first group label column, else the first column."""
+    return table.group_columns[0] if table.group_columns else table.columns[0].name
+
+
+def _row_texts(table: DeclaredTable, row: ComputedRow) -> dict[str, str]:
+    texts = dict(row.texts)
+    if row.kind == TOTAL:
+        texts[_label_column(table)] = table.total_label
+    elif row.kind == SUBTOTAL:
+        level = len(row.groups) - 1
+        labels = table.group_columns
+        for label, group in zip(labels, row.groups, strict=False):
+            texts[label] = group.name  # inside its group's merged label cells
+        after = labels[level + 1] if level + 1 < len(labels) else _next_text(table, labels[level])
+        texts[after or labels[level]] = SUBTOTAL_LABEL
+    return texts
+
+
+def _next_text(table: DeclaredTable, name: str) -> str | None:
+    """The text column right of ``name``, where a 小计 of the last group level is labelled."""
+    names = [c.name for c in table.columns]
+    following = table.columns[names.index(name) + 1 :] if name in names else ()
+    return next((c.name for c in following[:1] if c.text), None)
+
+
+def _label_spans(
+    table: DeclaredTable, rows: tuple[ComputedRow, ...], grid: list[dict[str, str]]
+) -> dict[tuple[int, str], int]:
+    """For each group level's label column, runs of rows in the same group (by identity) whose cell
+    shows the group's name: the first cell spans the run, the others are covered (span 0)."""
+    spans: dict[tuple[int, str], int] = {}
+    for level, name in enumerate(table.group_columns):
+        start = 0
+        while start < len(rows):
+            group = _group_at(rows[start], level)
+            end = start + 1
+            if group is not None and grid[start].get(name) == group.name:
+                while (
+                    end < len(rows)
+                    and _group_at(rows[end], level) is group
+                    and grid[end].get(name) == group.name
+                ):
+                    end += 1
+                if end - start > 1:
+                    spans[(start, name)] = end - start
+                    for covered in range(start + 1, end):
+                        spans[(covered, name)] = 0
+            start = end
+    return spans
+
+
+def _group_at(row: ComputedRow, level: int) -> RowGroup | None:
+    return row.groups[level] if row.kind != TOTAL and level < len(row.groups) else None

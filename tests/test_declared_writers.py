@@ -1,0 +1,109 @@
+"""Declared tables (表格) in every format, read back from the real artefacts: merged group labels,
+spanners, 合计 and 小计 rows, numbers stored as numbers.  Text fidelity of every cell in every format
+(PDF included) is tests/test_fidelity.py's, which runs the five shapes; here the structure."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+from lxml import etree
+
+import reportgen
+from reportgen.api import Report
+from reportgen.render.options import RenderOptions
+
+TABLES = Path(__file__).parent / "data" / "tables"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def report(name: str, **options: bool) -> Report:
+    return reportgen.load(TABLES / f"{name}.yaml", options=RenderOptions(**options))
+
+
+def last_docx_table(data: bytes) -> etree._Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    return list(root.iter(f"{W}tbl"))[-1]
+
+
+def test_docx_merges_a_group_label_down_its_rows_at_every_level() -> None:
+    """绩效自评表: 产出指标 spans its three 二级指标 rows (w:vMerge restart + 2 continues); 合计 is the
+    last row, centred; header rows repeat and no row splits."""
+    data = report("self-evaluation").to_bytes("docx")
+    table = last_docx_table(data)
+    rows = table.findall(f"{W}tr")
+    assert all(r.find(f"{W}trPr/{W}cantSplit") is not None for r in rows)
+    assert rows[0].find(f"{W}trPr/{W}tblHeader") is not None
+    first_column = [r.findall(f"{W}tc")[0] for r in rows[1:]]
+    merges = [tc.find(f"{W}tcPr/{W}vMerge") for tc in first_column]
+    kinds = [None if m is None else m.get(f"{W}val", "continue") for m in merges]
+    assert kinds == ["restart", "continue", "continue", None, None, None]
+    texts = ["".join(tc.itertext()) for tc in first_column]
+    assert texts == ["产出指标", "", "", "效益指标", "满意度指标", "合计"]
+    total_label = first_column[-1].find(f".//{W}jc")
+    assert total_label is not None and total_label.get(f"{W}val") == "center"
+    document = docx.Document(io.BytesIO(data))
+    cells = document.tables[-1].rows[-1].cells
+    assert [c.text for c in cells][-3:] == ["100", "", "96.93"]
+
+
+def test_docx_header_groups_span_their_columns_at_two_levels() -> None:
+    """县区 × 指标: 责任科室 over 指标 over 目标/完成/完成比例 — three header rows."""
+    table = last_docx_table(report("county-matrix").to_bytes("docx"))
+    header = [r for r in table.findall(f"{W}tr") if r.find(f"{W}trPr/{W}tblHeader") is not None]
+    assert len(header) == 3
+    spans = [[int(s.get(f"{W}val")) for s in row.iter(f"{W}gridSpan")] for row in header]
+    assert spans == [[3, 3], [3, 3], []]
+    assert ["".join(tc.itertext()) for tc in header[0].findall(f"{W}tc")] == [
+        "县区",
+        "社会救助科",
+        "养老服务科",
+    ]
+
+
+def test_xlsx_stores_numbers_merges_labels_and_never_writes_a_sum_over_groups() -> None:
+    """目标完成: 考核指标 merged over the group's rows; percentages as fractions in a % format at the
+    column's decimals; with total formulas asked for, a declared table still writes values (its 合计
+    follows per-column rules a SUM over its rows would break)."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(report("target-completion", xlsx_total_formulas=True).to_bytes("xlsx"))
+    )
+    sheet = book.worksheets[0]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A5:A7", "A8:A10"} <= merged
+    row = [sheet.cell(5, c).value for c in range(1, 8)]
+    assert row[:5] == ["特困人员救助供养", None, "人", 1200, 1150]
+    assert row[5] == row[6] and abs(row[5] - 1150 / 1200) < 1e-12
+    assert sheet.cell(5, 6).number_format == "0%" and sheet.cell(5, 7).number_format == "0.00%"
+    funds = openpyxl.load_workbook(io.BytesIO(report("fund-use", xlsx_total_formulas=True).to_bytes("xlsx")))
+    cells = [c for r in funds.worksheets[0].iter_rows() for c in r]
+    assert not [c.coordinate for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    total = [c.value for c in funds.worksheets[0][funds.worksheets[0].max_row]]
+    assert total[0] == "合计" and Decimal(str(total[9])) == Decimal("0.9635258358662614")
+
+
+def test_html_rowspan_and_markdown_repeats_the_label() -> None:
+    """HTML merges the label (rowspan, the covered cells left out); Markdown cannot, so every row
+    carries its group's name and stays readable on its own."""
+    shape = report("target-completion")
+    html = shape.to_bytes("html").decode()
+    assert re.search(r'<td class="left" rowspan="3">特困人员救助供养</td>', html)
+    assert html.count(">特困人员救助供养<") == 1
+    markdown = shape.to_bytes("md").decode()
+    assert markdown.count("| 特困人员救助供养 |") == 3
+    assert "| **合计** |" not in markdown  # this table declares no 合计 row
+    assert "| 养老机构床位 |  | 张 | 500 | 520 | 104% | 104.00% |" in markdown
+
+
+def test_declared_tables_are_attachments_listed_in_order() -> None:
+    """Two tables (到位与支出, 支出明细): 附件1 and 附件2, named in the 附件说明 in order."""
+    document = report("funds").document
+    assert [a.label for a in document.attachments] == ["附件1", "附件2"]
+    titles = [a.table.spec.title for a in document.attachments]
+    assert document.attachment_note == (f"附件：1.{titles[0]}", f"2.{titles[1]}")
