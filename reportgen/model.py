@@ -389,6 +389,8 @@ class DeclaredTable:
     total_equals: tuple[tuple[str, FigureRef], ...]
     sort: tuple[str, bool] | None
     place: str
+    placement: str = "附件"  # 附件 (附件1 …) or 正文 (in the body: after ``after_section``, else at its end)
+    after_section: str = ""  # the title of the section it follows, as typed in the ledger
 
     def column(self, name: str) -> DeclaredColumn | None:
         for column in self.columns:

@@ -12,10 +12,14 @@ from pathlib import Path
 
 import docx
 import openpyxl
+import pytest
 from lxml import etree
 
 import reportgen
 from reportgen.api import Report
+from reportgen.base.errors import LedgerError
+from reportgen.document.blocks import Heading, TableBlock
+from reportgen.render.docx import layout as L
 from reportgen.render.options import RenderOptions
 
 TABLES = Path(__file__).parent / "data" / "tables"
@@ -107,3 +111,46 @@ def test_declared_tables_are_attachments_listed_in_order() -> None:
     assert [a.label for a in document.attachments] == ["附件1", "附件2"]
     titles = [a.table.spec.title for a in document.attachments]
     assert document.attachment_note == (f"附件：1.{titles[0]}", f"2.{titles[1]}")
+
+
+PLACED = Path(__file__).parent / "data" / "placed-tables.yaml"
+
+
+def test_tables_placed_in_the_body_follow_their_section_or_end_the_body() -> None:
+    """位置: {章节: 资金使用情况} right after that section; 位置: 正文 after the last section, before the
+    结语; the third table stays an attachment, alone in the 附件说明.  The .docx holds the body tables
+    across the portrait 版心 (156 mm) and the attachment across the landscape one."""
+    placed = reportgen.load(PLACED)
+    kinds = [
+        b.table.spec.title if isinstance(b, TableBlock) else b.full if isinstance(b, Heading) else b.text
+        for b in placed.document.blocks
+    ]
+    assert kinds == [
+        "一、资金使用情况",
+        "各乡镇资金使用情况如下表。",
+        "各乡镇临时救助资金使用情况",
+        "二、救助对象情况",
+        "各县区新增对象情况见正文末的表。",
+        "各县区新增低保对象",
+        "下一步，我局将继续做好临时救助工作。",
+    ]
+    assert placed.document.attachment_note == ("附件：临时救助资金支出明细",)
+    document = docx.Document(io.BytesIO(placed.to_bytes("docx")))
+    widths = [sum(int(c.get(f"{W}w")) for c in t._tbl.iter(f"{W}gridCol")) for t in document.tables]
+    assert widths == [L.BODY_WIDTH, L.BODY_WIDTH, L.LANDSCAPE_BODY_WIDTH]
+    sheets = openpyxl.load_workbook(io.BytesIO(placed.to_bytes("xlsx"))).sheetnames
+    assert sheets == ["表1", "表2", "附件"]
+
+
+def test_a_placement_naming_no_section_or_no_place_is_refused(tmp_path: Path) -> None:
+    text = PLACED.read_text(encoding="utf-8")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text(
+        text.replace("{章节: 资金使用情况}", "{章节: 资金使用}").replace("位置: 正文", "位置: 表后")
+    )
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(wrong)
+    found = {(p.code, p.place) for p in caught.value.problems}
+    assert ("RG127", "表格[1].位置.章节") in found
+    assert ("RG105", "表格[2].位置") in found
+    assert "是否应为“资金使用情况”" in str(caught.value)

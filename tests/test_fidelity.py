@@ -52,7 +52,7 @@ import reportgen
 from reportgen import ReportChoices
 from reportgen.api import Report
 from reportgen.base.resources import builtin_templates
-from reportgen.document.blocks import Document, Heading
+from reportgen.document.blocks import Document, Heading, TableBlock
 from reportgen.document.tables import Table
 from reportgen.kinds import find_kinds
 from reportgen.ledger.yaml.write import yaml_text
@@ -77,7 +77,12 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     if web:
         words = document.words
         units.append(f"{words['来源']}：{document.filler}\u3000{words['时间']}：{document.date}")
-    blocks = [b.full if isinstance(b, Heading) else b.lead + b.text for b in document.blocks]
+    blocks: list[str] = []
+    for block in document.blocks:
+        if isinstance(block, TableBlock):  # a table placed in the body: its title, header and cells
+            blocks += table_units(block.table, fmt, in_body=True)
+        else:
+            blocks.append(block.full if isinstance(block, Heading) else block.lead + block.text)
     if document.body_row:  # a 登记表: label | value rows, the narrative in its body row
         if fmt == "md":
             units += [document.words["项目"], document.words["内容"]]
@@ -109,8 +114,8 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     return [u for u in units if u]
 
 
-def table_units(table: Table, fmt: str) -> list[str]:
-    """Title, filler line, header and cells of a table, as ``fmt`` lays them out."""
+def table_units(table: Table, fmt: str, *, in_body: bool = False) -> list[str]:
+    """Title, filler line (an attachment's), header and cells of a table, as ``fmt`` lays them out."""
     spec = table.spec
     left, right = spec.filler_line
     filler = {"docx": [f"{left}\t{right}"], "md": [f"{left}\u3000\u3000{right}"], "html": [left + right]}
@@ -122,13 +127,15 @@ def table_units(table: Table, fmt: str) -> list[str]:
         header = [c.label for c in sorted(spec.header_cells(), key=lambda c: (c.row, c.col))]
     # A merged row-group label prints once (its covered cells hold the same text); Markdown repeats it.
     cells = [cell.text for row in table.rows for cell in row.cells if cell.span or fmt == "md"]
-    return [spec.title, *filler.get(fmt, [left, right]), *header, *cells]
+    return [spec.title, *([] if in_body else filler.get(fmt, [left, right])), *header, *cells]
 
 
 def xlsx_reference(document: Document) -> list[list[str]]:
     """Each sheet's texts: the 登记表, each 附件 (then its 图表 data), 主要指标."""
     words = document.words
     sheets = [[words["登记表"], *table_units(document.form, "xlsx")]] if document.form is not None else []
+    in_body = [b.table for b in document.blocks if isinstance(b, TableBlock)]
+    sheets += [[f"表{i}", *table_units(table, "xlsx")] for i, table in enumerate(in_body, start=1)]
     for attachment in document.attachments:
         sheets.append([attachment.label, *table_units(attachment.table, "xlsx")])
         if attachment.charts:
@@ -407,7 +414,11 @@ def pdf_of() -> Iterator[PdfOf]:
             pool.close()
 
 
-DECLARED_TABLES = sorted((ROOT / "tests" / "data" / "tables").glob("*.yaml"))  # 表格: the five shapes
+# 表格: the five shapes, and tables placed in the body (after a section, at its end) beside an attachment
+DECLARED_TABLES = [
+    *sorted((ROOT / "tests" / "data" / "tables").glob("*.yaml")),
+    ROOT / "tests/data/placed-tables.yaml",
+]
 CASES = [pytest.param(str(p), "hans", False, id=p.stem) for p in [*SAMPLES, *DECLARED_TABLES]]
 STRESS_CASES = [
     pytest.param(str(path), script, True, id=f"stress-{kind}-{script}")

@@ -37,7 +37,17 @@ class Paragraph:
     kind: ClassVar[str] = "paragraph"
 
 
-Block = Heading | Paragraph
+@dataclass(frozen=True, slots=True)
+class TableBlock:
+    """A declared table placed in the body (位置: 正文, or after a section): its title centred above
+    it; ``number`` counts the body's tables from 0 (the .docx fills each one in by it)."""
+
+    table: Table
+    number: int
+    kind: ClassVar[str] = "table"
+
+
+Block = Heading | Paragraph | TableBlock
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,12 @@ so the HTML, Markdown, .docx and .xlsx writers only lay out what they are given.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import Decimal
 
-from reportgen.base.errors import Problem, TemplateError
+from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
-from reportgen.document.blocks import Attachment, Block, Document, Heading, Paragraph
+from reportgen.document.blocks import Attachment, Block, Document, Heading, Paragraph, TableBlock
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
 from reportgen.document.signature import signature_lines
@@ -26,7 +27,7 @@ from reportgen.document.tables import (
     project_table,
     target_table,
 )
-from reportgen.model import Figure, Quantity, RatioOf, Section, SumOf
+from reportgen.model import DeclaredTable, Figure, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
     format_date,
@@ -122,8 +123,10 @@ def _figures_table(report: ComputedReport) -> Table | None:
 
 
 def _blocks_text(blocks: list[Block]) -> str:
-    """The narrative as one cell's text: a line per heading and per paragraph."""
-    return "\n".join(b.full if isinstance(b, Heading) else b.lead + b.text for b in blocks)
+    """The narrative as one cell's text: a line per heading and per paragraph (a form holds no table)."""
+    return "\n".join(
+        b.full if isinstance(b, Heading) else b.lead + b.text for b in blocks if not isinstance(b, TableBlock)
+    )
 
 
 def _with_body_row(particulars: tuple[tuple[str, str], ...], body_row: str) -> tuple[tuple[str, str], ...]:
@@ -183,6 +186,16 @@ def build_document(
             blocks.append(Heading(level, marker, title))
             blocks.extend(Paragraph(p) for p in paragraphs)
         add_all(section.subsections, level + 1)
+        add_tables(lambda t: t.after_section == section.title)
+
+    body_tables = [t for t in report.tables if t.table.placement == "正文"]
+
+    def add_tables(placed: Callable[[DeclaredTable], bool]) -> None:
+        """The body's tables placed here, each once (two sections may share a title: the first takes it)."""
+        for figures in [t for t in body_tables if placed(t.table)]:
+            body_tables.remove(figures)
+            number = sum(isinstance(b, TableBlock) for b in blocks)
+            blocks.append(TableBlock(declared_table(figures), number))
 
     def add_all(sections: tuple[Section, ...], level: int) -> None:
         number = 0  # only titled sections take a number: 一是……二是…… alone has no heading
@@ -191,6 +204,18 @@ def build_document(
             add(section, level, number)
 
     add_all(ledger.sections, 1)
+    add_tables(lambda t: not t.after_section)  # 位置: 正文 — the end of the body, before the 结语
+    if body_row and any(isinstance(b, TableBlock) for b in blocks):
+        in_form = next(b.table.spec.title for b in blocks if isinstance(b, TableBlock))
+        raise LedgerError(
+            Problem(
+                "RG126",
+                f"表格“{in_form}”放在正文中，而这类报告的正文写在登记表的一格里，容不下表格",
+                file=ledger.source,
+                place=f"表格“{in_form}”.位置",
+                expected="位置: 附件",
+            )
+        )
     blocks.extend(Paragraph(text(p, f"结语[{i}]")) for i, p in enumerate(ledger.closing, start=1))
 
     attachments: list[Attachment] = []
@@ -218,7 +243,9 @@ def build_document(
             Attachment("附件", _target_table(report, text(targets.title, f"{targets.place}.标题")))
         )
     # Declared tables (表格) follow the built-in ones, in ledger order, each an attachment.
-    attachments.extend(Attachment("附件", declared_table(t)) for t in report.tables)
+    attachments.extend(
+        Attachment("附件", declared_table(t)) for t in report.tables if t.table.placement == "附件"
+    )
     if len(attachments) == 1:
         note: tuple[str, ...] = (f"附件：{attachments[0].table.spec.title}",)
     else:

@@ -144,7 +144,9 @@ FUNDING_SOURCES = ("中央", "省级", "市级", "区县级", "乡镇级", "其�
 # -- 表格 (docs/tables.md) ---------------------------------------------------------------------------
 
 DECLARED_TABLE_REQUIRED = ("编号", TITLE, "列", "行")
-DECLARED_TABLE_OPTIONAL = ("表头", "分组列", "合计行", "合计名称", "合计公布值", "合计应等于", "排序")
+DECLARED_TABLE_OPTIONAL = ("表头", "分组列", "合计行", "合计名称", "合计公布值", "合计应等于", "排序", "位置")
+PLACEMENTS = ("附件", "正文")  # 位置: an attachment, or in the body; {章节: 标题} after that section
+PLACEMENT_SECTION = "章节"
 COLUMN_KEYS = ("名称", "显示为", "单位", "文本", "小数位", "对齐", "宽度", "公式", "合计")
 HEADER_GROUP_KEYS = ("名称", "列")
 SORT_KEYS = ("列", "顺序")

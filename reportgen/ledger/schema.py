@@ -149,6 +149,7 @@ class _Builder:
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)
+        self.check_placements(ledger)
         return ledger
 
     # -- 专有名称 ------------------------------------------------------------------------------------
@@ -750,6 +751,28 @@ class _Builder:
                     at,
                     ref.figure_id,
                     "“指标”中定义过的编号",
+                )
+
+    def check_placements(self, ledger: Ledger) -> None:
+        """A table placed after a section (位置: {章节: 标题}) names a section of 正文 (RG127)."""
+        titles: list[str] = []
+
+        def collect(sections: tuple[Section, ...]) -> None:
+            for section in sections:
+                titles.append(section.title)
+                collect(section.subsections)
+
+        collect(ledger.sections)
+        for i, table in enumerate(ledger.tables, start=1):
+            if table.after_section and table.after_section not in titles:
+                close = difflib.get_close_matches(table.after_section, titles, n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.r.report(
+                    "RG127",
+                    f"表格“{table.title}”要放在章节“{table.after_section}”之后，正文中没有这个章节{hint}",
+                    ("表格", i, "位置", "章节"),
+                    table.after_section,
+                    "正文中某一章节的标题（与台账中写的一字不差）",
                 )
 
 

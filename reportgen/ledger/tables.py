@@ -25,6 +25,8 @@ from reportgen.ledger.keys import (
     DECLARED_TABLE_REQUIRED,
     HEADER_GROUP_KEYS,
     ORDERS,
+    PLACEMENT_SECTION,
+    PLACEMENTS,
     PRINTED,
     ROW_GROUP_KEYS,
     SORT_KEYS,
@@ -163,7 +165,24 @@ class TableReader:
             total_equals=self.total_equals(fields.get("合计应等于"), (*at, "合计应等于"), title, columns),
             sort=sort,
             place=place_in_table(title),
+            **self.placement(fields.get("位置"), (*at, "位置")),
         )
+
+    def placement(self, value: object, at: At) -> dict[str, str]:
+        """位置: 附件 (the default), 正文 (at the end of the body) or {章节: 标题} (after that section;
+        the section is looked up once the whole ledger is read, RG127)."""
+        if value is None:
+            return {}
+        if isinstance(value, dict):
+            fields = self.r.mapping(value, at, required=(PLACEMENT_SECTION,), optional=())
+            title = self.r.text((fields or {}).get(PLACEMENT_SECTION), (*at, PLACEMENT_SECTION))
+            return {"placement": PLACEMENTS[1], "after_section": title} if title else {}
+        text = self.r.text(value, at)
+        if text not in PLACEMENTS:
+            expected = f"{'、'.join(PLACEMENTS)}或 {{{PLACEMENT_SECTION}: 章节标题}}"
+            self.r.report("RG105", f"不认识的位置“{text}”", at, text, expected)
+            return {}
+        return {"placement": text}
 
     def check_sums_of_mixed_units(
         self, columns: tuple[DeclaredColumn, ...], rows: tuple[DeclaredRow | RowGroup, ...], at: At

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from reportgen.base.errors import Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
-from reportgen.document.blocks import Document
+from reportgen.document.blocks import Document, TableBlock
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
@@ -33,7 +33,7 @@ from reportgen.render.docx.picture_xml import (
     with_png_type,
     with_relationships,
 )
-from reportgen.render.docx.table_xml import table_xml
+from reportgen.render.docx.table_xml import body_table_xml, table_xml
 from reportgen.render.options import RenderOptions
 from reportgen.templating.sandbox import ReportEnvironment
 
@@ -53,7 +53,15 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
         placeholder: table_xml(attachment.table) + "".join(picture_paragraphs(p) for p in drawn)
         for placeholder, attachment, drawn in zip(placeholders, document.attachments, pictures, strict=True)
     }
-    context = {"document": document, "tables": [Markup(p) for p in placeholders]}
+    in_body = [block.table for block in document.blocks if isinstance(block, TableBlock)]
+    body_placeholders = [BODY_TABLE_PLACEHOLDER.format(i) for i in range(len(in_body))]
+    for placeholder, table in zip(body_placeholders, in_body, strict=True):
+        fragments[placeholder] = body_table_xml(table)
+    context = {
+        "document": document,
+        "tables": [Markup(p) for p in placeholders],
+        "body_tables": [Markup(p) for p in body_placeholders],
+    }
     replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
@@ -87,6 +95,7 @@ def _pictures(document: Document) -> list[list[Picture]]:
 
 
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
+BODY_TABLE_PLACEHOLDER = "<!--reportgen:body-table:{}-->"
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 

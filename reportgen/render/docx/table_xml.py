@@ -113,3 +113,14 @@ def _cell_frame(width: int, align: str, merge: str | None = None) -> tuple[str, 
     empty = _cell(width, paragraph("RGTableText", "", align=align), merge=merge)
     start, end = empty.rsplit("</w:p>", 1)
     return empty, start, "</w:p>" + end
+
+
+def body_table_xml(table: Table) -> str:
+    """A table placed in the body: its title centred in 黑体 on the line above, kept with it, then the
+    table across the portrait 版心."""
+    title = (
+        '<w:p><w:pPr><w:keepNext/><w:spacing w:before="120" w:after="60"/>'
+        '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>'
+        f"{text_run(table.spec.title, L.HEITI)}</w:p>"
+    )
+    return title + table_xml(table, L.BODY_WIDTH)

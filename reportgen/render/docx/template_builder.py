@@ -321,6 +321,8 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _p("RGHeading3", "{{ block.full }}"),
         _tag('elif block.kind == "heading"'),
         _p("RGHeading4", "{{ block.full }}"),
+        _tag('elif block.kind == "table"'),  # a table placed in the body: its title and w:tbl
+        _p("Normal", "{{p body_tables[block.number] }}"),
         _tag("elif block.lead_level == 1"),
         _lead_paragraph(1),
         _tag("elif block.lead_level == 2"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.document.blocks import Attachment, Document
+from reportgen.document.blocks import Attachment, Document, TableBlock
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.xlsx.compiled import render_workbook
 from reportgen.templating.sandbox import ReportEnvironment
@@ -21,6 +21,11 @@ from reportgen.templating.sandbox import ReportEnvironment
 def render_xlsx(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
+    # Tables placed in the body come first (they are read first), each on a sheet 表1, 表2 …
+    in_body = [block.table for block in document.blocks if isinstance(block, TableBlock)]
+    body_sheets = tuple(Attachment(f"表{i}", table) for i, table in enumerate(in_body, start=1))
+    if body_sheets:
+        document = dataclasses.replace(document, attachments=(*body_sheets, *document.attachments))
     if not document.attachments and document.figures is None:
         raise RenderError(
             Problem(
