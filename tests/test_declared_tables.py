@@ -509,3 +509,35 @@ def test_a_total_that_must_equal_a_figure_is_the_total_row_s_sum_even_when_not_s
 """
     assert ("RG215", "表格“分组合计”合计行“人数”") not in codes(computed(tables, figures))
     assert ("RG126", "表格“分组合计”“比例”") in problems(tables.replace("{人数: {指标", "{比例: {指标"))
+
+
+def test_scores_in_fen_take_decimals_add_up_and_never_meet_money() -> None:
+    """分 (points of a 绩效自评表) is its own family: decimals allowed (19.5分, not a count), summed in the
+    合计, and a 求和 of 分 with 元 is refused as any mix of families is (RG124)."""
+    scores = table_of(
+        """
+  - 编号: 评分
+    标题: 评分
+    列:
+      - {名称: 项目, 文本: 是}
+      - {名称: 分值, 单位: 分, 小数位: 1}
+      - {名称: 得分, 单位: 分, 小数位: 1}
+    行:
+      - {项目: 甲, 分值: 20, 得分: 19.5}
+      - {项目: 乙, 分值: 10, 得分: 7.25}
+    合计行: 是
+"""
+    )
+    assert column(scores, "得分", TOTAL) == [Decimal("26.75")]
+    assert ("RG124", "表格“混合”“和”") in problems(
+        """
+  - 编号: 混合
+    标题: 混合
+    列:
+      - {名称: 分值, 单位: 分}
+      - {名称: 金额, 单位: 元}
+      - {名称: 和, 单位: 分, 公式: {求和: [分值, 金额]}}
+    行:
+      - {分值: 1, 金额: 2}
+"""
+    )

@@ -23,6 +23,7 @@ class Family(Enum):
     HOUSEHOLD_TIMES = "户次"
     PERCENT = "比例"
     MULTIPLE = "倍数"  # 1.5倍: a multiplier of something else, never added to another
+    SCORE = "分值"  # 分 of a 绩效自评表 (分值 20分, 得分 14.93分): added up, shown with decimals
     # Every other counting unit (张, 个, 所, 件 …) is its own family, named by its symbol.
     OTHER = "其他"
 
@@ -49,7 +50,7 @@ class Unit:
     def counts(self) -> bool:
         """Whether a whole number in this unit is an exact count (8520人次, 392户), not a rounded one
         (463万元 stands for anything from 462.5 to 463.5 万元; 1.5倍 and 30% are rounded too)."""
-        return self.family not in (Family.MONEY, Family.PERCENT, Family.MULTIPLE)
+        return self.family not in (Family.MONEY, Family.PERCENT, Family.MULTIPLE, Family.SCORE)
 
     def __str__(self) -> str:
         return self.symbol
@@ -66,6 +67,7 @@ _UNITS: dict[str, Unit] = {
     "户次": Unit("户次", Family.HOUSEHOLD_TIMES),
     "%": Unit("%", Family.PERCENT, Decimal("0.01")),
     "倍": Unit("倍", Family.MULTIPLE),
+    "分": Unit("分", Family.SCORE),  # points, never the money unit 分 (amounts are in 元, 万元, 亿元)
     **{
         symbol: Unit(symbol, Family.OTHER)
         for symbol in (
