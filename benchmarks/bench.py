@@ -18,6 +18,7 @@ import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from docxtpl import DocxTemplate
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import reportgen  # noqa: E402
-from benchmarks.ledgers import ledger_text  # noqa: E402
+from benchmarks.ledgers import declared_ledger_text, ledger_text  # noqa: E402
 from reportgen.render import DEFAULT_OPTIONS  # noqa: E402
 from reportgen.render.docx import render_docx, table_xml  # noqa: E402
 from reportgen.render.docx.template_builder import TEMPLATES  # noqa: E402
@@ -199,6 +200,27 @@ def engine_table(sizes: list[int], budget: float) -> str:
     return "\n".join([*rows, "", *notes])
 
 
+def declared_table(sizes: list[int], budget: float) -> str:
+    """A declared table (表格) of N rows in groups with 小计, every formula kind and a 合计: the
+    pipeline per stage and format, and how the cost grows from the smallest size to the largest."""
+    rows = ["| 表格 rows | stage | ms | × smallest size |", "|---|---|---|---|"]
+    cost: dict[tuple[str, int], float] = {}
+    stages = {"load+compute": "", "check": "", **{f"→ {fmt}": fmt for fmt in ("docx", "xlsx", "html", "md")}}
+    for size in sizes:
+        text = declared_ledger_text(size)
+        for name, fmt in stages.items():
+            cost[(name, size)] = timed(partial(_declared_stage, text, name, fmt), budget, rounds=2)
+            ratio = cost[(name, size)] / cost[(name, sizes[0])]
+            rows.append(f"| {size} | {name} | {cost[(name, size)] * 1000:.1f} | {ratio:.1f} |")
+    note = f"- linear means × {sizes[-1] / sizes[0]:.0f} or less from {sizes[0]} to {sizes[-1]} rows."
+    return "\n".join([*rows, "", note])
+
+
+def _declared_stage(text: str, name: str, fmt: str) -> object:
+    report = reportgen.loads(text, "bench.yaml")
+    return report.to_bytes(fmt) if fmt else (report.check() if name == "check" else report.computed)
+
+
 def batch_table(unit_counts: list[int], projects: int, workers: int) -> str:
     rows = [
         f"| units × {projects} projects | formats | -j | seconds | units/s | peak RSS per worker MiB |",
@@ -263,9 +285,15 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--pdf", type=int, default=20, help="documents through the warm PDF pool; 0 to skip")
     parser.add_argument("--budget", type=float, default=1.5, help="seconds of timing per engine and size")
+    parser.add_argument(
+        "--declared", default="100,1000", help="rows of a declared table (表格); empty to skip"
+    )
     args = parser.parse_args()
     print(f"# reportgen benchmarks ({sys.platform}, Python {sys.version.split()[0]})\n")
     print(engine_table([int(s) for s in args.sizes.split(",")], args.budget))
+    if args.declared:
+        print()
+        print(declared_table([int(s) for s in args.declared.split(",")], args.budget))
     if args.pdf:
         print()
         print(pdf_table(args.pdf))

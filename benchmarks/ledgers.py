@@ -59,3 +59,66 @@ def ledger_text(projects: int, unit: int = 1, seed: int = 0) -> str:
             n=n, plan=f"{plan / 100:.2f}", budget=f"{budget / 100:.2f}", paid=f"{paid / 100:.2f}"
         )
     return text
+
+
+DECLARED_HEAD = """\
+标题: 各乡镇临时救助资金使用情况
+落款: 某市民政局
+成文日期: 2024-10-10
+填报单位: 某市民政局
+期间: {年度: 2024, 月份: 1—9}
+正文:
+  - 标题: 总体情况
+    段落: 各乡镇资金使用情况见附表。
+表格:
+  - 编号: 资金使用
+    标题: 各乡镇临时救助资金使用情况
+    列:
+      - {名称: 县区, 文本: 是}
+      - {名称: 单位, 文本: 是}
+      - {名称: 户籍人口数, 单位: 人}
+      - {名称: 应使用资金, 单位: 万元, 公式: {乘: [户籍人口数, {数值: 7, 单位: 元}]}}
+      - {名称: 乡镇审批户数, 显示为: 户数, 单位: 户}
+      - {名称: 乡镇审批金额, 显示为: 金额, 单位: 万元}
+      - {名称: 区审批户数, 显示为: 户数, 单位: 户}
+      - {名称: 区审批金额, 显示为: 金额, 单位: 万元}
+      - {名称: 合计金额, 显示为: 金额, 单位: 万元, 公式: {求和: [乡镇审批金额, 区审批金额]}}
+      - {名称: 资金使用率, 单位: "%", 公式: {商: [合计金额, 应使用资金]}}
+      - {名称: 排名, 公式: {排名: 资金使用率}}
+    表头:
+      - {名称: 乡镇审批, 列: [乡镇审批户数, 乡镇审批金额]}
+      - {名称: 区审批, 列: [区审批户数, 区审批金额]}
+    分组列: [县区]
+    合计行: 是
+    行:
+"""
+
+DECLARED_GROUP = """\
+      - 分组: 第{g}县
+        小计: 是
+        行:
+"""
+
+DECLARED_ROW = """\
+          - {{单位: 第{n}乡镇, 户籍人口数: {people},
+             乡镇审批户数: {a}, 乡镇审批金额: {am}, 区审批户数: {b}, 区审批金额: {bm}}}
+"""
+
+
+def declared_ledger_text(rows: int, seed: int = 0) -> str:
+    """A declared table (表格) of ``rows`` townships in groups of 10 (a 小计 each), every formula kind
+    the fund-use shape has (乘, 求和, 商, 排名) and a 合计: the 1 000-row linearity case of issue 16."""
+    rng = random.Random(seed)
+    text = DECLARED_HEAD
+    for n in range(1, rows + 1):
+        if n % 10 == 1:
+            text += DECLARED_GROUP.format(g=n // 10 + 1)
+        text += DECLARED_ROW.format(
+            n=n,
+            people=rng.randint(5_000, 60_000),
+            a=rng.randint(10, 200),
+            am=f"{rng.randint(100, 3000) / 100:.2f}",
+            b=rng.randint(5, 80),
+            bm=f"{rng.randint(100, 2000) / 100:.2f}",
+        )
+    return text

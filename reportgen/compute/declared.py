@@ -16,6 +16,7 @@ summed amounts, never the sum or mean of the rates), 无 leaves it empty.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
@@ -273,12 +274,15 @@ class _TableComputer:
         formula = column.formula
         assert formula is not None
         keyed = [(self.computed[r.number][0][formula.operands[0]], r.number) for r in data]
-        present = [v for v, _ in keyed if v is not None]
+        present = sorted(v for v, _ in keyed if v is not None)  # once: a 1 000-row table ranks in n log n
         for value, number in keyed:
             place = None
             if value is not None:
-                better = sum(
-                    1 for other in present if (other < value if formula.ascending else other > value)
+                # the rows strictly better: below it when ascending, above it otherwise
+                better = (
+                    bisect_left(present, value)
+                    if formula.ascending
+                    else len(present) - bisect_right(present, value)
                 )
                 place = Decimal(better + 1)
             values, bounds = self.computed[number]
