@@ -514,6 +514,9 @@ class TableReader:
             cell = self.cell(raw, (*at, key), column, where)
             if cell is not None:
                 cells.append((key, cell))
+        # In the columns' order, however the row was typed: the same row from a workbook is the same model.
+        position = {c.name: i for i, c in enumerate(columns)}
+        cells.sort(key=lambda item: position[item[0]])
         return DeclaredRow(tuple(cells), number, place_in_table(title, number))
 
     def cell(self, raw: object, at: At, column: DeclaredColumn, where: str) -> CellValue | None:
