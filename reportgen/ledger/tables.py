@@ -97,6 +97,10 @@ class TableReader:
     def problem(
         self, code: str, message: str, at: At, where: str, value: object = None, expected: str | None = None
     ) -> None:
+        """A problem placed as a clerk reads the table; in a workbook at its cell (``资金使用!K7``), the
+        table's words leading the message."""
+        if self.r.document.cells:
+            message, where = f"{where}：{message}", self.r.place(at)
         self.r.problems.append(
             Problem(
                 code,

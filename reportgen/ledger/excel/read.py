@@ -182,6 +182,7 @@ class _Reader:
         self.cells: dict[At, str] = {}
         self.blank: dict[str, SheetColumn] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
+        self.broken = False  # a declared table's sheet whose layout could not be read
 
     def problem(self, code: str, message: str, cell: Cell | str, value: object, expected: str) -> None:
         place = cell.ref if isinstance(cell, Cell) else cell
@@ -497,6 +498,8 @@ class _Reader:
             table = self.table(cells, index)
             self.cells.setdefault((TABLES,), name)
             found.append(table)
+        if self.broken:  # a table's layout is broken: its rows would be read wrongly, cell by cell
+            raise LedgerError(*self.problems)
         return found
 
     def table(self, sheet: SheetCells, index: int) -> dict[str, object]:
@@ -630,7 +633,11 @@ class _Reader:
                         False,
                     )
                 )
+        if any(p.code == "RG116" and str(p.place).startswith(f"{name}!") for p in self.problems):
+            self.broken = True
+            return {"编号": layout.table_id}
         group_columns = set(group_columns_of(names, layout.settings))
+        label_column = names[0] if texts and texts[0] else None
         reported: set[tuple[int, int, int, int]] = set()
         for number in (n for n in numbers if n > header_rows[-1]):
             marker_cell = cell(number, 1)
@@ -653,8 +660,22 @@ class _Reader:
                     )
                 if shown.empty:
                     continue
+                summed = kind in (SUBTOTAL, TOTAL) and texts[column - 2]
+                if (
+                    summed
+                    and name_here not in group_columns
+                    and not (kind == TOTAL and name_here == label_column)
+                ):
+                    self.problem(
+                        "RG105",
+                        f"{kind}行只填数字列的公布值，文字写不进{kind}行",
+                        shown,
+                        _shown(shown),
+                        "删去这一格，或把这一行的行别改为空白（一般的行）",
+                    )
+                    continue
                 value = self.table_cell(
-                    shown, texts[column - 2], units[column - 2], formulas[column - 2], kind
+                    shown, name_here, (texts[column - 2], units[column - 2], formulas[column - 2]), kind
                 )
                 span = None
                 if merge is not None and merge[3] > merge[1]:
@@ -696,20 +717,27 @@ class _Reader:
             return parsed
         return text
 
-    def table_cell(self, cell: Cell, text: bool, unit_text: object, formula: object, kind: str) -> object:
+    def table_cell(self, cell: Cell, column: str, settings: tuple[bool, object, object], kind: str) -> object:
         """A cell below the header: text as shown (a percentage with its %), a number exactly (a % cell
         reads as the 92 it shows where the column is in %), a 指标编号 as ``{指标: 编号}``; a number in a
-        formula column is its 公布值 (in 小计/合计 rows every number is)."""
+        formula column is its 公布值 (in 小计/合计 rows every number is).  ``settings``: the column's
+        文本, 单位 and 公式."""
+        text, unit_text, formula = settings
         if text:
             if cell.percent:
                 return _shown(cell)
             return self.text(cell, _TABLE_TEXT)
         raw = cell.value
-        if isinstance(raw, str) and not starts_like_number(raw) and raw.strip().isidentifier():
-            return {FIGURES: raw.strip()}
+        if isinstance(raw, str) and not starts_like_number(raw):
+            if raw.strip() in self.figure_ids:
+                return {FIGURES: raw.strip()}
+            expected = "数字（以本列的单位计），或“指标”表中的编号"
+            self.problem("RG106", "既不是数字，也不是“指标”表中的编号", cell, raw, expected)
+            return raw
         percent = isinstance(unit_text, str) and unit(unit_text.strip()) == unit(PERCENT)
-        value = self.value(cell, _TABLE_NUMBER, PERCENT if percent else None)
-        if formula is not None and kind not in (SUBTOTAL, TOTAL) and not isinstance(value, str):
+        spec = SheetColumn(column, (), CellType.NUMBER, 0, "数字")
+        value = self.value(cell, spec, PERCENT if percent else None)
+        if isinstance(formula, dict) and kind not in (SUBTOTAL, TOTAL) and not isinstance(value, str):
             return {PRINTED: value}
         return value
 

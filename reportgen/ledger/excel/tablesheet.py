@@ -161,8 +161,6 @@ def _operand_text(item: object) -> str:
 
 def formula_plain(text: str) -> dict[str, object] | Refusal:
     """The plain formula of ``formula_text``'s form, or why the text is not one."""
-    kind, colon, rest = FORMULA_COLON.split(text.strip(), maxsplit=1) + ["", ""][: 2 - text.count("：") - 0]
-    del colon
     head = FORMULA_COLON.split(text.strip(), maxsplit=1)
     kind = head[0].strip()
     rest = head[1] if len(head) > 1 else ""

@@ -785,8 +785,8 @@ def _table_format(spec: Mapping[str, object], decimals: int) -> str:
     found = unit(str(spec.get("单位"))) if spec.get("单位") is not None else None
     default = 2 if found is not None and not found.counts else 0
     shown = max(int(digits) if isinstance(digits, int) else default, decimals)
-    body = "#,##0" + ("." + "0" * shown if shown else "")
-    return body + "%" if _percent(spec) else body
+    decimals_part = "." + "0" * shown if shown else ""
+    return f"0{decimals_part}%" if _percent(spec) else f"#,##0{decimals_part}"
 
 
 def _display_width(text: str) -> float:

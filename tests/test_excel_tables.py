@@ -1,0 +1,378 @@
+"""Declared tables (``表格``) in the Excel ledger: one sheet each, the table as it prints (docs/tables.md
+“Excel 台账中的表格”).
+
+- Lossless: every ledger of ``tests/data/tables`` goes YAML → .xlsx → YAML → .xlsx to the same model,
+  byte-identical the second time, with the same ``check`` findings from either form.
+- The sheet a clerk sees: title merged over the table, spanners merged over their columns, leaf
+  labels (显示为), group names merged down their rows, computed columns grey with a note, number
+  formats per column (% as a percentage), widths from the content, the print area the table alone.
+- Clerk habits: 92% typed in a % column, a group name typed in every row instead of merged, numbers
+  typed as text, blank rows at the end; every problem names ``sheet!cell`` with its code.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+import reportgen
+from reportgen.base.errors import LedgerError
+from reportgen.ledger.excel.read import parse_workbook_ledger
+from reportgen.ledger.excel.tablesheet import (
+    MAX_SHEET_NAME,
+    Line,
+    Slot,
+    formula_plain,
+    formula_text,
+    read_lines,
+    sheet_name,
+)
+from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.model import DeclaredRow, Ledger, Printed, RowGroup
+from tests.test_excel_ledger import comparable, difference, round_trip
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ROOT / "tests" / "data" / "tables"
+SHAPES = sorted(TABLES.glob("*.yaml"))
+
+
+def workbook_of(name: str, edit: Callable[[str], str] | None = None) -> bytes:
+    text = (TABLES / name).read_text("utf-8")
+    if edit is not None:
+        text = edit(text)
+    return workbook_bytes(parse_yaml(text.encode("utf-8"), name).data)  # type: ignore[arg-type]
+
+
+def edited(raw: bytes, sheet: str, edit: Callable[[Worksheet], object]) -> bytes:
+    """The workbook after a clerk's edit of one sheet in a spreadsheet program."""
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    worksheet = book[sheet]
+    assert isinstance(worksheet, Worksheet)
+    edit(worksheet)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def ledger_of(raw: bytes) -> Ledger:
+    return parse_workbook_ledger(raw, Path("台账.xlsx"))
+
+
+def problems_of(raw: bytes) -> list[tuple[str, str | None]]:
+    with pytest.raises(LedgerError) as caught:
+        ledger_of(raw)
+    return [(p.code, p.place) for p in caught.value.problems]
+
+
+def opened(raw: bytes, sheet: str) -> Worksheet:
+    worksheet = openpyxl.load_workbook(io.BytesIO(raw))[sheet]
+    assert isinstance(worksheet, Worksheet)
+    return worksheet
+
+
+# -- lossless ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
+def test_every_table_ledger_round_trips(path: Path) -> None:
+    trip = round_trip(path.read_bytes())
+    assert trip.models[0].tables and comparable(trip.models[1].tables) == comparable(trip.models[0].tables)
+    book = openpyxl.load_workbook(io.BytesIO(trip.workbook))
+    for table in trip.models[0].tables:
+        assert table.id in book.sheetnames  # one sheet per table, named by its 编号
+    assert book.sheetnames[-1] == "选项"
+
+
+@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
+def test_the_same_findings_from_yaml_and_from_excel(path: Path, tmp_path: Path) -> None:
+    """``check`` finds the same things in both forms — with published values made wrong, so there is
+    something to find (RG214 and RG215 from a 公布值 or a 合计应等于 that disagrees)."""
+    text = path.read_text("utf-8")
+    for good, bad in (("92.58", "93.58"), ("95.83", "96.83"), ("94.0", "95.0"), ("96.93", "97.93")):
+        text = text.replace(good, bad)
+    text = text.replace("数值: 86.5", "数值: 87.5").replace("得分: {公布值: 14.93}", "得分: {公布值: 14.95}")
+    source = tmp_path / path.name
+    source.write_text(text, "utf-8")
+    workbook = reportgen.convert_ledger(source, tmp_path / "台账.xlsx")
+
+    def found(ledger: Path) -> list[tuple[str, str, str | None]]:
+        return [(f.code, f.problem.message, f.problem.place) for f in reportgen.load(ledger).check()]
+
+    from_yaml = found(source)
+    assert any(code in ("RG214", "RG215") for code, _, _ in from_yaml), from_yaml
+    assert found(workbook) == from_yaml
+
+
+def test_excel_to_yaml_to_excel_is_stable(tmp_path: Path) -> None:
+    """A workbook a clerk edited (92% typed, a name repeated instead of merged) converts to YAML and
+    back to the same workbook as that YAML gives, and to the same model."""
+    raw = edited(workbook_of("target-completion.yaml"), "目标完成", _clerk_edits)
+    (tmp_path / "a.xlsx").write_bytes(raw)
+    yaml_path = reportgen.convert_ledger(tmp_path / "a.xlsx", tmp_path / "b.yaml")
+    again = reportgen.convert_ledger(yaml_path, tmp_path / "c.xlsx")
+    back = reportgen.convert_ledger(again, tmp_path / "d.yaml")
+    assert back.read_bytes() == yaml_path.read_bytes()
+    assert reportgen.convert_ledger(back, tmp_path / "e.xlsx").read_bytes() == again.read_bytes()
+    first, last = comparable(ledger_of(raw).tables), comparable(ledger_of(again.read_bytes()).tables)
+    assert first == last, difference(first, last)
+
+
+def _clerk_edits(sheet: Worksheet) -> None:
+    sheet["H16"] = 0.92  # 92% typed into 完成率 of 集中供养
+    sheet["H16"].number_format = "0%"
+    sheet.unmerge_cells("B18:B20")  # 临时救助 typed in each of its rows
+    sheet["B19"] = sheet["B20"] = "临时救助"
+
+
+# -- the sheet a clerk sees ---------------------------------------------------------------------------
+
+
+def test_the_sheet_is_the_printed_table() -> None:
+    sheet = opened(workbook_of("fund-use.yaml"), "资金使用")
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet["A1"].value == "表格编号" and sheet["B1"].value == "资金使用"
+    assert sheet["A13"].value == "标题" and sheet["B13"].value == "各乡镇临时救助资金使用情况"
+    assert "B13:L13" in merged  # the title over the table's 11 columns
+    # Two header rows: 乡镇审批 over 户数 | 金额; 单位 and 户籍人口数 run through both rows.
+    assert [sheet.cell(14, c).value for c in range(2, 13)] == [
+        "单位",
+        "户籍人口数",
+        "应使用资金",
+        "乡镇审批",
+        None,
+        "区审批",
+        None,
+        "合计",
+        None,
+        "实际使用·占应使用比例",
+        "排名",
+    ]
+    assert [sheet.cell(15, c).value for c in range(5, 11)] == ["户数", "金额"] * 3
+    assert {"E14:F14", "G14:H14", "I14:J14", "B14:B15", "K14:K15", "A14:A15"} <= merged
+    assert sheet["A14"].value == "表头" and sheet.freeze_panes == "B16"
+    # Column declarations stand over their columns.
+    assert [sheet.cell(2, c).value for c in range(2, 5)] == ["单位", "户籍人口数", "应使用资金"]
+    assert sheet["D8"].value == "公式" or sheet["A8"].value == "公式"
+    assert sheet["D8"].value == "乘：户籍人口数、7元" and sheet["K8"].value == "商：合计金额、应使用资金"
+    # Rows: numbers as numbers in each column's format; the rate as a percentage; formula columns grey.
+    assert sheet["B16"].value == "城关镇" and sheet["C16"].value == 52000
+    assert sheet["C16"].number_format == "#,##0" and sheet["F16"].number_format == "#,##0.00"
+    assert sheet["K16"].value == pytest.approx(0.9258) and sheet["K16"].number_format == "0.00%"
+    assert sheet["K16"].fill.fgColor.rgb.endswith("D9D9D9") and sheet["C16"].fill.fgColor.rgb != "00D9D9D9"
+    assert sheet["K14"].comment is not None and "公布值" in sheet["K14"].comment.text
+    # The 合计 row: marked, labelled, its 公布值 in the computed columns, bold.
+    assert sheet["A20"].value == "合计" and sheet["B20"].value == "合计"
+    assert sheet["D20"].value == pytest.approx(98.7) and sheet["K20"].value == pytest.approx(0.9635)
+    assert sheet["D20"].font.b and sheet.max_row == 20
+    # Widths from content; the printout is the table alone, its header repeated on every page.
+    widths = {c: sheet.column_dimensions[c].width for c in "BCK"}
+    assert widths["K"] > widths["B"] and widths["C"] >= 10
+    assert sheet.print_area == "'资金使用'!$B$13:$L$20"
+    assert sheet.print_title_rows == "$14:$15"
+
+
+def test_groups_are_merged_down_their_rows() -> None:
+    sheet = opened(workbook_of("target-completion.yaml"), "目标完成")
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"B15:B17", "B18:B20"} <= merged
+    assert sheet["A15"].value == "分组 核对：工作目标、已完成数" and sheet["B15"].value == "特困人员救助供养"
+    assert sheet["A16"].value is None and sheet["C16"].value == "集中供养"
+    assert sheet["A21"].value == "不分组" and sheet["B21"].value == "养老机构床位"  # its own text
+    assert sheet["H20"].value == "80.00%"  # a 公布值 whose last zeros count stays text, as typed
+    assert sheet["G15"].number_format == "0%" and sheet["H15"].number_format == "0.00%"
+    nested = opened(workbook_of("self-evaluation.yaml"), "绩效自评")
+    levels = {str(r) for r in nested.merged_cells.ranges}
+    assert "B15:B17" in levels  # 产出指标 over its three 二级指标, each of one row (unmerged)
+    assert [nested.cell(r, 3).value for r in range(15, 18)] == ["数量指标", "质量指标", "时效指标"]
+    assert nested["A20"].value == "合计" and nested["B20"].value == "合计"
+
+
+def test_sheet_names_follow_excels_rules() -> None:
+    taken = {"说明", "基本信息", "指标", "项目", "正文", "选项"}
+    assert sheet_name("指标", taken) == "指标（2）"
+    assert sheet_name("a/b:c*d?[e]", taken) == "a_b_c_d__e_"
+    long = sheet_name("长" * 40, taken)
+    assert len(long) == MAX_SHEET_NAME and sheet_name("长" * 40, taken) == "长" * 28 + "（2）"
+    assert sheet_name("'引号'", taken) == "引号"
+
+
+def test_formulas_as_text_round_trip() -> None:
+    for formula in (
+        {"乘": ["户籍人口数", {"数值": 7, "单位": "元"}]},
+        {"求和": ["甲", "乙", "丙"]},
+        {"商": ["分子", "分母"]},
+        {"占合计": "金额"},
+        {"排名": "率", "顺序": "升序"},
+        {"乘": ["分值", "完成率"]},
+        {"乘": [{"数值": Decimal("0.5")}, "金额"]},
+    ):
+        assert formula_plain(formula_text(formula)) == formula
+    assert formula_plain("商: 甲 , 乙") == {"商": ["甲", "乙"]}  # half-width colon and commas too
+
+
+# -- clerk habits -----------------------------------------------------------------------------------
+
+
+def _rows(ledger: Ledger) -> tuple[DeclaredRow | RowGroup, ...]:
+    return ledger.tables[0].rows
+
+
+def test_percent_typed_or_as_text_reads_as_shown() -> None:
+    raw = workbook_of("target-completion.yaml")
+    for edit in (
+        lambda s: (s.__setitem__("H16", 0.92), setattr(s["H16"], "number_format", "0%")),
+        lambda s: s.__setitem__("H16", "92%"),
+        lambda s: (s.__setitem__("H16", 92), setattr(s["H16"], "number_format", "General")),
+    ):
+        group = _rows(ledger_of(edited(raw, "目标完成", edit)))[0]
+        assert isinstance(group, RowGroup) and isinstance(group.rows[0], DeclaredRow)
+        assert group.rows[0].cell("完成率") == Printed(Decimal(92))
+
+
+def test_a_percentage_where_the_column_is_not_in_percent_is_refused() -> None:
+    raw = edited(
+        workbook_of("target-completion.yaml"),
+        "目标完成",
+        lambda s: (s.__setitem__("E16", 0.92), setattr(s["E16"], "number_format", "0%")),
+    )
+    assert problems_of(raw) == [("RG105", "目标完成!E16")]
+
+
+def test_a_group_name_typed_in_each_row_or_merged_is_the_same_group() -> None:
+    raw = workbook_of("target-completion.yaml")
+    expected = comparable(ledger_of(raw).tables)
+
+    def typed(sheet: Worksheet) -> None:
+        for cells in ("B15:B17", "B18:B20"):
+            sheet.unmerge_cells(cells)
+        for row in (16, 17):
+            sheet[f"B{row}"] = "特困人员救助供养"
+        for row in (19, 20):
+            sheet[f"B{row}"] = "临时救助"
+
+    assert comparable(ledger_of(edited(raw, "目标完成", typed)).tables) == expected
+
+
+def test_a_clerk_merges_a_new_group_over_its_rows() -> None:
+    raw = workbook_of("fund-use.yaml")
+
+    def grouped(sheet: Worksheet) -> None:
+        sheet["B16"] = "城关片区"  # the 单位 column is the default 分组列
+        sheet.merge_cells("B16:B17")
+
+    group = _rows(ledger_of(edited(raw, "资金使用", grouped)))[0]
+    assert isinstance(group, RowGroup) and group.name == "城关片区" and len(group.rows) == 2
+    assert all(isinstance(r, DeclaredRow) and r.cell("户籍人口数") for r in group.rows)
+
+
+def test_numbers_as_text_and_blank_rows_at_the_end() -> None:
+    raw = workbook_of("fund-use.yaml")
+
+    def habits(sheet: Worksheet) -> None:
+        sheet["C16"] = "52,000"
+        sheet["F16"] = "１８.５"
+        for row in range(21, 40):  # blank rows after the 合计, with borders a clerk drew
+            sheet.cell(row, 3).value = " "
+            sheet.cell(row, 4).number_format = "0.00"
+
+    expected = comparable(ledger_of(raw).tables)
+    assert comparable(ledger_of(edited(raw, "资金使用", habits)).tables) == expected
+
+
+def test_a_figure_quoted_in_a_cell_round_trips_and_shows_its_id() -> None:
+    def quoted(text: str) -> str:
+        return text.replace("金额: 41.3, 会计凭证号", "金额: {指标: 适老化设备}, 会计凭证号").replace(
+            "指标:\n", "指标:\n  适老化设备: {数值: 41.3, 单位: 万元}\n"
+        )
+
+    assert "适老化设备" in quoted((TABLES / "funds.yaml").read_text("utf-8"))
+    source = quoted((TABLES / "funds.yaml").read_text("utf-8"))
+    trip = round_trip(source.encode("utf-8"))
+    sheet = opened(trip.workbook, "支出明细")
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == "适老化设备")
+    assert cell.font.color is not None and cell.font.color.rgb.endswith("0563C1")
+
+
+# -- problems name the cell ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("edit", "expected"),
+    [
+        (lambda s: s.__setitem__("G8", "商：已完成、工作目标"), [("RG121", "目标完成!G8")]),
+        (lambda s: s.__setitem__("G8", "除：已完成数、工作目标"), [("RG105", "目标完成!G8")]),
+        (lambda s: s.__setitem__("E16", "四百"), [("RG106", "目标完成!E16")]),
+        (lambda s: s.__setitem__("E16", "12.3万"), [("RG106", "目标完成!E16")]),
+        (lambda s: s.merge_cells("E16:F16"), [("RG118", "目标完成!E16:F16")]),
+        (lambda s: s.__setitem__("A16", "分組"), [("RG105", "目标完成!A16")]),
+        (lambda s: s.__setitem__("A4", "文字"), [("RG116", "目标完成!A4")]),
+        (lambda s: s.__setitem__("G12", "支出总额"), [("RG126", "目标完成!G12")]),
+        (
+            lambda s: [s.__setitem__(c, v) for c, v in (("A16", "小计"), ("C16", None), ("D16", None))],
+            [("RG105", "目标完成!A17")],
+        ),
+        (
+            lambda s: s.__setitem__("A16", "小计"),
+            [("RG105", "目标完成!C16"), ("RG105", "目标完成!D16"), ("RG105", "目标完成!A17")],
+        ),
+        (lambda s: s.__setitem__("J16", 5), [("RG116", "目标完成!J16")]),
+    ],
+    ids=[
+        "unknown-operand",
+        "unknown-formula",
+        "words",
+        "wan",
+        "merged",
+        "marker",
+        "setting",
+        "equals",
+        "after-subtotal",
+        "text-in-subtotal",
+        "no-column",
+    ],
+)
+def test_every_problem_names_its_cell(
+    edit: Callable[[Worksheet], object], expected: list[tuple[str, str]]
+) -> None:
+    assert problems_of(edited(workbook_of("target-completion.yaml"), "目标完成", edit)) == expected
+
+
+def test_a_count_with_decimals_names_its_cell_and_its_row() -> None:
+    raw = edited(workbook_of("fund-use.yaml"), "资金使用", lambda s: s.__setitem__("C17", 38000.5))
+    with pytest.raises(LedgerError) as caught:
+        ledger_of(raw)
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.place) == ("RG123", "资金使用!C17")
+    assert problem.message.startswith("表格“各乡镇临时救助资金使用情况”第2行“户籍人口数”：")
+
+
+# -- what the sheet cannot hold is refused, never changed ----------------------------------------------
+
+
+def test_a_shape_the_sheet_cannot_hold_is_refused() -> None:
+    """Two neighbouring groups of one row each with the same name would read back as one group."""
+    text = (TABLES / "self-evaluation.yaml").read_text("utf-8").replace("分组: 质量指标", "分组: 数量指标")
+    with pytest.raises(LedgerError) as caught:
+        workbook_bytes(parse_yaml(text.encode("utf-8"), "a.yaml").data)  # type: ignore[arg-type]
+    assert caught.value.code == "RG126" and "绩效自评" in caught.value.problems[0].message
+
+
+def test_reading_lines_keeps_merged_groups_apart() -> None:
+    """A merged range is one group, even next to a group of the same name."""
+    lines = [
+        Line("", {"组": Slot("甲", span="B1"), "数": Slot(1)}),
+        Line("", {"组": Slot("甲", span="B1"), "数": Slot(2)}),
+        Line("", {"组": Slot("甲"), "数": Slot(3)}),
+    ]
+    rows = read_lines(lines, ["组"]).rows
+    assert rows == [
+        {"分组": "甲", "行": [{"数": 1}, {"数": 2}]},
+        {"分组": "甲", "行": [{"数": 3}]},
+    ]
