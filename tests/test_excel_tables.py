@@ -110,6 +110,17 @@ def test_the_same_findings_from_yaml_and_from_excel(path: Path, tmp_path: Path) 
     assert found(workbook) == from_yaml
 
 
+@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
+def test_the_excel_ledger_prints_the_same_tables(path: Path, tmp_path: Path) -> None:
+    """The report of the converted workbook is the report of the YAML ledger, byte for byte."""
+    workbook = reportgen.convert_ledger(path, tmp_path / "台账.xlsx")
+    report = reportgen.load(path)
+    for fmt in ("md", "html"):
+        printed = report.to_bytes(fmt)
+        assert all(t.title.encode("utf-8") in printed for t in report.ledger.tables), fmt
+        assert reportgen.load(workbook).to_bytes(fmt) == printed, fmt
+
+
 def test_excel_to_yaml_to_excel_is_stable(tmp_path: Path) -> None:
     """A workbook a clerk edited (92% typed, a name repeated instead of merged) converts to YAML and
     back to the same workbook as that YAML gives, and to the same model."""
@@ -184,12 +195,13 @@ def test_groups_are_merged_down_their_rows() -> None:
     assert {"B15:B17", "B18:B20"} <= merged
     assert sheet["A15"].value == "分组 核对：工作目标、已完成数" and sheet["B15"].value == "特困人员救助供养"
     assert sheet["A16"].value is None and sheet["C16"].value == "集中供养"
-    assert sheet["A21"].value == "不分组" and sheet["B21"].value == "养老机构床位"  # its own text
+    assert sheet["A21"].value is None and sheet["B21"].value == "养老机构床位"  # its own text, unmerged
     assert sheet["H20"].value == "80.00%"  # a 公布值 whose last zeros count stays text, as typed
     assert sheet["G15"].number_format == "0%" and sheet["H15"].number_format == "0.00%"
     nested = opened(workbook_of("self-evaluation.yaml"), "绩效自评")
     levels = {str(r) for r in nested.merged_cells.ranges}
     assert "B15:B17" in levels  # 产出指标 over its three 二级指标, each of one row (unmerged)
+    assert [nested.cell(r, 1).value for r in range(15, 20)] == ["单行分组"] * 5  # nothing to merge: said
     assert [nested.cell(r, 3).value for r in range(15, 18)] == ["数量指标", "质量指标", "时效指标"]
     assert nested["A20"].value == "合计" and nested["B20"].value == "合计"
 
@@ -357,22 +369,44 @@ def test_a_count_with_decimals_names_its_cell_and_its_row() -> None:
 
 
 def test_a_shape_the_sheet_cannot_hold_is_refused() -> None:
-    """Two neighbouring groups of one row each with the same name would read back as one group."""
-    text = (TABLES / "self-evaluation.yaml").read_text("utf-8").replace("分组: 质量指标", "分组: 数量指标")
+    """A 合计公布值 without 合计行 would come back with a 合计 row: refused, not changed."""
+    text = (TABLES / "fund-use.yaml").read_text("utf-8").replace("    合计行: 是\n", "")
     with pytest.raises(LedgerError) as caught:
         workbook_bytes(parse_yaml(text.encode("utf-8"), "a.yaml").data)  # type: ignore[arg-type]
-    assert caught.value.code == "RG126" and "绩效自评" in caught.value.problems[0].message
+    assert caught.value.code == "RG126" and "各乡镇临时救助资金使用情况" in caught.value.problems[0].message
 
 
-def test_reading_lines_keeps_merged_groups_apart() -> None:
-    """A merged range is one group, even next to a group of the same name."""
+def test_neighbouring_groups_of_one_row_with_one_name_stay_apart() -> None:
+    text = (TABLES / "self-evaluation.yaml").read_text("utf-8").replace("分组: 质量指标", "分组: 数量指标")
+    trip = round_trip(text.encode("utf-8"))
+    first = trip.models[1].tables[0].rows[0]
+    assert isinstance(first, RowGroup) and [g.name for g in first.rows] == [
+        "数量指标",
+        "数量指标",
+        "时效指标",
+    ]  # type: ignore[union-attr]
+
+
+def test_equal_names_in_a_table_without_groups_stay_rows() -> None:
+    raw = edited(workbook_of("funds.yaml"), "支出明细", lambda s: s.__setitem__("B16", "适老化设备购置"))
+    rows = ledger_of(raw).tables[1].rows
+    assert len(rows) == 3 and all(isinstance(r, DeclaredRow) for r in rows)
+    assert [r.cell("支出内容") for r in rows[:2]] == ["适老化设备购置"] * 2  # type: ignore[union-attr]
+
+
+def test_reading_lines_groups_by_merge_by_repeat_and_by_mark() -> None:
+    """A merged range is one group; the name typed again under it continues it; a row marked
+    单行分组 starts its own group even under an open group of the same name; unmarked text is own."""
     lines = [
         Line("", {"组": Slot("甲", span="B1"), "数": Slot(1)}),
         Line("", {"组": Slot("甲", span="B1"), "数": Slot(2)}),
         Line("", {"组": Slot("甲"), "数": Slot(3)}),
+        Line("单行分组", {"组": Slot("甲"), "数": Slot(4)}),
+        Line("", {"组": Slot("乙"), "数": Slot(5)}),
     ]
     rows = read_lines(lines, ["组"]).rows
     assert rows == [
-        {"分组": "甲", "行": [{"数": 1}, {"数": 2}]},
-        {"分组": "甲", "行": [{"数": 3}]},
+        {"分组": "甲", "行": [{"数": 1}, {"数": 2}, {"数": 3}]},
+        {"分组": "甲", "行": [{"数": 4}]},
+        {"组": "乙", "数": 5},
     ]

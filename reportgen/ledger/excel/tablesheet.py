@@ -6,14 +6,15 @@ column's settings stand over the column itself (inserting a column keeps them to
 - column A names what each row is: 表格编号, the declaration rows (列名, 单位, 文本, 小数位, 对齐,
   宽度, 公式, 合计, 分组列, 排序, 合计应等于 — one cell per table column), 标题 (the title, merged over
   the table), 表头 (the header rows: spanners merged across their columns, each leaf label =
-  显示为 merged down to the last header row), then each row's 行别: blank for a data row, 分组 (a
-  group's own values, optionally ``分组 核对：工作目标、已完成数``), 小计, 合计, 不分组;
+  显示为 merged down to the last header row), then each row's 行别: blank for a row, 分组 (a group's
+  own values, optionally ``分组 核对：工作目标、已完成数``), 小计, 合计, 单行分组;
 - columns B … are the table's columns, left to right.
 
-Groups are the printed shape: a group's name stands in its level's 分组列 over every row of the group
-(merged, or typed again in each row); a merged range is one group, equal names typed in neighbouring
-rows are one group.  A row whose text in a 分组列 is its own (an indicator without sub-items printed
-in the 考核指标 column) is marked 不分组: its names that are not merged over several rows are its own.
+Groups are the printed shape: a group's name stands in its level's 分组列 merged over every row of the
+group, and a merged range is one group.  A name typed again under its open group continues it (a
+clerk who does not merge).  Any other unmerged text in a 分组列 is the row's own (the first column of
+a table without groups, an indicator without sub-items printed in the 考核指标 column), except on a
+row marked 分组, 小计 or 单行分组 — a group of one row has nothing to merge, so its row says it.
 
 This module is pure: the writer (``excel.write``) lays out ``Line`` s and header cells from a ledger's
 plain values, the reader (``excel.read``) gives back ``Line`` s from cells, and ``read_lines`` /
@@ -37,8 +38,8 @@ from reportgen.model import FORMULA_KINDS
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
 TITLE_LABEL = TITLE
 HEADER_LABEL = "表头"
-GROUP, SUBTOTAL, TOTAL, UNGROUPED = "分组", "小计", "合计", "不分组"
-MARKERS = ("", GROUP, SUBTOTAL, TOTAL, UNGROUPED)
+GROUP, SUBTOTAL, TOTAL, SINGLE = "分组", "小计", "合计", "单行分组"
+MARKERS = ("", GROUP, SUBTOTAL, TOTAL, SINGLE)
 CHECK = "核对"
 DEFAULT_TOTAL_LABEL = "合计"
 SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -106,7 +107,8 @@ SETTING_BY_LABEL = {setting.label: setting for setting in SETTINGS}
 ROW_KIND_HELP = (
     "行别：空白为一般的行；“分组”为一组本身的数（组名写在分组列，上下合并），"
     "要核对各子项之和时写“分组 核对：工作目标、已完成数”；“小计”为该组末尾的小计行，“合计”为表末的合计行"
-    "（合计名称写在第一列），这两种行只填原文印出的数（公布值）；“不分组”：分组列中没有合并的文字是这一行自己的。"
+    "（合计名称写在第一列），这两种行只填原文印出的数（公布值）；“单行分组”：只有这一行的分组（组名无从合并），"
+    "这一行分组列中的文字都是组名。分组列中没有合并、也没有这些行别的文字是这一行自己的。"
 )
 PURPOSE = (
     "每张“表格”一个工作表：上方各行是表的设置（每列的设置写在这一列的上方），“标题”一行是表的标题，"
@@ -360,7 +362,7 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
     def problem(code: str, message: str, ref: str, value: object, expected: str) -> None:
         found.problems.append((code, message, ref, value, expected))
 
-    for line in lines:
+    for index, line in enumerate(lines):
         kind, checked = marker_of(line.marker)
         if found.total is not None:
             problem("RG105", "合计行之后还有内容", line.ref, line.marker, "合计行是表的最后一行")
@@ -379,15 +381,18 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
             continue
         keys: list[tuple[object, ...]] = []
         names: list[Slot] = []
-        for column in group_columns:
-            slot = line.cells.get(column)
-            text = slot.value if slot is not None else None
-            if not isinstance(text, str) or not text.strip():
+        labels = [line.cells.get(column) for column in group_columns]
+        filled = len(labels)
+        for level, slot in enumerate(labels):
+            if slot is None or not isinstance(slot.value, str) or not slot.value.strip():
+                filled = level
                 break
-            if kind == UNGROUPED and slot is not None and slot.span is None:
-                break
-            assert slot is not None
-            keys.append((keys[-1] if keys else (), text.strip(), slot.span))
+        for level, slot in enumerate(labels[:filled]):
+            assert slot is not None and isinstance(slot.value, str)
+            key = _group_key(slot, level, keys, stack, kind, level == filled - 1, index)
+            if key is None:
+                break  # from here on the 分组列 hold this row's own text
+            keys.append(key)
             names.append(slot)
         depth = 0
         while depth < len(stack) and depth < len(keys) and stack[depth].key == keys[depth]:
@@ -406,8 +411,8 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
             found.places[(*path, "分组")] = names[level].ref
             found.places[(*path, "行")] = names[level].ref
             stack.append(_Open(keys[level], group, path))
-        labels = set(group_columns[: len(keys)])
-        own = {name: slot for name, slot in line.cells.items() if name not in labels}
+        named = set(group_columns[: len(keys)])  # the 分组列 that hold group names on this line
+        own = {name: slot for name, slot in line.cells.items() if name not in named}
         if kind == GROUP:
             if not stack:
                 problem(
@@ -451,7 +456,7 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
                     found.places[(*current.path, "小计公布值", name)] = slot.ref
             current.closed = True
             continue
-        if not own and kind != UNGROUPED:
+        if not own:
             continue  # a line that only carries a group's name (or a merged range over a blank row)
         parent = stack[-1].group["行"] if stack else top
         assert isinstance(parent, list)
@@ -462,6 +467,35 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
             found.places[(*path, name)] = slot.ref
     found.rows = [_ordered(row) for row in top]
     return found
+
+
+def _group_key(
+    slot: Slot,
+    level: int,
+    keys: list[tuple[object, ...]],
+    stack: list[_Open],
+    kind: str,
+    deepest: bool,
+    at: int,
+) -> tuple[object, ...] | None:
+    """Which group a 分组列 name on a line belongs to (None: it is the row's own text).
+
+    A name merged over several rows is the group of that range.  A name typed again under the open
+    group of that name continues it (a clerk who does not merge).  On a 分组, 小计 or 单行分组 line any
+    other name starts a group of its own (``at`` makes it unique); a 分组 line's deepest name always
+    starts its group, as does every unmerged name of a 单行分组 line.  Elsewhere an unmerged name is
+    the row's own text."""
+    text = str(slot.value).strip()
+    parent: tuple[object, ...] = keys[-1] if keys else ()
+    if slot.span is not None:
+        return (parent, text, slot.span)
+    fresh = kind == SINGLE or (kind == GROUP and deepest)
+    open_ = stack[level] if level < len(stack) else None
+    if not fresh and open_ is not None and open_.key[0] == parent and open_.key[1] == text:
+        return open_.key
+    if kind in (GROUP, SUBTOTAL, SINGLE):
+        return (parent, text, f"line {at}")
+    return None
 
 
 def _ordered(entry: object) -> object:
@@ -491,9 +525,7 @@ def table_lines(
             if not isinstance(entry, Mapping):
                 continue
             if "分组" not in entry:
-                cells = {k: Slot(v) for k, v in entry.items() if v is not None}
-                own_text = any(isinstance(cells[c].value, str) for c in group_columns if c in cells)
-                lines.append(Line(UNGROUPED if own_text else "", cells))
+                lines.append(Line("", {k: Slot(v) for k, v in entry.items() if v is not None}))
                 continue
             start = len(lines)
             own = {k: Slot(v) for k, v in entry.items() if k not in ROW_GROUP_KEYS and v is not None}
@@ -509,12 +541,14 @@ def table_lines(
                 cells = {str(k): Slot(v) for k, v in printed.items()} if isinstance(printed, Mapping) else {}
                 lines.append(Line(SUBTOTAL, cells))
             if len(lines) == start:
-                lines.append(Line("", {}))
+                lines.append(Line(SINGLE, {}))  # a group without rows: its name alone
             if level < len(group_columns):
                 column = group_columns[level]
                 span = f"{column}{start}" if len(lines) - start > 1 else None
                 for line in lines[start:]:
                     line.cells[column] = Slot(entry.get("分组"), span=span)
+                if span is None and not lines[start].marker:
+                    lines[start].marker = SINGLE  # a group of one row: nothing to merge, so say it
 
     emit(table.get("行"), 0)
     if table.get("合计行") in ("是", True) or "合计公布值" in table or "合计名称" in table:

@@ -55,7 +55,12 @@ _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.o
 _PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))  # the workbook's
 _SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE, TABLES))
 # A declared table as docs/tables.md writes it: 编号, 标题, 列 … (行 before the 合计 settings).
-_DECLARED_ORDER = (*DECLARED_TABLE_REQUIRED[:3], *DECLARED_TABLE_OPTIONAL[:2], "行", *DECLARED_TABLE_OPTIONAL[2:])
+_DECLARED_ORDER = (
+    *DECLARED_TABLE_REQUIRED[:3],
+    *DECLARED_TABLE_OPTIONAL[:2],
+    "行",
+    *DECLARED_TABLE_OPTIONAL[2:],
+)
 _WIDTH = 1 << 30  # never fold a line: Chinese text has no spaces to fold at
 # The tag YAML gives a plain scalar (int, float, timestamp …), so a number or date is written plain.
 _implicit_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
