@@ -325,6 +325,7 @@ def test_a_figure_quoted_in_a_cell_round_trips_and_shows_its_id() -> None:
         (lambda s: s.merge_cells("E16:F16"), [("RG118", "目标完成!E16:F16")]),
         (lambda s: s.__setitem__("A16", "分組"), [("RG105", "目标完成!A16")]),
         (lambda s: s.__setitem__("A4", "文字"), [("RG116", "目标完成!A4")]),
+        (lambda s: s.__setitem__("A5", None), [("RG116", "目标完成!A5")]),
         (lambda s: s.__setitem__("G12", "支出总额"), [("RG126", "目标完成!G12")]),
         (
             lambda s: [s.__setitem__(c, v) for c, v in (("A16", "小计"), ("C16", None), ("D16", None))],
@@ -344,6 +345,7 @@ def test_a_figure_quoted_in_a_cell_round_trips_and_shows_its_id() -> None:
         "merged",
         "marker",
         "setting",
+        "no-setting-name",
         "equals",
         "after-subtotal",
         "text-in-subtotal",

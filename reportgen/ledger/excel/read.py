@@ -530,6 +530,7 @@ class _Reader:
         numbers = sorted({number for number, _ in rows})
         title_row: int | None = None
         names_row: int | None = None
+        setting_rows: dict[str, int] = {}
         for number in numbers:
             if number == 1:
                 continue
@@ -545,10 +546,20 @@ class _Reader:
                     continue
                 layout.settings[label] = []
                 layout.refs[label] = f"{name}!A{number}"
+                setting_rows[label] = number
                 if label == "列名":
                     names_row = number
                 continue
-            if label:
+            filled = [c for (r, c), v in grid.items() if r == number and c > 1 and not v.empty]
+            if not label and filled:
+                self.problem(
+                    "RG116",
+                    "设置行的 A 列是空的，这一行不会被读取",
+                    cell(number, 1),
+                    None,
+                    "A 列写设置名：" + "、".join(SETTING_BY_LABEL),
+                )
+            elif label:
                 close = difflib.get_close_matches(label, [*SETTING_BY_LABEL, TITLE_LABEL], n=1, cutoff=0.5)
                 hint = f"，是否应为“{close[0]}”" if close else ""
                 self.problem(
@@ -567,17 +578,13 @@ class _Reader:
                 None,
                 f"A 列依次为 表格编号、列名……、标题、表头（{REBUILD_HINT}）",
             )
+            self.broken = True
             return {"编号": layout.table_id}
         width = max((c for (r, c), v in grid.items() if r == names_row and not v.empty), default=1) - 1
         for column in range(2, width + 2):
             if cell(names_row, column).empty:
                 self.problem("RG104", "这一列没有列名", cell(names_row, column), None, "列名，表内唯一")
-        settings_rows = {
-            label: int(ref.rpartition("A")[2])
-            for label, ref in layout.refs.items()
-            if label in SETTING_BY_LABEL
-        }
-        for label, number in settings_rows.items():
+        for label, number in setting_rows.items():
             setting = SETTING_BY_LABEL[label]
             values: list[object] = []
             refs: list[str] = []
@@ -608,6 +615,7 @@ class _Reader:
                 None,
                 "A 列写“表头”（多行表头合并为一格）",
             )
+            self.broken = True
             return {"编号": layout.table_id}
         layout.refs[HEADER_LABEL] = f"{name}!A{header_rows[0]}"
         layout.height = len(header_rows)

@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
@@ -619,12 +619,16 @@ class _TableWriter:
         sheet.row_dimensions[self.title_row].height = 28
         self.header()
         self.rows()
-        sheet.column_dimensions["A"].width = MARKER_WIDTH
+        markers = [line.marker for line in self.layout.lines]
+        sheet.column_dimensions["A"].width = max(
+            MARKER_WIDTH, min(40.0, max((_display_width(m) + 2 for m in markers), default=0))
+        )
         for index, column in enumerate(self.columns):
             hint = column.get("宽度")
             number = as_number(hint) if hint is not None else None
             width = float(number) * 2 + 2 if number is not None else self.widths[index] + 2
             sheet.column_dimensions[get_column_letter(index + 2)].width = max(6.0, min(40.0, width))
+        self.fit_rows()
         sheet.freeze_panes = f"B{self.first_row}"
         if sheet.sheet_properties.outlinePr is not None:
             sheet.sheet_properties.outlinePr.summaryBelow = False
@@ -632,6 +636,20 @@ class _TableWriter:
         end = max(sheet.max_row, self.first_row)
         sheet.print_area = f"B{self.title_row}:{last}{end}"
         sheet.print_title_rows = f"{self.header_row}:{self.first_row - 1}"
+
+    def fit_rows(self) -> None:
+        """Heights for rows whose wrapped text takes more than a line (a long 公式, a long name):
+        spreadsheet programs do not grow a row written without one.  Merged cells keep their rows."""
+        merged = {c for r in self.sheet.merged_cells.ranges for c in _cells_of(r.coord)}
+        for row in self.sheet.iter_rows(min_row=2):
+            lines = 1
+            for cell in row:
+                if isinstance(cell.value, str) and cell.coordinate not in merged:
+                    width = self.sheet.column_dimensions[cell.column_letter].width or 10
+                    lines = max(lines, wrapped_lines(cell.value, width))
+            number = row[0].row
+            if lines > 1 and self.sheet.row_dimensions[number].height is None:
+                self.sheet.row_dimensions[number].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 4)
 
     def label(self, row: int, text: str) -> Cell:
         cell = self.sheet.cell(row, 1, text)
@@ -766,6 +784,12 @@ class _TableWriter:
             self.widths[index] = max(self.widths[index], longest)
 
 
+def _cells_of(coord: str) -> list[str]:
+    left, top, right, bottom = range_boundaries(coord)
+    assert left is not None and top is not None and right is not None and bottom is not None
+    return [f"{get_column_letter(c)}{r}" for r in range(top, bottom + 1) for c in range(left, right + 1)]
+
+
 def _exponent(number: int | Decimal) -> int:
     if isinstance(number, int):
         return 0
@@ -790,7 +814,7 @@ def _table_format(spec: Mapping[str, object], decimals: int) -> str:
 
 
 def _display_width(text: str) -> float:
-    return sum(2.0 if east_asian_width(ch) in "WF" else 1.1 for ch in text)
+    return sum(2.1 if east_asian_width(ch) in "WF" else 1.1 for ch in text)  # as wrapped_lines counts
 
 
 def _comment(text: str, height: int = 110) -> Comment:
