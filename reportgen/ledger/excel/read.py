@@ -71,6 +71,7 @@ from reportgen.ledger.excel.layout import (
 )
 from reportgen.ledger.excel.tablesheet import (
     HEADER_LABEL,
+    PLACE_LABEL,
     SETTING_BY_LABEL,
     SUBTOTAL,
     TABLE_ID,
@@ -84,6 +85,7 @@ from reportgen.ledger.excel.tablesheet import (
     formula_plain,
     group_columns_of,
     marker_of,
+    placement_plain,
     table_of,
 )
 from reportgen.ledger.keys import (
@@ -538,6 +540,12 @@ class _Reader:
             if label == TITLE_LABEL:
                 title_row = number
                 break
+            if label == PLACE_LABEL:
+                place_cell = cell(number, 2)
+                layout.refs[PLACE_LABEL] = place_cell.ref
+                if not place_cell.empty:
+                    layout.placement = placement_plain(self.text(place_cell, _TABLE_TEXT))
+                continue
             if label in SETTING_BY_LABEL:
                 if label in layout.settings:
                     self.problem(
@@ -567,7 +575,7 @@ class _Reader:
                     f"未知的设置行“{label}”{hint}",
                     cell(number, 1),
                     label,
-                    "A 列依次为 表格编号、" + "、".join(SETTING_BY_LABEL) + "、标题、表头",
+                    "A 列依次为 表格编号、位置、" + "、".join(SETTING_BY_LABEL) + "、标题、表头",
                 )
         if names_row is None or title_row is None:
             missing = "“列名”行" if names_row is None else "“标题”行"

@@ -31,11 +31,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reportgen.ledger.excel.cellvalues import Refusal, number_text, split_number, starts_like_number
-from reportgen.ledger.keys import ROW_GROUP_KEYS, TITLE
+from reportgen.ledger.keys import PLACEMENT_SECTION, ROW_GROUP_KEYS, TITLE
 from reportgen.ledger.plain import At
 from reportgen.model import FORMULA_KINDS
 
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
+PLACE_LABEL = "位置"  # A2: 附件, 正文, or 章节：标题 (blank: 附件)
+PLACE_HELP = "表放在哪里：附件（默认）、正文（正文末尾），或 章节：某节的标题（紧跟在该节之后）。"
 TITLE_LABEL = TITLE
 HEADER_LABEL = "表头"
 GROUP, SUBTOTAL, TOTAL, SINGLE = "分组", "小计", "合计", "单行分组"
@@ -187,6 +189,21 @@ def formula_plain(text: str) -> dict[str, object] | Refusal:
             operands.append(part)
     single = kind in ("占合计", "排名") and len(operands) == 1
     return {kind: operands[0] if single else operands, **plain}
+
+
+def placement_text(value: object) -> str:
+    """``{章节: 工作开展情况}`` → ``章节：工作开展情况``; 附件 and 正文 as they are."""
+    if isinstance(value, Mapping):
+        return f"{PLACEMENT_SECTION}：" + str(value.get(PLACEMENT_SECTION) or "")
+    return str(value)
+
+
+def placement_plain(text: str) -> object:
+    """The plain 位置 of ``placement_text``'s form (anything else as typed, for the reader to refuse)."""
+    head = FORMULA_COLON.split(text.strip(), maxsplit=1)
+    if len(head) == 2 and head[0].strip() == PLACEMENT_SECTION:
+        return {PLACEMENT_SECTION: head[1].strip()}
+    return text.strip()
 
 
 # -- the header rows ------------------------------------------------------------------------------------
@@ -577,6 +594,7 @@ class TableSheet:
     refs: dict[str, str] = field(default_factory=dict)  # 表格编号, 标题 → cell
     setting_refs: dict[str, list[str]] = field(default_factory=dict)  # label → cell per column
     header_refs: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → cell
+    placement: object = None  # 位置 as plain (None: not written)
 
 
 def group_columns_of(names: Sequence[object], settings: Mapping[str, Sequence[object]]) -> list[str]:
@@ -625,7 +643,9 @@ def sheet_of(table: Mapping[str, object]) -> TableSheet:
     group_columns = group_columns_of(names, settings)
     first_text = str(names[0]) if names and columns[0].get("文本") in ("是", True) else None
     lines = table_lines(table, group_columns, first_text)
-    return TableSheet(table.get("编号"), table.get(TITLE), settings, height, header, lines)
+    layout = TableSheet(table.get("编号"), table.get(TITLE), settings, height, header, lines)
+    layout.placement = table.get(PLACE_LABEL)
+    return layout
 
 
 Problem = tuple[str, str, str, object, str]  # code, message, cell, value, expected
@@ -719,6 +739,9 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
         if printed:
             table["合计公布值"] = printed
             places[("合计公布值",)] = total.ref
+    if sheet.placement is not None:
+        table[PLACE_LABEL] = sheet.placement
+        places[(PLACE_LABEL,)] = places[(PLACE_LABEL, PLACEMENT_SECTION)] = sheet.refs.get(PLACE_LABEL, "")
     equals = {
         str(names[i]): {"指标": v} for i in range(width) if (v := _value(sheet, "合计应等于", i)) is not None
     }

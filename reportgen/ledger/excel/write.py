@@ -64,6 +64,8 @@ from reportgen.ledger.excel.layout import (
 )
 from reportgen.ledger.excel.tablesheet import (
     HEADER_LABEL,
+    PLACE_HELP,
+    PLACE_LABEL,
     PURPOSE,
     ROW_KIND_HELP,
     SETTINGS,
@@ -77,6 +79,7 @@ from reportgen.ledger.excel.tablesheet import (
     group_columns_of,
     marker_of,
     normalized,
+    placement_text,
     sheet_name,
     sheet_of,
     table_of,
@@ -528,6 +531,7 @@ COMPUTED_NOTE = (
     "这一列只填原文印出的数（公布值），由检查核对；不核对就留空。"
 )
 MARKER_WIDTH = 14
+FIRST_SETTING = 3  # row 1 表格编号, row 2 位置, then the declarations, the title, the header
 
 
 def _tables(book: Workbook, data: Mapping[str, object], taken: set[str]) -> None:
@@ -587,7 +591,7 @@ class _TableWriter:
         self.columns = [c for c in columns if isinstance(c, Mapping)] if isinstance(columns, list) else []
         self.names = [str(c.get("名称")) for c in self.columns]
         self.widths = [0.0] * len(self.columns)
-        self.title_row = 2 + len(SETTINGS)
+        self.title_row = FIRST_SETTING + len(SETTINGS)
         self.header_row = self.title_row + 1
         self.first_row = self.header_row + layout.height
 
@@ -595,8 +599,11 @@ class _TableWriter:
         sheet = self.sheet
         self.label(1, TABLE_ID)
         self.text(1, 2, self.layout.table_id, bold=True)
+        self.label(2, PLACE_LABEL).comment = _comment(PLACE_HELP)
+        placement = self.layout.placement
+        self.text(2, 2, placement_text(placement) if placement is not None else None)
         for offset, setting in enumerate(SETTINGS):
-            row = 2 + offset
+            row = FIRST_SETTING + offset
             label = self.label(row, setting.label)
             label.comment = _comment(setting.help)
             values = self.layout.settings.get(setting.label) or []
@@ -648,6 +655,7 @@ class _TableWriter:
                     width = self.sheet.column_dimensions[cell.column_letter].width or 10
                     lines = max(lines, wrapped_lines(cell.value, width))
             number = row[0].row
+            assert number is not None
             if lines > 1 and self.sheet.row_dimensions[number].height is None:
                 self.sheet.row_dimensions[number].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 4)
 
