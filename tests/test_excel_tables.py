@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ from reportgen.ledger.excel.tablesheet import (
 from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import DeclaredRow, Ledger, Printed, RowGroup
+from reportgen.render.pdf.soffice import find_soffice
 from tests.test_excel_ledger import comparable, difference, round_trip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -425,3 +427,36 @@ def test_the_place_of_a_table_round_trips() -> None:
     assert trip.models[1].tables[0].after_section == "总体情况"
     wrong = edited(trip.workbook, "目标完成", lambda s: s.__setitem__("B2", "附录"))
     assert problems_of(wrong) == [("RG105", "目标完成!B2")]
+
+
+@pytest.mark.skipif(find_soffice() is None, reason="LibreOffice missing")
+def test_a_table_sheet_saved_by_a_spreadsheet_program(tmp_path: Path) -> None:
+    """LibreOffice opens and saves the workbook (merges, percentages, text numbers as it keeps them):
+    every table reads back as the same model."""
+    names = [p.stem for p in SHAPES]
+    for stem in names:
+        (tmp_path / f"{stem}.xlsx").write_bytes(workbook_of(f"{stem}.yaml"))
+    subprocess.run(
+        [str(find_soffice()), "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+         *(str(tmp_path / f"{stem}.xlsx") for stem in names)],
+        capture_output=True, timeout=300, check=True,
+    )  # fmt: skip
+    for stem in names:
+        before = comparable(ledger_of((tmp_path / f"{stem}.xlsx").read_bytes()).tables)
+        after = comparable(ledger_of((tmp_path / "out" / f"{stem}.xlsx").read_bytes()).tables)
+        assert after == before, (stem, difference(before, after))
+
+
+def test_a_table_wider_than_the_reader_reads_is_refused() -> None:
+    """The workbook reader reads 64 columns of a sheet (``extract.MAX_COLUMNS``); a wider table would
+    lose its last columns on the way back, so it is not written."""
+    head = (TABLES / "funds.yaml").read_text("utf-8").split("表格:")[0]
+    columns = "\n".join(f"      - {{名称: 列{i}, 单位: 人}}" for i in range(1, 65))
+    text = head + f"表格:\n  - 编号: 宽表\n    标题: 宽表\n    列:\n{columns}\n    行:\n      - {{列1: 1}}\n"
+    data = parse_yaml(text.encode("utf-8"), "a.yaml").data
+    with pytest.raises(LedgerError) as caught:
+        workbook_bytes(data)  # type: ignore[arg-type]
+    assert caught.value.code == "RG114"
+    narrower = text.replace("      - {名称: 列64, 单位: 人}\n", "")
+    assert ledger_of(workbook_bytes(parse_yaml(narrower.encode("utf-8"), "a.yaml").data)).tables  # type: ignore[arg-type]

@@ -38,6 +38,7 @@ from reportgen.base.sheetprint import print_across
 from reportgen.base.units import MONEY_UNITS, Family, known_units, unit
 from reportgen.base.zipfiles import normalize_zip
 from reportgen.ledger.excel.cellvalues import as_number, canonical, cell_number, number_text, percent_number
+from reportgen.ledger.excel.extract import MAX_COLUMNS
 from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     FIGURES_SHEET,
@@ -540,6 +541,17 @@ def _tables(book: Workbook, data: Mapping[str, object], taken: set[str]) -> None
         if not isinstance(table, Mapping):
             continue
         layout = sheet_of(table)
+        width = len(layout.settings.get("列名") or [])
+        if width + 1 > MAX_COLUMNS:  # the reader reads no further: refuse rather than lose columns
+            raise LedgerError(
+                Problem(
+                    "RG114",
+                    f"表格“{table.get(TITLE) or table.get('编号')}”有 {width} 列，Excel 台账的表格放不下",
+                    place=f"表格“{table.get(TITLE) or table.get('编号')}”",
+                    value=width,
+                    expected=f"不超过 {MAX_COLUMNS - 1} 列（保留 YAML 台账）",
+                )
+            )
         _check_lossless(table, layout)
         name = sheet_name(str(table.get("编号") or ""), taken)
         _TableWriter(book.create_sheet(name), layout, table).write()
