@@ -3,7 +3,7 @@
 The sheet is the table as it prints, with its declarations above it, all in one place so that a
 column's settings stand over the column itself (inserting a column keeps them together):
 
-- column A names what each row is: 表格编号, the declaration rows (列名, 单位, 文本, 小数位, 对齐,
+- column A names what each row is: 表格编号, 位置, the declaration rows (列名, 单位, 文本, 小数位, 对齐,
   宽度, 公式, 合计, 分组列, 排序, 合计应等于 — one cell per table column), 标题 (the title, merged over
   the table), 表头 (the header rows: spanners merged across their columns, each leaf label =
   显示为 merged down to the last header row), then each row's 行别: blank for a row, 分组 (a group's

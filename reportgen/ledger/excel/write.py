@@ -503,6 +503,7 @@ def _notes(sheet: Worksheet, *, tables: bool = False) -> None:
         lines += [(f"　　{column.header}：{column.help}", body) for column in columns]
     if tables:
         lines.append((f"【表格】{PURPOSE}", heading))
+        lines.append((f"　　{PLACE_LABEL}：{PLACE_HELP}", body))
         lines += [(f"　　{setting.label}：{setting.help}", body) for setting in SETTINGS]
         lines.append((f"　　{ROW_KIND_HELP}", body))
     for title, paragraphs in NOTES_GENERAL:
