@@ -12,12 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from reportgen.base.errors import Problem, RenderError
 from reportgen.base.resources import example_ledger
 from reportgen.ledger.excel.extract import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.read import read_workbook, validate_workbook
 from reportgen.ledger.excel.write import workbook_bytes
-from reportgen.ledger.keys import TABLES
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.ledger.yaml.write import yaml_text
@@ -43,15 +41,6 @@ def ledger_bytes(data: Mapping[str, object], target: Path) -> bytes:
     """The ledger's values in the format ``target``'s suffix names (.xlsx, .yaml, .yml)."""
     suffix = target.suffix.lower()
     if suffix == ".xlsx":
-        if TABLES in data:  # the workbook has no sheet for them yet: refuse rather than drop them
-            raise RenderError(
-                Problem(
-                    "RG402",
-                    "Excel 台账还不能保存“表格”（docs/tables.md），转换会丢掉这些表",
-                    file=target,
-                    expected="保留 YAML 台账",
-                )
-            )
         return workbook_bytes(data)
     if suffix in YAML_SUFFIXES:
         return yaml_text(data).encode("utf-8")

@@ -97,6 +97,10 @@ class TableReader:
     def problem(
         self, code: str, message: str, at: At, where: str, value: object = None, expected: str | None = None
     ) -> None:
+        """A problem placed as a clerk reads the table; in a workbook at its cell (``资金使用!K7``), the
+        table's words leading the message."""
+        if self.r.document.cells:
+            message, where = f"{where}：{message}", self.r.place(at)
         self.r.problems.append(
             Problem(
                 code,
@@ -514,6 +518,9 @@ class TableReader:
             cell = self.cell(raw, (*at, key), column, where)
             if cell is not None:
                 cells.append((key, cell))
+        # In the columns' order, however the row was typed: the same row from a workbook is the same model.
+        position = {c.name: i for i, c in enumerate(columns)}
+        cells.sort(key=lambda item: position[item[0]])
         return DeclaredRow(tuple(cells), number, place_in_table(title, number))
 
     def cell(self, raw: object, at: At, column: DeclaredColumn, where: str) -> CellValue | None:

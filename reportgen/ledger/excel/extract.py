@@ -94,9 +94,12 @@ def _fail(code: str, message: str, path: Path | str, place: str | None = None, *
     return LedgerError(Problem(code, message, file=path, place=place, expected=kw.get("expected")))
 
 
-def extract_sheets(raw: bytes, path: Path | str, names: Sequence[str]) -> dict[str, SheetCells]:
-    """The cells of the sheets ``names`` (all must exist); every failure is a ``LedgerError`` that names
-    the file and never shows a traceback."""
+def extract_sheets(
+    raw: bytes, path: Path | str, names: Sequence[str], marker: str | None = None
+) -> dict[str, SheetCells]:
+    """The cells of the sheets ``names`` (all must exist), then of every other worksheet whose A1 holds
+    ``marker`` (a declared table's sheet), in the workbook's order; every failure is a ``LedgerError``
+    that names the file and never shows a traceback."""
     suffix = Path(path).suffix.lower()
     if len(raw) > MAX_FILE_BYTES:
         raise _fail("RG114", f"文件有 {len(raw)} 字节", path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
@@ -122,8 +125,8 @@ def extract_sheets(raw: bytes, path: Path | str, names: Sequence[str]) -> dict[s
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl warns of extensions it drops; we read none
-            formulas, merged = _read_sheets(raw, path, names, data_only=False)
-            values, _ = _read_sheets(raw, path, names, data_only=True)
+            formulas, merged = _read_sheets(raw, path, names, data_only=False, marker=marker)
+            values, _ = _read_sheets(raw, path, [*formulas], data_only=True)
     except LedgerError:
         raise
     except Exception as exc:  # openpyxl on untrusted bytes raises anything
@@ -141,11 +144,14 @@ _Raw = dict[tuple[int, int], tuple[object, str, bool]]
 
 
 def _read_sheets(
-    raw: bytes, path: Path | str, names: Sequence[str], *, data_only: bool
+    raw: bytes, path: Path | str, names: Sequence[str], *, data_only: bool, marker: str | None = None
 ) -> tuple[dict[str, _Raw], dict[str, list[str]]]:
-    """Each named sheet's cells, and (when reading formulas, once is enough) its merged ranges."""
+    """Each named sheet's cells, and (when reading formulas, once is enough) its merged ranges; with
+    ``marker``, also the other worksheets whose A1 holds it."""
     book = _openpyxl_load(io.BytesIO(raw), read_only=True, data_only=data_only, keep_links=False)
     try:
+        if marker is not None:
+            names = [*names, *(n for n in _marked(book, marker) if n not in names)]
         missing = [name for name in names if name not in book.sheetnames]
         if missing:
             raise _fail(
@@ -166,6 +172,18 @@ def _read_sheets(
         return result, merged
     finally:
         book.close()
+
+
+def _marked(book: object, marker: str) -> list[str]:
+    """The worksheets whose A1 is ``marker``, in the workbook's order (chart sheets have no cells)."""
+    found: list[str] = []
+    for worksheet in getattr(book, "worksheets", []):
+        if not isinstance(worksheet, ReadOnlyWorksheet):
+            continue
+        first = next(worksheet.iter_rows(min_row=1, max_row=1, max_col=1, values_only=True), ())  # type: ignore[misc]
+        if first and isinstance(first[0], str) and first[0].strip() == marker:
+            found.append(worksheet.title)
+    return found
 
 
 def _sheet_cells(worksheet: ReadOnlyWorksheet, name: str, path: Path | str) -> _Raw:

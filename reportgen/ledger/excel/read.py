@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, unit
@@ -69,15 +69,36 @@ from reportgen.ledger.excel.layout import (
     SheetColumn,
     expectation,
 )
+from reportgen.ledger.excel.tablesheet import (
+    HEADER_LABEL,
+    PLACE_LABEL,
+    SETTING_BY_LABEL,
+    SUBTOTAL,
+    TABLE_ID,
+    TITLE_LABEL,
+    TOTAL,
+    HeaderCell,
+    Line,
+    Setting,
+    Slot,
+    TableSheet,
+    formula_plain,
+    group_columns_of,
+    marker_of,
+    placement_plain,
+    table_of,
+)
 from reportgen.ledger.keys import (
     FIGURES,
     PARAGRAPHS,
     PARTICULARS,
     PERIOD,
+    PRINTED,
     PROJECTS,
     SECTIONS,
     SUBSECTIONS,
     TABLE,
+    TABLES,
     TARGET_TABLE,
     TITLE,
 )
@@ -88,6 +109,9 @@ from reportgen.model import Ledger
 from reportgen.numbers.dates import parse_date
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
+# How a declared table's cells are read (``_Reader.table``): text as typed, numbers exactly.
+_TABLE_TEXT = SheetColumn("表格", (), CellType.PROSE, 0, "文字")
+_TABLE_NUMBER = SheetColumn("表格", (), CellType.NUMBER, 0, "数字")
 
 
 def load_workbook(path: Path) -> Ledger:
@@ -147,7 +171,7 @@ def read_workbook(path: Path) -> tuple[PlainLedger, list[Problem]]:
 
 
 def parse_workbook(raw: bytes, path: Path | str) -> tuple[PlainLedger, list[Problem]]:
-    sheets = extract_sheets(raw, path, [sheet.name for sheet in DATA_SHEETS])
+    sheets = extract_sheets(raw, path, [sheet.name for sheet in DATA_SHEETS], TABLE_ID)
     reader = _Reader(path, sheets)
     return reader.document(), reader.problems
 
@@ -160,6 +184,7 @@ class _Reader:
         self.cells: dict[At, str] = {}
         self.blank: dict[str, SheetColumn] = {}  # every empty cell read, by place: what it would take
         self.figure_ids: set[str] = set()
+        self.broken = False  # a declared table's sheet whose layout could not be read
 
     def problem(self, code: str, message: str, cell: Cell | str, value: object, expected: str) -> None:
         place = cell.ref if isinstance(cell, Cell) else cell
@@ -186,6 +211,9 @@ class _Reader:
         if table or projects:
             table[PROJECTS] = projects
             data[TABLE] = table
+        tables = self.tables()
+        if tables:
+            data[TABLES] = tables
         for sheet, path in ((FIGURES_SHEET, FIGURES), (SECTIONS_SHEET, SECTIONS)):
             self.cells.setdefault((path,), sheet.name)
         self.cells.setdefault((TABLE, PROJECTS), PROJECTS_SHEET.name)
@@ -460,6 +488,274 @@ class _Reader:
                     section[header] = self.value(cells[header], by_header[header])
             self.paragraph(section, path, paragraph_cell)
         return top
+
+    # -- 表格: one sheet per declared table (see ``tablesheet``) ----------------------------------------
+    def tables(self) -> list[object]:
+        fixed = {sheet.name for sheet in DATA_SHEETS}
+        found: list[object] = []
+        for name, cells in self.sheets.items():
+            if name in fixed:
+                continue
+            index = len(found) + 1
+            table = self.table(cells, index)
+            self.cells.setdefault((TABLES,), name)
+            found.append(table)
+        if self.broken:  # a table's layout is broken: its rows would be read wrongly, cell by cell
+            raise LedgerError(*self.problems)
+        return found
+
+    def table(self, sheet: SheetCells, index: int) -> dict[str, object]:
+        name = sheet.name
+        rows = ([(1, sheet.header)] if sheet.header else []) + sheet.rows
+        grid = {(number, column): cell for number, line in rows for column, cell in enumerate(line, start=1)}
+        covering: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        for ref, _ in sheet.merged:
+            left, top, right, bottom = range_boundaries(ref.partition("!")[2])
+            assert left is not None and top is not None and right is not None and bottom is not None
+            for r in range(top, bottom + 1):
+                for c in range(left, right + 1):
+                    covering[r, c] = (left, top, right, bottom)
+
+        def cell(r: int, c: int) -> Cell:
+            return grid.get((r, c)) or Cell(f"{name}!{get_column_letter(c)}{r}", None)
+
+        def first(r: int, c: int) -> Cell:
+            """The cell as shown: a merged range's value in each cell it covers."""
+            merge = covering.get((r, c))
+            return cell(merge[1], merge[0]) if merge else cell(r, c)
+
+        self.cells[(TABLES, index)] = f"{name}!A1"
+        layout = TableSheet(None, None, {}, 1, [], [])
+        layout.refs[TABLE_ID] = f"{name}!B1"
+        id_cell = cell(1, 2)
+        layout.table_id = None if id_cell.empty else self.text(id_cell, _TABLE_TEXT).strip()
+        numbers = sorted({number for number, _ in rows})
+        title_row: int | None = None
+        names_row: int | None = None
+        setting_rows: dict[str, int] = {}
+        for number in numbers:
+            if number == 1:
+                continue
+            label = _label(first(number, 1).value) if not first(number, 1).empty else ""
+            if label == TITLE_LABEL:
+                title_row = number
+                break
+            if label == PLACE_LABEL:
+                place_cell = cell(number, 2)
+                layout.refs[PLACE_LABEL] = place_cell.ref
+                if not place_cell.empty:
+                    layout.placement = placement_plain(self.text(place_cell, _TABLE_TEXT))
+                continue
+            if label in SETTING_BY_LABEL:
+                if label in layout.settings:
+                    self.problem(
+                        "RG116", f"设置行“{label}”出现了两次", cell(number, 1), label, "每项设置一行"
+                    )
+                    continue
+                layout.settings[label] = []
+                layout.refs[label] = f"{name}!A{number}"
+                setting_rows[label] = number
+                if label == "列名":
+                    names_row = number
+                continue
+            filled = [c for (r, c), v in grid.items() if r == number and c > 1 and not v.empty]
+            if not label and filled:
+                self.problem(
+                    "RG116",
+                    "设置行的 A 列是空的，这一行不会被读取",
+                    cell(number, 1),
+                    None,
+                    "A 列写设置名：" + "、".join(SETTING_BY_LABEL),
+                )
+            elif label:
+                close = difflib.get_close_matches(label, [*SETTING_BY_LABEL, TITLE_LABEL], n=1, cutoff=0.5)
+                hint = f"，是否应为“{close[0]}”" if close else ""
+                self.problem(
+                    "RG116",
+                    f"未知的设置行“{label}”{hint}",
+                    cell(number, 1),
+                    label,
+                    "A 列依次为 表格编号、位置、" + "、".join(SETTING_BY_LABEL) + "、标题、表头",
+                )
+        if names_row is None or title_row is None:
+            missing = "“列名”行" if names_row is None else "“标题”行"
+            self.problem(
+                "RG116",
+                f"表格工作表缺少{missing}",
+                f"{name}!A:A",
+                None,
+                f"A 列依次为 表格编号、列名……、标题、表头（{REBUILD_HINT}）",
+            )
+            self.broken = True
+            return {"编号": layout.table_id}
+        width = max((c for (r, c), v in grid.items() if r == names_row and not v.empty), default=1) - 1
+        for column in range(2, width + 2):
+            if cell(names_row, column).empty:
+                self.problem("RG104", "这一列没有列名", cell(names_row, column), None, "列名，表内唯一")
+        for label, number in setting_rows.items():
+            setting = SETTING_BY_LABEL[label]
+            values: list[object] = []
+            refs: list[str] = []
+            for column in range(2, width + 2):
+                here = cell(number, column)
+                refs.append(here.ref)
+                values.append(None if here.empty else self.setting(here, setting))
+            layout.settings[label] = values
+            layout.setting_refs[label] = refs
+        texts = [v in ("是", True) for v in layout.settings.get("文本") or [None] * width]
+        units = layout.settings.get("单位") or [None] * width
+        formulas = layout.settings.get("公式") or [None] * width
+        names = [str(v) if v is not None else "" for v in layout.settings["列名"]]
+        layout.title = None if first(title_row, 2).empty else self.text(first(title_row, 2), _TABLE_TEXT)
+        layout.refs[TITLE_LABEL] = first(title_row, 2).ref
+        later = [n for n in numbers if n > title_row]
+        header_rows = []
+        for number in range(title_row + 1, (later[-1] if later else title_row) + 1):
+            if _label(first(number, 1).value) == HEADER_LABEL:
+                header_rows.append(number)
+            else:
+                break
+        if not header_rows:
+            self.problem(
+                "RG116",
+                "“标题”之下缺少“表头”行",
+                f"{name}!A{title_row + 1}",
+                None,
+                "A 列写“表头”（多行表头合并为一格）",
+            )
+            self.broken = True
+            return {"编号": layout.table_id}
+        layout.refs[HEADER_LABEL] = f"{name}!A{header_rows[0]}"
+        layout.height = len(header_rows)
+        seen: set[tuple[int, int, int, int]] = set()
+        for r in header_rows:
+            for c in range(2, width + 2):
+                layout.header_refs[(r - header_rows[0], c - 2)] = f"{name}!{get_column_letter(c)}{r}"
+                region = covering.get((r, c)) or (c, r, c, r)
+                if region in seen:
+                    continue
+                seen.add(region)
+                left, top, right, bottom = region
+                here = cell(top, left)
+                if here.empty:
+                    continue
+                layout.header.append(
+                    HeaderCell(
+                        max(top, header_rows[0]) - header_rows[0],
+                        min(bottom, header_rows[-1]) - header_rows[0],
+                        left - 2,
+                        min(right, width + 1) - 2,
+                        self.text(here, _TABLE_TEXT).strip(),
+                        False,
+                    )
+                )
+        if any(p.code == "RG116" and str(p.place).startswith(f"{name}!") for p in self.problems):
+            self.broken = True
+            return {"编号": layout.table_id}
+        group_columns = set(group_columns_of(names, layout.settings))
+        label_column = names[0] if texts and texts[0] else None
+        reported: set[tuple[int, int, int, int]] = set()
+        for number in (n for n in numbers if n > header_rows[-1]):
+            marker_cell = cell(number, 1)
+            marker = "" if marker_cell.empty else self.text(marker_cell, _TABLE_TEXT).strip()
+            kind, _ = marker_of(marker)
+            line = Line(marker, {}, marker_cell.ref)
+            for column in range(2, width + 2):
+                merge = covering.get((number, column))
+                name_here = names[column - 2]
+                shown = first(number, column)
+                if merge is not None and name_here not in group_columns and merge not in reported:
+                    reported.add(merge)
+                    corner = shown.ref.partition("!")[2]
+                    self.problem(
+                        "RG118",
+                        f"这几格合并成了一格：只有第一格 {corner} 有内容，其余各格都读作空白",
+                        f"{name}!{get_column_letter(merge[0])}{merge[1]}:{get_column_letter(merge[2])}{merge[3]}",
+                        _shown(shown),
+                        "只有分组列的组名可以上下合并；其他各格取消合并，分别填写",
+                    )
+                if shown.empty:
+                    continue
+                summed = kind in (SUBTOTAL, TOTAL) and texts[column - 2]
+                if (
+                    summed
+                    and name_here not in group_columns
+                    and not (kind == TOTAL and name_here == label_column)
+                ):
+                    self.problem(
+                        "RG105",
+                        f"{kind}行只填数字列的公布值，文字写不进{kind}行",
+                        shown,
+                        _shown(shown),
+                        "删去这一格，或把这一行的行别改为空白（一般的行）",
+                    )
+                    continue
+                value = self.table_cell(
+                    shown, name_here, (texts[column - 2], units[column - 2], formulas[column - 2]), kind
+                )
+                span = None
+                if merge is not None and merge[3] > merge[1]:
+                    span = f"{get_column_letter(merge[0])}{merge[1]}"
+                line.cells[name_here] = Slot(
+                    value, cell(number, column).ref if merge is None else shown.ref, span
+                )
+            for column in range(width + 2, max((c for (r, c) in grid if r == number), default=0) + 1):
+                if not cell(number, column).empty:
+                    self.problem(
+                        "RG116",
+                        "这一列没有列名，内容不会被读取",
+                        cell(number, column),
+                        _shown(cell(number, column)),
+                        "在“列名”行给这一列写列名",
+                    )
+            if marker or line.cells:
+                layout.lines.append(line)
+        plain, places, problems = table_of(layout)
+        for path, ref in places.items():
+            if ref:
+                self.cells[(TABLES, index, *path)] = ref
+        for code, message, ref, value, expected in problems:
+            self.problem(code, message, ref or f"{name}!A1", value, expected)
+        return plain
+
+    def setting(self, cell: Cell, setting: Setting) -> object:
+        """A declaration cell: numbers for 小数位/宽度/分组列, 是/否 as typed, a formula as its mapping."""
+        if setting.kind in ("whole", "level", "number"):
+            return self.number(cell, _TABLE_NUMBER)
+        text = self.text(cell, _TABLE_TEXT).strip()
+        if setting.kind == "boolean" and isinstance(cell.value, bool):
+            return "是" if cell.value else "否"
+        if setting.kind == "formula":
+            parsed = formula_plain(text)
+            if isinstance(parsed, Refusal):
+                self.problem("RG105", parsed.message, cell, text, parsed.expected)
+                return text
+            return parsed
+        return text
+
+    def table_cell(self, cell: Cell, column: str, settings: tuple[bool, object, object], kind: str) -> object:
+        """A cell below the header: text as shown (a percentage with its %), a number exactly (a % cell
+        reads as the 92 it shows where the column is in %), a 指标编号 as ``{指标: 编号}``; a number in a
+        formula column is its 公布值 (in 小计/合计 rows every number is).  ``settings``: the column's
+        文本, 单位 and 公式."""
+        text, unit_text, formula = settings
+        if text:
+            if cell.percent:
+                return _shown(cell)
+            return self.text(cell, _TABLE_TEXT)
+        raw = cell.value
+        if isinstance(raw, str) and not starts_like_number(raw):
+            if raw.strip() in self.figure_ids:
+                return {FIGURES: raw.strip()}
+            expected = "数字（以本列的单位计），或“指标”表中的编号"
+            self.problem("RG106", "既不是数字，也不是“指标”表中的编号", cell, raw, expected)
+            return raw
+        percent = isinstance(unit_text, str) and unit(unit_text.strip()) == unit(PERCENT)
+        spec = SheetColumn(column, (), CellType.NUMBER, 0, "数字")
+        value = self.value(cell, spec, PERCENT if percent else None)
+        if isinstance(formula, dict) and kind not in (SUBTOTAL, TOTAL) and not isinstance(value, str):
+            return {PRINTED: value}
+        return value
 
     def particular(self, data: dict[str, object], cell: Cell, spec: SheetColumn) -> None:
         """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""

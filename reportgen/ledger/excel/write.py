@@ -27,7 +27,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.protection import SheetProtection
 from openpyxl.worksheet.worksheet import Worksheet
@@ -35,9 +35,10 @@ from openpyxl.writer.excel import ExcelWriter
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.sheetprint import print_across
-from reportgen.base.units import MONEY_UNITS, known_units
+from reportgen.base.units import MONEY_UNITS, Family, known_units, unit
 from reportgen.base.zipfiles import normalize_zip
-from reportgen.ledger.excel.cellvalues import as_number, cell_number, number_text
+from reportgen.ledger.excel.cellvalues import as_number, canonical, cell_number, number_text, percent_number
+from reportgen.ledger.excel.extract import MAX_COLUMNS
 from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     FIGURES_SHEET,
@@ -62,15 +63,39 @@ from reportgen.ledger.excel.layout import (
     SheetColumn,
     expectation,
 )
+from reportgen.ledger.excel.tablesheet import (
+    HEADER_LABEL,
+    PLACE_HELP,
+    PLACE_LABEL,
+    PURPOSE,
+    ROW_KIND_HELP,
+    SETTINGS,
+    SUBTOTAL,
+    TABLE_ID,
+    TITLE_LABEL,
+    TOTAL,
+    Setting,
+    TableSheet,
+    formula_text,
+    group_columns_of,
+    marker_of,
+    normalized,
+    placement_text,
+    sheet_name,
+    sheet_of,
+    table_of,
+)
 from reportgen.ledger.fields import unfold
 from reportgen.ledger.keys import (
     FIGURES,
     PARAGRAPHS,
     PARTICULARS,
+    PRINTED,
     PROJECTS,
     SECTIONS,
     SUBSECTIONS,
     TABLE,
+    TABLES,
     TITLE,
 )
 from reportgen.numbers.dates import parse_date
@@ -99,7 +124,7 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     """The .xlsx bytes of a validated ledger's plain values (as ``PlainLedger.data`` holds them)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    _notes(book.create_sheet(NOTES))
+    _notes(book.create_sheet(NOTES), tables=bool(data.get(TABLES)))
     owners = _owners(data)
     writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
     writers[INFO].info(data)
@@ -110,6 +135,7 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     writers[SECTIONS_SHEET.name].sections(data.get(SECTIONS))
     for writer in writers.values():
         writer.fit_rows()
+    _tables(book, data, {NOTES, LISTS, *writers})
     _lists(book.create_sheet(LISTS), owners)
     issued = data.get("成文日期")
     day = _date(issued) if issued is not None else None
@@ -463,8 +489,8 @@ def _lists(sheet: Worksheet, owners: list[str]) -> None:
     sheet.protection = SheetProtection(sheet=True)
 
 
-def _notes(sheet: Worksheet) -> None:
-    """The how-to sheet, from the layout's own help texts."""
+def _notes(sheet: Worksheet, *, tables: bool = False) -> None:
+    """The how-to sheet, from the layout's own help texts (the 表格 part only when there are tables)."""
     sheet.column_dimensions["A"].width = NOTES_WIDTH
     print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
@@ -475,6 +501,11 @@ def _notes(sheet: Worksheet) -> None:
         lines.append((f"【{spec.name}】{spec.purpose}", heading))
         columns = INFO_ROWS if spec is INFO_SHEET else spec.columns
         lines += [(f"　　{column.header}：{column.help}", body) for column in columns]
+    if tables:
+        lines.append((f"【表格】{PURPOSE}", heading))
+        lines.append((f"　　{PLACE_LABEL}：{PLACE_HELP}", body))
+        lines += [(f"　　{setting.label}：{setting.help}", body) for setting in SETTINGS]
+        lines.append((f"　　{ROW_KIND_HELP}", body))
     for title, paragraphs in NOTES_GENERAL:
         lines.append((f"【{title}】", heading))
         lines += [(text, body) for text in paragraphs]
@@ -488,3 +519,352 @@ def _notes(sheet: Worksheet) -> None:
         if count > 1:
             sheet.row_dimensions[row].height = LINE_HEIGHT * count + 4
     sheet.protection = SheetProtection(sheet=True, formatColumns=False, formatRows=False)
+
+
+# -- declared tables (表格): one sheet each ------------------------------------------------------------
+
+TABLE_LABEL_FILL = PatternFill("solid", fgColor="E7E6E6")  # column A and the declaration rows
+SETTING_FILL = PatternFill("solid", fgColor="F2F2F2")
+COMPUTED_FILL = PatternFill("solid", fgColor="D9D9D9")  # a formula column: only its 公布值 is typed
+TOTAL_FILL = PatternFill("solid", fgColor="FFF2CC")  # 小计 and 合计 rows
+REFERENCE_FONT = Font(name=FONT, size=11, color="0563C1")  # a cell that names a 指标
+COMPUTED_NOTE = (
+    "由公式计算（{formula}），报告中印的是计算值。"
+    "这一列只填原文印出的数（公布值），由检查核对；不核对就留空。"
+)
+MARKER_WIDTH = 14
+FIRST_SETTING = 3  # row 1 表格编号, row 2 位置, then the declarations, the title, the header
+
+
+def _tables(book: Workbook, data: Mapping[str, object], taken: set[str]) -> None:
+    tables = data.get(TABLES)
+    for table in tables if isinstance(tables, list) else []:
+        if not isinstance(table, Mapping):
+            continue
+        layout = sheet_of(table)
+        width = len(layout.settings.get("列名") or [])
+        if width + 1 > MAX_COLUMNS:  # the reader reads no further: refuse rather than lose columns
+            raise LedgerError(
+                Problem(
+                    "RG114",
+                    f"表格“{table.get(TITLE) or table.get('编号')}”有 {width} 列，Excel 台账的表格放不下",
+                    place=f"表格“{table.get(TITLE) or table.get('编号')}”",
+                    value=width,
+                    expected=f"不超过 {MAX_COLUMNS - 1} 列（保留 YAML 台账）",
+                )
+            )
+        _check_lossless(table, layout)
+        name = sheet_name(str(table.get("编号") or ""), taken)
+        _TableWriter(book.create_sheet(name), layout, table).write()
+
+
+def _check_lossless(table: Mapping[str, object], layout: TableSheet) -> None:
+    """Refuse a table the sheet would read back differently (RG126), naming where."""
+    back, _, problems = table_of(layout)
+    where = _first_difference(normalized(table), normalized(back))
+    if not problems and where is None:
+        return
+    title = table.get(TITLE) or table.get("编号")
+    detail = problems[0][1] if problems else f"{where} 读回时会不同"
+    raise LedgerError(
+        Problem(
+            "RG126",
+            f"表格“{title}”不能原样写成 Excel 工作表：{detail}",
+            place=f"表格“{title}”",
+            expected="保留 YAML 台账，或改写这张表（见 docs/tables.md“Excel 台账中的表格”）",
+        )
+    )
+
+
+def _first_difference(a: object, b: object, path: str = "") -> str | None:
+    if isinstance(a, Mapping) and isinstance(b, Mapping):
+        for key in [*a, *(k for k in b if k not in a)]:
+            found = _first_difference(a.get(key), b.get(key), f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        for index in range(max(len(a), len(b))):
+            x = a[index] if index < len(a) else None
+            y = b[index] if index < len(b) else None
+            found = _first_difference(x, y, f"{path}[{index + 1}]")
+            if found is not None:
+                return found
+        return None
+    return None if a == b and type(a) is type(b) else path or "表"
+
+
+class _TableWriter:
+    """One table's sheet: declarations, title, header, rows (see ``tablesheet``)."""
+
+    def __init__(self, sheet: Worksheet, layout: TableSheet, table: Mapping[str, object]) -> None:
+        self.sheet = sheet
+        self.layout = layout
+        columns = table.get("列")
+        self.columns = [c for c in columns if isinstance(c, Mapping)] if isinstance(columns, list) else []
+        self.names = [str(c.get("名称")) for c in self.columns]
+        self.widths = [0.0] * len(self.columns)
+        self.title_row = FIRST_SETTING + len(SETTINGS)
+        self.header_row = self.title_row + 1
+        self.first_row = self.header_row + layout.height
+
+    def write(self) -> None:
+        sheet = self.sheet
+        self.label(1, TABLE_ID)
+        self.text(1, 2, self.layout.table_id, bold=True)
+        self.label(2, PLACE_LABEL).comment = _comment(PLACE_HELP)
+        placement = self.layout.placement
+        self.text(2, 2, placement_text(placement) if placement is not None else None)
+        for offset, setting in enumerate(SETTINGS):
+            row = FIRST_SETTING + offset
+            label = self.label(row, setting.label)
+            label.comment = _comment(setting.help)
+            values = self.layout.settings.get(setting.label) or []
+            for index, value in enumerate(values):
+                shown = formula_text(value) if setting.kind == "formula" and value is not None else value
+                cell = self.text(row, index + 2, shown, size=10)
+                cell.fill = SETTING_FILL
+                if setting.kind in ("whole", "number", "level") and value is not None:
+                    cell.value = _number_cell(value)
+                    cell.data_type = "n" if not isinstance(cell.value, str) else "s"
+                    cell.number_format = "General"
+            _table_validation(sheet, setting, f"B{row}:{get_column_letter(len(values) + 1)}{row}")
+            sheet.row_dimensions[row].outlineLevel = 1
+        self.label(self.title_row, TITLE_LABEL)
+        last = get_column_letter(len(self.columns) + 1)
+        title = self.text(self.title_row, 2, self.layout.title, bold=True, size=14)
+        title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        if len(self.columns) > 1:
+            sheet.merge_cells(f"B{self.title_row}:{last}{self.title_row}")
+        sheet.row_dimensions[self.title_row].height = 28
+        self.header()
+        self.rows()
+        markers = [line.marker for line in self.layout.lines]
+        sheet.column_dimensions["A"].width = max(
+            MARKER_WIDTH, min(40.0, max((_display_width(m) + 2 for m in markers), default=0))
+        )
+        for index, column in enumerate(self.columns):
+            hint = column.get("宽度")
+            number = as_number(hint) if hint is not None else None
+            width = float(number) * 2 + 2 if number is not None else self.widths[index] + 2
+            sheet.column_dimensions[get_column_letter(index + 2)].width = max(6.0, min(40.0, width))
+        self.fit_rows()
+        sheet.freeze_panes = f"B{self.first_row}"
+        if sheet.sheet_properties.outlinePr is not None:
+            sheet.sheet_properties.outlinePr.summaryBelow = False
+        print_across(sheet)
+        end = max(sheet.max_row, self.first_row)
+        sheet.print_area = f"B{self.title_row}:{last}{end}"
+        sheet.print_title_rows = f"{self.header_row}:{self.first_row - 1}"
+
+    def fit_rows(self) -> None:
+        """Heights for rows whose wrapped text takes more than a line (a long 公式, a long name):
+        spreadsheet programs do not grow a row written without one.  Merged cells keep their rows."""
+        merged = {c for r in self.sheet.merged_cells.ranges for c in _cells_of(r.coord)}
+        for row in self.sheet.iter_rows(min_row=2):
+            lines = 1
+            for cell in row:
+                if isinstance(cell.value, str) and cell.coordinate not in merged:
+                    width = self.sheet.column_dimensions[cell.column_letter].width or 10
+                    lines = max(lines, wrapped_lines(cell.value, width))
+            number = row[0].row
+            assert number is not None
+            if lines > 1 and self.sheet.row_dimensions[number].height is None:
+                self.sheet.row_dimensions[number].height = min(MAX_ROW_HEIGHT, LINE_HEIGHT * lines + 4)
+
+    def label(self, row: int, text: str) -> Cell:
+        cell = self.sheet.cell(row, 1, text)
+        assert isinstance(cell, Cell)
+        cell.data_type = "s"
+        cell.font = Font(name=FONT, size=10, bold=True)
+        cell.fill = TABLE_LABEL_FILL
+        cell.border = BORDER
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        return cell
+
+    def text(self, row: int, column: int, value: object, *, bold: bool = False, size: int = 11) -> Cell:
+        cell = self.sheet.cell(row, column)
+        assert isinstance(cell, Cell)
+        cell.font = Font(name=FONT, size=size, bold=bold)
+        cell.border = BORDER
+        cell.number_format = TEXT_FORMAT
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+        if value is not None:
+            cell.value = _text(value)
+            cell.data_type = "s"
+        return cell
+
+    def header(self) -> None:
+        sheet = self.sheet
+        top, bottom = self.header_row, self.first_row - 1
+        marker = self.label(top, HEADER_LABEL)
+        marker.comment = _comment(ROW_KIND_HELP, height=160)
+        if bottom > top:
+            sheet.merge_cells(f"A{top}:A{bottom}")
+        for region in self.layout.header:
+            row, column = top + region.top, region.left + 2
+            cell = self.text(row, column, region.text, bold=True)
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            for r in range(row, top + region.bottom + 1):
+                for c in range(column, region.right + 3):
+                    sheet.cell(r, c).border = BORDER
+                    sheet.cell(r, c).fill = HEADER_FILL
+            if region.bottom > region.top or region.right > region.left:
+                corner = f"{get_column_letter(region.right + 2)}{top + region.bottom}"
+                sheet.merge_cells(f"{get_column_letter(column)}{row}:{corner}")
+            if region.leaf:
+                self.grow(region.left, region.text)
+                formula = self.columns[region.left].get("公式")
+                if formula is not None:
+                    cell.fill = COMPUTED_FILL
+                    cell.comment = _comment(COMPUTED_NOTE.format(formula=formula_text(formula)))
+        for row in range(top, bottom + 1):
+            sheet.row_dimensions[row].height = 30
+
+    def rows(self) -> None:
+        groups = set(group_columns_of(self.names, self.layout.settings))
+        spans: dict[str, list[int]] = {}
+        for offset, line in enumerate(self.layout.lines):
+            row = self.first_row + offset
+            kind, _ = marker_of(line.marker)
+            marker = self.text(row, 1, line.marker or None, size=10)
+            marker.fill = TABLE_LABEL_FILL
+            summed = kind in (SUBTOTAL, TOTAL)
+            for index, column in enumerate(self.columns):
+                slot = line.cells.get(self.names[index])
+                cell = self.value(row, index + 2, column, slot.value if slot is not None else None, summed)
+                if summed:
+                    cell.fill = TOTAL_FILL
+                    cell.font = Font(name=FONT, size=11, bold=True, color=cell.font.color)
+                if slot is not None and slot.span is not None and self.names[index] in groups:
+                    spans.setdefault(f"{index}|{slot.span}", []).append(row)
+        for key, rows in spans.items():
+            letter = get_column_letter(int(key.partition("|")[0]) + 2)
+            self.sheet.merge_cells(f"{letter}{rows[0]}:{letter}{rows[-1]}")
+
+    def value(self, row: int, column: int, spec: Mapping[str, object], value: object, summed: bool) -> Cell:
+        """One cell of a row: text as text; a number exactly, in the column's format (a % column as a
+        percentage, 92% reading as 92); a {指标: 编号} as the 编号 in blue; a 公布值 as its number."""
+        index = column - 2
+        cell = self.text(row, column, None)
+        align = {"左": "left", "中": "center", "右": "right"}
+        text_column = spec.get("文本") in ("是", True)
+        default = "左" if text_column else "右"
+        cell.alignment = Alignment(
+            horizontal=align.get(str(spec.get("对齐") or default), "general"),
+            vertical="center",
+            wrap_text=True,
+        )
+        if spec.get("公式") is not None and not summed:
+            cell.fill = COMPUTED_FILL
+        if value is None:
+            if not text_column:
+                cell.number_format = _table_format(spec, 0)
+            return cell
+        if isinstance(value, Mapping) and FIGURES in value:
+            cell.value = str(value[FIGURES])
+            cell.data_type = "s"
+            cell.font = REFERENCE_FONT
+            self.grow(index, cell.value)
+            return cell
+        if isinstance(value, Mapping) and PRINTED in value:
+            value = value[PRINTED]
+        number = None if text_column else as_number(value)
+        if number is None:
+            cell.value = _text(value)
+            cell.data_type = "s"
+            self.grow(index, cell.value)
+            return cell
+        decimals = max(0, -_exponent(number))
+        if _percent(spec):
+            fraction = Decimal(number).scaleb(-2)
+            stored = cell_number(canonical(fraction))
+            back = percent_number(stored) if stored is not None else None
+            if stored is None or back is None or number_text(back) != number_text(number):
+                cell.value = f"{number_text(number)}%"  # trailing zeros a number cell would drop
+                cell.data_type = "s"
+            else:
+                cell.value = stored
+                cell.number_format = _table_format(spec, decimals)
+            self.grow(index, f"{number_text(number)}%")
+            return cell
+        stored = cell_number(number)
+        if stored is None:
+            cell.value = number_text(number)
+            cell.data_type = "s"
+        else:
+            cell.value = stored
+            cell.number_format = _table_format(spec, decimals)
+        self.grow(index, number_text(number))
+        return cell
+
+    def grow(self, index: int, text: str) -> None:
+        if 0 <= index < len(self.widths):
+            longest = max((_display_width(part) for part in text.split("\n")), default=0)
+            self.widths[index] = max(self.widths[index], longest)
+
+
+def _cells_of(coord: str) -> list[str]:
+    left, top, right, bottom = range_boundaries(coord)
+    assert left is not None and top is not None and right is not None and bottom is not None
+    return [f"{get_column_letter(c)}{r}" for r in range(top, bottom + 1) for c in range(left, right + 1)]
+
+
+def _exponent(number: int | Decimal) -> int:
+    if isinstance(number, int):
+        return 0
+    exponent = number.as_tuple().exponent
+    return exponent if isinstance(exponent, int) else 0
+
+
+def _percent(spec: Mapping[str, object]) -> bool:
+    found = unit(str(spec.get("单位"))) if spec.get("单位") is not None else None
+    return found is not None and found.family is Family.PERCENT
+
+
+def _table_format(spec: Mapping[str, object], decimals: int) -> str:
+    """A column's number format: its 小数位 (or the default), more when the value has more digits, so
+    that a cell never hides a digit it holds; a percentage for a % column."""
+    digits = spec.get("小数位")
+    found = unit(str(spec.get("单位"))) if spec.get("单位") is not None else None
+    default = 2 if found is not None and not found.counts else 0
+    shown = max(int(digits) if isinstance(digits, int) else default, decimals)
+    decimals_part = "." + "0" * shown if shown else ""
+    return f"0{decimals_part}%" if _percent(spec) else f"#,##0{decimals_part}"
+
+
+def _display_width(text: str) -> float:
+    return sum(2.1 if east_asian_width(ch) in "WF" else 1.1 for ch in text)  # as wrapped_lines counts
+
+
+def _comment(text: str, height: int = 110) -> Comment:
+    comment = Comment(text, "reportgen")
+    comment.width, comment.height = 280, height
+    return comment
+
+
+def _table_validation(sheet: Worksheet, setting: Setting, cells: str) -> None:
+    validation = DataValidation(
+        showInputMessage=True,
+        allow_blank=True,
+        promptTitle=setting.label,
+        prompt=setting.help[:255],
+        errorTitle="输入有误",
+    )
+    if setting.choices:
+        validation.type, validation.formula1 = "list", '"' + ",".join(setting.choices) + '"'
+        validation.showErrorMessage = True
+        validation.error = "这里应填：" + "、".join(setting.choices)
+    elif setting.kind == "unit":
+        validation.type = "list"
+        validation.formula1 = f"'{LISTS}'!$A$2:$A${len(known_units()) + 1}"
+        validation.showErrorMessage = True
+        validation.error = "请从下拉列表中选择单位。"
+    elif setting.kind in ("whole", "level"):
+        validation.type, validation.operator = "whole", "between"
+        validation.formula1, validation.formula2 = ("0", "6") if setting.kind == "whole" else ("1", "9")
+        validation.showErrorMessage = True
+        validation.error = "这里应填整数。"
+    validation.add(cells)
+    sheet.add_data_validation(validation)

@@ -22,6 +22,9 @@ import yaml
 from reportgen.ledger.excel.cellvalues import number_text
 from reportgen.ledger.excel.layout import PROJECTS_SHEET
 from reportgen.ledger.keys import (
+    COLUMN_KEYS,
+    DECLARED_TABLE_OPTIONAL,
+    DECLARED_TABLE_REQUIRED,
     FIGURE_ORDER,
     FIGURES,
     FUNDING_SOURCES,
@@ -30,13 +33,16 @@ from reportgen.ledger.keys import (
     PERIOD_KEYS,
     PROJECTS,
     QUOTIENT_KEYS,
+    ROW_GROUP_KEYS,
     SECTION_ORDER,
     SECTIONS,
     SUBSECTIONS,
     TABLE,
     TABLE_KEYS,
+    TABLES,
     TARGET_TABLE,
     TARGET_TABLE_KEYS,
+    TITLE,
     TOP_ORDER,
 )
 from reportgen.model import TARGET_WORDS
@@ -47,7 +53,14 @@ HEADER = (
 )
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))  # the workbook's
-_SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE))
+_SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE, TABLES))
+# A declared table as docs/tables.md writes it: 编号, 标题, 列 … (行 before the 合计 settings).
+_DECLARED_ORDER = (
+    *DECLARED_TABLE_REQUIRED[:3],
+    *DECLARED_TABLE_OPTIONAL[:2],
+    "行",
+    *DECLARED_TABLE_OPTIONAL[2:],
+)
 _WIDTH = 1 << 30  # never fold a line: Chinese text has no spaces to fold at
 # The tag YAML gives a plain scalar (int, float, timestamp …), so a number or date is written plain.
 _implicit_tag: Callable[[type[yaml.Node], str, tuple[bool, bool]], str] = yaml.resolver.Resolver().resolve
@@ -88,7 +101,40 @@ def _top_child(key: str, value: object) -> yaml.Node:
         return _mapping(value, TARGET_TABLE_KEYS, _flow)
     if key == TABLE and isinstance(value, Mapping):
         return _mapping(value, TABLE_KEYS, _table_child)
+    if key == TABLES and isinstance(value, list):
+        return yaml.SequenceNode(_SEQ, [_mapping(item, _DECLARED_ORDER, _declared_child) for item in value])
     return _block(key, value)
+
+
+def _declared_child(key: str, value: object) -> yaml.Node:
+    """A declared table's parts: each column, spanner and data row on one line, groups as blocks."""
+    if key == "列" and isinstance(value, list):
+        return yaml.SequenceNode(_SEQ, [_mapping(c, COLUMN_KEYS, _flow, flow=True) for c in value])
+    if key == "行":
+        return _declared_rows(value)
+    if key in (TITLE, "编号", "合计行", "合计名称"):
+        return _block(key, value)
+    if key == "表头" and isinstance(value, list):
+        return yaml.SequenceNode(_SEQ, [_node(item, flow=True) for item in value])
+    return _flow(key, value)
+
+
+def _declared_rows(value: object) -> yaml.Node:
+    if not isinstance(value, list):
+        return _block("", value)
+    items: list[yaml.Node] = []
+    for row in value:
+        if isinstance(row, Mapping) and "分组" in row:
+            own = [k for k in row if k not in ROW_GROUP_KEYS]
+            order = ("分组", *own, "核对", "小计", "小计公布值", "行")
+            items.append(_mapping(row, order, _group_child))
+        else:
+            items.append(_mapping(row, (), _flow, flow=True))
+    return yaml.SequenceNode(_SEQ, items)
+
+
+def _group_child(key: str, value: object) -> yaml.Node:
+    return _declared_rows(value) if key == "行" else _flow(key, value)
 
 
 def _table_child(key: str, value: object) -> yaml.Node:
