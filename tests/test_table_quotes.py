@@ -3,9 +3,12 @@ one source, so the 正文's number is the table's cell text, in every output for
 
 from __future__ import annotations
 
+import functools
+import html
 import io
+import re
 import time
-from decimal import Decimal
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -13,10 +16,11 @@ import pytest
 
 from reportgen.api import ReportChoices, loads
 from reportgen.base.errors import LedgerError, TemplateError
-from reportgen.compute.declared import DeclaredTableFigures, cell_text
+from reportgen.compute.declared import DATA, SUBTOTAL, TOTAL, DeclaredTableFigures, cell_text
 from reportgen.compute.figures import compute
 from reportgen.document.build import narrative_context
 from reportgen.ledger import parse_ledger
+from reportgen.numbers import format_amount
 from reportgen.templating.narrative import render_text
 from reportgen.templating.sandbox import ReportEnvironment
 
@@ -63,7 +67,9 @@ QUOTING = (
 def ledger_text(paragraph: str, *, areas: bool = True) -> str:
     """fund-use.yaml with ``paragraph`` as its 正文 (and the 片区 table); its 合计 is named 全区 too."""
     text = FUND_USE.replace(BODY, f"    段落: '{paragraph}'\n")
-    text = text.replace("    合计行: 是\n    合计公布值:", "    合计行: 是\n    合计名称: 全区\n    合计公布值:")
+    text = text.replace(
+        "    合计行: 是\n    合计公布值:", "    合计行: 是\n    合计名称: 全区\n    合计公布值:"
+    )
     return text + (AREAS if areas else "")
 
 
@@ -71,50 +77,113 @@ def tables(text: str) -> dict[str, DeclaredTableFigures]:
     return {t.table.id: t for t in compute(parse_ledger(text)).tables}
 
 
-def cell(table: DeclaredTableFigures, column: str, *, label: str = "", kind: str = "行", group: str = "") -> str:
-    """A cell as the table prints it (``cell_text``), found by its row's text cells and kind."""
-    spec = table.table.column(column)
-    assert spec is not None
-    for row in table.rows:
-        if row.kind != kind or (label and label not in row.texts.values()):
-            continue
-        if group and (not row.groups or row.groups[-1].name != group):
-            continue
-        return cell_text(spec, row.values[column])
-    raise AssertionError((column, label, kind, group))
+Lookup = Callable[[str, str, tuple[str, ...]], str]  # (table id, column, the row's labels) → the cell's text
 
 
-def expected_sentence(text: str) -> str:
-    t = tables(text)
-    use, areas = t["资金使用"], t["片区"]
-    total = use.totals
+def computed_cells(text: str) -> Lookup:
+    """A cell as the computed table prints it (``cell_text``), its row found by its label texts (a
+    group's name stands in every row of the group, 小计 and 合计 rows by their 合计名称/小计)."""
+    found = tables(text)
+
+    def lookup(table_id: str, column: str, labels: tuple[str, ...]) -> str:
+        table = found[table_id]
+        spec = table.table.column(column)
+        assert spec is not None
+        named = {TOTAL: table.table.total_label, SUBTOTAL: "小计"}
+        rows = [
+            row
+            for row in table.rows
+            if row.kind in (DATA, SUBTOTAL, TOTAL)
+            and set(labels) <= {*row.texts.values(), *(g.name for g in row.groups), named.get(row.kind)}
+        ]
+        assert len(rows) == 1, (table_id, labels)
+        return cell_text(spec, rows[0].values[column])
+
+    return lookup
+
+
+def rendered_cells(grids: list[list[list[str]]], text: str) -> Lookup:
+    """A cell as a writer put it in the output: ``grids`` are the output's tables (rows of cell
+    texts, merged label cells repeated), in the ledger's order."""
+    found = tables(text)
+    ids = list(found)
+
+    def lookup(table_id: str, column: str, labels: tuple[str, ...]) -> str:
+        table = found[table_id].table
+        index = [c.name for c in table.columns].index(column)
+        width = len(table.columns)
+        rows = [r for r in grids[ids.index(table_id)] if len(r) == width and set(labels) <= set(r)]
+        assert len(rows) == 1, (table_id, labels, rows)
+        return rows[0][index]
+
+    return lookup
+
+
+def sentence(cells: Lookup, yi: str) -> str:
+    """QUOTING as it must read, from ``cells``."""
+    use = functools.partial(cells, "资金使用")
+    areas = functools.partial(cells, "片区")
     return (
-        f"全区共救助{cell(use, '合计户数', kind='合计')}户，使用资金{cell(use, '合计金额', kind='合计')}万元"
-        f"（{format_yi(total['合计金额'])}），资金使用率{cell(use, '资金使用率', kind='合计')}；"
-        f"城关镇资金使用率{cell(use, '资金使用率', label='城关镇')}，排名第{cell(use, '排名', label='城关镇')}名，"
-        f"金星乡居第{cell(use, '排名', label='金星乡')}位。东片小计{cell(areas, '金额', kind='小计', group='东片')}万元，"
-        f"占{cell(areas, '占比', kind='小计', group='东片')}；西片城关镇{cell(areas, '户数', label='城关镇', group='西片')}户。"
+        f"全区共救助{use('合计户数', ('全区',))}户，使用资金{use('合计金额', ('全区',))}万元（{yi}），"
+        f"资金使用率{use('资金使用率', ('全区',))}；城关镇资金使用率{use('资金使用率', ('城关镇',))}，"
+        f"排名第{use('排名', ('城关镇',))}名，金星乡居第{use('排名', ('金星乡',))}位。"
+        f"东片小计{areas('金额', ('东片', '小计'))}万元，占{areas('占比', ('东片', '小计'))}；"
+        f"西片城关镇{areas('户数', ('西片', '城关镇'))}户。"
     )
 
 
-def format_yi(value: Decimal | None) -> str:
-    from reportgen.numbers import format_amount
+def markdown_grids(markdown: str) -> list[list[list[str]]]:
+    blocks = re.findall(r"((?:^\|.*\|\n)+)", markdown, re.MULTILINE)
+    return [
+        [[c.strip().strip("*") for c in line.strip().strip("|").split("|")] for line in block.splitlines()]
+        for block in blocks
+    ]
 
-    assert value is not None
-    return format_amount(value, "亿元", source_unit="万元")
+
+def html_grids(page: str) -> list[list[list[str]]]:
+    """The HTML tables' rows; a row short of leading cells (under a rowspan) takes them from the row above."""
+    grids = []
+    for table in re.findall(r"<table.*?</table>", page, re.DOTALL):
+        rows: list[list[str]] = []
+        for tr in re.findall(r"<tr.*?</tr>", table, re.DOTALL):
+            row = [
+                html.unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                for c in re.findall(r"<t[dh].*?</t[dh]>", tr, re.DOTALL)
+            ]
+            if rows and len(row) < len(rows[-1]):
+                row = rows[-1][: len(rows[-1]) - len(row)] + row
+            rows.append(row)
+        grids.append(rows)
+    return grids
+
+
+def docx_grids(data: bytes) -> list[list[list[str]]]:
+    return [[[c.text for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(data)).tables]
 
 
 def test_the_quoted_numbers_are_the_table_cells_in_markdown_html_and_docx() -> None:
     text = ledger_text(QUOTING)
-    sentence = expected_sentence(text)
+    total = tables(text)["资金使用"].totals["合计金额"]
+    assert total is not None
+    yi = format_amount(
+        total, "亿元", source_unit="万元"
+    )  # the exact 95.1 万元, converted, never 95.10 re-rounded
+    expected = sentence(computed_cells(text), yi)
     # What the numbers are, so the test cannot pass on an empty table: 450户, 95.10万元, 96.35%, 第4名.
-    assert sentence.startswith("全区共救助450户，使用资金95.10万元（0.00951亿元），资金使用率96.35%；")
-    assert "排名第4名，金星乡居第1位。东片小计32.85万元，占49.9%；西片城关镇40户。" in sentence
+    assert expected.startswith("全区共救助450户，使用资金95.10万元（0.00951亿元），资金使用率96.35%；")
+    assert "排名第4名，金星乡居第1位。东片小计32.85万元，占49.9%；西片城关镇40户。" in expected
     report = loads(text)
-    assert sentence in report.to_bytes("md").decode("utf-8")
-    assert sentence in report.to_bytes("html").decode("utf-8")
-    paragraphs = [p.text for p in docx.Document(io.BytesIO(report.to_bytes("docx"))).paragraphs]
-    assert any(sentence in p for p in paragraphs), paragraphs
+    markdown = report.to_bytes("md").decode("utf-8")
+    page = report.to_bytes("html").decode("utf-8")
+    data = report.to_bytes("docx")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    for output, grids in (
+        (markdown, markdown_grids(markdown)),
+        (page, html_grids(page)),
+        ("\n".join(paragraphs), docx_grids(data)),
+    ):
+        assert expected in output
+        assert sentence(rendered_cells(grids, text), yi) == expected  # the tables in the same output
 
 
 def test_traditional_output_converts_the_words_around_the_quoted_numbers() -> None:
@@ -188,7 +257,9 @@ def test_a_wrong_quote_is_rg307_naming_the_name_and_the_closest(source: str, wor
 
 
 def test_a_ledger_without_tables_says_so() -> None:
-    code, message = failure("{{ 表格.资金使用.城关镇.排名 }}", ledger_text("x", areas=False).split("表格:")[0])
+    code, message = failure(
+        "{{ 表格.资金使用.城关镇.排名 }}", ledger_text("x", areas=False).split("表格:")[0]
+    )
     assert (code, "台账没有“表格”" in message) == ("RG307", True)
 
 
