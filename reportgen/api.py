@@ -25,6 +25,7 @@ from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger,
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, check_formats, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
+from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
 
@@ -75,7 +76,8 @@ class Report:
     def check(self) -> list[Finding]:
         """Findings (RG2xx) in ledger order; a broken narrative template raises ``TemplateError``."""
         _ = self.document
-        return [*findings(self.computed), *lint_narrative(self.ledger, self.env)]
+        quotes = quote_forms(self.computed.tables)
+        return [*findings(self.computed), *lint_narrative(self.ledger, self.env, quotes)]
 
     @cached_property
     def document(self) -> Document:

@@ -64,6 +64,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG304": ("模板试图访问不安全的内容", "unsafe template operation"),
     "RG305": ("无法读取 .docx 模板", "unreadable .docx template"),
     "RG306": ("模板超出限制（循环过长或输出过大）", "template exceeded a limit (loop length or output size)"),
+    "RG307": ("正文引用的表格、行或列不存在或不明确", "narrative quotes an unknown or ambiguous table cell"),
     "RG308": ("模板标签被拆成了几段格式", "template tag split across runs"),
     "RG309": ("未知的模板标签", "unknown template tag"),
     "RG310": ("模板块标签不成对", "unbalanced template block"),

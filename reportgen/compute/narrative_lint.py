@@ -14,7 +14,8 @@ as a 基本信息 row, instead of marking every occurrence in the text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 import jinja2
 
@@ -86,11 +87,18 @@ def narrative_sources(ledger: Ledger) -> list[tuple[str, str]]:
     return sources
 
 
-def lint_narrative(ledger: Ledger, env: jinja2.Environment) -> list[Finding]:
+def lint_narrative(
+    ledger: Ledger, env: jinja2.Environment, table_quotes: Mapping[Decimal, str] | None = None
+) -> list[Finding]:
+    """RG207 for each narrative string with typed numbers.  ``table_quotes`` maps each number a declared
+    table shows to the quote that prints it (``templating.quotes.quote_forms``): a typed number equal to
+    a cell is a copy of it, and the warning names the quote to write instead."""
     out: list[Finding] = []
+    table_quotes = table_quotes or {}
     for place, source in narrative_sources(ledger):
         numbers = literal_numbers(env, source, ledger.names)
         if numbers:
+            quoted = [table_quotes[Decimal(n)] for n in numbers if Decimal(n) in table_quotes]
             out.append(
                 Finding(
                     Problem(
@@ -98,7 +106,11 @@ def lint_narrative(ledger: Ledger, env: jinja2.Environment) -> list[Finding]:
                         f"文字中直接写入了数字 {'、'.join(numbers[:6])}{'…' if len(numbers) > 6 else ''}",
                         file=ledger.source,
                         place=place,
-                        expected="把数字登记为“指标”，在文中写 {{ 编号 | 过滤器 }}",
+                        expected=(
+                            f"表格中已有这个数，在文中写 {quoted[0]}"
+                            if quoted
+                            else "把数字登记为“指标”，在文中写 {{ 编号 | 过滤器 }}"
+                        ),
                     ),
                     Severity.WARNING,
                 )

@@ -38,6 +38,7 @@ from reportgen.numbers import (
     sequence_marker,
 )
 from reportgen.templating.narrative import render_text
+from reportgen.templating.quotes import tables_context
 from reportgen.templating.sandbox import ReportEnvironment
 from reportgen.templating.values import FigureValue, PeriodValue
 
@@ -51,7 +52,7 @@ MAX_NARRATIVE_CHARS = 10_000_000
 
 
 def narrative_context(report: ComputedReport) -> dict[str, object]:
-    """What narrative templates may name: every figure by id, 期间, 成文日期, 填报单位."""
+    """What narrative templates may name: every figure by id, 期间, 成文日期, 填报单位, 表格."""
     ledger = report.ledger
     context: dict[str, object] = {
         figure.id: FigureValue(
@@ -67,6 +68,7 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
         for figure in ledger.figures
     }
     context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
+    context.update(tables_context(report.tables))
     return context
 
 

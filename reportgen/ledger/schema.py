@@ -76,6 +76,7 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
         "填报单位",
         "报告",
         "一览表",
+        "表格",
         "项目",
         "指标",
         "loop",

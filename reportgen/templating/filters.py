@@ -33,12 +33,15 @@ from reportgen.numbers import (
     format_point_change,
     round_half_up,
 )
+from reportgen.templating.quotes import CellQuote
 from reportgen.templating.values import FigureValue, FilterError
 
 
 def _quantity(value: object, filter_name: str) -> Quantity | None:
     if isinstance(value, FigureValue):
         return value.quantity
+    if isinstance(value, CellQuote):
+        return value.quantity(filter_name)
     if isinstance(value, Quantity):
         return value
     if value is None:
@@ -46,8 +49,15 @@ def _quantity(value: object, filter_name: str) -> Quantity | None:
     raise FilterError(f"过滤器“{filter_name}”只能用于台账中的指标，不能用于“{value}”")
 
 
+def _cell_digits(value: object, symbol: str, digits: int | None) -> int | None:
+    """A table's cell shown in its column's own unit keeps the column's decimals unless ``digits`` says
+    otherwise, so ``{{ 格 | 万元 }}`` prints what ``{{ 格 }}`` and the table print; figures unchanged."""
+    return value.digits_in(symbol, digits) if isinstance(value, CellQuote) else digits
+
+
 def money_filter(target: str) -> Callable[..., str]:
     def apply(value: object, digits: int | None = None) -> str:
+        digits = _cell_digits(value, target, digits)
         quantity = _quantity(value, target)
         if quantity is None:
             return DASH
@@ -65,6 +75,7 @@ def count_filter(target: Unit, *, wan: bool = False) -> Callable[..., str]:
     formatter = format_count_wan if wan else format_count
 
     def apply(value: object, digits: int | None = None) -> str:
+        digits = _cell_digits(value, name, digits)
         quantity = _quantity(value, name)
         if quantity is None:
             return DASH
@@ -77,21 +88,29 @@ def count_filter(target: Unit, *, wan: bool = False) -> Callable[..., str]:
 
 
 def number_filter(value: object, digits: int | None = None) -> str:
-    """``{{ x | 数 }}``: the value alone, in its own unit, without the unit."""
+    """``{{ x | 数 }}``: the value alone, in its own unit, without the unit; a table's cell (名次 and
+    纯数字 columns too) at the column's decimals, as the table prints it."""
+    if isinstance(value, CellQuote):
+        cell, own = value.value, value.column.digits
+        return DASH if cell is None else format_number(cell, own if digits is None else digits)
     quantity = _quantity(value, "数")
     return DASH if quantity is None else format_number(quantity.value, digits)
 
 
-def percent_filter(value: object, digits: int = 1) -> str:
-    """``{{ 占比 | 百分比 }}`` for a % figure (a computed 比例 or one typed in %)."""
+def percent_filter(value: object, digits: int | None = None) -> str:
+    """``{{ 占比 | 百分比 }}`` for a % figure (a computed 比例 or one typed in %): 1 decimal unless
+    given; a table's % cell at its column's decimals, as the table prints it."""
     if isinstance(value, Decimal):
-        return format_percent(value, digits)
+        return format_percent(value, 1 if digits is None else digits)
+    digits = _cell_digits(value, "%", digits)
     quantity = _quantity(value, "百分比")
     if quantity is None:
         return DASH
     if quantity.unit.family is not Family.PERCENT:
         raise FilterError(f"指标单位是“{quantity.unit}”，不是百分比")
-    return format_percent(quantity.value / 100, digits)
+    if isinstance(value, CellQuote):  # already in percent: no division, as cell_text prints it
+        return format_number(quantity.value, digits) + "%"
+    return format_percent(quantity.value / 100, 1 if digits is None else digits)
 
 
 def daxie_filter(value: object) -> str:

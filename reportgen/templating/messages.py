@@ -37,6 +37,10 @@ TOKENS = {
 TYPES = {
     "FigureValue": "指标",
     "PeriodValue": "期间",
+    "TablesQuote": "表格",
+    "TableQuote": "表格",
+    "RowQuote": "表格的行",
+    "CellQuote": "表格的单元格",
     "str": "文字",
     "Markup": "文字",
     "int": "整数",

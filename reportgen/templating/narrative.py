@@ -19,6 +19,7 @@ from jinja2.exceptions import SecurityError
 from reportgen.base.errors import Problem, TemplateError
 from reportgen.base.escape import TEMPLATE_SYNTAX, xml_text
 from reportgen.templating.messages import Known, translate
+from reportgen.templating.quotes import QuoteError
 from reportgen.templating.sandbox import LimitError, ReportEnvironment, render_bounded
 from reportgen.templating.values import FilterError
 
@@ -98,6 +99,7 @@ TEMPLATE_FAILURES = (
 _EXPECTED = {
     "RG301": "{{ 指标编号 | 过滤器 }} 形式的引用",
     "RG302": "“指标”中定义过的编号，或 期间",
+    "RG307": "{{ 表格.表格编号.行名称.列名称 }}，名称照台账“表格”中所写（合计、组名.小计 见 docs/tables.md）",
 }
 
 
@@ -120,6 +122,8 @@ def explain_template_error(
         return "RG306", "模板嵌套过深（括号、过滤器或语句层层相套），无法处理"
     if isinstance(exc, SecurityError):
         return "RG304", translate(str(exc))
+    if isinstance(exc, QuoteError):
+        return "RG307", str(exc)
     if isinstance(exc, FilterError):
         return "RG303", str(exc)
     if isinstance(exc, jinja2.TemplateNotFound):

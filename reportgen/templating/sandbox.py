@@ -29,6 +29,7 @@ from reportgen.base.escape import printable
 from reportgen.base.inputfile import read_input
 from reportgen.base.resources import builtin_templates
 from reportgen.templating.filters import FILTERS
+from reportgen.templating.quotes import QUOTE_TYPES
 from reportgen.templating.values import FigureValue, FilterError
 
 
@@ -79,7 +80,8 @@ GLOBALS = ("range", "dict")
 # Attributes a template may read.  Text: methods that return text no longer than 3× the string (no
 # ``ljust`` ``center`` ``zfill`` ``replace`` ``format`` ``encode`` …).  Mappings: their items.
 # reportgen's own values (document, blocks, tables, 期间 …): their public data and properties, and
-# the methods below; a figure only its 名称 (its value is printed through the number filters).
+# the methods below; a figure only its 名称 (its value is printed through the number filters); the
+# declared tables' quotes (表格.资金使用.城关镇.资金使用率) none: each name there is an item.
 # Numbers, dates and everything else: nothing (``.scaleb`` ``.quantize`` ``.to_bytes`` compute).
 STR_METHODS = frozenset(
     {"upper", "lower", "title", "capitalize", "strip", "lstrip", "rstrip", "startswith", "endswith"}
@@ -359,6 +361,8 @@ def _allowed_attribute(kind: type, attr: str, is_method: bool) -> bool:
         return attr in LOOP_ATTRIBUTES
     if issubclass(kind, FigureValue):
         return attr in FIGURE_ATTRIBUTES
+    if issubclass(kind, QUOTE_TYPES):
+        return False  # 表格.编号.行.列: names are looked up as items, never Python attributes
     if issubclass(kind, enum.Enum):
         return attr in ("name", "value")
     if kind.__module__.startswith("reportgen.") and not attr.startswith("_"):
