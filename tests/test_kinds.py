@@ -278,7 +278,16 @@ def test_the_annual_report_is_a_registration_form_in_word(tmp_path: Path) -> Non
 
 def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Path) -> None:
     kinds = find_kinds((), builtin_templates())
-    assert sorted(k.type_name for k in kinds) == ["年度报告", "新闻发布", "民生实事", "社会救助", "重点工作"]
+    assert sorted(k.type_name for k in kinds) == [
+        "公示",
+        "年度报告",
+        "新闻发布",
+        "民生实事",
+        "社会救助",
+        "绩效自评表",
+        "通报",
+        "重点工作",
+    ]
     for kind in kinds:
         report = reportgen.load(REPOSITORY / kind.sample)
         assert report.kind == kind

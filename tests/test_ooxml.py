@@ -19,13 +19,14 @@ from pathlib import Path
 import pytest
 
 import reportgen
-from reportgen import RenderOptions, ReportChoices
+from reportgen import LedgerError, RenderOptions, ReportChoices
 from reportgen.api import DEFAULT_CHOICES
 from reportgen.base.resources import builtin_templates
 from reportgen.kinds import find_kinds
 from reportgen.render import DEFAULT_OPTIONS
 from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 from tests.ooxml import assert_valid_ooxml, ooxml_findings
+from tests.sample_outputs import convertible
 from tests.test_charts import many_projects
 from tests.test_docx import _user_template as user_template
 
@@ -43,15 +44,27 @@ def _report(
     return write
 
 
+def _fits(sample: Path, kind: str) -> bool:
+    """Whether ``sample`` has every part ``kind`` requires (a 通报 needs a 表格 the older samples lack)."""
+    try:
+        reportgen.load(sample, choices=ReportChoices(kind=kind))
+    except LedgerError:
+        return False
+    return True
+
+
 def _cases() -> dict[str, Writer]:
     cases: dict[str, Writer] = {}
     for sample in SAMPLE_PATHS:
         for kind in KINDS:
-            cases[f"{sample.stem}-as-{kind}"] = _report(sample, ReportChoices(kind=kind))
+            if _fits(sample, kind):
+                cases[f"{sample.stem}-as-{kind}"] = _report(sample, ReportChoices(kind=kind))
         cases[f"{sample.stem}-charts-formulas"] = _report(
             sample, ReportChoices(charts=True), RenderOptions(xlsx_total_formulas=True)
         )
         cases[f"{sample.stem}-hant"] = _report(sample, ReportChoices(script="hant"))
+        if sample not in convertible():
+            continue  # 表格 has no Excel sheet yet: convert refuses it (RG402)
         cases[f"{sample.stem}-ledger"] = lambda out, s=sample: [
             reportgen.convert_ledger(s, out / f"{s.stem}.xlsx")
         ]
