@@ -19,7 +19,7 @@ from docx import Document as WordDocument
 import reportgen
 from reportgen import LedgerError, ReportChoices, TemplateError
 from reportgen.base.resources import builtin_templates
-from reportgen.document.blocks import UNDATED
+from reportgen.document.blocks import UNDATED, TableBlock
 from reportgen.kinds import find_kinds
 from reportgen.ledger import parse_ledger
 from reportgen.ledger.parts import OPTIONAL, REQUIRED, UNUSED
@@ -165,7 +165,9 @@ def test_a_form_without_text_signer_and_date_prints_none(tmp_path: Path) -> None
     report = reportgen.load(EVALUATION)
     assert report.kind.id == "self-evaluation" and report.check() == []
     document = report.document
-    assert document.blocks == () and document.recipients == "" and document.salutation == ""
+    # no text block: the body is the two tables (位置: 正文), no sentence made up around them
+    assert [type(b) for b in document.blocks] == [TableBlock, TableBlock]
+    assert document.recipients == "" and document.salutation == ""
     assert (document.signer, document.date, document.signer_line, document.date_line) == ("", "", "", "")
     assert document.issued == UNDATED
     assert [label for label, _ in document.particulars] == [
@@ -175,13 +177,14 @@ def test_a_form_without_text_signer_and_date_prints_none(tmp_path: Path) -> None
         "年度目标",
         "完成情况",
     ]
-    # the only text of the Markdown is the title, the 要素, the attachment note and the tables
+    # the only text of the Markdown is the title, the 要素 and the two tables (位置: 正文), nothing after
     markdown = report.to_bytes("md").decode()
-    body = markdown.split("\n---\n")[0]
-    lines = [line for line in body.splitlines() if line.strip()]
+    lines = [line for line in markdown.splitlines() if line.strip()]
     assert lines[0] == "# 2024年困难群众救助补助资金绩效自评表"
     assert lines[1:6] == [f"{label}：{value}" for label, value in document.particulars]
-    assert lines[6:] == ["附件：1.资金情况<br>", "2.绩效指标"]
+    assert lines[6] == "**资金情况**" and lines[13] == "**绩效指标**"
+    assert all(line.startswith("|") for line in lines[7:13] + lines[14:])
+    assert document.attachments == () and document.attachment_note == ()
     # document properties: the fixed date, in every package
     for fmt in ("docx", "xlsx"):
         with zipfile.ZipFile(io.BytesIO(report.to_bytes(fmt))) as package:
