@@ -22,7 +22,7 @@ from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
-from reportgen.ledger.schema import NeedsOf
+from reportgen.ledger.parts import NeedsOf
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, check_formats, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic

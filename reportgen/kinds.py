@@ -24,8 +24,7 @@ from pathlib import Path
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.ledger.fields import FieldReader
-from reportgen.ledger.parts import REQUIRED, Needs, read_needs, unmet
-from reportgen.ledger.schema import NeedsOf
+from reportgen.ledger.parts import REQUIRED, Needs, NeedsOf, read_needs, unmet
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Ledger
 

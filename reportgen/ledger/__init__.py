@@ -10,7 +10,8 @@ from pathlib import Path
 from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
 from reportgen.ledger.excel.extract import is_workbook
 from reportgen.ledger.excel.read import load_workbook, parse_workbook_ledger
-from reportgen.ledger.schema import NeedsOf, build_ledger
+from reportgen.ledger.parts import NeedsOf
+from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.model import Ledger
 

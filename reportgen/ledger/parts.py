@@ -67,6 +67,10 @@ class Needs:
 
 DEFAULT_NEEDS = Needs()
 
+# What a ledger's 类型 requires, given the 类型 it names: the caller knows the report kinds
+# (``api.kind_needs``), this layer does not.  None for a 类型 the caller does not know (it reports RG117).
+NeedsOf = Callable[[str], Needs | None]
+
 
 def read_needs(reader: FieldReader, value: object, kind: str, at: At = ("需要",)) -> Needs:
     """``需要`` of a kind.yaml: a list of required parts, or ``{part: 必填 | 可选 | 不用}``."""

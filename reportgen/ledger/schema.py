@@ -12,7 +12,6 @@ import dataclasses
 import datetime
 import difflib
 import keyword
-from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -39,7 +38,7 @@ from reportgen.ledger.keys import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
 )
-from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, unmet
+from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, NeedsOf, unmet
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.tables import TableReader
 from reportgen.model import (
@@ -89,11 +88,6 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
         "none",
     }
 )
-
-
-# What a ledger's 类型 requires, given the 类型 it names: the caller knows the report kinds (``api``),
-# this layer does not.  None for a 类型 the caller does not know (it reports RG117 itself).
-NeedsOf = Callable[[str], Needs | None]
 
 
 def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | None = None) -> Ledger:
