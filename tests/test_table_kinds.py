@@ -97,6 +97,15 @@ def test_the_same_ledger_as_another_kind_is_rg104_naming_file_and_field() -> Non
     with pytest.raises(LedgerError) as chosen:
         reportgen.loads(PUBLIC + "图表: 也许\n", "公示.yaml", choices=ReportChoices(kind="民生实事"))
     assert ("RG104", "落款") in problems(chosen) and ("RG105", "图表") in problems(chosen)
+    # a required part given empty is missing too, not printed as nothing
+    with pytest.raises(LedgerError) as empty:
+        reportgen.loads(
+            text.replace("成文日期:", '落款: ""\n期间: {年度: 2024, 月份: 12}\n成文日期:'), "公示.yaml"
+        )
+    assert [(p.code, p.place, p.message) for p in empty.value.problems] == [
+        ("RG104", "正文", "“民生实事”报告需要“正文”"),
+        ("RG104", "落款", "“民生实事”报告需要“落款”"),
+    ]
     # a ledger read on its own (no kind known) needs what every kind needs unless it says otherwise
     with pytest.raises(LedgerError) as alone:
         parse_ledger(PUBLIC, "公示.yaml")
@@ -239,5 +248,9 @@ def test_each_sample_renders_in_every_format(tmp_path: Path, sample: Path, expec
     assert numbers
     if sample == PUBLICITY:
         assert "张*华" in cells and 11340 in numbers and 26 in numbers  # the 要素 are not in the workbook
+    # the PDF's dates: the 成文日期, or UNDATED for a form without one (never the clock)
+    issued = reportgen.load(sample).document.issued.strftime("%Y%m%d")
+    assert f"/CreationDate(D:{issued}000000+08'00')".encode() in (tmp_path / f"{stem}.pdf").read_bytes()
     if sample == EVALUATION:
+        assert issued == "19800101"
         assert "2024年" not in docx_text.split("绩效自评表")[-1].split("附件")[0]  # no date under the form

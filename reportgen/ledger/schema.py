@@ -173,7 +173,7 @@ class _Builder:
         self.check_references(ledger)
         self.check_placements(ledger)
         for code, part, message, expected in unmet(needs, ledger):
-            if code != "RG104" or top.get(part) in (None, [], {}):  # a part given but wrong is reported
+            if code != "RG104" or top.get(part) in (None, "", [], {}):  # a part given but wrong is reported
                 self.r.report(code, message, (part,), None, expected)
         return ledger
 
