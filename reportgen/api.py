@@ -20,8 +20,9 @@ from reportgen.compute.narrative_lint import lint_narrative
 from reportgen.document.blocks import Document
 from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
-from reportgen.kinds import Kind, check_parts, find_kinds, kind_named
+from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
+from reportgen.ledger.parts import NeedsOf
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, check_formats, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
@@ -114,8 +115,10 @@ def load(
     choices: ReportChoices = DEFAULT_CHOICES,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
-    """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem."""
-    return Report(load_ledger(path), templates=templates, choices=choices, options=options)
+    """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem
+    (the parts its kind requires among them)."""
+    ledger = load_ledger(path, kind_needs(templates, choices))
+    return Report(ledger, templates=templates, choices=choices, options=options)
 
 
 def loads(
@@ -127,7 +130,14 @@ def loads(
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
     """Like ``load`` for ledger text in memory."""
-    return Report(parse_ledger(text, name), templates=templates, choices=choices, options=options)
+    ledger = parse_ledger(text, name, kind_needs(templates, choices))
+    return Report(ledger, templates=templates, choices=choices, options=options)
+
+
+def kind_needs(templates: Iterable[str | Path] = (), choices: ReportChoices = DEFAULT_CHOICES) -> NeedsOf:
+    """What the loader asks of a ledger drawn with these template folders and choices: the parts of
+    ``choices.kind``, or of the kind its 类型 names (``kinds.needs_of``)."""
+    return needs_of(find_kinds(tuple(Path(t) for t in templates), builtin_templates()), choices.kind)
 
 
 def convert_ledger(source: str | Path, target: str | Path, *, force: bool = False) -> Path:
@@ -138,7 +148,7 @@ def convert_ledger(source: str | Path, target: str | Path, *, force: bool = Fals
     """
     source, target = Path(source), Path(target)
     _check_target(target, force)
-    data, _ = read_ledger(source)
+    data, _ = read_ledger(source, kind_needs())
     write_atomic(target, ledger_bytes(data, target))
     return target
 

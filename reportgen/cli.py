@@ -31,6 +31,7 @@ from reportgen.batch.worker import (
 )
 from reportgen.document.traditional import SCRIPTS
 from reportgen.kinds import find_kinds
+from reportgen.ledger.parts import UNUSED
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.output import safe_name
@@ -330,7 +331,13 @@ def run_kinds(args: argparse.Namespace) -> int:
     """The kinds a ledger's 类型 (or ``--kind``) can name, where each pack lives and its sample."""
     for kind in find_kinds(args.templates, builtin_templates()):
         needs = "、".join(kind.required) or "—"
-        print(f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}")
+        # what the kind lets a ledger go without, or does not use, beyond what every kind may leave out
+        loose = "".join(
+            f"；{label}：{'、'.join(parts)}"
+            for label, parts in (("可不填", kind.needs.relaxed()), ("不用", kind.needs.parts(UNUSED)))
+            if parts
+        )
+        print(f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}{loose}")
         sample = f"；示例（源代码仓库中）：{kind.sample}" if kind.sample else ""
         print(f"    模板：{kind.folders[0]}{sample}")
     return EXIT_OK

@@ -8,7 +8,9 @@ so a pack can be as small as its ``kind.yaml``.  A user adds or overrides a kind
 their own (``--templates DIR`` → ``DIR/<id>/kind.yaml``) without touching the package.
 
 The ledger's ``类型`` picks the kind (``--kind`` overrides it); an unknown 类型 is an error that lists
-the known ones, and so is a ledger lacking a part its kind needs.
+the known ones.  A kind's ``需要`` says which ledger parts it requires, lets go without or does not use
+(``ledger.parts``): the loader applies it with every other check (``needs_of``), ``check_parts`` again
+for a ledger drawn as another kind.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from pathlib import Path
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.ledger.fields import FieldReader
+from reportgen.ledger.parts import REQUIRED, Needs, NeedsOf, read_needs, unmet
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"
 MAX_KIND_BYTES = 1024 * 1024  # a kind.yaml is a few hundred bytes; anything near this is not one
 KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏")
-# The ledger parts a kind may require, and how to tell whether a ledger has each.
-PARTS = ("指标", "导语", "正文", "结语", "一览表", "主送机关")
 LAYOUTS = ("公文", "网页", "发布稿", "登记表")
 
 
@@ -42,11 +43,16 @@ class Kind:
     title: str  # 名称: what the kind is called in lists
     description: str
     sample: str  # 示例: a ledger that shows the kind, relative to the repository
-    required: tuple[str, ...]  # ledger parts the kind cannot do without
+    needs: Needs  # 需要: the ledger parts the kind requires, lets go without, does not use
     layout: str  # 公文 (GB/T 9704), 网页, 发布稿, 登记表
     folders: tuple[Path, ...]  # template folders of the kind, the user's before the built-in one
     signature: bool = True  # 落款: whether the document ends with the 署名 and 成文日期 block
     body_row: str = ""  # 正文栏: the 要素 row of a form (登记表) whose cell holds the narrative
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """The parts its kind.yaml lists as required (落款, 成文日期, 期间 are too unless it says not)."""
+        return tuple(part for part, state in self.needs.declared if state == REQUIRED)
 
 
 def find_kinds(template_dirs: Iterable[Path], builtin: Path) -> tuple[Kind, ...]:
@@ -85,22 +91,17 @@ def _read_kind(path: Path) -> Kind:
         raise TemplateError(Problem("RG311", f"无法读取报告类型定义：{exc}", file=path)) from None
     reader = FieldReader(document, path)
     fields = reader.mapping(document.data, (), required=("类型", "名称"), optional=KIND_KEYS[2:]) or {}
-    required = tuple(
-        reader.text(p, ("需要", i)) for i, p in enumerate(reader.sequence(fields.get("需要"), ("需要",)), 1)
-    )
-    for number, part in enumerate(required, start=1):
-        if part not in PARTS:
-            reader.report("RG103", f"未知的台账部分“{part}”", ("需要", number), part, "、".join(PARTS))
+    type_name = reader.text(fields.get("类型"), ("类型",))
     layout = reader.text(fields.get("版式"), ("版式",), required=False) or "公文"
     if layout not in LAYOUTS:
         reader.report("RG105", f"未知的版式“{layout}”", ("版式",), layout, "、".join(LAYOUTS))
     kind = Kind(
         id=path.parent.name,
-        type_name=reader.text(fields.get("类型"), ("类型",)),
+        type_name=type_name,
         title=reader.text(fields.get("名称"), ("名称",)),
         description=reader.prose(fields.get("说明"), ("说明",), required=False),
         sample=reader.text(fields.get("示例"), ("示例",), required=False),
-        required=required,
+        needs=read_needs(reader, fields.get("需要"), type_name),
         layout=layout,
         folders=(path.parent,),
         signature=reader.boolean(fields.get("落款"), ("落款",), default=True),
@@ -112,12 +113,16 @@ def _read_kind(path: Path) -> Kind:
     return kind
 
 
+def _lookup(kinds: tuple[Kind, ...], name: str) -> Kind | None:
+    return next((kind for kind in kinds if name in (kind.type_name, kind.id)), None)
+
+
 def kind_named(kinds: Iterable[Kind], type_name: str, *, file: Path | None = None) -> Kind:
     """The kind whose 类型 (or folder id) is ``type_name``; RG117 listing the known ones otherwise."""
     known = tuple(kinds)
-    for kind in known:
-        if type_name in (kind.type_name, kind.id):
-            return kind
+    found = _lookup(known, type_name)
+    if found is not None:
+        return found
     names = "、".join(f"{k.type_name}（{k.id}）" for k in known)
     raise LedgerError(
         Problem(
@@ -131,26 +136,24 @@ def kind_named(kinds: Iterable[Kind], type_name: str, *, file: Path | None = Non
     )
 
 
+def needs_of(kinds: Iterable[Kind], chosen: str | None = None) -> NeedsOf:
+    """What the loader asks of a ledger whose 类型 is given: the needs of ``chosen`` (``--kind``) or of
+    that 类型; None for a kind not among ``kinds`` (the report then says RG117, not a missing part)."""
+    known = tuple(kinds)
+
+    def needs(type_name: str) -> Needs | None:
+        found = _lookup(known, chosen or type_name)
+        return found.needs if found is not None else None
+
+    return needs
+
+
 def check_parts(kind: Kind, ledger: Ledger) -> None:
-    """RG104 for each part the kind needs and the ledger lacks (all of them at once)."""
-    present = {
-        "指标": bool(ledger.figures),
-        "导语": bool(ledger.intro),
-        "正文": bool(ledger.sections),
-        "结语": bool(ledger.closing),
-        "一览表": ledger.table is not None,
-        "主送机关": bool(ledger.recipients),
-    }
+    """RG104 for each part the kind needs and the ledger lacks, RG103 for each it has and the kind
+    does not use (all of them at once); the loader checked them already when it knew the kind."""
     problems = [
-        Problem(
-            "RG104",
-            f"“{kind.type_name}”报告需要“{part}”",
-            file=ledger.source,
-            place=part,
-            expected=f"填写“{part}”，或用 --kind 选择别的报告类型",
-        )
-        for part in kind.required
-        if not present[part]
+        Problem(code, message, file=ledger.source, place=part, expected=expected)
+        for code, part, message, expected in unmet(kind.needs, ledger)
     ]
     if problems:
         raise LedgerError(*problems)

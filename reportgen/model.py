@@ -257,10 +257,10 @@ class Ledger:
     source: Path | None
     title: str
     recipients: tuple[str, ...]
-    signer: str
-    date: datetime.date
+    signer: str  # 落款; "" when the kind lets the ledger go without (a form)
+    date: datetime.date | None  # 成文日期; None when the kind lets the ledger go without
     filler: str
-    period: Period
+    period: Period | None  # 期间; None when the kind lets the ledger go without (a 公示)
     figures: tuple[Figure, ...]
     intro: tuple[str, ...]
     sections: tuple[Section, ...]

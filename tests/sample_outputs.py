@@ -35,10 +35,17 @@ JIALING = "jialing-2024q3.yaml"
 Case = tuple[str, str, str, tuple[str, ...]]
 
 
+def convertible() -> list[Path]:
+    """The samples converted to Excel ledgers: every one (表格 have a sheet each)."""
+    return sorted(SAMPLES.glob("*.yaml"))
+
+
 def cases() -> Iterator[Case]:
+    excel = convertible()
     for sample in sorted(SAMPLES.glob("*.yaml")):
         yield sample.stem, sample.name, ALL_FORMATS, ()
-        yield sample.stem + "-from-excel", "excel/" + sample.stem + ".xlsx", NO_PDF, ()
+        if sample in excel:
+            yield sample.stem + "-from-excel", "excel/" + sample.stem + ".xlsx", NO_PDF, ()
     yield "jialing-hant", JIALING, ALL_FORMATS, ("--script", "hant")
     yield "jialing-hant-tw", JIALING, NO_PDF, ("--script", "hant-tw")
     yield "jialing-hant-hk", JIALING, NO_PDF, ("--script", "hant-hk")
@@ -75,7 +82,7 @@ def render_all(work: Path) -> dict[str, str]:
     excel = work / "excel"
     excel.mkdir()
     digests: dict[str, str] = {}
-    for sample in sorted(SAMPLES.glob("*.yaml")):
+    for sample in convertible():
         _run("convert", str(sample), str(excel / (sample.stem + ".xlsx")), cwd=work)
         _run("convert", str(excel / (sample.stem + ".xlsx")), str(excel / (sample.stem + ".yaml")), cwd=work)
     _run("init", "--excel", str(excel / "init.xlsx"), cwd=work)

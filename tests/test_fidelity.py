@@ -245,9 +245,10 @@ def raw_page_texts(pdf: bytes) -> list[str]:
 def pdf_body_text(pages: list[str], document: Document) -> str:
     """The pages joined after taking off each page's number and a continuation page's repeated
     table header (the module docstring's rule); fails if a page lacks its number."""
+    tables = [a.table for a in document.attachments]
+    tables += [b.table for b in document.blocks if isinstance(b, TableBlock)]  # 位置: 正文 tables too
     headers = [
-        "".join(c.label for c in sorted(a.table.spec.header_cells(), key=lambda c: (c.row, c.col)))
-        for a in document.attachments
+        "".join(c.label for c in sorted(t.spec.header_cells(), key=lambda c: (c.row, c.col))) for t in tables
     ]
     text = []
     for number, page in enumerate(pages, start=1):

@@ -101,6 +101,8 @@ def test_a_kind_names_every_part_the_ledger_lacks(tmp_path: Path) -> None:
     [
         ("名称: 没有类型\n", "缺少必填字段“类型”"),
         ("类型: 甲\n名称: 甲\n需要: [附图]\n", "未知的台账部分“附图”"),
+        ("类型: 甲\n名称: 甲\n需要: {正文: 必须}\n", "不认识的要求“必须”"),
+        ("类型: 甲\n名称: 甲\n需要: {附图: 必填}\n", "未知的台账部分“附图”"),
         ("类型: 甲\n名称: 甲\n版式: 海报\n", "未知的版式“海报”"),
         ("类型: 甲\n名称: 甲\n模版: x\n", "未知字段“模版”"),
         ("类型: [甲\n", "YAML"),
@@ -278,7 +280,16 @@ def test_the_annual_report_is_a_registration_form_in_word(tmp_path: Path) -> Non
 
 def test_every_builtin_kind_has_its_sample_and_renders_every_format(tmp_path: Path) -> None:
     kinds = find_kinds((), builtin_templates())
-    assert sorted(k.type_name for k in kinds) == ["年度报告", "新闻发布", "民生实事", "社会救助", "重点工作"]
+    assert sorted(k.type_name for k in kinds) == [
+        "公示",
+        "年度报告",
+        "新闻发布",
+        "民生实事",
+        "社会救助",
+        "绩效自评表",
+        "通报",
+        "重点工作",
+    ]
     for kind in kinds:
         report = reportgen.load(REPOSITORY / kind.sample)
         assert report.kind == kind

@@ -274,8 +274,14 @@ def test_new_ledger_of_each_kind_is_the_example_with_its_kind(app: Flask, tmp_pa
     client = app.test_client()
     page = client.get("/new").text
     kinds = re.findall(r'id="example-([a-z-]+)-xlsx"', page)
-    assert set(kinds) == {kind.id for kind in find_kinds((), builtin_templates())}
+    # the table-first kinds need a 表格, which the example has not: their samples are in the repository
+    table_first = {"notice", "publicity", "self-evaluation"}
+    assert set(re.findall(r'id="no-example-([a-z-]+)"', page)) == table_first
+    assert set(kinds) == {kind.id for kind in find_kinds((), builtin_templates())} - table_first
+    assert client.get("/new/notice/yaml").status_code == 404
     for kind in find_kinds((), builtin_templates()):
+        if kind.id in table_first:
+            continue
         workbook = client.get(f"/new/{kind.id}/xlsx")
         assert workbook.status_code == 200
         sent_name = urllib.parse.quote(f"台账示例-{kind.type_name}.xlsx")

@@ -16,7 +16,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices
+from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices, kind_needs
 from reportgen.base.errors import RenderError, ReportError
 from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
 from reportgen.batch.worker import office_hint
@@ -57,7 +57,11 @@ def run_job(job: Job) -> UnitResult:
     started = time.perf_counter()
     result = UnitResult(job.unit, "ok")
     try:
-        ledger = job.source if isinstance(job.source, Ledger) else parse_ledger(job.source, job.source_name)
+        ledger = (
+            job.source
+            if isinstance(job.source, Ledger)
+            else parse_ledger(job.source, job.source_name, kind_needs(job.templates, job.choices))
+        )
         report = Report(ledger, templates=job.templates, choices=job.choices, options=job.options)
         result.findings = len(report.check())
         for fmt in sorted(job.formats, key=lambda f: f == "pdf"):

@@ -11,6 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import ClassVar
 
+from reportgen.base.zipfiles import FIXED_TIME
 from reportgen.document.charts import Chart
 from reportgen.document.tables import Table
 
@@ -108,6 +109,12 @@ LAYOUT_WORDS = Words(
 )
 
 
+# The document properties' date (core.xml, the PDF's dates) of a report without 成文日期 (a kind may
+# go without): the fixed date every package member carries, so the bytes stay the same on every run
+# and no date is claimed that the ledger does not give.
+UNDATED = datetime.date(*FIXED_TIME[:3])
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
@@ -120,7 +127,7 @@ class Document:
     date_line: str
     attachments: tuple[Attachment, ...]
     filler: str
-    issued: datetime.date  # the 成文日期 itself, for document properties (never "now")
+    issued: datetime.date  # the 成文日期 itself, for document properties (never "now"); else UNDATED
     figures: Table | None = None  # 主要指标: in the workbook of a report that has no 一览表
     particulars: tuple[tuple[str, str], ...] = ()  # 要素 (label, rendered text), under the title
     salutation: str = ""  # 称呼 with its full-width colon, flush left before the body

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
-from reportgen.document.blocks import Attachment, Block, Document, Heading, Paragraph, TableBlock
+from reportgen.document.blocks import UNDATED, Attachment, Block, Document, Heading, Paragraph, TableBlock
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
 from reportgen.document.signature import signature_lines
@@ -67,7 +67,13 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
         )
         for figure in ledger.figures
     }
-    context.update({"期间": PeriodValue(ledger.period), "成文日期": ledger.date, "填报单位": ledger.filler})
+    context["填报单位"] = ledger.filler
+    # A ledger without 期间 or 成文日期 (a kind that lets it go without) has no such name: a template that
+    # names one is an error (RG302), never a made-up period or date.
+    if ledger.period is not None:
+        context["期间"] = PeriodValue(ledger.period)
+    if ledger.date is not None:
+        context["成文日期"] = ledger.date
     context.update(tables_context(report.tables))
     return context
 
@@ -120,7 +126,11 @@ def _figures_table(report: ComputedReport) -> Table | None:
         unit = "" if quantity is None else quantity.unit.symbol
         rows.append((figure.name, value, unit, figure.note))
     period = report.ledger.period
-    when = format_period(period.year, period.start_month, period.end_month, style="name", with_year=True)
+    when = (
+        format_period(period.year, period.start_month, period.end_month, style="name", with_year=True)
+        if period is not None
+        else ""
+    )
     return figures_table(rows, f"{report.ledger.filler}{when}{FIGURES_TABLE_TITLE}") if rows else None
 
 
@@ -226,9 +236,9 @@ def build_document(
         table_meta = report.table.table
         # 一览表.标题 is a template like every title (docs/ledger.md “文字字段”); the default is ours.
         title = (
-            text(table_meta.title, "一览表.标题")
-            if table_meta.title
-            else default_table_title(period.year, period.start_month, period.end_month)
+            default_table_title(period.year, period.start_month, period.end_month)
+            if not table_meta.title and period is not None
+            else text(table_meta.title or "", "一览表.标题")  # the schema requires a 标题 without 期间
         )
         fill_date = format_date(table_meta.fill_date) if table_meta.fill_date else ""
         table = project_table(
@@ -260,7 +270,8 @@ def build_document(
     particulars = _with_body_row(
         tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
     )
-    signer_line, date_line = signature_lines(ledger.signer, format_date(ledger.date))
+    date = format_date(ledger.date) if ledger.date is not None else ""  # none printed when none given
+    signer_line, date_line = signature_lines(ledger.signer, date)
     return Document(
         figures=None if report.table is not None else _figures_table(report),
         particulars=particulars,
@@ -277,10 +288,10 @@ def build_document(
         blocks=tuple(blocks),
         attachment_note=note,
         signer=ledger.signer if signature else "",
-        date=format_date(ledger.date) if signature else "",
+        date=date if signature else "",
         signer_line=signer_line if signature else "",
         date_line=date_line if signature else "",
         attachments=tuple(attachments),
         filler=ledger.filler,
-        issued=ledger.date,
+        issued=ledger.date or UNDATED,
     )

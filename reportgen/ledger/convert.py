@@ -16,6 +16,7 @@ from reportgen.base.resources import example_ledger
 from reportgen.ledger.excel.extract import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.read import read_workbook, validate_workbook
 from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.ledger.yaml.write import yaml_text
@@ -25,14 +26,15 @@ YAML_SUFFIXES = (".yaml", ".yml")
 WRITABLE = (".xlsx", *YAML_SUFFIXES)
 
 
-def read_ledger(path: Path) -> tuple[Mapping[str, object], Ledger]:
-    """The plain values of the ledger at ``path`` (YAML or workbook) and the validated ledger."""
+def read_ledger(path: Path, needs: NeedsOf | None = None) -> tuple[Mapping[str, object], Ledger]:
+    """The plain values of the ledger at ``path`` (YAML or workbook) and the validated ledger
+    (``needs``: the parts its 类型 requires, ``schema.build_ledger``)."""
     if is_workbook(path):
         document, early = read_workbook(path)
-        ledger = validate_workbook(document, early, path)
+        ledger = validate_workbook(document, early, path, needs)
     else:
         document = read_yaml(path)
-        ledger = build_ledger(document, path)
+        ledger = build_ledger(document, path, needs)
     assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
     return document.data, ledger
 

@@ -37,6 +37,8 @@ SUBSECTIONS = "小节"  # a section's sections, one level deeper
 # -- top level ---------------------------------------------------------------------------------------
 
 TOP_REQUIRED = (TITLE, "落款", "成文日期", "填报单位", PERIOD)
+# Of those, the ones a report kind may make optional (``parts``: a 公示 may have no 期间, a form no 落款).
+KIND_REQUIRED = ("落款", "成文日期", PERIOD)
 TOP_OPTIONAL = (
     "类型",
     "主送机关",

@@ -24,6 +24,7 @@ from reportgen.ledger.keys import (
     FIGURE_KEYS,
     FIGURE_SOURCES,
     FUNDING_SOURCES,
+    KIND_REQUIRED,
     MAX_HEADING_LEVEL,
     PERIOD_KEYS,
     PROJECT_OPTIONAL,
@@ -37,6 +38,7 @@ from reportgen.ledger.keys import (
     TOP_OPTIONAL,
     TOP_REQUIRED,
 )
+from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, NeedsOf, unmet
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.tables import TableReader
 from reportgen.model import (
@@ -89,10 +91,14 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
 )
 
 
-def build_ledger(document: PlainLedger, source: Path | None) -> Ledger:
-    """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found."""
+def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | None = None) -> Ledger:
+    """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found.
+
+    ``needs`` gives the parts the ledger's 类型 requires (``parts.Needs``), checked with every other
+    problem; without it (a ledger read on its own) 落款, 成文日期 and 期间 are required as for any kind
+    that does not say otherwise."""
     reader = FieldReader(document, source)
-    ledger = _Builder(reader, source).ledger(document.data)
+    ledger = _Builder(reader, source, needs).ledger(document.data)
     if reader.problems:
         raise LedgerError(*reader.problems)
     if ledger is None:
@@ -101,18 +107,26 @@ def build_ledger(document: PlainLedger, source: Path | None) -> Ledger:
 
 
 class _Builder:
-    def __init__(self, reader: FieldReader, source: Path | None) -> None:
+    def __init__(self, reader: FieldReader, source: Path | None, needs: NeedsOf | None = None) -> None:
         self.r = reader
         self.source = source
+        self.needs_of = needs
         self.refs: list[tuple[FigureRef, At]] = []
 
     def ledger(self, data: object) -> Ledger | None:
         if data is None:
             return None
-        top = self.r.mapping(data, (), required=TOP_REQUIRED, optional=TOP_OPTIONAL)
+        kind = (
+            self.r.text(data.get("类型"), ("类型",), required=False) if isinstance(data, dict) else ""
+        ) or DEFAULT_KIND
+        needs = self.needs(kind)
+        # 落款, 成文日期 and 期间 are required unless the kind says otherwise, reported as every key is.
+        required = tuple(k for k in TOP_REQUIRED if k not in KIND_REQUIRED or needs.state(k) == REQUIRED)
+        optional = (*(k for k in TOP_REQUIRED if k not in required), *TOP_OPTIONAL)
+        top = self.r.mapping(data, (), required=required, optional=optional)
         if top is None:
             return None
-        period = self.period(top.get("期间"), ("期间",))
+        period = self.period(top.get("期间"), ("期间",)) if top.get("期间") is not None else None
         figures = self.figures(top.get("指标"), ("指标",))
         recipients = self.r.texts(top.get("主送机关"), ("主送机关",))
         intro = self.r.texts(top.get("导语"), ("导语",), template=True)
@@ -123,24 +137,32 @@ class _Builder:
             if (section := self.section(item, ("正文", i), level=1)) is not None
         )
         filler = self.r.text(top.get("填报单位"), ("填报单位",))
-        date = self.r.date(top.get("成文日期"), ("成文日期",))
+        date = self.r.date(top.get("成文日期"), ("成文日期",), required=False)
         table = (
             self.table(top.get("一览表"), ("一览表",), filler=filler, date=date) if "一览表" in top else None
         )
+        if table is not None and table.title is None and period is None and "期间" not in top:
+            self.r.report(
+                "RG104",
+                "没有“期间”的台账，一览表须写“标题”（默认标题由期间得出）",
+                ("一览表", "标题"),
+                None,
+                "填写一览表的“标题”，或填写“期间”",
+            )
         ledger = Ledger(
             source=self.source,
             title=self.r.text(top.get("标题"), ("标题",), template=True),
             recipients=recipients,
-            signer=self.r.text(top.get("落款"), ("落款",)),
-            date=date or _PLACEHOLDER_DATE,
+            signer=self.r.text(top.get("落款"), ("落款",), required=False),
+            date=date,
             filler=filler,
-            period=period or Period(2000, 1, 1),
+            period=period,
             figures=figures,
             intro=intro,
             sections=sections,
             closing=closing,
             table=table,
-            kind=self.r.text(top.get("类型"), ("类型",), required=False) or DEFAULT_KIND,
+            kind=kind or DEFAULT_KIND,
             charts=self.r.boolean(top.get("图表"), ("图表",)),
             particulars=self.particulars(top.get("要素"), ("要素",)),
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),
@@ -151,7 +173,17 @@ class _Builder:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)
         self.check_placements(ledger)
+        for code, part, message, expected in unmet(needs, ledger):
+            if code != "RG104" or top.get(part) in (None, "", [], {}):  # a part given but wrong is reported
+                self.r.report(code, message, (part,), None, expected)
         return ledger
+
+    def needs(self, kind: str) -> Needs:
+        """The parts ``kind`` requires; a kind the caller does not know requires nothing more than
+        every ledger does (the caller reports RG117 for it, not a part it may not need)."""
+        if self.needs_of is None:
+            return DEFAULT_NEEDS
+        return self.needs_of(kind) or Needs(kind, tuple((part, OPTIONAL) for part in PARTS))
 
     # -- 专有名称 ------------------------------------------------------------------------------------
     def names(self, value: object, at: At) -> tuple[str, ...]:
@@ -775,6 +807,3 @@ class _Builder:
                     table.after_section,
                     "正文中某一章节的标题（与台账中写的一字不差）",
                 )
-
-
-_PLACEHOLDER_DATE = datetime.date(2000, 1, 1)

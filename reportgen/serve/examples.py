@@ -4,7 +4,8 @@ Each built-in kind's ``kind.yaml`` names a 示例 ledger, but those samples live
 repository (``samples/``), not in a ``pip install``.  What an install does have is the example ledger of
 ``reportgen init`` (``templates/ledger/示例台账.yaml``, package data), which has every part a built-in
 kind requires (指标, 正文); so the example of a kind is that ledger with the kind's ``类型`` written in
-(and a comment saying so), and its Excel form is what ``reportgen convert`` makes of it.  The same
+(and a comment saying so), and its Excel form is what ``reportgen convert`` makes of it.  A kind the
+example cannot be (it requires a 表格) has none here: its sample is in the repository.  The same
 bytes every time: they are made once per process.
 """
 
@@ -25,8 +26,19 @@ GENERIC_NAME = "台账示例"
 
 
 def kind_by_id(kind_id: str) -> Kind | None:
-    """The built-in kind of this folder id (ASCII: it is part of a link), ``None`` for none."""
-    return next((kind for kind in kinds() if kind.id == kind_id), None)
+    """The built-in kind with an example, by folder id (ASCII: it is part of a link); ``None`` for none."""
+    return next((kind for kind in kinds() if kind.id == kind_id and has_example(kind)), None)
+
+
+@cache
+def has_example(kind: Kind) -> bool:
+    """Whether the example ledger can be this kind: a table-first kind (通报, 公示, 绩效自评表) needs a
+    表格, which the example (and an Excel ledger) does not have yet, and a 公示 does not use its 一览表."""
+    try:
+        reportgen.loads(kind_yaml(kind), "示例台账.yaml")
+    except reportgen.LedgerError:
+        return False
+    return True
 
 
 def download_name(kind: Kind | None, fmt: str) -> str:

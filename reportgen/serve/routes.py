@@ -74,7 +74,9 @@ def labels() -> dict[str, object]:
 
 @pages.get("/new")
 def new() -> str:
-    return render_template("new.html", kinds=choices.kinds(), name=examples.download_name)
+    return render_template(
+        "new.html", kinds=choices.kinds(), name=examples.download_name, has_example=examples.has_example
+    )
 
 
 @pages.get("/new/<fmt>")

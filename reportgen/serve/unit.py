@@ -101,8 +101,12 @@ def check(path: str, name: str, choices: reportgen.ReportChoices) -> dict[str, A
         "ok": True,
         "unit": ledger.filler or ledger.signer or "（未填单位）",
         "title": title,
-        "period": format_period(period.year, period.start_month, period.end_month, with_year=True),
-        "period_order": f"{period.year:04d}-{period.start_month:02d}-{period.end_month:02d}",
+        "period": format_period(period.year, period.start_month, period.end_month, with_year=True)
+        if period is not None
+        else "",
+        "period_order": f"{period.year:04d}-{period.start_month:02d}-{period.end_month:02d}"
+        if period
+        else "",
         "problems": errors_first(rows),
         "figures": figures,
     }

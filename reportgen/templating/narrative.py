@@ -77,8 +77,11 @@ def render_text(
     except TEMPLATE_FAILURES as exc:
         code, message = explain_template_error(exc, env, context)
         shown = source[:200] if code == "RG306" else source
+        expected = _EXPECTED.get(code)
+        if code == "RG302" and "期间" not in context:  # the ledger has none (its kind lets it go without)
+            expected = "“指标”中定义过的编号；本台账没有“期间”，要引用期间请先在台账中填写“期间”"
         raise TemplateError(
-            Problem(code, message, file=file, place=place, value=shown, expected=_EXPECTED.get(code))
+            Problem(code, message, file=file, place=place, value=shown, expected=expected)
         ) from None
 
 

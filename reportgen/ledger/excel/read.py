@@ -102,6 +102,7 @@ from reportgen.ledger.keys import (
     TARGET_TABLE,
     TITLE,
 )
+from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import read_ledger_file
@@ -114,25 +115,27 @@ _TABLE_TEXT = SheetColumn("表格", (), CellType.PROSE, 0, "文字")
 _TABLE_NUMBER = SheetColumn("表格", (), CellType.NUMBER, 0, "数字")
 
 
-def load_workbook(path: Path) -> Ledger:
-    """Read and validate the Excel ledger at ``path``."""
-    return parse_workbook_ledger(read_ledger_file(path), path)
+def load_workbook(path: Path, needs: NeedsOf | None = None) -> Ledger:
+    """Read and validate the Excel ledger at ``path`` (``needs``: the parts its 类型 requires)."""
+    return parse_workbook_ledger(read_ledger_file(path), path, needs)
 
 
-def parse_workbook_ledger(raw: bytes, path: Path) -> Ledger:
+def parse_workbook_ledger(raw: bytes, path: Path, needs: NeedsOf | None = None) -> Ledger:
     """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order."""
     document, early = parse_workbook(raw, path)
-    return validate_workbook(document, early, path)
+    return validate_workbook(document, early, path, needs)
 
 
-def validate_workbook(document: PlainLedger, early: list[Problem], path: Path) -> Ledger:
+def validate_workbook(
+    document: PlainLedger, early: list[Problem], path: Path, needs: NeedsOf | None = None
+) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
     be built (its own cell is reported) is not also reported as missing wherever it is quoted.
     The schema's "required" message about an empty cell says what that column takes (the unit list,
     the date form …) rather than the YAML wording."""
     try:
-        ledger = build_ledger(document, path)
+        ledger = build_ledger(document, path, needs)
     except LedgerError as error:
         blank = document.blank if isinstance(document, PlainWorkbook) else {}
         later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]
@@ -359,6 +362,8 @@ class _Reader:
             else:
                 target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
+        if not period:  # no 年度/月份 at all: no 期间, which a kind may let go without (else RG104)
+            del data[PERIOD]
         return table
 
     # -- 指标 ----------------------------------------------------------------------------------------
