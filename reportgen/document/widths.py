@@ -6,15 +6,18 @@ A printed table is ``available`` 汉字 wide (汉字 of its own font size) and e
 1. Floors.  A number column (序号, amounts, ratios, numbers) is at least its widest cell, measured
    as the text *prints* (``ink_width``: the CJK fallback fonts set digits and “%” wider than half a
    字), so a number never wraps or parts from its “%”.  Every column is at least its header's longest
-   word: a header wraps only between words (占计划/比例, never 比/例).  A text column is at least its
-   longest unbreakable run (a figure such as 7022.8759 inside a sentence) and, up to its widest cell,
-   at least its declared ``TableColumn.width`` (the hint: 备注 with no notes does not take 3 字).
+   word: a header wraps only between words (占计划/比例, never 比/例), and a writer prints the
+   breaks ``wrap_label`` chooses.  A text column is at least its longest unbreakable run (a figure
+   such as 7022.8759 inside a sentence), and a column is at least its ``TableColumn.minimum`` (a
+   表格's declared 宽度).  The declared ``width`` is only a hint (step 3).
 2. The rest goes where it shortens the table most: the table's height is the sum over rows of each
-   row's tallest cell (plus the header, weighed twice: it repeats on every page), and a greedy loop
-   gives one 字 at a time to the column whose widening removes the most lines per 字 — the text
-   columns in proportion to their content, in effect.  The loop looks at most ``SAMPLE_ROWS``
-   evenly spaced rows, so its cost is bounded however long the table; measuring is O(cells).
-3. What no line needs is shared among the text columns in proportion to their content.
+   row's tallest cell (plus the header, weighed twice: it repeats on every page).  A move shortens
+   one row (or the header) by a line, widening each of its tallest cells just enough; a greedy loop
+   makes the move that saves the most lines per 字 until none fits the width left.  It weighs at most
+   ``SAMPLE_ROWS`` evenly spaced rows, so its cost is bounded however long the table; measuring is
+   O(cells).
+3. What no line needs is shared among the text columns in proportion to their content (by the
+   declared widths when no column holds text).
 
 ``fits`` says whether a table can be set in a width at all without breaking a number or a word: the
 choice between a portrait and a landscape page (``fits_portrait``).
