@@ -155,7 +155,9 @@ def xlsx_reference(document: Document) -> list[list[str]]:
 # -- reading each format back ----------------------------------------------------------------------
 def docx_units(data: bytes) -> list[str]:
     """Every non-empty paragraph of the body (tables included, cell by cell); headers and footers
-    (the page numbers) are other parts and left out.  A tab is ``\\t``, a line break ``\\n``."""
+    (the page numbers) are other parts and left out.  A tab is ``\\t``, a line break ``\\n`` —
+    except in a table's header cell, where a break is only where the label wraps between words
+    (``document.widths``), not part of its text."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         root = etree.fromstring(package.read("word/document.xml"))
     units = []
@@ -168,6 +170,9 @@ def docx_units(data: bytes) -> list[str]:
                 text.append("\t")
             elif node.tag == f"{W}br" and node.get(f"{W}type") != "page":
                 text.append("\n")
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") == "RGTableHead":
+            text = [t.replace("\n", "") for t in text]
         if "".join(text):
             units.append("".join(text))
     return units

@@ -127,3 +127,60 @@ def test_three_hundred_projects_page_well(tmp_path: Path) -> None:
         }
         assert len(pages) == 1, f"row {n} is on pages {pages}"
     assert "合计" in landscape[-1]
+
+
+# --- column widths from the content (document.widths) --------------------------------------------
+
+
+def pdf_words(pdf: Path) -> list[set[str]]:
+    """Each page's words as pdftotext -bbox sets them apart: a figure split over two lines would be
+    two words."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = out.split("<page ")[1:]
+    return [set(re.findall(r"<word [^>]*>([^<]*)</word>", page)) for page in pages]
+
+
+def assert_figures_whole(report: reportgen.Report, pdf: Path) -> list[int]:
+    """Every figure of the attached table is one word on some page; the page of each row (by its
+    first figure), in order."""
+    from reportgen.document.widths import NUMBER_KINDS
+
+    table = report.document.attachments[0].table
+    words = pdf_words(pdf)
+    every = set().union(*words)
+    numbers = [i for i, c in enumerate(table.spec.columns) if c.kind in NUMBER_KINDS and c.key != "number"]
+    for row in table.rows:
+        for i in numbers:
+            text = row.cells[i].text
+            assert not text or text in every, f"{text} is split across lines"
+    plan = [c.key for c in table.spec.columns].index("plan")
+    return [min(p for p, w in enumerate(words) if row.cells[plan].text in w) for row in table.rows]
+
+
+def test_seed_table_pages_hold_more_than_one_row(jialing_pdf: Path) -> None:
+    pages = assert_figures_whole(reportgen.load(JIALING), jialing_pdf)
+    # before the widths came from the content, the first table page held one row (2 landscape
+    # pages: 1 row, then 2 and 合计); the 合计 is never alone on its page
+    assert pages[0] == pages[1] == 3 and pages[-1] == pages[-2]
+    assert orientations(jialing_pdf) == "PPPLL"
+
+
+def test_thirty_projects_take_fewer_pages(tmp_path: Path) -> None:
+    from benchmarks.ledgers import ledger_text
+
+    report = reportgen.loads(ledger_text(30), str(tmp_path / "thirty.yaml"))
+    [path] = report.render("pdf", tmp_path)
+    shapes = orientations(path)
+    # 8 landscape pages with the declared widths (3, then 4 rows a page); 7 now (3, then 5)
+    assert shapes.count("L") <= 7, shapes
+    pages = assert_figures_whole(report, path)
+    assert pages[-1] == pages[-2]
+
+
+def test_the_total_row_is_kept_with_the_last_project(tmp_path: Path) -> None:
+    # 27 projects fill three landscape pages exactly: without keep-with-next the 合计 row would
+    # begin the fourth page alone
+    report = reportgen.loads(many_projects(27), str(tmp_path / "kept.yaml"))
+    [path] = report.render("pdf", tmp_path)
+    pages = assert_figures_whole(report, path)
+    assert pages[-1] == pages[-2]

@@ -97,6 +97,7 @@ def _column(column: DeclaredColumn) -> TableColumn:
         column.digits,
         width=float(column.width) if column.width is not None else DEFAULT_WIDTH,
         alignment=_ALIGN.get(column.align, ""),
+        minimum=float(column.width) if column.width is not None else None,  # printed at least this wide
     )
 
 

@@ -29,8 +29,11 @@ class ValueKind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class TableColumn:
-    """A leaf column: key into the row, header label, format, and width in 五号 汉字 (10.5 pt): the
-    widths add up to the landscape 版心 (225 mm ≈ 61 such characters), so numbers never wrap."""
+    """A leaf column: key into the row, header label, format, and a width in 五号 汉字 (10.5 pt).
+
+    ``width`` is a hint: the .xlsx sizes its columns by it, and the printed table (``widths``)
+    shares by it only width that no cell needs.  ``minimum`` (a 表格's declared 宽度) is a floor in
+    汉字, cell margins included; otherwise the printed widths come from the content."""
 
     key: str
     label: str
@@ -39,6 +42,7 @@ class TableColumn:
     width: float = 6.0
     ratio_of: tuple[str, str] | None = None  # (numerator key, denominator key) of a RATIO column
     alignment: str = ""  # left, center or right as declared (表格's 对齐); "" = by kind
+    minimum: float | None = None
 
     @property
     def align(self) -> str:

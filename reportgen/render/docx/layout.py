@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from reportgen.document.widths import CELL_PADDING_MM, TABLE_FONT_PT
+
 # The default templates: body plus landscape 附件 section, and body only (a section cannot be made
 # conditional inside a Word file, so the writer picks the file).
 WITH_ATTACHMENTS = "report.docx"
@@ -18,12 +20,12 @@ WITHOUT_ATTACHMENTS = "report-plain.docx"
 TWIPS_PER_MM = Decimal(1440) / Decimal("25.4")
 
 
-def mm(value: float | str) -> int:
+def mm(value: float | str | Decimal) -> int:
     """Millimetres to twips, rounded half up (37 mm → 2098)."""
     return int((Decimal(str(value)) * TWIPS_PER_MM).quantize(Decimal(1), ROUND_HALF_UP))
 
 
-def pt(value: float | str) -> int:
+def pt(value: float | str | Decimal) -> int:
     """Points to twips."""
     return int((Decimal(str(value)) * 20).quantize(Decimal(1), ROUND_HALF_UP))
 
@@ -62,11 +64,12 @@ SONGTI = "宋体"
 # Font sizes in points (GB/T 148 号 names: 2号 22, 3号 16, 4号 14, 小四 12, 五号 10.5).
 TITLE_SIZE_PT = 22
 PAGE_NUMBER_SIZE_PT = 14
-TABLE_SIZE_PT = Decimal("10.5")
+TABLE_SIZE_PT = TABLE_FONT_PT  # 五号, shared with the column widths (document.widths)
 FILLER_SIZE_PT = 14
 TITLE_LINE = pt(35)  # the 2号 title: exact 35 pt lines, the usual setting in 公文 templates
 TABLE_LINE = pt(14)  # exact line height of table text (五号)
-TABLE_CELL_MARGIN = mm(1)
+TABLE_CELL_MARGIN = mm(CELL_PADDING_MM)
+TABLE_BORDER = 10  # twips: the table's 1/2 pt rules (w:sz="4" in the RGTable style)
 
 # -- landscape attachment pages (9704 8): the same paper turned, margins turned with it.
 LANDSCAPE_WIDTH = PAGE_HEIGHT

@@ -9,20 +9,33 @@ rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from reportgen.base.escape import xml_content
-from reportgen.document.tables import HeaderCell, Table, TableColumn
+from reportgen.document.tables import HeaderCell, Table
+from reportgen.document.widths import column_widths as content_widths
+from reportgen.document.widths import wrap_label
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-def column_widths(columns: tuple[TableColumn, ...], total: int) -> list[int]:
-    """Share ``total`` twips among the columns by their declared widths (in 汉字)."""
-    weight = sum(c.width for c in columns)
-    widths = [int(total * c.width / weight) for c in columns]
-    widths[-1] += total - sum(widths)
-    return widths
+# The arithmetic of ``document.widths`` in this writer's terms: 汉字 of the table's font
+# (``L.TABLE_SIZE_PT``) in twips, and what a cell keeps from its text: both margins and one rule
+# (a column exactly as wide as its text plus the margins wraps it in LibreOffice).
+CHAR = L.pt(L.TABLE_SIZE_PT)
+PADDING = Fraction(2 * L.TABLE_CELL_MARGIN + L.TABLE_BORDER, CHAR)
+
+
+def column_widths(table: Table, total: int) -> list[int]:
+    """Share ``total`` twips among the leaf columns by their content (``document.widths``): a
+    figure never wraps, a header word never breaks, the text columns get the rest.  Each width is
+    rounded down to a twip and the twips left over go to the widest column."""
+    shares = content_widths(table, Fraction(total, CHAR), PADDING)
+    twips = [int(share * CHAR) for share in shares.widths]
+    twips[twips.index(max(twips))] += total - sum(twips)
+    return twips
 
 
 def _cell(width: int, content: str, *, span: int = 1, merge: str | None = None) -> str:
@@ -58,7 +71,8 @@ def _header_rows(table: Table, widths: list[int]) -> list[str]:
             width = sum(widths[cell.col : cell.col + cell.colspan])
             if cell.row == r:
                 merge = "restart" if cell.rowspan > 1 else None
-                tcs.append(_cell(width, _head_paragraph(cell.label), span=cell.colspan, merge=merge))
+                label = wrap_label(cell.label, Fraction(width, CHAR), PADDING)
+                tcs.append(_cell(width, _head_paragraph(label), span=cell.colspan, merge=merge))
             else:
                 tcs.append(_cell(width, _head_paragraph(""), span=cell.colspan, merge="continue"))
             c += cell.colspan
@@ -73,7 +87,7 @@ def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
     a row costs one escape and one join per cell (a 300-row table is rendered for every report).
     """
     columns = table.spec.columns
-    widths = column_widths(columns, width)
+    widths = column_widths(table, width)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="RGTable"/>'
@@ -103,6 +117,8 @@ def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
             text = xml_content(cell.text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             head = centred_start if row.is_total and column.key == label_key else start
             cells.append(f"{head}{run_start}{text}</w:t></w:r>{end}")
+        if row.is_total and len(parts) > 1:
+            parts[-1] = _keep_with_next(parts[-1])
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
     parts.append("</w:tbl>")
     return "".join(parts)
@@ -124,3 +140,9 @@ def body_table_xml(table: Table) -> str:
         f"{text_run(table.spec.title, L.HEITI)}</w:p>"
     )
     return title + table_xml(table, L.BODY_WIDTH)
+
+
+def _keep_with_next(row: str) -> str:
+    """The row with every paragraph kept with the next: Word and LibreOffice then keep the two
+    rows on one page, so a 合计 row never stands alone at the top of a page."""
+    return row.replace('<w:pStyle w:val="RGTableText"/>', '<w:pStyle w:val="RGTableText"/><w:keepNext/>')

@@ -1,0 +1,419 @@
+"""Column widths from a table's content: numbers never wrap, header words never break, text gets the room.
+
+A printed table is ``available`` 汉字 wide (汉字 of its own font size) and every cell gives up
+``padding`` of that to its left and right margins.  The widths are chosen in three steps:
+
+1. Floors.  A number column (序号, amounts, ratios, numbers) is at least its widest cell, measured
+   as the text *prints* (``ink_width``: the CJK fallback fonts set digits and “%” wider than half a
+   字), so a number never wraps or parts from its “%”.  Every column is at least its header's longest
+   word: a header wraps only between words (占计划/比例, never 比/例), and a writer prints the
+   breaks ``wrap_label`` chooses.  A text column is at least its longest unbreakable run (a figure
+   such as 7022.8759 inside a sentence), and a column is at least its ``TableColumn.minimum`` (a
+   表格's declared 宽度).  The declared ``width`` is only a hint (step 3).
+2. The rest goes where it shortens the table most: the table's height is the sum over rows of each
+   row's tallest cell (plus the header, weighed twice: it repeats on every page).  A move shortens
+   one row (or the header) by a line, widening each of its tallest cells just enough; a greedy loop
+   makes the move that saves the most lines per 字 until none fits the width left.  It weighs at most
+   ``SAMPLE_ROWS`` evenly spaced rows, so its cost is bounded however long the table; measuring is
+   O(cells).
+3. What no line needs is shared among the text columns in proportion to their content (by the
+   declared widths when no column holds text).
+
+``fits`` says whether a table can be set in a width at all without breaking a number or a word: the
+choice between a portrait and a landscape page (``fits_portrait``).
+
+Widths are exact ``Fraction`` 字; a writer converts them to its own unit (the .docx writer to twips
+with ``TABLE_FONT_PT`` and ``CELL_PADDING_MM``, which ``render.docx.layout`` reads from here).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from math import ceil
+
+from reportgen.document.tables import Node, Table, TableColumn, ValueKind
+from reportgen.document.textwidth import display_width
+
+TABLE_FONT_PT = Decimal("10.5")  # 五号: the table's text and header size
+CELL_PADDING_MM = Decimal(1)  # each cell's left and right margin
+PORTRAIT_BODY_MM = Decimal(156)  # GB/T 9704 版心 width
+LANDSCAPE_BODY_MM = Decimal(225)  # the 版心 turned: the attachment pages
+MM_PER_PT = Decimal("25.4") / 72
+
+SAMPLE_ROWS = 40  # the rows the greedy loop weighs (evenly spaced; all of a shorter table)
+HEADER_WEIGHT = 2  # the header repeats on every page: its lines count more than one row's
+NUMBER_KINDS = (ValueKind.INDEX, ValueKind.AMOUNT, ValueKind.RATIO, ValueKind.NUMBER)
+
+# Punctuation that may not start a line (it stays with the character before it) or end one.
+_CLOSING = frozenset("，。、；：？！）》」』”’%…·,.;:?!)]")
+_OPENING = frozenset("（《「『“‘([")
+# Widths are counted in ticks, a hundredth of a 字 (``UNIT`` a 字): what a character prints as in
+# the fonts LibreOffice falls back to (Noto Serif and Sans CJK: a digit 0.47–0.562 em, “.” 0.327,
+# “%” 0.923), rounded up, never less than in the official fonts (half-width ASCII, 0.5 字).
+UNIT = 100
+_DIGITS = dict(zip("0123456789", (56, 48, 56, 56, 56, 56, 56, 55, 56, 57), strict=True))
+_ASCII = {**_DIGITS, ".": 33, ",": 33, "%": 93, " ": 26, "-": 35}
+_LETTER = 75  # a Latin letter or any other ASCII sign (at most M and W are wider; rare in a table)
+AUTOSPACE = 20  # around a run of digits or letters inside Chinese text (w:autoSpaceDN), measured
+STEP = UNIT // 2  # the greedy loop widens a column half a 字 at a time
+LOOKAHEAD = 12 * UNIT  # and looks at most 12 字 ahead for a line to save
+_ALNUM = re.compile("[0-9A-Za-z]")
+_ASCII_CHARS = re.compile("[\x00-\x7f]")
+_RUN = re.compile("[0-9A-Za-z.,%]+")  # what never breaks inside Chinese text: a figure, a word
+
+
+def chars(mm: Decimal) -> Fraction:
+    """A length in millimetres as 汉字 of the table's font size."""
+    return Fraction(mm / MM_PER_PT / TABLE_FONT_PT)
+
+
+def padding_chars() -> Fraction:
+    """Both margins of one cell, in 汉字."""
+    return 2 * chars(CELL_PADDING_MM)
+
+
+def ink_width(text: str) -> int:
+    """Width in ticks (``UNIT`` a 字) as the text prints: a 汉字 100, a digit 48–57, “%” 93."""
+    if text.isascii():
+        return sum(_ASCII.get(ch, _LETTER) for ch in text)
+    # display_width counts ASCII as half a 字: put each one's own width in its place
+    ascii_ = _ASCII_CHARS.findall(text)
+    return (
+        display_width(text) * UNIT // 2
+        + sum(_ASCII.get(ch, _LETTER) for ch in ascii_)
+        - len(ascii_) * UNIT // 2
+    )
+
+
+def _pieces(atoms: list[str]) -> list[str]:
+    """Atoms joined so that no piece starts with closing punctuation or ends with opening."""
+    pieces: list[str] = []
+    opening = ""
+    for atom in atoms:
+        if atom.isspace():
+            if pieces and pieces[-1]:
+                pieces[-1] += atom  # a space ends a piece and stays with it
+                pieces.append("")  # (an empty piece is dropped below)
+            continue
+        if atom in _OPENING:
+            opening += atom
+        elif pieces and pieces[-1] and atom in _CLOSING:
+            pieces[-1] += atom
+        else:
+            pieces.append(opening + atom)
+            opening = ""
+    if opening:
+        pieces.append(opening)
+    return [p for p in pieces if p]
+
+
+def _atoms(text: str, cjk_word: bool) -> list[str]:
+    """Text cut into 汉字 (or header words of 汉字), ASCII runs, and single other characters."""
+    atoms: list[str] = []
+    run = ""
+    kind = ""
+    for ch in text:
+        now = (
+            "cjk"
+            if "\u4e00" <= ch <= "\u9fff"
+            else ("ascii" if (ch.isascii() and ch.isalnum()) or ch in ".," else "")
+        )
+        if now and now == kind:
+            run += ch
+            continue
+        atoms.extend(_split_run(run, kind, cjk_word))
+        run, kind = (ch, now) if now else ("", "")
+        if not now:
+            atoms.append(ch)
+    atoms.extend(_split_run(run, kind, cjk_word))
+    return atoms
+
+
+def _split_run(run: str, kind: str, cjk_word: bool) -> list[str]:
+    if not run:
+        return []
+    if kind != "cjk":
+        return [run]
+    if not cjk_word:
+        return list(run)
+    first = 3 if len(run) % 2 and len(run) > 1 else 2
+    return [run[:first], *(run[i : i + 2] for i in range(first, len(run), 2))]
+
+
+def tokens(text: str) -> list[int]:
+    """The unbreakable pieces of one line of body text, in ticks: each 汉字 alone (with the
+    punctuation that may not be parted from it), each run of ASCII letters and digits whole, with
+    the space Word and LibreOffice put between it and 汉字 (``AUTOSPACE`` each side)."""
+    pieces = _pieces(_atoms(text, cjk_word=False))
+    if text.isascii():
+        return [ink_width(p) for p in pieces]
+    return [_piece_width(p) for p in pieces]
+
+
+@lru_cache(maxsize=4096)
+def _piece_width(piece: str) -> int:
+    """A piece of Chinese text (mostly one 汉字, so cached): its ink, and the space around a figure."""
+    return ink_width(piece) + (2 * AUTOSPACE if _ALNUM.search(piece) else 0)
+
+
+def label_words(label: str) -> list[str]:
+    """A header label's words: it breaks only at spaces and punctuation and between two-字 words
+    of a run of 汉字 (an odd run starts with three: 占计划/比例, 计划/安排/资金)."""
+    return _pieces(_atoms(label, cjk_word=True))
+
+
+def words(label: str) -> list[int]:
+    """A header label's words, in ticks."""
+    return [ink_width(p) for p in label_words(label)]
+
+
+def wrap_label(label: str, width: Fraction, padding: Fraction) -> str:
+    """The label with a line break wherever it must wrap in a cell ``width`` 汉字 wide, always
+    between words (a writer prints the breaks: left to itself it would break 比例 into 比/例)."""
+    capacity = int((width - padding) * UNIT)
+    lines_: list[str] = []
+    used = capacity + 1
+    for word in label_words(label):
+        size = ink_width(word)
+        if lines_ and used + size <= capacity:
+            lines_[-1] += word
+            used += size
+        else:
+            lines_.append(word)
+            used = size
+    return "\n".join(line.rstrip() for line in lines_)
+
+
+def lines(pieces: Sequence[int], capacity: int) -> int:
+    """How many lines the pieces take, set greedily in ``capacity`` ticks (a piece wider than a
+    line is broken: it takes what it needs)."""
+    capacity = max(capacity, 1)
+    count, used = 1, 0
+    for width in pieces:
+        if used and used + width > capacity:
+            count += 1
+            used = 0
+        if width > capacity:
+            count += (width - 1) // capacity
+            used = width - (width - 1) // capacity * capacity
+        else:
+            used += width
+    return count
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    """One leaf column as the allocation sees it; widths in ticks of content (padding apart)."""
+
+    number: bool
+    floor: int  # what it cannot do with less
+    hint: int  # the declared width: how the width no line needs is shared when no column has text
+    widest: int  # its widest line (the header's longest word included)
+    content: int  # all its body text: the share of the rest it gets
+    header: list[int]  # the header label's words
+    cells: list[list[list[int]]]  # per sampled row, per line of the cell, its pieces
+
+
+def _measure(table: Table, pad: int) -> list[_Column]:
+    columns = table.spec.columns
+    rows = table.rows
+    step = max(1, ceil(len(rows) / SAMPLE_ROWS))
+    sampled = set(range(0, len(rows), step)) | ({len(rows) - 1} if rows else set())
+    measured: list[_Column] = []
+    for index, column in enumerate(columns):
+        header = words(column.label)
+        floor = max(header, default=0)
+        widest = 0
+        content = 0
+        cells: list[list[list[int]]] = []
+        number = column.kind in NUMBER_KINDS
+        for r, row in enumerate(rows):
+            parts = row.cells[index].text.split("\n")
+            if number:
+                widest = max(widest, max(ink_width(p) for p in parts))
+                continue
+            for part in parts:
+                width = ink_width(part)
+                content += width
+                widest = max(widest, width)
+                runs = _RUN.findall(part)
+                if runs:
+                    floor = max(floor, max(ink_width(run) for run in runs) + 2 * AUTOSPACE)
+            if r in sampled:
+                split = [tokens(p) for p in parts]
+                floor = max(floor, max((max(p, default=0) for p in split), default=0))
+                cells.append(split)
+        floor = max(floor, widest) if number else floor
+        if column.minimum is not None:
+            floor = max(floor, ceil(Fraction(column.minimum) * UNIT) - pad)
+        hint = ceil(Fraction(column.width) * UNIT)
+        widest = max(widest, sum(header))
+        measured.append(_Column(number, floor, hint, widest, content, header, cells))
+    return measured
+
+
+def _spanner_floors(nodes: Sequence[Node], floors: list[int], pad: int, start: int = 0) -> int:
+    """Widen the columns under a spanner whose label's longest word is wider than they are."""
+    col = start
+    for node in nodes:
+        if isinstance(node, TableColumn):
+            col += 1
+            continue
+        end = _spanner_floors(node.children, floors, pad, col)
+        need = max(words(node.label), default=0)
+        have = sum(floors[col:end]) + pad * (end - col - 1)
+        if need > have:
+            floors[end - 1] += need - have
+        col = end
+    return col
+
+
+class _Lines:
+    """Each column's lines per sampled row at a width, computed once per width."""
+
+    def __init__(self, columns: list[_Column]) -> None:
+        self.columns = columns
+        self.cache: dict[tuple[int, int], tuple[int, ...]] = {}
+
+    def of(self, index: int, cap: int) -> tuple[int, ...]:
+        key = (index, cap)
+        if key not in self.cache:
+            column = self.columns[index]
+            self.cache[key] = tuple(sum(lines(p, key[1]) for p in cell) for cell in column.cells)
+        return self.cache[key]
+
+    def header(self, index: int, cap: int) -> int:
+        return lines(self.columns[index].header, cap)
+
+
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """Each leaf column's width in 汉字 (padding included), and whether nothing had to break."""
+
+    widths: tuple[Fraction, ...]
+    fits: bool
+
+
+def column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
+    """Each leaf column's width in 汉字, ``padding`` included, adding up to ``available`` exactly."""
+    pad = ceil(padding * UNIT)
+    columns = _measure(table, pad)
+    floors = [c.floor for c in columns]
+    _spanner_floors(table.spec.header, floors, pad)
+    room = available * UNIT - pad * len(columns)
+    if sum(floors) > room:
+        # It cannot be set without breaking a figure or a word: shrink everything alike.
+        total = sum(floors)
+        scale = room / total if total and room > 0 else Fraction(0)
+        shares = [f * scale for f in floors] if scale else [room / len(columns)] * len(columns)
+        return Widths(tuple((s + pad) / UNIT for s in shares), False)
+    caps = _grow(columns, floors, int(room) - sum(floors))
+    shares = _share(columns, caps, room - sum(caps))
+    return Widths(tuple((c + s + pad) / UNIT for c, s in zip(caps, shares, strict=True)), True)
+
+
+def _grow(columns: list[_Column], caps: list[int], budget: int) -> list[int]:
+    """Spend the spare width where it removes the most lines per 字 of the table's height: the
+    header (weighed) plus each sampled row's tallest cell.  A move shortens one row (or the header)
+    by a line, widening each of its tallest cells just enough; the best move per 字 is made until
+    none saves a line within the budget."""
+    caps = list(caps)
+    measure = _Lines(columns)
+    text = [i for i, c in enumerate(columns) if c.cells]
+    rows = len(columns[text[0]].cells) if text else 0
+
+    def height(widths: list[int]) -> int:
+        head = max(measure.header(i, cap) for i, cap in enumerate(widths))
+        body = [0] * rows
+        for i in text:
+            body = [max(a, b) for a, b in zip(body, measure.of(i, widths[i]), strict=True)]
+        return HEADER_WEIGHT * head + sum(body)
+
+    found: dict[tuple[int, int | None, int, int], int | None] = {}
+
+    def narrower(index: int, row: int | None, below: int) -> int | None:
+        """The width at which column ``index`` sets row ``row`` (None: the header) in fewer than
+        ``below`` lines, if it is within reach (the budget only shrinks: a miss stays a miss)."""
+        key = (index, row, caps[index], below)
+        if key not in found:
+            column = columns[index]
+            limit = min(caps[index] + LOOKAHEAD, max(column.widest, caps[index]))
+            pieces = [column.header] if row is None else column.cells[row]
+            found[key] = next(
+                (
+                    cap
+                    for cap in range(caps[index] + STEP, limit + 1, STEP)
+                    if sum(lines(p, cap) for p in pieces) < below
+                ),
+                None,
+            )
+        cap = found[key]
+        return cap if cap is not None and cap - caps[index] <= budget else None
+
+    current = height(caps)
+    while budget >= STEP:
+        heads = [measure.header(i, cap) for i, cap in enumerate(caps)]
+        tables = {i: measure.of(i, caps[i]) for i in text}
+        moves: set[tuple[tuple[int, int], ...]] = set()
+        for row in [None, *range(rows)]:
+            lines_of = (
+                heads if row is None else [tables[i][row] if i in tables else 0 for i in range(len(caps))]
+            )
+            tallest = max(lines_of)
+            if tallest <= 1:
+                continue
+            move: list[tuple[int, int]] = []
+            for index, count in enumerate(lines_of):
+                if count == tallest:
+                    cap = narrower(index, row, tallest)
+                    if cap is None:
+                        break
+                    move.append((index, cap))
+            else:
+                moves.add(tuple(move))
+        best: tuple[Fraction, list[int], int] | None = None
+        for chosen in sorted(moves):
+            trial = list(caps)
+            for index, cap in chosen:
+                trial[index] = cap
+            cost = sum(trial) - sum(caps)
+            if cost > budget:
+                continue
+            after = height(trial)
+            gain = Fraction(current - after, cost)
+            if gain > 0 and (best is None or gain > best[0]):
+                best = (gain, trial, after)
+        if best is None:
+            break
+        _, trial, current = best
+        budget -= sum(trial) - sum(caps)
+        caps = trial
+    return caps
+
+
+def _share(columns: list[_Column], caps: list[int], spare: Fraction) -> list[Fraction]:
+    """What is left after every line is as short as it gets: to the text columns by their content
+    (to every column by its width when no text column has any)."""
+    weights = [Fraction(c.content) if not c.number else Fraction(0) for c in columns]
+    if not sum(weights):
+        weights = [Fraction(c.hint) for c in columns]
+    if not sum(weights):
+        weights = [Fraction(1)] * len(columns)
+    total = sum(weights)
+    return [spare * w / total for w in weights]
+
+
+def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
+    """Whether ``table`` can be set ``available`` 汉字 wide without breaking a figure or a word."""
+    return column_widths(table, available, padding).fits
+
+
+def fits_portrait(table: Table) -> bool:
+    """Whether ``table`` can be set in the portrait 版心 (156 mm) without breaking a figure or a
+    word (else it goes on a landscape page)."""
+    return fits(table, chars(PORTRAIT_BODY_MM), padding_chars())
