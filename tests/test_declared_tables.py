@@ -206,9 +206,55 @@ def test_rounded_inputs_widen_the_interval() -> None:
 
 
 def test_sub_rows_that_do_not_add_up_to_their_parent_are_rg215() -> None:
+    """The group's own 计划 (31) is what its 小计 shows and the 合计 counts, so the 小计's printed rate
+    (computed from 30) is off as well as the rows' sum."""
     assert codes(
         computed(GROUPS.replace("计划: 30.00", "计划: 31.00").replace("{计划: 70, 执行率: 82.86}", "{}"))
-    ) == [("RG215", "表格“分组表”第1行“计划”")]
+    ) == [("RG214", "表格“分组表”分组“救助”小计“执行率”"), ("RG215", "表格“分组表”第1行“计划”")]
+
+
+def test_a_subtotal_shows_what_the_total_counts_and_checks_the_rows_under_it() -> None:
+    """A group with its own 金额 (10) and a 小计 over rows of 3 and 3: the 小计 is 10, as the 合计 counts
+    the group, and the rows are checked against it without a 核对 (RG215)."""
+    tables = """
+  - 编号: 小计表
+    标题: 小计表
+    列:
+      - {名称: 片区, 文本: 是}
+      - {名称: 单位, 文本: 是}
+      - {名称: 金额, 单位: 万元}
+    行:
+      - 分组: 东片
+        金额: 10
+        小计: 是
+        行:
+          - {单位: 甲, 金额: 3}
+          - {单位: 乙, 金额: 3}
+      - {片区: 西片, 单位: 丙, 金额: 4}
+    合计行: 是
+"""
+    table = table_of(tables)
+    assert column(table, "金额", SUBTOTAL) == [Decimal(10)] and column(table, "金额", TOTAL) == [Decimal(14)]
+    assert codes(computed(tables)) == [("RG215", "表格“小计表”第1行“金额”")]
+
+
+def test_group_labels_and_the_total_label_need_text_columns() -> None:
+    """A 分组列 that is a number column, or a 合计行 in a table without a text column, would print the
+    group's name or 合计 nowhere: refused (RG126)."""
+    found = problems(
+        """
+  - 编号: 数字
+    标题: 数字
+    列:
+      - {名称: 序号}
+      - {名称: 金额, 单位: 万元}
+    分组列: [序号]
+    行:
+      - {序号: 1, 金额: 2}
+    合计行: 是
+"""
+    )
+    assert [code for code, _ in found] == ["RG126", "RG126"]
 
 
 def test_a_total_that_must_equal_a_figure_is_checked() -> None:

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import subprocess
 from collections.abc import Callable
@@ -460,3 +461,26 @@ def test_a_table_wider_than_the_reader_reads_is_refused() -> None:
     assert caught.value.code == "RG114"
     narrower = text.replace("      - {名称: 列64, 单位: 人}\n", "")
     assert ledger_of(workbook_bytes(parse_yaml(narrower.encode("utf-8"), "a.yaml").data)).tables  # type: ignore[arg-type]
+
+
+def test_a_huge_merged_range_on_a_table_sheet_costs_only_the_cells_read(tmp_path: Path) -> None:
+    """A hostile <mergeCell ref="K40:XFD1048576"/> (10¹⁰ cells in a 40 KB file) is clipped to the cells
+    the reader took (64 columns, the sheet's rows): it loads in the usual time and memory."""
+    import re as _re
+    import zipfile as _zipfile
+
+    source = tmp_path / "shape.xlsx"
+    reportgen.convert_ledger(Path(__file__).parent / "data" / "tables" / "fund-use.yaml", source)
+    hostile = tmp_path / "hostile.xlsx"
+    with _zipfile.ZipFile(source) as original, _zipfile.ZipFile(hostile, "w") as changed:
+        for item in original.infolist():
+            data = original.read(item.filename)
+            if item.filename.startswith("xl/worksheets/") and b"<mergeCells" in data:
+                text = data.decode()
+                count = int(_re.search(r'<mergeCells count="(\d+)"', text).group(1))  # type: ignore[union-attr]
+                text = text.replace(f'<mergeCells count="{count}">', f'<mergeCells count="{count + 1}">')
+                huge = '<mergeCell ref="Z60:XFD1048576"/>'
+                data = text.replace("</mergeCells>", huge + "</mergeCells>").encode()
+            changed.writestr(item, data)
+    with contextlib.suppress(reportgen.LedgerError):  # refused is fine too; what matters is that it returns
+        reportgen.load(hostile)

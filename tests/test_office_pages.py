@@ -171,16 +171,19 @@ def test_thirty_projects_take_fewer_pages(tmp_path: Path) -> None:
     report = reportgen.loads(ledger_text(30), str(tmp_path / "thirty.yaml"))
     [path] = report.render("pdf", tmp_path)
     shapes = orientations(path)
-    # 8 landscape pages with the declared widths (3, then 4 rows a page); 7 now (3, then 5)
-    assert shapes.count("L") <= 7, shapes
+    # 8 landscape pages with the declared widths (3, then 4 rows a page); 7 with widths from the
+    # content (3, then 5); 6 with the 页码 7 mm below the landscape 版心 (−25 %)
+    assert shapes.count("L") <= 6, shapes
     pages = assert_figures_whole(report, path)
     assert pages[-1] == pages[-2]
 
 
 def test_the_total_row_is_kept_with_the_last_project(tmp_path: Path) -> None:
-    # 27 projects fill three landscape pages exactly: without keep-with-next the 合计 row would
-    # begin the fourth page alone
-    report = reportgen.loads(many_projects(27), str(tmp_path / "kept.yaml"))
+    # 31 projects fill three landscape pages and spill (8, 11, 11, 2 rows): the 合计 ends on the last
+    # project's page.  The .docx marks the row above a 合计 keepNext (test_widths); since the 页码 moved
+    # below the landscape 版心 no generated ledger puts a 合计 exactly at a page boundary any more
+    # (tried 19–36 projects of both generators with the mark removed), so this guards, not proves, it.
+    report = reportgen.loads(many_projects(31), str(tmp_path / "kept.yaml"))
     [path] = report.render("pdf", tmp_path)
     pages = assert_figures_whole(report, path)
     assert pages[-1] == pages[-2]

@@ -142,6 +142,22 @@ def test_an_empty_required_part_is_missing_and_an_unknown_kind_is_rg117_first() 
     assert problems(unknown) == [("RG117", "类型")]
 
 
+@pytest.mark.parametrize(
+    ("blank", "part"),
+    [
+        ('导语: [" "]', "导语"),
+        ('导语: ""', "导语"),
+        ('要素: {公示期: ""}', "要素"),
+    ],
+)
+def test_a_required_part_of_blank_text_is_missing(blank: str, part: str) -> None:
+    """A space or an empty string prints nothing, so it does not meet a kind's 必填 (RG104)."""
+    original = next(line for line in PUBLIC.splitlines() if line.startswith(part + ":"))
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(PUBLIC.replace(original, blank), "公示.yaml")
+    assert (("RG104", part)) in problems(caught)
+
+
 def test_check_parts_applies_the_chosen_kind_to_a_ledger_built_elsewhere() -> None:
     ledger = reportgen.loads(PUBLIC, "公示.yaml").ledger
     with pytest.raises(LedgerError) as caught:

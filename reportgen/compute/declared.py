@@ -311,8 +311,8 @@ class _TableComputer:
             if entry.own is not None:
                 yield self.shown(GROUP, depth, entry.own, inside)
             yield from self.layout(entry.rows, depth + 1, inside)
-            if entry.subtotal:
-                values, bounds = self.aggregate(entry.rows)
+            if entry.subtotal:  # as the 合计 counts the group: its own value when it has one (RG215 checks)
+                values, bounds = self.aggregate((entry,))
                 yield ComputedRow(SUBTOTAL, depth, values, bounds, {}, groups=inside)
 
     def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:

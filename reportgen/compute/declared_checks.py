@@ -81,12 +81,16 @@ def _printed(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
 
 
 def _parents(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
-    """A group's own value in a 核对 column against the sum of its rows (sub-targets to the target)."""
+    """A group's own value in a 核对 column (or any summed column of a group with a 小计) against the sum
+    of its rows (sub-targets to the target)."""
     for row in table.rows:
         if row.kind != GROUP or row.group is None:
             continue
         group = row.group
-        for name in group.checked:
+        # A 小计 shows the group's own value (as the 合计 counts it), so with a 小计 every summed column
+        # is checked too: a 小计 of 10 over rows of 3 and 3 would read as wrong arithmetic.
+        summed = [c.name for c in table.table.columns if group.subtotal and c.total == "求和" and not c.text]
+        for name in dict.fromkeys((*group.checked, *summed)):
             column = table.table.column(name)
             own = row.values.get(name)
             parts = [v for v in _children(table, group, name) if v is not None]

@@ -114,8 +114,11 @@ def _shows(row: ComputedRow, column: DeclaredColumn) -> bool:
 
 
 def _label_column(table: DeclaredTable) -> str:
-    """Where 合计 stands: the first group label column, else the first column."""
-    return table.group_columns[0] if table.group_columns else table.columns[0].name
+    """Where 合计 stands: the first group label column, else the first text column (the ledger refuses a
+    合计行 in a table without one, so the label is never written over a number)."""
+    if table.group_columns:
+        return table.group_columns[0]
+    return next((c.name for c in table.columns if c.text), table.columns[0].name)
 
 
 def _row_texts(table: DeclaredTable, row: ComputedRow) -> dict[str, str]:

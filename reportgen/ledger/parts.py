@@ -11,7 +11,7 @@ absent: no default sentence for a missing 正文, no date for a missing 成文�
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from reportgen.ledger.fields import FieldReader
@@ -22,19 +22,26 @@ from reportgen.model import Ledger
 REQUIRED, OPTIONAL, UNUSED = "必填", "可选", "不用"
 STATES = (REQUIRED, OPTIONAL, UNUSED)
 
-# Whether a ledger has each part a kind may declare (every one a top-level key of the ledger).
+
+def _written(texts: Iterable[str]) -> bool:
+    """Some text that is more than white space: 导语: "" or [" "] prints nothing, so it is not there."""
+    return any(text.strip() for text in texts)
+
+
+# Whether a ledger has each part a kind may declare (every one a top-level key of the ledger); blank
+# text counts as absent, so a required part cannot be met by "" or a space.
 PRESENT: dict[str, Callable[[Ledger], bool]] = {
     "指标": lambda ledger: bool(ledger.figures),
-    "导语": lambda ledger: bool(ledger.intro),
-    "正文": lambda ledger: bool(ledger.sections),
-    "结语": lambda ledger: bool(ledger.closing),
+    "导语": lambda ledger: _written(ledger.intro),
+    "正文": lambda ledger: any(_written((s.title, *s.paragraphs)) or s.subsections for s in ledger.sections),
+    "结语": lambda ledger: _written(ledger.closing),
     "一览表": lambda ledger: ledger.table is not None,
     "目标表": lambda ledger: ledger.target_table is not None,
     "表格": lambda ledger: bool(ledger.tables),
-    "主送机关": lambda ledger: bool(ledger.recipients),
-    "要素": lambda ledger: bool(ledger.particulars),
-    "称呼": lambda ledger: bool(ledger.salutation),
-    "落款": lambda ledger: bool(ledger.signer),
+    "主送机关": lambda ledger: _written(ledger.recipients),
+    "要素": lambda ledger: _written(value for _, value in ledger.particulars),
+    "称呼": lambda ledger: _written((ledger.salutation,)),
+    "落款": lambda ledger: _written((ledger.signer,)),
     "成文日期": lambda ledger: ledger.date is not None,
     "期间": lambda ledger: ledger.period is not None,
 }

@@ -151,9 +151,23 @@ class TableReader:
         self.check_formulas(columns, at, title)
         header = self.header(fields.get("表头"), (*at, "表头"), title, names)
         group_columns = self.column_names(fields.get("分组列"), (*at, "分组列"), title, names)
+        for i, name in enumerate(group_columns, start=1):
+            if not any(
+                c.name == name and c.text for c in columns
+            ):  # a number cell cannot hold a group's name
+                message = f"分组列“{name}”不是文本列，组名写不进去"
+                self.problem(
+                    "RG126", message, (*at, "分组列", i), place_in_table(title, column=name), name, "文本列"
+                )
         if not group_columns and columns and columns[0].text:
             group_columns = (columns[0].name,)
         rows = self.rows(fields.get("行"), (*at, "行"), _RowsOf(title, columns, group_columns), depth=1)
+        total_row = self.r.boolean(fields.get("合计行"), (*at, "合计行"))
+        if total_row and not any(c.text for c in columns):
+            message = "合计行的名称（合计、全市……）要写在文本列中，这张表没有文本列"
+            self.problem(
+                "RG126", message, (*at, "合计行"), place_in_table(title), None, "加一个文本列，或删去“合计行”"
+            )
         sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
         self.check_sums_of_mixed_units(columns, rows, at)
         return DeclaredTable(
@@ -163,7 +177,7 @@ class TableReader:
             header=header,
             rows=rows,
             group_columns=group_columns,
-            total_row=self.r.boolean(fields.get("合计行"), (*at, "合计行")),
+            total_row=total_row,
             total_label=self.r.text(fields.get("合计名称"), (*at, "合计名称"), required=False) or "合计",
             total_printed=self.printed(fields.get("合计公布值"), (*at, "合计公布值"), title, columns),
             total_equals=self.total_equals(fields.get("合计应等于"), (*at, "合计应等于"), title, columns),

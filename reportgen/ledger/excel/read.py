@@ -42,7 +42,7 @@ from reportgen.ledger.excel.cellvalues import (
     split_number,
     starts_like_number,
 )
-from reportgen.ledger.excel.extract import REBUILD_HINT, Cell, SheetCells, extract_sheets
+from reportgen.ledger.excel.extract import MAX_COLUMNS, REBUILD_HINT, Cell, SheetCells, extract_sheets
 from reportgen.ledger.excel.layout import (
     DATA_SHEETS,
     EXPECTED,
@@ -514,9 +514,12 @@ class _Reader:
         rows = ([(1, sheet.header)] if sheet.header else []) + sheet.rows
         grid = {(number, column): cell for number, line in rows for column, cell in enumerate(line, start=1)}
         covering: dict[tuple[int, int], tuple[int, int, int, int]] = {}
+        last_row = max((number for number, _ in rows), default=1)
         for ref, _ in sheet.merged:
             left, top, right, bottom = range_boundaries(ref.partition("!")[2])
             assert left is not None and top is not None and right is not None and bottom is not None
+            # Only the cells that were read matter: a hostile K40:XFD1048576 would be 10¹⁰ entries.
+            right, bottom = min(right, MAX_COLUMNS), min(bottom, last_row)
             for r in range(top, bottom + 1):
                 for c in range(left, right + 1):
                     covering[r, c] = (left, top, right, bottom)

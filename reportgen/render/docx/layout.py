@@ -79,6 +79,9 @@ LANDSCAPE_BOTTOM = MARGIN_OUTSIDE
 LANDSCAPE_INSIDE = MARGIN_TOP
 LANDSCAPE_OUTSIDE = MARGIN_BOTTOM
 LANDSCAPE_BODY_WIDTH = LANDSCAPE_WIDTH - LANDSCAPE_INSIDE - LANDSCAPE_OUTSIDE  # 225 mm
+# The 页码 7 mm below the landscape 版心 too: the portrait distance (from a 35 mm bottom margin) would put
+# it 3 mm inside this page's 26 mm margin, and LibreOffice then shortens the 版心 by a line.
+LANDSCAPE_FOOTER_DISTANCE = LANDSCAPE_BOTTOM - mm(7) - pt(14)
 
 
 @dataclass(frozen=True, slots=True)

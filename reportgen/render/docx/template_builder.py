@@ -249,15 +249,17 @@ def _section(*, landscape: bool, final: bool) -> str:
         size = f'<w:pgSz w:w="{L.LANDSCAPE_WIDTH}" w:h="{L.LANDSCAPE_HEIGHT}" w:orient="landscape"/>'
         margins = (L.LANDSCAPE_TOP, L.LANDSCAPE_OUTSIDE, L.LANDSCAPE_BOTTOM, L.LANDSCAPE_INSIDE)
         grid = f'<w:docGrid w:type="lines" w:linePitch="{L.LINE_PITCH}"/>'
+        footer = L.LANDSCAPE_FOOTER_DISTANCE
     else:
         size = f'<w:pgSz w:w="{L.PAGE_WIDTH}" w:h="{L.PAGE_HEIGHT}"/>'
         margins = (L.MARGIN_TOP, L.MARGIN_OUTSIDE, L.MARGIN_BOTTOM, L.MARGIN_INSIDE)
         grid = f'<w:docGrid w:type="lines" w:linePitch="{L.LINE_PITCH}"/>'
+        footer = L.FOOTER_DISTANCE
     top, right, bottom, left = margins
     inner = (
         f"{size}"
         f'<w:pgMar w:top="{top}" w:right="{right}" w:bottom="{bottom}" w:left="{left}" '
-        f'w:header="{L.HEADER_DISTANCE}" w:footer="{L.FOOTER_DISTANCE}" w:gutter="0"/>'
+        f'w:header="{L.HEADER_DISTANCE}" w:footer="{footer}" w:gutter="0"/>'
         f'<w:cols w:space="425"/>{grid}'
     )
     if final:
