@@ -154,3 +154,22 @@ def test_a_placement_naming_no_section_or_no_place_is_refused(tmp_path: Path) ->
     assert ("RG127", "表格[1].位置.章节") in found
     assert ("RG105", "表格[2].位置") in found
     assert "是否应为“资金使用情况”" in str(caught.value)
+
+
+def test_a_body_table_too_wide_for_the_portrait_page_is_refused(tmp_path: Path) -> None:
+    """Thirteen 万元 columns in the body would split figures over lines on a portrait page: RG126
+    pointing to 位置: 附件 (where the page is landscape), never a wrapped number."""
+    columns = "\n".join(f"      - {{名称: 金额{i}, 单位: 万元}}" for i in range(12))
+    cells = ", ".join(f"金额{i}: 12345.67" for i in range(12))
+    text = PLACED.read_text(encoding="utf-8").split("表格:")[0] + (
+        "表格:\n  - 编号: 宽表\n    标题: 宽表\n    位置: 正文\n    列:\n      - {名称: 单位, 文本: 是}\n"
+        f"{columns}\n    行:\n      - {{单位: 城关镇, {cells}}}\n"
+    )
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(text, encoding="utf-8")
+    with pytest.raises(LedgerError) as caught:
+        _ = reportgen.load(wide).document
+    assert [(p.code, p.place) for p in caught.value.problems] == [("RG126", "表格“宽表”.位置")]
+    attached = tmp_path / "attached.yaml"
+    attached.write_text(text.replace("    位置: 正文\n", ""), encoding="utf-8")
+    assert "12345.67" in reportgen.load(attached).to_bytes("md").decode()

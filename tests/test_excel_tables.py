@@ -484,3 +484,27 @@ def test_a_huge_merged_range_on_a_table_sheet_costs_only_the_cells_read(tmp_path
             changed.writestr(item, data)
     with contextlib.suppress(reportgen.LedgerError):  # refused is fine too; what matters is that it returns
         reportgen.load(hostile)
+
+
+def test_names_excel_would_misread_or_reject_are_handled_on_writing(tmp_path: Path) -> None:
+    """A formula over columns named 2024年 or 增加 额 cannot be written as text and read back: the
+    conversion refuses it (RG126) instead of writing a workbook that fails later; a sheet name never
+    ends in an apostrophe and is never Excel's own History."""
+    from reportgen.ledger.excel.tablesheet import sheet_name
+
+    source = tmp_path / "years.yaml"
+    text = (Path(__file__).parent / "data" / "tables" / "funds.yaml").read_text(encoding="utf-8")
+    head = text.split("表格:")[0]
+    source.write_text(
+        head + "表格:\n  - 编号: 两年\n    标题: 两年对比\n    列:\n      - {名称: 项目, 文本: 是}\n"
+        "      - {名称: 2023年, 单位: 万元}\n      - {名称: 2024年, 单位: 万元}\n"
+        "      - {名称: 增加额, 单位: 万元, 公式: {差: [2024年, 2023年]}}\n"
+        "    行:\n      - {项目: 低保, 2023年: 1, 2024年: 2}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(LedgerError) as caught:
+        reportgen.convert_ledger(source, tmp_path / "years.xlsx")
+    assert [p.code for p in caught.value.problems] == ["RG126"]
+    assert not (tmp_path / "years.xlsx").exists()
+    assert not sheet_name("长" * 30 + "'x", set()).endswith("'")
+    assert sheet_name("'History'", set()) != "History"

@@ -119,6 +119,23 @@ def test_too_many_figures_for_the_width_do_not_fit() -> None:
     assert not result.fits and sum(result.widths) == chars(PORTRAIT_BODY_MM)
 
 
+def test_a_long_unbroken_text_gives_way_before_any_figure() -> None:
+    """A 110-character ID in a text column cannot fit unbroken; it breaks, and every figure keeps the
+    width it prints at (before, all columns shrank alike and 820.00 split over two lines)."""
+    columns = (
+        TableColumn("source", "资金来源"),
+        *(TableColumn(f"c{i}", "金额", ValueKind.AMOUNT) for i in range(3)),
+        TableColumn("rate", "执行率", ValueKind.RATIO),
+    )
+    cells = (Cell("ABC1234567890" * 9), Cell("820.00"), Cell("865.40"), Cell("858.26"), Cell("99.17%"))
+    table = Table(TableSpec("t", columns), (Row(cells),))
+    result = column_widths(table, chars(PORTRAIT_BODY_MM), PADDING)
+    assert not result.fits and sum(result.widths) == chars(PORTRAIT_BODY_MM)
+    pad = padding_chars()
+    for index in range(1, 5):
+        assert (result.widths[index] - pad) * UNIT >= ink_width(cells[index].text), index
+
+
 figure = st.decimals(min_value=Decimal(-99999), max_value=Decimal(99999999), places=2).map(
     lambda d: f"{d:.2f}"
 )

@@ -27,6 +27,7 @@ from reportgen.document.tables import (
     project_table,
     target_table,
 )
+from reportgen.document.widths import fits_portrait
 from reportgen.model import DeclaredTable, Figure, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -207,7 +208,19 @@ def build_document(
         for figures in [t for t in body_tables if placed(t.table)]:
             body_tables.remove(figures)
             number = sum(isinstance(b, TableBlock) for b in blocks)
-            blocks.append(TableBlock(declared_table(figures), number))
+            table = declared_table(figures)
+            if not fits_portrait(table):  # the body is portrait: a figure or a word would break
+                raise LedgerError(
+                    Problem(
+                        "RG126",
+                        f"表格“{table.spec.title}”放在正文中太宽：纵向版心（156 毫米）排不下，"
+                        "数字或词语会折行",
+                        file=ledger.source,
+                        place=f"表格“{table.spec.title}”.位置",
+                        expected="位置: 附件（附件页为横向），或减少列数",
+                    )
+                )
+            blocks.append(TableBlock(table, number))
 
     def add_all(sections: tuple[Section, ...], level: int) -> None:
         number = 0  # only titled sections take a number: 一是……二是…… alone has no heading

@@ -307,7 +307,21 @@ def column_widths(table: Table, available: Fraction, padding: Fraction) -> Width
     _spanner_floors(table.spec.header, floors, pad)
     room = available * UNIT - pad * len(columns)
     if sum(floors) > room:
-        # It cannot be set without breaking a figure or a word: shrink everything alike.
+        # It cannot be set without breaking something.  Break words first: a long unbroken text (an
+        # ID, a URL) gives way before any figure does; figures shrink only when they alone overflow.
+        numbers = sum(f for f, c in zip(floors, columns, strict=True) if c.number)
+        texts = [f for f, c in zip(floors, columns, strict=True) if not c.number]
+        least = [min(f, 2 * UNIT) for f in texts]  # 2 字 a text column keeps, if it asked for that much
+        if texts and numbers + sum(least) <= room:
+            spare, above = room - numbers - sum(least), sum(f - m for f, m in zip(texts, least, strict=True))
+            given = iter(
+                Fraction(m) + (Fraction(f - m) * spare / above if above else 0)
+                for f, m in zip(texts, least, strict=True)
+            )
+            squeezed = [
+                Fraction(f) if c.number else next(given) for f, c in zip(floors, columns, strict=True)
+            ]
+            return Widths(tuple((s + pad) / UNIT for s in squeezed), False)
         total = sum(floors)
         scale = room / total if total and room > 0 else Fraction(0)
         shares = [f * scale for f in floors] if scale else [room / len(columns)] * len(columns)

@@ -259,6 +259,8 @@ class RowQuote(_Quote):
         if node.values is None:
             advice = f"小计写 {at}.{SUBTOTAL_NAME}.{column.name}，" if node.subtotal else ""
             raise QuoteError(f"{where}是一组行，本身没有数；{advice}其中一行写 {at}.行名称.{column.name}")
+        if node.kind in (SUBTOTAL, TOTAL) and column.total == "无":  # the table leaves this cell blank
+            raise QuoteError(f"{where}的“{column.name}”在表中是空格（该列的合计规则为“无”），没有数可引用")
         return CellQuote(column, node.values.get(column.name), f"{where}的“{column.name}”")
 
 

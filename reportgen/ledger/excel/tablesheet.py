@@ -126,7 +126,9 @@ def sheet_name(table_id: str, taken: set[str]) -> str:
     """A readable sheet name for the table ``table_id``: its 编号 within Excel's rules, unique among
     ``taken`` (the fixed sheets and the tables before it), which it is added to."""
     base = FORBIDDEN_IN_SHEET_NAME.sub("_", table_id).strip().strip("'") or "表格"
-    base = base[:MAX_SHEET_NAME]
+    base = base[:MAX_SHEET_NAME].rstrip("'") or "表格"  # cut to 31, it must not end in ' either
+    if base.casefold() == "history":  # Excel keeps this name for itself
+        base = "表格_" + base
     name, count = base, 1
     while name.casefold() in {t.casefold() for t in taken}:
         count += 1

@@ -76,6 +76,7 @@ from reportgen.ledger.excel.tablesheet import (
     TOTAL,
     Setting,
     TableSheet,
+    formula_plain,
     formula_text,
     group_columns_of,
     marker_of,
@@ -562,6 +563,13 @@ def _check_lossless(table: Mapping[str, object], layout: TableSheet) -> None:
     """Refuse a table the sheet would read back differently (RG126), naming where."""
     back, _, problems = table_of(layout)
     where = _first_difference(normalized(table), normalized(back))
+    columns = table.get("列")
+    for column in columns if isinstance(columns, list) else []:
+        formula = column.get("公式") if isinstance(column, Mapping) else None
+        # The cell holds the formula as text (乘：户籍人口数、7元): a column named 2024年 or 增加 额 reads
+        # back as a number or as two names, so such a table is refused here, not found broken later.
+        if formula is not None and normalized(formula_plain(formula_text(formula))) != normalized(formula):
+            where = where or f"列“{column.get('名称')}”的公式（列名以数字开头或含空格、顿号时写不成文字公式）"
     if not problems and where is None:
         return
     title = table.get(TITLE) or table.get("编号")
