@@ -126,7 +126,10 @@ class _Builder:
         top = self.r.mapping(data, (), required=required, optional=optional)
         if top is None:
             return None
-        period = self.period(top.get("期间"), ("期间",)) if top.get("期间") is not None else None
+        written = top.get("期间")
+        if written == {} and "期间" not in required:  # an Excel ledger's blank 年度 and 月份: no 期间
+            written = None
+        period = self.period(written, ("期间",)) if written is not None else None
         figures = self.figures(top.get("指标"), ("指标",))
         recipients = self.r.texts(top.get("主送机关"), ("主送机关",))
         intro = self.r.texts(top.get("导语"), ("导语",), template=True)

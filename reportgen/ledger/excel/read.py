@@ -362,8 +362,6 @@ class _Reader:
             else:
                 target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
-        if not period:  # no 年度/月份 at all: no 期间, which a kind may let go without (else RG104)
-            del data[PERIOD]
         return table
 
     # -- 指标 ----------------------------------------------------------------------------------------
