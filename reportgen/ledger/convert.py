@@ -36,6 +36,8 @@ def read_ledger(path: Path, needs: NeedsOf | None = None) -> tuple[Mapping[str, 
         document = read_yaml(path)
         ledger = build_ledger(document, path, needs)
     assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
+    if ledger.period is None and document.data.get("期间") == {}:  # a workbook's blank 年度/月份: no 期间
+        return {key: value for key, value in document.data.items() if key != "期间"}, ledger
     return document.data, ledger
 
 
