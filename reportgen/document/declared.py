@@ -25,7 +25,6 @@ from reportgen.compute.declared import (
 from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
 from reportgen.model import DeclaredColumn, DeclaredTable, HeaderGroup, RowGroup
 
-SUBTOTAL_LABEL = "小计"
 _ALIGN = {"左": "left", "中": "center", "右": "right"}
 DEFAULT_WIDTH = 6.0  # 汉字, when the ledger gives no 宽度 (the content decides in the writers)
 
@@ -131,7 +130,7 @@ def _row_texts(table: DeclaredTable, row: ComputedRow) -> dict[str, str]:
         for label, group in zip(labels, row.groups, strict=False):
             texts[label] = group.name  # inside its group's merged label cells
         after = labels[level + 1] if level + 1 < len(labels) else _next_text(table, labels[level])
-        texts[after or labels[level]] = SUBTOTAL_LABEL
+        texts[after or labels[level]] = SUBTOTAL  # the row kind's word is its label: 小计
     return texts
 
 

@@ -16,6 +16,7 @@ from reportgen.base.resources import example_ledger
 from reportgen.ledger.excel.extract import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.read import read_workbook, validate_workbook
 from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.keys import PERIOD
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
@@ -36,8 +37,8 @@ def read_ledger(path: Path, needs: NeedsOf | None = None) -> tuple[Mapping[str, 
         document = read_yaml(path)
         ledger = build_ledger(document, path, needs)
     assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
-    if ledger.period is None and document.data.get("期间") == {}:  # a workbook's blank 年度/月份: no 期间
-        return {key: value for key, value in document.data.items() if key != "期间"}, ledger
+    if ledger.period is None and document.data.get(PERIOD) == {}:  # a workbook's blank 年度/月份: no 期间
+        return {key: value for key, value in document.data.items() if key != PERIOD}, ledger
     return document.data, ledger
 
 
