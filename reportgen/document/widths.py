@@ -29,11 +29,13 @@ with ``TABLE_FONT_PT`` and ``CELL_PADDING_MM``, which ``render.docx.layout`` rea
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
+from itertools import accumulate
 from math import ceil
 
 from reportgen.document.tables import Node, Table, TableColumn, ValueKind
@@ -274,21 +276,59 @@ def _spanner_floors(nodes: Sequence[Node], floors: list[int], pad: int, start: i
 
 
 class _Lines:
-    """Each column's lines per sampled row at a width, computed once per width."""
+    """Each column's lines per sampled row at a width, computed once per width.
+
+    A cell's line breaks come from prefix sums of its pieces: a line ends at the last piece that
+    fits (one ``bisect`` per line, not a step per piece), the same breaks ``lines`` chooses."""
 
     def __init__(self, columns: list[_Column]) -> None:
         self.columns = columns
+        self.prefixes = [[[_prefix(part) for part in cell] for cell in column.cells] for column in columns]
+        self.largest = [[max(map(_widest_piece, cell), default=0) for cell in c.cells] for c in columns]
         self.cache: dict[tuple[int, int], tuple[int, ...]] = {}
+        self.heads: dict[tuple[int, int], int] = {}
+        self.cells: dict[tuple[int, int, int], int] = {}
 
     def of(self, index: int, cap: int) -> tuple[int, ...]:
         key = (index, cap)
-        if key not in self.cache:
-            column = self.columns[index]
-            self.cache[key] = tuple(sum(lines(p, key[1]) for p in cell) for cell in column.cells)
-        return self.cache[key]
+        found = self.cache.get(key)
+        if found is None:
+            rows = range(len(self.prefixes[index]))
+            found = self.cache[key] = tuple(self.cell(index, row, cap) for row in rows)
+        return found
+
+    def cell(self, index: int, row: int, cap: int) -> int:
+        key = (index, row, cap)
+        found = self.cells.get(key)
+        if found is None:
+            found = self.cells[key] = sum(_fitted_lines(prefix, cap) for prefix in self.prefixes[index][row])
+        return found
 
     def header(self, index: int, cap: int) -> int:
-        return lines(self.columns[index].header, cap)
+        key = (index, cap)
+        found = self.heads.get(key)
+        if found is None:
+            found = self.heads[key] = lines(self.columns[index].header, cap)
+        return found
+
+
+def _widest_piece(pieces: list[int]) -> int:
+    return max(pieces, default=0)
+
+
+def _prefix(pieces: list[int]) -> list[int]:
+    """0 and the running sums of the pieces' widths."""
+    return [0, *accumulate(pieces)]
+
+
+def _fitted_lines(prefix: list[int], cap: int) -> int:
+    """``lines`` of the pieces whose prefix sums these are, when none is wider than ``cap``."""
+    end = len(prefix) - 1
+    count, start = 0, 0
+    while start < end:
+        start = bisect_right(prefix, prefix[start] + cap, start + 1) - 1
+        count += 1
+    return max(count, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,8 +339,13 @@ class Widths:
     fits: bool
 
 
+@lru_cache(maxsize=32)
 def column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
-    """Each leaf column's width in 汉字, ``padding`` included, adding up to ``available`` exactly."""
+    """Each leaf column's width in 汉字, ``padding`` included, adding up to ``available`` exactly.
+
+    Kept for the last tables asked (a table is immutable): the builder asks whether a body table
+    fits the portrait page and the .docx writer then lays it out, and a document rendered again
+    (the .docx, then the PDF from it) does not measure its tables again."""
     pad = ceil(padding * UNIT)
     columns = _measure(table, pad)
     floors = [c.floor for c in columns]
@@ -335,7 +380,8 @@ def _grow(columns: list[_Column], caps: list[int], budget: int) -> list[int]:
     """Spend the spare width where it removes the most lines per 字 of the table's height: the
     header (weighed) plus each sampled row's tallest cell.  A move shortens one row (or the header)
     by a line, widening each of its tallest cells just enough; the best move per 字 is made until
-    none saves a line within the budget."""
+    none saves a line within the budget.  Every cap is at least the column's widest piece (its
+    floor), which is what lets ``_Lines`` count lines by prefix sums."""
     caps = list(caps)
     measure = _Lines(columns)
     text = [i for i, c in enumerate(columns) if c.cells]
@@ -343,46 +389,39 @@ def _grow(columns: list[_Column], caps: list[int], budget: int) -> list[int]:
 
     def height(widths: list[int]) -> int:
         head = max(measure.header(i, cap) for i, cap in enumerate(widths))
-        body = [0] * rows
-        for i in text:
-            body = [max(a, b) for a, b in zip(body, measure.of(i, widths[i]), strict=True)]
-        return HEADER_WEIGHT * head + sum(body)
+        per_column = [measure.of(i, widths[i]) for i in text]
+        body = sum(map(max, *per_column)) if len(per_column) > 1 else sum(per_column[0]) if per_column else 0
+        return HEADER_WEIGHT * head + body
 
-    found: dict[tuple[int, int | None, int, int], int | None] = {}
+    base = list(caps)  # every cap stays on its column's grid: its first cap plus whole STEPs
+    least: dict[tuple[int, int | None, int], int | None] = {}
 
     def narrower(index: int, row: int | None, below: int) -> int | None:
-        """The width at which column ``index`` sets row ``row`` (None: the header) in fewer than
-        ``below`` lines, if it is within reach (the budget only shrinks: a miss stays a miss)."""
-        key = (index, row, caps[index], below)
-        if key not in found:
-            column = columns[index]
-            limit = min(caps[index] + LOOKAHEAD, max(column.widest, caps[index]))
-            pieces = [column.header] if row is None else column.cells[row]
-            found[key] = next(
-                (
-                    cap
-                    for cap in range(caps[index] + STEP, limit + 1, STEP)
-                    if sum(lines(p, cap) for p in pieces) < below
-                ),
-                None,
-            )
-        cap = found[key]
-        return cap if cap is not None and cap - caps[index] <= budget else None
+        """The first width on the column's grid at which column ``index`` sets row ``row`` (None:
+        the header) in fewer than ``below`` lines, if it is within ``LOOKAHEAD`` of the column's
+        width and within the budget.  Lines only fall as a column widens, so the least width is a
+        property of the cell alone, found once (``_least_cap``) and kept."""
+        key = (index, row, below)
+        if key not in least:
+            least[key] = _least_cap(columns[index], measure, index, row, below - 1, base[index], caps[index])
+        cap = least[key]
+        if cap is None:
+            return None
+        limit = min(caps[index] + LOOKAHEAD, max(columns[index].widest, caps[index]))
+        return cap if cap <= limit and cap - caps[index] <= budget else None
 
     current = height(caps)
     while budget >= STEP:
         heads = [measure.header(i, cap) for i, cap in enumerate(caps)]
-        tables = {i: measure.of(i, caps[i]) for i in text}
+        tables = [measure.of(i, caps[i]) for i in text]
         moves: set[tuple[tuple[int, int], ...]] = set()
-        for row in [None, *range(rows)]:
-            lines_of = (
-                heads if row is None else [tables[i][row] if i in tables else 0 for i in range(len(caps))]
-            )
+        for row, lines_of in [(None, heads), *((r, [t[r] for t in tables]) for r in range(rows))]:
             tallest = max(lines_of)
             if tallest <= 1:
                 continue
+            columns_of = range(len(caps)) if row is None else text
             move: list[tuple[int, int]] = []
-            for index, count in enumerate(lines_of):
+            for index, count in zip(columns_of, lines_of, strict=True):
                 if count == tallest:
                     cap = narrower(index, row, tallest)
                     if cap is None:
@@ -408,6 +447,39 @@ def _grow(columns: list[_Column], caps: list[int], budget: int) -> list[int]:
         budget -= sum(trial) - sum(caps)
         caps = trial
     return caps
+
+
+def _least_cap(
+    column: _Column, measure: _Lines, index: int, row: int | None, most: int, base: int, cap: int
+) -> int | None:
+    """The least width on the grid ``base + k·STEP`` (above ``cap``, at which the cell takes more
+    than ``most`` lines) that sets the cell in at most ``most`` lines; None when even the column's
+    widest line does not.
+
+    The greedy setting of ``lines`` is optimal, so for a cell of one paragraph the least width for
+    k lines lies between its total over k and that plus its widest piece (a wider line holds more
+    than a k-th of it): a few grid points, bisected.  Other cells bisect the whole grid."""
+    top = (max(column.widest, cap) - base) // STEP  # the last grid step worth trying
+
+    def count(width: int) -> int:
+        return measure.header(index, width) if row is None else measure.cell(index, row, width)
+
+    low = (cap - base) // STEP + 1
+    if row is not None and len(measure.prefixes[index][row]) == 1:
+        total = measure.prefixes[index][row][0][-1]
+        share = -(-total // most)
+        low = max(low, -(-(share - base) // STEP))
+        top = min(top, -(-(share + measure.largest[index][row] - base) // STEP))
+    high = top + 1
+    if low < high and count(base + STEP * low) <= most:  # most often the least width is the bound
+        return base + STEP * low
+    while low < high:
+        middle = (low + high) // 2
+        if count(base + STEP * middle) <= most:
+            high = middle
+        else:
+            low = middle + 1
+    return base + STEP * low if low <= top else None
 
 
 def _share(columns: list[_Column], caps: list[int], spare: Fraction) -> list[Fraction]:
