@@ -179,12 +179,16 @@ class Row:
 @dataclass(frozen=True, slots=True)
 class Table:
     """``plain_totals``: each 合计 row is the plain sum of the data rows above it (the 一览表), so the
-    .xlsx may write it as ``SUM``; a declared table's totals follow per-column rules and group rows."""
+    .xlsx may write it as ``SUM``; a declared table's totals follow per-column rules and group rows.
+
+    ``layouts`` keeps the column widths ``document.widths`` chose for this table object, per width
+    asked, so the builder's portrait test and the writer measure it once (not part of its value)."""
 
     spec: TableSpec
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
     plain_totals: bool = True
+    layouts: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
 
 def project_table_spec(

@@ -339,13 +339,20 @@ class Widths:
     fits: bool
 
 
-@lru_cache(maxsize=32)
 def column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
     """Each leaf column's width in 汉字, ``padding`` included, adding up to ``available`` exactly.
 
-    Kept for the last tables asked (a table is immutable): the builder asks whether a body table
-    fits the portrait page and the .docx writer then lays it out, and a document rendered again
-    (the .docx, then the PDF from it) does not measure its tables again."""
+    Kept on the table object (``Table.layouts``): the builder asks whether a body table fits the
+    portrait page and the .docx writer then lays it out, and a document rendered twice (the .docx,
+    then the PDF) is measured once.  Another table object, even an equal one, is measured again."""
+    key = ("widths", available, padding)
+    found = table.layouts.get(key)
+    if not isinstance(found, Widths):
+        found = table.layouts[key] = _column_widths(table, available, padding)
+    return found
+
+
+def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
     pad = ceil(padding * UNIT)
     columns = _measure(table, pad)
     floors = [c.floor for c in columns]
