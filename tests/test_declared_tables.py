@@ -587,3 +587,28 @@ def test_scores_in_fen_take_decimals_add_up_and_never_meet_money() -> None:
       - {分值: 1, 金额: 2}
 """
     )
+
+
+def test_rates_that_print_alike_share_a_rank() -> None:
+    # 20/21 = 95.2381 % and 40/42.0004 = 95.2372 % both print 95.24 %: a reader sees a tie, so the
+    # table says one (ranking the unrounded rates would put a visibly equal row second)
+    table = table_of(
+        """\
+  - 编号: 并列
+    标题: 并列表
+    列:
+      - {名称: 名称, 文本: 是}
+      - {名称: 计划, 单位: 万元}
+      - {名称: 支出, 单位: 万元}
+      - {名称: 执行率, 单位: "%", 公式: {商: [支出, 计划]}}
+      - {名称: 名次, 公式: {排名: 执行率}}
+    行:
+      - {名称: 甲, 计划: 21, 支出: 20}
+      - {名称: 乙, 计划: 42.0004, 支出: 40}
+      - {名称: 丙, 计划: 10, 支出: 9}
+"""
+    )
+    rates = column(table, "执行率")
+    assert rates[0] != rates[1]
+    assert [round(r, 2) for r in rates[:2] if r is not None] == [Decimal("95.24")] * 2
+    assert column(table, "名次") == [1, 1, 3]

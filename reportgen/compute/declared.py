@@ -8,10 +8,10 @@ inputs, so ``check`` can judge a printed value (公布值) the way it judges a f
 
 An empty operand of a 求和 is left out (a township with no 区审批 has a 合计 of its 乡镇审批); one of 差,
 乘 or 商 leaves the cell empty ("—").  占合计 is a share of the 合计 (``contributions``: a group's own
-value counted once, else its rows; never 小计); 排名 is taken over the data rows; ties share the better
-rank (1, 2, 2, 4).  A 小计/合计 cell follows its column's rule:
-求和 adds the data rows under it, 重算 applies the column's formula to the totals (a rate from the
-summed amounts, never the sum or mean of the rates), 无 leaves it empty.
+value counted once, else its rows; never 小计); 排名 is taken over the data rows by the values as they
+print (two rates both shown 95.24% tie); ties share the better rank (1, 2, 2, 4).  A 小计/合计 cell
+follows its column's rule: 求和 adds the data rows under it, 重算 applies the column's formula to the
+totals (a rate from the summed amounts, never the sum or mean of the rates), 无 leaves it empty.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from reportgen.model import (
     Quantity,
     RowGroup,
 )
-from reportgen.numbers import DASH, format_number
+from reportgen.numbers import DASH, format_number, round_half_up
 
 HUNDRED = Decimal(100)
 Values = dict[str, Decimal | None]
@@ -270,10 +270,17 @@ class _TableComputer:
         return value, bounds
 
     def rank(self, column: DeclaredColumn, data: list[DeclaredRow]) -> None:
-        """Ranks with ties (1, 2, 2, 4) by the operand column, descending unless declared 升序."""
+        """Ranks with ties (1, 2, 2, 4) by the operand column as it prints (its decimals, rounded half
+        up): two rates both printed 95.24% share a rank, as a reader of the table would rank them.
+        Descending unless declared 升序."""
         formula = column.formula
         assert formula is not None
-        keyed = [(self.computed[r.number][0][formula.operands[0]], r.number) for r in data]
+        operand = next(c for c in self.numeric if c.name == formula.operands[0])
+
+        def shown(value: Decimal | None) -> Decimal | None:
+            return None if value is None else round_half_up(value, operand.digits)
+
+        keyed = [(shown(self.computed[r.number][0][operand.name]), r.number) for r in data]
         present = sorted(v for v, _ in keyed if v is not None)  # once: a 1 000-row table ranks in n log n
         for value, number in keyed:
             place = None
