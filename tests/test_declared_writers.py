@@ -173,3 +173,56 @@ def test_a_body_table_too_wide_for_the_portrait_page_is_refused(tmp_path: Path) 
     attached = tmp_path / "attached.yaml"
     attached.write_text(text.replace("    位置: 正文\n", ""), encoding="utf-8")
     assert "12345.67" in reportgen.load(attached).to_bytes("md").decode()
+
+
+LABEL_FIRST = """\
+标题: 小计的位置
+落款: 某区民政局
+成文日期: 2024-10-10
+填报单位: 某区民政局
+期间: {年度: 2024, 月份: 1—9}
+正文:
+  - 标题: 基本情况
+    段落: 各片区情况见附表。
+表格:
+  - 编号: 片区
+    标题: 各片区临时救助情况
+    列:
+      - {名称: 乡镇, 文本: 是}
+      - {名称: 片区, 文本: 是}
+      - {名称: 户数, 单位: 户}
+    分组列: [片区]
+    行:
+      - 分组: 东片
+        小计: 是
+        行:
+          - {乡镇: 城关镇, 户数: 120}
+          - {乡镇: 龙泉镇, 户数: 90}
+    合计行: 是
+"""
+
+
+# the same table without the rows' own label column: only the group column is text
+GROUP_ONLY = (
+    LABEL_FIRST.replace("      - {名称: 乡镇, 文本: 是}\n", "")
+    .replace("{乡镇: 城关镇, 户数: 120}", "{户数: 120}")
+    .replace("{乡镇: 龙泉镇, 户数: 90}", "{户数: 90}")
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the rows' label column is left of the group column: 小计 stands there, 东片 stays merged over it
+        (LABEL_FIRST, [["城关镇", "东片", "120"], ["龙泉镇", "东片", "90"], ["小计", "东片", "210"]]),
+        # no text column but the group's own: its cell names whose 小计 it is
+        (GROUP_ONLY, [["东片", "120"], ["东片", "90"], ["东片小计", "210"]]),
+    ],
+)
+def test_a_subtotal_label_never_hides_its_group_name(tmp_path: Path, text: str, expected: object) -> None:
+    source = tmp_path / "t.yaml"
+    source.write_text(text, "utf-8")
+    data = reportgen.load(source).to_bytes("docx")
+    rows = docx.Document(io.BytesIO(data)).tables[-1].rows
+    body = [[c.text for c in row.cells] for row in rows[1:-1]]  # python-docx repeats a merged cell's text
+    assert body == expected

@@ -129,16 +129,24 @@ def _row_texts(table: DeclaredTable, row: ComputedRow) -> dict[str, str]:
         labels = table.group_columns
         for label, group in zip(labels, row.groups, strict=False):
             texts[label] = group.name  # inside its group's merged label cells
-        after = labels[level + 1] if level + 1 < len(labels) else _next_text(table, labels[level])
-        texts[after or labels[level]] = SUBTOTAL  # the row kind's word is its label: 小计
+        after = labels[level + 1] if level + 1 < len(labels) else _subtotal_column(table, labels[level])
+        if after is not None:
+            texts[after] = SUBTOTAL  # the row kind's word is its label: 小计
+        else:  # no column of its own: the group's cell says whose 小计 it is (东片小计), merged no further
+            texts[labels[level]] = row.groups[level].name + SUBTOTAL
     return texts
 
 
-def _next_text(table: DeclaredTable, name: str) -> str | None:
-    """The text column right of ``name``, where a 小计 of the last group level is labelled."""
+def _subtotal_column(table: DeclaredTable, name: str) -> str | None:
+    """Where a 小计 of the last group level is labelled: the text column right of its group column,
+    else the rows' own label column (the first text column that is no group column), so the group's
+    name stays merged over its 小计 too; None when the table has neither."""
     names = [c.name for c in table.columns]
     following = table.columns[names.index(name) + 1 :] if name in names else ()
-    return next((c.name for c in following[:1] if c.text), None)
+    right = next((c.name for c in following[:1] if c.text), None)
+    if right is not None:
+        return right
+    return next((c.name for c in table.columns if c.text and c.name not in table.group_columns), None)
 
 
 def _label_spans(
