@@ -62,8 +62,10 @@ quarterly: $(STAMP)  ## 生成一份台账的全部格式到 out/<台账名>/（
 check: $(STAMP)  ## 检查一份台账：make check LEDGER=路径
 	$(VENV)/bin/reportgen check $(LEDGER)
 
+# On every core (pytest-xdist; at most 4 workers, each may start a LibreOffice), a test file per worker:
+# module fixtures (a built wheel, a PDF rendered once) are then built once, as in a serial run.
 test: $(STAMP)  ## 运行全部测试
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --maxprocesses 4 --dist loadfile
 
 lint: $(STAMP)  ## ruff 与 mypy --strict
 	$(VENV)/bin/ruff check reportgen tests benchmarks

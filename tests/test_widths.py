@@ -227,7 +227,10 @@ def test_a_long_table_takes_the_same_widths_in_bounded_time() -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.integers(min_value=1, max_value=400), max_size=60), st.integers(min_value=0, max_value=3000))
+@given(
+    st.lists(st.integers(min_value=1, max_value=400), max_size=60),
+    st.integers(min_value=0, max_value=3000),
+)
 def test_line_counts_by_prefix_sums_equal_the_greedy_setting(pieces: list[int], extra: int) -> None:
     # the allocation counts lines by bisecting prefix sums; it must set exactly as ``lines`` does
     from reportgen.document.widths import _fitted_lines, _prefix
