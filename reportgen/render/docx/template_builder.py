@@ -158,7 +158,7 @@ def _write_styles(document: docx.document.Document) -> None:
                 f"<w:qFormat/><w:rPr>{fonts(char_style.font)}</w:rPr></w:style>"
             )
         )
-    cell_margin = L.TABLE_CELL_MARGIN
+    cell_margin, top, bottom = L.TABLE_CELL_MARGIN, L.TABLE_CELL_MARGIN_TOP, L.TABLE_CELL_MARGIN_BOTTOM
     border = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
     borders = "".join(border.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
     styles.append(
@@ -175,8 +175,9 @@ def _write_styles(document: docx.document.Document) -> None:
             f'<w:style {_NS} w:type="table" w:styleId="RGTable"><w:name w:val="一览表"/>'
             '<w:basedOn w:val="TableNormal"/><w:pPr><w:snapToGrid w:val="0"/></w:pPr>'
             f'<w:tblPr><w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders>'
-            f'<w:tblCellMar><w:top w:w="28" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
-            f'<w:bottom w:w="28" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/></w:tblCellMar>'
+            f'<w:tblCellMar><w:top w:w="{top}" w:type="dxa"/><w:left w:w="{cell_margin}" w:type="dxa"/>'
+            f'<w:bottom w:w="{bottom}" w:type="dxa"/><w:right w:w="{cell_margin}" w:type="dxa"/>'
+            "</w:tblCellMar>"
             "</w:tblPr></w:style>"
         )
     )
