@@ -119,7 +119,7 @@ PLACED = Path(__file__).parent / "data" / "placed-tables.yaml"
 def test_tables_placed_in_the_body_follow_their_section_or_end_the_body() -> None:
     """位置: {章节: 资金使用情况} right after that section; 位置: 正文 after the last section, before the
     结语; the third table stays an attachment, alone in the 附件说明.  The .docx holds the body tables
-    across the portrait 版心 (156 mm) and the attachment across the landscape one."""
+    across the portrait 版心 (156 mm), and the attachment too: its four columns suit a portrait page."""
     placed = reportgen.load(PLACED)
     kinds = [
         b.table.spec.title if isinstance(b, TableBlock) else b.full if isinstance(b, Heading) else b.text
@@ -137,7 +137,7 @@ def test_tables_placed_in_the_body_follow_their_section_or_end_the_body() -> Non
     assert placed.document.attachment_note == ("附件：临时救助资金支出明细",)
     document = docx.Document(io.BytesIO(placed.to_bytes("docx")))
     widths = [sum(int(c.get(f"{W}w")) for c in t._tbl.iter(f"{W}gridCol")) for t in document.tables]
-    assert widths == [L.BODY_WIDTH, L.BODY_WIDTH, L.LANDSCAPE_BODY_WIDTH]
+    assert widths == [L.BODY_WIDTH] * 3 and placed.document.attachments[0].portrait
     sheets = openpyxl.load_workbook(io.BytesIO(placed.to_bytes("xlsx"))).sheetnames
     assert sheets == ["表1", "表2", "附件"]
 

@@ -47,11 +47,19 @@ def rendered(jialing: reportgen.Report) -> bytes:
 
 
 @pytest.mark.parametrize(
-    "name,attachments,form",
-    [("report.docx", True, False), ("report-plain.docx", False, False), (str(FORM_TEMPLATE), False, True)],
+    "name,attachments,portrait_last,form",
+    [
+        ("report.docx", True, False, False),
+        ("report-portrait-end.docx", True, True, False),
+        ("report-plain.docx", False, False, False),
+        (str(FORM_TEMPLATE), False, False, True),
+    ],
 )
-def test_committed_template_is_what_the_builder_builds(name: str, attachments: bool, form: bool) -> None:
-    assert (TEMPLATES / name).read_bytes() == build_template(attachments=attachments, form=form), (
+def test_committed_template_is_what_the_builder_builds(
+    name: str, attachments: bool, portrait_last: bool, form: bool
+) -> None:
+    built = build_template(attachments=attachments, portrait_last=portrait_last, form=form)
+    assert (TEMPLATES / name).read_bytes() == built, (
         f"templates/{name} is stale: run python -m reportgen.render.docx.template_builder"
     )
 

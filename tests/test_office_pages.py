@@ -198,3 +198,27 @@ def test_the_total_row_is_kept_with_the_last_project(tmp_path: Path) -> None:
     [path] = report.render("pdf", tmp_path)
     pages = assert_figures_whole(report, path)
     assert pages[-1] == pages[-2]
+
+
+def test_each_attachment_on_the_page_that_suits_it(tmp_path: Path) -> None:
+    """The wide 一览表 landscape, a narrow 表格 after it portrait (9704 8: landscape only where needed);
+    the file's last section is then a portrait one (``report-portrait-end.docx``)."""
+    import io
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    from tests.conftest import QINGSHAN
+
+    notice = (QINGSHAN.parent / "qingshan-notice-2024q3.yaml").read_text("utf-8")
+    narrow = notice[notice.index("表格:") :].split("    合计应等于")[0]
+    report = reportgen.loads(JIALING.read_text("utf-8") + "\n" + narrow, str(tmp_path / "mixed.yaml"))
+    assert [a.portrait for a in report.document.attachments] == [False, True]
+    sections = docx.Document(io.BytesIO(report.to_bytes("docx"))).sections
+    assert [s.orientation for s in sections] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
+    assert [round(s.page_width.mm) for s in sections] == [210, 297, 210]
+    [path] = report.render("pdf", tmp_path)
+    assert orientations(path) == "PPPLP"
+    texts = page_texts(path)
+    assert texts[3].startswith("附件1") and texts[4].startswith("附件2")
+    assert "城关镇" in texts[4] and "—5—" in texts[4]  # numbering runs on into the portrait section

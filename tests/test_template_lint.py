@@ -44,7 +44,7 @@ def codes(path: Path, with_document: bool = False) -> list[tuple[str, str, str]]
     return [(f.code, f.severity.name, f.problem.place or "") for f in lint_template(path, ENV, document)]
 
 
-@pytest.mark.parametrize("name", ["report.docx", "report-plain.docx"])
+@pytest.mark.parametrize("name", ["report.docx", "report-portrait-end.docx", "report-plain.docx"])
 def test_the_default_templates_are_clean(name: str) -> None:
     assert lint_template(TEMPLATES / name, ENV, reportgen.load(JIALING).document) == []
 

@@ -96,6 +96,19 @@ def test_the_project_table_needs_landscape_and_the_target_table_fits_portrait() 
     assert fits(key_tasks, chars(PORTRAIT_BODY_MM), PADDING)
 
 
+def test_an_attachment_goes_portrait_only_where_it_takes_no_more_pages() -> None:
+    from reportgen.document.widths import page_widths, suits_portrait
+
+    key_tasks = reportgen.load(JIALING.parent / "key-tasks-2020.yaml").document.attachments[0].table
+    assert suits_portrait(key_tasks)
+    # 30 projects fit the portrait 版心 unbroken, but their text in narrow columns doubles the height
+    thirty = reportgen.loads(ledger_text(30), "thirty.yaml").document.attachments[0].table
+    portrait, landscape = page_widths(thirty, portrait=True), page_widths(thirty, portrait=False)
+    assert portrait.fits and portrait.lines * 156 > landscape.lines * 225
+    assert not suits_portrait(thirty)
+    assert not suits_portrait(jialing_table())
+
+
 def test_a_declared_minimum_is_kept() -> None:
     spec = TableSpec("t", (TableColumn("a", "甲", minimum=12), TableColumn("b", "乙")))
     table = Table(spec, (Row((Cell("短"), Cell("很长的一段文字" * 10))),))

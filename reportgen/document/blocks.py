@@ -53,11 +53,15 @@ Block = Heading | Paragraph | TableBlock
 
 @dataclass(frozen=True, slots=True)
 class Attachment:
-    """An attached table, and the charts drawn from it (shown after it) when the report has charts."""
+    """An attached table, and the charts drawn from it (shown after it) when the report has charts.
+
+    ``portrait``: set on a portrait page (the table fits the 156 mm 版心 with no figure or word
+    broken, and there is no chart); else on a landscape one (9704 8)."""
 
     label: str
     table: Table
     charts: tuple[Chart, ...] = ()
+    portrait: bool = False
 
 
 class Words(Mapping[str, str]):

@@ -27,7 +27,7 @@ from reportgen.document.tables import (
     project_table,
     target_table,
 )
-from reportgen.document.widths import fits_portrait
+from reportgen.document.widths import fits_portrait, suits_portrait
 from reportgen.model import DeclaredTable, Figure, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -280,6 +280,10 @@ def build_document(
             for i, a in enumerate(attachments, start=1)
         )
         attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
+    # Each attachment on the page that suits it (charts are drawn for the landscape page).
+    attachments = [
+        dataclasses.replace(a, portrait=not a.charts and suits_portrait(a.table)) for a in attachments
+    ]
     particulars = _with_body_row(
         tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
     )

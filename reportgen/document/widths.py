@@ -23,7 +23,7 @@ A printed table is ``available`` 汉字 wide (汉字 of its own font size) and e
 choice between a portrait and a landscape page (``fits_portrait``).
 
 Widths are exact ``Fraction`` 字; a writer converts them to its own unit (the .docx writer to twips
-with ``TABLE_FONT_PT`` and ``CELL_PADDING_MM``, which ``render.docx.layout`` reads from here).
+with ``TABLE_FONT_PT``, ``CELL_PADDING_PT`` and ``RULE_PT``, which ``render.docx.layout`` reads from here).
 """
 
 from __future__ import annotations
@@ -42,10 +42,16 @@ from reportgen.document.tables import Node, Table, TableColumn, ValueKind
 from reportgen.document.textwidth import display_width
 
 TABLE_FONT_PT = Decimal("10.5")  # 五号: the table's text and header size
-CELL_PADDING_MM = Decimal(1)  # each cell's left and right margin
+CELL_PADDING_PT = Decimal("2.85")  # each cell's left and right margin: 1 mm as Word stores it (57 twips)
+RULE_PT = Decimal("0.5")  # one 1/2 pt rule a cell keeps (a column exactly text + margins wide wraps)
 PORTRAIT_BODY_MM = Decimal(156)  # GB/T 9704 版心 width
 LANDSCAPE_BODY_MM = Decimal(225)  # the 版心 turned: the attachment pages
 MM_PER_PT = Decimal("25.4") / 72
+# The 版心 widths as the .docx stores them, in twips (``render.docx.layout`` derives them from the
+# paper and margins, each rounded to a twip, and checks they equal these): measured in them, the
+# builder's choice of page and the writer's layout are one measurement, kept on the table.
+PORTRAIT_BODY_TWIPS = 8845
+LANDSCAPE_BODY_TWIPS = 12756
 
 SAMPLE_ROWS = 40  # the rows the greedy loop weighs (evenly spaced; all of a shorter table)
 HEADER_WEIGHT = 2  # the header repeats on every page: its lines count more than one row's
@@ -75,8 +81,8 @@ def chars(mm: Decimal) -> Fraction:
 
 
 def padding_chars() -> Fraction:
-    """Both margins of one cell, in 汉字."""
-    return 2 * chars(CELL_PADDING_MM)
+    """What a cell keeps from its text, in 汉字: both margins and one rule."""
+    return Fraction((2 * CELL_PADDING_PT + RULE_PT) / TABLE_FONT_PT)
 
 
 def ink_width(text: str) -> int:
@@ -337,6 +343,7 @@ class Widths:
 
     widths: tuple[Fraction, ...]
     fits: bool
+    lines: int = 0  # its height at these widths: header lines plus each measured row's tallest cell
 
 
 def column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
@@ -378,27 +385,35 @@ def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widt
         scale = room / total if total and room > 0 else Fraction(0)
         shares = [f * scale for f in floors] if scale else [room / len(columns)] * len(columns)
         return Widths(tuple((s + pad) / UNIT for s in shares), False)
-    caps = _grow(columns, floors, int(room) - sum(floors))
+    measure = _Lines(columns)
+    caps = _grow(columns, measure, floors, int(room) - sum(floors))
     shares = _share(columns, caps, room - sum(caps))
-    return Widths(tuple((c + s + pad) / UNIT for c, s in zip(caps, shares, strict=True)), True)
+    final = [c + s for c, s in zip(caps, shares, strict=True)]
+    height = _height(measure, [int(w) for w in final], header_weight=1)
+    return Widths(tuple((w + pad) / UNIT for w in final), True, height)
 
 
-def _grow(columns: list[_Column], caps: list[int], budget: int) -> list[int]:
+def _height(measure: _Lines, widths: list[int], header_weight: int) -> int:
+    """The table's height in lines at ``widths`` (ticks, without padding): the header's, times
+    ``header_weight``, plus each measured row's tallest cell."""
+    head = max((measure.header(i, cap) for i, cap in enumerate(widths)), default=0)
+    per_column = [measure.of(i, widths[i]) for i, c in enumerate(measure.columns) if c.cells]
+    body = sum(map(max, *per_column)) if len(per_column) > 1 else sum(per_column[0]) if per_column else 0
+    return header_weight * head + body
+
+
+def _grow(columns: list[_Column], measure: _Lines, caps: list[int], budget: int) -> list[int]:
     """Spend the spare width where it removes the most lines per 字 of the table's height: the
     header (weighed) plus each sampled row's tallest cell.  A move shortens one row (or the header)
     by a line, widening each of its tallest cells just enough; the best move per 字 is made until
     none saves a line within the budget.  Every cap is at least the column's widest piece (its
     floor), which is what lets ``_Lines`` count lines by prefix sums."""
     caps = list(caps)
-    measure = _Lines(columns)
     text = [i for i, c in enumerate(columns) if c.cells]
     rows = len(columns[text[0]].cells) if text else 0
 
     def height(widths: list[int]) -> int:
-        head = max(measure.header(i, cap) for i, cap in enumerate(widths))
-        per_column = [measure.of(i, widths[i]) for i in text]
-        body = sum(map(max, *per_column)) if len(per_column) > 1 else sum(per_column[0]) if per_column else 0
-        return HEADER_WEIGHT * head + body
+        return _height(measure, widths, HEADER_WEIGHT)
 
     base = list(caps)  # every cap stays on its column's grid: its first cap plus whole STEPs
     least: dict[tuple[int, int | None, int], int | None] = {}
@@ -506,7 +521,26 @@ def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
     return column_widths(table, available, padding).fits
 
 
+def page_widths(table: Table, *, portrait: bool) -> Widths:
+    """``table`` across the portrait 版心 (156 mm) or the landscape one (225 mm): what the builder
+    decides with and the .docx writer lays out, measured once."""
+    twips = PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS
+    return column_widths(table, Fraction(twips, int(TABLE_FONT_PT * 20)), padding_chars())
+
+
 def fits_portrait(table: Table) -> bool:
     """Whether ``table`` can be set in the portrait 版心 (156 mm) without breaking a figure or a
-    word (else it goes on a landscape page)."""
-    return fits(table, chars(PORTRAIT_BODY_MM), padding_chars())
+    word (a table in the portrait body must)."""
+    return page_widths(table, portrait=True).fits
+
+
+def suits_portrait(table: Table) -> bool:
+    """Whether an attached ``table`` goes on a portrait page: it fits the 156 mm 版心 and takes no
+    more pages there than on a landscape page.  The portrait 版心 is 225 mm tall, the landscape one
+    156: portrait when its height in lines is at most 225/156 of the landscape height.  (A 30-project
+    一览表 fits portrait with its text in narrow columns, at twice the landscape height: landscape.)"""
+    portrait = page_widths(table, portrait=True)
+    if not portrait.fits:
+        return False
+    landscape = page_widths(table, portrait=False)
+    return portrait.lines * PORTRAIT_BODY_MM <= landscape.lines * LANDSCAPE_BODY_MM

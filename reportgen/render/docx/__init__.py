@@ -23,7 +23,7 @@ from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
 from reportgen.document.blocks import Document, TableBlock
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
-from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from reportgen.render.docx.layout import PORTRAIT_END, WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.picture_xml import (
     CONTENT_TYPES,
     RELATIONSHIPS,
@@ -50,7 +50,8 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     placeholders = [TABLE_PLACEHOLDER.format(i) for i in range(len(document.attachments))]
     pictures = _pictures(document)
     fragments = {
-        placeholder: table_xml(attachment.table) + "".join(picture_paragraphs(p) for p in drawn)
+        placeholder: table_xml(attachment.table, portrait=attachment.portrait)
+        + "".join(picture_paragraphs(p) for p in drawn)
         for placeholder, attachment, drawn in zip(placeholders, document.attachments, pictures, strict=True)
     }
     in_body = [block.table for block in document.blocks if isinstance(block, TableBlock)]
@@ -126,9 +127,18 @@ def _compiled(path: Path, mtime_ns: int, size: int) -> CompiledDocx:
 def _template_path(document: Document, env: ReportEnvironment, options: RenderOptions) -> Path:
     if options.docx_template is not None:
         return options.docx_template
-    name = WITH_ATTACHMENTS if document.attachments else WITHOUT_ATTACHMENTS
+    if not document.attachments:
+        names: tuple[str, ...] = (WITHOUT_ATTACHMENTS,)
+    elif document.attachments[-1].portrait:
+        # a folder's own report.docx before the next folder's portrait-ending one: a user's
+        # template is kept (its last 附件 then landscape), never passed over for ours
+        names = (PORTRAIT_END, WITH_ATTACHMENTS)
+    else:
+        names = (WITH_ATTACHMENTS,)
     for folder in env.folders:
-        candidate = folder / name
-        if candidate.is_file():
-            return candidate
+        for name in names:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+    name = names[0]
     raise TemplateError(Problem("RG305", f"找不到 .docx 模板 {name}", expected="templates/ 下的默认模板"))

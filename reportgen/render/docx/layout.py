@@ -10,11 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from reportgen.document.widths import CELL_PADDING_MM, TABLE_FONT_PT
+from reportgen.document.widths import (
+    CELL_PADDING_PT,
+    LANDSCAPE_BODY_TWIPS,
+    PORTRAIT_BODY_TWIPS,
+    RULE_PT,
+    TABLE_FONT_PT,
+)
 
-# The default templates: body plus landscape 附件 section, and body only (a section cannot be made
-# conditional inside a Word file, so the writer picks the file).
+# The default templates: body plus 附件 sections ending in a landscape one or in a portrait one, and
+# body only (a Word file's final section cannot be made conditional, so the writer picks the file).
 WITH_ATTACHMENTS = "report.docx"
+PORTRAIT_END = "report-portrait-end.docx"
 WITHOUT_ATTACHMENTS = "report-plain.docx"
 
 TWIPS_PER_MM = Decimal(1440) / Decimal("25.4")
@@ -70,12 +77,13 @@ TITLE_LINE = pt(35)  # the 2号 title: exact 35 pt lines, the usual setting in �
 # Table text: exact 12.5 pt lines for 五号 (固定值, as bureaus set dense tables).  A CJK glyph fills its em at
 # the bottom of an exact line, so the 2 pt of leading stand above it: the cell adds its margin below only
 # (2.8 pt), and the text sits centred between the rules.  With 14 pt lines and 1.4 pt above and below,
-# seed 000's 一览表 needed two landscape pages and 30 projects six (now one and five; test_office_pages).
+# samples/jialing-2024q3.yaml's 一览表 needed two landscape pages, 30 projects six (now one and five;
+# test_office_pages).
 TABLE_LINE = pt("12.5")
-TABLE_CELL_MARGIN = mm(CELL_PADDING_MM)
+TABLE_CELL_MARGIN = pt(CELL_PADDING_PT)
 TABLE_CELL_MARGIN_TOP = 0  # twips
 TABLE_CELL_MARGIN_BOTTOM = 56
-TABLE_BORDER = 10  # twips: the table's 1/2 pt rules (w:sz="4" in the RGTable style)
+TABLE_BORDER = pt(RULE_PT)  # twips: the table's 1/2 pt rules (w:sz="4" in the RGTable style)
 
 # -- landscape attachment pages (9704 8): the same paper turned, margins turned with it.
 LANDSCAPE_WIDTH = PAGE_HEIGHT
@@ -85,6 +93,8 @@ LANDSCAPE_BOTTOM = MARGIN_OUTSIDE
 LANDSCAPE_INSIDE = MARGIN_TOP
 LANDSCAPE_OUTSIDE = MARGIN_BOTTOM
 LANDSCAPE_BODY_WIDTH = LANDSCAPE_WIDTH - LANDSCAPE_INSIDE - LANDSCAPE_OUTSIDE  # 225 mm
+# document.widths measures tables in these very twips (the page an attachment gets is chosen there)
+assert (BODY_WIDTH, LANDSCAPE_BODY_WIDTH) == (PORTRAIT_BODY_TWIPS, LANDSCAPE_BODY_TWIPS)
 # The 页码 7 mm below the landscape 版心 too: the portrait distance (from a 35 mm bottom margin) would put
 # it 3 mm inside this page's 26 mm margin, and LibreOffice then shortens the 版心 by a line.
 LANDSCAPE_FOOTER_DISTANCE = LANDSCAPE_BOTTOM - mm(7) - pt(14)

@@ -13,26 +13,24 @@ from fractions import Fraction
 
 from reportgen.base.escape import xml_content
 from reportgen.document.tables import HeaderCell, Table
-from reportgen.document.widths import column_widths as content_widths
-from reportgen.document.widths import wrap_label
+from reportgen.document.widths import padding_chars, page_widths, wrap_label
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-# The arithmetic of ``document.widths`` in this writer's terms: 汉字 of the table's font
-# (``L.TABLE_SIZE_PT``) in twips, and what a cell keeps from its text: both margins and one rule
-# (a column exactly as wide as its text plus the margins wraps it in LibreOffice).
+# 汉字 of the table's font (``L.TABLE_SIZE_PT``) in twips: ``document.widths`` counts in them.
 CHAR = L.pt(L.TABLE_SIZE_PT)
-PADDING = Fraction(2 * L.TABLE_CELL_MARGIN + L.TABLE_BORDER, CHAR)
 
 
-def column_widths(table: Table, total: int) -> list[int]:
-    """Share ``total`` twips among the leaf columns by their content (``document.widths``): a
+def column_widths(table: Table, *, portrait: bool) -> list[int]:
+    """The leaf columns' widths in twips across the portrait or landscape 版心, as
+    ``document.widths`` shares them by content (the same measure the builder chose the page by): a
     figure never wraps, a header word never breaks, the text columns get the rest.  Each width is
     rounded down to a twip and the twips left over go to the widest column."""
-    shares = content_widths(table, Fraction(total, CHAR), PADDING)
+    total = L.BODY_WIDTH if portrait else L.LANDSCAPE_BODY_WIDTH
+    shares = page_widths(table, portrait=portrait)
     twips = [int(share * CHAR) for share in shares.widths]
     twips[twips.index(max(twips))] += total - sum(twips)
     return twips
@@ -71,7 +69,7 @@ def _header_rows(table: Table, widths: list[int]) -> list[str]:
             width = sum(widths[cell.col : cell.col + cell.colspan])
             if cell.row == r:
                 merge = "restart" if cell.rowspan > 1 else None
-                label = wrap_label(cell.label, Fraction(width, CHAR), PADDING)
+                label = wrap_label(cell.label, Fraction(width, CHAR), padding_chars())
                 tcs.append(_cell(width, _head_paragraph(label), span=cell.colspan, merge=merge))
             else:
                 tcs.append(_cell(width, _head_paragraph(""), span=cell.colspan, merge="continue"))
@@ -80,14 +78,15 @@ def _header_rows(table: Table, widths: list[int]) -> list[str]:
     return rows
 
 
-def table_xml(table: Table, width: int = L.LANDSCAPE_BODY_WIDTH) -> str:
-    """The whole ``w:tbl`` for one table, ``width`` twips wide (the landscape 版心 by default).
+def table_xml(table: Table, *, portrait: bool = False) -> str:
+    """The whole ``w:tbl`` for one table across the landscape 版心 (or the portrait one).
 
     Body cells differ only in their text, so each column's XML around the text is built once and
     a row costs one escape and one join per cell (a 300-row table is rendered for every report).
     """
     columns = table.spec.columns
-    widths = column_widths(table, width)
+    widths = column_widths(table, portrait=portrait)
+    width = sum(widths)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     parts = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="RGTable"/>'
@@ -139,7 +138,7 @@ def body_table_xml(table: Table) -> str:
         '<w:ind w:left="0" w:right="0" w:firstLine="0" w:firstLineChars="0"/><w:jc w:val="center"/></w:pPr>'
         f"{text_run(table.spec.title, L.HEITI)}</w:p>"
     )
-    return title + table_xml(table, L.BODY_WIDTH)
+    return title + table_xml(table, portrait=True)
 
 
 def _keep_with_next(row: str) -> str:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -24,7 +25,7 @@ from docx.oxml import parse_xml
 
 from reportgen.base.zipfiles import FIXED_TIME, normalize_zip
 from reportgen.render.docx import layout as L
-from reportgen.render.docx.layout import WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
+from reportgen.render.docx.layout import PORTRAIT_END, WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.wordml import W_NS, fonts, half_points, paragraph, run_properties, text_run
 
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
@@ -33,9 +34,11 @@ _NS = f'xmlns:w="{W_NS}"'
 _DROPPED_PART_TYPES = frozenset({"stylesWithEffects", "customXml", "webSettings", "numbering"})
 
 
-def build_template(*, attachments: bool, form: bool = False) -> bytes:
-    """``report.docx`` (with the landscape 附件 section) or ``report-plain.docx``; with ``form`` the
-    事业单位 年度报告书 layout (``templates/annual-report/report-plain.docx``): the 要素 as a 登记表."""
+def build_template(*, attachments: bool, portrait_last: bool = False, form: bool = False) -> bytes:
+    """``report.docx`` (附件 sections, the last one landscape), ``report-portrait-end.docx`` (the last
+    附件 portrait: a Word file's final section cannot be conditional) or ``report-plain.docx``; with
+    ``form`` the 事业单位 年度报告书 layout (``templates/annual-report/report-plain.docx``): the 要素 as
+    a 登记表."""
     document = docx.Document()
     _drop_extra_parts(document)
     _write_styles(document)
@@ -45,7 +48,7 @@ def build_template(*, attachments: bool, form: bool = False) -> bytes:
         body.remove(child)
     for xml in _form_body() if form else _body_paragraphs(attachments):
         body.append(parse_xml(xml))
-    body.append(parse_xml(_section(landscape=attachments, final=True)))
+    body.append(parse_xml(_section(landscape=attachments and not portrait_last, final=True)))
     _write_footers(document)
     _write_properties(document)
     buffer = io.BytesIO()
@@ -353,12 +356,33 @@ def _body_paragraphs(attachments: bool) -> list[str]:
     parts += [
         _section(landscape=False, final=False),
         _tag("for attachment in document.attachments"),
-        _tag("if not loop.first"),
-        _p("RGSectionEnd").replace("</w:pPr>", '</w:pPr><w:r><w:br w:type="page"/></w:r>', 1),
-        _tag("endif"),
         _p("RGAttachmentLabel", "{{ attachment.label }}"),
         _p("Normal"),
         _p("RGAttachmentTitle", "{{ attachment.table.spec.title }}"),
+        *_by_orientation(lambda landscape: [_filler(L.LANDSCAPE_BODY_WIDTH if landscape else L.BODY_WIDTH)]),
+        _p("Normal", "{{p tables[loop.index0] }}"),
+        _tag("for note in attachment.table.notes"),
+        _p("RGTableNote", "{{ note }}"),
+        _tag("endfor"),
+        # Each attachment is a section of its own page shape; the last one's is the file's final
+        # section (``build_template(portrait_last=…)``).  A new section starts a new page.
+        _tag("if not loop.last"),
+        *_by_orientation(lambda landscape: [_section(landscape=landscape, final=False)]),
+        _tag("endif"),
+        _tag("endfor"),
+        _p("RGSectionEnd"),
+    ]
+    return parts
+
+
+def _by_orientation(make: Callable[[bool], list[str]]) -> list[str]:
+    """``make``'s paragraphs for the attachment's page: portrait when ``attachment.portrait``."""
+    return [_tag("if attachment.portrait"), *make(False), _tag("else"), *make(True), _tag("endif")]
+
+
+def _filler(width: int) -> str:
+    """The 填表单位 line: the filler at the left, the date against the right edge of a ``width`` 版心."""
+    return (
         _p("RGTableFiller", "{{ attachment.table.spec.filler_line[0] }}")
         .replace(
             "</w:p>",
@@ -368,17 +392,9 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         )
         .replace(
             '<w:pStyle w:val="RGTableFiller"/>',
-            '<w:pStyle w:val="RGTableFiller"/>'
-            f'<w:tabs><w:tab w:val="right" w:pos="{L.LANDSCAPE_BODY_WIDTH}"/></w:tabs>',
-        ),
-        _p("Normal", "{{p tables[loop.index0] }}"),
-        _tag("for note in attachment.table.notes"),
-        _p("RGTableNote", "{{ note }}"),
-        _tag("endfor"),
-        _tag("endfor"),
-        _p("RGSectionEnd"),
-    ]
-    return parts
+            f'<w:pStyle w:val="RGTableFiller"/><w:tabs><w:tab w:val="right" w:pos="{width}"/></w:tabs>',
+        )
+    )
 
 
 FORM_TEMPLATE = Path("annual-report") / WITHOUT_ATTACHMENTS
@@ -453,8 +469,12 @@ def main(argv: list[str] | None = None) -> int:
     """Write both templates into ``templates/`` (or the folder given)."""
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else TEMPLATES
-    for name, attachments in ((WITH_ATTACHMENTS, True), (WITHOUT_ATTACHMENTS, False)):
-        (folder / name).write_bytes(build_template(attachments=attachments))
+    for name, attachments, portrait_last in (
+        (WITH_ATTACHMENTS, True, False),
+        (PORTRAIT_END, True, True),
+        (WITHOUT_ATTACHMENTS, False, False),
+    ):
+        (folder / name).write_bytes(build_template(attachments=attachments, portrait_last=portrait_last))
         print(folder / name)
     (folder / FORM_TEMPLATE).write_bytes(build_template(attachments=False, form=True))
     print(folder / FORM_TEMPLATE)
