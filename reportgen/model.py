@@ -92,10 +92,15 @@ class Placed:
     field_places: tuple[tuple[str, str], ...]
 
     def place_of(self, field_name: str) -> str:
+        return self.cell_of(field_name) or f"{self.place}.{field_name}"
+
+    def cell_of(self, field_name: str) -> str | None:
+        """The field's own cell in a workbook (None: a YAML ledger, or a field without a cell), for a
+        caller whose place without a cell is not a field path (a declared table's 第3行“列”)."""
         for name, place in self.field_places:
             if name == field_name:
                 return place
-        return f"{self.place}.{field_name}"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,12 +344,14 @@ CellValue = str | Decimal | FigureRef | Printed
 
 
 @dataclass(frozen=True, slots=True)
-class DeclaredRow:
-    """One data row: its cells by column name.  ``number`` counts rows as entered (第3行) for messages."""
+class DeclaredRow(Placed):
+    """One data row: its cells by column name.  ``number`` counts rows as entered (第3行) for messages;
+    ``field_places`` the cell of each column in a workbook, so a finding names the cell typed in."""
 
     cells: tuple[tuple[str, CellValue], ...]
     number: int
     place: str
+    field_places: tuple[tuple[str, str], ...] = ()
 
     def cell(self, column: str) -> CellValue | None:
         for name, value in self.cells:
@@ -354,11 +361,12 @@ class DeclaredRow:
 
 
 @dataclass(frozen=True, slots=True)
-class RowGroup:
+class RowGroup(Placed):
     """Rows under one label (its cell merges vertically in the group's label column).  ``own`` is the
     group's own row when it has values (an indicator's target above its sub-targets); ``checked`` names
     the columns whose rows must add up to ``own``'s value; ``subtotal`` adds a 小计 row, ``printed`` its
-    公布值 by column."""
+    公布值 by column; ``field_places`` in a workbook the cells of those 公布值 (``小计公布值.列``; the own
+    row's cells are ``own``'s)."""
 
     name: str
     own: DeclaredRow | None
@@ -367,15 +375,17 @@ class RowGroup:
     printed: tuple[tuple[str, Decimal], ...]
     checked: tuple[str, ...]
     place: str
+    field_places: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
-class DeclaredTable:
+class DeclaredTable(Placed):
     """A table declared under ``表格``: columns, spanners, rows and groups, the 合计 row and its checks.
 
     ``group_columns`` are the label columns of the group levels (depth 1 first); ``sort`` is a column
     and ``ascending`` (None: rows as entered); ``total_printed`` the 合计 row's 公布值 and ``total_equals``
-    figures a column's 合计 must equal (支出明细 against 支出), both checked, never used to compute."""
+    figures a column's 合计 must equal (支出明细 against 支出), both checked, never used to compute;
+    ``field_places`` in a workbook the cells of those, by column (``合计公布值.列``, ``合计应等于.列``)."""
 
     id: str
     title: str
@@ -391,6 +401,7 @@ class DeclaredTable:
     place: str
     placement: str = "附件"  # 附件 (附件1 …) or 正文 (in the body: after ``after_section``, else at its end)
     after_section: str = ""  # the title of the section it follows, as typed in the ledger
+    field_places: tuple[tuple[str, str], ...] = ()
 
     def column(self, name: str) -> DeclaredColumn | None:
         for column in self.columns:

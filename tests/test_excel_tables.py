@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import subprocess
 from collections.abc import Callable
 from decimal import Decimal
@@ -25,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 import reportgen
 from reportgen.base.errors import LedgerError
+from reportgen.cli import main as cli_main
 from reportgen.ledger.excel.read import parse_workbook_ledger
 from reportgen.ledger.excel.tablesheet import (
     MAX_SHEET_NAME,
@@ -39,6 +41,8 @@ from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import DeclaredRow, Ledger, Printed, RowGroup
 from reportgen.render.pdf.soffice import find_soffice
+from tests.test_declared_tables import GROUPS
+from tests.test_declared_tables import HEAD as GROUPS_HEAD
 from tests.test_excel_ledger import comparable, difference, round_trip
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,24 +97,132 @@ def test_every_table_ledger_round_trips(path: Path) -> None:
     assert book.sheetnames[-1] == "选项"
 
 
-@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
-def test_the_same_findings_from_yaml_and_from_excel(path: Path, tmp_path: Path) -> None:
-    """``check`` finds the same things in both forms — with published values made wrong, so there is
-    something to find (RG214 and RG215 from a 公布值 or a 合计应等于 that disagrees)."""
-    text = path.read_text("utf-8")
+TABLE_FINDINGS = ("RG214", "RG215")
+BODY = "正文:\n  - 标题: 总体情况\n    段落: 详见附表。\n"  # a 民生实事 report needs one to convert
+
+
+def made_wrong(text: str) -> str:
+    """A shape's ledger with published values made wrong, so ``check`` has something to find: RG214
+    from a 公布值, RG215 from a 合计应等于 (funds) or a group's own 工作目标 (target-completion)."""
     for good, bad in (("92.58", "93.58"), ("95.83", "96.83"), ("94.0", "95.0"), ("96.93", "106.93")):
         text = text.replace(good, bad)
     text = text.replace("数值: 86.5", "数值: 87.5").replace("得分: {公布值: 14.93}", "得分: {公布值: 19.93}")
-    source = tmp_path / path.name
+    return text.replace("工作目标: 3000", "工作目标: 3100")
+
+
+def wrong_ledger(name: str, tmp_path: Path) -> Path:
+    """A ledger to check: a shape of ``tests/data/tables`` made wrong, or (``分组表``) the groups of
+    test_declared_tables with a group's 计划 its rows do not add up to (which puts its 小计's and the 合计's
+    公布值 off too), a wrong row 公布值 and 合计公布值, and a 合计应等于 figure 1 元 off."""
+    if name == "分组表":
+        figures = "指标:\n  支出总额: {名称: 支出总额, 数值: 580001, 单位: 元}\n"
+        tables = GROUPS.replace(
+            "    合计行: 是\n", "    合计行: 是\n    合计应等于: {支出: {指标: 支出总额}}\n"
+        )
+        tables = tables.replace("{公布值: 100.00}", "{公布值: 99.00}").replace("执行率: 82.86", "执行率: 85")
+        text = GROUPS_HEAD + BODY + figures + "表格:\n" + tables.replace("计划: 30.00", "计划: 31.00")
+    else:
+        text = made_wrong((TABLES / name).read_text("utf-8"))
+    source = tmp_path / (name + ".yaml" if name == "分组表" else name)
     source.write_text(text, "utf-8")
+    return source
+
+
+@pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])
+def test_the_same_findings_from_yaml_and_from_excel(path: Path, tmp_path: Path) -> None:
+    """``check`` finds the same things in both forms; a table's finding in a workbook is at its cell
+    (``sheet!cell``), the YAML place — table, row and column — leading the message."""
+    source = wrong_ledger(path.name, tmp_path)
     workbook = reportgen.convert_ledger(source, tmp_path / "台账.xlsx")
 
     def found(ledger: Path) -> list[tuple[str, str, str | None]]:
         return [(f.code, f.problem.message, f.problem.place) for f in reportgen.load(ledger).check()]
 
     from_yaml = found(source)
-    assert any(code in ("RG214", "RG215") for code, _, _ in from_yaml), from_yaml
-    assert found(workbook) == from_yaml
+    assert any(code in TABLE_FINDINGS for code, _, _ in from_yaml), from_yaml
+    assert all(place is not None and place.startswith("表格“") for _, _, place in from_yaml)
+    from_excel = found(workbook)
+    assert [(code, message) for code, message, _ in from_excel] == [
+        (code, f"{place}：{message}" if code in TABLE_FINDINGS else message)
+        for code, message, place in from_yaml
+    ]
+    assert all(place is not None and CELL_PLACE.match(place) for _, _, place in from_excel), from_excel
+
+
+CELL_PLACE = re.compile(r"^[^!]+![A-Z]+[0-9]+$")
+
+
+@pytest.mark.parametrize("name", [*(p.name for p in SHAPES), "分组表"])
+def test_check_puts_table_findings_at_the_cell_the_clerk_typed(
+    name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``reportgen check`` of a workbook names the cell: RG214 the wrong 公布值 (a row's, a 小计's, the
+    合计's), RG215 a group's own value its rows do not add up to, or the 合计应等于 naming the figure.
+    The cell at that address holds what the message quotes."""
+    workbook = reportgen.convert_ledger(wrong_ledger(name, tmp_path), tmp_path / "台账.xlsx")
+    assert cli_main(["check", str(workbook)]) == 0
+    book = openpyxl.load_workbook(workbook)
+    lines = [
+        line
+        for line in capsys.readouterr().err.splitlines()
+        if line.split(" ")[1:2] in (["RG214"], ["RG215"])
+    ]
+    assert lines
+    for line in lines:
+        place, _, rest = line.partition(f"（{workbook} ")[2].partition("）：")
+        message = rest.rpartition("；应为：")[0]
+        assert CELL_PLACE.match(place) and message.startswith("表格“"), line
+        sheet, _, ref = place.partition("!")
+        cell = book[sheet][ref]
+        if (printed := re.search(r"：公布值 (-?[0-9.]+)", message)) or (
+            printed := re.search(r"与本组 (-?[0-9.]+)", message)
+        ):
+            if isinstance(cell.value, str):  # a 公布值 whose trailing zeros a number would lose: 95.0%
+                shown = Decimal(cell.value.removesuffix("%"))
+            else:
+                assert isinstance(cell.value, int | float), line
+                shown = Decimal(str(cell.value)) * (100 if "%" in cell.number_format else 1)
+            assert shown == Decimal(printed.group(1)), line
+        else:
+            figure = re.search(r"与指标“([^”]+)”", message)
+            assert figure is not None and cell.value == figure.group(1), line
+
+
+@pytest.mark.parametrize(
+    ("figures", "tables", "words", "holds"),
+    [
+        (
+            "指标:\n  支出人数: {名称: 支出人数, 数值: 580000, 单位: 人}\n",
+            GROUPS.replace("    合计行: 是\n", "    合计行: 是\n    合计应等于: {支出: {指标: 支出人数}}\n"),
+            "表格“分组表”合计应等于：",
+            "支出人数",
+        ),
+        (
+            "指标:\n  低保支出: {名称: 低保支出, 数值: 80000, 单位: 元}\n",
+            "  - 编号: 无单位\n    标题: 无单位\n"
+            "    列:\n      - {名称: 项目, 文本: 是}\n      - {名称: 数}\n"
+            "    行:\n      - {项目: 低保, 数: {指标: 低保支出}}\n",
+            "表格“无单位”第1行“数”：",
+            "低保支出",
+        ),
+    ],
+    ids=["total-equals", "quoted-cell"],
+)
+def test_a_figure_of_another_unit_names_the_cell_that_quotes_it(
+    figures: str, tables: str, words: str, holds: str, tmp_path: Path
+) -> None:
+    """RG113 of a table (a 合计应等于 or a cell quoting a figure the column's unit cannot take) is at the
+    cell that names the figure, the table's words leading the message."""
+    source = tmp_path / "台账.yaml"
+    source.write_text(GROUPS_HEAD + BODY + figures + "表格:\n" + tables, "utf-8")
+    workbook = reportgen.convert_ledger(source, tmp_path / "台账.xlsx")
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(workbook).check()
+    (problem,) = caught.value.problems
+    assert problem.code == "RG113" and problem.place is not None and CELL_PLACE.match(problem.place)
+    assert problem.message.startswith(words)
+    sheet, _, ref = problem.place.partition("!")
+    assert opened(workbook.read_bytes(), sheet)[ref].value == holds
 
 
 @pytest.mark.parametrize("path", SHAPES, ids=[p.stem for p in SHAPES])

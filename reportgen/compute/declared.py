@@ -25,7 +25,7 @@ from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert
 from reportgen.compute.bounds import Bounds, total_bounds
 from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
-from reportgen.ledger.tables import place_in_table
+from reportgen.ledger.tables import at_cell, per_column, place_in_table
 from reportgen.model import (
     DeclaredColumn,
     DeclaredRow,
@@ -142,13 +142,18 @@ class _TableComputer:
             if column is None or quantity is None:
                 continue
             if column.unit is None or not quantity.unit.compatible(column.unit):
+                place, message = at_cell(
+                    place_in_table(self.table.title) + "合计应等于",
+                    self.table.cell_of(per_column("合计应等于", name)),
+                    f"指标“{ref.figure_id}”以{quantity.unit}计，不能与以{column.unit or '（无单位）'}计的"
+                    f"列“{name}”的合计比较",
+                )
                 raise LedgerError(
                     Problem(
                         "RG113",
-                        f"指标“{ref.figure_id}”以{quantity.unit}计，不能与以{column.unit or '（无单位）'}计的"
-                        f"列“{name}”的合计比较",
+                        message,
                         file=self.ledger.source,
-                        place=place_in_table(self.table.title) + "合计应等于",
+                        place=place,
                         expected=f"以{column.unit or '列的单位'}同类单位计的指标",
                     )
                 )
@@ -176,13 +181,17 @@ class _TableComputer:
         bounds = self.figure_bounds.get(ref.figure_id)
         # A column with no unit would drop the figure's (80000 元 shown as a bare 80000): refused too.
         if column.unit is None or not quantity.unit.compatible(column.unit):
+            place, message = at_cell(
+                place_in_table(self.table.title, row.number, column.name),
+                row.cell_of(column.name),
+                f"指标“{ref.figure_id}”以{quantity.unit}计，不能填入以{column.unit or '（无单位）'}计的列",
+            )
             raise LedgerError(
                 Problem(
                     "RG113",
-                    f"指标“{ref.figure_id}”以{quantity.unit}计，"
-                    f"不能填入以{column.unit or '（无单位）'}计的列",
+                    message,
                     file=self.ledger.source,
-                    place=f"{row.place}“{column.name}”",
+                    place=place,
                     expected=f"以{column.unit}同类单位计的指标" if column.unit else "给本列写上单位",
                 )
             )

@@ -1,5 +1,7 @@
 """Findings of declared tables (``表格``): printed values against the computation (RG214), and rows that
-must add up to their parent or to a figure (RG215), each named by table, row and column.
+must add up to their parent or to a figure (RG215), each named by table, row and column — in a workbook
+placed at the cell the clerk typed (``资金使用!F7``), those words leading the message, as the table's load
+problems are (``ledger.tables.at_cell``).
 
 Beside ``checks`` rather than in it: the rules are the figures' rules (a 公布值 is consistent when some
 value within the rounding of the typed inputs rounds to it, ``numbers.rounds_to``; a breakdown adds
@@ -23,7 +25,7 @@ from reportgen.compute.declared import (
     printed_cells,
 )
 from reportgen.compute.exact import exact_sum
-from reportgen.ledger.tables import place_in_table
+from reportgen.ledger.tables import at_cell, per_column, place_in_table
 from reportgen.model import DeclaredColumn, DeclaredRow, Ledger, Quantity, RowGroup
 from reportgen.numbers import DASH, decimals_of, format_count, round_half_up, rounds_to
 
@@ -40,15 +42,18 @@ def declared_findings(
     return found
 
 
-def row_place(table: DeclaredTableFigures, row: ComputedRow, column: str) -> str:
-    """表格“T”第3行“列”, 表格“T”分组“X”小计“列”, 表格“T”合计行“列”."""
+def row_place(table: DeclaredTableFigures, row: ComputedRow, column: str) -> tuple[str, str | None]:
+    """表格“T”第3行“列”, 表格“T”分组“X”小计“列”, 表格“T”合计行“列”, and in a workbook the cell typed
+    there: the row's own, the 小计's or 合计's 公布值 (None: no cell, or a YAML ledger)."""
     title = table.table.title
     if row.kind == TOTAL:
-        return place_in_table(title) + f"合计行“{column}”"
+        words = place_in_table(title) + f"合计行“{column}”"
+        return words, table.table.cell_of(per_column("合计公布值", column))
     if row.kind == SUBTOTAL and row.group is not None:
-        return place_in_table(title) + f"分组“{row.group.name}”小计“{column}”"
+        words = place_in_table(title) + f"分组“{row.group.name}”小计“{column}”"
+        return words, row.group.cell_of(per_column("小计公布值", column))
     assert row.row is not None
-    return place_in_table(title, row.row.number, column)
+    return place_in_table(title, row.row.number, column), row.row.cell_of(column)
 
 
 def _printed(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
@@ -69,12 +74,16 @@ def _printed(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
                 format_count(round_half_up(v, digits + 2), unit) for v in (interval.low, interval.high)
             )
             within = f"（按各数字的舍入误差，计算值在 {low}～{high} 之间）" if low != high else ""
+        place, message = at_cell(
+            *row_place(table, row, name),
+            f"公布值 {format_count(printed, unit)} 与计算值 {shown} 不符{within}",
+        )
         yield Finding(
             Problem(
                 "RG214",
-                f"公布值 {format_count(printed, unit)} 与计算值 {shown} 不符{within}",
+                message,
                 file=ledger.source,
-                place=row_place(table, row, name),
+                place=place,
                 expected="核对原文数字或参与计算的各列；报告中印的是计算值",
             )
         )
@@ -134,15 +143,18 @@ def _total_equals(
         assert column.unit is not None  # compute.declared refused other units (RG113)
         expected = convert(figure.value, figure.unit, column.unit)
         if value != expected:
-            place = place_in_table(table.table.title) + f"合计行“{name}”"
+            # In a workbook at the 合计应等于 cell: the 合计 row may have no cell typed in this column.
+            words = place_in_table(table.table.title) + f"合计行“{name}”"
             yield _sum_finding(
                 ledger,
-                place,
+                (words, table.table.cell_of(per_column("合计应等于", name))),
                 f"各行之和 {_shown(value, column)} 与指标“{ref.figure_id}” {_shown(expected, column)} 不符",
             )
 
 
-def _sum_finding(ledger: Ledger, place: str, message: str) -> Finding:
+def _sum_finding(ledger: Ledger, where: tuple[str, str | None], message: str) -> Finding:
+    """RG215 at ``where`` (the words and, in a workbook, the cell of ``row_place``)."""
+    place, message = at_cell(*where, message)
     return Finding(
         Problem("RG215", message, file=ledger.source, place=place, expected="核对各行与上级（或指标）的数")
     )

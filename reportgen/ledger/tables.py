@@ -81,6 +81,19 @@ def place_in_table(title: str, row: int | None = None, column: str | None = None
     return f"表格“{title}”" + (f"第{row}行" if row is not None else "") + (f"“{column}”" if column else "")
 
 
+def at_cell(where: str, cell: str | None, message: str) -> tuple[str, str]:
+    """The place and message of a problem in a table: in a workbook the cell the clerk typed in
+    (``资金使用!K7``), the table's words leading the message (``表格“T”第3行“列”：…``) so the clerk
+    knows what the cell is; without a cell (a YAML ledger) the words are the place."""
+    return (cell, f"{where}：{message}") if cell else (where, message)
+
+
+def per_column(key: str, column: str) -> str:
+    """``合计公布值.资金使用率``: the name in ``field_places`` of the cell of a setting typed per column
+    (合计公布值, 合计应等于, 小计公布值)."""
+    return f"{key}.{column}"
+
+
 def is_count(column: DeclaredColumn) -> bool:
     """A column of whole counts (人, 户, 人次, 个 …): no decimals typed or shown."""
     return column.unit is not None and column.unit.counts
@@ -99,8 +112,7 @@ class TableReader:
     ) -> None:
         """A problem placed as a clerk reads the table; in a workbook at its cell (``资金使用!K7``), the
         table's words leading the message."""
-        if self.r.document.cells:
-            message, where = f"{where}：{message}", self.r.place(at)
+        where, message = at_cell(where, self.r.place(at) if self.r.document.cells else None, message)
         self.r.problems.append(
             Problem(
                 code,
@@ -170,6 +182,9 @@ class TableReader:
             )
         sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
         self.check_sums_of_mixed_units(columns, rows, at)
+        total_label = self.r.text(fields.get("合计名称"), (*at, "合计名称"), required=False) or "合计"
+        total_printed = self.printed(fields.get("合计公布值"), (*at, "合计公布值"), title, columns)
+        total_equals = self.total_equals(fields.get("合计应等于"), (*at, "合计应等于"), title, columns)
         return DeclaredTable(
             id=table_id,
             title=title,
@@ -178,12 +193,23 @@ class TableReader:
             rows=rows,
             group_columns=group_columns,
             total_row=total_row,
-            total_label=self.r.text(fields.get("合计名称"), (*at, "合计名称"), required=False) or "合计",
-            total_printed=self.printed(fields.get("合计公布值"), (*at, "合计公布值"), title, columns),
-            total_equals=self.total_equals(fields.get("合计应等于"), (*at, "合计应等于"), title, columns),
+            total_label=total_label,
+            total_printed=total_printed,
+            total_equals=total_equals,
             sort=sort,
             place=place_in_table(title),
             **self.placement(fields.get("位置"), (*at, "位置")),
+            field_places=self.per_column_places(
+                at, [("合计公布值", total_printed), ("合计应等于", total_equals)]
+            ),
+        )
+
+    def per_column_places(
+        self, at: At, settings: list[tuple[str, tuple[tuple[str, object], ...]]]
+    ) -> tuple[tuple[str, str], ...]:
+        """The cells of settings typed per column (``合计公布值.列`` …), for a workbook's findings."""
+        return self.r.field_places(
+            at, [(per_column(key, name), (key, name)) for key, items in settings for name, _ in items]
         )
 
     def placement(self, value: object, at: At) -> dict[str, str]:
@@ -504,14 +530,17 @@ class TableReader:
                     place_in_table(title, column=checked_name),
                     expected="在分组下直接填写这一列（上级指标的数），各行之和与它核对",
                 )
+        subtotal = self.r.boolean(item.get("小计"), (*at, "小计"))
+        printed = self.printed(item.get("小计公布值"), (*at, "小计公布值"), title, columns)
         return RowGroup(
             name=name,
             own=own,
             rows=rows,
-            subtotal=self.r.boolean(item.get("小计"), (*at, "小计")),
-            printed=self.printed(item.get("小计公布值"), (*at, "小计公布值"), title, columns),
+            subtotal=subtotal,
+            printed=printed,
             checked=checked,
             place=place_in_table(title) + f"分组“{name}”",
+            field_places=self.per_column_places(at, [("小计公布值", printed)]),
         )
 
     def row(self, value: object, at: At, table: _RowsOf) -> DeclaredRow | None:
@@ -535,7 +564,8 @@ class TableReader:
         # In the columns' order, however the row was typed: the same row from a workbook is the same model.
         position = {c.name: i for i, c in enumerate(columns)}
         cells.sort(key=lambda item: position[item[0]])
-        return DeclaredRow(tuple(cells), number, place_in_table(title, number))
+        field_places = self.r.field_places(at, [(name, (name,)) for name, _ in cells])
+        return DeclaredRow(tuple(cells), number, place_in_table(title, number), field_places)
 
     def cell(self, raw: object, at: At, column: DeclaredColumn, where: str) -> CellValue | None:
         if column.text:
