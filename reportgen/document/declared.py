@@ -146,6 +146,7 @@ class _Formulas:
         self.table = figures.table
         self.index = {row.row.number: i for i, row in enumerate(figures.rows) if row.row is not None}
         self.shared: dict[str, Cells] = {}  # a column's range that every row's formula uses
+        self.factors: dict[str, tuple[Decimal, ...]] = {}
 
     def of(self, index: int, column: DeclaredColumn) -> Formula | None:
         row = self.figures.rows[index]
@@ -162,7 +163,9 @@ class _Formulas:
         assert formula is not None
         operands = [c for name in formula.operands if (c := self.table.column(name)) is not None]
         refs = [Ref(c.name, index) for c in operands]
-        factors = formula_factors(self.table, column)
+        if column.name not in self.factors:
+            self.factors[column.name] = formula_factors(self.table, column)
+        factors = self.factors[column.name]
         result = -_hundreds(column)  # powers of 100 the stored cells add to the computed multiplier
         if formula.kind == "求和":
             return SumOf(

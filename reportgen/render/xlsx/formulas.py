@@ -12,6 +12,7 @@ the "—" the report prints.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from reportgen.document.formulas import (
     Cells,
@@ -60,21 +61,8 @@ class _Speller:
     def ref(self, ref: Ref) -> str:
         return f"{self.letters[ref.column]}{self.first + ref.row}"
 
-    def cells(self, cells: Cells) -> list[str]:
-        """Runs of adjacent rows as ranges: B5:B8, B10."""
-        letter, anchor = self.letters[cells.column], "$" if cells.anchored else ""
-        runs: list[list[int]] = []
-        for row in cells.rows:
-            if runs and row == runs[-1][-1] + 1:
-                runs[-1].append(row)
-            else:
-                runs.append([row])
-        spelled = []
-        for run in runs:
-            top, bottom = self.first + run[0], self.first + run[-1]
-            cell = f"{letter}{anchor}{top}"
-            spelled.append(cell if top == bottom else f"{cell}:{letter}{anchor}{bottom}")
-        return spelled
+    def cells(self, cells: Cells) -> tuple[str, ...]:
+        return _ranges(self.letters[cells.column], "$" if cells.anchored else "", cells.rows, self.first)
 
     def sum(self, formula: SumOf) -> str:
         """One SUM per multiplier, in the order the multipliers first come."""
@@ -92,6 +80,24 @@ class _Speller:
             f"SUMPRODUCT(--(ROUND({cells},{digits}){better}{value}))" for cells in self.cells(formula.among)
         ]
         return "+".join([*counts, "1"])
+
+
+@lru_cache(maxsize=64)
+def _ranges(letter: str, anchor: str, rows: tuple[int, ...], first: int) -> tuple[str, ...]:
+    """Runs of adjacent rows as ranges (B5:B8, B10); kept, since every row of a 排名 or 占合计 column
+    spells the same ones."""
+    runs: list[list[int]] = []
+    for row in rows:
+        if runs and row == runs[-1][-1] + 1:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    spelled = []
+    for run in runs:
+        top, bottom = first + run[0], first + run[-1]
+        cell = f"{letter}{anchor}{top}"
+        spelled.append(cell if top == bottom else f"{cell}:{letter}{anchor}{bottom}")
+    return tuple(spelled)
 
 
 def _times(factor: Decimal) -> str:
