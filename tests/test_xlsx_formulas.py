@@ -24,6 +24,7 @@ from reportgen.render.pdf.soffice import find_soffice
 
 TABLES = Path(__file__).parent / "data" / "tables"
 SHAPES = sorted(TABLES.glob("*.yaml"))
+SAMPLES = Path(__file__).parent.parent / "samples"
 
 # What the five shapes leave out: 小计 rows, a group's own row a 小计 adds instead of its rows, 占合计,
 # an ascending 排名 with a tie as printed (280.83 and 280.79 both print 280.8), a 元 column added into
@@ -80,8 +81,10 @@ def workbook_bytes(source: Path | str, formulas: bool) -> bytes:
     return reportgen.loads(source, "mixed.yaml", options=options).to_bytes("xlsx")
 
 
-CASES: list[Path | str] = [*SHAPES, MIXED]
-IDS = [*(p.stem for p in SHAPES), "mixed"]
+# the samples that declare tables too (绩效自评, 通报, 公示)
+SAMPLED = [p for p in sorted(SAMPLES.glob("*.yaml")) if "\n表格:" in p.read_text("utf-8")]
+CASES: list[Path | str] = [*SHAPES, *SAMPLED, MIXED]
+IDS = [*(p.stem for p in (*SHAPES, *SAMPLED)), "mixed"]
 
 
 def formula_cells(data: bytes) -> dict[tuple[str, str], str]:

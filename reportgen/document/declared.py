@@ -5,7 +5,9 @@ The computed table (``compute.declared``) holds exact values; here each becomes 
 cell value for the .xlsx (a percentage as a fraction, as the 一览表's ratios are).  The header groups
 become spanners; a row group's label cell spans the rows of its group (``Cell.span``), so .docx, HTML
 and .xlsx merge it and Markdown repeats it on each row; 小计 and 合计 rows are marked as totals and
-the 合计 label stands in ``TableSpec.label_key``.  Nothing is computed or rounded here.
+the 合计 label stands in ``TableSpec.label_key``.  Each computed cell also says what it is computed
+from (``document.formulas``), so the .xlsx can write it as a formula when asked (``--total-formulas``).
+Nothing is computed or rounded here.
 """
 
 from __future__ import annotations
