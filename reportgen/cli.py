@@ -227,7 +227,9 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         help="自己的 Word 模板（.docx，docxtpl 标签；见 docs/templates.md）",
     )
     command.add_argument(
-        "--total-formulas", action="store_true", help=".xlsx 的合计行写成 SUM 公式（附计算值）"
+        "--total-formulas",
+        action="store_true",
+        help=".xlsx 的合计行和表格中算出的格写成公式（附计算值）",
     )
     command.add_argument(
         "--pdf-timeout",

@@ -17,7 +17,7 @@ totals (a rate from the summed amounts, never the sum or mean of the rates), 无
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 
@@ -224,7 +224,7 @@ class _TableComputer:
                 difference = x - y
             return difference, (Bounds(xb.low - yb.high, xb.high - yb.low) if xb and yb else None)
         if formula.kind == "乘":
-            return self.product(column, operands)
+            return _product(column, operands)
         if formula.kind == "商":
             (a, av, ab), (b, bv, bb) = operands
             return _quotient(column.unit, (a.unit, av, ab), (b.unit, bv, bb))
@@ -235,48 +235,6 @@ class _TableComputer:
         if share is None:
             return None, None
         return share * HUNDRED, (_share_bounds(value_bounds, total) if value_bounds is not None else None)
-
-    def product(
-        self, column: DeclaredColumn, operands: list[tuple[DeclaredColumn, Decimal | None, Bounds | None]]
-    ) -> tuple[Decimal | None, Bounds | None]:
-        """One factor carries the unit (the first whose unit the column's is compatible with: 7 元 in
-        户籍人口数 × 7 元 → 万元; else the first that is not a %); the others are plain multipliers.  A %
-        always counts as its fraction wherever it stands, so the factors' order never changes the result."""
-        formula = column.formula
-        assert formula is not None
-        factors: list[tuple[Unit | None, Decimal, Bounds | None]] = [
-            (c.unit, v, b) for c, v, b in operands if v is not None
-        ]
-        if formula.constant is not None:
-            constant = formula.constant
-            factors.append((constant.unit, constant.value, Bounds(constant.value, constant.value)))
-        target = column.unit
-        carrier_index = next(
-            (i for i, (u, _, _) in enumerate(factors) if target and u is not None and u.compatible(target)),
-            None,
-        )
-        if carrier_index is None:
-            carrier_index = next((i for i, (u, _, _) in enumerate(factors) if not _is_percent(u)), 0)
-        carrier_unit, carrier_value, carrier_bounds = factors[carrier_index]
-        carried = target is not None and carrier_unit is not None and carrier_unit.compatible(target)
-        value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, target if carried else None)
-        assert value is not None
-        if not carried and carrier_unit is not None and _is_percent(carrier_unit):
-            with localcontext(prec=EXACT_DIGITS):
-                value = value * carrier_unit.factor
-            if bounds is not None:
-                bounds = Bounds(bounds.low * carrier_unit.factor, bounds.high * carrier_unit.factor)
-        for i, (unit, factor, factor_bounds) in enumerate(factors):
-            if i == carrier_index:
-                continue
-            scale = unit.factor if unit is not None and _is_percent(unit) else Decimal(1)
-            with localcontext(prec=EXACT_DIGITS):
-                value = value * factor * scale
-            if bounds is not None and factor_bounds is not None:
-                bounds = _times(bounds, Bounds(factor_bounds.low * scale, factor_bounds.high * scale))
-            else:
-                bounds = None
-        return value, bounds
 
     def rank(self, column: DeclaredColumn, data: list[DeclaredRow]) -> None:
         """Ranks with ties (1, 2, 2, 4) by the operand column as it prints (its decimals, rounded half
@@ -342,25 +300,11 @@ class _TableComputer:
     def contributions(
         self, entries: Iterable[DeclaredRow | RowGroup], name: str
     ) -> list[tuple[Decimal, Bounds | None]]:
-        """What each entry adds to a 小计/合计 of column ``name``: a row its value; a group its own row's
-        value when it has one (the parent of its rows, as 工作目标 is of its sub-targets; RG215 checks
-        they agree), otherwise the sum of its rows.  Entries without a value add nothing."""
+        """What the rows ``contributing_rows`` picks add to a 小计/合计 of column ``name``."""
         parts: list[tuple[Decimal, Bounds | None]] = []
-        for entry in entries:
-            own = entry if isinstance(entry, DeclaredRow) else entry.own
-            if own is not None and self.computed[own.number][0][name] is not None:
-                values, bounds = self.computed[own.number]
-                parts.append((values[name] or Decimal(0), bounds[name]))
-            elif isinstance(entry, RowGroup):
-                inner = self.contributions(entry.rows, name)
-                if inner:
-                    inner_bounds = [b for _, b in inner]
-                    parts.append(
-                        (
-                            exact_sum(v for v, _ in inner),
-                            None if None in inner_bounds else total_bounds(b for b in inner_bounds if b),
-                        )
-                    )
+        for row in contributing_rows(entries, lambda row: self.computed[row.number][0][name] is not None):
+            values, bounds = self.computed[row.number]
+            parts.append((values[name] or Decimal(0), bounds[name]))
         return parts
 
     def aggregate(self, entries: Iterable[DeclaredRow | RowGroup]) -> tuple[Values, BoundsOf]:
@@ -381,6 +325,90 @@ class _TableComputer:
             if column.total == "重算":
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         return values, bounds
+
+
+def _product(
+    column: DeclaredColumn, operands: list[tuple[DeclaredColumn, Decimal | None, Bounds | None]]
+) -> tuple[Decimal | None, Bounds | None]:
+    """One factor carries the unit (the first whose unit the column's is compatible with: 7 元 in
+    户籍人口数 × 7 元 → 万元; else the first that is not a %); the others are plain multipliers.  A %
+    always counts as its fraction wherever it stands, so the factors' order never changes the result."""
+    formula = column.formula
+    assert formula is not None
+    factors: list[tuple[Unit | None, Decimal, Bounds | None]] = [
+        (c.unit, v, b) for c, v, b in operands if v is not None
+    ]
+    if formula.constant is not None:
+        constant = formula.constant
+        factors.append((constant.unit, constant.value, Bounds(constant.value, constant.value)))
+    target = column.unit
+    carrier_index = next(
+        (i for i, (u, _, _) in enumerate(factors) if target and u is not None and u.compatible(target)),
+        None,
+    )
+    if carrier_index is None:
+        carrier_index = next((i for i, (u, _, _) in enumerate(factors) if not _is_percent(u)), 0)
+    carrier_unit, carrier_value, carrier_bounds = factors[carrier_index]
+    carried = target is not None and carrier_unit is not None and carrier_unit.compatible(target)
+    value, bounds = _in_unit(carrier_unit, carrier_value, carrier_bounds, target if carried else None)
+    assert value is not None
+    if not carried and carrier_unit is not None and _is_percent(carrier_unit):
+        with localcontext(prec=EXACT_DIGITS):
+            value = value * carrier_unit.factor
+        if bounds is not None:
+            bounds = Bounds(bounds.low * carrier_unit.factor, bounds.high * carrier_unit.factor)
+    for i, (unit, factor, factor_bounds) in enumerate(factors):
+        if i == carrier_index:
+            continue
+        scale = unit.factor if unit is not None and _is_percent(unit) else Decimal(1)
+        with localcontext(prec=EXACT_DIGITS):
+            value = value * factor * scale
+        if bounds is not None and factor_bounds is not None:
+            bounds = _times(bounds, Bounds(factor_bounds.low * scale, factor_bounds.high * scale))
+        else:
+            bounds = None
+    return value, bounds
+
+
+def contributing_rows(
+    entries: Iterable[DeclaredRow | RowGroup], valued: Callable[[DeclaredRow], bool]
+) -> Iterator[DeclaredRow]:
+    """The rows a 小计/合计 adds up, ``valued`` saying whether a row has a value in the column: a data
+    row with one; a group's own row when it has one (the parent of its rows, as 工作目标 is of its
+    sub-targets; RG215 checks they agree), otherwise the group's rows.  So a group counts once and a
+    小计 never.  The one rule for the totals here and for the .xlsx formulas that add them up."""
+    for entry in entries:
+        own = entry if isinstance(entry, DeclaredRow) else entry.own
+        if own is not None and valued(own):
+            yield own
+        elif isinstance(entry, RowGroup):
+            yield from contributing_rows(entry.rows, valued)
+
+
+def formula_factors(table: DeclaredTable, column: DeclaredColumn) -> tuple[Decimal, ...]:
+    """The exact multipliers of units in ``column``'s formula, taken from the code that computes its
+    cells (each operand 1), so a formula written for a spreadsheet cannot follow other unit rules
+    than the value it shows: 求和 and 差 one per operand (its unit into the column's); 乘 and 商 one
+    for the whole (conversions, a % as its fraction, the constant: 户籍人口数 × 7 元 in 万元 is
+    0.0007); 占合计 100 (a share in percent); 排名 none.  Values in the columns' units (% as percent)."""
+    formula = column.formula
+    assert formula is not None
+    operands = [c for name in formula.operands if (c := table.column(name)) is not None]
+    one = Decimal(1)
+    factor: Decimal | None
+    if formula.kind in ("求和", "差"):
+        return tuple(_in_unit(c.unit, one, None, column.unit)[0] or one for c in operands)
+    if formula.kind == "乘":
+        factor = _product(column, [(c, one, None) for c in operands])[0]
+    elif formula.kind == "商":
+        top, bottom = operands
+        factor = _quotient(column.unit, (top.unit, one, None), (bottom.unit, one, None))[0]
+    elif formula.kind == "占合计":
+        factor = HUNDRED
+    else:
+        return ()
+    assert factor is not None
+    return (factor,)
 
 
 def _data_rows(rows: Iterable[DeclaredRow | RowGroup]) -> Iterator[DeclaredRow]:

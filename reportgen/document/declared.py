@@ -5,7 +5,9 @@ The computed table (``compute.declared``) holds exact values; here each becomes 
 cell value for the .xlsx (a percentage as a fraction, as the 一览表's ratios are).  The header groups
 become spanners; a row group's label cell spans the rows of its group (``Cell.span``), so .docx, HTML
 and .xlsx merge it and Markdown repeats it on each row; 小计 and 合计 rows are marked as totals and
-the 合计 label stands in ``TableSpec.label_key``.  Nothing is computed or rounded here.
+the 合计 label stands in ``TableSpec.label_key``.  Each computed cell also says what it is computed
+from (``document.formulas``), so the .xlsx can write it as a formula when asked (``--total-formulas``).
+Nothing is computed or rounded here.
 """
 
 from __future__ import annotations
@@ -21,9 +23,22 @@ from reportgen.compute.declared import (
     ComputedRow,
     DeclaredTableFigures,
     cell_text,
+    contributing_rows,
+    formula_factors,
+)
+from reportgen.document.formulas import (
+    ONE,
+    Cells,
+    DifferenceOf,
+    Formula,
+    ProductOf,
+    QuotientOf,
+    RankOf,
+    Ref,
+    SumOf,
 )
 from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
-from reportgen.model import DeclaredColumn, DeclaredTable, HeaderGroup, RowGroup
+from reportgen.model import DeclaredColumn, DeclaredRow, DeclaredTable, HeaderGroup, RowGroup
 
 _ALIGN = {"左": "left", "中": "center", "右": "right"}
 DEFAULT_WIDTH = 6.0  # 汉字, when the ledger gives no 宽度 (the content decides in the writers)
@@ -36,6 +51,7 @@ def declared_table(figures: DeclaredTableFigures) -> Table:
     columns = table.columns
     grid = [_row_texts(table, row) for row in figures.rows]
     spans = _label_spans(table, figures.rows, grid)
+    formulas = _Formulas(figures)
     rows = []
     for index, (computed, texts) in enumerate(zip(figures.rows, grid, strict=True)):
         cells = []
@@ -46,8 +62,13 @@ def declared_table(figures: DeclaredTableFigures) -> Table:
                 cells.append(Cell(text, text or None, span=span))
             else:
                 value = computed.values.get(column.name)
+                shows = _shows(computed, column)
                 cells.append(
-                    Cell(cell_text(column, value) if _shows(computed, column) else "", _value(column, value))
+                    Cell(
+                        cell_text(column, value) if shows else "",
+                        _value(column, value),
+                        formula=formulas.of(index, column) if shows and value is not None else None,
+                    )
                 )
         rows.append(Row(tuple(cells), is_total=computed.kind in (SUBTOTAL, TOTAL)))
     return Table(spec, tuple(rows), plain_totals=False)
@@ -104,7 +125,101 @@ def _value(column: DeclaredColumn, value: Decimal | None) -> Decimal | None:
     """The cell's number for the .xlsx: a percentage as the fraction its "0.00%" format shows."""
     if value is None:
         return None
-    return value.scaleb(-2) if column.unit is not None and column.unit.family is Family.PERCENT else value
+    return value.scaleb(-2) if _hundreds(column) else value
+
+
+def _hundreds(column: DeclaredColumn) -> int:
+    """How many times 100 the .xlsx cell is smaller than the value: once for a percentage."""
+    return 1 if column.unit is not None and column.unit.family is Family.PERCENT else 0
+
+
+class _Formulas:
+    """Each computed cell as a formula on the table's other cells (``document.formulas``): a formula
+    column's cell in a data or group row by the column's formula on that row; a 小计/合计 cell by the
+    column's rule: 求和 adds the cells ``contributing_rows`` picks (rows, or a group's own row, never a
+    小计), 重算 applies the formula to that row's own totals.  A typed cell gets none.
+
+    The multipliers are the computation's own (``formula_factors``), moved to the cells as stored: a
+    percentage is its fraction there (``_value``), so each % operand multiplies by 100 and a % result
+    divides by it (分值 × 完成率 is F5*G5, the 0.01 of the % cancelling)."""
+
+    def __init__(self, figures: DeclaredTableFigures) -> None:
+        self.figures = figures
+        self.table = figures.table
+        self.index = {row.row.number: i for i, row in enumerate(figures.rows) if row.row is not None}
+        self.shared: dict[str, Cells] = {}  # a column's range that every row's formula uses
+        self.factors: dict[str, tuple[Decimal, ...]] = {}
+
+    def of(self, index: int, column: DeclaredColumn) -> Formula | None:
+        row = self.figures.rows[index]
+        if row.kind in (DATA, GROUP) or column.total == "重算":
+            return self.formula(index, column) if column.formula is not None else None
+        if column.total == "求和":
+            group = row.group
+            entries = (group,) if row.kind == SUBTOTAL and group is not None else self.table.rows
+            return SumOf(((self.added(entries, column.name, anchored=False), ONE),))
+        return None
+
+    def formula(self, index: int, column: DeclaredColumn) -> Formula | None:
+        formula = column.formula
+        assert formula is not None
+        operands = [c for name in formula.operands if (c := self.table.column(name)) is not None]
+        refs = [Ref(c.name, index) for c in operands]
+        if column.name not in self.factors:
+            self.factors[column.name] = formula_factors(self.table, column)
+        factors = self.factors[column.name]
+        result = -_hundreds(column)  # powers of 100 the stored cells add to the computed multiplier
+        if formula.kind == "求和":
+            return SumOf(
+                tuple(
+                    (Cells(c.name, (index,)), f.scaleb(2 * (_hundreds(c) + result)))
+                    for c, f in zip(operands, factors, strict=True)
+                )
+            )
+        if formula.kind == "差":
+            (a, b), (fa, fb) = operands, factors
+            return DifferenceOf(
+                refs[0],
+                refs[1],
+                (fa.scaleb(2 * (_hundreds(a) + result)), fb.scaleb(2 * (_hundreds(b) + result))),
+            )
+        if formula.kind == "乘":
+            percents = sum(_hundreds(c) for c in operands)
+            return ProductOf(tuple(refs), factors[0].scaleb(2 * (percents + result)))
+        if formula.kind == "商":
+            top, bottom = operands
+            return QuotientOf(
+                refs[0], refs[1], factors[0].scaleb(2 * (_hundreds(top) - _hundreds(bottom) + result))
+            )
+        (operand,) = operands
+        if formula.kind == "占合计":
+            if operand.name not in self.shared:
+                self.shared[operand.name] = self.added(self.table.rows, operand.name, anchored=True)
+            total = SumOf(((self.shared[operand.name], ONE),))
+            return QuotientOf(refs[0], total, factors[0].scaleb(2 * (_hundreds(operand) + result)))
+        if formula.kind == "排名":
+            key = "排名:" + operand.name
+            if key not in self.shared:
+                ranked = tuple(
+                    i
+                    for i, row in enumerate(self.figures.rows)
+                    if row.kind == DATA and row.values.get(operand.name) is not None
+                )
+                self.shared[key] = Cells(operand.name, ranked, anchored=True)
+            # as it prints: the operand's decimals, two more for a percentage stored as its fraction
+            digits = operand.digits + 2 * _hundreds(operand)
+            return RankOf(refs[0], self.shared[key], digits, formula.ascending)
+        return None
+
+    def added(self, entries: tuple[DeclaredRow | RowGroup, ...], name: str, anchored: bool) -> Cells:
+        """The cells of column ``name`` a 小计/合计 over ``entries`` adds up."""
+        rows = self.figures.rows
+
+        def valued(row: DeclaredRow) -> bool:
+            return rows[self.index[row.number]].values.get(name) is not None
+
+        picked = sorted(self.index[row.number] for row in contributing_rows(entries, valued))
+        return Cells(name, tuple(picked), anchored)
 
 
 def _shows(row: ComputedRow, column: DeclaredColumn) -> bool:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import Enum
 
 from reportgen.compute.table import ProjectFigures, TableFigures
+from reportgen.document.formulas import Formula
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
@@ -163,11 +164,14 @@ class Cell:
 
     ``span`` is how many rows the cell covers downwards: a row group's label merged over its rows
     (``document.declared``); 0 marks a cell covered by the one above, which still holds the same text
-    so a format without merges (Markdown) repeats it."""
+    so a format without merges (Markdown) repeats it.  ``formula`` is how a declared table's computed
+    cell is computed from other cells (``document.formulas``), for the .xlsx when formulas are asked
+    for; every other writer shows the text."""
 
     text: str
     value: Decimal | str | None = None
     span: int = 1
+    formula: Formula | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     docx_template: Path | None = None  # a Word file with docxtpl tags; default: templates/report*.docx
-    xlsx_total_formulas: bool = False  # 合计 as =SUM() formulas (with cached values) instead of values
+    xlsx_total_formulas: bool = False  # 合计 and a 表格's computed cells as formulas (values cached)
     pdf_timeout: float = 120.0  # seconds LibreOffice may take for one document
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
 

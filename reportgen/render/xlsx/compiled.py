@@ -35,6 +35,7 @@ from reportgen.render.xlsx.charts import (
     chart_xml,
     write_chart_sheet,
 )
+from reportgen.render.xlsx.formulas import excel_formula
 from reportgen.render.xlsx.layout import (
     TITLE_ROWS,
     cell_value,
@@ -283,7 +284,8 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
     last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     by_key = {column.key: letter for column, letter in zip(columns, letters, strict=True)}
-    formulas = total_formulas and table.plain_totals  # a declared table's totals follow its own rules
+    # the 一览表's 合计 from its columns; a declared table's computed cells carry their own formulas
+    formulas = total_formulas and table.plain_totals
     merges: list[str] = []
     row_number = first - 1
     for row in table.rows:
@@ -299,6 +301,9 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
             formula = total_formula(column, by_key, row_number, first, last_data) if row.is_total else None
             if formulas and formula and isinstance(value, Decimal):
                 cells.append(f'<c r="{ref}" s="{style}"><f>{formula[1:]}</f><v>{value:f}</v></c>')
+            elif total_formulas and data.formula is not None and isinstance(value, Decimal):
+                spelled = xml_content(excel_formula(data.formula, by_key, first))
+                cells.append(f'<c r="{ref}" s="{style}"><f>{spelled}</f><v>{value:f}</v></c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
             elif isinstance(value, str):
