@@ -109,6 +109,28 @@ def test_an_attachment_goes_portrait_only_where_it_takes_no_more_pages() -> None
     assert not suits_portrait(jialing_table())
 
 
+@pytest.mark.parametrize("projects", [1, 3, 8, 30, 120])
+def test_the_cheap_height_bound_never_exceeds_the_measured_height(projects: int) -> None:
+    # suits_portrait skips the portrait layout when this bound already rules it out: it must be a
+    # true lower bound, or a table that suits portrait would go landscape
+    from reportgen.document.widths import (
+        PORTRAIT_BODY_TWIPS,
+        _least_lines,
+        page_widths,
+    )
+
+    report = reportgen.loads(ledger_text(projects), "t.yaml")
+    tables = [a.table for a in report.document.attachments]
+    for path in sorted((JIALING.parent.parent / "tests" / "data" / "tables").glob("*.yaml")):
+        tables += [a.table for a in reportgen.load(path).document.attachments]
+    for table in tables:
+        measured = page_widths(table, portrait=True)
+        least = _least_lines(table, Fraction(PORTRAIT_BODY_TWIPS, 210), PADDING)
+        assert (least is None) == (not measured.fits)
+        if least is not None:
+            assert 1 < least <= measured.lines, table.spec.title
+
+
 def test_a_declared_minimum_is_kept() -> None:
     spec = TableSpec("t", (TableColumn("a", "甲", minimum=12), TableColumn("b", "乙")))
     table = Table(spec, (Row((Cell("短"), Cell("很长的一段文字" * 10))),))

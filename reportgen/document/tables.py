@@ -185,8 +185,9 @@ class Table:
     """``plain_totals``: each 合计 row is the plain sum of the data rows above it (the 一览表), so the
     .xlsx may write it as ``SUM``; a declared table's totals follow per-column rules and group rows.
 
-    ``layouts`` keeps the column widths ``document.widths`` chose for this table object, per width
-    asked, so the builder's portrait test and the writer measure it once (not part of its value)."""
+    ``layouts`` keeps what ``document.widths`` measured of this table object (its texts' pieces, the
+    column widths per page), so the builder's choice of page and the writer measure it once (not
+    part of its value)."""
 
     spec: TableSpec
     rows: tuple[Row, ...]

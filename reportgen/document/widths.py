@@ -359,9 +359,18 @@ def column_widths(table: Table, available: Fraction, padding: Fraction) -> Width
     return found
 
 
+def _measured(table: Table, pad: int) -> list[_Column]:
+    """``_measure`` kept on the table: both pages' layouts and the height bound read the same."""
+    key = ("measure", pad)
+    found = table.layouts.get(key)
+    if not isinstance(found, list):
+        found = table.layouts[key] = _measure(table, pad)
+    return found
+
+
 def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
     pad = ceil(padding * UNIT)
-    columns = _measure(table, pad)
+    columns = _measured(table, pad)
     floors = [c.floor for c in columns]
     _spanner_floors(table.spec.header, floors, pad)
     room = available * UNIT - pad * len(columns)
@@ -538,9 +547,38 @@ def suits_portrait(table: Table) -> bool:
     """Whether an attached ``table`` goes on a portrait page: it fits the 156 mm 版心 and takes no
     more pages there than on a landscape page.  The portrait 版心 is 225 mm tall, the landscape one
     156: portrait when its height in lines is at most 225/156 of the landscape height.  (A 30-project
-    一览表 fits portrait with its text in narrow columns, at twice the landscape height: landscape.)"""
-    portrait = page_widths(table, portrait=True)
-    if not portrait.fits:
-        return False
+    一览表 fits portrait with its text in narrow columns, at twice the landscape height: landscape.)
+    The landscape layout is the one the writer needs anyway; the portrait one is measured only
+    when a lower bound of its height does not already rule it out."""
     landscape = page_widths(table, portrait=False)
-    return portrait.lines * PORTRAIT_BODY_MM <= landscape.lines * LANDSCAPE_BODY_MM
+    if not landscape.fits:
+        return False
+    most = landscape.lines * LANDSCAPE_BODY_MM
+    twips = Fraction(PORTRAIT_BODY_TWIPS, int(TABLE_FONT_PT * 20))
+    least = _least_lines(table, twips, padding_chars())
+    if least is None or least * PORTRAIT_BODY_MM > most:
+        return False
+    portrait = page_widths(table, portrait=True)
+    return portrait.fits and portrait.lines * PORTRAIT_BODY_MM <= most
+
+
+def _least_lines(table: Table, available: Fraction, padding: Fraction) -> int | None:
+    """A lower bound of the table's height in lines at ``available`` 汉字 (None: it does not fit
+    unbroken), counted over the rows ``Widths.lines`` counts, in O(cells).  A row's cells hold all
+    its text in at most the width the figures leave to the text columns, so its tallest cell has at
+    least text ÷ that width lines (and a line per forced break); the header at least one."""
+    pad = ceil(padding * UNIT)
+    columns = _measured(table, pad)
+    floors = [c.floor for c in columns]
+    _spanner_floors(table.spec.header, floors, pad)
+    room = available * UNIT - pad * len(columns)
+    if sum(floors) > room:
+        return None
+    text = [c for c in columns if c.cells]
+    width = max(room - sum(f for f, c in zip(floors, columns, strict=True) if not c.cells), Fraction(1))
+    total = 1
+    for row in range(len(text[0].cells) if text else 0):
+        cells = [c.cells[row] for c in text]
+        ink = sum(sum(part) for cell in cells for part in cell)
+        total += max(ceil(ink / width), max(len(cell) for cell in cells))
+    return total
