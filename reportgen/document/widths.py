@@ -368,12 +368,19 @@ def _measured(table: Table, pad: int) -> list[_Column]:
     return found
 
 
-def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
+def _floors(
+    table: Table, available: Fraction, padding: Fraction
+) -> tuple[int, list[_Column], list[int], Fraction]:
+    """(padding in ticks, the columns measured, each one's least width, the room for content)."""
     pad = ceil(padding * UNIT)
     columns = _measured(table, pad)
     floors = [c.floor for c in columns]
     _spanner_floors(table.spec.header, floors, pad)
-    room = available * UNIT - pad * len(columns)
+    return pad, columns, floors, available * UNIT - pad * len(columns)
+
+
+def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
+    pad, columns, floors, room = _floors(table, available, padding)
     if sum(floors) > room:
         # It cannot be set without breaking something.  Break words first: a long unbroken text (an
         # ID, a URL) gives way before any figure does; figures shrink only when they alone overflow.
@@ -567,11 +574,7 @@ def _least_lines(table: Table, available: Fraction, padding: Fraction) -> int | 
     unbroken), counted over the rows ``Widths.lines`` counts, in O(cells).  A row's cells hold all
     its text in at most the width the figures leave to the text columns, so its tallest cell has at
     least text ÷ that width lines (and a line per forced break); the header at least one."""
-    pad = ceil(padding * UNIT)
-    columns = _measured(table, pad)
-    floors = [c.floor for c in columns]
-    _spanner_floors(table.spec.header, floors, pad)
-    room = available * UNIT - pad * len(columns)
+    _, columns, floors, room = _floors(table, available, padding)
     if sum(floors) > room:
         return None
     text = [c for c in columns if c.cells]
