@@ -290,7 +290,8 @@ class Ledger:
 # In this module rather than one of their own: the architecture keeps the model one module (the layer
 # below the ledger), and these classes are the same kind of value as ``ProjectTable``.
 
-FORMULA_KINDS = ("求和", "差", "乘", "商", "占合计", "排名")
+FORMULA_KINDS = ("求和", "差", "乘", "商", "占合计", "排名", "序号")
+NUMBERING = "序号"  # the formula without operands, written alone: ``公式: 序号``
 TOTAL_RULES = ("求和", "重算", "无")  # how a 合计/小计 cell of a column is made
 RECOMPUTED = ("商", "占合计")  # the formulas whose 合计 is the formula on the totals (重算): ratios only
 
@@ -298,7 +299,8 @@ RECOMPUTED = ("商", "占合计")  # the formulas whose 合计 is the formula on
 @dataclass(frozen=True, slots=True)
 class ColumnFormula:
     """How a computed column gets its value in each row (``FORMULA_KINDS``): ``operands`` are column
-    names (求和 any number, 差/商 two, 乘 one or two, 占合计/排名 one); ``constant`` is 乘's factor
+    names (求和 any number, 差/商 two, 乘 one or two, 占合计/排名 one, 序号 none: it numbers the data
+    rows 1, 2, 3 … as printed, after any 排序); ``constant`` is 乘's factor
     with its unit (户籍人口数 × 7 元); ``ascending`` orders a 排名 (default: the largest is first)."""
 
     kind: str

@@ -223,3 +223,77 @@ def test_a_subtotal_label_never_hides_its_group_name(tmp_path: Path, text: str, 
     rows = docx.Document(io.BytesIO(data)).tables[-1].rows
     body = [[c.text for c in row.cells] for row in rows[1:-1]]  # python-docx repeats a merged cell's text
     assert body == expected
+
+
+NUMBERED = (
+    LABEL_FIRST[: LABEL_FIRST.index("表格:")]
+    + """\
+表格:
+  - 编号: 乡镇
+    标题: 各乡镇临时救助情况
+    列:
+      - {名称: 序号, 公式: 序号}
+      - {名称: 片区, 文本: 是}
+      - {名称: 乡镇, 文本: 是}
+      - {名称: 户数, 单位: 户}
+    分组列: [片区]
+    排序: {列: 户数}
+    行:
+      - 分组: 东片
+        小计: 是
+        行:
+          - {乡镇: 城关镇, 户数: 90}
+          - {乡镇: 龙泉镇, 户数: 120}
+      - 分组: 西片
+        行:
+          - {乡镇: 石桥乡, 户数: 40}
+    合计行: 是
+"""
+)
+
+
+def test_a_numbering_column_counts_the_rows_as_printed_in_every_format(tmp_path: Path) -> None:
+    """公式: 序号 numbers the data rows 1, 2, 3 after 排序 and across groups; 小计 and 合计 get none;
+    the same in .docx, .xlsx (a number, never a formula), HTML and Markdown, and from an Excel ledger."""
+    from tests.test_excel_ledger import round_trip
+
+    trip = round_trip(NUMBERED.encode("utf-8"))
+    options = RenderOptions(xlsx_total_formulas=True)
+    for report in (
+        reportgen.loads(NUMBERED, "n.yaml", options=options),
+        Report(trip.models[1], options=options),
+    ):
+        rows = docx.Document(io.BytesIO(report.to_bytes("docx"))).tables[-1].rows
+        body = [[c.text for c in row.cells] for row in rows[1:]]
+        assert body == [
+            ["1", "东片", "龙泉镇", "120"],
+            ["2", "东片", "城关镇", "90"],
+            ["", "东片", "小计", "210"],
+            ["3", "西片", "石桥乡", "40"],
+            ["", "合计", "", "250"],
+        ]
+        sheet = openpyxl.load_workbook(io.BytesIO(report.to_bytes("xlsx"))).active
+        assert sheet is not None
+        numbers = [row[0] for row in sheet.iter_rows(values_only=True) if isinstance(row[0], int | float)]
+        assert numbers == [1, 2, 3]
+        html = report.to_bytes("html").decode("utf-8")
+        assert re.search(r'<td class="center">1</td>\s*<td[^>]*>东片', html)
+        markdown = report.to_bytes("md").decode("utf-8")
+        assert "| 3 | 西片 | 石桥乡 | 40 |" in markdown
+
+
+@pytest.mark.parametrize(
+    ("column", "message"),
+    [
+        ("{名称: 序号, 公式: 序号, 单位: 户}", "序号列不填“单位”"),
+        ("{名称: 序号, 公式: 序号, 合计: 求和}", "序号不能相加"),
+        (
+            "{名称: 序号, 公式: 序号}\n      - {名称: 二倍, 单位: 户, 公式: {求和: [序号, 户数]}}",
+            "不参与计算",
+        ),
+    ],
+)
+def test_a_numbering_column_takes_no_unit_no_sum_and_feeds_no_formula(column: str, message: str) -> None:
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(NUMBERED.replace("{名称: 序号, 公式: 序号}", column), "n.yaml")
+    assert message in str(caught.value)

@@ -27,6 +27,7 @@ from reportgen.compute.bounds import Bounds, total_bounds
 from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
 from reportgen.ledger.tables import at_cell, per_column, place_in_table
 from reportgen.model import (
+    NUMBERING,
     DeclaredColumn,
     DeclaredRow,
     DeclaredTable,
@@ -122,6 +123,8 @@ class _TableComputer:
             if formula.kind == "排名":
                 self.rank(column, data)
                 continue
+            if formula.kind == NUMBERING:  # by the rows as laid out, below
+                continue
             if formula.kind == "占合计":
                 operand = formula.operands[0]
                 parts = self.contributions(self.table.rows, operand)
@@ -130,6 +133,7 @@ class _TableComputer:
                 values, bounds = self.computed[row.number]
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         rows = list(self.layout(self.table.rows, depth=1, groups=()))
+        self.number(rows)
         totals, bounds_of_totals = self.aggregate(self.table.rows)
         if self.table.total_row:
             rows.append(ComputedRow(TOTAL, 0, totals, bounds_of_totals, {}))
@@ -261,6 +265,17 @@ class _TableComputer:
                 place = Decimal(better + 1)
             values, bounds = self.computed[number]
             values[column.name], bounds[column.name] = place, None
+
+    def number(self, rows: list[ComputedRow]) -> None:
+        """序号 columns: the data rows 1, 2, 3 … as they print (after 排序, across groups); a group's own
+        row, 小计 and 合计 get none."""
+        columns = [c.name for c in self.numeric if c.formula is not None and c.formula.kind == NUMBERING]
+        if not columns:
+            return
+        data = (row for row in rows if row.kind == DATA)
+        for number, row in enumerate(data, start=1):
+            for name in columns:
+                row.values[name] = Decimal(number)
 
     # -- layout and totals ----------------------------------------------------------------------------
     def layout(

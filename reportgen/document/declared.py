@@ -38,7 +38,7 @@ from reportgen.document.formulas import (
     SumOf,
 )
 from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
-from reportgen.model import DeclaredColumn, DeclaredRow, DeclaredTable, HeaderGroup, RowGroup
+from reportgen.model import NUMBERING, DeclaredColumn, DeclaredRow, DeclaredTable, HeaderGroup, RowGroup
 
 _ALIGN = {"左": "left", "中": "center", "右": "right"}
 DEFAULT_WIDTH = 6.0  # 汉字, when the ledger gives no 宽度 (the content decides in the writers)
@@ -163,6 +163,8 @@ class _Formulas:
     def formula(self, index: int, column: DeclaredColumn) -> Formula | None:
         formula = column.formula
         assert formula is not None
+        if formula.kind == NUMBERING:  # the row's number as printed: a value in every format
+            return None
         operands = [c for name in formula.operands if (c := self.table.column(name)) is not None]
         refs = [Ref(c.name, index) for c in operands]
         if column.name not in self.factors:

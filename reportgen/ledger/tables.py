@@ -34,6 +34,7 @@ from reportgen.ledger.keys import (
 from reportgen.ledger.plain import At
 from reportgen.model import (
     FORMULA_KINDS,
+    NUMBERING,
     RECOMPUTED,
     TOTAL_RULES,
     CellValue,
@@ -73,6 +74,7 @@ _ARITY: dict[str, tuple[int, int | None]] = {
     "商": (2, 2),
     "占合计": (1, 1),
     "排名": (1, 1),
+    "序号": (0, 0),
 }
 
 
@@ -292,7 +294,12 @@ class TableReader:
                 digits,
                 "小数位: 0，或删去“小数位”",
             )
-        align = self.r.text(fields.get("对齐"), (*at, "对齐"), required=False) or ("左" if text else "右")
+        numbering = formula is not None and formula.kind == NUMBERING
+        if numbering and declared is not None:
+            self.problem("RG126", "序号列不填“单位”", (*at, "单位"), where, fields["单位"], "删去“单位”")
+            declared = None
+        default_align = "左" if text else "中" if numbering else "右"
+        align = self.r.text(fields.get("对齐"), (*at, "对齐"), required=False) or default_align
         if align not in ALIGNMENTS:
             self.r.report("RG105", f"不认识的对齐方式“{align}”", (*at, "对齐"), align, "、".join(ALIGNMENTS))
         width = (
@@ -326,15 +333,15 @@ class TableReader:
         percent = declared is not None and declared.family is Family.PERCENT
         kind = formula.kind if formula is not None else ""
         if value is None:
-            if text or kind == "排名" or (declared is None and formula is None):
+            if text or kind in ("排名", NUMBERING) or (declared is None and formula is None):
                 return "无"
             return "重算" if kind in RECOMPUTED else ("无" if percent else "求和")
         rule = self.r.text(value, at)
         if rule not in TOTAL_RULES:
             self.r.report("RG105", f"不认识的合计规则“{rule}”", at, rule, "、".join(TOTAL_RULES))
             return "无"
-        if rule == "求和" and (text or percent or kind == "排名"):
-            why = "文本" if text else ("名次" if kind == "排名" else "比例")
+        if rule == "求和" and (text or percent or kind in ("排名", NUMBERING)):
+            why = "文本" if text else ("名次" if kind == "排名" else "序号" if kind == NUMBERING else "比例")
             self.problem("RG126", f"{why}不能相加", at, where, rule, "合计: 重算 或 无")
             return "无"
         if rule == "重算" and kind not in RECOMPUTED:
@@ -347,6 +354,8 @@ class TableReader:
         return rule
 
     def formula(self, value: object, at: At, where: str) -> ColumnFormula | None:
+        if value == NUMBERING:  # written alone, having no operands
+            return ColumnFormula(NUMBERING, ())
         fields = self.r.mapping(value, at, optional=(*FORMULA_KINDS, "顺序"))
         if fields is None:
             return None
@@ -393,7 +402,14 @@ class TableReader:
                 self.problem(
                     "RG121", f"公式中的列“{name}”不存在", place, column.place, name, "、".join(by_name)
                 )
-            if not unknown:
+            numbered = [
+                n
+                for n in formula.operands
+                if (o := by_name.get(n)) and o.formula and o.formula.kind == NUMBERING
+            ]
+            for name in numbered:
+                self.problem("RG126", f"序号列“{name}”不参与计算", place, column.place, name, "其他列")
+            if not unknown and not numbered:
                 mismatch = _unit_mismatch(column, [by_name[name] for name in formula.operands])
                 if mismatch:
                     self.problem("RG124", mismatch, place, column.place, formula.kind)

@@ -33,7 +33,7 @@ from decimal import Decimal
 from reportgen.ledger.excel.cellvalues import Refusal, number_text, split_number, starts_like_number
 from reportgen.ledger.keys import PLACEMENT_SECTION, ROW_GROUP_KEYS, TITLE
 from reportgen.ledger.plain import At
-from reportgen.model import FORMULA_KINDS
+from reportgen.model import FORMULA_KINDS, NUMBERING
 
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
 PLACE_LABEL = "位置"  # A2: 附件, 正文, or 章节：标题 (blank: 附件)
@@ -81,7 +81,7 @@ SETTINGS: tuple[Setting, ...] = (
         "公式",
         "formula",
         "按公式计算的列：求和：甲、乙 | 差：甲、乙 | 乘：户籍人口数、7元 | 商：分子、分母 | "
-        "占合计：列 | 排名：列（或 排名：列、升序）。这样的列只填原文印出的数（公布值），供检查核对。",
+        "占合计：列 | 排名：列（或 排名：列、升序）| 序号。这样的列只填原文印出的数（公布值），供检查核对。",
     ),
     Setting(
         "合计",
@@ -165,15 +165,17 @@ def _operand_text(item: object) -> str:
     return str(item)
 
 
-def formula_plain(text: str) -> dict[str, object] | Refusal:
+def formula_plain(text: str) -> dict[str, object] | str | Refusal:
     """The plain formula of ``formula_text``'s form, or why the text is not one."""
     head = FORMULA_COLON.split(text.strip(), maxsplit=1)
     kind = head[0].strip()
     rest = head[1] if len(head) > 1 else ""
+    if kind == NUMBERING and not rest.strip():
+        return NUMBERING  # as the YAML writes it: no operands
     if kind not in FORMULA_KINDS:
         return Refusal(
             f"不认识的公式“{kind}”",
-            "求和、差、乘、商、占合计、排名 之一，后跟冒号和列名，如 商：合计金额、应使用资金",
+            "求和、差、乘、商、占合计、排名 之一，后跟冒号和列名，如 商：合计金额、应使用资金；或 序号",
         )
     parts = [part for part in SEPARATORS.split(rest.strip()) if part]
     plain: dict[str, object] = {}
