@@ -88,6 +88,7 @@ class Report:
             charts=self.choices.charts,
             signature=self.kind.signature,
             body_row=self.kind.body_row,
+            table_placement=self.kind.table_placement,
         )
         return convert_document(document, self.choices.script)
 

@@ -31,6 +31,7 @@ from reportgen.batch.worker import (
 )
 from reportgen.document.traditional import SCRIPTS
 from reportgen.kinds import find_kinds
+from reportgen.ledger.keys import PLACEMENTS
 from reportgen.ledger.parts import UNUSED
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.docx.template_lint import lint_template
@@ -339,7 +340,11 @@ def run_kinds(args: argparse.Namespace) -> int:
             for label, parts in (("可不填", kind.needs.relaxed()), ("不用", kind.needs.parts(UNUSED)))
             if parts
         )
-        print(f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}{loose}")
+        # where its tables go when they say no 位置, when that is not the usual 附件
+        placed = f"；表格位置：{kind.table_placement}" if kind.table_placement != PLACEMENTS[0] else ""
+        print(
+            f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}{loose}{placed}"
+        )
         sample = f"；示例（源代码仓库中）：{kind.sample}" if kind.sample else ""
         print(f"    模板：{kind.folders[0]}{sample}")
     return EXIT_OK

@@ -10,7 +10,9 @@ their own (``--templates DIR`` → ``DIR/<id>/kind.yaml``) without touching the 
 The ledger's ``类型`` picks the kind (``--kind`` overrides it); an unknown 类型 is an error that lists
 the known ones.  A kind's ``需要`` says which ledger parts it requires, lets go without or does not use
 (``ledger.parts``): the loader applies it with every other check (``needs_of``), ``check_parts`` again
-for a ledger drawn as another kind.
+for a ledger drawn as another kind.  Its ``表格位置`` says where the ledger's tables go when a table
+gives no 位置 of its own (附件, or 正文 for a 公示 whose list is what it publishes); the document is built
+with it (``document.build``), so a ledger drawn as another kind follows that kind.
 """
 
 from __future__ import annotations
@@ -24,13 +26,14 @@ from pathlib import Path
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.ledger.fields import FieldReader
+from reportgen.ledger.keys import PLACEMENT_SECTION, PLACEMENTS
 from reportgen.ledger.parts import REQUIRED, Needs, NeedsOf, read_needs, unmet
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.model import Ledger
 
 KIND_FILE = "kind.yaml"
 MAX_KIND_BYTES = 1024 * 1024  # a kind.yaml is a few hundred bytes; anything near this is not one
-KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏")
+KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏", "表格位置")
 LAYOUTS = ("公文", "网页", "发布稿", "登记表")
 
 
@@ -48,6 +51,7 @@ class Kind:
     folders: tuple[Path, ...]  # template folders of the kind, the user's before the built-in one
     signature: bool = True  # 落款: whether the document ends with the 署名 and 成文日期 block
     body_row: str = ""  # 正文栏: the 要素 row of a form (登记表) whose cell holds the narrative
+    table_placement: str = PLACEMENTS[0]  # 表格位置: where a declared table without 位置 goes, 附件 or 正文
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -106,11 +110,41 @@ def _read_kind(path: Path) -> Kind:
         folders=(path.parent,),
         signature=reader.boolean(fields.get("落款"), ("落款",), default=True),
         body_row=reader.text(fields.get("正文栏"), ("正文栏",), required=False),
+        table_placement=_table_placement(reader, fields.get("表格位置")),
     )
+    if kind.body_row and kind.table_placement == PLACEMENTS[1]:
+        message = (
+            f"表格位置“{PLACEMENTS[1]}”与正文栏“{kind.body_row}”不能同用：正文写在登记表的一格里，容不下表格"
+        )
+        reader.report(
+            "RG105", message, ("表格位置",), PLACEMENTS[1], f"表格位置: {PLACEMENTS[0]}，或删去正文栏"
+        )
     if reader.problems:
         details = "；".join(p.describe() for p in reader.problems)
         raise TemplateError(Problem("RG311", f"报告类型定义有误：{details}", file=path))
     return kind
+
+
+def _table_placement(reader: FieldReader, value: object) -> str:
+    """表格位置: where the kind's declared tables go when a table says no 位置 of its own — 附件 (the
+    default) or 正文 (the end of the body; a 公示 publishes its list there, a form is its tables).
+
+    Only the two places every ledger has: ``{章节: 标题}`` names a section of one ledger, and no kind
+    knows the section titles of the ledgers drawn with it (RG127 would meet every other one)."""
+    if value is None:
+        return PLACEMENTS[0]
+    at = ("表格位置",)
+    expected = (
+        f"{'或'.join(PLACEMENTS)}（放在某一章节之后，由每张表的 位置: {{{PLACEMENT_SECTION}: 标题}} 指定）"
+    )
+    if isinstance(value, dict):
+        reader.report("RG105", "表格位置不能指定章节：各台账的章节标题不同", at, None, expected)
+        return PLACEMENTS[0]
+    text = reader.text(value, at)
+    if text not in PLACEMENTS:
+        reader.report("RG105", f"不认识的表格位置“{text}”", at, text, expected)
+        return PLACEMENTS[0]
+    return text
 
 
 def _lookup(kinds: tuple[Kind, ...], name: str) -> Kind | None:

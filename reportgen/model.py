@@ -401,9 +401,16 @@ class DeclaredTable(Placed):
     total_equals: tuple[tuple[str, FigureRef], ...]
     sort: tuple[str, bool] | None
     place: str
-    placement: str = "附件"  # 附件 (附件1 …) or 正文 (in the body: after ``after_section``, else at its end)
+    # 附件 (附件1 …) or 正文 (in the body: after ``after_section``, else at its end); "" when the ledger
+    # gives no 位置: the report kind's 表格位置 decides when the document is built (a ledger may be drawn
+    # as another kind, and converting it between YAML and Excel keeps the 位置 it did not write unwritten)
+    placement: str = ""
     after_section: str = ""  # the title of the section it follows, as typed in the ledger
     field_places: tuple[tuple[str, str], ...] = ()
+
+    def placed(self, default: str) -> str:
+        """Where the table goes: its own 位置, else ``default`` (the report kind's 表格位置)."""
+        return self.placement or default
 
     def column(self, name: str) -> DeclaredColumn | None:
         for column in self.columns:

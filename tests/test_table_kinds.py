@@ -8,6 +8,7 @@ missing 成文日期 (the document properties use the fixed ``UNDATED``)."""
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -216,6 +217,105 @@ def test_a_form_without_text_signer_and_date_prints_none(tmp_path: Path) -> None
             core = package.read("docProps/core.xml").decode()
         assert "1980-01-01T00:00:00Z" in core, fmt
         assert "日" not in core
+
+
+# -- where a kind's tables go (kind.yaml 表格位置) ----------------------------------------------------
+def _docx_text(data: bytes) -> list[str]:
+    return [p.text for p in WordDocument(io.BytesIO(data)).paragraphs]
+
+
+def _unplaced(sample: Path, folder: Path) -> Path:
+    """A copy of ``sample`` whose tables say no 位置 (the samples say 位置: 正文 on every one)."""
+    text = sample.read_text("utf-8")
+    unplaced = re.sub(r"(?m)^ +位置: 正文.*\n", "", text)
+    assert unplaced != text and not re.search(r"(?m)^ +位置:", unplaced)
+    copy = folder / sample.name
+    copy.write_text(unplaced, "utf-8")
+    return copy
+
+
+def test_a_kinds_tables_go_where_it_says_and_a_tables_own_place_wins() -> None:
+    kinds = {k.type_name: k.table_placement for k in find_kinds((), builtin_templates())}
+    assert (kinds["公示"], kinds["绩效自评表"], kinds["通报"], kinds["民生实事"]) == (
+        "正文",
+        "正文",
+        "附件",
+        "附件",
+    )
+    # PUBLIC says no 位置: the 公示's list is in the body, after the 导语, with no 附件 note
+    report = reportgen.loads(PUBLIC, "公示.yaml")
+    document = report.document
+    assert [type(b).__name__ for b in document.blocks] == ["Paragraph", "TableBlock"]
+    assert document.attachments == () and document.attachment_note == ()
+    assert not any(text.startswith("附件") for text in _docx_text(report.to_bytes("docx")))
+    # the table's own 位置 still wins over its kind's
+    attached = reportgen.loads(
+        PUBLIC.replace("    标题: 新增对象名单\n", "    标题: 新增对象名单\n    位置: 附件\n"), "公示.yaml"
+    )
+    assert [type(b).__name__ for b in attached.document.blocks] == ["Paragraph"]
+    assert attached.document.attachment_note == ("附件：新增对象名单",)
+    assert "附件：新增对象名单" in _docx_text(attached.to_bytes("docx"))
+    assert "；表格位置：正文" in run("kinds").stdout.split("公示（publicity）")[1].splitlines()[0]
+
+
+@pytest.mark.parametrize("sample", [PUBLICITY, EVALUATION], ids=["publicity", "evaluation"])
+def test_the_samples_without_their_place_print_the_same(tmp_path: Path, sample: Path) -> None:
+    """The samples say 位置: 正文 on every table; their kind says it for them, to the same bytes."""
+    placed, default = reportgen.load(sample), reportgen.load(_unplaced(sample, tmp_path))
+    assert default.document.attachments == ()
+    for fmt in ("md", "docx", "xlsx"):
+        assert default.to_bytes(fmt) == placed.to_bytes(fmt), fmt
+
+
+def test_an_excel_ledgers_blank_place_is_the_kinds(tmp_path: Path) -> None:
+    """The table sheet's 位置 (B2) left blank is the kind's 表格位置, as a YAML table without 位置."""
+    workbook = reportgen.convert_ledger(_unplaced(PUBLICITY, tmp_path), tmp_path / "公示.xlsx")
+    book = openpyxl.load_workbook(workbook)
+    sheet = next(s for s in book.worksheets if s["A1"].value == "表格编号")
+    assert sheet["A2"].value == "位置" and sheet["B2"].value is None
+    report = reportgen.load(workbook)
+    assert any(isinstance(b, TableBlock) for b in report.document.blocks)
+    assert report.document.attachments == ()
+    assert report.to_bytes("docx") == reportgen.load(PUBLICITY).to_bytes("docx")
+    sheet["B2"] = "附件"  # the clerk's own 位置 wins
+    book.save(workbook)
+    attached = reportgen.load(workbook).document
+    assert len(attached.attachments) == 1 and not any(isinstance(b, TableBlock) for b in attached.blocks)
+
+
+def test_a_users_kind_moves_the_tables_that_say_no_place(tmp_path: Path) -> None:
+    """A user's 通报 (same 类型, in their --templates folder) whose tables go in the body: the sample's
+    table, which says no 位置, follows its kind; the built-in 通报 attaches it."""
+    pack = tmp_path / "notice"
+    pack.mkdir()
+    kind = (builtin_templates() / "notice" / "kind.yaml").read_text("utf-8")
+    (pack / "kind.yaml").write_text(kind.replace("表格位置: 附件", "表格位置: 正文"), "utf-8")
+    moved = reportgen.load(NOTICE, templates=[tmp_path]).document
+    assert moved.attachments == () and isinstance(moved.blocks[-1], TableBlock)
+    builtin = reportgen.load(NOTICE).document
+    assert len(builtin.attachments) == 1 and not any(isinstance(b, TableBlock) for b in builtin.blocks)
+
+
+def test_a_table_too_wide_for_the_body_its_kind_chose_says_so(tmp_path: Path) -> None:
+    """Thirteen 万元 columns put in the body by the kind's 表格位置 (the table says no 位置): RG126 says
+    the kind put it there; the table's own 位置: 附件 is the way out."""
+    pack = tmp_path / "wide"
+    pack.mkdir()
+    (pack / "kind.yaml").write_text("类型: 宽表\n名称: 宽表\n需要: [表格]\n表格位置: 正文\n", "utf-8")
+    columns = "\n".join(f"      - {{名称: 金额{i}, 单位: 万元}}" for i in range(12))
+    cells = ", ".join(f"金额{i}: 12345.67" for i in range(12))
+    text = (
+        "类型: 宽表\n标题: 宽表\n落款: 某区民政局\n成文日期: 2024-10-10\n填报单位: 某区民政局\n"
+        "期间: {年度: 2024, 月份: 1—9}\n表格:\n  - 编号: 宽表\n    标题: 宽表\n"
+        f"    列:\n      - {{名称: 单位, 文本: 是}}\n{columns}\n    行:\n      - {{单位: 城关镇, {cells}}}\n"
+    )
+    with pytest.raises(LedgerError) as caught:
+        _ = reportgen.loads(text, "宽表.yaml", templates=[tmp_path]).document
+    problem = caught.value.problems[0]
+    assert (problem.code, problem.place) == ("RG126", "表格“宽表”.位置")
+    assert problem.message.endswith("（这张表没写位置，这类报告的表格默认放在正文中）")
+    attached = text.replace("    标题: 宽表\n", "    标题: 宽表\n    位置: 附件\n")
+    assert len(reportgen.loads(attached, "宽表.yaml", templates=[tmp_path]).document.attachments) == 1
 
 
 # -- every sample in every format --------------------------------------------------------------------

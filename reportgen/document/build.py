@@ -156,13 +156,16 @@ def build_document(
     *,
     signature: bool = True,
     body_row: str = "",
+    table_placement: str = "附件",
 ) -> Document:
     """The document of ``report``; RG306 when its narrative exceeds ``MAX_NARRATIVE_CHARS``.
 
     ``charts`` draws the 一览表's charts (True), leaves them out (False), or lets the ledger's ``图表``
     decide (None).  ``signature`` False leaves out the 落款 and 成文日期 block: a report kind that is
     spoken or published as an article (新闻发布稿) has none.  ``body_row`` names the 要素 row of a form
-    (登记表) whose cell holds the narrative; it is added at the end when the ledger lacks it."""
+    (登记表) whose cell holds the narrative; it is added at the end when the ledger lacks it.
+    ``table_placement`` is where a declared table that gives no 位置 goes (the kind's 表格位置):
+    附件, or 正文 at the end of the body."""
     ledger = report.ledger
     with_charts = ledger.charts if charts is None else charts
     context = narrative_context(report)
@@ -201,7 +204,7 @@ def build_document(
         add_all(section.subsections, level + 1)
         add_tables(lambda t: t.after_section == section.title)
 
-    body_tables = [t for t in report.tables if t.table.placement == "正文"]
+    body_tables = [t for t in report.tables if t.table.placed(table_placement) == "正文"]
 
     def add_tables(placed: Callable[[DeclaredTable], bool]) -> None:
         """The body's tables placed here, each once (two sections may share a title: the first takes it)."""
@@ -214,7 +217,12 @@ def build_document(
                     Problem(
                         "RG126",
                         f"表格“{table.spec.title}”放在正文中太宽：纵向版心（156 毫米）排不下，"
-                        "数字或词语会折行",
+                        "数字或词语会折行"
+                        + (
+                            ""
+                            if figures.table.placement
+                            else "（这张表没写位置，这类报告的表格默认放在正文中）"
+                        ),
                         file=ledger.source,
                         place=f"表格“{table.spec.title}”.位置",
                         expected="位置: 附件（附件页为横向），或减少列数",
@@ -269,7 +277,9 @@ def build_document(
         )
     # Declared tables (表格) follow the built-in ones, in ledger order, each an attachment.
     attachments.extend(
-        Attachment("附件", declared_table(t)) for t in report.tables if t.table.placement == "附件"
+        Attachment("附件", declared_table(t))
+        for t in report.tables
+        if t.table.placed(table_placement) == "附件"
     )
     if len(attachments) == 1:
         note: tuple[str, ...] = (f"附件：{attachments[0].table.spec.title}",)

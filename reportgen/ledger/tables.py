@@ -215,8 +215,9 @@ class TableReader:
         )
 
     def placement(self, value: object, at: At) -> dict[str, str]:
-        """位置: 附件 (the default), 正文 (at the end of the body) or {章节: 标题} (after that section;
-        the section is looked up once the whole ledger is read, RG127)."""
+        """位置: 附件, 正文 (at the end of the body) or {章节: 标题} (after that section; the section is
+        looked up once the whole ledger is read, RG127); none given, the report kind's 表格位置 decides
+        when the document is built (附件 unless the kind says 正文)."""
         if value is None:
             return {}
         if isinstance(value, dict):

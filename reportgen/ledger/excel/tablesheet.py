@@ -36,7 +36,7 @@ from reportgen.ledger.plain import At
 from reportgen.model import FORMULA_KINDS, NUMBERING
 
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
-PLACE_LABEL = "位置"  # A2: 附件, 正文, or 章节：标题 (blank: 附件)
+PLACE_LABEL = "位置"  # A2: 附件, 正文, or 章节：标题 (blank: the kind's 表格位置, 附件 unless it says)
 PLACE_HELP = "表放在哪里：附件（默认）、正文（正文末尾），或 章节：某节的标题（紧跟在该节之后）。"
 TITLE_LABEL = TITLE
 HEADER_LABEL = "表头"
