@@ -232,7 +232,7 @@ def test_docx_grid_is_sized_from_the_content(jialing_docx: docx.document.Documen
     assert sum(widths) == L.LANDSCAPE_BODY_WIDTH
     table = jialing_table()
     char = L.pt(L.TABLE_SIZE_PT)
-    keep = 2 * L.TABLE_CELL_MARGIN + L.TABLE_BORDER  # twips a cell keeps from its text
+    keep = 2 * (L.TABLE_CELL_MARGIN + L.TABLE_BORDER)  # twips a cell keeps from its text: margins, rules
     for index, (column, width) in enumerate(zip(table.spec.columns, widths, strict=True)):
         room = Fraction(width - keep, char) * UNIT
         if column.kind in NUMBER_KINDS:

@@ -43,7 +43,7 @@ from reportgen.document.textwidth import display_width
 
 TABLE_FONT_PT = Decimal("10.5")  # 五号: the table's text and header size
 CELL_PADDING_PT = Decimal("2.85")  # each cell's left and right margin: 1 mm as Word stores it (57 twips)
-RULE_PT = Decimal("0.5")  # one 1/2 pt rule a cell keeps (a column exactly text + margins wide wraps)
+RULE_PT = Decimal("0.5")  # the 1/2 pt rules: LibreOffice sets a cell's text inside both of them
 PORTRAIT_BODY_MM = Decimal(156)  # GB/T 9704 版心 width
 LANDSCAPE_BODY_MM = Decimal(225)  # the 版心 turned: the attachment pages
 MM_PER_PT = Decimal("25.4") / 72
@@ -81,8 +81,9 @@ def chars(mm: Decimal) -> Fraction:
 
 
 def padding_chars() -> Fraction:
-    """What a cell keeps from its text, in 汉字: both margins and one rule."""
-    return Fraction((2 * CELL_PADDING_PT + RULE_PT) / TABLE_FONT_PT)
+    """What a cell keeps from its text, in 汉字: both margins and both rules (with one rule, a header
+    line measured to fit its cell exactly was wrapped by LibreOffice: 下达/资金/（万元））."""
+    return Fraction(2 * (CELL_PADDING_PT + RULE_PT) / TABLE_FONT_PT)
 
 
 def ink_width(text: str) -> int:

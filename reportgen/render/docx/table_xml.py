@@ -10,6 +10,7 @@ rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:
 from __future__ import annotations
 
 from fractions import Fraction
+from math import ceil
 
 from reportgen.base.escape import xml_content
 from reportgen.document.tables import HeaderCell, Table
@@ -28,11 +29,12 @@ def column_widths(table: Table, *, portrait: bool) -> list[int]:
     """The leaf columns' widths in twips across the portrait or landscape 版心, as
     ``document.widths`` shares them by content (the same measure the builder chose the page by): a
     figure never wraps, a header word never breaks, the text columns get the rest.  Each width is
-    rounded down to a twip and the twips left over go to the widest column."""
+    rounded up to a twip (never narrower than measured: a figure that just fits stays whole) and the
+    widest column gives the few twips back."""
     total = L.BODY_WIDTH if portrait else L.LANDSCAPE_BODY_WIDTH
     shares = page_widths(table, portrait=portrait)
-    twips = [int(share * CHAR) for share in shares.widths]
-    twips[twips.index(max(twips))] += total - sum(twips)
+    twips = [ceil(share * CHAR) for share in shares.widths]
+    twips[twips.index(max(twips))] -= sum(twips) - total
     return twips
 
 
@@ -52,7 +54,10 @@ def _head_paragraph(text: str) -> str:
     return paragraph("RGTableHead", text_run(text, L.HEITI, L.TABLE_SIZE_PT) if text else "", align="center")
 
 
-def _header_rows(table: Table, widths: list[int]) -> list[str]:
+def _header_rows(table: Table, widths: list[int], shares: tuple[Fraction, ...]) -> list[str]:
+    """The header rows; each label broken where ``document.widths`` measured it would wrap, in the
+    column's share as measured (``shares``, 汉字), not its width rounded down to twips: a label that
+    just fits must not be broken a word early by the rounding."""
     spec = table.spec
     cells = spec.header_cells()
     covering: dict[tuple[int, int], HeaderCell] = {}
@@ -69,7 +74,8 @@ def _header_rows(table: Table, widths: list[int]) -> list[str]:
             width = sum(widths[cell.col : cell.col + cell.colspan])
             if cell.row == r:
                 merge = "restart" if cell.rowspan > 1 else None
-                label = wrap_label(cell.label, Fraction(width, CHAR), padding_chars())
+                share = sum(shares[cell.col : cell.col + cell.colspan], Fraction(0))
+                label = wrap_label(cell.label, share, padding_chars())
                 tcs.append(_cell(width, _head_paragraph(label), span=cell.colspan, merge=merge))
             else:
                 tcs.append(_cell(width, _head_paragraph(""), span=cell.colspan, merge="continue"))
@@ -94,7 +100,7 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>",
-        *_header_rows(table, widths),
+        *_header_rows(table, widths, page_widths(table, portrait=portrait).widths),
     ]
     body = [_cell_frame(w, _JC[c.align]) for c, w in zip(columns, widths, strict=True)]
     centred = [_cell_frame(w, "center") for w in widths]
