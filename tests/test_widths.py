@@ -7,6 +7,7 @@ breaks only between words, the widths add up to the 版心 exactly, and the text
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -35,7 +36,7 @@ from reportgen.document.widths import (
     wrap_label,
 )
 from reportgen.render.docx import layout as L
-from tests.conftest import JIALING
+from tests.conftest import JIALING, SAMPLES
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LANDSCAPE = chars(LANDSCAPE_BODY_MM)
@@ -249,6 +250,46 @@ def test_docx_keeps_the_total_with_the_row_above(jialing_docx: docx.document.Doc
     assert paragraphs and all(p.find(f"{W}pPr/{W}keepNext") is not None for p in paragraphs)
     assert total.find(f".//{W}keepNext") is None
     assert all(r.find(f".//{W}keepNext") is None for r in rows[3:-2])
+
+
+# --- the HTML ------------------------------------------------------------------------------------
+
+
+def html_shares(html: str) -> list[list[Fraction]]:
+    """Each ``table.ylb``'s ``<col>`` widths, as fractions of the table (they are percentages)."""
+    tables = html.split('<table class="ylb">')[1:]
+    shares = []
+    for table in tables:
+        colgroup = table.split("</colgroup>", 1)[0]
+        percents = re.findall(r'<col style="width: ([0-9.]+)%">', colgroup)
+        assert percents and colgroup.count("<col ") == len(percents), colgroup
+        shares.append([Fraction(p) / 100 for p in percents])
+    return shares
+
+
+@pytest.mark.parametrize(
+    "sample",
+    [
+        "jialing-2024q3.yaml",  # the 一览表 on a landscape page
+        "qingshan-notice-2024q3.yaml",  # a declared table on a portrait page
+        "qingshan-evaluation-2024.yaml",  # declared tables in the (portrait) body
+    ],
+)
+def test_html_columns_take_the_docx_proportions(sample: str) -> None:
+    """The HTML's ``<col>`` widths are the .docx grid's, as shares of the table: one measurement,
+    the landscape 版心 for a landscape attachment and the portrait one for the rest."""
+    report = reportgen.load(SAMPLES / sample)
+    document = docx.Document(io.BytesIO(report.to_bytes("docx")))
+    shares = html_shares(report.to_bytes("html").decode("utf-8"))
+    assert shares and len(shares) == len(document.tables)
+    for index, share in enumerate(shares):
+        twips = grid(document, index)
+        total = sum(twips)
+        assert abs(sum(share) - 1) <= Fraction(len(share), 20_000)  # each rounded to 0.01%
+        # the .docx rounds each width down to a twip and gives the twips left to the widest column
+        slack = Fraction(len(twips), total) + Fraction(1, 20_000)
+        for mine, theirs in zip(share, twips, strict=True):
+            assert abs(mine - Fraction(theirs, total)) <= slack, (sample, index, share, twips)
 
 
 def test_a_long_table_takes_the_same_widths_in_bounded_time() -> None:

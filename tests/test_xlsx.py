@@ -10,7 +10,7 @@ import pytest
 
 import reportgen
 from reportgen import RenderError
-from tests.conftest import JIALING, MINIMAL
+from tests.conftest import JIALING, MINIMAL, SAMPLES
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +57,19 @@ def test_print_setup(sheet: openpyxl.worksheet.worksheet.Worksheet) -> None:
     assert sheet.freeze_panes == "C7"
     assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9  # A4
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.fitToWidth == 1
+
+
+def test_a_portrait_attachment_prints_portrait(tmp_path: Path) -> None:
+    """The sheet of an attachment the .docx sets on a portrait page prints portrait (scaled to the
+    page width like every sheet); the report's other sheets stay landscape."""
+    document = reportgen.load(SAMPLES / "qingshan-notice-2024q3.yaml")
+    assert [a.portrait for a in document.document.attachments] == [True]
+    [path] = document.render("xlsx", tmp_path)
+    attachment, figures = openpyxl.load_workbook(path).worksheets
+    assert attachment.title == "附件" and attachment.page_setup.orientation == "portrait"
+    assert int(attachment.page_setup.paperSize) == 9 and attachment.page_setup.fitToWidth == 1
+    assert attachment.sheet_properties.pageSetUpPr.fitToPage and attachment.page_setup.fitToHeight == 0
+    assert figures.page_setup.orientation == "landscape"
 
 
 @pytest.mark.parametrize("text", ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tx"])

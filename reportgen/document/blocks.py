@@ -14,6 +14,7 @@ from typing import ClassVar
 from reportgen.base.zipfiles import FIXED_TIME
 from reportgen.document.charts import Chart
 from reportgen.document.tables import Table
+from reportgen.document.widths import Widths, page_widths
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,11 @@ class TableBlock:
     number: int
     kind: ClassVar[str] = "table"
 
+    @property
+    def widths(self) -> Widths:
+        """Its columns across the portrait 版心, as the .docx sets them (the HTML's ``<col>``)."""
+        return page_widths(self.table, portrait=True)
+
 
 Block = Heading | Paragraph | TableBlock
 
@@ -62,6 +68,12 @@ class Attachment:
     table: Table
     charts: tuple[Chart, ...] = ()
     portrait: bool = False
+
+    @property
+    def widths(self) -> Widths:
+        """Its columns across the 版心 of its page, as the .docx sets them: the HTML's ``<col>``
+        take their shares from it, so a browser and Word give the table the same proportions."""
+        return page_widths(self.table, portrait=self.portrait)
 
 
 class Words(Mapping[str, str]):

@@ -36,10 +36,11 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from itertools import accumulate
-from math import ceil
+from math import ceil, floor
 
 from reportgen.document.tables import Node, Table, TableColumn, ValueKind
 from reportgen.document.textwidth import display_width
+from reportgen.numbers import format_percent
 
 TABLE_FONT_PT = Decimal("10.5")  # 五号: the table's text and header size
 CELL_PADDING_PT = Decimal("2.85")  # each cell's left and right margin: 1 mm as Word stores it (57 twips)
@@ -345,6 +346,18 @@ class Widths:
     widths: tuple[Fraction, ...]
     fits: bool
     lines: int = 0  # its height at these widths: header lines plus each measured row's tallest cell
+
+    @property
+    def percentages(self) -> tuple[str, ...]:
+        """Each column's share of the table's width as a CSS percentage (``"17.25%"``, half up).
+
+        The HTML's ``<col>`` widths: a share, not a length, because a browser's table is as wide
+        as its page (the print area of a landscape page is wider than the .docx 版心), and the
+        proportions are what the .docx has.  Two decimals are a hundredth of a millimetre."""
+        total = sum(self.widths)
+        # rounded exactly, half up, to a ten-thousandth: format_percent then prints it as it is
+        shares = (floor(width / total * 10_000 + Fraction(1, 2)) for width in self.widths)
+        return tuple(format_percent(Decimal(share).scaleb(-4), 2) for share in shares)
 
 
 def column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:

@@ -83,7 +83,8 @@ class CompiledWorkbook:
 
 def render_workbook(document: Document, total_formulas: bool) -> bytes:
     # Without charts the key, the prototype and so the bytes are what they were before charts existed.
-    key = tuple((a.label, _neutral(a.table.spec), len(a.charts)) for a in document.attachments)
+    # A portrait attachment prints portrait (its page in the .docx): part of the compiled layout.
+    key = tuple((a.label, _neutral(a.table.spec), len(a.charts), a.portrait) for a in document.attachments)
     compiled = compile_workbook(key, document.words["图表"])
     entries = [
         member
@@ -125,17 +126,17 @@ def _neutral(spec: TableSpec) -> TableSpec:
 
 
 @lru_cache(maxsize=16)
-def compile_workbook(key: tuple[tuple[str, TableSpec, int], ...], charts_name: str) -> CompiledWorkbook:
-    """The prototype workbook for attachments of these (label, layout, number of charts), with their
-    charts on sheets called ``charts_name`` (“图表” in the document's script)."""
+def compile_workbook(key: tuple[tuple[str, TableSpec, int, bool], ...], charts_name: str) -> CompiledWorkbook:
+    """The prototype workbook for attachments of these (label, layout, number of charts, portrait),
+    with their charts on sheets called ``charts_name`` (“图表” in the document's script)."""
     workbook = Workbook()
     for default_sheet in workbook.worksheets:
         workbook.remove(default_sheet)
     roles: list[tuple[int, bool]] = []  # per worksheet, in order: (attachment, is its “图表” sheet)
     chart_owners: list[tuple[int, int]] = []
-    for owner, (label, spec, count) in enumerate(key):
+    for owner, (label, spec, count, portrait) in enumerate(key):
         sheet = workbook.create_sheet(title=sheet_title(label))
-        write_table(sheet, _TOKENS[0], _prototype(spec))
+        write_table(sheet, _TOKENS[0], _prototype(spec), portrait=portrait)
         roles.append((owner, False))
         if count:
             title = chart_sheet_title(label, len(key), charts_name)

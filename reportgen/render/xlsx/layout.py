@@ -47,8 +47,9 @@ def cell_value(column: TableColumn, value: Decimal | str | None, text: str) -> D
     return text or None
 
 
-def write_table(sheet: Worksheet, label: str, table: Table) -> None:
-    """Lay one table out on ``sheet`` (its rows as they are; 合计 formulas are ``xlsx.compiled``'s)."""
+def write_table(sheet: Worksheet, label: str, table: Table, *, portrait: bool = False) -> None:
+    """Lay one table out on ``sheet`` (its rows as they are; 合计 formulas are ``xlsx.compiled``'s),
+    printed on a portrait page when ``portrait`` (an attachment the .docx sets portrait)."""
     spec = table.spec
     columns = spec.columns
     width = len(columns)
@@ -107,7 +108,7 @@ def write_table(sheet: Worksheet, label: str, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(index)].width = round(column.width * CHAR_WIDTH, 1)
     sheet.freeze_panes = f"C{first_data}"  # header rows and 序号/项目名称 stay in view
     sheet.print_title_rows = f"{header_top}:{first_data - 1}"
-    print_across(sheet, PRINT_MARGINS)
+    print_across(sheet, PRINT_MARGINS, portrait=portrait)
     sheet.print_options.horizontalCentered = True
     footer = sheet.oddFooter
     if footer is not None and footer.center is not None:
