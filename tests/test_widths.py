@@ -313,3 +313,11 @@ def test_line_counts_by_prefix_sums_equal_the_greedy_setting(pieces: list[int], 
 
     cap = max(pieces, default=1) + extra
     assert _fitted_lines(_prefix(pieces), cap) == lines(pieces, cap)
+
+
+def test_html_header_labels_break_only_between_words() -> None:
+    # the browser may break a header only where the .docx may (wrap_label): 占计划/比例, never 占计划比/例
+    html = reportgen.load(JIALING).to_bytes("html").decode("utf-8")
+    assert "占计<wbr>划<wbr>比例" not in html and ">占计划<wbr>比例</th>" in html
+    assert ">计划<wbr>安排<wbr>资金</th>" in html
+    assert "word-break: keep-all" in html  # and nowhere else inside a word

@@ -87,6 +87,14 @@ class HeaderCell:
     rowspan: int
     colspan: int
 
+    @property
+    def words(self) -> list[str]:
+        """The label's words, where it may break (占计划/比例): the HTML header offers only these
+        breaks, as the .docx does (``widths.wrap_label``), never 占计划比/例."""
+        from reportgen.document.widths import label_words  # widths measures tables: imported late
+
+        return label_words(self.label)
+
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
