@@ -741,3 +741,28 @@ def test_the_comparison_words_and_rounds_like_the_report() -> None:
     assert rows["r"] == ("35.0%", "35.7%", "提高0.7个百分点", "")  # to the rates' printed decimal
     assert rows["z"] == ("0户", "4户", "增加4户", "—")
     assert rows["m"] == ("5元", "5万元", "", "")
+
+
+def test_an_upload_whose_every_report_is_stopped_has_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ledger checks within its time but each format is stopped: not one report, so the page says
+    生成失败 with the first reason (it used to say 已完成 with nothing to download)."""
+    from reportgen.batch import worker
+    from reportgen.serve import jobs
+
+    real_call = jobs.call
+
+    def stop_renders(child: worker.Worker, function: object, *args: object) -> object:
+        if function is jobs.unit.render:
+            raise worker.Stopped("RG505", "超过时限 0.01 秒仍未完成，已停止该单位")
+        return real_call(child, function, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jobs, "call", stop_renders)
+    application = make_app(tmp_path / "data")
+    try:
+        client = application.test_client()
+        page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "生成失败" in page and "RG505" in page and "超过时限" in page
+    finally:
+        close_app(application)

@@ -98,6 +98,8 @@ class JobPool:
         )
         folder = storage.reports_folder(upload_id)
         notes: list[str] = []
+        first_code = ""  # of the first format not made
+        made_any = False
         for fmt in self.formats:
             storage.set_step(upload_id, f"生成{FORMAT_LABELS[fmt]}")
             # A format stopped over time or memory (a slow PDF) is a note like a missing LibreOffice:
@@ -110,7 +112,9 @@ class JobPool:
             if not made["ok"]:
                 log.warning("upload %s: no %s: %s", upload_id, fmt, made["message"])
                 notes.append(f"{made['code']} 未能生成{FORMAT_LABELS[fmt]}：{made['message']}")
+                first_code = first_code or made["code"]
                 continue
+            made_any = True
             file_name = made["file"]
             storage.add_report(upload_id, fmt, file_name, made["size"])
             if fmt == "pdf":
@@ -126,6 +130,9 @@ class JobPool:
                     notes.append("未能生成页面图片（服务器上可能没有安装 poppler-utils）")
                 else:
                     storage.add_pages(upload_id, pages)
+        if not made_any and notes:  # not one report: a failure the clerk is told of, not a finished upload
+            storage.finish(upload_id, FAILED, first_code, "；".join(notes))
+            return
         storage.finish(upload_id, DONE, message="；".join(notes))
 
 
