@@ -490,14 +490,18 @@ def test_uploads_before_the_choices_migration_keep_the_ledgers_own_choices(tmp_p
     storage.close()
 
 
-def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
-    application = make_app(tmp_path / "data", limits=Limits(seconds=0.01, memory_mib=None))
+def assert_upload_failed_over_time(application: Flask) -> None:
+    """Upload the jialing ledger: its page says 生成失败, RG505, 超过时限."""
     try:
         client = application.test_client()
         page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
         assert "生成失败" in page and "RG505" in page and "超过时限" in page
     finally:
         close_app(application)
+
+
+def test_an_upload_over_its_time_is_stopped_and_said_so(tmp_path: Path) -> None:
+    assert_upload_failed_over_time(make_app(tmp_path / "data", limits=Limits(seconds=0.01, memory_mib=None)))
 
 
 def test_a_pdf_stopped_over_its_time_leaves_the_other_formats_done(
@@ -759,10 +763,4 @@ def test_an_upload_whose_every_report_is_stopped_has_failed(
         return real_call(child, function, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(jobs, "call", stop_renders)
-    application = make_app(tmp_path / "data")
-    try:
-        client = application.test_client()
-        page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
-        assert "生成失败" in page and "RG505" in page and "超过时限" in page
-    finally:
-        close_app(application)
+    assert_upload_failed_over_time(make_app(tmp_path / "data"))

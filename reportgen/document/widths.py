@@ -20,7 +20,7 @@ A printed table is ``available`` 汉字 wide (汉字 of its own font size) and e
    declared widths when no column holds text).
 
 ``fits`` says whether a table can be set in a width at all without breaking a number or a word: the
-choice between a portrait and a landscape page (``fits_portrait``).
+choice between a portrait and a landscape page (``fits_portrait``, ``suits_portrait``).
 
 Widths are exact ``Fraction`` 字; a writer converts them to its own unit (the .docx writer to twips
 with ``TABLE_FONT_PT``, ``CELL_PADDING_PT`` and ``RULE_PT``, which ``render.docx.layout`` reads from here).
@@ -551,11 +551,15 @@ def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
     return column_widths(table, available, padding).fits
 
 
+def _page_chars(portrait: bool) -> Fraction:
+    """The portrait or landscape 版心's width in 汉字, from the twips the .docx stores."""
+    return Fraction(PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS, int(TABLE_FONT_PT * 20))
+
+
 def page_widths(table: Table, *, portrait: bool) -> Widths:
     """``table`` across the portrait 版心 (156 mm) or the landscape one (225 mm): what the builder
     decides with and the .docx writer lays out, measured once."""
-    twips = PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS
-    return column_widths(table, Fraction(twips, int(TABLE_FONT_PT * 20)), padding_chars())
+    return column_widths(table, _page_chars(portrait), padding_chars())
 
 
 def fits_portrait(table: Table) -> bool:
@@ -574,9 +578,9 @@ def suits_portrait(table: Table) -> bool:
     landscape = page_widths(table, portrait=False)
     if not landscape.fits:
         return False
+    # pages ∝ lines ÷ the 版心's height: 225 mm portrait, 156 mm landscape (the portrait width turned)
     most = landscape.lines * LANDSCAPE_BODY_MM
-    twips = Fraction(PORTRAIT_BODY_TWIPS, int(TABLE_FONT_PT * 20))
-    least = _least_lines(table, twips, padding_chars())
+    least = _least_lines(table, _page_chars(portrait=True), padding_chars())
     if least is None or least * PORTRAIT_BODY_MM > most:
         return False
     portrait = page_widths(table, portrait=True)
