@@ -16,7 +16,9 @@ import pytest
 import reportgen
 from reportgen.render import RenderOptions
 from reportgen.render.pdf.soffice import pdf_available
-from tests.conftest import JIALING, MINIMAL
+from tests.conftest import JIALING, MINIMAL, SAMPLES
+
+QINGSHAN_NOTICE = SAMPLES / "qingshan-notice-2024q3.yaml"
 
 pytestmark = pytest.mark.skipif(
     not pdf_available() or shutil.which("pdfinfo") is None, reason="LibreOffice or poppler-utils missing"
@@ -222,3 +224,37 @@ def test_each_attachment_on_the_page_that_suits_it(tmp_path: Path) -> None:
     texts = page_texts(path)
     assert texts[3].startswith("附件1") and texts[4].startswith("附件2")
     assert "城关镇" in texts[4] and "—5—" in texts[4]  # numbering runs on into the portrait section
+
+
+def test_a_template_without_page_shapes_sets_every_attachment_landscape(tmp_path: Path) -> None:
+    """A user's copy of an older report.docx has one landscape section for all attachments and no
+    ``attachment.portrait``: a table that suits portrait is then laid out at the landscape width,
+    not as a narrow portrait table on a landscape page."""
+    import io
+    import zipfile
+
+    import docx
+
+    from reportgen.render.docx.template_builder import build_template
+
+    notice = QINGSHAN_NOTICE.read_text("utf-8")
+    builtin = zipfile.ZipFile(io.BytesIO(build_template(attachments=True)))
+    old = tmp_path / "old.docx"
+    with zipfile.ZipFile(old, "w") as out:
+        for item in builtin.infolist():
+            data = builtin.read(item)
+            if item.filename == "word/document.xml":  # the loop as it was: no branch on the page shape
+                text = data.decode("utf-8").replace("attachment.portrait", "false")
+                data = text.encode("utf-8")
+            out.writestr(item, data)
+    report = reportgen.loads(notice, str(tmp_path / "n.yaml"), options=RenderOptions(docx_template=old))
+    assert report.document.attachments[0].portrait
+    grid = docx.Document(io.BytesIO(report.to_bytes("docx"))).tables[-1]._tbl.tblGrid
+    import reportgen.render.docx.layout as L
+
+    assert sum(int(c.w.twips) for c in grid.gridCol_lst) == L.LANDSCAPE_BODY_WIDTH
+    # and the default template: portrait
+    grid = (
+        docx.Document(io.BytesIO(reportgen.loads(notice, "n.yaml").to_bytes("docx"))).tables[-1]._tbl.tblGrid
+    )
+    assert sum(int(c.w.twips) for c in grid.gridCol_lst) == L.BODY_WIDTH

@@ -49,8 +49,11 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     # An attachment's charts follow its table in the same fragment, so templates need no tag for them.
     placeholders = [TABLE_PLACEHOLDER.format(i) for i in range(len(document.attachments))]
     pictures = _pictures(document)
+    # A template made before attachments had their own page shape (a user's copy of an older
+    # report.docx) sets every attachment in its one landscape section: at the landscape width.
+    shaped = any(PORTRAIT_TAG in source for source in template.sources.values())
     fragments = {
-        placeholder: table_xml(attachment.table, portrait=attachment.portrait)
+        placeholder: table_xml(attachment.table, portrait=shaped and attachment.portrait)
         + "".join(picture_paragraphs(p) for p in drawn)
         for placeholder, attachment, drawn in zip(placeholders, document.attachments, pictures, strict=True)
     }
@@ -97,6 +100,7 @@ def _pictures(document: Document) -> list[list[Picture]]:
 
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
 BODY_TABLE_PLACEHOLDER = "<!--reportgen:body-table:{}-->"
+PORTRAIT_TAG = "attachment.portrait"  # what a template that gives each attachment its page shape asks
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 
