@@ -120,11 +120,17 @@ def wait_for_result(driver: WebDriver) -> None:
 
 
 def wait_for_file(folder: Path, suffix: str) -> Path:
+    """The downloaded file once Chrome has finished it: Chrome may create the final name empty beside
+    its ``.crdownload`` and fill it later, so wait until no download is running and the size holds."""
     deadline = time.monotonic() + 60
+    last = -1
     while time.monotonic() < deadline:
         found = [p for p in folder.glob(f"*{suffix}") if not p.name.endswith(".crdownload")]
-        if found:
+        running = any(folder.glob("*.crdownload"))
+        size = found[0].stat().st_size if found else -1
+        if found and not running and size > 0 and size == last:
             return found[0]
+        last = size
         time.sleep(0.2)
     raise AssertionError(f"no {suffix} downloaded into {folder}")
 
