@@ -37,7 +37,10 @@ from reportgen.model import FORMULA_KINDS, NUMBERING
 
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
 PLACE_LABEL = "位置"  # A2: 附件, 正文, or 章节：标题 (blank: the kind's 表格位置, 附件 unless it says)
-PLACE_HELP = "表放在哪里：附件（默认）、正文（正文末尾），或 章节：某节的标题（紧跟在该节之后）。"
+PLACE_HELP = (
+    "表放在哪里：附件、正文（正文末尾），或 章节：某节的标题（紧跟在该节之后）。"
+    "空着时按报告类型：多数类型作附件，公示、绩效自评表排在正文末尾。"
+)
 TITLE_LABEL = TITLE
 HEADER_LABEL = "表头"
 GROUP, SUBTOTAL, TOTAL, SINGLE = "分组", "小计", "合计", "单行分组"
