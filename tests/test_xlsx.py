@@ -108,7 +108,7 @@ def test_total_row_as_formulas_keeps_the_exact_values(tmp_path: Path) -> None:
     values = openpyxl.load_workbook(path, data_only=True).active
     total = next(r for r in range(7, formulas.max_row + 1) if formulas.cell(r, 2).value == "合计")
     assert formulas.cell(total, 6).value == f"=SUM(F7:F{total - 1})"
-    assert formulas.cell(total, 8).value == f"=G{total}/F{total}"
+    assert formulas.cell(total, 8).value == f'=IF(F{total}=0,"—",G{total}/F{total})'  # as a 表格's 商
     assert values.cell(total, 6).value == 14037
     assert (
         f"{values.cell(total, 8).value:.4f}" == "1.2081"

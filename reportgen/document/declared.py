@@ -71,7 +71,7 @@ def declared_table(figures: DeclaredTableFigures) -> Table:
                     )
                 )
         rows.append(Row(tuple(cells), is_total=computed.kind in (SUBTOTAL, TOTAL)))
-    return Table(spec, tuple(rows), plain_totals=False)
+    return Table(spec, tuple(rows))
 
 
 def declared_table_spec(table: DeclaredTable) -> TableSpec:

@@ -9,12 +9,12 @@ formatted by the same pure functions, so no writer ever computes or rounds on it
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import Enum
 
 from reportgen.compute.table import ProjectFigures, TableFigures
-from reportgen.document.formulas import Formula
+from reportgen.document.formulas import ONE, Cells, Formula, QuotientOf, Ref, SumOf
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
@@ -190,17 +190,13 @@ class Row:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """``plain_totals``: each 合计 row is the plain sum of the data rows above it (the 一览表), so the
-    .xlsx may write it as ``SUM``; a declared table's totals follow per-column rules and group rows.
-
-    ``layouts`` keeps what ``document.widths`` measured of this table object (its texts' pieces, the
+    """``layouts`` keeps what ``document.widths`` measured of this table object (its texts' pieces, the
     column widths per page), so the builder's choice of page and the writer measure it once (not
     part of its value)."""
 
     spec: TableSpec
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
-    plain_totals: bool = True
     layouts: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -302,6 +298,19 @@ def project_table(
     for figure_row in figures.rows:
         row_values = values(figure_row)
         rows.append(Row(tuple(format_cell(c, row_values[c.key]) for c in columns)))
+    # the 合计 as the .xlsx may write it (``--total-formulas``): amounts sum the rows above, a ratio
+    # divides the 合计 row's own amounts (``ratio_of``), as computed
+    above, at = tuple(range(len(rows))), len(rows)
+
+    def total_cell(column: TableColumn, value: Decimal | str | None) -> Cell:
+        cell = format_cell(column, value)
+        if column.kind is ValueKind.AMOUNT:
+            return replace(cell, formula=SumOf(((Cells(column.key, above), ONE),)))
+        if column.kind is ValueKind.RATIO and column.ratio_of is not None:
+            numerator, denominator = column.ratio_of
+            return replace(cell, formula=QuotientOf(Ref(numerator, at), Ref(denominator, at)))
+        return cell
+
     total: dict[str, Decimal | str | None] = {
         "number": "",
         "name": "合计",
@@ -313,7 +322,7 @@ def project_table(
     }
     rows.append(
         Row(
-            tuple(format_cell(c, total[c.key]) if c.key in total else Cell("") for c in columns),
+            tuple(total_cell(c, total[c.key]) if c.key in total else Cell("") for c in columns),
             is_total=True,
         )
     )

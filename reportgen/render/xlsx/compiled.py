@@ -41,7 +41,6 @@ from reportgen.render.xlsx.layout import (
     cell_value,
     row_height,
     sheet_title,
-    total_formula,
     write_table,
 )
 
@@ -282,11 +281,8 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
         )
     ]
     first = compiled.first_data
-    last_data = first + sum(1 for row in table.rows if not row.is_total) - 1
     letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
     by_key = {column.key: letter for column, letter in zip(columns, letters, strict=True)}
-    # the 一览表's 合计 from its columns; a declared table's computed cells carry their own formulas
-    formulas = total_formulas and table.plain_totals
     merges: list[str] = []
     row_number = first - 1
     for row in table.rows:
@@ -299,10 +295,7 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
             value = cell_value(column, data.value, data.text) if data.span else None
             quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
             style = compiled.styles[(row.is_total, quoted, index)]
-            formula = total_formula(column, by_key, row_number, first, last_data) if row.is_total else None
-            if formulas and formula and isinstance(value, Decimal):
-                cells.append(f'<c r="{ref}" s="{style}"><f>{formula[1:]}</f><v>{value:f}</v></c>')
-            elif total_formulas and data.formula is not None and isinstance(value, Decimal):
+            if total_formulas and data.formula is not None and isinstance(value, Decimal):
                 spelled = xml_content(excel_formula(data.formula, by_key, first))
                 cells.append(f'<c r="{ref}" s="{style}"><f>{spelled}</f><v>{value:f}</v></c>')
             elif value is None or value == "":

@@ -138,19 +138,6 @@ def row_height(columns: tuple[TableColumn, ...], cells: tuple[TableCell, ...]) -
 MAX_ROW_HEIGHT = 409  # points: the most Excel allows (a 登记表's narrative cell can ask for more)
 
 
-def total_formula(
-    column: TableColumn, letters: dict[str, str], row: int, first: int, last: int
-) -> str | None:
-    """The 合计 cell as a formula: amounts are sums; a ratio divides its row's totals, as computed."""
-    letter = letters[column.key]
-    if column.kind is ValueKind.AMOUNT:
-        return f"=SUM({letter}{first}:{letter}{last})"
-    if column.kind is ValueKind.RATIO and column.ratio_of is not None:
-        numerator, denominator = (letters[key] for key in column.ratio_of)
-        return f"={numerator}{row}/{denominator}{row}"
-    return None
-
-
 def _cell(sheet: Worksheet, row: int, column: int) -> Cell:
     """A writable cell (the top-left of a merge is one; the rest of a merge is never written)."""
     cell = sheet.cell(row, column)
