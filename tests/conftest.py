@@ -35,6 +35,18 @@ MINIMAL = """\
 """
 
 
+# A ledger's parts before its 表格, for tests of declared tables: ``"标题: …\n" + TABLE_LEDGER_HEAD + 表格``.
+TABLE_LEDGER_HEAD = """\
+落款: 某区民政局
+成文日期: 2024-10-10
+填报单位: 某区民政局
+期间: {年度: 2024, 月份: 1—9}
+正文:
+  - 标题: 基本情况
+    段落: 各片区情况见附表。
+"""
+
+
 @pytest.fixture
 def minimal() -> str:
     return MINIMAL

@@ -21,6 +21,7 @@ from reportgen.base.errors import LedgerError
 from reportgen.document.blocks import Heading, TableBlock
 from reportgen.render.docx import layout as L
 from reportgen.render.options import RenderOptions
+from tests.conftest import TABLE_LEDGER_HEAD
 
 TABLES = Path(__file__).parent / "data" / "tables"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -172,15 +173,9 @@ def test_a_body_table_too_wide_for_the_portrait_page_is_refused(tmp_path: Path) 
     assert "12345.67" in reportgen.load(attached).to_bytes("md").decode()
 
 
-LABEL_FIRST = """\
-标题: 小计的位置
-落款: 某区民政局
-成文日期: 2024-10-10
-填报单位: 某区民政局
-期间: {年度: 2024, 月份: 1—9}
-正文:
-  - 标题: 基本情况
-    段落: 各片区情况见附表。
+LABEL_FIRST = (
+    f"标题: 小计的位置\n{TABLE_LEDGER_HEAD}"
+    + """\
 表格:
   - 编号: 片区
     标题: 各片区临时救助情况
@@ -197,6 +192,7 @@ LABEL_FIRST = """\
           - {乡镇: 龙泉镇, 户数: 90}
     合计行: 是
 """
+)
 
 
 # the same table without the rows' own label column: only the group column is text

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 import reportgen
 from reportgen.render.options import RenderOptions
 from reportgen.render.pdf.soffice import find_soffice
+from tests.conftest import TABLE_LEDGER_HEAD
 
 TABLES = Path(__file__).parent / "data" / "tables"
 SHAPES = sorted(TABLES.glob("*.yaml"))
@@ -30,15 +31,9 @@ SAMPLES = Path(__file__).parent.parent / "samples"
 # an ascending 排名 with a tie as printed (280.83 and 280.79 both print 280.8), a 元 column added into
 # 万元, a 万元 − 元 difference in 元, a % factor, a missing operand and a zero denominator ("—"), and a
 # name that looks like a formula.
-MIXED = """\
-标题: 公式测试
-落款: 某区民政局
-成文日期: 2024-10-10
-填报单位: 某区民政局
-期间: {年度: 2024, 月份: 1—9}
-正文:
-  - 标题: 基本情况
-    段落: 各片区情况见附表。
+MIXED = (
+    f"标题: 公式测试\n{TABLE_LEDGER_HEAD}"
+    + """\
 表格:
   - 编号: 片区
     标题: 各片区临时救助情况
@@ -72,6 +67,7 @@ MIXED = """\
       - {乡镇: +新区, 人数: 0, 乡镇金额: 0, 区金额: 0, 系数: 10}
     合计行: 是
 """
+)
 
 
 def workbook_bytes(source: Path | str, formulas: bool) -> bytes:
