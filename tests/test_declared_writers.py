@@ -293,3 +293,10 @@ def test_a_numbering_column_takes_no_unit_no_sum_and_feeds_no_formula(column: st
     with pytest.raises(LedgerError) as caught:
         reportgen.loads(NUMBERED.replace("{名称: 序号, 公式: 序号}", column), "n.yaml")
     assert message in str(caught.value)
+
+
+def test_a_numbering_column_orders_nothing() -> None:
+    # 序号 numbers the rows as the sort leaves them: sorting by it would be silently ignored
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(NUMBERED.replace("排序: {列: 户数}", "排序: {列: 序号}"), "n.yaml")
+    assert "RG126" in str(caught.value) and "不能用来排序" in str(caught.value)

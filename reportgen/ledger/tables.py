@@ -182,7 +182,8 @@ class TableReader:
             self.problem(
                 "RG126", message, (*at, "合计行"), place_in_table(title), None, "加一个文本列，或删去“合计行”"
             )
-        sort = self.sort(fields.get("排序"), (*at, "排序"), title, names)
+        numbered = [c.name for c in columns if c.formula is not None and c.formula.kind == NUMBERING]
+        sort = self.sort(fields.get("排序"), (*at, "排序"), title, names, numbered)
         self.check_sums_of_mixed_units(columns, rows, at)
         total_label = self.r.text(fields.get("合计名称"), (*at, "合计名称"), required=False) or "合计"
         total_printed = self.printed(fields.get("合计公布值"), (*at, "合计公布值"), title, columns)
@@ -489,7 +490,9 @@ class TableReader:
                 found.append(name)
         return tuple(found)
 
-    def sort(self, value: object, at: At, title: str, names: list[str]) -> tuple[str, bool] | None:
+    def sort(
+        self, value: object, at: At, title: str, names: list[str], numbered: list[str]
+    ) -> tuple[str, bool] | None:
         if value is None:
             return None
         fields = self.r.mapping(value, at, required=SORT_KEYS[:1], optional=SORT_KEYS[1:])
@@ -502,6 +505,15 @@ class TableReader:
         if name not in names:
             self.problem(
                 "RG121", f"排序的列“{name}”不存在", (*at, "列"), place_in_table(title, column=name), name
+            )
+            return None
+        if name in numbered:  # it numbers the rows as they come out of the sort: it cannot order them
+            self.problem(
+                "RG126",
+                "序号列按印出的先后编号，不能用来排序",
+                (*at, "列"),
+                place_in_table(title, column=name),
+                name,
             )
             return None
         return name, order == "升序"
