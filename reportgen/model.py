@@ -324,6 +324,11 @@ class DeclaredColumn:
     formula: ColumnFormula | None
     total: str
     place: str
+    # A preset's (the 一览表's) own: ``hint`` the width in 汉字 it was designed with, not a minimum (the
+    # .xlsx sizes the column by it, the printed table shares spare width by it); ``template`` a text
+    # column whose cells are templates rendered like the narrative (目标任务, 实施进度).
+    hint: Decimal | None = None
+    template: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +347,19 @@ class Printed:
     value: Decimal
 
 
-CellValue = str | Decimal | FigureRef | Printed
+FIGURE_FIELDS = ("名称", "要求", "完成值", "完成情况")
+
+
+@dataclass(frozen=True, slots=True)
+class FigureField:
+    """A text cell that quotes a figure (``FIGURE_FIELDS``): its 名称, the 要求 of its 目标, its 完成值
+    as the report prints it, its 完成情况 (the 目标表's cells): one source with the narrative."""
+
+    figure_id: str
+    field: str
+
+
+CellValue = str | Decimal | FigureRef | Printed | FigureField
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,7 +37,7 @@ from reportgen.base.errors import CODES
 from reportgen.base.units import Family, known_units, unit
 from reportgen.ledger.yaml.read import MAX_FILE_BYTES
 from reportgen.model import STANDARD_BASES, TARGET_WORDS
-from reportgen.numbers import format_number
+from reportgen.numbers import DASH, format_number
 from tests.conftest import yaml_quoted
 from tests.test_messages import english_in
 
@@ -494,11 +494,11 @@ def test_valid_ledgers_render_and_add_up(case: ValidCase) -> None:
     columns = [c.key for c in shown.spec.columns]
     total_row = shown.rows[-1]
     assert total_row.is_total
-    digits = table.table.amount_digits
+    digits = table.table.amount_digits  # a missing total is stated ("—"), never a blank cell
     for key, values in case.expected.items():
         total = exact_total(values)
         cell = total_row.cells[columns.index(KEY_OF_COLUMN[key])]
-        assert cell.text == ("" if total is None else format_number(total, digits)), key
+        assert cell.text == (DASH if total is None else format_number(total, digits)), key
     # A 合计 figure is the exact sum of its parts.
     for fig in case.figures:
         if fig.kind == "sum":

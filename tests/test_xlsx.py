@@ -109,6 +109,11 @@ def test_total_row_as_formulas_keeps_the_exact_values(tmp_path: Path) -> None:
     total = next(r for r in range(7, formulas.max_row + 1) if formulas.cell(r, 2).value == "合计")
     assert formulas.cell(total, 6).value == f"=SUM(F7:F{total - 1})"
     assert formulas.cell(total, 8).value == f'=IF(F{total}=0,"—",G{total}/F{total})'  # as a 表格's 商
+    # the 一览表 is a preset of 表格: each row's 占计划比例 is a 商 formula too, 合计 重算 from its own cells
+    for row in range(7, total):
+        assert formulas.cell(row, 8).value == f'=IF(F{row}=0,"—",G{row}/F{row})'
+        assert formulas.cell(row, 10).value == f'=IF(F{row}=0,"—",I{row}/F{row})'
+        assert formulas.cell(row, 5).data_type != "f"  # 完成比例: computed per row in its own units
     assert values.cell(total, 6).value == 14037
     assert (
         f"{values.cell(total, 8).value:.4f}" == "1.2081"

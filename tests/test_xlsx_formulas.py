@@ -79,8 +79,10 @@ def workbook_bytes(source: Path | str, formulas: bool) -> bytes:
 
 # the samples that declare tables too (绩效自评, 通报, 公示)
 SAMPLED = [p for p in sorted(SAMPLES.glob("*.yaml")) if "\n表格:" in p.read_text("utf-8")]
-CASES: list[Path | str] = [*SHAPES, *SAMPLED, MIXED]
-IDS = [*(p.stem for p in (*SHAPES, *SAMPLED)), "mixed"]
+# and the 一览表, a preset of 表格: its 占计划比例 are 商 columns like any other
+PRESET = SAMPLES / "jialing-2024q3.yaml"
+CASES: list[Path | str] = [*SHAPES, *SAMPLED, PRESET, MIXED]
+IDS = [*(p.stem for p in (*SHAPES, *SAMPLED, PRESET)), "mixed"]
 
 
 def formula_cells(data: bytes) -> dict[tuple[str, str], str]:

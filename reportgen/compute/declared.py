@@ -28,9 +28,11 @@ from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
 from reportgen.ledger.tables import at_cell, per_column, place_in_table
 from reportgen.model import (
     NUMBERING,
+    CellValue,
     DeclaredColumn,
     DeclaredRow,
     DeclaredTable,
+    FigureField,
     FigureRef,
     Ledger,
     Printed,
@@ -91,7 +93,28 @@ def declared_tables(
 ) -> tuple[DeclaredTableFigures, ...]:
     """Every ``表格`` of the ledger computed; a quoted figure in a unit its column cannot take is
     ``LedgerError`` RG113, as for figures."""
-    return tuple(_TableComputer(ledger, table, figures, figure_bounds).run() for table in ledger.tables)
+    return tuple(declared_table_figures(ledger, table, figures, figure_bounds) for table in ledger.tables)
+
+
+def declared_table_figures(
+    ledger: Ledger,
+    table: DeclaredTable,
+    figures: dict[str, Quantity | None],
+    figure_bounds: dict[str, Bounds | None],
+) -> DeclaredTableFigures:
+    """One declared table computed: a ledger's ``表格`` or a preset built from other parts of the
+    ledger (the 一览表, ``compute.table.project_preset``)."""
+    return _TableComputer(ledger, table, figures, figure_bounds).run()
+
+
+def fraction(percent: Decimal | None) -> Decimal | None:
+    """A value of a % column as the fraction it stands for, as the .xlsx stores it under a "0.00%"
+    format and the checks compare it (92.50 → 0.925): exact, without trailing zeros, so the same
+    ratio is written the same whichever way it was computed."""
+    if percent is None:
+        return None
+    with localcontext(prec=EXACT_DIGITS):
+        return percent.scaleb(-2).normalize()
 
 
 class _TableComputer:
@@ -306,7 +329,8 @@ class _TableComputer:
 
     def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:
         values, bounds = self.computed[row.number]
-        texts = {c.name: str(row.cell(c.name) or "") for c in self.table.columns if c.text}
+        # a cell quoting a figure's text (``FigureField``) is filled by the document, which prints figures
+        texts = {c.name: _text(row.cell(c.name)) for c in self.table.columns if c.text}
         for label, group in zip(self.table.group_columns, groups, strict=False):
             if not texts.get(label):
                 texts[label] = group.name  # the merged label cell's text
@@ -340,6 +364,10 @@ class _TableComputer:
             if column.total == "重算":
                 values[column.name], bounds[column.name] = self.formula(column, values, bounds)
         return values, bounds
+
+
+def _text(cell: CellValue | None) -> str:
+    return "" if cell is None or isinstance(cell, FigureField) else str(cell)
 
 
 def _product(

@@ -17,9 +17,10 @@ from decimal import Decimal
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert, unit
 from reportgen.compute.bounds import Bounds, total_bounds
-from reportgen.compute.declared import DeclaredTableFigures, declared_tables
+from reportgen.compute.declared import DeclaredTableFigures, declared_table_figures, declared_tables
 from reportgen.compute.exact import exact_sum, ratio
 from reportgen.compute.table import TableFigures, table_figures
+from reportgen.compute.targets import target_preset
 from reportgen.model import (
     BASELINES,
     TARGET_RELATIONS,
@@ -70,13 +71,14 @@ class ComputedReport:
     goals: dict[str, Goal] = field(default_factory=dict)
     standards: dict[str, Standard] = field(default_factory=dict)
     tables: tuple[DeclaredTableFigures, ...] = ()  # 表格 (compute.declared)
+    targets: DeclaredTableFigures | None = None  # the 目标表, a preset of 表格 (compute.targets)
 
 
 def compute(ledger: Ledger) -> ComputedReport:
     """Resolve derived figures and the 一览表; unit mismatches are ``LedgerError`` RG113."""
     resolver = _FigureResolver(ledger)
     values = resolver.resolve_all()
-    table = table_figures(ledger, values) if ledger.table is not None else None
+    table = table_figures(ledger, values, resolver.bounds) if ledger.table is not None else None
     baselines = {p: _baseline(ledger, p) for p in BASELINES}
     goals = {
         figure.id: _goal(ledger, figure, figure.target, values.get(figure.id))
@@ -89,7 +91,14 @@ def compute(ledger: Ledger) -> ComputedReport:
         if figure.per or figure.before is not None or figure.changed
     }
     tables = declared_tables(ledger, values, resolver.bounds)
-    return ComputedReport(ledger, values, table, baselines, resolver.bounds, goals, standards, tables)
+    targets = (
+        declared_table_figures(ledger, target_preset(ledger.target_table, goals), values, resolver.bounds)
+        if ledger.target_table is not None
+        else None
+    )
+    return ComputedReport(
+        ledger, values, table, baselines, resolver.bounds, goals, standards, tables, targets
+    )
 
 
 # 完成情况 of a figure against its 目标, derived, never typed.

@@ -1,23 +1,47 @@
-"""The 一览表's figures: each row's amounts in the table's unit, its ratios, and the 合计 from unrounded rows.
+"""The 一览表's figures: each row's amounts in the table's unit and its completion, then the table itself
+computed as a preset of a declared table (``表格``): the same ratio, 合计 and "—" rules as any other.
 
 下达预算占计划比例 = 下达预算 ÷ 计划安排资金; 实际拨付占计划比例 = 实际拨付 ÷ 计划安排资金 (never ÷
-下达预算, the mistake samples/jialing-2024q3.yaml reproduces from its published source).
+下达预算, the mistake samples/jialing-2024q3.yaml reproduces from its published source).  The preset
+(``project_preset``) declares those as 商 columns with a 合计 row that adds the amounts (求和) and
+recomputes the ratios from its own totals (重算); ``compute.declared`` computes it.  Only the 完成比例 is
+computed here: its target and actual carry a unit per project (人, 张, 万元), which no column of one
+unit holds, so each row's quotient is taken in its own units and entered as the column's value.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem
-from reportgen.base.units import Unit, convert
+from reportgen.base.units import Unit, convert, unit
+from reportgen.compute.bounds import Bounds
+from reportgen.compute.declared import DeclaredTableFigures, declared_table_figures, fraction
 from reportgen.compute.exact import exact_sum, ratio
-from reportgen.model import FigureRef, Ledger, Project, ProjectTable, Quantity
+from reportgen.model import (
+    NUMBERING,
+    CellValue,
+    ColumnFormula,
+    DeclaredColumn,
+    DeclaredRow,
+    DeclaredTable,
+    FigureRef,
+    HeaderGroup,
+    Ledger,
+    Project,
+    ProjectTable,
+    Quantity,
+)
+
+PRESET_ID = "一览表"
+PERCENT = unit("%")
 
 
 @dataclass(frozen=True, slots=True)
 class ProjectFigures:
-    """One 一览表 row with its amounts in the table's unit (exact) and its ratios (fractions)."""
+    """One 一览表 row with its amounts in the table's unit (exact) and its ratios (fractions).  The
+    ratios of the amounts are the computed table's (``TableFigures.table_figures`` fills them in)."""
 
     number: int
     project: Project
@@ -28,21 +52,43 @@ class ProjectFigures:
     sources_total: Decimal | None
     budget: Decimal | None
     paid: Decimal | None
-    budget_ratio: Decimal | None
-    paid_ratio: Decimal | None
+    budget_ratio: Decimal | None = None
+    paid_ratio: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class TableFigures:
-    """The whole 一览表: rows plus the 合计 computed from unrounded row values."""
+    """The whole 一览表: the projects' rows, and ``computed``, the preset table as computed (its rows in
+    the order of ``rows``, then the 合计 computed from unrounded row values)."""
 
     table: ProjectTable
     rows: tuple[ProjectFigures, ...]
-    total_plan: Decimal | None
-    total_budget: Decimal | None
-    total_paid: Decimal | None
-    total_budget_ratio: Decimal | None
-    total_paid_ratio: Decimal | None
+    computed: DeclaredTableFigures
+
+    def _total(self, key: str) -> Decimal | None:
+        total = self.computed.total
+        assert total is not None  # the preset always has its 合计 row
+        return total.values.get(key)
+
+    @property
+    def total_plan(self) -> Decimal | None:
+        return self._total("plan")
+
+    @property
+    def total_budget(self) -> Decimal | None:
+        return self._total("budget")
+
+    @property
+    def total_paid(self) -> Decimal | None:
+        return self._total("paid")
+
+    @property
+    def total_budget_ratio(self) -> Decimal | None:
+        return fraction(self._total("budget_ratio"))
+
+    @property
+    def total_paid_ratio(self) -> Decimal | None:
+        return fraction(self._total("paid_ratio"))
 
 
 def measure(value: Quantity | FigureRef | None, values: dict[str, Quantity | None]) -> Quantity | None:
@@ -56,19 +102,21 @@ def in_unit(quantity: Quantity | None, target: Unit) -> Decimal | None:
     return None if quantity is None else convert(quantity.value, quantity.unit, target)
 
 
-def table_figures(ledger: Ledger, values: dict[str, Quantity | None]) -> TableFigures:
+def table_figures(
+    ledger: Ledger, values: dict[str, Quantity | None], bounds: dict[str, Bounds | None]
+) -> TableFigures:
     assert ledger.table is not None
     table = ledger.table
     rows = tuple(
         _row(ledger, number, project, values) for number, project in enumerate(table.projects, start=1)
     )
-
-    def total(attribute: str) -> Decimal | None:
-        present = [getattr(row, attribute) for row in rows if getattr(row, attribute) is not None]
-        return exact_sum(present) if present else None
-
-    plan, budget, paid = total("plan"), total("budget"), total("paid")
-    return TableFigures(table, rows, plan, budget, paid, ratio(budget, plan), ratio(paid, plan))
+    computed = declared_table_figures(ledger, project_preset(table, rows), values, bounds)
+    ratios = [row.values for row in computed.rows if row.kind != "合计"]
+    rows = tuple(
+        replace(row, budget_ratio=fraction(shown["budget_ratio"]), paid_ratio=fraction(shown["paid_ratio"]))
+        for row, shown in zip(rows, ratios, strict=True)
+    )
+    return TableFigures(table, rows, computed)
 
 
 def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quantity | None]) -> ProjectFigures:
@@ -105,9 +153,6 @@ def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quanti
             )
         return in_unit(quantity, display)
 
-    plan = money(funding.plan, "计划安排资金")
-    budget = money(funding.budget, "下达预算")
-    paid = money(funding.paid, "实际拨付")
     sources_total = (
         exact_sum(convert(q.value, q.unit, display) for _, q in funding.sources) if funding.sources else None
     )
@@ -117,10 +162,131 @@ def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quanti
         target=target,
         actual=actual,
         completion=completion,
-        plan=plan,
+        plan=money(funding.plan, "计划安排资金"),
         sources_total=sources_total,
-        budget=budget,
-        paid=paid,
-        budget_ratio=ratio(budget, plan),
-        paid_ratio=ratio(paid, plan),
+        budget=money(funding.budget, "下达预算"),
+        paid=money(funding.paid, "实际拨付"),
     )
+
+
+# The preset's columns: key, header label, and the ledger field a text cell comes from (its place).
+_TEXTS = {
+    "name": "名称",
+    "target_text": "目标任务",
+    "progress_text": "实施进度",
+    "owner": "责任单位",
+    "note": "备注",
+}
+_TEMPLATES = ("target_text", "progress_text")  # rendered like the narrative, with the project's place
+_AMOUNTS = {"plan": "计划安排资金", "budget": "下达预算", "paid": "实际拨付"}
+
+
+def project_preset(table: ProjectTable, rows: tuple[ProjectFigures, ...]) -> DeclaredTable:
+    """The 项目推进和资金执行情况一览表 as a declared table, its rows the projects' figures.
+
+    Column keys are English (``plan``, ``budget_ratio`` …): the .xlsx charts and formulas name the
+    columns by them.  The money unit stands in the spanner's label, as the published tables print it.
+    Each ``hint`` is the width (汉字) the table was designed with: the .xlsx sizes its columns by it and
+    the printed table shares spare width by it; the content decides the printed widths."""
+    amount, rd, ad = table.amount_unit, table.ratio_digits, table.amount_digits
+
+    def column(
+        key: str,
+        label: str,
+        hint: str,
+        *,
+        unit_of: Unit | None = None,
+        digits: int = 0,
+        text: bool = False,
+        formula: ColumnFormula | None = None,
+        total: str = "无",
+    ) -> DeclaredColumn:
+        return DeclaredColumn(
+            key,
+            label,
+            unit_of,
+            text,
+            digits,
+            "",
+            None,
+            formula,
+            total,
+            f"{PRESET_ID}.{label}",
+            hint=Decimal(hint),
+            template=key in _TEMPLATES,
+        )
+
+    def share(key: str, of: str) -> DeclaredColumn:
+        return column(
+            key,
+            "占计划比例",
+            "5",
+            unit_of=PERCENT,
+            digits=rd,
+            formula=ColumnFormula("商", (of, "plan")),
+            total="重算",
+        )
+
+    columns = (
+        column("number", "序号", "2.5", formula=ColumnFormula(NUMBERING, ())),
+        column("name", "项目名称", "6.5", text=True),
+        column("target_text", "目标任务", "7", text=True),
+        column("progress_text", "实施进度", "8", text=True),
+        column("completion", "完成比例", "5", unit_of=PERCENT, digits=rd),
+        column("plan", "计划安排资金", "5.2", unit_of=amount, digits=ad, total="求和"),
+        column("budget", "金额", "5.2", unit_of=amount, digits=ad, total="求和"),
+        share("budget_ratio", "budget"),
+        column("paid", "金额", "5.2", unit_of=amount, digits=ad, total="求和"),
+        share("paid_ratio", "paid"),
+        column("owner", "责任单位", "4.8", text=True),
+        column("note", "备注", "3.3", text=True),
+    )
+    header = (
+        HeaderGroup("项目推进情况", ("target_text", "progress_text", "completion")),
+        HeaderGroup(
+            f"资金执行情况（{amount.symbol}、%）",
+            (
+                "plan",
+                HeaderGroup("下达预算", ("budget", "budget_ratio")),
+                HeaderGroup("实际拨付", ("paid", "paid_ratio")),
+            ),
+        ),
+    )
+    return DeclaredTable(
+        id=PRESET_ID,
+        title=table.title or "",
+        columns=columns,
+        header=header,
+        rows=tuple(_preset_row(row) for row in rows),
+        group_columns=(),
+        total_row=True,
+        total_label="合计",
+        total_printed=(),
+        total_equals=(),
+        sort=None,
+        place=PRESET_ID,
+        placement="附件",
+    )
+
+
+def _preset_row(row: ProjectFigures) -> DeclaredRow:
+    """A project as the preset's row: its texts (templates kept as typed), its amounts in the table's
+    unit, its completion in percent; each cell placed where the ledger holds its field."""
+    project = row.project
+    texts = {
+        "name": project.name,
+        "target_text": project.target_text,
+        "progress_text": project.progress_text,
+        "owner": project.owner,
+        "note": project.note,
+    }
+    numbers = {
+        "completion": None if row.completion is None else row.completion.scaleb(2),
+        "plan": row.plan,
+        "budget": row.budget,
+        "paid": row.paid,
+    }
+    cells: list[tuple[str, CellValue]] = [(key, text) for key, text in texts.items()]
+    cells.extend((key, value) for key, value in numbers.items() if value is not None)
+    places = tuple((key, project.place_of(field)) for key, field in {**_TEXTS, **_AMOUNTS}.items())
+    return DeclaredRow(tuple(cells), row.number, project.place, places)

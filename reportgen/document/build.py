@@ -20,15 +20,12 @@ from reportgen.document.signature import signature_lines
 from reportgen.document.tables import (
     FIGURES_TABLE_TITLE,
     Table,
-    TargetRow,
     default_table_title,
     figures_table,
     form_table,
-    project_table,
-    target_table,
 )
 from reportgen.document.widths import fits_portrait, suits_portrait
-from reportgen.model import DeclaredTable, Figure, Quantity, RatioOf, Section, SumOf
+from reportgen.model import DeclaredTable, Figure, FigureField, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
     format_date,
@@ -79,26 +76,20 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
     return context
 
 
-def _target_table(report: ComputedReport, title: str) -> Table:
-    """The 目标表: each listed figure's 要求, 完成值 (shown as the narrative shows it) and 完成情况."""
-    assert report.ledger.target_table is not None
-    rows: list[TargetRow] = []
-    for ref in report.ledger.target_table.figures:
-        figure = report.ledger.figure(ref.figure_id)
-        goal = report.goals.get(ref.figure_id)
-        if figure is None or goal is None:
-            continue  # the schema lists only figures with a 目标
-        value = report.values.get(figure.id)
-        shown = DASH if value is None else _completion(figure, value)
-        rows.append(
-            TargetRow(
-                figure.name,
-                goal.requirement,
-                shown,
-                goal.status,
-            )
-        )
-    return target_table(rows, title)
+def figure_field(report: ComputedReport, quoted: FigureField) -> str:
+    """A table cell that quotes a figure's text (the 目标表's): its 名称, 要求, 完成值 (as the narrative
+    shows it, "—" without one) or 完成情况."""
+    figure = report.ledger.figure(quoted.figure_id)
+    assert figure is not None  # the ledger quotes only figures it has
+    if quoted.field == "名称":
+        return figure.name
+    goal = report.goals.get(figure.id)
+    if quoted.field == "要求":
+        return goal.requirement if goal is not None else DASH
+    if quoted.field == "完成情况":
+        return goal.status if goal is not None else DASH
+    value = report.values.get(figure.id)
+    return DASH if value is None else _completion(figure, value)
 
 
 def _completion(figure: Figure, value: Quantity) -> str:
@@ -262,18 +253,26 @@ def build_document(
             else text(table_meta.title or "", "一览表.标题")  # the schema requires a 标题 without 期间
         )
         fill_date = format_date(table_meta.fill_date) if table_meta.fill_date else ""
-        table = project_table(
-            report.table,
-            title,
+        table = declared_table(
+            report.table.computed,
             text,
+            title,
             (f"填表单位：{table_meta.filler}", f"填表时间：{fill_date}" if fill_date else ""),
         )
         drawn = project_charts(report.table) if with_charts else ()
         attachments.append(Attachment("附件", table, drawn))
     if ledger.target_table is not None:
         targets = ledger.target_table
+        assert report.targets is not None  # computed whenever the ledger has a 目标表
         attachments.append(
-            Attachment("附件", _target_table(report, text(targets.title, f"{targets.place}.标题")))
+            Attachment(
+                "附件",
+                declared_table(
+                    report.targets,
+                    title=text(targets.title, f"{targets.place}.标题"),
+                    quote=lambda quoted: figure_field(report, quoted),
+                ),
+            )
         )
     # Declared tables (表格) follow the built-in ones, in ledger order, each an attachment.
     attachments.extend(

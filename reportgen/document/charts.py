@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from reportgen.compute.table import ProjectFigures, TableFigures
-from reportgen.document.tables import TableColumn, format_cell, project_table_spec
+from reportgen.document.declared import declared_table_spec
+from reportgen.document.tables import TableColumn, format_cell
 from reportgen.numbers import DASH
 
 CATEGORIES_PER_CHART = 8  # projects per chart: eight groups of three bars fit one landscape page
@@ -87,7 +88,7 @@ def category_label(number: int, name: str) -> str:
 
 def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart, ...]:
     """The 完成比例 and 资金执行 charts of one 一览表, numbered from ``first_number``."""
-    columns = {column.key: column for column in project_table_spec(figures, "").columns}
+    columns = {column.key: column for column in declared_table_spec(figures.computed.table).columns}
     unit = figures.table.amount_unit.symbol
     completion = _charts(
         [row for row in figures.rows if row.completion is not None],

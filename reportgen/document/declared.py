@@ -12,6 +12,8 @@ Nothing is computed or rounded here.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from decimal import Decimal
 
 from reportgen.base.units import Family
@@ -25,6 +27,7 @@ from reportgen.compute.declared import (
     cell_text,
     contributing_rows,
     formula_factors,
+    fraction,
 )
 from reportgen.document.formulas import (
     ONE,
@@ -38,18 +41,53 @@ from reportgen.document.formulas import (
     SumOf,
 )
 from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
-from reportgen.model import NUMBERING, DeclaredColumn, DeclaredRow, DeclaredTable, HeaderGroup, RowGroup
+from reportgen.model import (
+    NUMBERING,
+    DeclaredColumn,
+    DeclaredRow,
+    DeclaredTable,
+    FigureField,
+    HeaderGroup,
+    RowGroup,
+)
 
 _ALIGN = {"左": "left", "中": "center", "右": "right"}
 DEFAULT_WIDTH = 6.0  # 汉字, when the ledger gives no 宽度 (the content decides in the writers)
 
 
-def declared_table(figures: DeclaredTableFigures) -> Table:
-    """The declared table with every cell formatted, its group labels spanning their rows."""
+def declared_table(
+    figures: DeclaredTableFigures,
+    render: Callable[[str, str], str] | None = None,
+    title: str | None = None,
+    filler_line: tuple[str, str] = ("", ""),
+    quote: Callable[[FigureField], str] | None = None,
+) -> Table:
+    """The declared table with every cell formatted, its group labels spanning their rows.
+
+    A preset (the 一览表) passes what a ledger's ``表格`` has not: ``render(template, place)`` for its
+    template columns (目标任务, 实施进度: rendered like the narrative, with the project's place),
+    its ``title`` rendered from the ledger's, and its ``filler_line`` (填表单位, 填表时间); and
+    ``quote`` prints a cell that quotes a figure's text (the 目标表's 要求, 完成值 …)."""
     table = figures.table
     spec = declared_table_spec(table)
+    if title is not None or filler_line != ("", ""):
+        spec = dataclasses.replace(
+            spec, title=spec.title if title is None else title, filler_line=filler_line
+        )
     columns = table.columns
     grid = [_row_texts(table, row) for row in figures.rows]
+    if render is not None:
+        templates = [c.name for c in columns if c.template]
+        for computed, texts in zip(figures.rows, grid, strict=True):
+            if computed.row is not None:
+                for name in templates:
+                    texts[name] = render(texts.get(name, ""), computed.row.place_of(name))
+    if quote is not None:
+        for computed, texts in zip(figures.rows, grid, strict=True):
+            if computed.row is not None:
+                for name, cell in computed.row.cells:
+                    if isinstance(cell, FigureField):
+                        texts[name] = quote(cell)
     spans = _label_spans(table, figures.rows, grid)
     formulas = _Formulas(figures)
     rows = []
@@ -106,16 +144,19 @@ def _members(group: HeaderGroup) -> list[str]:
 def _column(column: DeclaredColumn) -> TableColumn:
     if column.text:
         kind = ValueKind.TEXT
+    elif column.formula is not None and column.formula.kind == NUMBERING:
+        kind = ValueKind.INDEX  # 序号: centred unless declared otherwise, a plain number in the .xlsx
     elif column.unit is not None and column.unit.family is Family.PERCENT:
         kind = ValueKind.RATIO
     else:
         kind = ValueKind.AMOUNT  # a quantity at fixed decimals, stored as a number
+    hint = column.width if column.width is not None else column.hint
     return TableColumn(
         column.name,
         column.label,
         kind,
         column.digits,
-        width=float(column.width) if column.width is not None else DEFAULT_WIDTH,
+        width=float(hint) if hint is not None else DEFAULT_WIDTH,
         alignment=_ALIGN.get(column.align, ""),
         minimum=float(column.width) if column.width is not None else None,  # printed at least this wide
     )
@@ -123,9 +164,7 @@ def _column(column: DeclaredColumn) -> TableColumn:
 
 def _value(column: DeclaredColumn, value: Decimal | None) -> Decimal | None:
     """The cell's number for the .xlsx: a percentage as the fraction its "0.00%" format shows."""
-    if value is None:
-        return None
-    return value.scaleb(-2) if _hundreds(column) else value
+    return fraction(value) if _hundreds(column) else value
 
 
 def _hundreds(column: DeclaredColumn) -> int:

@@ -8,13 +8,11 @@ formatted by the same pure functions, so no writer ever computes or rounds on it
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 
-from reportgen.compute.table import ProjectFigures, TableFigures
-from reportgen.document.formulas import ONE, Cells, Formula, QuotientOf, Ref, SumOf
+from reportgen.document.formulas import Formula
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
 
@@ -200,55 +198,6 @@ class Table:
     layouts: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
 
 
-def project_table_spec(
-    figures: TableFigures, title: str, filler_line: tuple[str, str] = ("", "")
-) -> TableSpec:
-    """The 项目推进和资金执行情况一览表 header, with the money unit in the spanner label."""
-    table = figures.table
-    unit = table.amount_unit.symbol
-    rd, ad = table.ratio_digits, table.amount_digits
-    return TableSpec(
-        title=title,
-        header=(
-            TableColumn("number", "序号", ValueKind.INDEX, width=2.5),
-            TableColumn("name", "项目名称", width=6.5),
-            Spanner(
-                "项目推进情况",
-                (
-                    TableColumn("target_text", "目标任务", width=7),
-                    TableColumn("progress_text", "实施进度", width=8),
-                    TableColumn("completion", "完成比例", ValueKind.RATIO, rd, width=5),
-                ),
-            ),
-            Spanner(
-                f"资金执行情况（{unit}、%）",
-                (
-                    TableColumn("plan", "计划安排资金", ValueKind.AMOUNT, ad, width=5.2),
-                    Spanner(
-                        "下达预算",
-                        (
-                            TableColumn("budget", "金额", ValueKind.AMOUNT, ad, width=5.2),
-                            TableColumn(
-                                "budget_ratio", "占计划比例", ValueKind.RATIO, rd, 5, ("budget", "plan")
-                            ),
-                        ),
-                    ),
-                    Spanner(
-                        "实际拨付",
-                        (
-                            TableColumn("paid", "金额", ValueKind.AMOUNT, ad, width=5.2),
-                            TableColumn("paid_ratio", "占计划比例", ValueKind.RATIO, rd, 5, ("paid", "plan")),
-                        ),
-                    ),
-                ),
-            ),
-            TableColumn("owner", "责任单位", width=4.8),
-            TableColumn("note", "备注", width=3.3),
-        ),
-        filler_line=filler_line,
-    )
-
-
 def default_table_title(year: int, start: int, end: int) -> str:
     """The 一览表's title when the ledger gives none (a given one is a template, rendered by
     ``document``)."""
@@ -268,65 +217,6 @@ def format_cell(column: TableColumn, value: Decimal | str | None) -> Cell:
         assert not isinstance(value, str)
         return Cell(DASH if value is None else format_number(value), value)
     return Cell("" if value is None else str(value), value)
-
-
-def project_table(
-    figures: TableFigures, title: str, render_text: Callable[[str, str], str], filler_line: tuple[str, str]
-) -> Table:
-    """Fill the spec from computed figures; ``render_text(template, place)`` renders project texts."""
-    spec = project_table_spec(figures, title, filler_line)
-    columns = spec.columns
-
-    def values(row: ProjectFigures) -> dict[str, Decimal | str | None]:
-        project = row.project
-        return {
-            "number": str(row.number),
-            "name": project.name,
-            "target_text": render_text(project.target_text, project.place_of("目标任务")),
-            "progress_text": render_text(project.progress_text, project.place_of("实施进度")),
-            "completion": row.completion,
-            "plan": row.plan,
-            "budget": row.budget,
-            "budget_ratio": row.budget_ratio,
-            "paid": row.paid,
-            "paid_ratio": row.paid_ratio,
-            "owner": project.owner,
-            "note": project.note,
-        }
-
-    rows: list[Row] = []
-    for figure_row in figures.rows:
-        row_values = values(figure_row)
-        rows.append(Row(tuple(format_cell(c, row_values[c.key]) for c in columns)))
-    # the 合计 as the .xlsx may write it (``--total-formulas``): amounts sum the rows above, a ratio
-    # divides the 合计 row's own amounts (``ratio_of``), as computed
-    above, at = tuple(range(len(rows))), len(rows)
-
-    def total_cell(column: TableColumn, value: Decimal | str | None) -> Cell:
-        cell = format_cell(column, value)
-        if column.kind is ValueKind.AMOUNT:
-            return replace(cell, formula=SumOf(((Cells(column.key, above), ONE),)))
-        if column.kind is ValueKind.RATIO and column.ratio_of is not None:
-            numerator, denominator = column.ratio_of
-            return replace(cell, formula=QuotientOf(Ref(numerator, at), Ref(denominator, at)))
-        return cell
-
-    total: dict[str, Decimal | str | None] = {
-        "number": "",
-        "name": "合计",
-        "plan": figures.total_plan,
-        "budget": figures.total_budget,
-        "budget_ratio": figures.total_budget_ratio,
-        "paid": figures.total_paid,
-        "paid_ratio": figures.total_paid_ratio,
-    }
-    rows.append(
-        Row(
-            tuple(total_cell(c, total[c.key]) if c.key in total else Cell("") for c in columns),
-            is_total=True,
-        )
-    )
-    return Table(spec, tuple(rows))
 
 
 FIGURES_TABLE_TITLE = "主要指标"
@@ -356,47 +246,6 @@ def figures_table(rows: list[tuple[str, Decimal | None, str, str]], title: str) 
             "note": note,
         }
         table_rows.append(Row(tuple(format_cell(c, values[c.key]) for c in columns)))
-    return Table(spec, tuple(table_rows))
-
-
-@dataclass(frozen=True, slots=True)
-class TargetRow:
-    """One 目标表 row as the report shows it: the figure's name, its 要求 (不少于45张), its 完成值 as
-    text (45.1张, 37.1%, or "—") and its 完成情况 (已完成/未完成/—)."""
-
-    name: str
-    requirement: str
-    actual_text: str
-    status: str
-
-
-def target_table_spec(title: str) -> TableSpec:
-    """The 目标表: one row per figure with a 目标; 完成情况 derived, never typed."""
-    return TableSpec(
-        title=title,
-        header=(
-            TableColumn("number", "序号", ValueKind.INDEX, width=2.5),
-            TableColumn("name", "指标", width=24),
-            TableColumn("requirement", "目标值", width=12),
-            TableColumn("actual", "完成值", width=12),
-            TableColumn("status", "完成情况", width=8),
-        ),
-    )
-
-
-def target_table(rows: list[TargetRow], title: str) -> Table:
-    spec = target_table_spec(title)
-    columns = spec.columns
-    table_rows = []
-    for number, row in enumerate(rows, start=1):
-        cells: dict[str, Cell] = {
-            "number": Cell(str(number), str(number)),
-            "name": Cell(row.name, row.name),
-            "requirement": Cell(row.requirement, row.requirement),
-            "actual": Cell(row.actual_text, row.actual_text),
-            "status": Cell(row.status, row.status),
-        }
-        table_rows.append(Row(tuple(cells[c.key] for c in columns)))
     return Table(spec, tuple(table_rows))
 
 
