@@ -75,10 +75,12 @@ STEP = UNIT // 2  # the greedy loop widens a column half a 字 at a time
 LOOKAHEAD = 12 * UNIT  # and looks at most 12 字 ahead for a line to save
 # Each ASCII byte's width in ticks, for ``bytes.translate``: a table of 256 widths, one a byte.
 _ASCII_WIDTHS = bytes(_ASCII.get(chr(code), _LETTER) if code < 128 else 0 for code in range(256))
+_LINE_WIDTHS = _ASCII_WIDTHS[:10] + b"\0" + _ASCII_WIDTHS[11:]  # and the line break (10) as 0
 _ALNUM = re.compile("[0-9A-Za-z]")
 _RUN = re.compile("[0-9A-Za-z.,%]+")  # what never breaks inside Chinese text: a figure, a word
 # What ``_atoms`` cuts a text into: runs of 汉字, runs of ASCII letters, digits, “.” and “,”, and
 # any other character alone.
+_CJK = re.compile("[\u4e00-\u9fff]+")
 _RUNS = re.compile("[\u4e00-\u9fff]+|[0-9A-Za-z.,]+|.", re.DOTALL)
 # Without spaces and opening punctuation, ``_pieces`` of ``_atoms`` is one match each: an atom (an
 # ASCII run, else one character) and the closing punctuation after it, a lone “.” or “,” included
@@ -149,8 +151,9 @@ def _atoms(text: str, cjk_word: bool) -> list[str]:
 
 
 def _split_cjk(run: str) -> list[str]:
-    """A run of 汉字 as header words: two 字 each, the first three when the run is odd."""
-    first = 3 if len(run) % 2 else 2
+    """A run of 汉字 as header words: two 字 each, the first three when the run is odd (and longer
+    than one)."""
+    first = 3 if len(run) % 2 and len(run) > 1 else 2
     return [run[:first], *(run[i : i + 2] for i in range(first, len(run), 2))]
 
 
@@ -158,11 +161,13 @@ def tokens(text: str) -> list[int]:
     """The unbreakable pieces of one line of body text, in ticks: each 汉字 alone (with the
     punctuation that may not be parted from it), each run of ASCII letters and digits whole, with
     the space Word and LibreOffice put between it and 汉字 (``AUTOSPACE`` each side)."""
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> tuple[int, ...]:
     slow = _SPACE_OR_OPENING.search(text)
     pieces = _pieces(_atoms(text, cjk_word=False)) if slow else _PIECE.findall(text)
-    if text.isascii():
-        return [ink_width(p) for p in pieces]
-    return [_piece_width(p) for p in pieces]
+    return tuple(map(ink_width if text.isascii() else _piece_width, pieces))
 
 
 @lru_cache(maxsize=4096)
@@ -174,22 +179,32 @@ def _piece_width(piece: str) -> int:
 def label_words(label: str) -> list[str]:
     """A header label's words: it breaks only at spaces and punctuation and between two-字 words
     of a run of 汉字 (an odd run starts with three: 占计划/比例, 计划/安排/资金)."""
+    if _CJK.fullmatch(label):  # most labels (every 一览表 column's): two-字 words, a 汉字 a UNIT
+        return _split_cjk(label)
     return _pieces(_atoms(label, cjk_word=True))
 
 
 def words(label: str) -> list[int]:
     """A header label's words, in ticks."""
+    if _CJK.fullmatch(label):
+        return [UNIT * len(word) for word in _split_cjk(label)]
     return [ink_width(p) for p in label_words(label)]
 
 
 def wrap_label(label: str, width: Fraction, padding: Fraction) -> str:
     """The label with a line break wherever it must wrap in a cell ``width`` 汉字 wide, always
     between words (a writer prints the breaks: left to itself it would break 比例 into 比/例)."""
-    capacity = int((width - padding) * UNIT)
+    # int((width - padding) * UNIT) in integers: a writer wraps every header cell of every table
+    ticks = (width.numerator * padding.denominator - padding.numerator * width.denominator) * UNIT
+    whole = width.denominator * padding.denominator
+    capacity = ticks // whole if ticks >= 0 else -(-ticks // whole)
+    cjk = _CJK.fullmatch(label)
+    if cjk and UNIT * len(label) <= capacity:  # a label of 汉字 that fits: one line, as it is
+        return label
     lines_: list[str] = []
     used = capacity + 1
     for word in label_words(label):
-        size = ink_width(word)
+        size = UNIT * len(word) if cjk else ink_width(word)
         if lines_ and used + size <= capacity:
             lines_[-1] += word
             used += size
@@ -241,6 +256,7 @@ class _Measure:
     text: list[int]  # the columns with sampled cells: the text columns (none without rows)
     rows: list[tuple[int, ...]]  # each distinct sampled row: per text column, its cell's shape
     weights: list[int]  # how many sampled rows each one is
+    spanners: list[tuple[int, int, int]]  # each spanner's columns and its longest word (``_spanners``)
 
 
 def _measure(table: Table, pad: int) -> _Measure:
@@ -248,6 +264,7 @@ def _measure(table: Table, pad: int) -> _Measure:
     rows = table.rows
     step = max(1, ceil(len(rows) / SAMPLE_ROWS))
     sampled = sorted(set(range(0, len(rows), step)) | ({len(rows) - 1} if rows else set()))
+    grid = list(zip(*(tuple(cell.text for cell in row.cells) for row in rows), strict=True))
     measured: list[_Column] = []
     text: list[int] = []
     shape_of: list[list[int]] = []  # per text column, per sampled row: the shape of its cell
@@ -258,10 +275,10 @@ def _measure(table: Table, pad: int) -> _Measure:
         content = 0
         shapes: dict[tuple[tuple[int, ...], ...], int] = {}
         number = column.kind in NUMBER_KINDS
-        texts = [row.cells[index].text for row in rows]
+        texts = grid[index] if rows else ()
         # each distinct text measured once: a column repeats its texts (an owner, an empty 备注)
         if number:
-            widest = max((ink_width(p) for t in set(texts) for p in t.split("\n")), default=0)
+            widest = _widest_line(set(texts))
         else:
             for cell, count in Counter(texts).items():
                 for part in cell.split("\n"):
@@ -277,8 +294,8 @@ def _measure(table: Table, pad: int) -> _Measure:
                 cell = texts[r]
                 found = of_text.get(cell)
                 if found is None:
-                    split = tuple(tuple(tokens(p)) for p in cell.split("\n"))
-                    floor = max(floor, max((max(p, default=0) for p in split), default=0))
+                    split = tuple(map(_tokens, cell.split("\n")))
+                    floor = max(floor, *map(_widest_piece, split))
                     found = of_text[cell] = shapes.setdefault(split, len(shapes))
                 ids.append(found)
             if ids:
@@ -291,23 +308,39 @@ def _measure(table: Table, pad: int) -> _Measure:
         widest = max(widest, sum(header))
         measured.append(_Column(number, floor, hint, widest, content, header, list(shapes)))
     merged = Counter(zip(*shape_of, strict=True)) if shape_of else Counter[tuple[int, ...]]()
-    return _Measure(measured, text, list(merged), list(merged.values()))
+    spanners: list[tuple[int, int, int]] = []
+    _spanners(table.spec.header, spanners)
+    return _Measure(measured, text, list(merged), list(merged.values()), spanners)
 
 
-def _spanner_floors(nodes: Sequence[Node], floors: list[int], pad: int, start: int = 0) -> int:
-    """Widen the columns under a spanner whose label's longest word is wider than they are."""
+def _widest_line(texts: Iterable[str]) -> int:
+    """The widest line of the texts, in ticks.  A figure column's texts are ASCII (but a “—”): their
+    lines are measured together, one ``bytes.translate`` with the line break as a 0-width separator."""
+    plain = "\n".join(t for t in texts if t.isascii())
+    widest = max(map(sum, plain.encode("ascii").translate(_LINE_WIDTHS).split(b"\0")))
+    others = (ink_width(p) for t in texts if not t.isascii() for p in t.split("\n"))
+    return max(widest, max(others, default=0))
+
+
+def _spanners(nodes: Sequence[Node], spanners: list[tuple[int, int, int]], start: int = 0) -> int:
+    """Each spanner's columns (first, after the last) and its label's longest word, inner ones first."""
     col = start
     for node in nodes:
         if isinstance(node, TableColumn):
             col += 1
             continue
-        end = _spanner_floors(node.children, floors, pad, col)
-        need = max(words(node.label), default=0)
+        end = _spanners(node.children, spanners, col)
+        spanners.append((col, end, max(words(node.label), default=0)))
+        col = end
+    return col
+
+
+def _spanner_floors(spanners: list[tuple[int, int, int]], floors: list[int], pad: int) -> None:
+    """Widen the columns under a spanner whose label's longest word is wider than they are."""
+    for col, end, need in spanners:
         have = sum(floors[col:end]) + pad * (end - col - 1)
         if need > have:
             floors[end - 1] += need - have
-        col = end
-    return col
 
 
 class _Lines:
@@ -386,11 +419,13 @@ def _prefix(pieces: Sequence[int]) -> list[int]:
 def _fitted_lines(prefix: list[int], cap: int) -> int:
     """``lines`` of the pieces whose prefix sums these are, when none is wider than ``cap``."""
     end = len(prefix) - 1
+    if prefix[end] <= cap:  # all on one line (or nothing)
+        return 1
     count, start = 0, 0
     while start < end:
         start = bisect_right(prefix, prefix[start] + cap, start + 1) - 1
         count += 1
-    return max(count, 1)
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -443,7 +478,7 @@ def _floors(
     pad = ceil(padding * UNIT)
     measure = _measured(table, pad)
     floors = [c.floor for c in measure.columns]
-    _spanner_floors(table.spec.header, floors, pad)
+    _spanner_floors(measure.spanners, floors, pad)
     return pad, measure, floors, available * UNIT - pad * len(floors)
 
 
@@ -472,10 +507,14 @@ def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widt
         return Widths(tuple((s + pad) / UNIT for s in shares), False)
     measure = _Lines(measured)
     caps = _grow(measure, floors, int(room) - sum(floors))
-    shares = _share(columns, caps, room - sum(caps))
-    final = [c + s for c, s in zip(caps, shares, strict=True)]
-    height = _height(measure, [int(w) for w in final], header_weight=1)
-    return Widths(tuple((w + pad) / UNIT for w in final), True, height)
+    # each column: its cap plus its weight's share of the spare room, padding added, in 汉字; one
+    # Fraction each, from integers (spare = n/d per unit of weight)
+    weights = _weights(columns)
+    spare = room - sum(caps)
+    n, d = spare.numerator, spare.denominator * sum(weights)
+    final = tuple(Fraction((c + pad) * d + n * w, d * UNIT) for c, w in zip(caps, weights, strict=True))
+    height = _height(measure, [c + n * w // d for c, w in zip(caps, weights, strict=True)], header_weight=1)
+    return Widths(final, True, height)
 
 
 def _height(measure: _Lines, widths: list[int], header_weight: int) -> int:
@@ -502,29 +541,31 @@ def _grow(measure: _Lines, caps: list[int], budget: int) -> list[int]:
     caps = list(caps)
     text = measure.text
     position = {index: k for k, index in enumerate(text)}
+    widest = [c.widest for c in columns]
     base = list(caps)  # every cap stays on its column's grid: its first cap plus whole STEPs
     least: dict[tuple[int, int, int], int] = {}  # -1: no width within the column's widest line
 
-    def narrower(index: int, shape: int, below: int) -> int | None:
+    def narrower(index: int, shape: int, below: int) -> int:
         """The first width on the column's grid at which column ``index`` sets a cell of ``shape``
-        (-1: the header) in fewer than ``below`` lines, if it is within ``LOOKAHEAD`` of the
-        column's width and within the budget.  Lines only fall as a column widens, so the least
-        width is a property of the cell alone, found once (``_least_cap``) and kept."""
+        (-1: the header) in fewer than ``below`` lines (-1: none within its widest line).  Lines
+        only fall as a column widens, so it is a property of the cell alone, found once
+        (``_least_cap``) and kept; whether it is within reach this round is the caller's test."""
         key = (index, shape, below)
         cap = least.get(key)
         if cap is None:
             found = _least_cap(columns[index], measure, index, shape, below - 1, base[index], caps[index])
             cap = least[key] = -1 if found is None else found
-        if cap < 0:
-            return None
-        now = caps[index]
-        limit = min(now + LOOKAHEAD, max(columns[index].widest, now))
-        return cap if cap <= limit and cap - now <= budget else None
+        return cap
 
     heads = [measure.header(i, cap) for i, cap in enumerate(caps)]
     tables = [measure.of(i, caps[i]) for i in text]
     current = HEADER_WEIGHT * max(heads, default=0) + measure.body(tables)
     while budget >= STEP:
+        # how wide each column may go this round: LOOKAHEAD past its width, not past its widest
+        # line (unless it is wider already), and within the budget
+        reach = [
+            min(now + LOOKAHEAD, max(most, now), now + budget) for now, most in zip(caps, widest, strict=True)
+        ]
         moves: set[tuple[tuple[int, int], ...]] = set()
         tallest = max(heads, default=0)
         if tallest > 1:
@@ -532,7 +573,7 @@ def _grow(measure: _Lines, caps: list[int], budget: int) -> list[int]:
             for index, count in enumerate(heads):
                 if count == tallest:
                     cap = narrower(index, -1, tallest)
-                    if cap is None:
+                    if not 0 <= cap <= reach[index]:
                         break
                     move.append((index, cap))
             else:
@@ -550,14 +591,14 @@ def _grow(measure: _Lines, caps: list[int], budget: int) -> list[int]:
             for index, shape, count in zip(text, shapes, lines_of, strict=True):
                 if count == tallest:
                     cap = narrower(index, shape, tallest)
-                    if cap is None:
+                    if not 0 <= cap <= reach[index]:
                         break
                     move.append((index, cap))
             else:
                 moves.add(tuple(move))
         for index, shape, tallest in alone:
             cap = narrower(index, shape, tallest)
-            if cap is not None:
+            if 0 <= cap <= reach[index]:
                 moves.add(((index, cap),))
         best: _Move | None = None
         for chosen in sorted(moves):
@@ -617,16 +658,15 @@ def _least_cap(
     return base + STEP * low if low <= top else None
 
 
-def _share(columns: list[_Column], caps: list[int], spare: Fraction) -> list[Fraction]:
-    """What is left after every line is as short as it gets: to the text columns by their content
-    (to every column by its width when no text column has any)."""
-    weights = [Fraction(c.content) if not c.number else Fraction(0) for c in columns]
+def _weights(columns: list[_Column]) -> list[int]:
+    """How what is left after every line is as short as it gets is shared: to the text columns by
+    their content (to every column by its declared width when no text column has any)."""
+    weights = [0 if c.number else c.content for c in columns]
     if not sum(weights):
-        weights = [Fraction(c.hint) for c in columns]
+        weights = [c.hint for c in columns]
     if not sum(weights):
-        weights = [Fraction(1)] * len(columns)
-    total = sum(weights)
-    return [spare * w / total for w in weights]
+        weights = [1] * len(columns)
+    return weights
 
 
 def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
