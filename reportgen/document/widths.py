@@ -237,7 +237,7 @@ class _Column:
 
     number: bool
     floor: int  # what it cannot do with less
-    hint: int  # the declared width: how the width no line needs is shared when no column has text
+    width: float  # the declared width: how the width no line needs is shared when no column has text
     widest: int  # its widest line (the header's longest word included)
     content: int  # all its body text: the share of the rest it gets
     header: list[int]  # the header label's words
@@ -280,33 +280,31 @@ def _measure(table: Table, pad: int) -> _Measure:
         if number:
             widest = _widest_line(set(texts))
         else:
+            # the cells the greedy loop weighs (all of a table of up to SAMPLE_ROWS rows)
+            weighed = set(texts) if len(sampled) == len(texts) else {texts[r] for r in sampled}
+            shape_of_text: dict[str, int] = {}
             for cell, count in Counter(texts).items():
-                for part in cell.split("\n"):
+                parts = cell.split("\n") if "\n" in cell else (cell,)
+                for part in parts:
                     width = ink_width(part)
                     content += count * width
                     widest = max(widest, width)
                     runs = _RUN.findall(part)
                     if runs:
                         floor = max(floor, max(map(ink_width, runs)) + 2 * AUTOSPACE)
-            of_text: dict[str, int] = {}
-            ids: list[int] = []
-            for r in sampled:
-                cell = texts[r]
-                found = of_text.get(cell)
-                if found is None:
-                    split = tuple(map(_tokens, cell.split("\n")))
+                if cell in weighed:
+                    split = tuple(map(_tokens, parts))
                     floor = max(floor, *map(_widest_piece, split))
-                    found = of_text[cell] = shapes.setdefault(split, len(shapes))
-                ids.append(found)
+                    shape_of_text[cell] = shapes.setdefault(split, len(shapes))
+            ids = [shape_of_text[texts[r]] for r in sampled]
             if ids:
                 text.append(index)
                 shape_of.append(ids)
         floor = max(floor, widest) if number else floor
         if column.minimum is not None:
             floor = max(floor, ceil(Fraction(column.minimum) * UNIT) - pad)
-        hint = ceil(Fraction(column.width) * UNIT)
         widest = max(widest, sum(header))
-        measured.append(_Column(number, floor, hint, widest, content, header, list(shapes)))
+        measured.append(_Column(number, floor, column.width, widest, content, header, list(shapes)))
     merged = Counter(zip(*shape_of, strict=True)) if shape_of else Counter[tuple[int, ...]]()
     spanners: list[tuple[int, int, int]] = []
     _spanners(table.spec.header, spanners)
@@ -663,7 +661,7 @@ def _weights(columns: list[_Column]) -> list[int]:
     their content (to every column by its declared width when no text column has any)."""
     weights = [0 if c.number else c.content for c in columns]
     if not sum(weights):
-        weights = [c.hint for c in columns]
+        weights = [ceil(Fraction(c.width) * UNIT) for c in columns]  # (rare: exact Fractions only here)
     if not sum(weights):
         weights = [1] * len(columns)
     return weights
@@ -724,8 +722,9 @@ def _least_lines(table: Table, available: Fraction, padding: Fraction) -> int | 
     inks = [[sum(map(sum, shape)) for shape in c.shapes] for c in text]
     breaks = [[len(shape) for shape in c.shapes] for c in text]
     total = 1
+    over, under = width.denominator, width.numerator  # ceil(ink / width) in integers
     for row, weight in zip(measure.rows, measure.weights, strict=True):
         ink = sum(of[shape] for of, shape in zip(inks, row, strict=True))
-        least = max(ceil(ink / width), max(of[shape] for of, shape in zip(breaks, row, strict=True)))
+        least = max(-(-ink * over // under), max(of[shape] for of, shape in zip(breaks, row, strict=True)))
         total += weight * least
     return total
