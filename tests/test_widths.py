@@ -321,3 +321,28 @@ def test_html_header_labels_break_only_between_words() -> None:
     assert "占计<wbr>划<wbr>比例" not in html and ">占计划<wbr>比例</th>" in html
     assert ">计划<wbr>安排<wbr>资金</th>" in html
     assert "word-break: keep-all" in html  # and nowhere else inside a word
+
+
+_PIECE_TEXT = st.text(
+    st.sampled_from(list("民政局资金一二") + list("0123456789aZ.,%-;:?!)]") + list("，。、；：？！）》…·—é")),
+    max_size=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_PIECE_TEXT)
+def test_pieces_found_by_one_regex_are_the_pieces_of_the_atom_loop(text: str) -> None:
+    # tokens cuts a text without spaces or opening punctuation by one regex (every cell of every
+    # table is cut): it must cut exactly where the general loop does
+    from reportgen.document.widths import _PIECE, _atoms, _pieces
+
+    assert _PIECE.findall(text) == _pieces(_atoms(text, cjk_word=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("0123456789.%-—\n 民")), max_size=12), max_size=8))
+def test_a_figure_columns_widest_line_measured_together_is_each_lines_ink(texts: list[str]) -> None:
+    from reportgen.document.widths import _widest_line
+
+    expected = max((ink_width(line) for text in texts for line in text.split("\n")), default=0)
+    assert _widest_line(texts) == expected

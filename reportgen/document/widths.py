@@ -30,13 +30,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from math import ceil, floor
+from operator import mul
 
 from reportgen.document.tables import Node, Table, TableColumn, ValueKind
 from reportgen.document.textwidth import display_width
@@ -71,9 +73,24 @@ _LETTER = 75  # a Latin letter or any other ASCII sign (at most M and W are wide
 AUTOSPACE = 20  # around a run of digits or letters inside Chinese text (w:autoSpaceDN), measured
 STEP = UNIT // 2  # the greedy loop widens a column half a 字 at a time
 LOOKAHEAD = 12 * UNIT  # and looks at most 12 字 ahead for a line to save
+# Each ASCII byte's width in ticks, for ``bytes.translate``: a table of 256 widths, one a byte.
+_ASCII_WIDTHS = bytes(_ASCII.get(chr(code), _LETTER) if code < 128 else 0 for code in range(256))
+_LINE_WIDTHS = _ASCII_WIDTHS[:10] + b"\0" + _ASCII_WIDTHS[11:]  # and the line break (10) as 0
 _ALNUM = re.compile("[0-9A-Za-z]")
-_ASCII_CHARS = re.compile("[\x00-\x7f]")
 _RUN = re.compile("[0-9A-Za-z.,%]+")  # what never breaks inside Chinese text: a figure, a word
+# What ``_atoms`` cuts a text into: runs of 汉字, runs of ASCII letters, digits, “.” and “,”, and
+# any other character alone.
+_CJK = re.compile("[\u4e00-\u9fff]+")
+_RUNS = re.compile("[\u4e00-\u9fff]+|[0-9A-Za-z.,]+|.", re.DOTALL)
+# Without spaces and opening punctuation, ``_pieces`` of ``_atoms`` is one match each: an atom (an
+# ASCII run, else one character) and the closing punctuation after it, a lone “.” or “,” included
+# (one before a digit or letter starts a run instead).  Found by one regex rather than a step a
+# character: every cell of a table is cut into pieces.
+_PIECE = re.compile(
+    f"(?:[0-9A-Za-z.,]+|.)(?:[{re.escape(''.join(sorted(_CLOSING - {'.', ','})))}]|[.,](?![0-9A-Za-z.,]))*",
+    re.DOTALL,
+)
+_SPACE_OR_OPENING = re.compile(f"[\\s{re.escape(''.join(sorted(_OPENING)))}]")
 
 
 def chars(mm: Decimal) -> Fraction:
@@ -81,6 +98,7 @@ def chars(mm: Decimal) -> Fraction:
     return Fraction(mm / MM_PER_PT / TABLE_FONT_PT)
 
 
+@cache  # a constant, asked for by every header cell a writer wraps: Decimal arithmetic once
 def padding_chars() -> Fraction:
     """What a cell keeps from its text, in 汉字: both margins and both rules (with one rule, a header
     line measured to fit its cell exactly was wrapped by LibreOffice: 下达/资金/（万元））."""
@@ -88,16 +106,15 @@ def padding_chars() -> Fraction:
 
 
 def ink_width(text: str) -> int:
-    """Width in ticks (``UNIT`` a 字) as the text prints: a 汉字 100, a digit 48–57, “%” 93."""
+    """Width in ticks (``UNIT`` a 字) as the text prints: a 汉字 100, a digit 48–57, “%” 93.
+
+    Every cell of a table is measured, so the ASCII characters' widths are summed in C: the text's
+    ASCII bytes translated to their widths (each under 256) and added up."""
     if text.isascii():
-        return sum(_ASCII.get(ch, _LETTER) for ch in text)
+        return sum(text.encode("ascii").translate(_ASCII_WIDTHS))
     # display_width counts ASCII as half a 字: put each one's own width in its place
-    ascii_ = _ASCII_CHARS.findall(text)
-    return (
-        display_width(text) * UNIT // 2
-        + sum(_ASCII.get(ch, _LETTER) for ch in ascii_)
-        - len(ascii_) * UNIT // 2
-    )
+    ascii_ = text.encode("ascii", "ignore")
+    return display_width(text) * UNIT // 2 + sum(ascii_.translate(_ASCII_WIDTHS)) - len(ascii_) * UNIT // 2
 
 
 def _pieces(atoms: list[str]) -> list[str]:
@@ -125,32 +142,17 @@ def _pieces(atoms: list[str]) -> list[str]:
 def _atoms(text: str, cjk_word: bool) -> list[str]:
     """Text cut into 汉字 (or header words of 汉字), ASCII runs, and single other characters."""
     atoms: list[str] = []
-    run = ""
-    kind = ""
-    for ch in text:
-        now = (
-            "cjk"
-            if "\u4e00" <= ch <= "\u9fff"
-            else ("ascii" if (ch.isascii() and ch.isalnum()) or ch in ".," else "")
-        )
-        if now and now == kind:
-            run += ch
-            continue
-        atoms.extend(_split_run(run, kind, cjk_word))
-        run, kind = (ch, now) if now else ("", "")
-        if not now:
-            atoms.append(ch)
-    atoms.extend(_split_run(run, kind, cjk_word))
+    for run in _RUNS.findall(text):
+        if "\u4e00" <= run[0] <= "\u9fff" and len(run) > 1:
+            atoms.extend(_split_cjk(run) if cjk_word else run)
+        else:
+            atoms.append(run)
     return atoms
 
 
-def _split_run(run: str, kind: str, cjk_word: bool) -> list[str]:
-    if not run:
-        return []
-    if kind != "cjk":
-        return [run]
-    if not cjk_word:
-        return list(run)
+def _split_cjk(run: str) -> list[str]:
+    """A run of 汉字 as header words: two 字 each, the first three when the run is odd (and longer
+    than one)."""
     first = 3 if len(run) % 2 and len(run) > 1 else 2
     return [run[:first], *(run[i : i + 2] for i in range(first, len(run), 2))]
 
@@ -159,10 +161,13 @@ def tokens(text: str) -> list[int]:
     """The unbreakable pieces of one line of body text, in ticks: each 汉字 alone (with the
     punctuation that may not be parted from it), each run of ASCII letters and digits whole, with
     the space Word and LibreOffice put between it and 汉字 (``AUTOSPACE`` each side)."""
-    pieces = _pieces(_atoms(text, cjk_word=False))
-    if text.isascii():
-        return [ink_width(p) for p in pieces]
-    return [_piece_width(p) for p in pieces]
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> tuple[int, ...]:
+    slow = _SPACE_OR_OPENING.search(text)
+    pieces = _pieces(_atoms(text, cjk_word=False)) if slow else _PIECE.findall(text)
+    return tuple(map(ink_width if text.isascii() else _piece_width, pieces))
 
 
 @lru_cache(maxsize=4096)
@@ -174,22 +179,32 @@ def _piece_width(piece: str) -> int:
 def label_words(label: str) -> list[str]:
     """A header label's words: it breaks only at spaces and punctuation and between two-字 words
     of a run of 汉字 (an odd run starts with three: 占计划/比例, 计划/安排/资金)."""
+    if _CJK.fullmatch(label):  # most labels (every 一览表 column's): two-字 words, a 汉字 a UNIT
+        return _split_cjk(label)
     return _pieces(_atoms(label, cjk_word=True))
 
 
 def words(label: str) -> list[int]:
     """A header label's words, in ticks."""
+    if _CJK.fullmatch(label):
+        return [UNIT * len(word) for word in _split_cjk(label)]
     return [ink_width(p) for p in label_words(label)]
 
 
 def wrap_label(label: str, width: Fraction, padding: Fraction) -> str:
     """The label with a line break wherever it must wrap in a cell ``width`` 汉字 wide, always
     between words (a writer prints the breaks: left to itself it would break 比例 into 比/例)."""
-    capacity = int((width - padding) * UNIT)
+    # int((width - padding) * UNIT) in integers: a writer wraps every header cell of every table
+    ticks = (width.numerator * padding.denominator - padding.numerator * width.denominator) * UNIT
+    whole = width.denominator * padding.denominator
+    capacity = ticks // whole if ticks >= 0 else -(-ticks // whole)
+    cjk = _CJK.fullmatch(label)
+    if cjk and UNIT * len(label) <= capacity:  # a label of 汉字 that fits: one line, as it is
+        return label
     lines_: list[str] = []
     used = capacity + 1
     for word in label_words(label):
-        size = ink_width(word)
+        size = UNIT * len(word) if cjk else ink_width(word)
         if lines_ and used + size <= capacity:
             lines_[-1] += word
             used += size
@@ -222,77 +237,128 @@ class _Column:
 
     number: bool
     floor: int  # what it cannot do with less
-    hint: int  # the declared width: how the width no line needs is shared when no column has text
+    width: float  # the declared width: how the width no line needs is shared when no column has text
     widest: int  # its widest line (the header's longest word included)
     content: int  # all its body text: the share of the rest it gets
     header: list[int]  # the header label's words
-    cells: list[list[list[int]]]  # per sampled row, per line of the cell, its pieces
+    shapes: list[tuple[tuple[int, ...], ...]]  # its distinct sampled cells: per line, the pieces
 
 
-def _measure(table: Table, pad: int) -> list[_Column]:
+@dataclass(frozen=True, slots=True)
+class _Measure:
+    """A table as the allocation sees it: its columns, and its sampled rows with equal rows merged.
+
+    A cell sets as its pieces do, so cells of equal pieces (the same text, or the same widths) are
+    one shape, measured once at each width, and rows whose text columns hold the same shapes are
+    one row weighing as many: the height sums rows, and the greedy loop's moves are a set."""
+
+    columns: list[_Column]
+    text: list[int]  # the columns with sampled cells: the text columns (none without rows)
+    rows: list[tuple[int, ...]]  # each distinct sampled row: per text column, its cell's shape
+    weights: list[int]  # how many sampled rows each one is
+    spanners: list[tuple[int, int, int]]  # each spanner's columns and its longest word (``_spanners``)
+
+
+def _measure(table: Table, pad: int) -> _Measure:
     columns = table.spec.columns
     rows = table.rows
     step = max(1, ceil(len(rows) / SAMPLE_ROWS))
-    sampled = set(range(0, len(rows), step)) | ({len(rows) - 1} if rows else set())
+    sampled = sorted(set(range(0, len(rows), step)) | ({len(rows) - 1} if rows else set()))
+    grid = list(zip(*(tuple(cell.text for cell in row.cells) for row in rows), strict=True))
     measured: list[_Column] = []
+    text: list[int] = []
+    shape_of: list[list[int]] = []  # per text column, per sampled row: the shape of its cell
     for index, column in enumerate(columns):
         header = words(column.label)
         floor = max(header, default=0)
         widest = 0
         content = 0
-        cells: list[list[list[int]]] = []
+        shapes: dict[tuple[tuple[int, ...], ...], int] = {}
         number = column.kind in NUMBER_KINDS
-        for r, row in enumerate(rows):
-            parts = row.cells[index].text.split("\n")
-            if number:
-                widest = max(widest, max(ink_width(p) for p in parts))
-                continue
-            for part in parts:
-                width = ink_width(part)
-                content += width
-                widest = max(widest, width)
-                runs = _RUN.findall(part)
-                if runs:
-                    floor = max(floor, max(ink_width(run) for run in runs) + 2 * AUTOSPACE)
-            if r in sampled:
-                split = [tokens(p) for p in parts]
-                floor = max(floor, max((max(p, default=0) for p in split), default=0))
-                cells.append(split)
+        texts = grid[index] if rows else ()
+        # each distinct text measured once: a column repeats its texts (an owner, an empty 备注)
+        if number:
+            widest = _widest_line(set(texts))
+        else:
+            # the cells the greedy loop weighs (all of a table of up to SAMPLE_ROWS rows)
+            weighed = set(texts) if len(sampled) == len(texts) else {texts[r] for r in sampled}
+            shape_of_text: dict[str, int] = {}
+            for cell, count in Counter(texts).items():
+                parts = cell.split("\n") if "\n" in cell else (cell,)
+                for part in parts:
+                    width = ink_width(part)
+                    content += count * width
+                    widest = max(widest, width)
+                    runs = _RUN.findall(part)
+                    if runs:
+                        floor = max(floor, max(map(ink_width, runs)) + 2 * AUTOSPACE)
+                if cell in weighed:
+                    split = tuple(map(_tokens, parts))
+                    floor = max(floor, *map(_widest_piece, split))
+                    shape_of_text[cell] = shapes.setdefault(split, len(shapes))
+            ids = [shape_of_text[texts[r]] for r in sampled]
+            if ids:
+                text.append(index)
+                shape_of.append(ids)
         floor = max(floor, widest) if number else floor
         if column.minimum is not None:
             floor = max(floor, ceil(Fraction(column.minimum) * UNIT) - pad)
-        hint = ceil(Fraction(column.width) * UNIT)
         widest = max(widest, sum(header))
-        measured.append(_Column(number, floor, hint, widest, content, header, cells))
-    return measured
+        measured.append(_Column(number, floor, column.width, widest, content, header, list(shapes)))
+    merged = Counter(zip(*shape_of, strict=True)) if shape_of else Counter[tuple[int, ...]]()
+    spanners: list[tuple[int, int, int]] = []
+    _spanners(table.spec.header, spanners)
+    return _Measure(measured, text, list(merged), list(merged.values()), spanners)
 
 
-def _spanner_floors(nodes: Sequence[Node], floors: list[int], pad: int, start: int = 0) -> int:
-    """Widen the columns under a spanner whose label's longest word is wider than they are."""
+def _widest_line(texts: Iterable[str]) -> int:
+    """The widest line of the texts, in ticks.  A figure column's texts are ASCII (but a “—”): their
+    lines are measured together, one ``bytes.translate`` with the line break as a 0-width separator."""
+    plain = "\n".join(t for t in texts if t.isascii())
+    widest = max(map(sum, plain.encode("ascii").translate(_LINE_WIDTHS).split(b"\0")))
+    others = (ink_width(p) for t in texts if not t.isascii() for p in t.split("\n"))
+    return max(widest, max(others, default=0))
+
+
+def _spanners(nodes: Sequence[Node], spanners: list[tuple[int, int, int]], start: int = 0) -> int:
+    """Each spanner's columns (first, after the last) and its label's longest word, inner ones first."""
     col = start
     for node in nodes:
         if isinstance(node, TableColumn):
             col += 1
             continue
-        end = _spanner_floors(node.children, floors, pad, col)
-        need = max(words(node.label), default=0)
-        have = sum(floors[col:end]) + pad * (end - col - 1)
-        if need > have:
-            floors[end - 1] += need - have
+        end = _spanners(node.children, spanners, col)
+        spanners.append((col, end, max(words(node.label), default=0)))
         col = end
     return col
 
 
+def _spanner_floors(spanners: list[tuple[int, int, int]], floors: list[int], pad: int) -> None:
+    """Widen the columns under a spanner whose label's longest word is wider than they are."""
+    for col, end, need in spanners:
+        have = sum(floors[col:end]) + pad * (end - col - 1)
+        if need > have:
+            floors[end - 1] += need - have
+
+
 class _Lines:
-    """Each column's lines per sampled row at a width, computed once per width.
+    """Each column's lines per distinct sampled row at a width, computed once per width.
 
     A cell's line breaks come from prefix sums of its pieces: a line ends at the last piece that
     fits (one ``bisect`` per line, not a step per piece), the same breaks ``lines`` chooses."""
 
-    def __init__(self, columns: list[_Column]) -> None:
-        self.columns = columns
-        self.prefixes = [[[_prefix(part) for part in cell] for cell in column.cells] for column in columns]
-        self.largest = [[max(map(_widest_piece, cell), default=0) for cell in c.cells] for c in columns]
+    def __init__(self, measure: _Measure) -> None:
+        self.columns = measure.columns
+        self.text = measure.text
+        self.rows = measure.rows
+        self.weights = measure.weights
+        self.prefixes = [[[_prefix(part) for part in shape] for shape in c.shapes] for c in self.columns]
+        self.largest = [
+            [max(map(_widest_piece, shape), default=0) for shape in c.shapes] for c in self.columns
+        ]
+        self.shape_of: list[list[int]] = [[] for _ in self.columns]  # per row, each text column's shape
+        for position, index in enumerate(measure.text):
+            self.shape_of[index] = [row[position] for row in measure.rows]
         self.cache: dict[tuple[int, int], tuple[int, ...]] = {}
         self.heads: dict[tuple[int, int], int] = {}
         self.cells: dict[tuple[int, int, int], int] = {}
@@ -301,16 +367,35 @@ class _Lines:
         key = (index, cap)
         found = self.cache.get(key)
         if found is None:
-            rows = range(len(self.prefixes[index]))
-            found = self.cache[key] = tuple(self.cell(index, row, cap) for row in rows)
+            cells = self.cells
+            counts: list[int] = []
+            for shape, prefixes in enumerate(self.prefixes[index]):
+                count = cells.get((index, shape, cap))
+                if count is None:
+                    count = cells[(index, shape, cap)] = sum(
+                        _fitted_lines(prefix, cap) for prefix in prefixes
+                    )
+                counts.append(count)
+            found = self.cache[key] = tuple(map(counts.__getitem__, self.shape_of[index]))
         return found
 
-    def cell(self, index: int, row: int, cap: int) -> int:
-        key = (index, row, cap)
+    def cell(self, index: int, shape: int, cap: int) -> int:
+        key = (index, shape, cap)
         found = self.cells.get(key)
         if found is None:
-            found = self.cells[key] = sum(_fitted_lines(prefix, cap) for prefix in self.prefixes[index][row])
+            found = self.cells[key] = sum(
+                _fitted_lines(prefix, cap) for prefix in self.prefixes[index][shape]
+            )
         return found
+
+    def body(self, per_column: list[tuple[int, ...]]) -> int:
+        """The rows' height: each distinct row's tallest cell, as many times as it stands for,
+        given each text column's lines per row (``of``)."""
+        if not per_column:
+            return 0
+        tallest: Iterable[int] = map(max, *per_column) if len(per_column) > 1 else per_column[0]
+        height: int = sum(map(mul, self.weights, tallest))
+        return height
 
     def header(self, index: int, cap: int) -> int:
         key = (index, cap)
@@ -320,11 +405,11 @@ class _Lines:
         return found
 
 
-def _widest_piece(pieces: list[int]) -> int:
+def _widest_piece(pieces: Sequence[int]) -> int:
     return max(pieces, default=0)
 
 
-def _prefix(pieces: list[int]) -> list[int]:
+def _prefix(pieces: Sequence[int]) -> list[int]:
     """0 and the running sums of the pieces' widths."""
     return [0, *accumulate(pieces)]
 
@@ -332,11 +417,13 @@ def _prefix(pieces: list[int]) -> list[int]:
 def _fitted_lines(prefix: list[int], cap: int) -> int:
     """``lines`` of the pieces whose prefix sums these are, when none is wider than ``cap``."""
     end = len(prefix) - 1
+    if prefix[end] <= cap:  # all on one line (or nothing)
+        return 1
     count, start = 0, 0
     while start < end:
         start = bisect_right(prefix, prefix[start] + cap, start + 1) - 1
         count += 1
-    return max(count, 1)
+    return count
 
 
 @dataclass(frozen=True, slots=True)
@@ -373,28 +460,29 @@ def column_widths(table: Table, available: Fraction, padding: Fraction) -> Width
     return found
 
 
-def _measured(table: Table, pad: int) -> list[_Column]:
+def _measured(table: Table, pad: int) -> _Measure:
     """``_measure`` kept on the table: both pages' layouts and the height bound read the same."""
     key = ("measure", pad)
     found = table.layouts.get(key)
-    if not isinstance(found, list):
+    if not isinstance(found, _Measure):
         found = table.layouts[key] = _measure(table, pad)
     return found
 
 
 def _floors(
     table: Table, available: Fraction, padding: Fraction
-) -> tuple[int, list[_Column], list[int], Fraction]:
-    """(padding in ticks, the columns measured, each one's least width, the room for content)."""
+) -> tuple[int, _Measure, list[int], Fraction]:
+    """(padding in ticks, the table measured, each column's least width, the room for content)."""
     pad = ceil(padding * UNIT)
-    columns = _measured(table, pad)
-    floors = [c.floor for c in columns]
-    _spanner_floors(table.spec.header, floors, pad)
-    return pad, columns, floors, available * UNIT - pad * len(columns)
+    measure = _measured(table, pad)
+    floors = [c.floor for c in measure.columns]
+    _spanner_floors(measure.spanners, floors, pad)
+    return pad, measure, floors, available * UNIT - pad * len(floors)
 
 
 def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widths:
-    pad, columns, floors, room = _floors(table, available, padding)
+    pad, measured, floors, room = _floors(table, available, padding)
+    columns = measured.columns
     if sum(floors) > room:
         # It cannot be set without breaking something.  Break words first: a long unbroken text (an
         # ID, a URL) gives way before any figure does; figures shrink only when they alone overflow.
@@ -415,94 +503,128 @@ def _column_widths(table: Table, available: Fraction, padding: Fraction) -> Widt
         scale = room / total if total and room > 0 else Fraction(0)
         shares = [f * scale for f in floors] if scale else [room / len(columns)] * len(columns)
         return Widths(tuple((s + pad) / UNIT for s in shares), False)
-    measure = _Lines(columns)
-    caps = _grow(columns, measure, floors, int(room) - sum(floors))
-    shares = _share(columns, caps, room - sum(caps))
-    final = [c + s for c, s in zip(caps, shares, strict=True)]
-    height = _height(measure, [int(w) for w in final], header_weight=1)
-    return Widths(tuple((w + pad) / UNIT for w in final), True, height)
+    measure = _Lines(measured)
+    caps = _grow(measure, floors, int(room) - sum(floors))
+    # each column: its cap plus its weight's share of the spare room, padding added, in 汉字; one
+    # Fraction each, from integers (spare = n/d per unit of weight)
+    weights = _weights(columns)
+    spare = room - sum(caps)
+    n, d = spare.numerator, spare.denominator * sum(weights)
+    final = tuple(Fraction((c + pad) * d + n * w, d * UNIT) for c, w in zip(caps, weights, strict=True))
+    height = _height(measure, [c + n * w // d for c, w in zip(caps, weights, strict=True)], header_weight=1)
+    return Widths(final, True, height)
 
 
 def _height(measure: _Lines, widths: list[int], header_weight: int) -> int:
     """The table's height in lines at ``widths`` (ticks, without padding): the header's, times
     ``header_weight``, plus each measured row's tallest cell."""
     head = max((measure.header(i, cap) for i, cap in enumerate(widths)), default=0)
-    per_column = [measure.of(i, widths[i]) for i, c in enumerate(measure.columns) if c.cells]
-    body = sum(map(max, *per_column)) if len(per_column) > 1 else sum(per_column[0]) if per_column else 0
-    return header_weight * head + body
+    return header_weight * head + measure.body([measure.of(i, widths[i]) for i in measure.text])
 
 
-def _grow(columns: list[_Column], measure: _Lines, caps: list[int], budget: int) -> list[int]:
+# (lines saved, ticks spent, the move, the header's lines, the text columns' lines, the height)
+_Move = tuple[int, int, tuple[tuple[int, int], ...], list[int], list[tuple[int, ...]], int]
+
+
+def _grow(measure: _Lines, caps: list[int], budget: int) -> list[int]:
     """Spend the spare width where it removes the most lines per 字 of the table's height: the
     header (weighed) plus each sampled row's tallest cell.  A move shortens one row (or the header)
     by a line, widening each of its tallest cells just enough; the best move per 字 is made until
     none saves a line within the budget.  Every cap is at least the column's widest piece (its
-    floor), which is what lets ``_Lines`` count lines by prefix sums."""
+    floor), which is what lets ``_Lines`` count lines by prefix sums.
+
+    Each round only the moved columns are measured again (their header lines and their cells); a
+    move's height is the other columns' lines with the moved ones' at their new width."""
+    columns = measure.columns
     caps = list(caps)
-    text = [i for i, c in enumerate(columns) if c.cells]
-    rows = len(columns[text[0]].cells) if text else 0
-
-    def height(widths: list[int]) -> int:
-        return _height(measure, widths, HEADER_WEIGHT)
-
+    text = measure.text
+    position = {index: k for k, index in enumerate(text)}
+    widest = [c.widest for c in columns]
     base = list(caps)  # every cap stays on its column's grid: its first cap plus whole STEPs
-    least: dict[tuple[int, int | None, int], int | None] = {}
+    least: dict[tuple[int, int, int], int] = {}  # -1: no width within the column's widest line
 
-    def narrower(index: int, row: int | None, below: int) -> int | None:
-        """The first width on the column's grid at which column ``index`` sets row ``row`` (None:
-        the header) in fewer than ``below`` lines, if it is within ``LOOKAHEAD`` of the column's
-        width and within the budget.  Lines only fall as a column widens, so the least width is a
-        property of the cell alone, found once (``_least_cap``) and kept."""
-        key = (index, row, below)
-        if key not in least:
-            least[key] = _least_cap(columns[index], measure, index, row, below - 1, base[index], caps[index])
-        cap = least[key]
+    def narrower(index: int, shape: int, below: int) -> int:
+        """The first width on the column's grid at which column ``index`` sets a cell of ``shape``
+        (-1: the header) in fewer than ``below`` lines (-1: none within its widest line).  Lines
+        only fall as a column widens, so it is a property of the cell alone, found once
+        (``_least_cap``) and kept; whether it is within reach this round is the caller's test."""
+        key = (index, shape, below)
+        cap = least.get(key)
         if cap is None:
-            return None
-        limit = min(caps[index] + LOOKAHEAD, max(columns[index].widest, caps[index]))
-        return cap if cap <= limit and cap - caps[index] <= budget else None
+            found = _least_cap(columns[index], measure, index, shape, below - 1, base[index], caps[index])
+            cap = least[key] = -1 if found is None else found
+        return cap
 
-    current = height(caps)
+    heads = [measure.header(i, cap) for i, cap in enumerate(caps)]
+    tables = [measure.of(i, caps[i]) for i in text]
+    current = HEADER_WEIGHT * max(heads, default=0) + measure.body(tables)
     while budget >= STEP:
-        heads = [measure.header(i, cap) for i, cap in enumerate(caps)]
-        tables = [measure.of(i, caps[i]) for i in text]
+        # how wide each column may go this round: LOOKAHEAD past its width, not past its widest
+        # line (unless it is wider already), and within the budget
+        reach = [
+            min(now + LOOKAHEAD, max(most, now), now + budget) for now, most in zip(caps, widest, strict=True)
+        ]
         moves: set[tuple[tuple[int, int], ...]] = set()
-        for row, lines_of in [(None, heads), *((r, [t[r] for t in tables]) for r in range(rows))]:
-            tallest = max(lines_of)
-            if tallest <= 1:
-                continue
-            columns_of = range(len(caps)) if row is None else text
+        tallest = max(heads, default=0)
+        if tallest > 1:
             move: list[tuple[int, int]] = []
-            for index, count in zip(columns_of, lines_of, strict=True):
+            for index, count in enumerate(heads):
                 if count == tallest:
-                    cap = narrower(index, row, tallest)
-                    if cap is None:
+                    cap = narrower(index, -1, tallest)
+                    if not 0 <= cap <= reach[index]:
                         break
                     move.append((index, cap))
             else:
                 moves.add(tuple(move))
-        best: tuple[Fraction, list[int], int] | None = None
+        alone: set[tuple[int, int, int]] = set()  # rows whose one tallest cell is (column, shape, lines)
+        for shapes, lines_of in zip(measure.rows, zip(*tables, strict=True), strict=True):
+            tallest = max(lines_of)
+            if tallest <= 1:
+                continue
+            if lines_of.count(tallest) == 1:  # most rows: each such cell's move is found once
+                k = lines_of.index(tallest)
+                alone.add((text[k], shapes[k], tallest))
+                continue
+            move = []
+            for index, shape, count in zip(text, shapes, lines_of, strict=True):
+                if count == tallest:
+                    cap = narrower(index, shape, tallest)
+                    if not 0 <= cap <= reach[index]:
+                        break
+                    move.append((index, cap))
+            else:
+                moves.add(tuple(move))
+        for index, shape, tallest in alone:
+            cap = narrower(index, shape, tallest)
+            if 0 <= cap <= reach[index]:
+                moves.add(((index, cap),))
+        best: _Move | None = None
         for chosen in sorted(moves):
-            trial = list(caps)
-            for index, cap in chosen:
-                trial[index] = cap
-            cost = sum(trial) - sum(caps)
+            cost = sum(cap - caps[index] for index, cap in chosen)
             if cost > budget:
                 continue
-            after = height(trial)
-            gain = Fraction(current - after, cost)
-            if gain > 0 and (best is None or gain > best[0]):
-                best = (gain, trial, after)
+            trial_heads = list(heads)
+            trial_tables = list(tables)
+            for index, cap in chosen:
+                trial_heads[index] = measure.header(index, cap)
+                if index in position:
+                    trial_tables[position[index]] = measure.of(index, cap)
+            after = HEADER_WEIGHT * max(trial_heads) + measure.body(trial_tables)
+            saved = current - after
+            # the most lines saved per tick: saved / cost > best's, compared without a Fraction
+            if saved > 0 and (best is None or saved * best[1] > best[0] * cost):
+                best = (saved, cost, chosen, trial_heads, trial_tables, after)
         if best is None:
             break
-        _, trial, current = best
-        budget -= sum(trial) - sum(caps)
-        caps = trial
+        _, cost, chosen, heads, tables, current = best
+        budget -= cost
+        for index, cap in chosen:
+            caps[index] = cap
     return caps
 
 
 def _least_cap(
-    column: _Column, measure: _Lines, index: int, row: int | None, most: int, base: int, cap: int
+    column: _Column, measure: _Lines, index: int, shape: int, most: int, base: int, cap: int
 ) -> int | None:
     """The least width on the grid ``base + k·STEP`` (above ``cap``, at which the cell takes more
     than ``most`` lines) that sets the cell in at most ``most`` lines; None when even the column's
@@ -514,14 +636,14 @@ def _least_cap(
     top = (max(column.widest, cap) - base) // STEP  # the last grid step worth trying
 
     def count(width: int) -> int:
-        return measure.header(index, width) if row is None else measure.cell(index, row, width)
+        return measure.header(index, width) if shape < 0 else measure.cell(index, shape, width)
 
     low = (cap - base) // STEP + 1
-    if row is not None and len(measure.prefixes[index][row]) == 1:
-        total = measure.prefixes[index][row][0][-1]
+    if shape >= 0 and len(measure.prefixes[index][shape]) == 1:
+        total = measure.prefixes[index][shape][0][-1]
         share = -(-total // most)
         low = max(low, -(-(share - base) // STEP))
-        top = min(top, -(-(share + measure.largest[index][row] - base) // STEP))
+        top = min(top, -(-(share + measure.largest[index][shape] - base) // STEP))
     high = top + 1
     if low < high and count(base + STEP * low) <= most:  # most often the least width is the bound
         return base + STEP * low
@@ -534,16 +656,15 @@ def _least_cap(
     return base + STEP * low if low <= top else None
 
 
-def _share(columns: list[_Column], caps: list[int], spare: Fraction) -> list[Fraction]:
-    """What is left after every line is as short as it gets: to the text columns by their content
-    (to every column by its width when no text column has any)."""
-    weights = [Fraction(c.content) if not c.number else Fraction(0) for c in columns]
+def _weights(columns: list[_Column]) -> list[int]:
+    """How what is left after every line is as short as it gets is shared: to the text columns by
+    their content (to every column by its declared width when no text column has any)."""
+    weights = [0 if c.number else c.content for c in columns]
     if not sum(weights):
-        weights = [Fraction(c.hint) for c in columns]
+        weights = [ceil(Fraction(c.width) * UNIT) for c in columns]  # (rare: exact Fractions only here)
     if not sum(weights):
-        weights = [Fraction(1)] * len(columns)
-    total = sum(weights)
-    return [spare * w / total for w in weights]
+        weights = [1] * len(columns)
+    return weights
 
 
 def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
@@ -551,6 +672,7 @@ def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
     return column_widths(table, available, padding).fits
 
 
+@cache
 def _page_chars(portrait: bool) -> Fraction:
     """The portrait or landscape 版心's width in 汉字, from the twips the .docx stores."""
     return Fraction(PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS, int(TABLE_FONT_PT * 20))
@@ -592,14 +714,17 @@ def _least_lines(table: Table, available: Fraction, padding: Fraction) -> int | 
     unbroken), counted over the rows ``Widths.lines`` counts, in O(cells).  A row's cells hold all
     its text in at most the width the figures leave to the text columns, so its tallest cell has at
     least text ÷ that width lines (and a line per forced break); the header at least one."""
-    _, columns, floors, room = _floors(table, available, padding)
+    _, measure, floors, room = _floors(table, available, padding)
     if sum(floors) > room:
         return None
-    text = [c for c in columns if c.cells]
-    width = max(room - sum(f for f, c in zip(floors, columns, strict=True) if not c.cells), Fraction(1))
+    text = [measure.columns[i] for i in measure.text]
+    width = max(room - sum(f for i, f in enumerate(floors) if i not in measure.text), Fraction(1))
+    inks = [[sum(map(sum, shape)) for shape in c.shapes] for c in text]
+    breaks = [[len(shape) for shape in c.shapes] for c in text]
     total = 1
-    for row in range(len(text[0].cells) if text else 0):
-        cells = [c.cells[row] for c in text]
-        ink = sum(sum(part) for cell in cells for part in cell)
-        total += max(ceil(ink / width), max(len(cell) for cell in cells))
+    over, under = width.denominator, width.numerator  # ceil(ink / width) in integers
+    for row, weight in zip(measure.rows, measure.weights, strict=True):
+        ink = sum(of[shape] for of, shape in zip(inks, row, strict=True))
+        least = max(-(-ink * over // under), max(of[shape] for of, shape in zip(breaks, row, strict=True)))
+        total += weight * least
     return total

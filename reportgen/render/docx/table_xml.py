@@ -74,7 +74,11 @@ def _header_rows(table: Table, widths: list[int], shares: tuple[Fraction, ...]) 
             width = sum(widths[cell.col : cell.col + cell.colspan])
             if cell.row == r:
                 merge = "restart" if cell.rowspan > 1 else None
-                share = sum(shares[cell.col : cell.col + cell.colspan], Fraction(0))
+                share = (
+                    shares[cell.col]
+                    if cell.colspan == 1
+                    else sum(shares[cell.col : cell.col + cell.colspan], Fraction(0))
+                )
                 label = wrap_label(cell.label, share, padding_chars())
                 tcs.append(_cell(width, _head_paragraph(label), span=cell.colspan, merge=merge))
             else:
