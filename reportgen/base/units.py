@@ -124,6 +124,8 @@ def convert(value: Decimal, source: Unit, target: Unit) -> Decimal:
     >>> convert(Decimal("81230395"), money_unit("元"), money_unit("万元"))
     Decimal('8123.0395')
     """
+    if source is target:  # the common case, a value already in its column's unit
+        return value
     if not source.compatible(target):
         raise ValueError(f"cannot convert {source.symbol} to {target.symbol}")
     if source.factor == target.factor:

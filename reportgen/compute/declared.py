@@ -101,10 +101,14 @@ def declared_table_figures(
     table: DeclaredTable,
     figures: dict[str, Quantity | None],
     figure_bounds: dict[str, Bounds | None],
+    *,
+    with_bounds: bool = True,
 ) -> DeclaredTableFigures:
     """One declared table computed: a ledger's ``表格`` or a preset built from other parts of the
-    ledger (the 一览表, ``compute.table.project_preset``)."""
-    return _TableComputer(ledger, table, figures, figure_bounds).run()
+    ledger (the 一览表, ``compute.table.project_preset``).  Without ``with_bounds`` no cell gets the
+    interval ``check`` judges a 公布值 by (every bound None, the intervals never computed): for a preset,
+    whose cells nobody types a printed value for and whose inputs the ledger's own checks cover."""
+    return _TableComputer(ledger, table, figures, figure_bounds, with_bounds).run()
 
 
 def fraction(percent: Decimal | None) -> Decimal | None:
@@ -124,8 +128,10 @@ class _TableComputer:
         table: DeclaredTable,
         figures: dict[str, Quantity | None],
         figure_bounds: dict[str, Bounds | None],
+        with_bounds: bool = True,
     ) -> None:
         self.ledger = ledger
+        self.with_bounds = with_bounds
         self.table = table
         self.figures = figures
         self.figure_bounds = figure_bounds
@@ -189,13 +195,16 @@ class _TableComputer:
     def typed(self, row: DeclaredRow) -> tuple[Values, BoundsOf]:
         values: Values = {c.name: None for c in self.numeric}
         bounds: BoundsOf = {c.name: None for c in self.numeric}
+        cells = dict(row.cells)  # one lookup per column, not a scan of the row's cells
         for column in self.numeric:
-            cell = row.cell(column.name)
+            cell = cells.get(column.name)
             if isinstance(cell, Decimal):
                 values[column.name] = cell
-                bounds[column.name] = _written(cell, column.unit)
+                bounds[column.name] = _written(cell, column.unit) if self.with_bounds else None
             elif isinstance(cell, FigureRef):
                 values[column.name], bounds[column.name] = self.quoted(cell, column, row)
+                if not self.with_bounds:
+                    bounds[column.name] = None
         return values, bounds
 
     def quoted(
@@ -330,7 +339,8 @@ class _TableComputer:
     def shown(self, kind: str, depth: int, row: DeclaredRow, groups: tuple[RowGroup, ...]) -> ComputedRow:
         values, bounds = self.computed[row.number]
         # a cell quoting a figure's text (``FigureField``) is filled by the document, which prints figures
-        texts = {c.name: _text(row.cell(c.name)) for c in self.table.columns if c.text}
+        cells = dict(row.cells)
+        texts = {c.name: _text(cells.get(c.name)) for c in self.table.columns if c.text}
         for label, group in zip(self.table.group_columns, groups, strict=False):
             if not texts.get(label):
                 texts[label] = group.name  # the merged label cell's text

@@ -92,7 +92,9 @@ def compute(ledger: Ledger) -> ComputedReport:
     }
     tables = declared_tables(ledger, values, resolver.bounds)
     targets = (
-        declared_table_figures(ledger, target_preset(ledger.target_table, goals), values, resolver.bounds)
+        declared_table_figures(
+            ledger, target_preset(ledger.target_table, goals), values, resolver.bounds, with_bounds=False
+        )
         if ledger.target_table is not None
         else None
     )

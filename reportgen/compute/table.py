@@ -110,7 +110,7 @@ def table_figures(
     rows = tuple(
         _row(ledger, number, project, values) for number, project in enumerate(table.projects, start=1)
     )
-    computed = declared_table_figures(ledger, project_preset(table, rows), values, bounds)
+    computed = declared_table_figures(ledger, project_preset(table, rows), values, bounds, with_bounds=False)
     ratios = [row.values for row in computed.rows if row.kind != "合计"]
     rows = tuple(
         replace(row, budget_ratio=fraction(shown["budget_ratio"]), paid_ratio=fraction(shown["paid_ratio"]))

@@ -89,7 +89,6 @@ def declared_table(
                     if isinstance(cell, FigureField):
                         texts[name] = quote(cell)
     spans = _label_spans(table, figures.rows, grid)
-    formulas = _Formulas(figures)
     rows = []
     for index, (computed, texts) in enumerate(zip(figures.rows, grid, strict=True)):
         cells = []
@@ -101,15 +100,9 @@ def declared_table(
             else:
                 value = computed.values.get(column.name)
                 shows = _shows(computed, column)
-                cells.append(
-                    Cell(
-                        cell_text(column, value) if shows else "",
-                        _value(column, value),
-                        formula=formulas.of(index, column) if shows and value is not None else None,
-                    )
-                )
+                cells.append(Cell(cell_text(column, value) if shows else "", _value(column, value)))
         rows.append(Row(tuple(cells), is_total=computed.kind in (SUBTOTAL, TOTAL)))
-    return Table(spec, tuple(rows))
+    return Table(spec, tuple(rows), formulas=_Formulas(figures).at)
 
 
 def declared_table_spec(table: DeclaredTable) -> TableSpec:
@@ -188,6 +181,17 @@ class _Formulas:
         self.index = {row.row.number: i for i, row in enumerate(figures.rows) if row.row is not None}
         self.shared: dict[str, Cells] = {}  # a column's range that every row's formula uses
         self.factors: dict[str, tuple[Decimal, ...]] = {}
+
+    def at(self, index: int, key: str) -> Formula | None:
+        """The formula of the cell in row ``index``, column ``key``: None for a text or typed cell, a
+        blank one (a 无 rule) and one with no value ("—" stays the value "—")."""
+        column = self.table.column(key)
+        if column is None or column.text:
+            return None
+        row = self.figures.rows[index]
+        if not _shows(row, column) or row.values.get(key) is None:
+            return None
+        return self.of(index, column)
 
     def of(self, index: int, column: DeclaredColumn) -> Formula | None:
         row = self.figures.rows[index]

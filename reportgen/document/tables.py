@@ -8,6 +8,7 @@ formatted by the same pure functions, so no writer ever computes or rounds on it
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
@@ -170,14 +171,11 @@ class Cell:
 
     ``span`` is how many rows the cell covers downwards: a row group's label merged over its rows
     (``document.declared``); 0 marks a cell covered by the one above, which still holds the same text
-    so a format without merges (Markdown) repeats it.  ``formula`` is how a declared table's computed
-    cell is computed from other cells (``document.formulas``), for the .xlsx when formulas are asked
-    for; every other writer shows the text."""
+    so a format without merges (Markdown) repeats it."""
 
     text: str
     value: Decimal | str | None = None
     span: int = 1
-    formula: Formula | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +194,14 @@ class Table:
     rows: tuple[Row, ...]
     notes: tuple[str, ...] = field(default=())
     layouts: dict[tuple[object, ...], object] = field(default_factory=dict, compare=False, repr=False)
+    formulas: Callable[[int, str], Formula | None] | None = field(default=None, compare=False, repr=False)
+
+    def formula(self, row: int, key: str) -> Formula | None:
+        """How the cell in ``rows[row]`` and column ``key`` is computed from other cells
+        (``document.formulas``), for the .xlsx when formulas are asked for (``--total-formulas``);
+        None for a typed or text cell.  Asked for only then, so a table whose formulas no writer
+        wants never builds them (``document.declared`` supplies ``formulas``)."""
+        return self.formulas(row, key) if self.formulas is not None else None
 
 
 def default_table_title(year: int, start: int, end: int) -> str:

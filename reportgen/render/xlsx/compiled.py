@@ -285,7 +285,7 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
     by_key = {column.key: letter for column, letter in zip(columns, letters, strict=True)}
     merges: list[str] = []
     row_number = first - 1
-    for row in table.rows:
+    for row_index, row in enumerate(table.rows):
         row_number += 1
         cells: list[str] = []
         for index, (column, data) in enumerate(zip(columns, row.cells, strict=True), start=1):
@@ -295,8 +295,9 @@ def _sheet_xml(compiled: CompiledSheet, label: str, table: Table, total_formulas
             value = cell_value(column, data.value, data.text) if data.span else None
             quoted = isinstance(value, str) and value.startswith(FORMULA_STARTS)
             style = compiled.styles[(row.is_total, quoted, index)]
-            if total_formulas and data.formula is not None and isinstance(value, Decimal):
-                spelled = xml_content(excel_formula(data.formula, by_key, first))
+            formula = table.formula(row_index, column.key) if total_formulas else None
+            if formula is not None and isinstance(value, Decimal):
+                spelled = xml_content(excel_formula(formula, by_key, first))
                 cells.append(f'<c r="{ref}" s="{style}"><f>{spelled}</f><v>{value:f}</v></c>')
             elif value is None or value == "":
                 cells.append(f'<c r="{ref}" s="{style}"/>')
