@@ -244,6 +244,7 @@ class ProjectTable:
     amount_digits: int
     ratio_digits: int
     projects: tuple[Project, ...]
+    text_size: str = "五号"  # 字号: the table's text size (``ledger.keys.TABLE_TEXT_SIZES``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,6 +425,7 @@ class DeclaredTable(Placed):
     placement: str = ""
     after_section: str = ""  # the title of the section it follows, as typed in the ledger
     field_places: tuple[tuple[str, str], ...] = ()
+    text_size: str = "五号"  # its text's 字号 (the 一览表's 字号; a 表格 has no such key yet)
 
     def placed(self, default: str) -> str:
         """Where the table goes: its own 位置, else ``default`` (the report kind's 表格位置)."""

@@ -191,6 +191,21 @@ def test_thirty_projects_take_fewer_pages(thirty_projects: tuple[reportgen.Repor
     assert pages[-1] == pages[-2]
 
 
+def test_thirty_projects_at_xiaowu_take_four_pages(tmp_path: Path) -> None:
+    """一览表.字号: 小五 (9 pt on 11 pt lines, widths measured in 9 pt 汉字): the 30 projects take 4
+    landscape pages (7, 10, 10, 3 rows and 合计), −43 % against the 7 the issue counted; every
+    figure whole, the 合计 with the last project."""
+    from benchmarks.ledgers import ledger_text
+
+    text = ledger_text(30).replace("一览表:\n", "一览表:\n  字号: 小五\n", 1)
+    assert "字号: 小五" in text
+    report = reportgen.loads(text, str(tmp_path / "small.yaml"))
+    [path] = report.render("pdf", tmp_path)
+    assert orientations(path).count("L") == 4
+    pages = assert_figures_whole(report, path)
+    assert [pages.count(p) for p in sorted(set(pages))] == [7, 10, 10, 4]
+
+
 def test_the_total_row_is_kept_with_the_last_project(tmp_path: Path) -> None:
     # 31 projects fill three landscape pages and spill (8, 11, 11, 2 rows): the 合计 ends on the last
     # project's page.  The .docx marks the row above a 合计 keepNext (test_widths); since the 页码 moved

@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 import reportgen
-from reportgen import TemplateError
+from reportgen import LedgerError, TemplateError
 from reportgen.compute.declared import TOTAL
 from reportgen.document.declared import declared_table
+from reportgen.ledger.excel.read import parse_workbook, validate_workbook
+from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from tests.conftest import JIALING, MINIMAL, SAMPLES
 
 KEY_TASKS = SAMPLES / "key-tasks-2020.yaml"
@@ -81,3 +88,42 @@ def test_a_missing_amount_prints_a_dash_in_every_format() -> None:
     assert row[5:10] == ["200.00", "—", "—", "100.00", "50.00%"]
     assert total[5:10] == ["200.00", "—", "—", "100.00", "50.00%"]
     assert "| 200.00 | — | — | 100.00 | 50.00% |" in report.to_bytes("md").decode("utf-8")
+
+
+SMALL = MINIMAL.replace("一览表:\n", "一览表:\n  字号: 小五\n", 1)
+
+
+def test_xiaowu_sets_the_table_in_9_pt_on_11_pt_lines() -> None:
+    """一览表.字号: 小五 reaches every writer: widths measured in 9 pt 汉字, runs of 9 pt (sz 18) on exact
+    11 pt lines in the .docx (the styles' 五号 overridden in the table only), class ``small`` in HTML."""
+    report = reportgen.loads(SMALL, "small.yaml")
+    table = report.document.attachments[0].table
+    assert table.spec.text_pt == Decimal(9) and table.spec.compact
+    xml = zipfile.ZipFile(io.BytesIO(report.to_bytes("docx"))).read("word/document.xml").decode("utf-8")
+    tbl = xml[xml.index("<w:tbl>") : xml.index("</w:tbl>")]
+    assert '<w:sz w:val="18"/>' in tbl and '<w:sz w:val="21"/>' not in tbl
+    paragraphs = tbl.count("<w:p>")
+    assert tbl.count('<w:spacing w:line="220" w:lineRule="exact"/>') == paragraphs
+    assert '<w:spacing w:line="220"' not in xml.replace(tbl, "")  # the body keeps its own lines
+    assert '<table class="ylb small">' in report.to_bytes("html").decode("utf-8")
+    # the default is 五号, set by the styles: no override at all
+    plain = reportgen.loads(MINIMAL, "plain.yaml").to_bytes("docx")
+    assert b'w:line="220"' not in zipfile.ZipFile(io.BytesIO(plain)).read("word/document.xml")
+
+
+def test_an_unknown_text_size_is_refused() -> None:
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(SMALL.replace("字号: 小五", "字号: 六号"), "bad.yaml").computed  # noqa: B018
+    [problem] = caught.value.problems
+    assert problem.code == "RG105" and problem.place == "一览表.字号"
+    assert "六号" in str(problem) and "五号、小五" in str(problem)
+
+
+def test_the_text_size_survives_the_excel_ledger() -> None:
+    """YAML → Excel (基本信息 row 一览表字号) → YAML keeps it, and the workbook's report is the same."""
+    data = parse_yaml(SMALL.encode("utf-8"), "small.yaml").data
+    workbook = workbook_bytes(data)  # type: ignore[arg-type]
+    document, early = parse_workbook(workbook, "small.xlsx")
+    assert "字号: 小五" in yaml_text(document.data)  # type: ignore[arg-type]
+    ledger = validate_workbook(document, early, Path("small.xlsx"))
+    assert ledger.table is not None and ledger.table.text_size == "小五"

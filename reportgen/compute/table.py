@@ -266,6 +266,7 @@ def project_preset(table: ProjectTable, rows: tuple[ProjectFigures, ...]) -> Dec
         sort=None,
         place=PRESET_ID,
         placement="附件",
+        text_size=table.text_size,
     )
 
 

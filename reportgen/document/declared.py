@@ -40,7 +40,17 @@ from reportgen.document.formulas import (
     Ref,
     SumOf,
 )
-from reportgen.document.tables import Cell, Node, Row, Spanner, Table, TableColumn, TableSpec, ValueKind
+from reportgen.document.tables import (
+    TEXT_SIZES,
+    Cell,
+    Node,
+    Row,
+    Spanner,
+    Table,
+    TableColumn,
+    TableSpec,
+    ValueKind,
+)
 from reportgen.model import (
     NUMBERING,
     DeclaredColumn,
@@ -124,7 +134,9 @@ def declared_table_spec(table: DeclaredTable) -> TableSpec:
         elif id(group) not in emitted:  # a group's columns are adjacent (the ledger checks it)
             emitted.add(id(group))
             header.append(node(group))
-    return TableSpec(table.title, tuple(header), label_key=_label_column(table))
+    return TableSpec(
+        table.title, tuple(header), label_key=_label_column(table), text_pt=TEXT_SIZES[table.text_size]
+    )
 
 
 def _members(group: HeaderGroup) -> list[str]:

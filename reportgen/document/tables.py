@@ -16,6 +16,12 @@ from enum import Enum
 from reportgen.document.formulas import Formula
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
+# A table's text sizes (GB/T 148 号 names) in points, and the exact line each is set on (the .docx's
+# exact line spacing), by size: 五号 by default, 小五 for a long table on fewer pages.
+TEXT_SIZES = {"五号": Decimal("10.5"), "小五": Decimal("9")}
+TEXT_LINES = {Decimal("10.5"): Decimal("12.5"), Decimal("9"): Decimal("11")}
+DEFAULT_TEXT_PT = TEXT_SIZES["五号"]
+
 
 class ValueKind(Enum):
     """How a column's values are formatted and aligned."""
@@ -97,12 +103,20 @@ class HeaderCell:
 
 @dataclass(frozen=True, slots=True)
 class TableSpec:
-    """``label_key`` is the column whose cell names a 合计 row: every writer centres it there."""
+    """``label_key`` is the column whose cell names a 合计 row: every writer centres it there.
+    ``text_pt`` is the size of its text in points (``TEXT_SIZES``; a number, so a script conversion
+    leaves it alone): the widths are measured in it and the .docx, PDF and HTML print it."""
 
     title: str
     header: tuple[Node, ...]
     filler_line: tuple[str, str] = ("", "")
     label_key: str = "name"
+    text_pt: Decimal = DEFAULT_TEXT_PT
+
+    @property
+    def compact(self) -> bool:
+        """Set smaller than 五号 (小五): the HTML gives the table its smaller class."""
+        return self.text_pt < DEFAULT_TEXT_PT
 
     @property
     def columns(self) -> tuple[TableColumn, ...]:

@@ -40,11 +40,12 @@ from itertools import accumulate
 from math import ceil, floor
 from operator import mul
 
-from reportgen.document.tables import Node, Table, TableColumn, ValueKind
+from reportgen.document.tables import TEXT_SIZES, Node, Table, TableColumn, ValueKind
 from reportgen.document.textwidth import display_width
 from reportgen.numbers import format_percent
 
-TABLE_FONT_PT = Decimal("10.5")  # 五号: the table's text and header size
+# the table's text and header size unless the table says another (``TableSpec.text_size``)
+TABLE_FONT_PT = TEXT_SIZES["五号"]
 CELL_PADDING_PT = Decimal("2.85")  # each cell's left and right margin: 1 mm as Word stores it (57 twips)
 RULE_PT = Decimal("0.5")  # the 1/2 pt rules: LibreOffice sets a cell's text inside both of them
 PORTRAIT_BODY_MM = Decimal(156)  # GB/T 9704 版心 width
@@ -93,16 +94,16 @@ _PIECE = re.compile(
 _SPACE_OR_OPENING = re.compile(f"[\\s{re.escape(''.join(sorted(_OPENING)))}]")
 
 
-def chars(mm: Decimal) -> Fraction:
+def chars(mm: Decimal, size_pt: Decimal = TABLE_FONT_PT) -> Fraction:
     """A length in millimetres as 汉字 of the table's font size."""
-    return Fraction(mm / MM_PER_PT / TABLE_FONT_PT)
+    return Fraction(mm / MM_PER_PT / size_pt)
 
 
 @cache  # a constant, asked for by every header cell a writer wraps: Decimal arithmetic once
-def padding_chars() -> Fraction:
-    """What a cell keeps from its text, in 汉字: both margins and both rules (with one rule, a header
-    line measured to fit its cell exactly was wrapped by LibreOffice: 下达/资金/（万元））."""
-    return Fraction(2 * (CELL_PADDING_PT + RULE_PT) / TABLE_FONT_PT)
+def padding_chars(size_pt: Decimal = TABLE_FONT_PT) -> Fraction:
+    """What a cell keeps from its text, in 汉字 of ``size_pt``: both margins and both rules (with one
+    rule, a header line measured to fit its cell exactly was wrapped by LibreOffice: 下达/资金/（万元））."""
+    return Fraction(2 * (CELL_PADDING_PT + RULE_PT) / size_pt)
 
 
 def ink_width(text: str) -> int:
@@ -673,15 +674,16 @@ def fits(table: Table, available: Fraction, padding: Fraction) -> bool:
 
 
 @cache
-def _page_chars(portrait: bool) -> Fraction:
-    """The portrait or landscape 版心's width in 汉字, from the twips the .docx stores."""
-    return Fraction(PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS, int(TABLE_FONT_PT * 20))
+def _page_chars(portrait: bool, size_pt: Decimal = TABLE_FONT_PT) -> Fraction:
+    """The portrait or landscape 版心's width in 汉字 of ``size_pt``, from the twips the .docx stores."""
+    return Fraction(PORTRAIT_BODY_TWIPS if portrait else LANDSCAPE_BODY_TWIPS) / Fraction(size_pt * 20)
 
 
 def page_widths(table: Table, *, portrait: bool) -> Widths:
     """``table`` across the portrait 版心 (156 mm) or the landscape one (225 mm): what the builder
     decides with and the .docx writer lays out, measured once."""
-    return column_widths(table, _page_chars(portrait), padding_chars())
+    size = table.spec.text_pt
+    return column_widths(table, _page_chars(portrait, size), padding_chars(size))
 
 
 def fits_portrait(table: Table) -> bool:
@@ -702,7 +704,8 @@ def suits_portrait(table: Table) -> bool:
         return False
     # pages ∝ lines ÷ the 版心's height: 225 mm portrait, 156 mm landscape (the portrait width turned)
     most = landscape.lines * LANDSCAPE_BODY_MM
-    least = _least_lines(table, _page_chars(portrait=True), padding_chars())
+    size = table.spec.text_pt
+    least = _least_lines(table, _page_chars(True, size), padding_chars(size))
     if least is None or least * PORTRAIT_BODY_MM > most:
         return False
     portrait = page_widths(table, portrait=True)

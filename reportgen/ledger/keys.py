@@ -128,8 +128,12 @@ TABLE_KEYS = (
     "金额单位",
     "金额小数位",
     "比例小数位",
+    "字号",
     PROJECTS,
 )  # also its order
+# The table text sizes a ledger may choose (GB/T 148 号 names → points): 五号 by default; 小五 sets a long
+# 一览表 on fewer pages (a 30-project one 5 → 4 landscape pages).
+TABLE_TEXT_SIZES = {"五号": "10.5", "小五": "9"}
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
 PROJECT_OPTIONAL = (
     "目标",

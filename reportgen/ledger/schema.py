@@ -34,6 +34,7 @@ from reportgen.ledger.keys import (
     SECTION_KEYS,
     STANDARD_KEYS,
     TABLE_KEYS,
+    TABLE_TEXT_SIZES,
     TARGET_TABLE_KEYS,
     TOP_OPTIONAL,
     TOP_REQUIRED,
@@ -719,7 +720,16 @@ class _Builder:
             )
             or 0,
             projects=projects,
+            text_size=self.text_size(fields.get("字号"), (*at, "字号")),
         )
+
+    def text_size(self, value: object, at: At) -> str:
+        """字号 of a table's text: one of ``TABLE_TEXT_SIZES`` (五号 when not given)."""
+        size = self.r.text(value, at, required=False) or "五号"
+        if size not in TABLE_TEXT_SIZES:
+            self.r.report("RG105", f"表格字号“{size}”不可用", at, size, "、".join(TABLE_TEXT_SIZES))
+            return "五号"
+        return size
 
     def project(self, value: object, at: At, amount_unit: Unit | None) -> Project | None:
         fields = self.r.mapping(value, at, required=PROJECT_REQUIRED, optional=PROJECT_OPTIONAL)

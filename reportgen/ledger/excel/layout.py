@@ -82,7 +82,9 @@ INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
 REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES})  # repeat the row for more than one
 PARTICULAR_SEPARATOR = "："  # each 要素 row holds “标签：内容” (a YAML mapping label → text)
-TABLE_BLOCK = frozenset({"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位"})
+TABLE_BLOCK = frozenset(
+    {"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "一览表字号"}
+)
 
 INFO_ROWS: tuple[SheetColumn, ...] = (
     SheetColumn("标题", ("标题",), CellType.TEXT, 0, "报告标题，必填。可引用期间，如 {{ 期间.年月 }}。"),
@@ -157,6 +159,13 @@ INFO_ROWS: tuple[SheetColumn, ...] = (
         "一览表：比例保留几位小数，默认 2。",
         0,
         4,
+    ),
+    SheetColumn(
+        "一览表字号",
+        ("一览表", "字号"),
+        CellType.TEXT,
+        0,
+        "一览表：表中文字的字号，五号（默认）或小五；小五可让长表少占页数（30个项目由5页减为4页）。",
     ),
     SheetColumn(
         "目标表标题",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from reportgen.document.tables import TEXT_LINES
 from reportgen.document.widths import (
     CELL_PADDING_PT,
     LANDSCAPE_BODY_TWIPS,
@@ -79,7 +80,7 @@ TITLE_LINE = pt(35)  # the 2号 title: exact 35 pt lines, the usual setting in �
 # (2.8 pt), and the text sits centred between the rules.  With 14 pt lines and 1.4 pt above and below,
 # samples/jialing-2024q3.yaml's 一览表 needed two landscape pages, 30 projects six (now one and five;
 # test_office_pages).
-TABLE_LINE = pt("12.5")
+TABLE_LINE = pt(TEXT_LINES[TABLE_FONT_PT])
 TABLE_CELL_MARGIN = pt(CELL_PADDING_PT)
 TABLE_CELL_MARGIN_TOP = 0  # twips
 TABLE_CELL_MARGIN_BOTTOM = 56

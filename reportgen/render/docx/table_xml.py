@@ -13,7 +13,7 @@ from fractions import Fraction
 from math import ceil
 
 from reportgen.base.escape import xml_content
-from reportgen.document.tables import HeaderCell, Table
+from reportgen.document.tables import TEXT_LINES, HeaderCell, Table
 from reportgen.document.widths import padding_chars, page_widths, wrap_label
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import paragraph, run_properties, text_run
@@ -21,8 +21,31 @@ from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-# 汉字 of the table's font (``L.TABLE_SIZE_PT``) in twips: ``document.widths`` counts in them.
+# 汉字 of the table's default font (``L.TABLE_SIZE_PT``) in twips: ``document.widths`` counts in them.
 CHAR = L.pt(L.TABLE_SIZE_PT)
+
+
+class _Text:
+    """How one table's text is set: its size (``TableSpec.text_size``), and for a size other than the
+    styles' (五号 on 12.5 pt lines) the exact line every paragraph of the table overrides them with."""
+
+    def __init__(self, table: Table) -> None:
+        spec = table.spec
+        self.size = spec.text_pt
+        self.char = L.pt(self.size)  # a 汉字 in twips
+        self.spacing = (
+            ""
+            if self.size == L.TABLE_SIZE_PT
+            else f'<w:spacing w:line="{L.pt(TEXT_LINES[self.size])}" w:lineRule="exact"/>'
+        )
+
+    def paragraph(self, style: str, runs: str = "", *, align: str | None = None) -> str:
+        return paragraph(style, runs, align=align, spacing=self.spacing)
+
+    def head(self, text: str) -> str:
+        return self.paragraph(
+            "RGTableHead", text_run(text, L.HEITI, self.size) if text else "", align="center"
+        )
 
 
 def column_widths(table: Table, *, portrait: bool) -> list[int]:
@@ -33,7 +56,8 @@ def column_widths(table: Table, *, portrait: bool) -> list[int]:
     widest column gives the few twips back."""
     total = L.BODY_WIDTH if portrait else L.LANDSCAPE_BODY_WIDTH
     shares = page_widths(table, portrait=portrait)
-    twips = [ceil(share * CHAR) for share in shares.widths]
+    char = L.pt(table.spec.text_pt)
+    twips = [ceil(share * char) for share in shares.widths]
     twips[twips.index(max(twips))] -= sum(twips) - total
     return twips
 
@@ -50,11 +74,7 @@ def _cell(width: int, content: str, *, span: int = 1, merge: str | None = None) 
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
 
 
-def _head_paragraph(text: str) -> str:
-    return paragraph("RGTableHead", text_run(text, L.HEITI, L.TABLE_SIZE_PT) if text else "", align="center")
-
-
-def _header_rows(table: Table, widths: list[int], shares: tuple[Fraction, ...]) -> list[str]:
+def _header_rows(table: Table, widths: list[int], shares: tuple[Fraction, ...], text: _Text) -> list[str]:
     """The header rows; each label broken where ``document.widths`` measured it would wrap, in the
     column's share as measured (``shares``, 汉字), not its width rounded down to twips: a label that
     just fits must not be broken a word early by the rounding."""
@@ -79,10 +99,10 @@ def _header_rows(table: Table, widths: list[int], shares: tuple[Fraction, ...]) 
                     if cell.colspan == 1
                     else sum(shares[cell.col : cell.col + cell.colspan], Fraction(0))
                 )
-                label = wrap_label(cell.label, share, padding_chars())
-                tcs.append(_cell(width, _head_paragraph(label), span=cell.colspan, merge=merge))
+                label = wrap_label(cell.label, share, padding_chars(text.size))
+                tcs.append(_cell(width, text.head(label), span=cell.colspan, merge=merge))
             else:
-                tcs.append(_cell(width, _head_paragraph(""), span=cell.colspan, merge="continue"))
+                tcs.append(_cell(width, text.head(""), span=cell.colspan, merge="continue"))
             c += cell.colspan
         rows.append(f"<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{''.join(tcs)}</w:tr>")
     return rows
@@ -95,6 +115,7 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
     a row costs one escape and one join per cell (a 300-row table is rendered for every report).
     """
     columns = table.spec.columns
+    text = _Text(table)
     widths = column_widths(table, portrait=portrait)
     width = sum(widths)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
@@ -104,11 +125,11 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>",
-        *_header_rows(table, widths, page_widths(table, portrait=portrait).widths),
+        *_header_rows(table, widths, page_widths(table, portrait=portrait).widths, text),
     ]
-    body = [_cell_frame(w, _JC[c.align]) for c, w in zip(columns, widths, strict=True)]
-    centred = [_cell_frame(w, "center") for w in widths]
-    run_start = f'<w:r>{run_properties(L.FANGSONG, L.TABLE_SIZE_PT)}<w:t xml:space="preserve">'
+    body = [_cell_frame(text, w, _JC[c.align]) for c, w in zip(columns, widths, strict=True)]
+    centred = [_cell_frame(text, w, "center") for w in widths]
+    run_start = f'<w:r>{run_properties(L.FANGSONG, text.size)}<w:t xml:space="preserve">'
     label_key = table.spec.label_key
     for row in table.rows:
         cells: list[str] = []
@@ -117,15 +138,15 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
         ):
             if cell.span != 1:  # a row group's label merged down its rows (w:vMerge), rare: built here
                 if cell.span == 0:
-                    cells.append(_cell(width, paragraph("RGTableText", ""), merge="continue"))
+                    cells.append(_cell(width, text.paragraph("RGTableText", ""), merge="continue"))
                     continue
-                empty, start, end = _cell_frame(width, _JC[column.align], merge="restart")
+                empty, start, end = _cell_frame(text, width, _JC[column.align], merge="restart")
             if not cell.text:
                 cells.append(empty)
                 continue
-            text = xml_content(cell.text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
+            escaped = xml_content(cell.text).replace("\n", '</w:t><w:br/><w:t xml:space="preserve">')
             head = centred_start if row.is_total and column.key == label_key else start
-            cells.append(f"{head}{run_start}{text}</w:t></w:r>{end}")
+            cells.append(f"{head}{run_start}{escaped}</w:t></w:r>{end}")
         if row.is_total and len(parts) > 1:
             parts[-1] = _keep_with_next(parts[-1])
         parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
@@ -133,9 +154,9 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
     return "".join(parts)
 
 
-def _cell_frame(width: int, align: str, merge: str | None = None) -> tuple[str, str, str]:
+def _cell_frame(text: _Text, width: int, align: str, merge: str | None = None) -> tuple[str, str, str]:
     """(an empty cell, the XML before a cell's run, the XML after it) for one column."""
-    empty = _cell(width, paragraph("RGTableText", "", align=align), merge=merge)
+    empty = _cell(width, text.paragraph("RGTableText", "", align=align), merge=merge)
     start, end = empty.rsplit("</w:p>", 1)
     return empty, start, "</w:p>" + end
 

@@ -50,6 +50,8 @@ def text_run(text: str, font: str, size_pt: Decimal | int | None = None, *, styl
     return f"<w:r>{props}{'<w:br/>'.join(pieces)}</w:r>"
 
 
-def paragraph(style: str, runs: str = "", *, align: str | None = None) -> str:
+def paragraph(style: str, runs: str = "", *, align: str | None = None, spacing: str = "") -> str:
+    """A paragraph of ``style``; ``spacing`` a ``w:spacing`` overriding the style's (placed where the
+    schema orders it: after ``w:keepNext``, before ``w:jc``)."""
     jc = f'<w:jc w:val="{align}"/>' if align else ""
-    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{jc}</w:pPr>{runs}</w:p>'
+    return f'<w:p><w:pPr><w:pStyle w:val="{style}"/>{spacing}{jc}</w:pPr>{runs}</w:p>'
