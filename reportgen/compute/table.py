@@ -17,7 +17,7 @@ from decimal import Decimal
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Unit, convert, unit
 from reportgen.compute.bounds import Bounds
-from reportgen.compute.declared import DeclaredTableFigures, declared_table_figures, fraction
+from reportgen.compute.declared import TOTAL, DeclaredTableFigures, declared_table_figures, fraction
 from reportgen.compute.exact import exact_sum, ratio
 from reportgen.model import (
     NUMBERING,
@@ -41,7 +41,7 @@ PERCENT = unit("%")
 @dataclass(frozen=True, slots=True)
 class ProjectFigures:
     """One 一览表 row with its amounts in the table's unit (exact) and its ratios (fractions).  The
-    ratios of the amounts are the computed table's (``TableFigures.table_figures`` fills them in)."""
+    ratios of the amounts are the computed preset's (``table_figures`` fills them in)."""
 
     number: int
     project: Project
@@ -111,7 +111,7 @@ def table_figures(
         _row(ledger, number, project, values) for number, project in enumerate(table.projects, start=1)
     )
     computed = declared_table_figures(ledger, project_preset(table, rows), values, bounds, with_bounds=False)
-    ratios = [row.values for row in computed.rows if row.kind != "合计"]
+    ratios = [row.values for row in computed.rows if row.kind != TOTAL]
     rows = tuple(
         replace(row, budget_ratio=fraction(shown["budget_ratio"]), paid_ratio=fraction(shown["paid_ratio"]))
         for row, shown in zip(rows, ratios, strict=True)

@@ -76,7 +76,7 @@ def narrative_context(report: ComputedReport) -> dict[str, object]:
     return context
 
 
-def figure_field(report: ComputedReport, quoted: FigureField) -> str:
+def _figure_field(report: ComputedReport, quoted: FigureField) -> str:
     """A table cell that quotes a figure's text (the 目标表's): its 名称, 要求, 完成值 (as the narrative
     shows it, "—" without one) or 完成情况."""
     figure = report.ledger.figure(quoted.figure_id)
@@ -270,7 +270,7 @@ def build_document(
                 declared_table(
                     report.targets,
                     title=text(targets.title, f"{targets.place}.标题"),
-                    quote=lambda quoted: figure_field(report, quoted),
+                    quote=lambda quoted: _figure_field(report, quoted),
                 ),
             )
         )
