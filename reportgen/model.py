@@ -245,6 +245,9 @@ class ProjectTable:
     ratio_digits: int
     projects: tuple[Project, ...]
     text_size: str = "五号"  # 字号: the table's text size (``ledger.keys.TABLE_TEXT_SIZES``)
+    # 列: (name, header label or 不用) for the preset's columns the ledger renames or leaves out
+    # (``ledger.keys.PRESET_COLUMNS``); 下达预算/实际拨付 rename the header over their 金额 and 占计划比例
+    columns: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,6 +429,12 @@ class DeclaredTable(Placed):
     after_section: str = ""  # the title of the section it follows, as typed in the ledger
     field_places: tuple[tuple[str, str], ...] = ()
     text_size: str = "五号"  # its text's 字号 (the 一览表's 字号; a 表格 has no such key yet)
+    # columns computed but not printed (the 一览表's 列 … 不用: its ratios and checks still need them)
+    hidden: frozenset[str] = frozenset()
+
+    @property
+    def shown_columns(self) -> tuple[DeclaredColumn, ...]:
+        return tuple(c for c in self.columns if c.name not in self.hidden) if self.hidden else self.columns
 
     def placed(self, default: str) -> str:
         """Where the table goes: its own 位置, else ``default`` (the report kind's 表格位置)."""

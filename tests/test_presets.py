@@ -8,6 +8,8 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 
 import reportgen
@@ -18,7 +20,7 @@ from reportgen.ledger.excel.read import parse_workbook, validate_workbook
 from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.yaml.read import parse_yaml
 from reportgen.ledger.yaml.write import yaml_text
-from tests.conftest import JIALING, MINIMAL, SAMPLES
+from tests.conftest import JIALING, MINIMAL, QINGSHAN, SAMPLES
 
 KEY_TASKS = SAMPLES / "key-tasks-2020.yaml"
 
@@ -127,3 +129,80 @@ def test_the_text_size_survives_the_excel_ledger() -> None:
     assert "字号: 小五" in yaml_text(document.data)  # type: ignore[arg-type]
     ledger = validate_workbook(document, early, Path("small.xlsx"))
     assert ledger.table is not None and ledger.table.text_size == "小五"
+
+
+COLUMNS = MINIMAL.replace(
+    "一览表:\n",
+    "一览表:\n  列:\n    备注: 不用\n    实际拨付占计划比例: 资金到位率\n    下达预算: 下达资金\n",
+    1,
+)
+
+
+def test_the_ledger_renames_and_leaves_out_preset_columns_in_every_format() -> None:
+    """一览表.列: 备注 不用 is gone from every format, 实际拨付占计划比例 prints as 资金到位率, and 下达预算
+    renames the header over its 金额 and 占计划比例; the numbers are the same."""
+    report = reportgen.loads(COLUMNS, "columns.yaml")
+    spec = report.document.attachments[0].table.spec
+    assert spec.flat_labels()[-2:] == ("资金执行情况（万元、%）·实际拨付·资金到位率", "责任单位")
+    assert "资金执行情况（万元、%）·下达资金·金额" in spec.flat_labels()
+    assert "备注" not in "".join(spec.flat_labels())
+    markdown = report.to_bytes("md").decode("utf-8")
+    assert "资金到位率 | 责任单位 |\n" in markdown and "| 100.00 | 50.00% |  |\n" in markdown
+    book = openpyxl.load_workbook(io.BytesIO(report.to_bytes("xlsx")))
+    headers = {str(c.value) for row in book.worksheets[0].iter_rows(max_row=6) for c in row if c.value}
+    assert {"资金到位率", "下达资金"} <= headers and "备注" not in headers
+    cells = {
+        c.text for row in docx.Document(io.BytesIO(report.to_bytes("docx"))).tables[0].rows for c in row.cells
+    }
+    assert {"资金到\n位率", "下达资金"} <= cells and "备注" not in cells
+
+
+def test_a_column_left_out_still_counts_in_the_checks() -> None:
+    """Leaving the ratios and 计划安排资金 out prints no ratio, but RG202 (over the plan) still comes."""
+    over = MINIMAL.replace("实际拨付: 100", "实际拨付: 300").replace(
+        "一览表:\n",
+        "一览表:\n  列: {计划安排资金: 不用, 下达预算占计划比例: 不用, 实际拨付占计划比例: 不用}\n",
+        1,
+    )
+    report = reportgen.loads(over, "over.yaml")
+    assert "占计划比例" not in "".join(report.document.attachments[0].table.spec.flat_labels())
+    assert "RG202" in [f.problem.code for f in report.check()]
+
+
+@pytest.mark.parametrize(
+    ("setting", "place"),
+    [
+        ("{项目名称: 不用}", "一览表.列.项目名称"),
+        ("{计划安排资金: 不用}", "一览表.列.计划安排资金"),
+        ("{实际拨付: 不用}", "一览表.列.实际拨付"),
+        ("{合计: 不用}", "一览表.列"),
+    ],
+)
+def test_a_column_setting_that_would_mislead_is_refused(setting: str, place: str) -> None:
+    """项目名称 names the rows; a ratio that stays needs the amounts it divides; an unknown name is
+    refused with the names there are."""
+    text = MINIMAL.replace("一览表:\n", f"一览表:\n  列: {setting}\n", 1)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(text, "bad.yaml").computed  # noqa: B018
+    assert all(p.code in ("RG105", "RG103") for p in caught.value.problems)
+    assert any(str(p.place).startswith(place) for p in caught.value.problems), caught.value.problems
+
+
+def test_column_settings_survive_the_excel_ledger() -> None:
+    data = parse_yaml(COLUMNS.encode("utf-8"), "columns.yaml").data
+    document, early = parse_workbook(workbook_bytes(data), "columns.xlsx")  # type: ignore[arg-type]
+    assert "  列:\n    备注: 不用\n    实际拨付占计划比例: 资金到位率\n    下达预算: 下达资金\n" in yaml_text(
+        document.data  # type: ignore[arg-type]
+    )
+    ledger = validate_workbook(document, early, Path("columns.xlsx"))
+    assert ledger.table is not None and ("备注", "不用") in ledger.table.columns
+
+
+def test_charts_draw_only_the_columns_the_table_prints() -> None:
+    text = QINGSHAN.read_text("utf-8").replace(
+        "一览表:\n", "一览表:\n  列: {下达预算: 不用, 下达预算占计划比例: 不用}\n", 1
+    )
+    report = reportgen.loads(text, "charts.yaml")
+    funding = [c for c in report.document.attachments[0].charts if "资金" in c.title]
+    assert funding and all([s.name for s in c.series] == ["计划安排资金", "实际拨付"] for c in funding)
+    assert report.to_bytes("xlsx")[:2] == b"PK" and report.to_bytes("docx")[:2] == b"PK"

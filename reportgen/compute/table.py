@@ -11,6 +11,7 @@ unit holds, so each row's quotient is taken in its own units and entered as the 
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from reportgen.base.units import Unit, convert, unit
 from reportgen.compute.bounds import Bounds
 from reportgen.compute.declared import TOTAL, DeclaredTableFigures, declared_table_figures, fraction
 from reportgen.compute.exact import exact_sum, ratio
+from reportgen.ledger.keys import PRESET_COLUMNS, UNUSED
 from reportgen.model import (
     NUMBERING,
     CellValue,
@@ -35,6 +37,7 @@ from reportgen.model import (
 )
 
 PRESET_ID = "一览表"
+_PAIRED = ("budget", "paid")  # renaming these renames the header over 金额 and 占计划比例
 PERCENT = unit("%")
 
 
@@ -241,21 +244,38 @@ def project_preset(table: ProjectTable, rows: tuple[ProjectFigures, ...]) -> Dec
         column("owner", "责任单位", "4.8", text=True),
         column("note", "备注", "3.3", text=True),
     )
+    # 一览表.列: leave columns out, rename them (下达预算/实际拨付 rename the header over their pair)
+    settings = {PRESET_COLUMNS[name]: text for name, text in table.columns}
+    renamed = tuple(
+        c
+        if c.name not in settings or c.name in _PAIRED or settings[c.name] == UNUSED
+        else dataclasses.replace(c, label=settings[c.name])
+        for c in columns
+    )
+    hidden = frozenset(key for key, text in settings.items() if text == UNUSED)
+    kept = {c.name for c in columns} - hidden
+
+    def group(label: str, *members: str | HeaderGroup) -> tuple[HeaderGroup, ...]:
+        present = tuple(m for m in members if not isinstance(m, str) or m in kept)
+        return (HeaderGroup(label, present),) if present else ()
+
+    def paired(key: str, default: str) -> tuple[HeaderGroup, ...]:
+        label = settings.get(key, default)
+        return group(default if label == UNUSED else label, key, key + "_ratio")
+
     header = (
-        HeaderGroup("项目推进情况", ("target_text", "progress_text", "completion")),
-        HeaderGroup(
+        *group("项目推进情况", "target_text", "progress_text", "completion"),
+        *group(
             f"资金执行情况（{amount.symbol}、%）",
-            (
-                "plan",
-                HeaderGroup("下达预算", ("budget", "budget_ratio")),
-                HeaderGroup("实际拨付", ("paid", "paid_ratio")),
-            ),
+            "plan",
+            *paired("budget", "下达预算"),
+            *paired("paid", "实际拨付"),
         ),
     )
     return DeclaredTable(
         id=PRESET_ID,
         title=table.title or "",
-        columns=columns,
+        columns=renamed,
         header=header,
         rows=tuple(_preset_row(row) for row in rows),
         group_columns=(),
@@ -267,6 +287,7 @@ def project_preset(table: ProjectTable, rows: tuple[ProjectFigures, ...]) -> Dec
         place=PRESET_ID,
         placement="附件",
         text_size=table.text_size,
+        hidden=hidden,
     )
 
 

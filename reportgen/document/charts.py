@@ -87,28 +87,44 @@ def category_label(number: int, name: str) -> str:
 
 
 def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart, ...]:
-    """The 完成比例 and 资金执行 charts of one 一览表, numbered from ``first_number``."""
+    """The 完成比例 and 资金执行 charts of one 一览表, numbered from ``first_number``.  A chart draws
+    only what the table prints (its .xlsx data point at the table's cells): a column the ledger leaves
+    out (一览表.列 … 不用) is no series, and a chart with none is not drawn."""
     columns = {column.key: column for column in declared_table_spec(figures.computed.table).columns}
     unit = figures.table.amount_unit.symbol
-    completion = _charts(
-        [row for row in figures.rows if row.completion is not None],
-        "各项目完成比例",
-        [("完成比例", columns["completion"], COMPLETION_COLOUR, lambda row: row.completion)],
-        ("完成比例（%）", "%"),
-        percent=True,
-        reference=Decimal(100),
+
+    def series(*wanted: tuple[str, str, str, Getter]) -> list[tuple[str, TableColumn, str, Getter]]:
+        return [(name, columns[key], colour, get) for name, key, colour, get in wanted if key in columns]
+
+    completion_series = series(("完成比例", "completion", COMPLETION_COLOUR, lambda row: row.completion))
+    completion = (
+        _charts(
+            [row for row in figures.rows if row.completion is not None],
+            "各项目完成比例",
+            completion_series,
+            ("完成比例（%）", "%"),
+            percent=True,
+            reference=Decimal(100),
+        )
+        if completion_series
+        else []
+    )
+    funding_series = series(
+        ("计划安排资金", "plan", FUNDING_COLOURS[0], lambda row: row.plan),
+        ("下达预算", "budget", FUNDING_COLOURS[1], lambda row: row.budget),
+        ("实际拨付", "paid", FUNDING_COLOURS[2], lambda row: row.paid),
     )
     funded = [row for row in figures.rows if any(v is not None for v in (row.plan, row.budget, row.paid))]
-    funding = _charts(
-        funded,
-        "各项目资金执行情况",
-        [
-            ("计划安排资金", columns["plan"], FUNDING_COLOURS[0], lambda row: row.plan),
-            ("下达预算", columns["budget"], FUNDING_COLOURS[1], lambda row: row.budget),
-            ("实际拨付", columns["paid"], FUNDING_COLOURS[2], lambda row: row.paid),
-        ],
-        (f"金额（{unit}）", unit),
-        percent=False,
+    funding = (
+        _charts(
+            funded,
+            "各项目资金执行情况",
+            funding_series,
+            (f"金额（{unit}）", unit),
+            percent=False,
+        )
+        if funding_series
+        else []
     )
     return tuple(_numbered(chart, first_number + i) for i, chart in enumerate([*completion, *funding]))
 

@@ -84,7 +84,7 @@ def declared_table(
         spec = dataclasses.replace(
             spec, title=spec.title if title is None else title, filler_line=filler_line
         )
-    columns = table.columns
+    columns = table.shown_columns
     grid = [_row_texts(table, row) for row in figures.rows]
     if render is not None:
         templates = [c.name for c in columns if c.template]
@@ -116,8 +116,8 @@ def declared_table(
 
 
 def declared_table_spec(table: DeclaredTable) -> TableSpec:
-    """Leaf columns in order under their header groups (spanners at any depth)."""
-    leaves = {column.name: _column(column) for column in table.columns}
+    """Leaf columns in order under their header groups (spanners at any depth); hidden columns left out."""
+    leaves = {column.name: _column(column) for column in table.shown_columns}
 
     def node(member: str | HeaderGroup) -> Node:
         if isinstance(member, str):
@@ -127,7 +127,7 @@ def declared_table_spec(table: DeclaredTable) -> TableSpec:
     top = {name: group for group in table.header for name in _members(group)}
     header: list[Node] = []
     emitted: set[int] = set()
-    for column in table.columns:
+    for column in table.shown_columns:
         group = top.get(column.name)
         if group is None:
             header.append(leaves[column.name])
@@ -289,7 +289,7 @@ def _label_column(table: DeclaredTable) -> str:
     合计行 in a table without one, so the label is never written over a number)."""
     if table.group_columns:
         return table.group_columns[0]
-    return next((c.name for c in table.columns if c.text), table.columns[0].name)
+    return next((c.name for c in table.shown_columns if c.text), table.shown_columns[0].name)
 
 
 def _row_texts(table: DeclaredTable, row: ComputedRow) -> dict[str, str]:

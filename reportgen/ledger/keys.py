@@ -129,8 +129,32 @@ TABLE_KEYS = (
     "金额小数位",
     "比例小数位",
     "字号",
+    "列",
     PROJECTS,
 )  # also its order
+# 一览表.列: the preset's columns a ledger may rename or leave out, by the names a clerk knows them by
+# (the ledger's field names; the ratios by what they divide) → the preset's keys (compute.table).
+PRESET_COLUMNS = {
+    "序号": "number",
+    "项目名称": "name",
+    "目标任务": "target_text",
+    "实施进度": "progress_text",
+    "完成比例": "completion",
+    "计划安排资金": "plan",
+    "下达预算": "budget",
+    "下达预算占计划比例": "budget_ratio",
+    "实际拨付": "paid",
+    "实际拨付占计划比例": "paid_ratio",
+    "责任单位": "owner",
+    "备注": "note",
+}
+UNUSED = "不用"  # 一览表.列 value: leave the column out
+# a shown column needs the ones it is computed from; 项目名称 names each row and the 合计
+PRESET_OPERANDS = {
+    "下达预算占计划比例": ("下达预算", "计划安排资金"),
+    "实际拨付占计划比例": ("实际拨付", "计划安排资金"),
+}
+PRESET_KEPT = ("项目名称",)
 # The table text sizes a ledger may choose (GB/T 148 号 names → points): 五号 by default; 小五 sets a long
 # 一览表 on fewer pages (a 30-project one 5 → 4 landscape pages).
 TABLE_TEXT_SIZES = {"五号": "10.5", "小五": "9"}

@@ -27,6 +27,9 @@ from reportgen.ledger.keys import (
     KIND_REQUIRED,
     MAX_HEADING_LEVEL,
     PERIOD_KEYS,
+    PRESET_COLUMNS,
+    PRESET_KEPT,
+    PRESET_OPERANDS,
     PROJECT_OPTIONAL,
     PROJECT_REQUIRED,
     QUOTIENT_KEYS,
@@ -38,6 +41,7 @@ from reportgen.ledger.keys import (
     TARGET_TABLE_KEYS,
     TOP_OPTIONAL,
     TOP_REQUIRED,
+    UNUSED,
 )
 from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, NeedsOf, unmet
 from reportgen.ledger.plain import At, PlainLedger
@@ -721,7 +725,38 @@ class _Builder:
             or 0,
             projects=projects,
             text_size=self.text_size(fields.get("字号"), (*at, "字号")),
+            columns=self.preset_columns(fields.get("列"), (*at, "列")),
         )
+
+    def preset_columns(self, value: object, at: At) -> tuple[tuple[str, str], ...]:
+        """一览表.列: ``{列名: 新列名 | 不用}``.  A ratio that stays needs the amounts it divides (a reader
+        checks it against them) and 项目名称 always stays (it names the rows and the 合计)."""
+        if value is None:
+            return ()
+        fields = self.r.mapping(value, at, optional=PRESET_COLUMNS)
+        if fields is None:
+            return ()
+        columns: list[tuple[str, str]] = []
+        for name, setting in fields.items():
+            text = self.r.text(setting, (*at, name))
+            if text:
+                columns.append((name, text))
+        unused = {name for name, text in columns if text == UNUSED}
+        for name in sorted(unused & set(PRESET_KEPT)):
+            self.r.report(
+                "RG105", f"一览表的“{name}”列不能不用", (*at, name), UNUSED, "新的列名，或删去这一项"
+            )
+        for name, operands in PRESET_OPERANDS.items():
+            for operand in operands:
+                if operand in unused and name not in unused:
+                    self.r.report(
+                        "RG105",
+                        f"“{name}”由“{operand}”算出，读者要能核对，“{operand}”不能不用",
+                        (*at, operand),
+                        UNUSED,
+                        f"保留“{operand}”，或同时写 {name}: {UNUSED}",
+                    )
+        return tuple(columns)
 
     def text_size(self, value: object, at: At) -> str:
         """字号 of a table's text: one of ``TABLE_TEXT_SIZES`` (五号 when not given)."""

@@ -188,6 +188,7 @@ class TableReader:
         total_label = self.r.text(fields.get("合计名称"), (*at, "合计名称"), required=False) or "合计"
         total_printed = self.printed(fields.get("合计公布值"), (*at, "合计公布值"), title, columns)
         total_equals = self.total_equals(fields.get("合计应等于"), (*at, "合计应等于"), title, columns)
+        placed = self.placement(fields.get("位置"), (*at, "位置"))
         return DeclaredTable(
             id=table_id,
             title=title,
@@ -201,7 +202,8 @@ class TableReader:
             total_equals=total_equals,
             sort=sort,
             place=place_in_table(title),
-            **self.placement(fields.get("位置"), (*at, "位置")),
+            placement=placed.get("placement", ""),
+            after_section=placed.get("after_section", ""),
             field_places=self.per_column_places(
                 at, [("合计公布值", total_printed), ("合计应等于", total_equals)]
             ),

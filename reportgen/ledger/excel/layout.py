@@ -80,10 +80,22 @@ INFO = "基本信息"
 INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
-REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES})  # repeat the row for more than one
+PRESET_COLUMNS_ROW = "一览表列"
+REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES, PRESET_COLUMNS_ROW})  # a row per item
 PARTICULAR_SEPARATOR = "："  # each 要素 row holds “标签：内容” (a YAML mapping label → text)
+# rows that hold a YAML mapping one “标签：内容” a row, with an example of the form
+LABELLED = {PARTICULARS: "发布地点：区为民服务中心", PRESET_COLUMNS_ROW: "备注：不用"}
 TABLE_BLOCK = frozenset(
-    {"一览表标题", "填表单位", "填表时间", "金额单位", "金额小数位", "比例小数位", "一览表字号"}
+    {
+        "一览表标题",
+        "填表单位",
+        "填表时间",
+        "金额单位",
+        "金额小数位",
+        "比例小数位",
+        "一览表字号",
+        PRESET_COLUMNS_ROW,
+    }
 )
 
 INFO_ROWS: tuple[SheetColumn, ...] = (
@@ -166,6 +178,14 @@ INFO_ROWS: tuple[SheetColumn, ...] = (
         CellType.TEXT,
         0,
         "一览表：表中文字的字号，五号（默认）或小五；小五可让长表少占页数（30个项目由5页减为4页）。",
+    ),
+    SheetColumn(
+        PRESET_COLUMNS_ROW,
+        ("一览表", "列"),
+        CellType.PROSE,
+        0,
+        "一览表：改列名或不用某列，可不填；一行一列，写“列名：新列名”或“列名：不用”（全角冒号），"
+        "如 实际拨付占计划比例：资金到位率、备注：不用。下达预算、实际拨付改的是它们上面的表头。",
     ),
     SheetColumn(
         "目标表标题",

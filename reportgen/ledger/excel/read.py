@@ -53,6 +53,7 @@ from reportgen.ledger.excel.layout import (
     INFO_ROWS,
     INFO_SHEET,
     INFO_VALUE,
+    LABELLED,
     LEVEL,
     PARTICULAR_SEPARATOR,
     PERCENT,
@@ -91,7 +92,6 @@ from reportgen.ledger.excel.tablesheet import (
 from reportgen.ledger.keys import (
     FIGURES,
     PARAGRAPHS,
-    PARTICULARS,
     PERIOD,
     PRINTED,
     PROJECTS,
@@ -326,10 +326,10 @@ class _Reader:
             path: At = spec.key
             for depth in range(1, len(path)):
                 self.cells.setdefault(path[:depth], value_cell.ref)
-            if label == PARTICULARS:
+            if label in LABELLED:
                 self.cells.setdefault(path, value_cell.ref)
-                if not value_cell.empty:
-                    self.particular(data, value_cell, spec)
+                if not value_cell.empty:  # 要素 at the top, 一览表列 among the 一览表's settings
+                    self.particular(table if path[0] == TABLE else data, value_cell, spec)
                 continue
             if label in REPEATED:
                 self.cells.setdefault(path, value_cell.ref)
@@ -763,20 +763,27 @@ class _Reader:
             return {PRINTED: value}
         return value
 
-    def particular(self, data: dict[str, object], cell: Cell, spec: SheetColumn) -> None:
-        """One 要素 row: “标签：内容” becomes ``要素[标签] = 内容`` (labels once each, in order)."""
+    def particular(self, parent: dict[str, object], cell: Cell, spec: SheetColumn) -> None:
+        """One row of a mapping (``LABELLED``: 要素, 一览表列): “标签：内容” becomes ``要素[标签] = 内容``
+        in ``parent``, the mapping that holds the row's last key (labels once each, in order)."""
         text = self.value(cell, spec)
         label, separator, content = str(text).partition(PARTICULAR_SEPARATOR)
-        items = data.setdefault(PARTICULARS, {})
+        items = parent.setdefault(str(spec.key[-1]), {})
         assert isinstance(items, dict)
         if not separator or not label.strip():
             self.problem(
-                "RG105", "“要素”应写成“标签：内容”", cell, _shown(cell), "如 发布地点：区为民服务中心"
+                "RG105",
+                f"“{spec.header}”应写成“标签：内容”",
+                cell,
+                _shown(cell),
+                f"如 {LABELLED[spec.header]}",
             )
         elif label.strip() in items:
-            self.problem("RG111", f"要素“{label.strip()}”出现了两次", cell, _shown(cell), "每个标签只写一行")
+            self.problem(
+                "RG111", f"{spec.header}“{label.strip()}”出现了两次", cell, _shown(cell), "每个标签只写一行"
+            )
         else:
-            self.cells[(PARTICULARS, label.strip())] = cell.ref
+            self.cells[(*spec.key, label.strip())] = cell.ref
             items[label.strip()] = content
 
     def level(self, cell: Cell, depth: int) -> int:

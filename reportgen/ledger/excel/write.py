@@ -45,6 +45,7 @@ from reportgen.ledger.excel.layout import (
     INFO,
     INFO_ROWS,
     INFO_SHEET,
+    LABELLED,
     LISTS,
     NOTES,
     NOTES_GENERAL,
@@ -90,7 +91,6 @@ from reportgen.ledger.fields import unfold
 from reportgen.ledger.keys import (
     FIGURES,
     PARAGRAPHS,
-    PARTICULARS,
     PRINTED,
     PROJECTS,
     SECTIONS,
@@ -270,7 +270,7 @@ class _SheetWriter:
         )
         for row in INFO_ROWS:
             value = _get(data, row.key)
-            if row.header == PARTICULARS and isinstance(value, Mapping):
+            if row.header in LABELLED and isinstance(value, Mapping):
                 value = [f"{label}{PARTICULAR_SEPARATOR}{text}" for label, text in value.items()]
             values = (value if isinstance(value, list) else [value]) if row.header in REPEATED else [value]
             for item in values or [None]:

@@ -86,7 +86,8 @@ def write_chart_sheet(sheet: Worksheet, spec: TableSpec, count: int) -> None:
     label.border = BORDER
     for offset, key in enumerate(VALUE_COLUMNS, start=2):
         value = sheet.cell(3, offset, 1)
-        value.number_format = columns[key].excel_format
+        # a column the table leaves out (一览表.列 … 不用) is no series: its style is never used
+        value.number_format = columns[key].excel_format if key in columns else "General"
         value.font = Font(name=FONT, size=10.5)
         value.alignment = Alignment(horizontal="right", vertical="center")
         value.border = BORDER
