@@ -24,7 +24,14 @@ from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
 from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
 from reportgen.ledger.parts import NeedsOf
 from reportgen.model import Ledger
-from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, check_formats, parse_formats
+from reportgen.render import (
+    DEFAULT_OPTIONS,
+    WRITERS,
+    RenderOptions,
+    check_formats,
+    parse_formats,
+    render_pdf_noticed,
+)
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
@@ -68,6 +75,7 @@ class Report:
         check_parts(self.kind, ledger)
         self.env: ReportEnvironment = make_environment(folders, self.kind.folders)
         self.computed: ComputedReport = compute(ledger)
+        self._notices: dict[str, list[Finding]] = {}  # format → what its last rendering noticed
 
     @property
     def name(self) -> str:
@@ -93,9 +101,20 @@ class Report:
         return convert_document(document, self.choices.script)
 
     def to_bytes(self, fmt: str) -> bytes:
-        """One format's bytes; RG402 when ``fmt`` names none."""
+        """One format's bytes; RG402 when ``fmt`` names none.  What the rendering noticed (for a PDF,
+        the fonts it substituted: RG412) is kept for ``render_notices``."""
         check_formats([fmt])
+        if fmt == "pdf":
+            data, self._notices[fmt] = render_pdf_noticed(self.document, self.env, self.options)
+            return data
         return WRITERS[fmt][1](self.document, self.env, self.options)
+
+    @property
+    def render_notices(self) -> list[Finding]:
+        """What the outputs made so far noticed, by format in the order first made: for a PDF, every
+        font it printed with instead of the one the document names (RG412, a 提示 when it is the
+        documented free fallback, a 警告 otherwise).  Never an error: the output was made."""
+        return [finding for found in self._notices.values() for finding in found]
 
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:
         """Write ``out/<name>.<ext>`` for each format; nothing is written unless every format rendered."""

@@ -436,6 +436,8 @@ def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
             return EXIT_FINDINGS, out.getvalue(), err.getvalue()
         for path in report.render(args.formats, args.out):
             print(path, file=out)
+        # Not findings of the ledger: what the outputs turned out to be (a PDF's substituted fonts).
+        _print_findings(report.render_notices, err, quiet=False)
     except ReportError as error:
         if args.debug:
             raise

@@ -84,6 +84,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG409": ("reportgen 安装不完整", "reportgen installation incomplete"),
     "RG410": ("命令行用法错误", "command-line usage error"),
     "RG411": ("文档链接了文档以外的内容", "document links to something outside its package"),
+    "RG412": ("PDF 中的字体被替换", "a font of the document was substituted in the PDF"),
     "RG501": ("生成该单位时发生内部错误", "internal error while rendering a unit"),
     "RG502": ("批量中单位名称重复", "duplicate unit name in a batch"),
     "RG503": ("批量执行器不可用", "batch executor unavailable"),

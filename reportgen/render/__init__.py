@@ -13,7 +13,7 @@ from reportgen.base.errors import Problem, RenderError
 from reportgen.document.blocks import Document
 from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.render.pdf.writer import render_pdf
+from reportgen.render.pdf.writer import render_pdf, render_pdf_noticed
 from reportgen.render.text import render_html, render_markdown
 from reportgen.render.xlsx.writer import render_xlsx
 from reportgen.templating.sandbox import ReportEnvironment
@@ -60,5 +60,6 @@ __all__ = [
     "render_html",
     "render_markdown",
     "render_pdf",
+    "render_pdf_noticed",
     "render_xlsx",
 ]

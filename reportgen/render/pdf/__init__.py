@@ -2,5 +2,6 @@
 
 ``soffice`` (LibreOffice: finding, the command line, environment, fonts, profile, isolation, errors),
 ``oneshot`` (one cold conversion), ``pool`` (warm offices) with ``uno_helper`` (run by LibreOffice's
-Python), ``reproducible`` (``stable_pdf``), ``writer`` (``render_pdf``).
+Python), ``reproducible`` (``stable_pdf``), ``fonts`` (the fonts a PDF substituted: RG412 notices),
+``writer`` (``render_pdf``).
 """
