@@ -57,6 +57,7 @@ _FONT_NAME = re.compile(rb"/(?:BaseFont|FontName)\s*/([^\s/<>\[\]()%{}]+)")
 _OBJECT_STREAM = re.compile(rb"<<([^<>]*/Type\s*/ObjStm[^<>]*)>>\s*stream\r?\n")
 _LENGTH = re.compile(rb"/Length\s+(\d+)(?!\s+\d+\s+R)")
 _SUBSET = re.compile(r"^[A-Z]{6}\+")
+MAX_OBJECT_STREAM = 16 * 2**20  # bytes inflated per object stream, at most (a stream never needs more)
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 
 
@@ -109,7 +110,9 @@ def embedded_fonts(pdf: bytes) -> tuple[str, ...]:
         length = _LENGTH.search(found.group(1))
         if length and b"/FlateDecode" in found.group(1):
             try:
-                sources.append(zlib.decompress(pdf[found.end() : found.end() + int(length.group(1))]))
+                inflater = zlib.decompressobj()  # bounded: an object stream of font dictionaries is small
+                data = pdf[found.end() : found.end() + int(length.group(1))]
+                sources.append(inflater.decompress(data, MAX_OBJECT_STREAM))
             except zlib.error:
                 continue
     names: dict[str, None] = {}
