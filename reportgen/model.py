@@ -233,6 +233,12 @@ class Project(Placed):
     field_places: tuple[tuple[str, str], ...] = ()
 
 
+# The table text sizes a ledger may choose (字号, GB/T 148 号 names → points), the one list the ledger
+# checks 字号 against and the document sets the text in: 五号 by default; 小五 sets a long 一览表 on fewer
+# pages (a 30-project one 5 → 4 landscape pages).
+TABLE_TEXT_SIZES = {"五号": Decimal("10.5"), "小五": Decimal("9")}
+
+
 @dataclass(frozen=True, slots=True)
 class ProjectTable:
     """The 一览表 and how to show it: one money unit and fixed decimals per column."""
@@ -244,7 +250,7 @@ class ProjectTable:
     amount_digits: int
     ratio_digits: int
     projects: tuple[Project, ...]
-    text_size: str = "五号"  # 字号: the table's text size (``ledger.keys.TABLE_TEXT_SIZES``)
+    text_size: str = "五号"  # 字号: the table's text size (``TABLE_TEXT_SIZES``)
     # 列: (name, header label or 不用) for the preset's columns the ledger renames or leaves out
     # (``ledger.keys.PRESET_COLUMNS``); 下达预算/实际拨付 rename the header over their 金额 and 占计划比例
     columns: tuple[tuple[str, str], ...] = ()

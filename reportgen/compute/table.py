@@ -38,6 +38,7 @@ from reportgen.model import (
 
 PRESET_ID = "一览表"
 _PAIRED = ("budget", "paid")  # renaming these renames the header over 金额 and 占计划比例
+AMOUNT_LABEL = "金额"  # under 下达预算 and 实际拨付, which say what amount it is (charts name it by them)
 PERCENT = unit("%")
 
 
@@ -237,9 +238,9 @@ def project_preset(table: ProjectTable, rows: tuple[ProjectFigures, ...]) -> Dec
         column("progress_text", "实施进度", "8", text=True),
         column("completion", "完成比例", "5", unit_of=PERCENT, digits=rd),
         column("plan", "计划安排资金", "5.2", unit_of=amount, digits=ad, total="求和"),
-        column("budget", "金额", "5.2", unit_of=amount, digits=ad, total="求和"),
+        column("budget", AMOUNT_LABEL, "5.2", unit_of=amount, digits=ad, total="求和"),
         share("budget_ratio", "budget"),
-        column("paid", "金额", "5.2", unit_of=amount, digits=ad, total="求和"),
+        column("paid", AMOUNT_LABEL, "5.2", unit_of=amount, digits=ad, total="求和"),
         share("paid_ratio", "paid"),
         column("owner", "责任单位", "4.8", text=True),
         column("note", "备注", "3.3", text=True),

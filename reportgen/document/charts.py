@@ -20,9 +20,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reportgen.compute.table import ProjectFigures, TableFigures
+from reportgen.compute.table import AMOUNT_LABEL, ProjectFigures, TableFigures
 from reportgen.document.declared import declared_table_spec
-from reportgen.document.tables import TableColumn, format_cell
+from reportgen.document.tables import Node, TableColumn, format_cell
 from reportgen.numbers import DASH
 
 CATEGORIES_PER_CHART = 8  # projects per chart: eight groups of three bars fit one landscape page
@@ -88,15 +88,18 @@ def category_label(number: int, name: str) -> str:
 
 def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart, ...]:
     """The 完成比例 and 资金执行 charts of one 一览表, numbered from ``first_number``.  A chart draws
-    only what the table prints (its .xlsx data point at the table's cells): a column the ledger leaves
-    out (一览表.列 … 不用) is no series, and a chart with none is not drawn."""
-    columns = {column.key: column for column in declared_table_spec(figures.computed.table).columns}
+    only what the table prints (its .xlsx data point at the table's cells), named as the table names
+    it: a column the ledger leaves out (一览表.列 … 不用) is no series, a chart with none is not drawn,
+    and a renamed column (实际拨付: 实际支出) is the series' name too."""
+    spec = declared_table_spec(figures.computed.table)
+    columns = {column.key: column for column in spec.columns}
+    names = _series_names(spec.header)
     unit = figures.table.amount_unit.symbol
 
-    def series(*wanted: tuple[str, str, str, Getter]) -> list[tuple[str, TableColumn, str, Getter]]:
-        return [(name, columns[key], colour, get) for name, key, colour, get in wanted if key in columns]
+    def series(*wanted: tuple[str, str, Getter]) -> list[tuple[str, TableColumn, str, Getter]]:
+        return [(names[key], columns[key], colour, get) for key, colour, get in wanted if key in columns]
 
-    completion_series = series(("完成比例", "completion", COMPLETION_COLOUR, lambda row: row.completion))
+    completion_series = series(("completion", COMPLETION_COLOUR, lambda row: row.completion))
     completion = (
         _charts(
             [row for row in figures.rows if row.completion is not None],
@@ -110,9 +113,9 @@ def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart,
         else []
     )
     funding_series = series(
-        ("计划安排资金", "plan", FUNDING_COLOURS[0], lambda row: row.plan),
-        ("下达预算", "budget", FUNDING_COLOURS[1], lambda row: row.budget),
-        ("实际拨付", "paid", FUNDING_COLOURS[2], lambda row: row.paid),
+        ("plan", FUNDING_COLOURS[0], lambda row: row.plan),
+        ("budget", FUNDING_COLOURS[1], lambda row: row.budget),
+        ("paid", FUNDING_COLOURS[2], lambda row: row.paid),
     )
     funded = [row for row in figures.rows if any(v is not None for v in (row.plan, row.budget, row.paid))]
     funding = (
@@ -127,6 +130,18 @@ def project_charts(figures: TableFigures, first_number: int = 1) -> tuple[Chart,
         else []
     )
     return tuple(_numbered(chart, first_number + i) for i, chart in enumerate([*completion, *funding]))
+
+
+def _series_names(nodes: tuple[Node, ...], over: str = "") -> dict[str, str]:
+    """Each column's name in a legend: its header label, or for an amount under a header that says
+    what it is (下达预算 over 金额 | 占计划比例) that header's label."""
+    names: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, TableColumn):
+            names[node.key] = over if node.label == AMOUNT_LABEL and over else node.label
+        else:
+            names.update(_series_names(node.children, node.label))
+    return names
 
 
 def _numbered(chart: Chart, number: int) -> Chart:

@@ -14,12 +14,13 @@ from decimal import Decimal
 from enum import Enum
 
 from reportgen.document.formulas import Formula
+from reportgen.model import TABLE_TEXT_SIZES
 from reportgen.numbers import DASH, format_number, format_percent, format_period
 
-# A table's text sizes (GB/T 148 号 names) in points, and the exact line each is set on (the .docx's
-# exact line spacing), by size: 五号 by default, 小五 for a long table on fewer pages.
-TEXT_SIZES = {"五号": Decimal("10.5"), "小五": Decimal("9")}
-TEXT_LINES = {Decimal("10.5"): Decimal("12.5"), Decimal("9"): Decimal("11")}
+# A table's text sizes in points (the ledger's 字号 names, ``model.TABLE_TEXT_SIZES``), and the exact
+# line each is set on (the .docx's exact line spacing): 五号 by default, 小五 for a long table.
+TEXT_SIZES = TABLE_TEXT_SIZES
+TEXT_LINES = {TEXT_SIZES["五号"]: Decimal("12.5"), TEXT_SIZES["小五"]: Decimal("11")}
 DEFAULT_TEXT_PT = TEXT_SIZES["五号"]
 
 

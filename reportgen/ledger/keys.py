@@ -155,9 +155,6 @@ PRESET_OPERANDS = {
     "实际拨付占计划比例": ("实际拨付", "计划安排资金"),
 }
 PRESET_KEPT = ("项目名称",)
-# The table text sizes a ledger may choose (GB/T 148 号 names → points): 五号 by default; 小五 sets a long
-# 一览表 on fewer pages (a 30-project one 5 → 4 landscape pages).
-TABLE_TEXT_SIZES = {"五号": "10.5", "小五": "9"}
 PROJECT_REQUIRED = ("项目名称", "目标任务", "实施进度")
 PROJECT_OPTIONAL = (
     "目标",

@@ -21,18 +21,12 @@ from reportgen.render.docx.wordml import paragraph, run_properties, text_run
 _JC = {"left": "left", "center": "center", "right": "right"}
 
 
-# 汉字 of the table's default font (``L.TABLE_SIZE_PT``) in twips: ``document.widths`` counts in them.
-CHAR = L.pt(L.TABLE_SIZE_PT)
-
-
 class _Text:
-    """How one table's text is set: its size (``TableSpec.text_size``), and for a size other than the
+    """How one table's text is set: its size (``TableSpec.text_pt``), and for a size other than the
     styles' (五号 on 12.5 pt lines) the exact line every paragraph of the table overrides them with."""
 
     def __init__(self, table: Table) -> None:
-        spec = table.spec
-        self.size = spec.text_pt
-        self.char = L.pt(self.size)  # a 汉字 in twips
+        self.size = table.spec.text_pt
         self.spacing = (
             ""
             if self.size == L.TABLE_SIZE_PT
@@ -56,7 +50,7 @@ def column_widths(table: Table, *, portrait: bool) -> list[int]:
     widest column gives the few twips back."""
     total = L.BODY_WIDTH if portrait else L.LANDSCAPE_BODY_WIDTH
     shares = page_widths(table, portrait=portrait)
-    char = L.pt(table.spec.text_pt)
+    char = L.pt(table.spec.text_pt)  # a 汉字 of the table's text in twips: ``document.widths`` counts in them
     twips = [ceil(share * char) for share in shares.widths]
     twips[twips.index(max(twips))] -= sum(twips) - total
     return twips
