@@ -88,6 +88,7 @@ def _figure_field(report: ComputedReport, quoted: FigureField) -> str:
         return goal.requirement if goal is not None else DASH
     if quoted.field == "完成情况":
         return goal.status if goal is not None else DASH
+    assert quoted.field == "完成值", quoted.field  # FIGURE_FIELDS: no other field prints as a 完成值
     value = report.values.get(figure.id)
     return DASH if value is None else _completion(figure, value)
 
