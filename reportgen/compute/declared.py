@@ -24,7 +24,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal, localcontext
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit, convert
 from reportgen.compute.bounds import Bounds, total_bounds
-from reportgen.compute.exact import EXACT_DIGITS, exact_sum, ratio
+from reportgen.compute.exact import EXACT, EXACT_DIGITS, exact_sum, ratio
 from reportgen.ledger.tables import at_cell, per_column, place_in_table
 from reportgen.model import (
     NUMBERING,
@@ -117,8 +117,7 @@ def fraction(percent: Decimal | None) -> Decimal | None:
     ratio is written the same whichever way it was computed."""
     if percent is None:
         return None
-    with localcontext(prec=EXACT_DIGITS):
-        return percent.scaleb(-2).normalize()
+    return percent.scaleb(-2, context=EXACT).normalize(context=EXACT)
 
 
 class _TableComputer:
@@ -136,6 +135,7 @@ class _TableComputer:
         self.figures = figures
         self.figure_bounds = figure_bounds
         self.numeric = [c for c in table.columns if not c.text]
+        self.by_name = {c.name: c for c in self.numeric}
         self.order = _formula_order(table.columns)
         self.computed: dict[int, tuple[Values, BoundsOf]] = {}  # by DeclaredRow.number
         self.column_totals: dict[str, Decimal | None] = {}
@@ -240,7 +240,7 @@ class _TableComputer:
         """``column``'s formula on one row's (or one total's) values; 排名 is not row-local."""
         formula = column.formula
         assert formula is not None
-        by_name = {c.name: c for c in self.numeric}
+        by_name = self.by_name
         operands = [(by_name[n], values[n], bounds[n]) for n in formula.operands]
         if formula.kind == "求和":
             present = [(c, v, b) for c, v, b in operands if v is not None]

@@ -8,13 +8,16 @@ are exact by themselves: ``base.units.convert``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 
 # Digits kept while adding.  An amount may reach 10^15 with 10 decimals, and converting between 元
 # and 亿元 moves it 8 places either way, so one 合计 of converted rows can need 15 + 8 + 10 + 8 digits,
 # plus a few for many rows: the default context (28 digits) would round it silently.  80 leaves
 # ample room.  Ratios keep the default: a quotient is rounded somewhere anyway.
 EXACT_DIGITS = 80
+# The same precision as a context of its own, for single operations that take one (``scaleb``,
+# ``normalize``): no ``localcontext`` to enter and leave per table cell.
+EXACT = Context(prec=EXACT_DIGITS)
 
 
 def exact_sum(values: Iterable[Decimal]) -> Decimal:

@@ -12,7 +12,7 @@ unit holds, so each row's quotient is taken in its own units and entered as the 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem
@@ -116,11 +116,26 @@ def table_figures(
     )
     computed = declared_table_figures(ledger, project_preset(table, rows), values, bounds, with_bounds=False)
     ratios = [row.values for row in computed.rows if row.kind != TOTAL]
-    rows = tuple(
-        replace(row, budget_ratio=fraction(shown["budget_ratio"]), paid_ratio=fraction(shown["paid_ratio"]))
-        for row, shown in zip(rows, ratios, strict=True)
-    )
+    rows = tuple(_with_ratios(row, shown) for row, shown in zip(rows, ratios, strict=True))
     return TableFigures(table, rows, computed)
+
+
+def _with_ratios(row: ProjectFigures, shown: dict[str, Decimal | None]) -> ProjectFigures:
+    """The row with its ratios as the preset computed them (built directly: ``dataclasses.replace``
+    inspects the fields on every call, and a batch builds this for every project of every unit)."""
+    return ProjectFigures(
+        row.number,
+        row.project,
+        row.target,
+        row.actual,
+        row.completion,
+        row.plan,
+        row.sources_total,
+        row.budget,
+        row.paid,
+        fraction(shown["budget_ratio"]),
+        fraction(shown["paid_ratio"]),
+    )
 
 
 def _row(ledger: Ledger, number: int, project: Project, values: dict[str, Quantity | None]) -> ProjectFigures:

@@ -99,18 +99,21 @@ def declared_table(
                     if isinstance(cell, FigureField):
                         texts[name] = quote(cell)
     spans = _label_spans(table, figures.rows, grid)
+    # the .xlsx stores a percentage as the fraction its "0.00%" format shows
+    percent = {c.name: bool(_hundreds(c)) for c in columns}
     rows = []
     for index, (computed, texts) in enumerate(zip(figures.rows, grid, strict=True)):
         cells = []
+        values = computed.values
         for column in columns:
-            span = spans.get((index, column.name), 1)
+            name = column.name
             if column.text:
-                text = texts.get(column.name, "")
-                cells.append(Cell(text, text or None, span=span))
+                text = texts.get(name, "")
+                cells.append(Cell(text, text or None, span=spans.get((index, name), 1)))
             else:
-                value = computed.values.get(column.name)
-                shows = _shows(computed, column)
-                cells.append(Cell(cell_text(column, value) if shows else "", _value(column, value)))
+                value = values.get(name)
+                shown = cell_text(column, value) if _shows(computed, column) else ""
+                cells.append(Cell(shown, fraction(value) if percent[name] else value))
         rows.append(Row(tuple(cells), is_total=computed.kind in (SUBTOTAL, TOTAL)))
     return Table(spec, tuple(rows), formulas=_Formulas(figures).at)
 
@@ -165,11 +168,6 @@ def _column(column: DeclaredColumn) -> TableColumn:
         alignment=_ALIGN.get(column.align, ""),
         minimum=float(column.width) if column.width is not None else None,  # printed at least this wide
     )
-
-
-def _value(column: DeclaredColumn, value: Decimal | None) -> Decimal | None:
-    """The cell's number for the .xlsx: a percentage as the fraction its "0.00%" format shows."""
-    return fraction(value) if _hundreds(column) else value
 
 
 def _hundreds(column: DeclaredColumn) -> int:

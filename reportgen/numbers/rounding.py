@@ -8,11 +8,18 @@ cannot fail or round a second time on long values.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 
 # A ledger value has at most 10 decimals (18 once 元 are shown as 亿元), so 30 shows every digit of
 # any of them; a template asking ``{{ x | 数(1000000000) }}`` would otherwise allocate gigabytes.
 MAX_DIGITS = 30
+
+# ``quantize`` under a context of its own: it rounds half up and has room for every digit of any
+# value a ledger holds, so the common case needs no ``localcontext`` (a table of 30 rows rounds a few
+# hundred cells per render).  Precision only decides whether ``quantize`` may fail, never its result.
+_PRECISION = 100
+_HALF_UP = Context(prec=_PRECISION, rounding=ROUND_HALF_UP)
+_EXPONENTS = tuple(Decimal(1).scaleb(-digits) for digits in range(MAX_DIGITS + 1))
 
 
 def round_half_up(value: Decimal, digits: int) -> Decimal:
@@ -32,10 +39,12 @@ def round_half_up(value: Decimal, digits: int) -> Decimal:
         raise ValueError(f"小数位数最多 {MAX_DIGITS} 位（收到 {digits}）")
     if not value.is_finite():
         raise ValueError(f"cannot round a non-finite value {value!r}")
+    needed = value.adjusted() + digits + 3  # the whole integer part plus the requested decimals
+    if needed <= _PRECISION:
+        return value.quantize(_EXPONENTS[digits], context=_HALF_UP)
     with localcontext() as ctx:
-        # Enough digits for the whole integer part plus the requested decimals.
-        ctx.prec = max(28, value.adjusted() + digits + 3)
-        return value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+        ctx.prec = needed
+        return value.quantize(_EXPONENTS[digits], rounding=ROUND_HALF_UP)
 
 
 def decimals_of(value: Decimal) -> int:
