@@ -134,6 +134,7 @@ UNDATED = datetime.date(*FIXED_TIME[:3])
 @dataclass(frozen=True, slots=True)
 class Document:
     title: str
+    title_lines: tuple[str, ...]  # the title as printed: broken between words, 梯形/菱形 (``titles``)
     recipients: str
     blocks: tuple[Block, ...]
     attachment_note: tuple[str, ...]

@@ -24,8 +24,9 @@ from reportgen.document.tables import (
     figures_table,
     form_table,
 )
-from reportgen.document.widths import fits_portrait, suits_portrait
-from reportgen.model import DeclaredTable, Figure, FigureField, Quantity, RatioOf, Section, SumOf
+from reportgen.document.titles import title_capacity, title_lines
+from reportgen.document.widths import PORTRAIT_BODY_MM, fits_portrait, suits_portrait
+from reportgen.model import DeclaredTable, Figure, FigureField, Ledger, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
     format_date,
@@ -298,19 +299,21 @@ def build_document(
         tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
     )
     date = format_date(ledger.date) if ledger.date is not None else ""  # none printed when none given
+    title = text(ledger.title, "标题")
     signer_line, date_line = signature_lines(ledger.signer, date)
     return Document(
         figures=None if report.table is not None else _figures_table(report),
         particulars=particulars,
         form=form_table(
             [(label, _blocks_text(blocks) if label == body_row else value) for label, value in particulars],
-            text(ledger.title, "标题"),
+            title,
         )
         if body_row
         else None,
         body_row=body_row,
         salutation=text(ledger.salutation, "称呼") + "：" if ledger.salutation else "",
-        title=text(ledger.title, "标题"),
+        title=title,
+        title_lines=title_lines(title, title_capacity(PORTRAIT_BODY_MM), _names(ledger)),
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",
         blocks=tuple(blocks),
         attachment_note=note,
@@ -322,3 +325,9 @@ def build_document(
         filler=ledger.filler,
         issued=ledger.date or UNDATED,
     )
+
+
+def _names(ledger: Ledger) -> tuple[str, ...]:
+    """The ledger's own names, which a title never breaks inside: the 落款 (an agency, or several
+    joined by 、), the 填报单位 and the 专有名称."""
+    return (*ledger.signer.split("、"), ledger.filler, *ledger.names)

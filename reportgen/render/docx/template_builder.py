@@ -279,6 +279,21 @@ def _p(style: str, text: str = "", font: str | None = None) -> str:
     return xml.replace("<w:p>", f"<w:p {_NS}>", 1)
 
 
+def _title() -> str:
+    """The 公文标题 as ``document.title_lines`` breaks it (between words, 梯形/菱形): one paragraph,
+    a ``w:br`` between lines.  Each ``{%r … %}`` run is removed by docxtpl, leaving the tag."""
+    font = L.STYLES_BY_ID["RGTitle"].font
+    runs = (
+        text_run("{%r for line in document.title_lines %}", font)
+        + text_run("{%r if not loop.first %}", font)
+        + "<w:r><w:br/></w:r>"
+        + text_run("{%r endif %}", font)
+        + text_run("{{ line }}", font)
+        + text_run("{%r endfor %}", font)
+    )
+    return paragraph("RGTitle", runs).replace("<w:p>", f"<w:p {_NS}>", 1)
+
+
 def _tag(tag: str) -> str:
     """A paragraph holding only a ``{%p … %}`` tag: docxtpl removes the whole paragraph."""
     return _p("Normal", "{%p " + tag + " %}")
@@ -307,7 +322,7 @@ def _signature() -> list[str]:
 
 def _body_paragraphs(attachments: bool) -> list[str]:
     parts = [
-        _p("RGTitle", "{{ document.title }}"),
+        _title(),
         _p("Normal"),  # 9704 7.3.2: 主送机关 (or the body) one empty line under the title
         _tag("for item in document.particulars"),  # 要素: 发布时间：…, flush left like 主送机关
         _p("RGRecipients", "{{ item[0] }}：{{ item[1] }}"),
@@ -458,7 +473,7 @@ def _form_table() -> str:
 
 def _form_body() -> list[str]:
     return [
-        _p("RGTitle", "{{ document.title }}"),
+        _title(),
         _p("Normal"),
         _form_table(),
         *_signature(),

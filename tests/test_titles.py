@@ -1,0 +1,143 @@
+"""Titles broken between words in 梯形 or 菱形 (GB/T 9704 7.3.1; ``document.titles``), in every format."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import shutil
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reportgen
+from reportgen.document.titles import VOCABULARY, line_width, title_capacity, title_lines
+from reportgen.render.pdf.soffice import pdf_available
+
+ROOT = Path(__file__).resolve().parents[1]
+PORTRAIT = title_capacity(Decimal(156))
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _shape_ok(lines: tuple[str, ...]) -> bool:
+    sizes = [line_width(line) for line in lines]
+    trapezoid = all(a <= b + 100 for a, b in itertools.pairwise(sizes))
+    diamond = len(sizes) == 3 and sizes[1] + 100 >= max(sizes[0], sizes[2])
+    return trapezoid or diamond
+
+
+@pytest.mark.parametrize(
+    ("title", "names", "expected"),
+    [
+        # the issue's faults: never “困难群/众”, “民生/实事”, nor a long line over a short one
+        (
+            "南充市嘉陵区民政局关于2024年1—9月民生实事推进情况的报告",
+            ["南充市嘉陵区民政局"],
+            ("南充市嘉陵区民政局关于", "2024年1—9月民生实事推进情况的报告"),
+        ),
+        (
+            "新平县民政局聚焦困难群众，切实保障困难群众基本生活",
+            [],
+            ("新平县民政局聚焦困难群众，", "切实保障困难群众基本生活"),
+        ),
+        (
+            "青山县2024年第四批城乡最低生活保障新增对象公示",
+            [],
+            ("青山县2024年第四批城乡", "最低生活保障新增对象公示"),
+        ),
+        (
+            "青山县民政局关于2024年前三季度民生实事项目推进情况的报告",
+            ["青山县民政局"],
+            ("青山县民政局关于", "2024年前三季度", "民生实事项目推进情况的报告"),
+        ),
+        ("民政局脱贫攻坚重点工作报告", [], ("民政局脱贫攻坚重点工作报告",)),
+    ],
+)
+def test_titles_break_between_words(title: str, names: list[str], expected: tuple[str, ...]) -> None:
+    assert title_lines(title, PORTRAIT, names) == expected
+
+
+def test_a_name_the_ledger_gives_is_never_broken() -> None:
+    title = "青山县民政局关于2024年度困难群众救助补助资金绩效自评情况的报告"
+    name = "困难群众救助补助资金"
+    start = title.index(name)
+    lines = title_lines(title, PORTRAIT, [name])
+    assert len(lines) >= 2 and "".join(lines) == title
+    cuts = [sum(map(len, lines[:k])) for k in range(1, len(lines))]
+    assert not any(start < cut < start + len(name) for cut in cuts), lines
+
+
+def test_a_title_that_cannot_be_broken_is_kept_whole() -> None:
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3  # one run: the writer wraps it, nothing is dropped
+    assert title_lines(letters, PORTRAIT) == (letters,)
+    assert title_lines("", PORTRAIT) == ()
+
+
+_WORDS = st.sampled_from([*sorted(VOCABULARY), "2024年", "1—9月", "，", "（试行）", "青山县", "嘉陵区"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=16))
+def test_lines_keep_every_character_fit_and_keep_the_shape(words: list[str]) -> None:
+    title = "".join(words).strip()
+    lines = title_lines(title, PORTRAIT)
+    assert "".join(lines) == title
+    if len(lines) > 1:
+        assert all(line_width(line) <= PORTRAIT for line in lines)
+        assert _shape_ok(lines)
+        for above, line in itertools.pairwise(lines):
+            assert line[0] not in "，、。）》”"  # closing punctuation stays with what it closes
+            assert not (above[-1].isdigit() and (line[0].isdigit() or line[0] in "年月日号—"))
+
+
+def _title_paragraph(docx: bytes) -> list[str]:
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        root = etree.fromstring(package.read("word/document.xml"))
+    for paragraph in root.iter(f"{W}p"):
+        style = paragraph.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val") == "RGTitle":
+            pieces: list[str] = [""]
+            for node in paragraph.iter(f"{W}t", f"{W}br"):
+                if node.tag == f"{W}br":
+                    pieces.append("")
+                else:
+                    pieces[-1] += node.text or ""
+            return pieces
+    raise AssertionError("no title paragraph")
+
+
+def test_every_writer_prints_the_lines() -> None:
+    report = reportgen.load(ROOT / "samples" / "qingshan-2024q3.yaml")
+    lines = report.document.title_lines
+    assert lines == ("青山县民政局关于", "2024年前三季度", "民生实事项目推进情况的报告")
+    assert _title_paragraph(report.to_bytes("docx")) == list(lines)
+    html = report.to_bytes("html").decode()
+    assert '<h1 class="title">青山县民政局关于<br>2024年前三季度<br>民生实事项目推进情况的报告</h1>' in html
+    assert "# 青山县民政局关于2024年前三季度民生实事项目推进情况的报告" in report.to_bytes("md").decode()
+
+
+@pytest.mark.skipif(not pdf_available() or shutil.which("pdftotext") is None, reason="LibreOffice missing")
+@pytest.mark.parametrize(
+    "sample", ["jialing-2024q3", "qingshan-2024q3", "xinping-2023h1", "qingshan-publicity-2024"]
+)
+def test_the_pdf_prints_the_planned_lines_and_no_more(sample: str, tmp_path: Path) -> None:
+    """LibreOffice must not wrap a planned line again (the capacity keeps a margin for bold digits)."""
+    report = reportgen.load(ROOT / "samples" / f"{sample}.yaml")
+    pdf = tmp_path / "t.pdf"
+    pdf.write_bytes(report.to_bytes("pdf"))
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    printed = ["".join(line.split()) for line in text.splitlines() if line.strip()]
+    lines = report.document.title_lines
+    assert printed[: len(lines)] == list(lines)
+    assert len(lines) >= 2
