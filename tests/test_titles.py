@@ -75,6 +75,8 @@ def test_a_title_that_cannot_be_broken_is_kept_whole() -> None:
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ" * 3  # one run: the writer wraps it, nothing is dropped
     assert title_lines(letters, PORTRAIT) == (letters,)
     assert title_lines("", PORTRAIT) == ()
+    endless = "关于" + "进一步加强和改进困难群众基本生活保障工作" * 50  # beyond MAX_LINES: left to the writer
+    assert title_lines(endless, PORTRAIT) == (endless,)
 
 
 _WORDS = st.sampled_from([*sorted(VOCABULARY), "2024年", "1—9月", "，", "（试行）", "青山县", "嘉陵区"])

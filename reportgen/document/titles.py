@@ -16,10 +16,11 @@ on every machine, and a title it cannot break well is broken at the least bad pl
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import combinations, pairwise
+from itertools import pairwise
 
 from reportgen.document.widths import AUTOSPACE, UNIT, ink_width
 
@@ -80,6 +81,7 @@ _AFTER_DE = -3
 _AFTER_DETERMINER = 14  # 各 | 乡镇: 各 belongs to the word after it
 _BEFORE_NOTE = 8  # 各乡镇 | （街道）: a bracket explains the word before it
 _INSIDE_PERIOD = 30  # 2024年 | 1—9月, 2024年 | 前三季度: one period, read as one
+MAX_LINES = 4  # beyond it a title is left to the writer (and the search stays a few thousand steps)
 _EXTRA_LINE = 24  # a line more than the text needs
 _SHAPE_TOLERANCE = 2  # a line may be one 字 longer than the one under it and still read as a 梯形
 
@@ -109,8 +111,10 @@ def title_lines(title: str, capacity: int, names: Iterable[str] = ()) -> tuple[s
     if total <= capacity or len(title) < 2:
         return (title,)
     least = -(-total // capacity)
+    if least > MAX_LINES:  # no 公文 title is that long: the writer wraps it as it comes
+        return (title,)
     best: tuple[int, tuple[int, ...]] | None = None
-    for count in range(least, min(least + 2, len(title)) + 1):
+    for count in range(least, min(least + 2, len(title), MAX_LINES) + 1):
         found = _best_breaks(text, count, capacity)
         if found is not None:
             cost = found[0] + _HALF * _EXTRA_LINE * (count - least)
@@ -211,20 +215,47 @@ def _is_han(char: str) -> bool:
 def _best_breaks(text: _Text, count: int, capacity: int) -> tuple[int, tuple[int, ...]] | None:
     """The least costly ``count - 1`` breaks whose lines fit and have a 梯形 or 菱形 shape (a line at
     most ``_SHAPE_TOLERANCE`` longer than the one under it; three lines may be short-long-short)."""
-    places = [i for i, cost in enumerate(text.costs) if cost is not None]
     best: tuple[int, tuple[int, ...]] | None = None
-    for breaks in combinations(places, count - 1):
+    for breaks in _fitting_breaks(text, count, capacity):
         cuts = (0, *breaks, len(text.chars))
-        sizes = [text.widths[b] - text.widths[a] for a, b in pairwise(cuts)]
-        if max(sizes) > capacity:
-            continue
-        shape = _shape_cost(sizes)
+        shape = _shape_cost([text.widths[b] - text.widths[a] for a, b in pairwise(cuts)])
         if shape is None:
             continue
         cost = shape + _HALF * sum(text.costs[b] or 0 for b in breaks)
         if best is None or cost < best[0]:
             best = (cost, breaks)
     return best
+
+
+def _fitting_breaks(text: _Text, count: int, capacity: int) -> Iterator[tuple[int, ...]]:
+    """Every choice of ``count - 1`` break places whose lines are at most ``capacity`` wide; beyond
+    three lines only 梯形 ones (no line longer than the next by more than the tolerance), so a long
+    title is searched in a few thousand steps rather than every combination."""
+    places = [i for i, cost in enumerate(text.costs) if cost is not None]
+    widths, end = text.widths, len(text.chars)
+    tolerance = _SHAPE_TOLERANCE * _HALF
+    trapezoid_only = count > 3
+
+    def extend(start: int, left: int, above: int, chosen: tuple[int, ...]) -> Iterator[tuple[int, ...]]:
+        if left == 1:
+            if widths[end] - widths[start] <= capacity:
+                yield chosen
+            return
+        for place in places[bisect_right(places, start) :]:
+            width = widths[place] - widths[start]
+            if width > capacity:
+                break  # wider with every later place
+            rest = widths[end] - widths[place]
+            if rest > (left - 1) * capacity:
+                continue  # what is left cannot fit the lines left
+            if trapezoid_only:
+                if above > width + tolerance:
+                    continue
+                if rest < (left - 1) * (width - tolerance):
+                    break  # a later line would have to be shorter than this one
+            yield from extend(place, left - 1, width, (*chosen, place))
+
+    yield from extend(0, count, 0, ())
 
 
 def _shape_cost(sizes: list[int]) -> int | None:
