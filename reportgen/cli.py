@@ -240,6 +240,12 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
         help="每份 PDF 的转换时限，秒（默认 120）",
     )
     command.add_argument(
+        "--pdf-a",
+        dest="pdf_archive",
+        action="store_true",
+        help="PDF 存为 PDF/A-2b（归档用：字体全部嵌入、带结构标记和 XMP 元数据）",
+    )
+    command.add_argument(
         "--script",
         choices=tuple(SCRIPTS),
         default="hans",
@@ -273,6 +279,7 @@ def _options(args: argparse.Namespace) -> RenderOptions:
         docx_template=getattr(args, "template", None),
         xlsx_total_formulas=getattr(args, "total_formulas", False),
         pdf_timeout=getattr(args, "pdf_timeout", 120.0),
+        pdf_archive=getattr(args, "pdf_archive", False),
     )
 
 

@@ -292,7 +292,9 @@ def xref_points_at_objects(pdf: bytes) -> bool:
 @pytest.mark.parametrize("original", [b"en", b"en-US", b"de-DE-1996"])
 def test_stable_pdf_declares_the_language_and_keeps_the_offsets(original: bytes, tmp_path: Path) -> None:
     """Whatever length LibreOffice's /Lang had, the PDF says zh-CN (or zh-Hant-TW) and its xref holds."""
-    pdf = _edit_objects(convert_to_pdf(make_docx("第一段：城乡低保。"), ".docx"), original)
+    pdf = _edit_objects(
+        convert_to_pdf(make_docx("第一段：城乡低保。"), ".docx"), original, datetime.date(2024, 9, 23)
+    )
     assert re.findall(rb"/Lang\(([^)]*)\)", pdf) == [original] and xref_points_at_objects(pdf)
     for language in ("zh-CN", "zh-Hant-TW"):
         stable = stable_pdf(pdf, datetime.date(2024, 9, 23), language)

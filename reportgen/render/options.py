@@ -18,6 +18,7 @@ class RenderOptions:
     xlsx_total_formulas: bool = False  # 合计 and a 表格's computed cells as formulas (values cached)
     pdf_timeout: float = 120.0  # seconds LibreOffice may take for one document
     pdf_warm: bool = False  # keep a LibreOffice running per process (batches): ~10× faster per PDF
+    pdf_archive: bool = False  # PDF/A-2b for archiving (fonts embedded, tagged, XMP; docs/api.md)
 
 
 DEFAULT_OPTIONS = RenderOptions()

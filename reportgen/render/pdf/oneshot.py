@@ -20,26 +20,36 @@ from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf import soffice as libreoffice
 
 
-def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None) -> bytes:
-    """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made,
-    RG411 (before LibreOffice starts) when the package links to anything outside itself."""
+def convert_to_pdf(
+    data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None, archive: bool = False
+) -> bytes:
+    """The PDF of a .docx or .xlsx given as bytes (PDF/A-2b when ``archive``); RenderError
+    RG404/RG405/RG406 when it cannot be made, RG411 (before LibreOffice starts) when the package links
+    to anything outside itself."""
     if suffix not in libreoffice.SUFFIXES:
         raise ValueError(f"convert_to_pdf handles {libreoffice.SUFFIXES}, not {suffix!r}")
     refuse_outside_references(data, suffix)
     program = libreoffice.require_soffice(soffice)
     try:
         with tempfile.TemporaryDirectory(prefix="reportgen-pdf-", ignore_cleanup_errors=True) as temp:
-            return _convert_in(Path(temp), program, data, suffix, timeout)
+            return _convert_in(Path(temp), program, data, suffix, timeout, archive)
     except OSError as exc:  # the temporary folder itself
         raise libreoffice.folder_failed(exc) from None
 
 
-def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: float) -> bytes:
+def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: float, archive: bool) -> bytes:
     source = work / f"document{suffix}"
     source.write_bytes(data)
     out = work / "out"
     command, environment = libreoffice.prepare_office(
-        work, program, "--convert-to", "pdf", "--outdir", str(out), str(source), temporary=work
+        work,
+        program,
+        "--convert-to",
+        libreoffice.convert_to(suffix, archive),
+        "--outdir",
+        str(out),
+        str(source),
+        temporary=work,
     )
     try:
         process = subprocess.Popen(

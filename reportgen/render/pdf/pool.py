@@ -53,8 +53,10 @@ from types import TracebackType
 from reportgen.base.errors import Problem, RenderError, os_error_text
 from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf.soffice import (
+    FILTERS,
     SUFFIXES,
     conversion_failed,
+    export_settings,
     find_soffice,
     folder_failed,
     incomplete_pdf,
@@ -68,7 +70,6 @@ from reportgen.render.pdf.soffice import (
     timed_out,
 )
 
-FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
 HELPER = Path(__file__).with_name("uno_helper.py")
 _UNO_HINT = (
     "请安装 LibreOffice 的 Python 接口（Debian/Ubuntu：apt install python3-uno），"
@@ -221,14 +222,19 @@ class _Worker:
         single = "SingleOfficeIPC_" + "".join(f"{byte:x}" for byte in digest)
         return [str(self.work)] + [f"/tmp/OSL_PIPE_{os.getuid()}_{name}" for name in (self.pipe, single)]
 
-    def convert(self, data: bytes, suffix: str, timeout: float) -> bytes:
+    def convert(self, data: bytes, suffix: str, timeout: float, archive: bool = False) -> bytes:
         assert self.work is not None and self.helper is not None and self.helper.stdin is not None
         self._jobs += 1
         source = self.work / f"{self._jobs}{suffix}"
         target = self.work / f"{self._jobs}.pdf"
         try:
             source.write_bytes(data)
-            request = {"source": str(source), "target": str(target), "filter": FILTERS[suffix]}
+            request = {
+                "source": str(source),
+                "target": str(target),
+                "filter": FILTERS[suffix],
+                "settings": export_settings(archive),
+            }
             try:
                 self.helper.stdin.write(json.dumps(request).encode() + b"\n")
                 self.helper.stdin.flush()
@@ -383,9 +389,12 @@ class PdfPool:
     ) -> None:
         self.close()
 
-    def convert(self, data: bytes, suffix: str, *, timeout: float | None = None) -> bytes:
-        """The PDF of a .docx or .xlsx as bytes; RenderError RG404/RG405/RG406 when it cannot be made,
-        RG411 (before LibreOffice starts) when the package links to anything outside itself."""
+    def convert(
+        self, data: bytes, suffix: str, *, timeout: float | None = None, archive: bool = False
+    ) -> bytes:
+        """The PDF of a .docx or .xlsx as bytes (PDF/A-2b when ``archive``); RenderError
+        RG404/RG405/RG406 when it cannot be made, RG411 (before LibreOffice starts) when the package
+        links to anything outside itself."""
         if suffix not in SUFFIXES:
             raise ValueError(f"PdfPool.convert handles {SUFFIXES}, not {suffix!r}")
         refuse_outside_references(data, suffix)
@@ -394,7 +403,7 @@ class PdfPool:
             raise ValueError("timeout must be positive")
         worker = self._acquire()
         try:
-            return self._convert_on(worker, data, suffix, limit)
+            return self._convert_on(worker, data, suffix, limit, archive)
         except RenderError:
             raise  # the worker is already stopped
         except BaseException:
@@ -448,7 +457,7 @@ class PdfPool:
                 raise RenderError(Problem("RG404", f"找不到带 uno 模块的 Python；{_UNO_HINT}"))
         return program, self._python
 
-    def _convert_on(self, worker: _Worker, data: bytes, suffix: str, timeout: float) -> bytes:
+    def _convert_on(self, worker: _Worker, data: bytes, suffix: str, timeout: float, archive: bool) -> bytes:
         program, python = self._programs()
         attempts = self.retries + 1
         error: RenderError | None = None
@@ -459,7 +468,7 @@ class PdfPool:
                 if not worker.alive():
                     worker.stop()  # dead, killed or worn: a fresh office, without spending a retry
                     worker.start(program, python, self.start_timeout)
-                return worker.convert(data, suffix, timeout)
+                return worker.convert(data, suffix, timeout, archive)
             except RenderError as exc:
                 worker.stop()
                 if exc.code == "RG404":

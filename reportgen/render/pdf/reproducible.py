@@ -5,7 +5,9 @@ LibreOffice writes the clock time, a checksum of it and a random-looking documen
 date by the 成文日期, the id and checksum by a digest of the rest — so offsets stay valid and the
 same report gives the same PDF bytes, as the .docx and .xlsx do.  It also renumbers the font ids a
 warm LibreOffice counts on (so a PDF from the pool is byte for byte a cold one's) and sets the
-document's language.  Pure bytes in, bytes out: no LibreOffice runs here.
+document's language.  A PDF/A file also carries the dates in its XMP metadata and in the header of
+its output intent's colour profile: both are set to the 成文日期 too.  Pure bytes in, bytes out: no
+LibreOffice runs here.
 """
 
 from __future__ import annotations
@@ -14,11 +16,17 @@ import datetime
 import hashlib
 import itertools
 import re
+import struct
 import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\(D:\d{14}")
 _PDF_ID = re.compile(rb"/ID \[\s*<([0-9A-F]{32})>\s*<([0-9A-F]{32})>")
 _PDF_CHECKSUM = re.compile(rb"/DocChecksum /([0-9A-F]{32})")
+# A PDF/A file repeats the dates in its XMP metadata (uncompressed, as LibreOffice writes it), where
+# they must agree with the document information's: the same fixed width, the time zone kept.
+_XMP_DATE = re.compile(rb"<xmp:(CreateDate|ModifyDate|MetadataDate)>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d")
 
 
 def stable_pdf(data: bytes, date: datetime.date, language: str = "zh-CN") -> bytes:
@@ -29,9 +37,11 @@ def stable_pdf(data: bytes, date: datetime.date, language: str = "zh-CN") -> byt
     Chinese Word writes as en-US next to ``w:eastAsia="zh-CN"``; making it zh-CN in the .docx would
     reflow the page (LibreOffice then breaks and spaces digits and dashes differently), so the PDF
     says what the document is after export."""
-    data = _edit_objects(data, language.encode("ascii"))
+    data = _edit_objects(data, language.encode("ascii"), date)
     stamp = date.strftime("%Y%m%d000000").encode()
     data = _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b"(D:" + stamp, data)
+    moment = date.strftime("%Y-%m-%dT00:00:00").encode()
+    data = _XMP_DATE.sub(lambda m: b"<xmp:" + m.group(1) + b">" + moment, data)
     varying = {v for m in _PDF_ID.finditer(data) for v in m.groups()}
     varying |= {m.group(1) for m in _PDF_CHECKSUM.finditer(data)}
     neutral = data
@@ -65,7 +75,7 @@ _CATALOG_LANG = re.compile(rb"\d+ 0 obj\s*<</Type/Catalog(?:[^()]|\([^()\\]*\))*
 _Edit = tuple[int, int, bytes]  # replace data[start:stop] by the bytes
 
 
-def _edit_objects(data: bytes, language: bytes) -> bytes:
+def _edit_objects(data: bytes, language: bytes, date: datetime.date) -> bytes:
     end = _STARTXREF.search(data, max(0, len(data) - 64))
     head = _XREF_HEAD.match(data, int(end.group(1))) if end else None
     if end is None or head is None:
@@ -79,6 +89,7 @@ def _edit_objects(data: bytes, language: bytes) -> bytes:
         entries.append(entry)
         position = entry.end()
     edits = _font_id_edits(data, entries) or []
+    edits += _profile_date_edits(data, entries, date)
     for offset in (int(e.group(1)) for e in entries if e.group(3) == b"n"):
         found = _CATALOG_LANG.match(data, offset)
         if found and found.group(1) != language:
@@ -104,33 +115,63 @@ def _edit_objects(data: bytes, language: bytes) -> bytes:
     return b"".join(parts)
 
 
-def _font_id_edits(data: bytes, entries: list[re.Match[bytes]]) -> list[_Edit] | None:
-    """The edits that give each Type 1 font subset its fresh-process id; None when unsure."""
-    edits: list[_Edit] = []
-    fonts = 0
+def _streams(data: bytes, entries: list[re.Match[bytes]]) -> Iterator[_Stream | None]:
+    """Each Flate stream object (in file order) with its dictionary, its inflated bytes and where
+    its length is written; None for one that is not as LibreOffice writes it (the caller gives up)."""
     for offset in sorted(int(e.group(1)) for e in entries if e.group(3) == b"n"):
         stream = _STREAM_DICT.match(data, offset)
-        lengths = _TYPE1_LENGTHS.search(stream.group(1)) if stream else None
-        if stream is None or lengths is None or b"/FlateDecode" not in stream.group(1):
+        if stream is None or b"/FlateDecode" not in stream.group(1):
             continue
         length = _STREAM_LENGTH.search(stream.group(1))
         if length is None:
-            return None
+            yield None
+            continue
         if length.group(2):  # "/Length 18 0 R": the number is object 18
             number = int(length.group(1))
             holder = (
                 _NUMBER_OBJECT.match(data, int(entries[number].group(1))) if number < len(entries) else None
             )
             if holder is None:
-                return None
+                yield None
+                continue
             size, span = int(holder.group(1)), holder.span(1)
         else:
             start = stream.start(1) + length.start(1)
             size, span = int(length.group(1)), (start, start + len(length.group(1)))
         try:
-            font = zlib.decompress(data[stream.end() : stream.end() + size])
+            inflated = zlib.decompress(data[stream.end() : stream.end() + size])
         except zlib.error:
+            yield None
+            continue
+        yield _Stream(stream.group(1), inflated, (stream.end(), stream.end() + size), span)
+
+
+@dataclass(frozen=True, slots=True)
+class _Stream:
+    dictionary: bytes
+    inflated: bytes
+    body: tuple[int, int]  # where the compressed bytes are
+    length: tuple[int, int]  # where their length is written (in the dictionary or its own object)
+
+    def replaced(self, content: bytes) -> list[_Edit]:
+        """The edits that put ``content`` in place of the stream's, compressed as LibreOffice does
+        (zlib level 6, memLevel 9: its very bytes), its length written anew."""
+        packer = zlib.compressobj(6, zlib.DEFLATED, 15, 9)
+        packed = packer.compress(content) + packer.flush()
+        return [(*self.body, packed), (*self.length, b"%d" % len(packed))]
+
+
+def _font_id_edits(data: bytes, entries: list[re.Match[bytes]]) -> list[_Edit] | None:
+    """The edits that give each Type 1 font subset its fresh-process id; None when unsure."""
+    edits: list[_Edit] = []
+    fonts = 0
+    for stream in _streams(data, entries):
+        if stream is None:
             return None
+        lengths = _TYPE1_LENGTHS.search(stream.dictionary)
+        if lengths is None:
+            continue
+        font = stream.inflated
         clear, secret = int(lengths.group(1)), int(lengths.group(2))
         found = _UNIQUE_ID.search(font, 0, clear)
         if found is None:
@@ -147,9 +188,28 @@ def _font_id_edits(data: bytes, entries: list[re.Match[bytes]]) -> list[_Edit] |
             return None  # a different width, or hex eexec: not what LibreOffice writes
         private = _eexec(font[clear : clear + secret], decrypt=True).replace(old, new)
         font = font[:clear].replace(old, new) + _eexec(private, decrypt=False) + font[clear + secret :]
-        packer = zlib.compressobj(6, zlib.DEFLATED, 15, 9)
-        packed = packer.compress(font) + packer.flush()
-        edits += [(stream.end(), stream.end() + size, packed), (*span, b"%d" % len(packed))]
+        edits += stream.replaced(font)
+    return edits
+
+
+# The sRGB profile of a PDF/A file's output intent is made by lcms when the PDF is written, with
+# the clock time in its header (ICC.1:2010 7.2.1: bytes 24–35, six big-endian numbers): set to the
+# 成文日期 like every other date of the file.
+_ICC_SIGNATURE = (36, b"acsp")
+_ICC_DATE = slice(24, 36)
+
+
+def _profile_date_edits(data: bytes, entries: list[re.Match[bytes]], date: datetime.date) -> list[_Edit]:
+    edits: list[_Edit] = []
+    stamp = struct.pack(">6H", date.year, date.month, date.day, 0, 0, 0)
+    where, signature = _ICC_SIGNATURE
+    for stream in _streams(data, entries):
+        if stream is None or b"/N " not in stream.dictionary:
+            continue
+        profile = stream.inflated
+        if profile[where : where + len(signature)] != signature or profile[_ICC_DATE] == stamp:
+            continue
+        edits += stream.replaced(profile[: _ICC_DATE.start] + stamp + profile[_ICC_DATE.stop :])
     return edits
 
 

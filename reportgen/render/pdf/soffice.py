@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import json
 import logging
 import os
 import shutil
@@ -41,6 +42,38 @@ from reportgen.base.errors import Problem, RenderError, os_error_text
 from reportgen.base.escape import xml_attribute, xml_content
 
 SUFFIXES = (".docx", ".xlsx")
+# LibreOffice's PDF export filter for each source, and the export settings of a PDF/A-2b file
+# (ISO 19005-2 level B, for archiving): every font embedded, tagged (the structure a screen reader
+# and the archive read), XMP metadata and an output intent.  Both converters take them from here.
+FILTERS = {".docx": "writer_pdf_Export", ".xlsx": "calc_pdf_Export"}
+ARCHIVE_SETTINGS: dict[str, int | bool] = {"SelectPdfVersion": 2, "UseTaggedPDF": True}
+
+
+def export_settings(archive: bool) -> dict[str, int | bool]:
+    """The PDF export filter's settings (its ``FilterData``): PDF/A-2b when ``archive``, else none."""
+    return dict(ARCHIVE_SETTINGS) if archive else {}
+
+
+def convert_to(suffix: str, archive: bool) -> str:
+    """``--convert-to``'s argument: plain ``pdf``, or the filter with its settings in the JSON form
+    LibreOffice (7.4 and later) reads on the command line.
+
+    >>> convert_to(".docx", False)
+    'pdf'
+    >>> convert_to(".docx", True)
+    'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    """
+    settings = export_settings(archive)
+    if not settings:
+        return "pdf"
+    typed = {
+        name: {"type": "boolean", "value": str(value).lower()}
+        if isinstance(value, bool)
+        else {"type": "long", "value": str(value)}
+        for name, value in settings.items()
+    }
+    return f"pdf:{FILTERS[suffix]}:{json.dumps(typed, separators=(',', ':'))}"
+
 
 # Official font name → free substitutes, best first (Fandol ships with TeX Live; Noto CJK with most
 # Linux distributions; AR PL and LXGW are common packages).  Quoted by the docs: keep it a constant.

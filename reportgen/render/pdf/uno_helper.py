@@ -10,7 +10,7 @@ socket paths (removed when orphaned, see below).  The helper connects to the off
 (retrying until the office listens or the wait runs out), says ``{"ready": true}``, then answers one
 JSON line on stdout for each JSON line on stdin::
 
-    {"source": "/tmp/…/1.docx", "target": "/tmp/…/1.pdf", "filter": "writer_pdf_Export"}
+    {"source": "/tmp/…/1.docx", "target": "/tmp/…/1.pdf", "filter": "writer_pdf_Export", "settings": {}}
     → {"ok": true}  or  {"ok": false, "error": "…", "lost": false}
 
 ``lost`` is true when the office no longer answers (crashed or killed).  ``{"quit": true}`` asks the
@@ -80,14 +80,18 @@ def _orphaned(leftovers: list[str]) -> None:
     os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
-def _convert(uno: Any, desktop: Any, request: dict[str, str]) -> None:
+def _convert(uno: Any, desktop: Any, request: dict[str, Any]) -> None:
     source = uno.systemPathToFileUrl(request["source"])
     target = uno.systemPathToFileUrl(request["target"])
     document = desktop.loadComponentFromURL(source, "_blank", 0, _properties(uno, _LOAD))
     if document is None:
         raise RuntimeError("source file could not be loaded")
     try:
-        document.storeToURL(target, _properties(uno, {"FilterName": request["filter"]}))
+        store: dict[str, object] = {"FilterName": request["filter"]}
+        settings: dict[str, object] = request.get("settings") or {}
+        if settings:  # the filter's own settings travel as a typed sequence (PDF/A-2b: ``soffice``)
+            store["FilterData"] = uno.Any("[]com.sun.star.beans.PropertyValue", _properties(uno, settings))
+        uno.invoke(document, "storeToURL", (target, _properties(uno, store)))
     finally:
         try:
             document.close(True)

@@ -43,7 +43,9 @@ def render_pdf_noticed(
     template = f"由模板 {options.docx_template} 生成的 .docx" if options.docx_template else None
     refuse_outside_references(source, ".docx", template)
     if options.pdf_warm and pool_available():
-        data = shared_pool().convert(source, ".docx", timeout=options.pdf_timeout)
+        data = shared_pool().convert(
+            source, ".docx", timeout=options.pdf_timeout, archive=options.pdf_archive
+        )
     else:
-        data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout)
+        data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout, archive=options.pdf_archive)
     return stable_pdf(data, document.issued, document.language), pdf_font_findings(source, data)
