@@ -38,6 +38,7 @@ class BannerLines:
     mark_size: int  # points: the 标志's size
     number: str  # 发文字号 ("" none)
     signers: tuple[tuple[str, ...], ...]  # 签发人 names, two a line; the 发文字号 shares the last line
+    signer_label: str = SIGNER_LABEL  # a field, so Traditional output converts it with every other text
 
     @property
     def joint(self) -> bool:

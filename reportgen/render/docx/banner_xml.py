@@ -10,7 +10,7 @@ the names 楷体 (7.2.6).  Text is escaped here (``wordml``); nothing here decid
 from __future__ import annotations
 
 from reportgen.base.escape import xml_content
-from reportgen.document.banner import SIGNER_LABEL, BannerLines
+from reportgen.document.banner import BannerLines
 from reportgen.document.textwidth import display_width
 from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import fonts, half_points
@@ -108,7 +108,7 @@ def _number_lines(banner: BannerLines) -> list[str]:
         return [f'<w:p>{_ppr(align="center")}{_run(banner.number, L.FANGSONG)}</w:p>']
     lines = banner.signer_lines
     widest = max(display_width(line) for line in lines) * CHAR // 2
-    label = display_width(SIGNER_LABEL) * CHAR // 2
+    label = display_width(banner.signer_label) * CHAR // 2
     names_at = L.BODY_WIDTH - CHAR - widest
     label_at = names_at - label
     tabs = "".join(f'<w:tab w:val="left" w:pos="{pos}"/>' for pos in (CHAR, label_at, names_at))
@@ -119,7 +119,7 @@ def _number_lines(banner: BannerLines) -> list[str]:
         if last and banner.number:
             runs += _run(banner.number, L.FANGSONG)
         runs += _run("", L.FANGSONG, tab=True)
-        runs += _run(SIGNER_LABEL, L.FANGSONG) if i == 0 else _run("", L.FANGSONG, tab=True)
+        runs += _run(banner.signer_label, L.FANGSONG) if i == 0 else _run("", L.FANGSONG, tab=True)
         runs += _run(names, L.KAITI)
         paragraphs.append(f"<w:p>{_ppr(tabs=tabs)}{runs}</w:p>")
     return paragraphs
