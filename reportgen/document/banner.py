@@ -62,7 +62,9 @@ class BannerLines:
 
 def banner_lines(banner: Banner) -> BannerLines:
     """``banner`` as lines; the 标志 as large as fits the 版心 up to 初号."""
-    names = [banner.signers[i : i + SIGNERS_PER_LINE] for i in range(0, len(banner.signers), SIGNERS_PER_LINE)]
+    names = [
+        banner.signers[i : i + SIGNERS_PER_LINE] for i in range(0, len(banner.signers), SIGNERS_PER_LINE)
+    ]
     secrecy = banner.secrecy + (SECRECY_MARK + banner.secrecy_term if banner.secrecy_term else "")
     return BannerLines(
         copy_number=banner.copy_number,

@@ -1,4 +1,4 @@
-"""The 版头 of a ledger (GB/T 9704 7.2) read and checked: 份号, 密级, 紧急程度, 发文机关标志, 发文字号, 签发人.
+"""The 版头 of a ledger (GB/T 9704 7.2) read and checked: 份号, 密级, 紧急程度, 标志, 发文字号, 签发人.
 
 A clerk types the 发文字号 the way older notices print it, ``青民发[2024]12号``, ``（2024）``,
 ``〔24〕``, ``第012号``; 9704 7.2.5 writes ``青民发〔2024〕12号``: the year in full inside 六角括号 〔〕, the
@@ -91,11 +91,21 @@ def read_banner(reader: FieldReader, value: object, at: At = ("版头",)) -> Ban
     secrecy = _choice(reader, fields.get("密级"), (*at, "密级"), SECRECY_LEVELS, "7.2.2")
     term = reader.text(fields.get("保密期限"), (*at, "保密期限"), required=False).strip()
     if term and not secrecy:
-        reader.report("RG104", "写了保密期限而没有密级（GB/T 9704 7.2.2）", (*at, "密级"), None, "、".join(SECRECY_LEVELS))
+        reader.report(
+            "RG104",
+            "写了保密期限而没有密级（GB/T 9704 7.2.2）",
+            (*at, "密级"),
+            None,
+            "、".join(SECRECY_LEVELS),
+        )
     copy_number = _copy_number(reader, fields.get("份号"), (*at, "份号"))
     if secrecy and not copy_number:
         reader.report(
-            "RG104", "涉密公文应当标注份号（GB/T 9704 7.2.1）", (*at, "份号"), None, "6位阿拉伯数字，如 000012"
+            "RG104",
+            "涉密公文应当标注份号（GB/T 9704 7.2.1）",
+            (*at, "份号"),
+            None,
+            "6位阿拉伯数字，如 000012",
         )
     return Banner(
         agencies=agencies,
@@ -163,12 +173,14 @@ def _number(reader: FieldReader, value: object, at: At) -> str:
 
 
 def _copy_number(reader: FieldReader, value: object, at: At) -> str:
-    """份号: six Arabic digits, as text (a YAML 000012 without quotes is the number 12: its zeros are lost)."""
+    """份号: six Arabic digits, as text (YAML reads 000012 unquoted as the number 12: zeros lost)."""
     if value is None:
         return ""
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         digits = str(value)
-        fix = f'"{digits.zfill(COPY_DIGITS)}"' if digits.isdigit() and len(digits) <= COPY_DIGITS else "000012"
+        fix = (
+            f'"{digits.zfill(COPY_DIGITS)}"' if digits.isdigit() and len(digits) <= COPY_DIGITS else "000012"
+        )
         reader.report(
             CODE,
             "份号是6位数字的编号，YAML 中须加引号，否则前面的 0 读不到（GB/T 9704 7.2.1）",
@@ -180,7 +192,11 @@ def _copy_number(reader: FieldReader, value: object, at: At) -> str:
     text = reader.text(value, at).strip()
     digits = text.translate(FULL_WIDTH_DIGITS)
     if not (digits.isascii() and digits.isdigit() and len(digits) == COPY_DIGITS):
-        fix = digits.zfill(COPY_DIGITS) if digits.isascii() and digits.isdigit() and len(digits) < COPY_DIGITS else ""
+        fix = (
+            digits.zfill(COPY_DIGITS)
+            if digits.isascii() and digits.isdigit() and len(digits) < COPY_DIGITS
+            else ""
+        )
         reader.report(
             CODE,
             "份号应为6位阿拉伯数字（GB/T 9704 7.2.1）" + (f"；应写作 {fix}" if fix else ""),

@@ -85,7 +85,16 @@ BANNER_MARK = "发文机关标志"  # a text, or a list of joint agencies (主�
 BANNER_SUFFIX = "标志后缀"  # 文件, right of joint agencies' stacked names
 BANNER_NUMBER = "发文字号"
 BANNER_SIGNERS = "签发人"  # a name or a list
-BANNER_KEYS = ("份号", "密级", "保密期限", "紧急程度", BANNER_MARK, BANNER_SUFFIX, BANNER_NUMBER, BANNER_SIGNERS)
+BANNER_KEYS = (
+    "份号",
+    "密级",
+    "保密期限",
+    "紧急程度",
+    BANNER_MARK,
+    BANNER_SUFFIX,
+    BANNER_NUMBER,
+    BANNER_SIGNERS,
+)
 
 # -- 指标 --------------------------------------------------------------------------------------------
 

@@ -44,12 +44,12 @@ from reportgen.ledger.excel.cellvalues import (
 )
 from reportgen.ledger.excel.extract import MAX_COLUMNS, REBUILD_HINT, Cell, SheetCells, extract_sheets
 from reportgen.ledger.excel.layout import (
+    BANNER_REPEATED,
+    BANNER_ROWS,
     DATA_SHEETS,
     EXPECTED,
     FIGURES_SHEET,
     INFO,
-    BANNER_REPEATED,
-    BANNER_ROWS,
     INFO_BY_LABEL,
     INFO_LABEL,
     INFO_ROWS,
@@ -377,11 +377,16 @@ class _Reader:
                 target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
         banner = data.get(BANNER)
-        for key, names in banner.items() if isinstance(banner, dict) else ():
-            if isinstance(names, list) and len(names) == 1:  # one row: one text, as YAML writes it
+        if isinstance(banner, dict):
+            self.single_names(banner)
+        return table
+
+    def single_names(self, banner: dict[str, object]) -> None:
+        """A 版头 list of one row (one agency, one 签发人) read as its one text, as YAML writes it."""
+        for key, names in list(banner.items()):
+            if isinstance(names, list) and len(names) == 1:
                 banner[key] = names[0]
                 self.cells[(BANNER, key)] = self.cells.pop((BANNER, key, 1))
-        return table
 
     # -- 指标 ----------------------------------------------------------------------------------------
     def figures(self, columns: dict[str, int]) -> dict[str, object]:

@@ -40,11 +40,11 @@ from reportgen.base.zipfiles import normalize_zip
 from reportgen.ledger.excel.cellvalues import as_number, canonical, cell_number, number_text, percent_number
 from reportgen.ledger.excel.extract import MAX_COLUMNS
 from reportgen.ledger.excel.layout import (
+    BANNER_REPEATED,
+    BANNER_ROWS,
     DATA_SHEETS,
     FIGURES_SHEET,
     INFO,
-    BANNER_REPEATED,
-    BANNER_ROWS,
     INFO_ROWS,
     INFO_SHEET,
     LABELLED,

@@ -16,13 +16,17 @@ from reportgen.render.docx import layout as L
 from reportgen.render.docx.wordml import fonts, half_points
 
 RED = "FF0000"
-CHAR = L.pt(L.BODY_SIZE_PT)  # one 字 of 3号 text, in twips (the runs here are set without the body's tightening)
+CHAR = L.pt(
+    L.BODY_SIZE_PT
+)  # one 字 of 3号 text, in twips (the runs here are set without the body's tightening)
 
 
 def banner_xml(banner: BannerLines) -> str:
     """The paragraphs (and table) of the 版头, top down, ending two empty lines above the title."""
     parts = [_line(text, L.FANGSONG if text == banner.copy_number else L.HEITI) for text in banner.top_lines]
-    parts.append(_spacer(L.BANNER_MARK_TOP - len(banner.top_lines) * L.LINE_PITCH - _ink_offset(banner.mark_size)))
+    parts.append(
+        _spacer(L.BANNER_MARK_TOP - len(banner.top_lines) * L.LINE_PITCH - _ink_offset(banner.mark_size))
+    )
     parts.append(_joint_mark(banner) if banner.joint else _mark(banner.agencies[0], banner.mark_size))
     if banner.number or banner.signers:
         parts += [_line(""), _line("")]  # 7.2.5: 标志下空二行
@@ -54,7 +58,8 @@ def _ppr(*, align: str = "left", line: int = L.LINE_PITCH, extra: str = "", tabs
 def _run(text: str, font: str, size: int = L.BODY_SIZE_PT, *, color: str = "", tab: bool = False) -> str:
     hp = half_points(size)
     colour = f'<w:color w:val="{color}"/>' if color else ""
-    props = f'<w:rPr>{fonts(font)}{colour}<w:spacing w:val="0"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/></w:rPr>'
+    sizes = f'<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>'
+    props = f'<w:rPr>{fonts(font)}{colour}<w:spacing w:val="0"/>{sizes}</w:rPr>'
 
     content = "<w:tab/>" if tab else f'<w:t xml:space="preserve">{xml_content(text)}</w:t>'
     return f"<w:r>{props}{content}</w:r>"
@@ -72,7 +77,7 @@ def _spacer(height: int) -> str:
 
 def _mark(text: str, size: int) -> str:
     line = L.pt(size) * L.BANNER_MARK_LINE // 100
-    return f'<w:p>{_ppr(align="center", line=line)}{_run(text, L.XIAOBIAOSONG, size, color=RED)}</w:p>'
+    return f"<w:p>{_ppr(align='center', line=line)}{_run(text, L.XIAOBIAOSONG, size, color=RED)}</w:p>"
 
 
 def _joint_mark(banner: BannerLines) -> str:
@@ -83,20 +88,23 @@ def _joint_mark(banner: BannerLines) -> str:
     names_width = max(display_width(a) for a in banner.agencies) * L.pt(size) // 2
     suffix_width = display_width(banner.suffix) * L.pt(size) // 2
     names = "".join(
-        f'<w:p>{_ppr(align="distribute", line=line)}{_run(a, L.XIAOBIAOSONG, size, color=RED)}</w:p>'
+        f"<w:p>{_ppr(align='distribute', line=line)}{_run(a, L.XIAOBIAOSONG, size, color=RED)}</w:p>"
         for a in banner.agencies
     )
-    suffix = f'<w:p>{_ppr(line=line)}{_run(banner.suffix, L.XIAOBIAOSONG, size, color=RED)}</w:p>'
-    none = "".join(f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-    margins = "".join(f'<w:{side} w:w="0" w:type="dxa"/>' for side in ("top", "left", "bottom", "right"))
+    suffix = f"<w:p>{_ppr(line=line)}{_run(banner.suffix, L.XIAOBIAOSONG, size, color=RED)}</w:p>"
+    sides = ("top", "left", "bottom", "right")
+    none = "".join(f'<w:{side} w:val="nil"/>' for side in (*sides, "insideH", "insideV"))
+    margins = "".join(f'<w:{side} w:w="0" w:type="dxa"/>' for side in sides)
 
     def cell(width: int, content: str) -> str:
-        return f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/></w:tcPr>{content}</w:tc>'
+        props = f'<w:tcW w:w="{width}" w:type="dxa"/><w:vAlign w:val="center"/>'
+        return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
 
+    grid = f'<w:gridCol w:w="{names_width}"/><w:gridCol w:w="{suffix_width}"/>'
     return (
         f'<w:tbl><w:tblPr><w:tblW w:w="{names_width + suffix_width}" w:type="dxa"/><w:jc w:val="center"/>'
-        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/><w:tblCellMar>{margins}</w:tblCellMar>'
-        f'</w:tblPr><w:tblGrid><w:gridCol w:w="{names_width}"/><w:gridCol w:w="{suffix_width}"/></w:tblGrid>'
+        f'<w:tblBorders>{none}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+        f"<w:tblCellMar>{margins}</w:tblCellMar></w:tblPr><w:tblGrid>{grid}</w:tblGrid>"
         f"<w:tr>{cell(names_width, names)}{cell(suffix_width, suffix)}</w:tr></w:tbl>"
     )
 
@@ -105,7 +113,7 @@ def _number_lines(banner: BannerLines) -> list[str]:
     """The 发文字号: centred; with 签发人 flush left with 1 字 on the last 签发人's line, the names 右空一字,
     a continued line's names under the first line's (7.2.6)."""
     if not banner.upward:
-        return [f'<w:p>{_ppr(align="center")}{_run(banner.number, L.FANGSONG)}</w:p>']
+        return [f"<w:p>{_ppr(align='center')}{_run(banner.number, L.FANGSONG)}</w:p>"]
     lines = banner.signer_lines
     widest = max(display_width(line) for line in lines) * CHAR // 2
     label = display_width(banner.signer_label) * CHAR // 2
@@ -128,5 +136,6 @@ def _number_lines(banner: BannerLines) -> list[str]:
 def _rule() -> str:
     """The red rule the width of the 版心, 4 mm under the 发文字号 (7.2.7): the lower border of an empty
     paragraph whose height puts it there."""
-    border = f'<w:pBdr><w:bottom w:val="single" w:sz="{L.BANNER_RULE_EIGHTHS}" w:space="0" w:color="{RED}"/></w:pBdr>'
+    weight = L.BANNER_RULE_EIGHTHS
+    border = f'<w:pBdr><w:bottom w:val="single" w:sz="{weight}" w:space="0" w:color="{RED}"/></w:pBdr>'
     return f"<w:p>{_ppr(line=L.BANNER_RULE_GAP, extra=border)}{_run('', L.FANGSONG, 1)}</w:p>"
