@@ -90,7 +90,7 @@ def read_banner(reader: FieldReader, value: object, at: At = ("版头",)) -> Ban
         )
     secrecy = _choice(reader, fields.get("密级"), (*at, "密级"), SECRECY_LEVELS, "7.2.2")
     term = reader.text(fields.get("保密期限"), (*at, "保密期限"), required=False).strip()
-    if term and not secrecy:
+    if term and fields.get("密级") is None:  # a 密级 given but wrong is reported as such
         reader.report(
             "RG104",
             "写了保密期限而没有密级（GB/T 9704 7.2.2）",
@@ -99,7 +99,7 @@ def read_banner(reader: FieldReader, value: object, at: At = ("版头",)) -> Ban
             "、".join(SECRECY_LEVELS),
         )
     copy_number = _copy_number(reader, fields.get("份号"), (*at, "份号"))
-    if secrecy and not copy_number:
+    if secrecy and fields.get("份号") is None:
         reader.report(
             "RG104",
             "涉密公文应当标注份号（GB/T 9704 7.2.1）",
