@@ -1,12 +1,12 @@
 """The 版头 (GB/T 9704 7.2, docs/standards.md §9.19) from the ledger to the page.
 
-The ledger: every form of 发文字号 a clerk types instead of ``青民发〔2024〕12号`` is RG128 with the corrected
-text, in a YAML ledger (field path) and in a workbook (sheet!cell); 份号, 密级, 紧急程度 likewise; a 上行文 kind
-needs 签发人 (RG104); YAML ⇄ Excel keeps the 版头.  The artefacts: the .docx read with python-docx (red
-标志 runs, the fonts of each part, the order of the paragraphs) and the PDF LibreOffice prints from it,
-measured with ``pdftotext -bbox`` and by the red pixels of its first page: the 标志's top 35 mm below the
-版心's, the 发文字号 centred or 1 字 in from the left beside the 签发人 1 字 in from the right, the red rule the
-width of the 版心 4 mm under the 发文字号 and the title two lines under the rule.
+The ledger: every form of 发文字号 a clerk types instead of ``青民发〔2024〕12号`` is RG128 with the
+corrected text, in a YAML ledger (field path) and in a workbook (sheet!cell); 份号, 密级, 紧急程度 likewise;
+a 上行文 kind needs 签发人 (RG104); YAML ⇄ Excel keeps the 版头.  The artefacts: the .docx read with
+python-docx (red 标志 runs, the fonts of each part, the order of the paragraphs) and the PDF LibreOffice
+prints from it, measured with ``pdftotext -bbox`` and by the red pixels of its first page: the 标志's
+top 35 mm below the 版心's, the 发文字号 centred or 1 字 in from the left beside the 签发人 1 字 in from
+the right, the red rule the width of the 版心 4 mm under the 发文字号, the title two lines under it.
 """
 
 from __future__ import annotations
@@ -79,7 +79,11 @@ def problems(text: str, name: str = "台账.yaml") -> list[tuple[str, str, str]]
 def test_the_sample_loads_with_its_banner() -> None:
     banner = reportgen.load(SAMPLE).ledger.banner
     assert banner is not None
-    assert (banner.agencies, banner.number, banner.signers) == (("青山县民政局文件",), NUMBER, ("王建国", "李明"))
+    assert (banner.agencies, banner.number, banner.signers) == (
+        ("青山县民政局文件",),
+        NUMBER,
+        ("王建国", "李明"),
+    )
     assert (banner.copy_number, banner.urgency, banner.secrecy) == ("000012", "加急", "")
 
 
@@ -100,7 +104,7 @@ def test_a_number_with_no_bracketed_year_says_what_a_number_is() -> None:
 @pytest.mark.parametrize(
     ("field", "typed", "expected"),
     [
-        ("份号", "000012", "份号: \"000012\""),  # unquoted: YAML reads the number 12
+        ("份号", "000012", '份号: "000012"'),  # unquoted: YAML reads the number 12
         ("份号", '"12"', "应写作 000012"),
         ("份号", '"0000123"', "6位阿拉伯数字"),
         ("份号", '"A00012"', "6位阿拉伯数字"),
@@ -137,7 +141,9 @@ def test_an_upward_report_needs_its_signers() -> None:
 def test_signers_need_a_number_and_a_suffix_needs_joint_agencies() -> None:
     found = problems(TEXT.replace(f"  发文字号: {NUMBER}\n", ""))
     assert [(c, p) for c, p, _ in found] == [("RG104", "版头.发文字号")]
-    found = problems(TEXT.replace("  发文机关标志: 青山县民政局文件\n", "  发文机关标志: 青山县民政局\n  标志后缀: 文件\n"))
+    found = problems(
+        TEXT.replace("  发文机关标志: 青山县民政局文件\n", "  发文机关标志: 青山县民政局\n  标志后缀: 文件\n")
+    )
     assert [(c, p) for c, p, _ in found] == [("RG128", "版头.标志后缀")] and "青山县民政局文件" in found[0][2]
     found = problems(TEXT.replace("  发文机关标志: 青山县民政局文件\n", ""))
     assert [(c, p) for c, p, _ in found] == [("RG104", "版头.发文机关标志")]
@@ -182,7 +188,10 @@ def test_a_workbook_copy_number_typed_as_a_number_and_no_signers(tmp_path: Path)
     with pytest.raises(LedgerError) as raised:
         reportgen.load(path)
     found = {(p.code, p.place): p.describe() for p in raised.value.problems}
-    assert set(found) == {("RG128", f"基本信息!{copy.coordinate}"), ("RG104", f"基本信息!{signer.coordinate}")}
+    assert set(found) == {
+        ("RG128", f"基本信息!{copy.coordinate}"),
+        ("RG104", f"基本信息!{signer.coordinate}"),
+    }
     assert "应写作 000012" in found["RG128", f"基本信息!{copy.coordinate}"]
 
 
@@ -247,7 +256,13 @@ def test_the_docx_banner_parts_in_their_fonts_and_order() -> None:
     paras = [(text, runs) for text, runs in paragraphs(report.to_bytes("docx")) if text]
     texts = [text for text, _ in paras]
     title = report.document.title
-    assert texts[: texts.index(title) + 1] == ["000012", "加急", "青山县民政局文件", f"{NUMBER}签发人：王建国　李明", title]
+    assert texts[: texts.index(title) + 1] == [
+        "000012",
+        "加急",
+        "青山县民政局文件",
+        f"{NUMBER}签发人：王建国　李明",
+        title,
+    ]
     by_text = {run[0]: run for _, runs in paras[:4] for run in runs if run[0]}
     assert by_text["000012"][1:] == ("仿宋_GB2312", "", 16)
     assert by_text["加急"][1:] == ("黑体", "", 16)  # 9704 7.2.3: 3号黑体
@@ -292,7 +307,9 @@ def test_html_and_markdown_print_the_banner() -> None:
     assert "color: #f00" in page and '<hr class="banner-rule">' in page
     assert page.index("banner-mark") < page.index('<h1 class="title">')
     text = report.to_bytes("md").decode()
-    assert text.startswith("000012\n\n加急\n\n**青山县民政局文件**\n\n青民报〔2024〕12号　　签发人：王建国　李明\n\n---\n\n# ")
+    assert text.startswith(
+        "000012\n\n加急\n\n**青山县民政局文件**\n\n青民报〔2024〕12号　　签发人：王建国　李明\n\n---\n\n# "
+    )
 
 
 # -- the PDF ---------------------------------------------------------------------------------------
@@ -321,7 +338,10 @@ def words(pdf: bytes) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
 def red_bands(pdf: bytes, dpi: int = 150) -> list[tuple[Decimal, Decimal, Decimal, Decimal]]:
     """Page 1's red ink as bands of rows: (top, bottom, left, right) in mm."""
     png = subprocess.run(
-        ["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-"], input=pdf, capture_output=True, check=True
+        ["pdftoppm", "-f", "1", "-l", "1", "-r", str(dpi), "-png", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
     ).stdout
     image = Image.open(io.BytesIO(png)).convert("RGB")
     width, height = image.size
@@ -355,7 +375,9 @@ def near(value: Decimal, target: Decimal | int | float, tolerance: float = 0.6) 
 
 @needs_pdf
 @pytest.mark.parametrize("case", ["upward", "joint"])
-def test_the_mark_stands_35_mm_below_the_top_of_the_type_area(case: str, request: pytest.FixtureRequest) -> None:
+def test_the_mark_stands_35_mm_below_the_top_of_the_type_area(
+    case: str, request: pytest.FixtureRequest
+) -> None:
     """7.2.4: whether one line (份号, 紧急程度) or three (份号, 密级, 紧急程度) stand above it."""
     pdf = request.getfixturevalue(f"{case}_pdf")
     *marks, _rule = red_bands(pdf)  # a joint 标志 is a band a name, 文件 beside the middle one
@@ -381,7 +403,9 @@ def test_the_number_flush_left_and_the_signers_right_on_one_line(upward_pdf: byt
 
 @needs_pdf
 @pytest.mark.parametrize("case", ["upward", "joint"])
-def test_the_red_rule_under_the_number_and_the_title_under_it(case: str, request: pytest.FixtureRequest) -> None:
+def test_the_red_rule_under_the_number_and_the_title_under_it(
+    case: str, request: pytest.FixtureRequest
+) -> None:
     pdf = request.getfixturevalue(f"{case}_pdf")
     rule = red_bands(pdf)[-1]
     assert near(rule[2], LEFT, 0.3) and near(rule[3], RIGHT, 0.3)  # the width of the 版心
