@@ -74,9 +74,10 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     """The units of ``document`` in the order ``fmt`` prints them (the module docstring's rules)."""
     web = fmt in ("html", "md") and kind in WEB_ARTICLE_KINDS
     # the title as printed: broken between words (a line break in the .docx, <br> in HTML)
-    units = banner_units(document, fmt) + {"docx": ["\n".join(document.title_lines)], "html": list(document.title_lines)}.get(
-        fmt, [document.title]
-    )
+    units = banner_units(document, fmt) + {
+        "docx": ["\n".join(document.title_lines)],
+        "html": list(document.title_lines),
+    }.get(fmt, [document.title])
     if web:
         words = document.words
         units.append(f"{words['来源']}：{document.filler}\u3000{words['时间']}：{document.date}")
