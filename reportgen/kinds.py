@@ -29,11 +29,11 @@ from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import PLACEMENT_SECTION, PLACEMENTS
 from reportgen.ledger.parts import REQUIRED, Needs, NeedsOf, read_needs, unmet
 from reportgen.ledger.yaml.read import parse_yaml
-from reportgen.model import Ledger
+from reportgen.model import DIRECTIONS, Ledger
 
 KIND_FILE = "kind.yaml"
 MAX_KIND_BYTES = 1024 * 1024  # a kind.yaml is a few hundred bytes; anything near this is not one
-KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏", "表格位置")
+KIND_KEYS = ("类型", "名称", "说明", "示例", "需要", "版式", "落款", "正文栏", "表格位置", "行文")
 LAYOUTS = ("公文", "网页", "发布稿", "登记表")
 
 
@@ -99,13 +99,16 @@ def _read_kind(path: Path) -> Kind:
     layout = reader.text(fields.get("版式"), ("版式",), required=False) or "公文"
     if layout not in LAYOUTS:
         reader.report("RG105", f"未知的版式“{layout}”", ("版式",), layout, "、".join(LAYOUTS))
+    direction = reader.text(fields.get("行文"), ("行文",), required=False)
+    if direction and direction not in DIRECTIONS:
+        reader.report("RG105", f"未知的行文方向“{direction}”", ("行文",), direction, "、".join(DIRECTIONS))
     kind = Kind(
         id=path.parent.name,
         type_name=type_name,
         title=reader.text(fields.get("名称"), ("名称",)),
         description=reader.prose(fields.get("说明"), ("说明",), required=False),
         sample=reader.text(fields.get("示例"), ("示例",), required=False),
-        needs=read_needs(reader, fields.get("需要"), type_name),
+        needs=dataclasses.replace(read_needs(reader, fields.get("需要"), type_name), direction=direction),
         layout=layout,
         folders=(path.parent,),
         signature=reader.boolean(fields.get("落款"), ("落款",), default=True),

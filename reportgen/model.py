@@ -265,6 +265,39 @@ class TargetTable:
     place: str
 
 
+# GB/T 9704 7.2: the words a 版头 may carry.  密级 (7.2.2) is one of three; 紧急程度 (7.2.3) one of two;
+# 行文 is how a report kind addresses its recipient (a 报告 goes up: 上行文, whose 版头 names 签发人, 7.2.6).
+SECRECY_LEVELS = ("绝密", "机密", "秘密")
+URGENCIES = ("特急", "加急")
+UPWARD, DOWNWARD, LATERAL = "上行文", "下行文", "平行文"
+DIRECTIONS = (UPWARD, DOWNWARD, LATERAL)
+
+
+@dataclass(frozen=True, slots=True)
+class Banner(Placed):
+    """The 版头 of a 公文 (GB/T 9704 7.2), as the ledger gives it, every part already checked.
+
+    ``agencies`` is the 发文机关标志: one text (``青山区民政局文件``, the word 文件 typed with it), or the
+    names of joint agencies, 主办 first, which are stacked with ``suffix`` (标志后缀, ``文件``) right of
+    them.  ``number`` is the 发文字号 as 9704 7.2.5 writes it (``青民发〔2024〕12号``); the others are
+    "" or () when not given."""
+
+    agencies: tuple[str, ...]
+    suffix: str
+    number: str
+    signers: tuple[str, ...]
+    copy_number: str  # 份号: six Arabic digits
+    secrecy: str  # 密级: one of SECRECY_LEVELS
+    secrecy_term: str  # 保密期限 (text: 1年, 长期)
+    urgency: str  # 紧急程度: one of URGENCIES
+    place: str
+    field_places: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def joint(self) -> bool:
+        return len(self.agencies) > 1
+
+
 @dataclass(frozen=True, slots=True)
 class Ledger:
     """One reporting unit and period: everything a report is made from."""
@@ -288,6 +321,7 @@ class Ledger:
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
     names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
     tables: tuple[DeclaredTable, ...] = ()  # 表格: tables declared in the ledger (docs/tables.md)
+    banner: Banner | None = None  # 版头: 发文机关标志, 发文字号 … above the title (GB/T 9704 7.2)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -74,9 +74,10 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     """The units of ``document`` in the order ``fmt`` prints them (the module docstring's rules)."""
     web = fmt in ("html", "md") and kind in WEB_ARTICLE_KINDS
     # the title as printed: broken between words (a line break in the .docx, <br> in HTML)
-    units = {"docx": ["\n".join(document.title_lines)], "html": list(document.title_lines)}.get(
-        fmt, [document.title]
-    )
+    units = banner_units(document, fmt) + {
+        "docx": ["\n".join(document.title_lines)],
+        "html": list(document.title_lines),
+    }.get(fmt, [document.title])
     if web:
         words = document.words
         units.append(f"{words['来源']}：{document.filler}\u3000{words['时间']}：{document.date}")
@@ -115,6 +116,37 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
             units.append(f"{chart.caption}（{document.words['图略']}）" if fmt == "md" else chart.caption)
         units += attachment.table.notes
     return [u for u in units if u]
+
+
+def banner_units(document: Document, fmt: str) -> list[str]:
+    """The 版头's lines: 份号, 密级, 紧急程度; the 标志 (the .docx's joint names a paragraph each and the 文件
+    beside them, HTML's names one cell, Markdown's one line); the 发文字号 with the 签发人 (the .docx sets
+    them apart by tab stops, Markdown by two full-width spaces, HTML by its layout)."""
+    banner = document.banner
+    if banner is None:
+        return []
+    units = list(banner.top_lines)
+    if not banner.joint:
+        units.append(banner.agencies[0])
+    elif fmt == "docx":
+        units += [*banner.agencies, banner.suffix]
+    elif fmt == "html":
+        units += ["".join(banner.agencies), banner.suffix]
+    else:
+        units.append("\u3000".join(banner.agencies) + banner.suffix)
+    lines = banner.signer_lines
+    for i, names in enumerate(lines):
+        number = banner.number if i == len(lines) - 1 else ""
+        label = banner.signer_label if i == 0 else ""
+        if fmt == "docx":
+            units.append(f"\t{number}\t{label or chr(9)}{names}")
+        elif fmt == "md":
+            units.append(f"{number}\u3000\u3000{label}{names}" if number else f"{label}{names}")
+        else:
+            units.append(f"{number}{label}{names}")
+    if not lines:
+        units.append(banner.number)
+    return units
 
 
 def table_units(table: Table, fmt: str, *, in_body: bool = False) -> list[str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from reportgen.base.zipfiles import FIXED_TIME
+from reportgen.document.banner import BannerLines
 from reportgen.document.charts import Chart
 from reportgen.document.tables import Table
 from reportgen.document.widths import Widths, page_widths
@@ -153,3 +154,4 @@ class Document:
     # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
     words: Words = LAYOUT_WORDS
     language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
+    banner: BannerLines | None = None  # 版头 above the title (GB/T 9704 7.2); None: the ledger has none

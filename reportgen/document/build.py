@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
+from reportgen.document.banner import banner_lines
 from reportgen.document.blocks import UNDATED, Attachment, Block, Document, Heading, Paragraph, TableBlock
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
@@ -324,6 +325,7 @@ def build_document(
         attachments=tuple(attachments),
         filler=ledger.filler,
         issued=ledger.date or UNDATED,
+        banner=banner_lines(ledger.banner) if ledger.banner is not None else None,
     )
 
 

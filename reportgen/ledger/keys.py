@@ -32,6 +32,7 @@ NAMES = "专有名称"  # names whose digits are no figures
 TABLES = "表格"  # tables declared in the ledger (docs/tables.md): a list
 TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
 PARAGRAPHS = "段落"  # a section's paragraphs
+BANNER = "版头"  # 发文机关标志, 发文字号, 签发人 … above the title (GB/T 9704 7.2)
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
 
 # -- top level ---------------------------------------------------------------------------------------
@@ -40,6 +41,7 @@ TOP_REQUIRED = (TITLE, "落款", "成文日期", "填报单位", PERIOD)
 # Of those, the ones a report kind may make optional (``parts``: a 公示 may have no 期间, a form no 落款).
 KIND_REQUIRED = ("落款", "成文日期", PERIOD)
 TOP_OPTIONAL = (
+    BANNER,
     "类型",
     "主送机关",
     PARTICULARS,
@@ -55,6 +57,7 @@ TOP_OPTIONAL = (
     TABLES,
 )
 TOP_ORDER = (
+    BANNER,  # first: it stands above the title on the page (a ledger without one keeps its bytes)
     TITLE,
     "主送机关",
     "落款",
@@ -75,6 +78,23 @@ TOP_ORDER = (
     TABLES,
 )
 PERIOD_KEYS = ("年度", "月份")
+
+# -- 版头 (GB/T 9704 7.2), in the order its parts stand on the page, top down: also the written order --
+
+BANNER_MARK = "发文机关标志"  # a text, or a list of joint agencies (主办 first)
+BANNER_SUFFIX = "标志后缀"  # 文件, right of joint agencies' stacked names
+BANNER_NUMBER = "发文字号"
+BANNER_SIGNERS = "签发人"  # a name or a list
+BANNER_KEYS = (
+    "份号",
+    "密级",
+    "保密期限",
+    "紧急程度",
+    BANNER_MARK,
+    BANNER_SUFFIX,
+    BANNER_NUMBER,
+    BANNER_SIGNERS,
+)
 
 # -- 指标 --------------------------------------------------------------------------------------------
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import KIND_REQUIRED
 from reportgen.ledger.plain import At
-from reportgen.model import Ledger
+from reportgen.model import UPWARD, Ledger
 
 REQUIRED, OPTIONAL, UNUSED = "必填", "可选", "不用"
 STATES = (REQUIRED, OPTIONAL, UNUSED)
@@ -56,6 +56,7 @@ class Needs:
 
     kind: str = ""  # the 类型 these are of, for messages ("" : no kind chosen, the defaults)
     declared: tuple[tuple[str, str], ...] = ()  # (part, 必填 | 可选 | 不用), as kind.yaml lists them
+    direction: str = ""  # 行文 (上行文, 下行文, 平行文; "" unsaid): a 上行文's 版头 names its 签发人
 
     def state(self, part: str) -> str:
         for name, state in self.declared:
@@ -117,4 +118,15 @@ def unmet(needs: Needs, ledger: Ledger) -> list[tuple[str, str, str, str]]:
                     f"删去“{part}”，或用 --kind 选择别的报告类型",
                 )
             )
+    banner = ledger.banner
+    if needs.direction == UPWARD and banner is not None and not banner.signers:
+        whose = f"“{needs.kind}”报告" if needs.kind else "报告"
+        found.append(
+            (
+                "RG104",
+                "版头.签发人",
+                f"{whose}是上行文，版头须标注签发人（GB/T 9704 7.2.6）",
+                "签发人: 姓名（几位签发人写成列表，主办机关的在前）",
+            )
+        )
     return found

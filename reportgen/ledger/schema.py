@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Family, Unit
+from reportgen.ledger.banner import read_banner
 from reportgen.ledger.directions import suggest_direction
 from reportgen.ledger.fields import FieldReader, is_figure_text
 from reportgen.ledger.keys import (
@@ -176,6 +177,7 @@ class _Builder:
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),
             names=self.names(top.get("专有名称"), ("专有名称",)),
             tables=TableReader(self.r, self.ref).tables(top.get("表格"), ("表格",)) if "表格" in top else (),
+            banner=read_banner(self.r, top["版头"]) if top.get("版头") is not None else None,
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
@@ -183,7 +185,7 @@ class _Builder:
         self.check_placements(ledger)
         for code, part, message, expected in unmet(needs, ledger):
             if code != "RG104" or top.get(part) in (None, "", [], {}):  # a part given but wrong is reported
-                self.r.report(code, message, (part,), None, expected)
+                self.r.report(code, message, tuple(part.split(".")), None, expected)
         return ledger
 
     def needs(self, kind: str) -> Needs:

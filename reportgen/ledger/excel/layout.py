@@ -18,8 +18,20 @@ from dataclasses import dataclass
 from enum import Enum
 
 from reportgen.base.units import known_units
-from reportgen.ledger.keys import FUNDING_SOURCES, MAX_HEADING_LEVEL, NAMES, PARAGRAPHS, PARTICULARS, TITLE
-from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
+from reportgen.ledger.keys import (
+    BANNER,
+    BANNER_MARK,
+    BANNER_NUMBER,
+    BANNER_SIGNERS,
+    BANNER_SUFFIX,
+    FUNDING_SOURCES,
+    MAX_HEADING_LEVEL,
+    NAMES,
+    PARAGRAPHS,
+    PARTICULARS,
+    TITLE,
+)
+from reportgen.model import SECRECY_LEVELS, STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT, URGENCIES
 
 
 class CellType(Enum):
@@ -211,7 +223,66 @@ INFO_ROWS: tuple[SheetColumn, ...] = (
         "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
     ),
 )
-INFO_BY_LABEL = {row.header: row for row in INFO_ROWS}
+# The 版头 (GB/T 9704 7.2), rows of 基本信息 too, written only into the workbook of a ledger that has one
+# (first, as on the page), so a ledger without a 版头 keeps the workbook it always had; the reader takes
+# them in any workbook.  发文机关标志 and 签发人 are a row per agency or name (one row: a single text).
+BANNER_ROWS: tuple[SheetColumn, ...] = (
+    SheetColumn(
+        "份号",
+        (BANNER, "份号"),
+        CellType.TEXT,
+        0,
+        "版头：份号，6位数字，如 000012（文本单元格，前面的 0 不会丢）；涉密公文必填，其余可不填。",
+    ),
+    SheetColumn(
+        "密级",
+        (BANNER, "密级"),
+        CellType.TEXT,
+        0,
+        "版头：密级，绝密、机密或秘密，可不填。",
+        choices=SECRECY_LEVELS,
+    ),
+    SheetColumn("保密期限", (BANNER, "保密期限"), CellType.TEXT, 0, "版头：保密期限，如 1年；有密级时才填。"),
+    SheetColumn(
+        "紧急程度",
+        (BANNER, "紧急程度"),
+        CellType.TEXT,
+        0,
+        "版头：紧急程度，特急或加急，可不填。",
+        choices=URGENCIES,
+    ),
+    SheetColumn(
+        BANNER_MARK,
+        (BANNER, BANNER_MARK),
+        CellType.TEXT,
+        0,
+        "版头：发文机关标志，有版头时必填，连同“文件”二字，如 青山县民政局文件；联合行文每个机关写一行"
+        "“发文机关标志”（主办机关在前），“文件”写在“标志后缀”。",
+    ),
+    SheetColumn(
+        BANNER_SUFFIX,
+        (BANNER, BANNER_SUFFIX),
+        CellType.TEXT,
+        0,
+        "版头：联合行文时排在各机关名称右侧的字，如 文件；只有一个机关时不填。",
+    ),
+    SheetColumn(
+        BANNER_NUMBER,
+        (BANNER, BANNER_NUMBER),
+        CellType.TEXT,
+        0,
+        "版头：发文字号，如 青民发〔2024〕12号：年份写全，用六角括号〔〕，序号不加“第”、不编虚位，后加“号”。",
+    ),
+    SheetColumn(
+        BANNER_SIGNERS,
+        (BANNER, BANNER_SIGNERS),
+        CellType.TEXT,
+        0,
+        "版头：签发人姓名，上行文（报告）必填；几位签发人写几行“签发人”，主办机关的在前。",
+    ),
+)
+BANNER_REPEATED = frozenset({BANNER_MARK, BANNER_SIGNERS})  # a row per agency, per name
+INFO_BY_LABEL = {row.header: row for row in (*INFO_ROWS, *BANNER_ROWS)}
 
 INFO_SHEET = Sheet(
     INFO,

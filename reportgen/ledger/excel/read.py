@@ -44,6 +44,8 @@ from reportgen.ledger.excel.cellvalues import (
 )
 from reportgen.ledger.excel.extract import MAX_COLUMNS, REBUILD_HINT, Cell, SheetCells, extract_sheets
 from reportgen.ledger.excel.layout import (
+    BANNER_REPEATED,
+    BANNER_ROWS,
     DATA_SHEETS,
     EXPECTED,
     FIGURES_SHEET,
@@ -90,6 +92,7 @@ from reportgen.ledger.excel.tablesheet import (
     table_of,
 )
 from reportgen.ledger.keys import (
+    BANNER,
     FIGURES,
     PARAGRAPHS,
     PERIOD,
@@ -220,7 +223,7 @@ class _Reader:
         for sheet, path in ((FIGURES_SHEET, FIGURES), (SECTIONS_SHEET, SECTIONS)):
             self.cells.setdefault((path,), sheet.name)
         self.cells.setdefault((TABLE, PROJECTS), PROJECTS_SHEET.name)
-        for row in INFO_ROWS:
+        for row in (*INFO_ROWS, *BANNER_ROWS):
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
         return PlainWorkbook(data, cells=self.cells, blank=self.blank)
@@ -331,6 +334,17 @@ class _Reader:
                 if not value_cell.empty:  # 要素 at the top, 一览表列 among the 一览表's settings
                     self.particular(table if path[0] == TABLE else data, value_cell, spec)
                 continue
+            if label in BANNER_REPEATED:  # 版头: a row per joint agency, per 签发人
+                self.cells.setdefault(path, value_cell.ref)
+                if value_cell.empty:
+                    continue
+                banner = data.setdefault(BANNER, {})
+                assert isinstance(banner, dict)
+                names = banner.setdefault(label, [])
+                assert isinstance(names, list)
+                self.cells[(*path, len(names) + 1)] = value_cell.ref
+                names.append(self.value(value_cell, spec))
+                continue
             if label in REPEATED:
                 self.cells.setdefault(path, value_cell.ref)
                 if value_cell.empty:
@@ -355,14 +369,24 @@ class _Reader:
                 self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
-            if path[0] == TARGET_TABLE:
-                targets = data.setdefault(TARGET_TABLE, {})
-                assert isinstance(targets, dict)
-                target = targets
+            if path[0] in (TARGET_TABLE, BANNER):  # only a part with a value written is there at all
+                part = data.setdefault(str(path[0]), {})
+                assert isinstance(part, dict)
+                target = part
             else:
                 target = {PERIOD: period, TABLE: table}.get(str(path[0]), data) if len(path) == 2 else data
             target[str(path[-1])] = value
+        banner = data.get(BANNER)
+        if isinstance(banner, dict):
+            self.single_names(banner)
         return table
+
+    def single_names(self, banner: dict[str, object]) -> None:
+        """A 版头 list of one row (one agency, one 签发人) read as its one text, as YAML writes it."""
+        for key, names in list(banner.items()):
+            if isinstance(names, list) and len(names) == 1:
+                banner[key] = names[0]
+                self.cells[(BANNER, key)] = self.cells.pop((BANNER, key, 1))
 
     # -- 指标 ----------------------------------------------------------------------------------------
     def figures(self, columns: dict[str, int]) -> dict[str, object]:

@@ -40,6 +40,8 @@ from reportgen.base.zipfiles import normalize_zip
 from reportgen.ledger.excel.cellvalues import as_number, canonical, cell_number, number_text, percent_number
 from reportgen.ledger.excel.extract import MAX_COLUMNS
 from reportgen.ledger.excel.layout import (
+    BANNER_REPEATED,
+    BANNER_ROWS,
     DATA_SHEETS,
     FIGURES_SHEET,
     INFO,
@@ -89,6 +91,7 @@ from reportgen.ledger.excel.tablesheet import (
 )
 from reportgen.ledger.fields import unfold
 from reportgen.ledger.keys import (
+    BANNER,
     FIGURES,
     PARAGRAPHS,
     PRINTED,
@@ -125,7 +128,8 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     """The .xlsx bytes of a validated ledger's plain values (as ``PlainLedger.data`` holds them)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    _notes(book.create_sheet(NOTES), tables=bool(data.get(TABLES)))
+    banner = BANNER in data
+    _notes(book.create_sheet(NOTES), tables=bool(data.get(TABLES)), banner=banner)
     owners = _owners(data)
     writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
     writers[INFO].info(data)
@@ -137,7 +141,7 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     for writer in writers.values():
         writer.fit_rows()
     _tables(book, data, {NOTES, LISTS, *writers})
-    _lists(book.create_sheet(LISTS), owners)
+    _lists(book.create_sheet(LISTS), owners, banner=banner)
     issued = data.get("成文日期")
     day = _date(issued) if issued is not None else None
     stamp = datetime.datetime.combine(
@@ -261,18 +265,20 @@ class _SheetWriter:
             self.sections(section.get(SUBSECTIONS), level + 1)
 
     def info(self, data: Mapping[str, object]) -> None:
-        label_list = f"'{LISTS}'!${_LIST_COLUMNS['label']}$2:${_LIST_COLUMNS['label']}${len(INFO_ROWS) + 1}"
+        rows = _info_rows(BANNER in data)
+        label_list = f"'{LISTS}'!${_LIST_COLUMNS['label']}$2:${_LIST_COLUMNS['label']}${len(rows) + 1}"
         _validate(
             self.sheet,
             INFO_SHEET.columns[0],
             f"A2:A{LAST_ROW}",
             list_formula=label_list,
         )
-        for row in INFO_ROWS:
+        for row in rows:
             value = _get(data, row.key)
             if row.header in LABELLED and isinstance(value, Mapping):
                 value = [f"{label}{PARTICULAR_SEPARATOR}{text}" for label, text in value.items()]
-            values = (value if isinstance(value, list) else [value]) if row.header in REPEATED else [value]
+            repeated = row.header in REPEATED or row.header in BANNER_REPEATED
+            values = (value if isinstance(value, list) else [value]) if repeated else [value]
             for item in values or [None]:
                 number = self.next_row
                 label = self.put(number, 1, CellType.TEXT, row.header)
@@ -286,6 +292,11 @@ class _SheetWriter:
                         cell.fill = TABLE_FILL
                 _validate(self.sheet, row, f"B{number}")
                 self.next_row += 1
+
+
+def _info_rows(banner: bool) -> tuple[SheetColumn, ...]:
+    """基本信息's rows: the 版头's first when the ledger has one (a ledger without keeps its workbook)."""
+    return (*BANNER_ROWS, *INFO_ROWS) if banner else INFO_ROWS
 
 
 def _figure_rows(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]:
@@ -478,8 +489,9 @@ def _owners(data: Mapping[str, object]) -> list[str]:
     return [*used, *(o for o in TYPICAL_OWNERS if o not in used)][: LAST_LIST_ROW - 1]
 
 
-def _lists(sheet: Worksheet, owners: list[str]) -> None:
-    columns = (("单位", known_units()), ("责任单位", owners), ("基本信息项目", [r.header for r in INFO_ROWS]))
+def _lists(sheet: Worksheet, owners: list[str], *, banner: bool = False) -> None:
+    labels = [r.header for r in _info_rows(banner)]
+    columns = (("单位", known_units()), ("责任单位", owners), ("基本信息项目", labels))
     for index, (header, values) in enumerate(columns, start=1):
         sheet.cell(1, index, header).font = Font(name=FONT, bold=True)
         for row, value in enumerate(values, start=2):
@@ -490,8 +502,9 @@ def _lists(sheet: Worksheet, owners: list[str]) -> None:
     sheet.protection = SheetProtection(sheet=True)
 
 
-def _notes(sheet: Worksheet, *, tables: bool = False) -> None:
-    """The how-to sheet, from the layout's own help texts (the 表格 part only when there are tables)."""
+def _notes(sheet: Worksheet, *, tables: bool = False, banner: bool = False) -> None:
+    """The how-to sheet, from the layout's own help texts (the 表格 part only when there are tables,
+    the 版头's rows only when there is one)."""
     sheet.column_dimensions["A"].width = NOTES_WIDTH
     print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
@@ -500,7 +513,7 @@ def _notes(sheet: Worksheet, *, tables: bool = False) -> None:
     lines += [(text, body) for text in NOTES_INTRO]
     for spec in DATA_SHEETS:
         lines.append((f"【{spec.name}】{spec.purpose}", heading))
-        columns = INFO_ROWS if spec is INFO_SHEET else spec.columns
+        columns = _info_rows(banner) if spec is INFO_SHEET else spec.columns
         lines += [(f"　　{column.header}：{column.help}", body) for column in columns]
     if tables:
         lines.append((f"【表格】{PURPOSE}", heading))

@@ -22,6 +22,8 @@ import yaml
 from reportgen.ledger.excel.cellvalues import number_text
 from reportgen.ledger.excel.layout import PROJECTS_SHEET
 from reportgen.ledger.keys import (
+    BANNER,
+    BANNER_KEYS,
     COLUMN_KEYS,
     DECLARED_TABLE_OPTIONAL,
     DECLARED_TABLE_REQUIRED,
@@ -93,6 +95,8 @@ def _top_child(key: str, value: object) -> yaml.Node:
         return _mapping(value, (), lambda _, spec: _mapping(spec, FIGURE_ORDER, _flow, flow=True))
     if key in ("主送机关", NAMES):
         return _flow(key, value)
+    if key == BANNER and isinstance(value, Mapping):
+        return _mapping(value, BANNER_KEYS, _flow)
     if key == PERIOD:
         return _mapping(value, PERIOD_KEYS, _block) if isinstance(value, Mapping) else _scalar(value)
     if key == SECTIONS:

@@ -5,7 +5,8 @@ attachment) from the template folders — a user's ``--templates DIR`` first, th
 ``templates/`` — or one file given as ``RenderOptions.docx_template``.  The context is documented
 in docs/templates.md: ``document`` (the format-free document) and ``tables`` (each attachment's
 table as ready ``w:tbl`` XML for a ``{{p tables[i] }}`` paragraph, followed by its charts as pictures
-with captions when the report has charts).
+with captions when the report has charts), and ``banner``, the 版头 as ready XML for a ``{{p banner }}``
+paragraph (inside ``{%p if document.banner %}``) when the ledger has one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
 from reportgen.document.blocks import Document, TableBlock
 from reportgen.render.chart_image import chart_image
+from reportgen.render.docx.banner_xml import banner_xml
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import PORTRAIT_END, WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.picture_xml import (
@@ -66,6 +68,9 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
         "tables": [Markup(p) for p in placeholders],
         "body_tables": [Markup(p) for p in body_placeholders],
     }
+    if document.banner is not None:  # 版头 (GB/T 9704 7.2): {{p banner }} above the title
+        fragments[BANNER_PLACEHOLDER] = banner_xml(document.banner)
+        context["banner"] = Markup(BANNER_PLACEHOLDER)
     replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
@@ -100,6 +105,7 @@ def _pictures(document: Document) -> list[list[Picture]]:
 
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
 BODY_TABLE_PLACEHOLDER = "<!--reportgen:body-table:{}-->"
+BANNER_PLACEHOLDER = "<!--reportgen:banner-->"
 PORTRAIT_TAG = "attachment.portrait"  # what a template that gives each attachment its page shape asks
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 

@@ -101,6 +101,14 @@ assert (BODY_WIDTH, LANDSCAPE_BODY_WIDTH) == (PORTRAIT_BODY_TWIPS, LANDSCAPE_BOD
 LANDSCAPE_FOOTER_DISTANCE = LANDSCAPE_BOTTOM - mm(7) - pt(14)
 
 
+# -- the 版头 (9704 7.2; render/docx/banner_xml.py), measured on LibreOffice's PDF (tests/test_banner.py).
+BANNER_MARK_TOP = mm(35)  # 7.2.4: the 发文机关标志's top edge 35 mm below the 版心's
+BANNER_MARK_LINE = 120  # the 标志's exact line height, % of its size
+BANNER_INK_TOP = 108  # where its characters' tops stand above the line's foot, % of its size
+BANNER_RULE_GAP = 222  # twips: the empty line whose lower border is the red rule, 4 mm under the 发文字号
+BANNER_RULE_EIGHTHS = 12  # the red rule's weight, in eighths of a point (1.5 pt) [N]
+
+
 @dataclass(frozen=True, slots=True)
 class ParagraphStyle:
     """A named paragraph style of the template (the name is what users see in Word)."""

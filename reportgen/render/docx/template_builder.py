@@ -320,8 +320,15 @@ def _signature() -> list[str]:
     ]
 
 
+def _banner() -> list[str]:
+    """The 版头 (9704 7.2) when the ledger has one: built by the writer (``banner_xml``), since its lines'
+    heights are measured to put the 标志 35 mm down and the red rule 4 mm under the 发文字号."""
+    return [_tag("if document.banner"), _p("Normal", "{{p banner }}"), _tag("endif")]
+
+
 def _body_paragraphs(attachments: bool) -> list[str]:
     parts = [
+        *_banner(),
         _title(),
         _p("Normal"),  # 9704 7.3.2: 主送机关 (or the body) one empty line under the title
         _tag("for item in document.particulars"),  # 要素: 发布时间：…, flush left like 主送机关
@@ -473,6 +480,7 @@ def _form_table() -> str:
 
 def _form_body() -> list[str]:
     return [
+        *_banner(),
         _title(),
         _p("Normal"),
         _form_table(),
