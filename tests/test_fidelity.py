@@ -111,7 +111,10 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     elif not web:
         units += [document.signer, document.date]
     for attachment in document.attachments:
-        units += [attachment.label, *table_units(attachment.table, fmt)]
+        table = table_units(attachment.table, fmt)
+        # the 附件标题 as printed: broken between words like the document's title
+        title = {"docx": ["\n".join(attachment.title_lines)], "html": list(attachment.title_lines)}
+        units += [attachment.label, *title.get(fmt, table[:1]), *table[1:]]
         for chart in attachment.charts:
             units.append(f"{chart.caption}（{document.words['图略']}）" if fmt == "md" else chart.caption)
         units += attachment.table.notes

@@ -96,14 +96,14 @@ def test_lines_keep_every_character_fit_and_keep_the_shape(words: list[str]) -> 
             assert not (above[-1].isdigit() and (line[0].isdigit() or line[0] in "年月日号—"))
 
 
-def _title_paragraph(docx: bytes) -> list[str]:
+def _title_paragraph(docx: bytes, style_id: str = "RGTitle") -> list[str]:
     from lxml import etree
 
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
         root = etree.fromstring(package.read("word/document.xml"))
     for paragraph in root.iter(f"{W}p"):
         style = paragraph.find(f"{W}pPr/{W}pStyle")
-        if style is not None and style.get(f"{W}val") == "RGTitle":
+        if style is not None and style.get(f"{W}val") == style_id:
             pieces: list[str] = [""]
             for node in paragraph.iter(f"{W}t", f"{W}br"):
                 if node.tag == f"{W}br":
@@ -143,3 +143,19 @@ def test_the_pdf_prints_the_planned_lines_and_no_more(sample: str, tmp_path: Pat
     lines = report.document.title_lines
     assert printed[: len(lines)] == list(lines)
     assert len(lines) >= 2
+
+
+def test_an_attachment_title_is_broken_for_its_page() -> None:
+    """9704 7.3.7: the 附件标题 is set like the title, here on a portrait attachment page (20 字)."""
+    source = (ROOT / "tests" / "data" / "tables" / "fund-use.yaml").read_text("utf-8")
+    long_title = "青山县2024年第三季度各乡镇（街道）临时救助资金审批发放和使用情况统计表"
+    report = reportgen.loads(
+        source.replace("标题: 各乡镇临时救助资金使用情况", f"标题: {long_title}"), "t.yaml"
+    )
+    [attachment] = report.document.attachments
+    assert attachment.portrait and len(attachment.title_lines) >= 2
+    assert "".join(attachment.title_lines) == long_title
+    assert all(line_width(line) <= PORTRAIT for line in attachment.title_lines)
+    assert _title_paragraph(report.to_bytes("docx"), "RGAttachmentTitle") == list(attachment.title_lines)
+    html = report.to_bytes("html").decode()
+    assert '<h2 class="table-title">' + "<br>".join(attachment.title_lines) + "</h2>" in html

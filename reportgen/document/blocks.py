@@ -69,6 +69,9 @@ class Attachment:
     table: Table
     charts: tuple[Chart, ...] = ()
     portrait: bool = False
+    title_lines: tuple[
+        str, ...
+    ] = ()  # the 附件标题 as printed on its page (``titles``), set with ``portrait``
 
     @property
     def widths(self) -> Widths:

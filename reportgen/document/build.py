@@ -26,7 +26,7 @@ from reportgen.document.tables import (
     form_table,
 )
 from reportgen.document.titles import title_capacity, title_lines
-from reportgen.document.widths import PORTRAIT_BODY_MM, fits_portrait, suits_portrait
+from reportgen.document.widths import LANDSCAPE_BODY_MM, PORTRAIT_BODY_MM, fits_portrait, suits_portrait
 from reportgen.model import DeclaredTable, Figure, FigureField, Ledger, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -292,10 +292,9 @@ def build_document(
             for i, a in enumerate(attachments, start=1)
         )
         attachments = [dataclasses.replace(a, label=f"附件{i}") for i, a in enumerate(attachments, start=1)]
-    # Each attachment on the page that suits it (charts are drawn for the landscape page).
-    attachments = [
-        dataclasses.replace(a, portrait=not a.charts and suits_portrait(a.table)) for a in attachments
-    ]
+    # Each attachment on the page that suits it (charts are drawn for the landscape page), its title
+    # broken for that page's width (9704 7.3.7: the 附件标题 is set like the document's title).
+    attachments = [_on_its_page(a, _names(ledger)) for a in attachments]
     particulars = _with_body_row(
         tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
     )
@@ -333,3 +332,11 @@ def _names(ledger: Ledger) -> tuple[str, ...]:
     """The ledger's own names, which a title never breaks inside: the 落款 (an agency, or several
     joined by 、), the 填报单位 and the 专有名称."""
     return (*ledger.signer.split("、"), ledger.filler, *ledger.names)
+
+
+def _on_its_page(attachment: Attachment, names: tuple[str, ...]) -> Attachment:
+    portrait = not attachment.charts and suits_portrait(attachment.table)
+    width = title_capacity(PORTRAIT_BODY_MM if portrait else LANDSCAPE_BODY_MM)
+    return dataclasses.replace(
+        attachment, portrait=portrait, title_lines=title_lines(attachment.table.spec.title, width, names)
+    )

@@ -279,19 +279,19 @@ def _p(style: str, text: str = "", font: str | None = None) -> str:
     return xml.replace("<w:p>", f"<w:p {_NS}>", 1)
 
 
-def _title() -> str:
-    """The 公文标题 as ``document.title_lines`` breaks it (between words, 梯形/菱形): one paragraph,
+def _title(style: str = "RGTitle", lines: str = "document.title_lines") -> str:
+    """The 公文标题 (or a 附件标题) as ``titles`` breaks it (between words, 梯形/菱形): one paragraph,
     a ``w:br`` between lines.  Each ``{%r … %}`` run is removed by docxtpl, leaving the tag."""
-    font = L.STYLES_BY_ID["RGTitle"].font
+    font = L.STYLES_BY_ID[style].font
     runs = (
-        text_run("{%r for line in document.title_lines %}", font)
+        text_run("{%r for line in " + lines + " %}", font)
         + text_run("{%r if not loop.first %}", font)
         + "<w:r><w:br/></w:r>"
         + text_run("{%r endif %}", font)
         + text_run("{{ line }}", font)
         + text_run("{%r endfor %}", font)
     )
-    return paragraph("RGTitle", runs).replace("<w:p>", f"<w:p {_NS}>", 1)
+    return paragraph(style, runs).replace("<w:p>", f"<w:p {_NS}>", 1)
 
 
 def _tag(tag: str) -> str:
@@ -380,7 +380,7 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _tag("for attachment in document.attachments"),
         _p("RGAttachmentLabel", "{{ attachment.label }}"),
         _p("Normal"),
-        _p("RGAttachmentTitle", "{{ attachment.table.spec.title }}"),
+        _title("RGAttachmentTitle", "attachment.title_lines"),
         *_by_orientation(lambda landscape: [_filler(L.LANDSCAPE_BODY_WIDTH if landscape else L.BODY_WIDTH)]),
         _p("Normal", "{{p tables[loop.index0] }}"),
         _tag("for note in attachment.table.notes"),
