@@ -266,6 +266,15 @@ class TargetTable:
 
 
 @dataclass(frozen=True, slots=True)
+class Colophon:
+    """The 版记 (GB/T 9704 7.4): who else receives the document (抄送), who printed it and when."""
+
+    copy_to: tuple[str, ...]  # 抄送机关, in the ledger's order (may be none)
+    issuer: str  # 印发机关
+    issued: datetime.date  # 印发日期
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """One reporting unit and period: everything a report is made from."""
 
@@ -288,6 +297,7 @@ class Ledger:
     salutation: str = ""  # 称呼: whom a spoken statement addresses (尊敬的各位领导……)
     names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
     tables: tuple[DeclaredTable, ...] = ()  # 表格: tables declared in the ledger (docs/tables.md)
+    colophon: Colophon | None = None  # 版记: at the foot of the last even page (GB/T 9704 7.4)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -33,6 +33,7 @@ TABLES = "表格"  # tables declared in the ledger (docs/tables.md): a list
 TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
 PARAGRAPHS = "段落"  # a section's paragraphs
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
+COLOPHON = "版记"  # 抄送, 印发机关 and 印发日期 at the foot of the last page (GB/T 9704 7.4)
 
 # -- top level ---------------------------------------------------------------------------------------
 
@@ -53,6 +54,7 @@ TOP_OPTIONAL = (
     TARGET_TABLE,
     NAMES,
     TABLES,
+    COLOPHON,
 )
 TOP_ORDER = (
     TITLE,
@@ -73,8 +75,15 @@ TOP_ORDER = (
     PARTICULARS,
     "称呼",
     TABLES,
+    COLOPHON,
 )
 PERIOD_KEYS = ("年度", "月份")
+
+# -- 版记 (GB/T 9704 7.4) ------------------------------------------------------------------------------
+
+COPY_TO = "抄送"  # a list of 机关 names
+COLOPHON_REQUIRED = ("印发机关", "印发日期")
+COLOPHON_ORDER = (COPY_TO, *COLOPHON_REQUIRED)  # also the workbook's rows
 
 # -- 指标 --------------------------------------------------------------------------------------------
 

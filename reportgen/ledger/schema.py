@@ -20,6 +20,9 @@ from reportgen.base.units import Family, Unit
 from reportgen.ledger.directions import suggest_direction
 from reportgen.ledger.fields import FieldReader, is_figure_text
 from reportgen.ledger.keys import (
+    COLOPHON,
+    COLOPHON_REQUIRED,
+    COPY_TO,
     FIGURE_CHECKS,
     FIGURE_KEYS,
     FIGURE_SOURCES,
@@ -54,6 +57,7 @@ from reportgen.model import (
     TABLE_TEXT_SIZES,
     TARGET_WORDS,
     TARGET_WORDS_TEXT,
+    Colophon,
     Figure,
     FigureRef,
     FigureSource,
@@ -176,6 +180,7 @@ class _Builder:
             salutation=self.r.prose(top.get("称呼"), ("称呼",), required=False, template=True),
             names=self.names(top.get("专有名称"), ("专有名称",)),
             tables=TableReader(self.r, self.ref).tables(top.get("表格"), ("表格",)) if "表格" in top else (),
+            colophon=self.colophon(top.get(COLOPHON), (COLOPHON,)),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
@@ -192,6 +197,24 @@ class _Builder:
         if self.needs_of is None:
             return DEFAULT_NEEDS
         return self.needs_of(kind) or Needs(kind, tuple((part, OPTIONAL) for part in PARTS))
+
+    # -- 版记 ----------------------------------------------------------------------------------------
+    def colophon(self, value: object, at: At) -> Colophon | None:
+        """抄送 (names, may be none), 印发机关 and 印发日期 (GB/T 9704 7.4); an Excel ledger's blank
+        版记 rows read as none."""
+        if value is None or value == {}:
+            return None
+        fields = self.r.mapping(value, at, required=COLOPHON_REQUIRED, optional=(COPY_TO,))
+        if fields is None:
+            return None
+        copy_to = tuple(
+            name.strip() for name in self.r.texts(fields.get(COPY_TO), (*at, COPY_TO)) if name.strip()
+        )
+        issuer = self.r.text(fields.get("印发机关"), (*at, "印发机关"))
+        issued = self.r.date(fields.get("印发日期"), (*at, "印发日期"))
+        if not issuer or issued is None:
+            return None
+        return Colophon(copy_to, issuer, issued)
 
     # -- 专有名称 ------------------------------------------------------------------------------------
     def names(self, value: object, at: At) -> tuple[str, ...]:

@@ -90,6 +90,7 @@ from reportgen.ledger.excel.tablesheet import (
     table_of,
 )
 from reportgen.ledger.keys import (
+    COLOPHON,
     FIGURES,
     PARAGRAPHS,
     PERIOD,
@@ -335,7 +336,10 @@ class _Reader:
                 self.cells.setdefault(path, value_cell.ref)
                 if value_cell.empty:
                     continue
-                items = data.setdefault(label, [])
+                # 主送机关 … at the top; 抄送 inside 版记
+                parent = data if len(path) == 1 else data.setdefault(str(path[0]), {})
+                assert isinstance(parent, dict)
+                items = parent.setdefault(str(path[-1]), [])
                 assert isinstance(items, list)
                 self.cells[(*path, len(items) + 1)] = value_cell.ref
                 items.append(self.value(value_cell, spec))
@@ -355,8 +359,8 @@ class _Reader:
                 self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
-            if path[0] == TARGET_TABLE:
-                targets = data.setdefault(TARGET_TABLE, {})
+            if path[0] in (TARGET_TABLE, COLOPHON):
+                targets = data.setdefault(str(path[0]), {})
                 assert isinstance(targets, dict)
                 target = targets
             else:
