@@ -76,6 +76,16 @@ class Attachment:
         return page_widths(self.table, portrait=self.portrait)
 
 
+@dataclass(frozen=True, slots=True)
+class Colophon:
+    """The 版记's lines as printed (GB/T 9704 7.4): ``copy_to`` “抄送：甲，乙。” ("" when none),
+    ``issuer`` the 印发机关, ``issued`` “2024年10月9日印发”."""
+
+    copy_to: str
+    issuer: str
+    issued: str
+
+
 class Words(Mapping[str, str]):
     """The fixed words of the layouts, keyed by their Simplified form; immutable, hashable and
     picklable like the rest of a ``Document``."""
@@ -152,3 +162,4 @@ class Document:
     # the layouts' fixed words (``LAYOUT_WORDS``), in the document's script
     words: Words = LAYOUT_WORDS
     language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
+    colophon: Colophon | None = None  # 版记, at the foot of the last even page

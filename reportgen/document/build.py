@@ -13,7 +13,16 @@ from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
-from reportgen.document.blocks import UNDATED, Attachment, Block, Document, Heading, Paragraph, TableBlock
+from reportgen.document.blocks import (
+    UNDATED,
+    Attachment,
+    Block,
+    Colophon,
+    Document,
+    Heading,
+    Paragraph,
+    TableBlock,
+)
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
 from reportgen.document.signature import signature_lines
@@ -25,6 +34,7 @@ from reportgen.document.tables import (
     form_table,
 )
 from reportgen.document.widths import fits_portrait, suits_portrait
+from reportgen.model import Colophon as LedgerColophon
 from reportgen.model import DeclaredTable, Figure, FigureField, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -321,4 +331,15 @@ def build_document(
         attachments=tuple(attachments),
         filler=ledger.filler,
         issued=ledger.date or UNDATED,
+        colophon=_colophon(ledger.colophon),
     )
+
+
+def _colophon(colophon: LedgerColophon | None) -> Colophon | None:
+    """The 版记's lines (GB/T 9704 7.4.2–7.4.3, docs/standards.md §9.19): “抄送：” and the names
+    separated by full-width commas, a 句号 after the last; the 印发日期 in Arabic numerals without
+    leading zeros (as the 成文日期), followed by 印发."""
+    if colophon is None:
+        return None
+    copy_to = "抄送：" + "，".join(colophon.copy_to) + "。" if colophon.copy_to else ""
+    return Colophon(copy_to, colophon.issuer, format_date(colophon.issued) + "印发")

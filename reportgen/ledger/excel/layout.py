@@ -90,7 +90,9 @@ INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
 PRESET_COLUMNS_ROW = "一览表列"
-REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES, PRESET_COLUMNS_ROW, COPY_TO})  # a row per item
+REPEATED = frozenset(
+    {"主送机关", PARTICULARS, "导语", "结语", NAMES, PRESET_COLUMNS_ROW, COPY_TO}
+)  # a row per item
 PARTICULAR_SEPARATOR = "："  # each 要素 row holds “标签：内容” (a YAML mapping label → text)
 # rows that hold a YAML mapping one “标签：内容” a row, with an example of the form
 LABELLED = {PARTICULARS: "发布地点：区为民服务中心", PRESET_COLUMNS_ROW: "备注：不用"}

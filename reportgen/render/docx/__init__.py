@@ -22,6 +22,13 @@ from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
 from reportgen.document.blocks import Document, TableBlock
 from reportgen.render.chart_image import chart_image
+from reportgen.render.docx.colophon_xml import PLACEHOLDER as COLOPHON_PLACEHOLDER
+from reportgen.render.docx.colophon_xml import (
+    colophon_section,
+    footer_parts,
+    with_footer_relationships,
+    with_footer_types,
+)
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import PORTRAIT_END, WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.picture_xml import (
@@ -61,26 +68,38 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     body_placeholders = [BODY_TABLE_PLACEHOLDER.format(i) for i in range(len(in_body))]
     for placeholder, table in zip(body_placeholders, in_body, strict=True):
         fragments[placeholder] = body_table_xml(table)
+    # The 版记 (a template's ``{{p colophon }}``): a section of its own, its footers added members.
+    colophon = document.colophon is not None and any(COLOPHON_TAG in s for s in template.sources.values())
     context = {
         "document": document,
         "tables": [Markup(p) for p in placeholders],
         "body_tables": [Markup(p) for p in body_placeholders],
+        "colophon": Markup(COLOPHON_PLACEHOLDER) if colophon else "",
     }
     replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
+    parts: dict[str, bytes] = {}
     if every:
-        parts = {
-            RELATIONSHIPS: with_relationships(template.member(RELATIONSHIPS), every),
-            CONTENT_TYPES: with_png_type(template.member(CONTENT_TYPES) or b""),
-        }
-        for name, data in parts.items():
-            if template.member(name) is None:
-                added.append(deflate(name, data))
-            else:
-                replace[name] = data
-        added.extend(deflate(p.member, p.png) for p in every)
-    return template.render(env, context, replace, fragments, added)
+        parts[RELATIONSHIPS] = with_relationships(template.member(RELATIONSHIPS), every)
+        parts[CONTENT_TYPES] = with_png_type(template.member(CONTENT_TYPES) or b"")
+    if colophon:
+        assert document.colophon is not None
+        rels = parts.get(RELATIONSHIPS) or with_relationships(template.member(RELATIONSHIPS), ())
+        parts[RELATIONSHIPS] = with_footer_relationships(rels)
+        parts[CONTENT_TYPES] = with_footer_types(
+            parts.get(CONTENT_TYPES) or template.member(CONTENT_TYPES) or b""
+        )
+    for name, data in parts.items():
+        if template.member(name) is None:
+            added.append(deflate(name, data))
+        else:
+            replace[name] = data
+    added.extend(deflate(p.member, p.png) for p in every)
+    if colophon:
+        assert document.colophon is not None
+        added.extend(deflate(name, data) for name, data in footer_parts(document.colophon).items())
+    return template.render(env, context, replace, fragments, added, colophon_section if colophon else None)
 
 
 def _pictures(document: Document) -> list[list[Picture]]:
@@ -101,6 +120,7 @@ def _pictures(document: Document) -> list[list[Picture]]:
 TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
 BODY_TABLE_PLACEHOLDER = "<!--reportgen:body-table:{}-->"
 PORTRAIT_TAG = "attachment.portrait"  # what a template that gives each attachment its page shape asks
+COLOPHON_TAG = "colophon"  # what a template that prints the 版记 asks (``{{p colophon }}``)
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 

@@ -365,7 +365,7 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         *_signature(),
     ]
     if not attachments:
-        return parts
+        return [*parts, _colophon()]
     parts += [
         _section(landscape=False, final=False),
         _tag("for attachment in document.attachments"),
@@ -384,8 +384,14 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _tag("endif"),
         _tag("endfor"),
         _p("RGSectionEnd"),
+        _colophon(),
     ]
     return parts
+
+
+def _colophon() -> str:
+    """The 版记 (9704 7.4): the writer makes this paragraph a section of its own (``colophon_xml``)."""
+    return _p("Normal", "{{p colophon }}")
 
 
 def _by_orientation(make: Callable[[bool], list[str]]) -> list[str]:

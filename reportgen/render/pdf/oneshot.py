@@ -19,6 +19,14 @@ from pathlib import Path
 from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf import soffice as libreoffice
 
+# Word files keep the pages LibreOffice adds itself (the blank page before a 版记 that must fall on
+# an even page, docs/standards.md §9.19): its PDF export leaves them out by default, and the 版记 would
+# then print on an odd page.  Options as JSON: LibreOffice 7.4 and later.
+TARGETS = {
+    ".docx": 'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"}}',
+    ".xlsx": "pdf",
+}
+
 
 def convert_to_pdf(data: bytes, suffix: str, *, timeout: float = 120.0, soffice: str | None = None) -> bytes:
     """The PDF of a .docx or .xlsx given as bytes; RenderError RG404/RG405/RG406 when it cannot be made,
@@ -39,7 +47,7 @@ def _convert_in(work: Path, program: str, data: bytes, suffix: str, timeout: flo
     source.write_bytes(data)
     out = work / "out"
     command, environment = libreoffice.prepare_office(
-        work, program, "--convert-to", "pdf", "--outdir", str(out), str(source), temporary=work
+        work, program, "--convert-to", TARGETS[suffix], "--outdir", str(out), str(source), temporary=work
     )
     try:
         process = subprocess.Popen(

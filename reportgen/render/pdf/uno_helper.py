@@ -87,7 +87,12 @@ def _convert(uno: Any, desktop: Any, request: dict[str, str]) -> None:
     if document is None:
         raise RuntimeError("source file could not be loaded")
     try:
-        document.storeToURL(target, _properties(uno, {"FilterName": request["filter"]}))
+        store = {"FilterName": request["filter"]}
+        if request["filter"] == "writer_pdf_Export":  # the blank page before a 版记 (see pool.WRITER_PDF)
+            store["FilterData"] = uno.Any(
+                "[]com.sun.star.beans.PropertyValue", _properties(uno, {"IsSkipEmptyPages": False})
+            )
+        uno.invoke(document, "storeToURL", (target, _properties(uno, store)))
     finally:
         try:
             document.close(True)
