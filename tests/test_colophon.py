@@ -314,5 +314,5 @@ def test_the_signature_page_holds_body_text(case: str, pdfs: dict[str, Path], tm
     page, _, _ = signature_lines(pdf, signer)
     lines = [line[3] for line in lines_of(words(pdf, page))]
     before = lines[: lines.index(signer)]
-    body = [t for t in before if not t.startswith(("附件：", "—")) and "览表" != t and t]
-    assert body, f"page {page} holds only {before + [signer]}"
+    body = [t for t in before if not t.startswith(("附件：", "—")) and t != "览表"]
+    assert body, f"page {page} holds only {[*before, signer]}"

@@ -39,6 +39,11 @@ ZI = L.pt(SIZE_PT)  # one 字 of the 版记, twips
 COPY_TO_LABEL = 3  # “抄送：”, in 字: wrapped lines align after the colon
 THICK = 8  # the first and last rules, eighths of a point: 1 pt ≈ 0.35 mm (7.4.1)
 THIN = 6  # the rules between: 0.75 pt ≈ 0.26 mm (0.25 mm recommended)
+# The 版记 page's side margins: 27 mm each, the 订口 of 28 mm ± 1 (9704 5.2.1) on either side.  Word
+# mirrors the margins of an even page (the 订口 at its right); LibreOffice 7.4 does not for a section
+# that starts on an even page, and would set the 版记 2 mm towards the 切口.  Equal margins hold in both.
+SIDE_LEFT = L.mm(27)
+SIDE_RIGHT = L.PAGE_WIDTH - L.BODY_WIDTH - SIDE_LEFT
 
 
 def _paragraph(runs: str, indent: str, tabs: str = "") -> str:
@@ -126,8 +131,8 @@ def colophon_section(xml: str) -> str:
         f'<w:sectPr><w:footerReference xmlns:r="{_R_NS}" w:type="even" r:id="{_FOOTER_ID}"/>'
         f'<w:footerReference xmlns:r="{_R_NS}" w:type="default" r:id="{_BLANK_ID}"/>'
         f'<w:type w:val="evenPage"/><w:pgSz w:w="{L.PAGE_WIDTH}" w:h="{L.PAGE_HEIGHT}"/>'
-        f'<w:pgMar w:top="{L.MARGIN_TOP}" w:right="{L.MARGIN_OUTSIDE}" w:bottom="{L.MARGIN_BOTTOM}" '
-        f'w:left="{L.MARGIN_INSIDE}" w:header="{L.HEADER_DISTANCE}" w:footer="{L.MARGIN_BOTTOM}" '
+        f'<w:pgMar w:top="{L.MARGIN_TOP}" w:right="{SIDE_RIGHT}" w:bottom="{L.MARGIN_BOTTOM}" '
+        f'w:left="{SIDE_LEFT}" w:header="{L.HEADER_DISTANCE}" w:footer="{L.MARGIN_BOTTOM}" '
         'w:gutter="0"/>'
         f'<w:cols w:space="425"/><w:docGrid w:type="lines" w:linePitch="{L.LINE_PITCH}"/></w:sectPr>'
     )
