@@ -204,7 +204,9 @@ def _names(path: Path, env: ReportEnvironment, source: str, part: str) -> list[F
         except jinja2.TemplateSyntaxError:
             continue  # compiling the template reports it, at its paragraph
         for name in meta.find_undeclared_variables(tree) - CONTEXT_NAMES - set(env.globals) - bound:
-            unknown.setdefault(name, f"模板引用了“{name}”，但模板只能得到 document、tables、body_tables 和 colophon")
+            unknown.setdefault(
+                name, f"模板引用了“{name}”，但模板只能得到 document、tables、body_tables 和 colophon"
+            )
         for node in tree.find_all(nodes.Getattr):
             if isinstance(node.node, nodes.Name) and node.node.name == "document" and node.attr not in known:
                 fields_list = "、".join(sorted(known - {"full"}))
