@@ -7,7 +7,7 @@ every field has been checked, so compute and render can trust them.  All numbers
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -275,6 +275,17 @@ class Colophon:
 
 
 @dataclass(frozen=True, slots=True)
+class Seal:
+    """The 印章 image (GB/T 9704 7.3.5.1): the path the ledger wrote, the PNG read from it (checked by
+    ``ledger.seal``) and its size in pixels."""
+
+    path: str
+    png: bytes = field(repr=False)
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """One reporting unit and period: everything a report is made from."""
 
@@ -298,6 +309,7 @@ class Ledger:
     names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
     tables: tuple[DeclaredTable, ...] = ()  # 表格: tables declared in the ledger (docs/tables.md)
     colophon: Colophon | None = None  # 版记: at the foot of the last even page (GB/T 9704 7.4)
+    seal: Seal | None = None  # 印章: placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -21,11 +21,12 @@ from reportgen.document.blocks import (
     Document,
     Heading,
     Paragraph,
+    Seal,
     TableBlock,
 )
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
-from reportgen.document.signature import signature_lines
+from reportgen.document.signature import sealed_lines, signature_lines
 from reportgen.document.tables import (
     FIGURES_TABLE_TITLE,
     Table,
@@ -33,6 +34,7 @@ from reportgen.document.tables import (
     figures_table,
     form_table,
 )
+from reportgen.document.textwidth import display_width
 from reportgen.document.widths import fits_portrait, suits_portrait
 from reportgen.model import Colophon as LedgerColophon
 from reportgen.model import DeclaredTable, Figure, FigureField, Quantity, RatioOf, Section, SumOf
@@ -308,7 +310,13 @@ def build_document(
         tuple((label, text(source, f"要素.{label}")) for label, source in ledger.particulars), body_row
     )
     date = format_date(ledger.date) if ledger.date is not None else ""  # none printed when none given
-    signer_line, date_line = signature_lines(ledger.signer, date)
+    sealed = ledger.seal is not None and signature and bool(ledger.signer) and bool(date)
+    signer_line, date_line = (sealed_lines if sealed else signature_lines)(ledger.signer, date)
+    seal = None
+    if sealed:
+        assert ledger.seal is not None
+        start = display_width(date_line) - display_width(date)  # half-字 before the date
+        seal = Seal(ledger.seal.png, ledger.seal.width, ledger.seal.height, 2 * start + display_width(date))
     return Document(
         figures=None if report.table is not None else _figures_table(report),
         particulars=particulars,
@@ -332,6 +340,7 @@ def build_document(
         filler=ledger.filler,
         issued=ledger.date or UNDATED,
         colophon=_colophon(ledger.colophon),
+        seal=seal,
     )
 
 

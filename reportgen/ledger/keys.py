@@ -34,6 +34,7 @@ TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
 PARAGRAPHS = "段落"  # a section's paragraphs
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
 COLOPHON = "版记"  # 抄送, 印发机关 and 印发日期 at the foot of the last page (GB/T 9704 7.4)
+SEAL = "印章"  # a PNG beside the ledger, placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
 
 # -- top level ---------------------------------------------------------------------------------------
 
@@ -55,6 +56,7 @@ TOP_OPTIONAL = (
     NAMES,
     TABLES,
     COLOPHON,
+    SEAL,
 )
 TOP_ORDER = (
     TITLE,
@@ -76,6 +78,7 @@ TOP_ORDER = (
     "称呼",
     TABLES,
     COLOPHON,
+    SEAL,
 )
 PERIOD_KEYS = ("年度", "月份")
 

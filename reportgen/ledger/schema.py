@@ -37,6 +37,7 @@ from reportgen.ledger.keys import (
     PROJECT_REQUIRED,
     QUOTIENT_KEYS,
     RATIO_KEYS,
+    SEAL,
     SECTION_KEYS,
     STANDARD_KEYS,
     TABLE_KEYS,
@@ -47,6 +48,7 @@ from reportgen.ledger.keys import (
 )
 from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, NeedsOf, unmet
 from reportgen.ledger.plain import At, PlainLedger
+from reportgen.ledger.seal import read_seal
 from reportgen.ledger.tables import TableReader
 from reportgen.model import (
     BASELINES,
@@ -69,6 +71,7 @@ from reportgen.model import (
     Quantity,
     QuotientOf,
     RatioOf,
+    Seal,
     Section,
     SumOf,
     Target,
@@ -100,14 +103,19 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
 )
 
 
-def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | None = None) -> Ledger:
+def build_ledger(
+    document: PlainLedger, source: Path | None, needs: NeedsOf | None = None, *, files: Path | None = None
+) -> Ledger:
     """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found.
+
+    ``files`` is the folder a ledger read from a file may name files in (its 印章); None for a ledger
+    held in memory, which may name none (``ledger.seal``).
 
     ``needs`` gives the parts the ledger's 类型 requires (``parts.Needs``), checked with every other
     problem; without it (a ledger read on its own) 落款, 成文日期 and 期间 are required as for any kind
     that does not say otherwise."""
     reader = FieldReader(document, source)
-    ledger = _Builder(reader, source, needs).ledger(document.data)
+    ledger = _Builder(reader, source, needs, files).ledger(document.data)
     if reader.problems:
         raise LedgerError(*reader.problems)
     if ledger is None:
@@ -116,9 +124,16 @@ def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | No
 
 
 class _Builder:
-    def __init__(self, reader: FieldReader, source: Path | None, needs: NeedsOf | None = None) -> None:
+    def __init__(
+        self,
+        reader: FieldReader,
+        source: Path | None,
+        needs: NeedsOf | None = None,
+        files: Path | None = None,
+    ) -> None:
         self.r = reader
         self.source = source
+        self.files = files
         self.needs_of = needs
         self.refs: list[tuple[FigureRef, At]] = []
 
@@ -181,6 +196,7 @@ class _Builder:
             names=self.names(top.get("专有名称"), ("专有名称",)),
             tables=TableReader(self.r, self.ref).tables(top.get("表格"), ("表格",)) if "表格" in top else (),
             colophon=self.colophon(top.get(COLOPHON), (COLOPHON,)),
+            seal=self.seal(top.get(SEAL), (SEAL,)),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
@@ -215,6 +231,15 @@ class _Builder:
         if not issuer or issued is None:
             return None
         return Colophon(copy_to, issuer, issued)
+
+    def seal(self, value: object, at: At) -> Seal | None:
+        """印章: a PNG in the ledger's folder, read and checked by ``ledger.seal`` (RG128)."""
+        name = self.r.text(value, at, required=False).strip() if value is not None else ""
+        if not name:
+            return None
+        return read_seal(
+            name, self.files, lambda message, expected: self.r.report("RG128", message, at, value, expected)
+        )
 
     # -- 专有名称 ------------------------------------------------------------------------------------
     def names(self, value: object, at: At) -> tuple[str, ...]:

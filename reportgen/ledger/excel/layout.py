@@ -26,6 +26,7 @@ from reportgen.ledger.keys import (
     NAMES,
     PARAGRAPHS,
     PARTICULARS,
+    SEAL,
     TITLE,
 )
 from reportgen.model import STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT
@@ -220,6 +221,13 @@ INFO_ROWS: tuple[SheetColumn, ...] = (
         0,
         "正文里含数字的名称或编号（如 民生100工程、20件民生实事、会计凭证号2023-0456），"
         "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
+    ),
+    SheetColumn(
+        SEAL,
+        (SEAL,),
+        CellType.TEXT,
+        0,
+        "印章图片（PNG）的文件名，图片放在台账所在的文件夹中，可不填；填了则按加盖印章的格式排落款和日期。",
     ),
     # 版记 (GB/T 9704 7.4), at the foot of the last even page; all three blank: none.
     SheetColumn(

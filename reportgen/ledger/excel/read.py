@@ -118,17 +118,25 @@ _TABLE_NUMBER = SheetColumn("表格", (), CellType.NUMBER, 0, "数字")
 
 def load_workbook(path: Path, needs: NeedsOf | None = None) -> Ledger:
     """Read and validate the Excel ledger at ``path`` (``needs``: the parts its 类型 requires)."""
-    return parse_workbook_ledger(read_ledger_file(path), path, needs)
+    return parse_workbook_ledger(read_ledger_file(path), path, needs, files=path.parent)
 
 
-def parse_workbook_ledger(raw: bytes, path: Path, needs: NeedsOf | None = None) -> Ledger:
-    """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order."""
+def parse_workbook_ledger(
+    raw: bytes, path: Path, needs: NeedsOf | None = None, *, files: Path | None = None
+) -> Ledger:
+    """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order.
+    ``files``: the folder its 印章 may be read from (``schema.build_ledger``)."""
     document, early = parse_workbook(raw, path)
-    return validate_workbook(document, early, path, needs)
+    return validate_workbook(document, early, path, needs, files=files)
 
 
 def validate_workbook(
-    document: PlainLedger, early: list[Problem], path: Path, needs: NeedsOf | None = None
+    document: PlainLedger,
+    early: list[Problem],
+    path: Path,
+    needs: NeedsOf | None = None,
+    *,
+    files: Path | None = None,
 ) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
@@ -136,7 +144,7 @@ def validate_workbook(
     The schema's "required" message about an empty cell says what that column takes (the unit list,
     the date form …) rather than the YAML wording."""
     try:
-        ledger = build_ledger(document, path, needs)
+        ledger = build_ledger(document, path, needs, files=files)
     except LedgerError as error:
         blank = document.blank if isinstance(document, PlainWorkbook) else {}
         later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]

@@ -313,6 +313,7 @@ def _signature() -> list[str]:
     return [
         _tag("if document.signer"),
         _p("RGKeptBlank"),
+        _p("Normal", "{{p seal }}"),  # with a 印章: a second empty line anchoring it (7.3.5.1)
         _p("RGSigner", "{{ document.signer_line }}"),
         _tag("endif"),
         _tag("if document.date"),
