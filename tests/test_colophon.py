@@ -10,7 +10,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import struct
 import subprocess
+import zipfile
+import zlib
 from pathlib import Path
 
 import docx
@@ -19,6 +22,7 @@ from docx.enum.section import WD_SECTION
 
 import reportgen
 from reportgen import ReportError
+from reportgen.document.textwidth import display_width
 from reportgen.render.docx import layout
 from reportgen.render.pdf.soffice import pdf_available
 from tests.conftest import JIALING, MINIMAL, QINGSHAN
@@ -316,3 +320,142 @@ def test_the_signature_page_holds_body_text(case: str, pdfs: dict[str, Path], tm
     before = lines[: lines.index(signer)]
     body = [t for t in before if not t.startswith(("附件：", "—")) and t != "览表"]
     assert body, f"page {page} holds only {[*before, signer]}"
+
+
+# -- the 印章 (7.3.5.1) ---------------------------------------------------------------------------------
+
+
+def seal_png(size: int = 300, height: int | None = None) -> bytes:
+    """A red ring with a dot, transparent around: the shape of a seal, in pure Python."""
+    tall = height or size
+    centre_x, centre_y, radius = (size - 1) / 2, (tall - 1) / 2, min(size, tall) / 2 - 1
+    rows = []
+    for y in range(tall):
+        row = bytearray(b"\0")
+        for x in range(size):
+            distance = ((x - centre_x) ** 2 + (y - centre_y) ** 2) ** 0.5
+            ink = radius - 12 <= distance <= radius or distance <= radius * 0.3
+            row += bytes((220, 0, 0, 255) if ink else (255, 255, 255, 0))
+        rows.append(bytes(row))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", size, tall, 8, 6, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+
+
+def sealed_ledger(folder: Path, text: str | None = None, name: str = "印章.png") -> Path:
+    (folder / "印章.png").write_bytes(seal_png())
+    path = folder / "台账.yaml"
+    path.write_text((text or QINGSHAN.read_text(encoding="utf-8")) + f"\n印章: {name}\n", encoding="utf-8")
+    return path
+
+
+def test_the_seal_is_read_from_the_ledgers_folder(tmp_path: Path) -> None:
+    seal = reportgen.load(sealed_ledger(tmp_path)).ledger.seal
+    assert seal is not None and (seal.path, seal.width, seal.height) == ("印章.png", 300, 300)
+    assert seal.png.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("../印章.png", None),  # out of the ledger's folder
+        ("/etc/印章.png", None),
+        ("印章.txt", None),
+        ("假印章.png", b"GIF89a not a png at all"),
+        ("大印章.png", b"big"),  # an IHDR of 5000 × 5000 (below)
+        ("窄印章.png", b"narrow"),  # 300 × 64
+        ("链接.png", b"link"),  # a link to a PNG outside the folder
+        ("没有.png", None),  # missing
+    ],
+)
+def test_a_seal_that_cannot_be_used_is_rg128(tmp_path: Path, name: str, content: bytes | None) -> None:
+    folder = tmp_path / "台账"
+    folder.mkdir()
+    if content == b"big":
+        (folder / name).write_bytes(seal_png(64)[:16] + struct.pack(">II", 5000, 5000) + seal_png(64)[24:])
+    elif content == b"narrow":
+        (folder / name).write_bytes(seal_png(300, 64))
+    elif content == b"link":
+        (tmp_path / "外面.png").write_bytes(seal_png())
+        (folder / name).symlink_to(tmp_path / "外面.png")
+    elif content is not None:
+        (folder / name).write_bytes(content)
+    (tmp_path / "印章.png").write_bytes(seal_png())  # what ../印章.png would reach
+    with pytest.raises(ReportError) as caught:
+        reportgen.load(sealed_ledger(folder, name=name))
+    assert [(p.code, p.place) for p in caught.value.problems] == [("RG128", "印章")]
+
+
+def test_a_ledger_held_in_memory_may_name_no_seal(tmp_path: Path) -> None:
+    """An upload (reportgen serve) has no folder: the seal would be read from the server's."""
+    with pytest.raises(ReportError) as caught:
+        reportgen.loads(MINIMAL + "印章: 印章.png\n", str(tmp_path / "x.yaml"))
+    assert caught.value.problems[0].code == "RG128"
+
+
+def test_the_docx_seal_floats_behind_the_signature(tmp_path: Path) -> None:
+    data = reportgen.load(sealed_ledger(tmp_path)).to_bytes("docx")
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = document.paragraphs
+    signer = next(p for p in paragraphs if p.style.name == "署名")
+    date = next(p for p in paragraphs if p.style.name == "成文日期")
+    seal = paragraphs[[p._p for p in paragraphs].index(signer._p) - 1]
+    [anchor] = seal._p.xpath(".//wp:anchor")
+    assert anchor.get("behindDoc") == "1" and anchor.xpath("./wp:wrapNone")
+    assert int(anchor.xpath("string(./wp:extent/@cx)")) == 42 * 36000  # 42 mm
+    # 7.3.5.1: the date 右空四字 (a line is 56 half-字), the 署名 centred over it
+    assert 56 - display_width(date.text) == 8
+    signer_middle = 2 * display_width(signer.text) - display_width(signer.text.lstrip("\u3000\u2002"))
+    date_middle = 2 * display_width(date.text) - display_width(date.text.lstrip("\u3000\u2002"))
+    assert abs(signer_middle - date_middle) <= 1
+    assert "word/media/reportgen-seal.png" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def red_box(pdf: Path, page: int, dpi: int = 72) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) in points of the page's red pixels: the seal."""
+    ppm = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), str(pdf)],
+        capture_output=True,
+        check=True,
+    ).stdout
+    header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+(\d+)\s", ppm)
+    assert header is not None
+    width, height = int(header.group(1)), int(header.group(2))
+    pixels = ppm[header.end() :]
+    xs, ys = [], []
+    for y in range(height):
+        row = pixels[y * width * 3 : (y + 1) * width * 3]
+        for x in range(width):
+            r, g, b = row[3 * x], row[3 * x + 1], row[3 * x + 2]
+            if r > 150 and g < 80 and b < 80:
+                xs.append(x)
+                ys.append(y)
+    assert xs, "no red on the page"
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@needs_pdf
+def test_pdf_seal_over_signature_and_date(tmp_path: Path) -> None:
+    [pdf] = reportgen.load(sealed_ledger(tmp_path)).render("pdf", tmp_path)
+    page, signer, date = signature_lines(pdf, "青山县民政局")
+    left, top, right, bottom = red_box(pdf, page)
+    assert abs((right - left) - 42 * PT_PER_MM) < 3  # 42 mm across
+    middle = (left + right) / 2
+    assert abs(middle - (date[0] + date[1]) / 2) < ZI  # centred on the date (to its printed digits)
+    # 署名 centred over the date: exact in 字 of the grid; LibreOffice prints the substitute font's digits
+    # wider, so the date ends ~1.3 字 further right than with 仿宋_GB2312 and its middle moves ~0.7 字.
+    assert abs((signer[0] + signer[1]) / 2 - (date[0] + date[1]) / 2) < ZI
+    assert abs(text_right_edge(page) - date[1] - 4 * ZI) < 1.5 * ZI  # 右空四字
+    lines = lines_of(words(pdf, page))
+    above = max(line[2] for line in lines if line[2] < top)  # the last line of text above the seal
+    assert 0 < top - (above + 16) < 29  # its top within one line of the body (7.3.5.1)
+    signer_top = next(line[2] for line in lines if line[3] == "青山县民政局")
+    assert (top + bottom) / 2 < signer_top + 8 < bottom  # 署名 and date below the seal's centre
