@@ -7,7 +7,7 @@ every field has been checked, so compute and render can trust them.  All numbers
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -299,6 +299,26 @@ class Banner(Placed):
 
 
 @dataclass(frozen=True, slots=True)
+class Colophon:
+    """The 版记 (GB/T 9704 7.4): who else receives the document (抄送), who printed it and when."""
+
+    copy_to: tuple[str, ...]  # 抄送机关, in the ledger's order (may be none)
+    issuer: str  # 印发机关
+    issued: datetime.date  # 印发日期
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """The 印章 image (GB/T 9704 7.3.5.1): the path the ledger wrote, the PNG read from it (checked by
+    ``ledger.seal``) and its size in pixels."""
+
+    path: str
+    png: bytes = field(repr=False)
+    width: int
+    height: int
+
+
+@dataclass(frozen=True, slots=True)
 class Ledger:
     """One reporting unit and period: everything a report is made from."""
 
@@ -322,6 +342,8 @@ class Ledger:
     names: tuple[str, ...] = ()  # 专有名称: names whose digits are not figures (民生100工程), for RG207
     tables: tuple[DeclaredTable, ...] = ()  # 表格: tables declared in the ledger (docs/tables.md)
     banner: Banner | None = None  # 版头: 发文机关标志, 发文字号 … above the title (GB/T 9704 7.2)
+    colophon: Colophon | None = None  # 版记: at the foot of the last even page (GB/T 9704 7.4)
+    seal: Seal | None = None  # 印章: placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:

@@ -119,22 +119,44 @@ def test_run_in_lead_uses_the_heading_font(rendered: bytes) -> None:
     assert lead.runs[0].element.rPr.rFonts.get(f"{W}eastAsia") == "楷体_GB2312"
 
 
+def _start(text: str) -> int:
+    """Half-字 from the left margin to a padded line's first character."""
+    return display_width(text) - display_width(text.lstrip("\u3000\u2002"))
+
+
 def test_signature_and_date_are_placed_by_9704(rendered: bytes) -> None:
     paragraphs = open_docx(rendered).paragraphs
     signer = next(p for p in paragraphs if p.style.name == "署名")
     date = next(p for p in paragraphs if p.style.name == "成文日期")
-    assert signer.text.rstrip("\u3000\u2002") == "南充市嘉陵区民政局"
-    assert signer.text.rstrip("\u3000\u2002") == "南充市嘉陵区民政局"
-    assert date.text.rstrip("\u3000\u2002") == "2024年9月23日"
-    # Both right-aligned 右空二字 plus their padding (half-字); the date's first character stands
-    # 2 字 right of the signer's, and the shorter padding is none.
-    signer_pad = display_width(signer.text) - display_width("南充市嘉陵区民政局")
-    date_pad = display_width(date.text) - display_width("2024年9月23日")
-    signer_start = signer_pad + display_width("南充市嘉陵区民政局")
-    date_start = date_pad + display_width("2024年9月23日")
-    assert signer_start - date_start == 4 and min(signer_pad, date_pad) == 0
+    assert signer.text.lstrip("\u3000\u2002") == "南充市嘉陵区民政局"
+    assert date.text.lstrip("\u3000\u2002") == "2024年9月23日"
+    # 9704 7.3.5.2, the 署名 the longer: it stands 右空二字 (a line is 28 字 = 56 half-字) and the
+    # date's first character 2 字 right of its first; both flush left, placed by leading spaces
+    # (trailing ones are dropped at a line's end).
+    assert 56 - display_width(signer.text) == 4
+    assert _start(date.text) - _start(signer.text) == 4
+    for paragraph in (signer, date):
+        assert paragraph.style.paragraph_format.alignment == 0  # LEFT
+        assert paragraph.style.paragraph_format.right_indent in (None, 0)
     note = next(p for p in paragraphs if p.style.name == "附件说明")
     assert note.text == "附件：2024年1—9月民生实事项目推进和资金执行情况一览表"
+
+
+def test_a_date_longer_than_the_signer_stands_2_zi_from_the_margin() -> None:
+    """9704 7.3.5.2: when the 成文日期 is the longer, it stands 右空二字 and the 署名 moves left to
+    keep the date's first character 2 字 right of its own."""
+    text = re.sub(r"(?m)^落款: .*$", "落款: 青山区民政局", MINIMAL)
+    text = re.sub(r"(?m)^成文日期: .*$", "成文日期: 2024-10-09", text)
+    paragraphs = open_docx(reportgen.loads(text, "short.yaml").to_bytes("docx")).paragraphs
+    signer = next(p for p in paragraphs if p.style.name == "署名")
+    date = next(p for p in paragraphs if p.style.name == "成文日期")
+    assert (signer.text.lstrip("\u3000\u2002"), date.text.lstrip("\u3000\u2002")) == (
+        "青山区民政局",
+        "2024年10月9日",
+    )
+    assert 56 - display_width(date.text) == 4
+    assert _start(date.text) - _start(signer.text) == 4
+    assert 56 - display_width(signer.text) == 9  # 右空四字半: moved left
 
 
 def test_page_numbers_alternate_sides_in_songti_14pt(rendered: bytes) -> None:
@@ -218,7 +240,12 @@ def test_plain_docxtpl_renders_the_same_text_from_our_template(
     """Our compiled path is docxtpl's syntax: plain docxtpl, given the same context, says the same."""
     template = DocxTemplate(str(TEMPLATES / "report.docx"))
     document = jialing.document
-    context = {"document": document, "tables": [Markup(table_xml(a.table)) for a in document.attachments]}
+    context = {
+        "document": document,
+        "tables": [Markup(table_xml(a.table)) for a in document.attachments],
+        "colophon": "",  # no 版记 and no 印章: their paragraphs are removed
+        "seal": "",
+    }
     # docxtpl sets autoescape on the environment it is given: give it a private one.
     template.render(context, jinja_env=ReportEnvironment(), autoescape=True)
     buffer = io.BytesIO()

@@ -35,10 +35,10 @@ needs_pdf = pytest.mark.skipif(
 
 
 def test_the_command_line_names_the_filter_and_its_settings() -> None:
-    assert convert_to(".docx", False) == "pdf"
+    assert convert_to(".xlsx", False) == "pdf"
     assert convert_to(".docx", True) == (
-        'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"},'
-        '"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+        'pdf:writer_pdf_Export:{"IsSkipEmptyPages":{"type":"boolean","value":"false"},'
+        '"SelectPdfVersion":{"type":"long","value":"2"},"UseTaggedPDF":{"type":"boolean","value":"true"}}'
     )
 
 

@@ -44,6 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG126": ("表格的写法不适用于该列", "table setting that does not apply to the column"),
     "RG127": ("表格的位置指向不存在的章节", "table placed after a section that does not exist"),
     "RG128": ("版头的写法不符合 GB/T 9704", "banner element not written as GB/T 9704 requires"),
+    "RG129": ("印章图片不能使用", "seal image refused"),
     "RG201": ("资金来源之和与计划安排资金不符", "funding sources do not add up"),
     "RG202": ("超计划", "over plan"),
     "RG203": ("实际拨付超过下达预算", "paid exceeds budget issued"),

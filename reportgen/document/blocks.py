@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from reportgen.base.zipfiles import FIXED_TIME
@@ -78,6 +78,31 @@ class Attachment:
         """Its columns across the 版心 of its page, as the .docx sets them: the HTML's ``<col>``
         take their shares from it, so a browser and Word give the table the same proportions."""
         return page_widths(self.table, portrait=self.portrait)
+
+
+@dataclass(frozen=True, slots=True)
+class Colophon:
+    """The 版记's lines as printed (GB/T 9704 7.4): ``copy_to`` “抄送：甲，乙。” ("" when none),
+    ``issuer`` the 印发机关, ``issued`` “2024年10月9日印发”."""
+
+    copy_to: str
+    issuer: str
+    issued: str
+
+
+SEAL_MM = 42  # the seal's printed width: a 县级 organ's round seal is 4.2 cm across [P]
+
+
+@dataclass(frozen=True, slots=True)
+class Seal:
+    """The 印章 over the 落款 (GB/T 9704 7.3.5.1): the PNG, its size in pixels, and where its centre
+    stands: ``centre_quarters`` quarter-字 from the 版心's left edge (the middle of the 成文日期, over
+    which the 署名 is centred); printed ``SEAL_MM`` wide."""
+
+    png: bytes = field(repr=False)
+    width: int
+    height: int
+    centre_quarters: int
 
 
 class Words(Mapping[str, str]):
@@ -158,3 +183,5 @@ class Document:
     words: Words = LAYOUT_WORDS
     language: str = "zh-CN"  # BCP 47 tag of the document's script (HTML ``lang``)
     banner: BannerLines | None = None  # 版头 above the title (GB/T 9704 7.2); None: the ledger has none
+    colophon: Colophon | None = None  # 版记, at the foot of the last even page
+    seal: Seal | None = None  # 印章 over the 落款; the lines are then placed by 7.3.5.1

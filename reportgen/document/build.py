@@ -14,10 +14,20 @@ from decimal import Decimal
 from reportgen.base.errors import LedgerError, Problem, TemplateError
 from reportgen.compute.figures import ComputedReport
 from reportgen.document.banner import banner_lines
-from reportgen.document.blocks import UNDATED, Attachment, Block, Document, Heading, Paragraph, TableBlock
+from reportgen.document.blocks import (
+    UNDATED,
+    Attachment,
+    Block,
+    Colophon,
+    Document,
+    Heading,
+    Paragraph,
+    Seal,
+    TableBlock,
+)
 from reportgen.document.charts import project_charts
 from reportgen.document.declared import declared_table
-from reportgen.document.signature import signature_lines
+from reportgen.document.signature import sealed_lines, signature_lines
 from reportgen.document.tables import (
     FIGURES_TABLE_TITLE,
     Table,
@@ -25,8 +35,10 @@ from reportgen.document.tables import (
     figures_table,
     form_table,
 )
+from reportgen.document.textwidth import display_width
 from reportgen.document.titles import title_capacity, title_lines
 from reportgen.document.widths import LANDSCAPE_BODY_MM, PORTRAIT_BODY_MM, fits_portrait, suits_portrait
+from reportgen.model import Colophon as LedgerColophon
 from reportgen.model import DeclaredTable, Figure, FigureField, Ledger, Quantity, RatioOf, Section, SumOf
 from reportgen.numbers import (
     DASH,
@@ -300,7 +312,13 @@ def build_document(
     )
     date = format_date(ledger.date) if ledger.date is not None else ""  # none printed when none given
     title = text(ledger.title, "标题")
-    signer_line, date_line = signature_lines(ledger.signer, date)
+    sealed = ledger.seal is not None and signature and bool(ledger.signer) and bool(date)
+    signer_line, date_line = (sealed_lines if sealed else signature_lines)(ledger.signer, date)
+    seal = None
+    if sealed:
+        assert ledger.seal is not None
+        start = display_width(date_line) - display_width(date)  # half-字 before the date
+        seal = Seal(ledger.seal.png, ledger.seal.width, ledger.seal.height, 2 * start + display_width(date))
     return Document(
         figures=None if report.table is not None else _figures_table(report),
         particulars=particulars,
@@ -325,6 +343,8 @@ def build_document(
         filler=ledger.filler,
         issued=ledger.date or UNDATED,
         banner=banner_lines(ledger.banner) if ledger.banner is not None else None,
+        colophon=_colophon(ledger.colophon),
+        seal=seal,
     )
 
 
@@ -340,3 +360,13 @@ def _on_its_page(attachment: Attachment, names: tuple[str, ...]) -> Attachment:
     return dataclasses.replace(
         attachment, portrait=portrait, title_lines=title_lines(attachment.table.spec.title, width, names)
     )
+
+
+def _colophon(colophon: LedgerColophon | None) -> Colophon | None:
+    """The 版记's lines (GB/T 9704 7.4.2–7.4.3, docs/standards.md §9.20): “抄送：” and the names
+    separated by full-width commas, a 句号 after the last; the 印发日期 in Arabic numerals without
+    leading zeros (as the 成文日期), followed by 印发."""
+    if colophon is None:
+        return None
+    copy_to = "抄送：" + "，".join(colophon.copy_to) + "。" if colophon.copy_to else ""
+    return Colophon(copy_to, colophon.issuer, format_date(colophon.issued) + "印发")

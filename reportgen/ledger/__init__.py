@@ -25,7 +25,7 @@ def load_ledger(path: str | Path, needs: NeedsOf | None = None) -> Ledger:
     source = Path(path)
     if is_workbook(source):
         return load_workbook(source, needs)
-    return build_ledger(read_yaml(source), source, needs)
+    return build_ledger(read_yaml(source), source, needs, files=source.parent)
 
 
 def parse_ledger(text: str | bytes, name: str = "<台账>", needs: NeedsOf | None = None) -> Ledger:

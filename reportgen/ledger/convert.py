@@ -32,10 +32,10 @@ def read_ledger(path: Path, needs: NeedsOf | None = None) -> tuple[Mapping[str, 
     (``needs``: the parts its 类型 requires, ``schema.build_ledger``)."""
     if is_workbook(path):
         document, early = read_workbook(path)
-        ledger = validate_workbook(document, early, path, needs)
+        ledger = validate_workbook(document, early, path, needs, files=path.parent)
     else:
         document = read_yaml(path)
-        ledger = build_ledger(document, path, needs)
+        ledger = build_ledger(document, path, needs, files=path.parent)
     assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
     if ledger.period is None and document.data.get(PERIOD) == {}:  # a workbook's blank 年度/月份: no 期间
         return {key: value for key, value in document.data.items() if key != PERIOD}, ledger

@@ -34,6 +34,8 @@ TITLE = "标题"  # of the ledger, of a section, of 一览表 and 目标表
 PARAGRAPHS = "段落"  # a section's paragraphs
 BANNER = "版头"  # 发文机关标志, 发文字号, 签发人 … above the title (GB/T 9704 7.2)
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
+COLOPHON = "版记"  # 抄送, 印发机关 and 印发日期 at the foot of the last page (GB/T 9704 7.4)
+SEAL = "印章"  # a PNG beside the ledger, placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
 
 # -- top level ---------------------------------------------------------------------------------------
 
@@ -55,6 +57,8 @@ TOP_OPTIONAL = (
     TARGET_TABLE,
     NAMES,
     TABLES,
+    COLOPHON,
+    SEAL,
 )
 TOP_ORDER = (
     BANNER,  # first: it stands above the title on the page (a ledger without one keeps its bytes)
@@ -76,6 +80,8 @@ TOP_ORDER = (
     PARTICULARS,
     "称呼",
     TABLES,
+    COLOPHON,
+    SEAL,
 )
 PERIOD_KEYS = ("年度", "月份")
 
@@ -95,6 +101,11 @@ BANNER_KEYS = (
     BANNER_NUMBER,
     BANNER_SIGNERS,
 )
+# -- 版记 (GB/T 9704 7.4) ------------------------------------------------------------------------------
+
+COPY_TO = "抄送"  # a list of 机关 names
+COLOPHON_REQUIRED = ("印发机关", "印发日期")
+COLOPHON_ORDER = (COPY_TO, *COLOPHON_REQUIRED)  # also the workbook's rows
 
 # -- 指标 --------------------------------------------------------------------------------------------
 

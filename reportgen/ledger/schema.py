@@ -21,6 +21,9 @@ from reportgen.ledger.banner import read_banner
 from reportgen.ledger.directions import suggest_direction
 from reportgen.ledger.fields import FieldReader, is_figure_text
 from reportgen.ledger.keys import (
+    COLOPHON,
+    COLOPHON_REQUIRED,
+    COPY_TO,
     FIGURE_CHECKS,
     FIGURE_KEYS,
     FIGURE_SOURCES,
@@ -35,6 +38,7 @@ from reportgen.ledger.keys import (
     PROJECT_REQUIRED,
     QUOTIENT_KEYS,
     RATIO_KEYS,
+    SEAL,
     SECTION_KEYS,
     STANDARD_KEYS,
     TABLE_KEYS,
@@ -45,6 +49,7 @@ from reportgen.ledger.keys import (
 )
 from reportgen.ledger.parts import DEFAULT_NEEDS, OPTIONAL, PARTS, REQUIRED, Needs, NeedsOf, unmet
 from reportgen.ledger.plain import At, PlainLedger
+from reportgen.ledger.seal import read_seal
 from reportgen.ledger.tables import TableReader
 from reportgen.model import (
     BASELINES,
@@ -55,6 +60,7 @@ from reportgen.model import (
     TABLE_TEXT_SIZES,
     TARGET_WORDS,
     TARGET_WORDS_TEXT,
+    Colophon,
     Figure,
     FigureRef,
     FigureSource,
@@ -66,6 +72,7 @@ from reportgen.model import (
     Quantity,
     QuotientOf,
     RatioOf,
+    Seal,
     Section,
     SumOf,
     Target,
@@ -97,14 +104,19 @@ RESERVED_NAMES = frozenset(  # names narrative templates already have (document.
 )
 
 
-def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | None = None) -> Ledger:
+def build_ledger(
+    document: PlainLedger, source: Path | None, needs: NeedsOf | None = None, *, files: Path | None = None
+) -> Ledger:
     """Validate ``document`` completely; raise one ``LedgerError`` carrying every problem found.
+
+    ``files`` is the folder a ledger read from a file may name files in (its 印章); None for a ledger
+    held in memory, which may name none (``ledger.seal``).
 
     ``needs`` gives the parts the ledger's 类型 requires (``parts.Needs``), checked with every other
     problem; without it (a ledger read on its own) 落款, 成文日期 and 期间 are required as for any kind
     that does not say otherwise."""
     reader = FieldReader(document, source)
-    ledger = _Builder(reader, source, needs).ledger(document.data)
+    ledger = _Builder(reader, source, needs, files).ledger(document.data)
     if reader.problems:
         raise LedgerError(*reader.problems)
     if ledger is None:
@@ -113,9 +125,16 @@ def build_ledger(document: PlainLedger, source: Path | None, needs: NeedsOf | No
 
 
 class _Builder:
-    def __init__(self, reader: FieldReader, source: Path | None, needs: NeedsOf | None = None) -> None:
+    def __init__(
+        self,
+        reader: FieldReader,
+        source: Path | None,
+        needs: NeedsOf | None = None,
+        files: Path | None = None,
+    ) -> None:
         self.r = reader
         self.source = source
+        self.files = files
         self.needs_of = needs
         self.refs: list[tuple[FigureRef, At]] = []
 
@@ -178,6 +197,8 @@ class _Builder:
             names=self.names(top.get("专有名称"), ("专有名称",)),
             tables=TableReader(self.r, self.ref).tables(top.get("表格"), ("表格",)) if "表格" in top else (),
             banner=read_banner(self.r, top["版头"]) if top.get("版头") is not None else None,
+            colophon=self.colophon(top.get(COLOPHON), (COLOPHON,)),
+            seal=self.seal(top.get(SEAL), (SEAL,)),
         )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
@@ -194,6 +215,33 @@ class _Builder:
         if self.needs_of is None:
             return DEFAULT_NEEDS
         return self.needs_of(kind) or Needs(kind, tuple((part, OPTIONAL) for part in PARTS))
+
+    # -- 版记 ----------------------------------------------------------------------------------------
+    def colophon(self, value: object, at: At) -> Colophon | None:
+        """抄送 (names, may be none), 印发机关 and 印发日期 (GB/T 9704 7.4); an Excel ledger's blank
+        版记 rows read as none."""
+        if value is None or value == {}:
+            return None
+        fields = self.r.mapping(value, at, required=COLOPHON_REQUIRED, optional=(COPY_TO,))
+        if fields is None:
+            return None
+        copy_to = tuple(
+            name.strip() for name in self.r.texts(fields.get(COPY_TO), (*at, COPY_TO)) if name.strip()
+        )
+        issuer = self.r.text(fields.get("印发机关"), (*at, "印发机关"))
+        issued = self.r.date(fields.get("印发日期"), (*at, "印发日期"))
+        if not issuer or issued is None:
+            return None
+        return Colophon(copy_to, issuer, issued)
+
+    def seal(self, value: object, at: At) -> Seal | None:
+        """印章: a PNG in the ledger's folder, read and checked by ``ledger.seal`` (RG129)."""
+        name = self.r.text(value, at, required=False).strip() if value is not None else ""
+        if not name:
+            return None
+        return read_seal(
+            name, self.files, lambda message, expected: self.r.report("RG129", message, at, value, expected)
+        )
 
     # -- 专有名称 ------------------------------------------------------------------------------------
     def names(self, value: object, at: At) -> tuple[str, ...]:

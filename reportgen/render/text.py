@@ -12,7 +12,7 @@ import base64
 from dataclasses import dataclass
 
 from reportgen.base.errors import Problem, TemplateError
-from reportgen.document.blocks import Document
+from reportgen.document.blocks import SEAL_MM, Document
 from reportgen.document.charts import Chart
 from reportgen.render.chart_image import chart_image
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
@@ -44,7 +44,7 @@ def render_html(
     document: Document, env: ReportEnvironment, options: RenderOptions = DEFAULT_OPTIONS
 ) -> bytes:
     figures = [[_figure(chart) for chart in a.charts] for a in document.attachments]
-    context = {"doc": document, "heading_tags": HEADING_TAGS, "figures": figures}
+    context = {"doc": document, "heading_tags": HEADING_TAGS, "figures": figures, "seal": _seal(document)}
     return _render(env, "report.html.j2", context).encode("utf-8")
 
 
@@ -63,6 +63,14 @@ def _figure(chart: Chart) -> Figure:
     image = chart_image(chart)
     src = "data:image/png;base64," + base64.b64encode(image.png).decode("ascii")
     return Figure(src, f"{image.width_in}in", chart.caption, chart.description)
+
+
+def _seal(document: Document) -> Figure | None:
+    """The 印章 as a data URI, drawn ``SEAL_MM`` wide over the 落款 (its place is the page's CSS)."""
+    if document.seal is None:
+        return None
+    src = "data:image/png;base64," + base64.b64encode(document.seal.png).decode("ascii")
+    return Figure(src, f"{SEAL_MM}mm", "印章", "印章")
 
 
 def _tidy(text: str) -> str:

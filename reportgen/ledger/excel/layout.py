@@ -24,11 +24,14 @@ from reportgen.ledger.keys import (
     BANNER_NUMBER,
     BANNER_SIGNERS,
     BANNER_SUFFIX,
+    COLOPHON,
+    COPY_TO,
     FUNDING_SOURCES,
     MAX_HEADING_LEVEL,
     NAMES,
     PARAGRAPHS,
     PARTICULARS,
+    SEAL,
     TITLE,
 )
 from reportgen.model import SECRECY_LEVELS, STANDARD_BASES, TARGET_WORDS, TARGET_WORDS_TEXT, URGENCIES
@@ -93,7 +96,9 @@ INFO_LABEL = "项目"
 INFO_VALUE = "内容"
 INFO_NOTE = "填写说明"  # read-only help; the reader ignores it
 PRESET_COLUMNS_ROW = "一览表列"
-REPEATED = frozenset({"主送机关", PARTICULARS, "导语", "结语", NAMES, PRESET_COLUMNS_ROW})  # a row per item
+REPEATED = frozenset(
+    {"主送机关", PARTICULARS, "导语", "结语", NAMES, PRESET_COLUMNS_ROW, COPY_TO}
+)  # a row per item
 PARTICULAR_SEPARATOR = "："  # each 要素 row holds “标签：内容” (a YAML mapping label → text)
 # rows that hold a YAML mapping one “标签：内容” a row, with an example of the form
 LABELLED = {PARTICULARS: "发布地点：区为民服务中心", PRESET_COLUMNS_ROW: "备注：不用"}
@@ -221,6 +226,29 @@ INFO_ROWS: tuple[SheetColumn, ...] = (
         0,
         "正文里含数字的名称或编号（如 民生100工程、20件民生实事、会计凭证号2023-0456），"
         "其中的数字不是指标，检查不报 RG207；一行一个，可不填。引号、书名号中的数字不必登记。",
+    ),
+    SheetColumn(
+        SEAL,
+        (SEAL,),
+        CellType.TEXT,
+        0,
+        "印章图片（PNG）的文件名，图片放在台账所在的文件夹中，可不填；填了则按加盖印章的格式排落款和日期。",
+    ),
+    # 版记 (GB/T 9704 7.4), at the foot of the last even page; all three blank: none.
+    SheetColumn(
+        COPY_TO,
+        (COLOPHON, COPY_TO),
+        CellType.PROSE,
+        0,
+        "版记：抄送机关，可不填；一行一个，有几个就写几行“抄送”。报告中用逗号隔开，末尾加句号。",
+    ),
+    SheetColumn("印发机关", (COLOPHON, "印发机关"), CellType.TEXT, 0, "版记：印发机关，有版记时必填。"),
+    SheetColumn(
+        "印发日期",
+        (COLOPHON, "印发日期"),
+        CellType.DATE,
+        0,
+        "版记：印发日期，有版记时必填，如 2024-10-09；报告中写作 2024年10月9日印发。",
     ),
 )
 # The 版头 (GB/T 9704 7.2), rows of 基本信息 too, written only into the workbook of a ledger that has one

@@ -93,6 +93,7 @@ from reportgen.ledger.excel.tablesheet import (
 )
 from reportgen.ledger.keys import (
     BANNER,
+    COLOPHON,
     FIGURES,
     PARAGRAPHS,
     PERIOD,
@@ -120,17 +121,25 @@ _TABLE_NUMBER = SheetColumn("表格", (), CellType.NUMBER, 0, "数字")
 
 def load_workbook(path: Path, needs: NeedsOf | None = None) -> Ledger:
     """Read and validate the Excel ledger at ``path`` (``needs``: the parts its 类型 requires)."""
-    return parse_workbook_ledger(read_ledger_file(path), path, needs)
+    return parse_workbook_ledger(read_ledger_file(path), path, needs, files=path.parent)
 
 
-def parse_workbook_ledger(raw: bytes, path: Path, needs: NeedsOf | None = None) -> Ledger:
-    """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order."""
+def parse_workbook_ledger(
+    raw: bytes, path: Path, needs: NeedsOf | None = None, *, files: Path | None = None
+) -> Ledger:
+    """Validate a workbook held in memory; one ``LedgerError`` lists every problem, in sheet order.
+    ``files``: the folder its 印章 may be read from (``schema.build_ledger``)."""
     document, early = parse_workbook(raw, path)
-    return validate_workbook(document, early, path, needs)
+    return validate_workbook(document, early, path, needs, files=files)
 
 
 def validate_workbook(
-    document: PlainLedger, early: list[Problem], path: Path, needs: NeedsOf | None = None
+    document: PlainLedger,
+    early: list[Problem],
+    path: Path,
+    needs: NeedsOf | None = None,
+    *,
+    files: Path | None = None,
 ) -> Ledger:
     """``build_ledger`` on a workbook's values, keeping one message per cell: the reader's, which
     speaks of cells, over the schema's about the same cell.  A figure that has a row but could not
@@ -138,7 +147,7 @@ def validate_workbook(
     The schema's "required" message about an empty cell says what that column takes (the unit list,
     the date form …) rather than the YAML wording."""
     try:
-        ledger = build_ledger(document, path, needs)
+        ledger = build_ledger(document, path, needs, files=files)
     except LedgerError as error:
         blank = document.blank if isinstance(document, PlainWorkbook) else {}
         later: Iterable[Problem] = [_required(problem, blank) for problem in error.problems]
@@ -349,7 +358,10 @@ class _Reader:
                 self.cells.setdefault(path, value_cell.ref)
                 if value_cell.empty:
                     continue
-                items = data.setdefault(label, [])
+                # 主送机关 … at the top; 抄送 inside 版记
+                parent = data if len(path) == 1 else data.setdefault(str(path[0]), {})
+                assert isinstance(parent, dict)
+                items = parent.setdefault(str(path[-1]), [])
                 assert isinstance(items, list)
                 self.cells[(*path, len(items) + 1)] = value_cell.ref
                 items.append(self.value(value_cell, spec))
@@ -369,7 +381,11 @@ class _Reader:
                 self.blank[value_cell.ref] = spec
                 continue
             value = self.value(value_cell, spec)
-            if path[0] in (TARGET_TABLE, BANNER):  # only a part with a value written is there at all
+            if path[0] in (
+                TARGET_TABLE,
+                BANNER,
+                COLOPHON,
+            ):  # only a part with a value written is there at all
                 part = data.setdefault(str(path[0]), {})
                 assert isinstance(part, dict)
                 target = part

@@ -24,7 +24,10 @@ from reportgen.ledger.excel.layout import PROJECTS_SHEET
 from reportgen.ledger.keys import (
     BANNER,
     BANNER_KEYS,
+    COLOPHON,
+    COLOPHON_ORDER,
     COLUMN_KEYS,
+    COPY_TO,
     DECLARED_TABLE_OPTIONAL,
     DECLARED_TABLE_REQUIRED,
     FIGURE_ORDER,
@@ -55,7 +58,7 @@ HEADER = (
 )
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
 _PROJECT_ORDER = tuple(dict.fromkeys(column.key[0] for column in PROJECTS_SHEET.columns))  # the workbook's
-_SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE, TABLES))
+_SPACED = tuple(f"{key}:" for key in (FIGURES, "导语", SECTIONS, "结语", TABLE, TABLES, COLOPHON))
 # A declared table as docs/tables.md writes it: 编号, 标题, 列 … (行 before the 合计 settings).
 _DECLARED_ORDER = (
     *DECLARED_TABLE_REQUIRED[:3],
@@ -103,6 +106,8 @@ def _top_child(key: str, value: object) -> yaml.Node:
         return _sections(value)
     if key == TARGET_TABLE:
         return _mapping(value, TARGET_TABLE_KEYS, _flow)
+    if key == COLOPHON:  # 抄送 on one line, like 主送机关
+        return _mapping(value, COLOPHON_ORDER, lambda k, v: _flow(k, v) if k == COPY_TO else _block(k, v))
     if key == TABLE and isinstance(value, Mapping):
         return _mapping(value, TABLE_KEYS, _table_child)
     if key == TABLES and isinstance(value, list):

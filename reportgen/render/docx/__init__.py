@@ -21,19 +21,29 @@ from markupsafe import Markup
 from reportgen.base.errors import Problem, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
-from reportgen.document.blocks import Document, TableBlock
+from reportgen.document.blocks import SEAL_MM, Document, TableBlock
 from reportgen.render.chart_image import chart_image
 from reportgen.render.docx.banner_xml import banner_xml
+from reportgen.render.docx.colophon_xml import PLACEHOLDER as COLOPHON_PLACEHOLDER
+from reportgen.render.docx.colophon_xml import (
+    colophon_section,
+    footer_parts,
+    with_footer_relationships,
+    with_footer_types,
+)
 from reportgen.render.docx.engine import CompiledDocx, compile_docx
 from reportgen.render.docx.layout import PORTRAIT_END, WITH_ATTACHMENTS, WITHOUT_ATTACHMENTS
 from reportgen.render.docx.picture_xml import (
     CONTENT_TYPES,
     RELATIONSHIPS,
+    SEAL_MEMBER,
     Picture,
     fit,
     picture_paragraphs,
+    seal_paragraph,
     with_png_type,
     with_relationships,
+    with_seal_relationship,
 )
 from reportgen.render.docx.table_xml import body_table_xml, table_xml
 from reportgen.render.options import RenderOptions
@@ -63,10 +73,16 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     body_placeholders = [BODY_TABLE_PLACEHOLDER.format(i) for i in range(len(in_body))]
     for placeholder, table in zip(body_placeholders, in_body, strict=True):
         fragments[placeholder] = body_table_xml(table)
+    # The 版记 (a template's ``{{p colophon }}``): a section of its own, its footers added members.
+    colophon = document.colophon is not None and any(COLOPHON_TAG in s for s in template.sources.values())
+    # The 印章 (a template's ``{{p seal }}``): an empty line before the 署名 anchoring the picture.
+    sealed = document.seal is not None and any(SEAL_TAG in s for s in template.sources.values())
     context = {
         "document": document,
         "tables": [Markup(p) for p in placeholders],
         "body_tables": [Markup(p) for p in body_placeholders],
+        "colophon": Markup(COLOPHON_PLACEHOLDER) if colophon else "",
+        "seal": Markup(SEAL_PLACEHOLDER) if sealed else "",
     }
     if document.banner is not None:  # 版头 (GB/T 9704 7.2): {{p banner }} above the title
         fragments[BANNER_PLACEHOLDER] = banner_xml(document.banner)
@@ -74,18 +90,40 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
+    parts: dict[str, bytes] = {}
     if every:
-        parts = {
-            RELATIONSHIPS: with_relationships(template.member(RELATIONSHIPS), every),
-            CONTENT_TYPES: with_png_type(template.member(CONTENT_TYPES) or b""),
-        }
-        for name, data in parts.items():
-            if template.member(name) is None:
-                added.append(deflate(name, data))
-            else:
-                replace[name] = data
-        added.extend(deflate(p.member, p.png) for p in every)
-    return template.render(env, context, replace, fragments, added)
+        parts[RELATIONSHIPS] = with_relationships(template.member(RELATIONSHIPS), every)
+        parts[CONTENT_TYPES] = with_png_type(template.member(CONTENT_TYPES) or b"")
+    if sealed:
+        seal = document.seal
+        assert seal is not None
+        fragments[SEAL_PLACEHOLDER] = seal_paragraph(seal.width, seal.height, seal.centre_quarters, SEAL_MM)
+        parts[RELATIONSHIPS] = with_seal_relationship(
+            parts.get(RELATIONSHIPS) or template.member(RELATIONSHIPS)
+        )
+        parts[CONTENT_TYPES] = with_png_type(
+            parts.get(CONTENT_TYPES) or template.member(CONTENT_TYPES) or b""
+        )
+    if colophon:
+        assert document.colophon is not None
+        rels = parts.get(RELATIONSHIPS) or with_relationships(template.member(RELATIONSHIPS), ())
+        parts[RELATIONSHIPS] = with_footer_relationships(rels)
+        parts[CONTENT_TYPES] = with_footer_types(
+            parts.get(CONTENT_TYPES) or template.member(CONTENT_TYPES) or b""
+        )
+    for name, data in parts.items():
+        if template.member(name) is None:
+            added.append(deflate(name, data))
+        else:
+            replace[name] = data
+    added.extend(deflate(p.member, p.png) for p in every)
+    if sealed:
+        assert document.seal is not None
+        added.append(deflate(SEAL_MEMBER, document.seal.png))
+    if colophon:
+        assert document.colophon is not None
+        added.extend(deflate(name, data) for name, data in footer_parts(document.colophon).items())
+    return template.render(env, context, replace, fragments, added, colophon_section if colophon else None)
 
 
 def _pictures(document: Document) -> list[list[Picture]]:
@@ -107,6 +145,9 @@ TABLE_PLACEHOLDER = "<!--reportgen:table:{}-->"
 BODY_TABLE_PLACEHOLDER = "<!--reportgen:body-table:{}-->"
 BANNER_PLACEHOLDER = "<!--reportgen:banner-->"
 PORTRAIT_TAG = "attachment.portrait"  # what a template that gives each attachment its page shape asks
+COLOPHON_TAG = "colophon"  # what a template that prints the 版记 asks (``{{p colophon }}``)
+SEAL_TAG = "seal"  # what a template that places the 印章 asks (``{{p seal }}``)
+SEAL_PLACEHOLDER = "<!--reportgen:seal-->"
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 

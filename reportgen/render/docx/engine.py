@@ -18,7 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -65,11 +65,13 @@ class CompiledDocx:
         replace: Mapping[str, bytes] = {},
         fragments: Mapping[str, str] = {},
         add: Sequence[ZipEntry] = (),
+        finish: Callable[[str], str] | None = None,
     ) -> bytes:
         """The filled .docx.  ``replace`` swaps whole members (the writer's core properties);
         ``fragments`` maps placeholders the context put in (XML comments) to XML our own code built —
         the template's output is proved well-formed with the placeholders, then they are filled in;
-        ``add`` are new members (chart images), written last in the order given."""
+        ``add`` are new members (chart images), written last in the order given; ``finish`` changes
+        each rendered part's XML last (the 版记's section, ``colophon_xml``)."""
         entries: list[ZipEntry] = []
         for member in self.members:
             if isinstance(member, ZipEntry):
@@ -80,6 +82,8 @@ class CompiledDocx:
                 xml = self._render_part(env, member, context)
                 for placeholder, fragment in fragments.items():
                     xml = xml.replace(placeholder, fragment)
+                if finish is not None:
+                    xml = finish(xml)
                 entries.append(deflate(member, xml.encode("utf-8")))
         entries.extend(add)
         return write_zip(entries)

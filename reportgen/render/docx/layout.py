@@ -126,6 +126,7 @@ class ParagraphStyle:
     outline_level: int | None = None
     keep_next: bool = False
     keep_lines: bool = False
+    widow_control: bool = False  # the document default is off (a line alone on a page is allowed)
     snap_to_grid: bool = True
     char_spacing: int = BODY_CHAR_SPACING  # twips added to every character's advance
 
@@ -156,14 +157,20 @@ PARAGRAPH_STYLES: tuple[ParagraphStyle, ...] = (
         left_chars=500,
         hanging_chars=300,
         keep_lines=True,
+        keep_next=True,
     ),
-    ParagraphStyle("RGAttachmentNoteMore", "附件说明续行", FANGSONG, first_line_chars=0, left_chars=500),
-    # 署名 and 成文日期 (9704 7.3.5.2): right-aligned 右空二字; the document pads the signer further.
-    # 署名 stays on the page of its 成文日期.
     ParagraphStyle(
-        "RGSigner", "署名", FANGSONG, align="right", first_line_chars=0, right_chars=200, keep_next=True
+        "RGAttachmentNoteMore", "附件说明续行", FANGSONG, first_line_chars=0, left_chars=500, keep_next=True
     ),
-    ParagraphStyle("RGDate", "成文日期", FANGSONG, align="right", first_line_chars=0, right_chars=200),
+    # The 落款 never stands alone on a page (issue 17): the body's last paragraph, the empty lines, the
+    # 附件说明 and the 署名 are each kept with the next, and the last paragraph's widow control brings at
+    # least its last two lines along when the block moves to a new page.
+    ParagraphStyle("RGBodyEnd", "正文末段", FANGSONG, keep_next=True, widow_control=True),
+    ParagraphStyle("RGKeptBlank", "落款前空行", FANGSONG, keep_next=True),
+    # 署名 and 成文日期 (9704 7.3.5.2): flush left, placed by the full-width spaces the document puts
+    # before them (``document.signature``).  署名 stays on the page of its 成文日期.
+    ParagraphStyle("RGSigner", "署名", FANGSONG, align="left", first_line_chars=0, keep_next=True),
+    ParagraphStyle("RGDate", "成文日期", FANGSONG, align="left", first_line_chars=0),
     # An invisible paragraph that carries a section break (a section must end in a paragraph).
     ParagraphStyle(
         "RGSectionEnd", "分节", FANGSONG, 1, "left", 0, line=20, snap_to_grid=False, char_spacing=0

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from reportgen.base.escape import xml_attribute
 from reportgen.render.docx import layout as L
@@ -124,3 +125,55 @@ def with_png_type(types: bytes) -> bytes:
         return types
     start = types.index(b">", types.index(b"<Types")) + 1
     return types[:start] + b'<Default Extension="png" ContentType="image/png"/>' + types[start:]
+
+
+# -- the 印章 (9704 7.3.5.1): a picture floating behind the 落款 ----------------------------------------
+SEAL_MEMBER = "word/media/reportgen-seal.png"
+SEAL_RELATIONSHIP = "rIdReportgenSeal"
+_SEAL_SHAPE_ID = 6999
+MM_EMU = 36000
+QUARTER_ZI_EMU = L.BODY_WIDTH * EMU_PER_TWIP // (28 * 4)  # the grid's 字, as the signature lines count it
+SEAL_TOP_LINES = Decimal("0.7")  # the seal's top above its paragraph: 0.3 line under the body (7.3.5.1)
+
+
+def seal_paragraph(width_px: int, height_px: int, centre_quarters: int, width_mm: int) -> str:
+    """An empty line (kept with the 署名 below it) anchoring the seal: ``width_mm`` wide, centred
+    ``centre_quarters`` quarter-字 from the 版心's left edge, its top 0.3 line under the body, behind
+    the text (a seal's white would otherwise hide the 署名), the text not wrapped around it."""
+    cx = width_mm * MM_EMU
+    cy = cx * height_px // width_px
+    x = centre_quarters * QUARTER_ZI_EMU - cx // 2
+    y = -int(SEAL_TOP_LINES * L.LINE_PITCH * EMU_PER_TWIP)
+    anchor = (
+        f'<wp:anchor xmlns:wp="{_WP_NS}" distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        'relativeHeight="1" behindDoc="1" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="margin"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{y}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{_SEAL_SHAPE_ID}" name="印章" descr="印章"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic xmlns:a="{_A_NS}"><a:graphicData uri="{_PIC_NS}">'
+        f'<pic:pic xmlns:pic="{_PIC_NS}"><pic:nvPicPr><pic:cNvPr id="{_SEAL_SHAPE_ID}" name="印章.png"/>'
+        "<pic:cNvPicPr/></pic:nvPicPr>"
+        f'<pic:blipFill><a:blip xmlns:r="{_R_NS}" r:embed="{SEAL_RELATIONSHIP}"/>'
+        "<a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
+        "</a:graphicData></a:graphic></wp:anchor>"
+    )
+    return (
+        '<w:p><w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" '
+        f'w:line="{L.LINE_PITCH}" w:lineRule="exact"/><w:ind w:firstLine="0" w:firstLineChars="0"/></w:pPr>'
+        f"<w:r><w:drawing>{anchor}</w:drawing></w:r></w:p>"
+    )
+
+
+def with_seal_relationship(rels: bytes | None) -> bytes:
+    """``word/_rels/document.xml.rels`` with the seal's image relationship added at the end."""
+    source = rels or (
+        b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
+    )
+    added = f'<Relationship Id="{SEAL_RELATIONSHIP}" Type="{_IMAGE_REL}" Target="media/reportgen-seal.png"/>'
+    end = source.rindex(b"</Relationships>")
+    return source[:end] + added.encode() + source[end:]

@@ -104,6 +104,7 @@ def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
         "<w:pPr>"
         + ("<w:keepNext/>" if style.keep_next else "")
         + ("<w:keepLines/>" if style.keep_lines else "")
+        + ("<w:widowControl/>" if style.widow_control else "")
         # no extra space between 汉字 and digits: it would break the 28-字 grid
         + '<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>'
         + ("" if style.snap_to_grid else '<w:snapToGrid w:val="0"/>')
@@ -299,19 +300,35 @@ def _tag(tag: str) -> str:
     return _p("Normal", "{%p " + tag + " %}")
 
 
-def _lead_paragraph(level: int) -> str:
+def _lead_paragraph(level: int, paragraph_style: str = "Normal") -> str:
     style = L.LEAD_STYLES[level]
     runs = text_run("{{ block.lead }}", L.LEAD_FONTS[style], style=style) + text_run(
         "{{ block.text }}", L.FANGSONG
     )
-    return paragraph("Normal", runs).replace("<w:p>", f"<w:p {_NS}>", 1)
+    return paragraph(paragraph_style, runs).replace("<w:p>", f"<w:p {_NS}>", 1)
+
+
+def _body_text(style: str) -> list[str]:
+    """A body paragraph in ``style``, with its run-in lead (if any) in the lead's font."""
+    return [
+        _tag("if block.lead_level == 1"),
+        _lead_paragraph(1, style),
+        _tag("elif block.lead_level == 2"),
+        _lead_paragraph(2, style),
+        _tag("elif block.lead"),
+        _lead_paragraph(3, style),
+        _tag("else"),
+        _p(style, "{{ block.text }}"),
+        _tag("endif"),
+    ]
 
 
 def _signature() -> list[str]:
     """署名 and 成文日期 (9704 7.3.5), each left out when the document has none (新闻发布稿)."""
     return [
         _tag("if document.signer"),
-        _p("Normal"),
+        _p("RGKeptBlank"),
+        _p("Normal", "{{p seal }}"),  # with a 印章: a second empty line anchoring it (7.3.5.1)
         _p("RGSigner", "{{ document.signer_line }}"),
         _tag("endif"),
         _tag("if document.date"),
@@ -351,18 +368,15 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _p("RGHeading4", "{{ block.full }}"),
         _tag('elif block.kind == "table"'),  # a table placed in the body: its title and w:tbl
         _p("Normal", "{{p body_tables[block.number] }}"),
-        _tag("elif block.lead_level == 1"),
-        _lead_paragraph(1),
-        _tag("elif block.lead_level == 2"),
-        _lead_paragraph(2),
-        _tag("elif block.lead"),
-        _lead_paragraph(3),
+        # the body's last paragraph is kept with the 附件说明 and 落款 that follow (正文末段)
+        _tag("elif loop.last"),
+        *_body_text("RGBodyEnd"),
         _tag("else"),
-        _p("Normal", "{{ block.text }}"),
+        *_body_text("Normal"),
         _tag("endif"),
         _tag("endfor"),
         _tag("if document.attachment_note"),
-        _p("Normal"),
+        _p("RGKeptBlank"),
         _tag("for line in document.attachment_note"),
         _tag("if loop.first"),
         _p("RGAttachmentNote", "{{ line }}"),
@@ -374,7 +388,7 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         *_signature(),
     ]
     if not attachments:
-        return parts
+        return [*parts, _colophon()]
     parts += [
         _section(landscape=False, final=False),
         _tag("for attachment in document.attachments"),
@@ -393,8 +407,14 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _tag("endif"),
         _tag("endfor"),
         _p("RGSectionEnd"),
+        _colophon(),
     ]
     return parts
+
+
+def _colophon() -> str:
+    """The 版记 (9704 7.4): the writer makes this paragraph a section of its own (``colophon_xml``)."""
+    return _p("Normal", "{{p colophon }}")
 
 
 def _by_orientation(make: Callable[[bool], list[str]]) -> list[str]:

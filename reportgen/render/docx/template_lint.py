@@ -42,7 +42,7 @@ OPENERS = {"for", "if", "with", "macro", "call", "filter", "raw", "autoescape", 
 MIDDLES = {"elif": {"if"}, "else": {"if", "for"}}
 SIMPLE = {"set", "include", "import", "from", "extends", "do"}
 DOCXTPL_CELL_TAGS = {"colspan", "cellbg", "vm", "hm"}
-CONTEXT_NAMES = {"document", "tables", "body_tables", "banner"}
+CONTEXT_NAMES = {"document", "tables", "body_tables", "banner", "colophon", "seal"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +205,8 @@ def _names(path: Path, env: ReportEnvironment, source: str, part: str) -> list[F
             continue  # compiling the template reports it, at its paragraph
         for name in meta.find_undeclared_variables(tree) - CONTEXT_NAMES - set(env.globals) - bound:
             unknown.setdefault(
-                name, f"模板引用了“{name}”，但模板只能得到 document、tables、body_tables 和 banner"
+                name,
+                f"模板引用了“{name}”，但模板只能得到 document、tables、body_tables、banner、colophon 和 seal",
             )
         for node in tree.find_all(nodes.Getattr):
             if isinstance(node.node, nodes.Name) and node.node.name == "document" and node.attr not in known:

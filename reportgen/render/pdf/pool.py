@@ -233,7 +233,7 @@ class _Worker:
                 "source": str(source),
                 "target": str(target),
                 "filter": FILTERS[suffix],
-                "settings": export_settings(archive),
+                "settings": export_settings(suffix, archive),
             }
             try:
                 self.helper.stdin.write(json.dumps(request).encode() + b"\n")

@@ -89,7 +89,7 @@ def _convert(uno: Any, desktop: Any, request: dict[str, Any]) -> None:
     try:
         store: dict[str, object] = {"FilterName": request["filter"]}
         settings: dict[str, object] = request.get("settings") or {}
-        if settings:  # the filter's own settings travel as a typed sequence (PDF/A-2b: ``soffice``)
+        if settings:  # the filter's own settings travel as a typed sequence (``soffice.export_settings``)
             store["FilterData"] = uno.Any("[]com.sun.star.beans.PropertyValue", _properties(uno, settings))
         uno.invoke(document, "storeToURL", (target, _properties(uno, store)))
     finally:
