@@ -89,16 +89,26 @@ TABLE_BORDER = pt(RULE_PT)  # twips: the table's 1/2 pt rules (w:sz="4" in the R
 # -- landscape attachment pages (9704 8): the same paper turned, margins turned with it.
 LANDSCAPE_WIDTH = PAGE_HEIGHT
 LANDSCAPE_HEIGHT = PAGE_WIDTH
+# 9704 8: a landscape page is the sheet turned clockwise (its head toward the 订口 of an odd page, the
+# 切口 of an even one), so its top edge is the sheet's 订口 side and its left edge the sheet's foot,
+# where the 页码 stays (``LANDSCAPE_NUMBER_*``).  The sides take the 天头 and the foot's 37 and 35 mm
+# as 36 mm each (± 1 mm, 9704 5.2.1): Word mirrors every section's side margins on even pages, and
+# equal ones keep the 版心 and the 页码 in place on both.
 LANDSCAPE_TOP = MARGIN_INSIDE
 LANDSCAPE_BOTTOM = MARGIN_OUTSIDE
-LANDSCAPE_INSIDE = MARGIN_TOP
-LANDSCAPE_OUTSIDE = MARGIN_BOTTOM
+LANDSCAPE_INSIDE = mm(36)
+LANDSCAPE_OUTSIDE = mm(36)
 LANDSCAPE_BODY_WIDTH = LANDSCAPE_WIDTH - LANDSCAPE_INSIDE - LANDSCAPE_OUTSIDE  # 225 mm
 # document.widths measures tables in these very twips (the page an attachment gets is chosen there)
 assert (BODY_WIDTH, LANDSCAPE_BODY_WIDTH) == (PORTRAIT_BODY_TWIPS, LANDSCAPE_BODY_TWIPS)
 # The 页码 7 mm below the landscape 版心 too: the portrait distance (from a 35 mm bottom margin) would put
 # it 3 mm inside this page's 26 mm margin, and LibreOffice then shortens the 版心 by a line.
 LANDSCAPE_FOOTER_DISTANCE = LANDSCAPE_BOTTOM - mm(7) - pt(14)
+# The landscape 页码 (9704 8, 7.5), where a portrait page has it: 7 mm outside the 版心's foot (here its
+# left edge), turned with the page; on an odd page its end 1 字 from the 版心's right side (here the
+# bottom), on an even page its start 1 字 from the left (here the top).  In mm from the paper's edges.
+LANDSCAPE_NUMBER_GAP_MM = 7
+LANDSCAPE_NUMBER_BOX_MM = 50  # the text box's length along the edge; the number sits at one end
 
 
 # -- the 版头 (9704 7.2; render/docx/banner_xml.py), measured on LibreOffice's PDF (tests/test_banner.py).

@@ -14,14 +14,17 @@ landscape attachment section where the writer's 一览表 goes.
 
 from __future__ import annotations
 
+import copy
 import io
 import sys
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import docx
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
+from docx.parts.hdrftr import FooterPart
 
 from reportgen.base.zipfiles import FIXED_TIME, normalize_zip
 from reportgen.render.docx import layout as L
@@ -31,6 +34,7 @@ from reportgen.render.docx.wordml import W_NS, fonts, half_points, paragraph, ru
 TEMPLATES = Path(__file__).resolve().parents[3] / "templates"
 
 _NS = f'xmlns:w="{W_NS}"'
+_R_NS = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _DROPPED_PART_TYPES = frozenset({"stylesWithEffects", "customXml", "webSettings", "numbering"})
 
 
@@ -210,10 +214,14 @@ def _write_settings(document: docx.document.Document) -> None:
 
 
 # -- footers: — 1 — in 4号宋体, odd pages right and even pages left, 1 字 from the edge ---------------
-def _page_number_paragraph(align: str) -> str:
+def _page_number_paragraph(align: str, *, indented: bool = True) -> str:
     props = run_properties(L.SONGTI, L.PAGE_NUMBER_SIZE_PT)
     side = "right" if align == "right" else "left"
-    indent = f'<w:ind w:{side}Chars="100" w:{side}="280" w:firstLine="0" w:firstLineChars="0"/>'
+    indent = (
+        f'<w:ind w:{side}Chars="100" w:{side}="280" w:firstLine="0" w:firstLineChars="0"/>'
+        if indented
+        else '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
+    )
     field = (
         f'<w:r>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r>{props}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
@@ -230,22 +238,67 @@ def _page_number_paragraph(align: str) -> str:
     return f"<w:p {_NS}>{properties}{runs}</w:p>"
 
 
+def _landscape_number_paragraph(odd: bool) -> str:
+    """A landscape page's 页码 (9704 8): in a text box along the page's left edge (the sheet's foot),
+    its text turned with the page (VML ``layout-flow:vertical``: LibreOffice 7.4 places a DrawingML
+    text box of a footer at the page's corner, whatever its offset), 7 mm outside the 版心; on an odd
+    page it ends 1 字 above the 版心's bottom, on an even page it starts 1 字 below its top."""
+    size_mm = Decimal(L.PAGE_NUMBER_SIZE_PT) * Decimal("25.4") / 72
+    zi_mm = size_mm  # the 1 字 of a 4号 number, as the portrait footer's indent
+    side_mm = Decimal(L.LANDSCAPE_INSIDE) / L.TWIPS_PER_MM
+    left = side_mm - L.LANDSCAPE_NUMBER_GAP_MM - size_mm
+    page_height = Decimal(L.LANDSCAPE_HEIGHT) / L.TWIPS_PER_MM
+    if odd:
+        top = page_height - Decimal(L.LANDSCAPE_BOTTOM) / L.TWIPS_PER_MM - zi_mm - L.LANDSCAPE_NUMBER_BOX_MM
+    else:
+        top = Decimal(L.LANDSCAPE_TOP) / L.TWIPS_PER_MM + zi_mm
+    style = (
+        f"position:absolute;margin-left:{left:.2f}mm;margin-top:{top:.2f}mm;width:{size_mm:.2f}mm;"
+        f"height:{L.LANDSCAPE_NUMBER_BOX_MM}mm;z-index:1;"
+        "mso-position-horizontal-relative:page;mso-position-vertical-relative:page"
+    )
+    number = _page_number_paragraph("right" if odd else "left", indented=False)
+    return (
+        f'<w:p {_NS}><w:pPr><w:pStyle w:val="RGPageNumber"/></w:pPr><w:r><w:pict>'
+        '<v:shapetype xmlns:v="urn:schemas-microsoft-com:vml" '
+        'xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'id="_x0000_t202" coordsize="21600,21600" o:spt="202" path="m,l,21600r21600,l21600,xe">'
+        '<v:stroke joinstyle="miter"/><v:path gradientshapeok="t" o:connecttype="rect"/></v:shapetype>'
+        '<v:shape xmlns:v="urn:schemas-microsoft-com:vml" '
+        f'id="{"landscape-odd" if odd else "landscape-even"}-number" type="#_x0000_t202" style="{style}" '
+        'filled="f" stroked="f"><v:textbox style="layout-flow:vertical" inset="0,0,0,0">'
+        f"<w:txbxContent>{number}</w:txbxContent></v:textbox></v:shape></w:pict></w:r></w:p>"
+    )
+
+
 def _write_footers(document: docx.document.Document) -> None:
+    """The portrait footers (the first section's: odd pages right, even pages left), two more for the
+    landscape pages (``_landscape_number_paragraph``), and in every section the references to its
+    page shape's pair, so numbering runs on through every 附件 (9704 7.5)."""
     section = document.sections[0]
     for footer, align in ((section.footer, "right"), (section.even_page_footer, "left")):
         element = footer._element
         for child in list(element):
             element.remove(child)
         element.append(parse_xml(_page_number_paragraph(align)))
-    # Later sections (the landscape attachment) link to these footers: numbering runs on (9704 7.5).
     final = document.element.body.sectPr
     assert final is not None
-    refs = [child for child in final if child.tag.endswith("footerReference")]
-    first_section_break = document.element.body.find(f".//{{{W_NS}}}pPr/{{{W_NS}}}sectPr")
-    if first_section_break is not None:
-        for ref in refs:
-            first_section_break.insert(0, parse_xml(ref.xml))
-            final.remove(ref)
+    portrait = [child for child in final if child.tag.endswith("footerReference")]
+    for ref in portrait:
+        final.remove(ref)
+    landscape = []
+    for kind, odd in (("default", True), ("even", False)):
+        part = FooterPart.new(document.part.package)
+        for child in list(part.element):
+            part.element.remove(child)
+        part.element.append(parse_xml(_landscape_number_paragraph(odd)))
+        rel = document.part.relate_to(part, RT.FOOTER)
+        landscape.append(parse_xml(f'<w:footerReference {_NS} {_R_NS} w:type="{kind}" r:id="{rel}"/>'))
+    for properties in document.element.body.iter(f"{{{W_NS}}}sectPr"):
+        size = properties.find(f"{{{W_NS}}}pgSz")
+        turned = size is not None and size.get(f"{{{W_NS}}}orient") == "landscape"
+        for ref in reversed(landscape if turned else portrait):
+            properties.insert(0, copy.deepcopy(ref))
 
 
 # -- sections -------------------------------------------------------------------------------------
