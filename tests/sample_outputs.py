@@ -30,6 +30,7 @@ MANIFEST = Path(__file__).resolve().parent / "data" / "sample_outputs.json"
 ALL_FORMATS = "md,html,docx,xlsx,pdf"
 NO_PDF = "md,html,docx,xlsx"
 JIALING = "jialing-2024q3.yaml"
+COMPLETE = "complete/qingshan-complete-2024q3.yaml"
 
 # (case name, ledger file name in samples/ or the converted folder, formats, extra CLI arguments)
 Case = tuple[str, str, str, tuple[str, ...]]
@@ -55,6 +56,9 @@ def cases() -> Iterator[Case]:
     yield "jialing-key-tasks", JIALING, NO_PDF, ("--kind", "key-tasks")
     plain = ROOT / "templates" / "report-plain.docx"
     yield "jialing-user-template", JIALING, "docx", ("--template", str(plain))
+    # the complete 公文 (版头, two 附件, a seal, 版记): in a folder of its own with its seal
+    yield "qingshan-complete", COMPLETE, ALL_FORMATS, ()
+    yield "qingshan-complete-archive", COMPLETE, "pdf", ("--pdf-a",)
 
 
 def _run(*args: str, cwd: Path) -> None:

@@ -106,6 +106,7 @@ def test_the_fingerprint_covers_every_report_choice_and_render_option() -> None:
         "xlsx_total_formulas": dataclasses.replace(DEFAULT_OPTIONS, xlsx_total_formulas=True),
         "pdf_timeout": dataclasses.replace(DEFAULT_OPTIONS, pdf_timeout=5.0),
         "pdf_warm": dataclasses.replace(DEFAULT_OPTIONS, pdf_warm=True),
+        "pdf_archive": dataclasses.replace(DEFAULT_OPTIONS, pdf_archive=True),
     }
     assert set(other_choices) == {f.name for f in dataclasses.fields(ReportChoices)}
     assert set(other_options) == {f.name for f in dataclasses.fields(RenderOptions)}

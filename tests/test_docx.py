@@ -169,7 +169,13 @@ def test_page_numbers_alternate_sides_in_songti_14pt(rendered: bytes) -> None:
         xml = paragraph._p.xml
         assert "PAGE" in xml and paragraph.text.startswith("— ") and paragraph.text.endswith(" —")
         assert 'w:eastAsia="宋体"' in xml and 'w:sz w:val="28"' in xml
-    assert document.sections[1].footer.is_linked_to_previous  # numbering continues into 附件
+    # the landscape 附件 has footers of its own (the number turned along the sheet's foot, 9704 8), and
+    # the numbering continues into it: no restart
+    landscape = document.sections[1]
+    assert (
+        not landscape.footer.is_linked_to_previous and "layout-flow:vertical" in landscape.footer._element.xml
+    )
+    assert " PAGE " in landscape.even_page_footer._element.xml and "pgNumType" not in landscape._sectPr.xml
 
 
 def test_table_header_is_merged_and_repeats(rendered: bytes, jialing: reportgen.Report) -> None:

@@ -61,7 +61,7 @@ from reportgen.render.pdf.pool import PdfPool, pool_available
 from reportgen.render.pdf.soffice import pdf_available
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml"))
+SAMPLES = sorted((ROOT / "samples").glob("*.yaml")) + sorted((ROOT / "samples" / "complete").glob("*.yaml"))
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WEB_ARTICLE_KINDS = {"assistance-summary"}  # HTML/Markdown: 来源/时间 byline, no 落款
 needs_pdf = pytest.mark.skipif(
@@ -118,7 +118,19 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
         for chart in attachment.charts:
             units.append(f"{chart.caption}（{document.words['图略']}）" if fmt == "md" else chart.caption)
         units += attachment.table.notes
+    units += colophon_units(document, fmt)
     return [u for u in units if u]
+
+
+def colophon_units(document: Document, fmt: str) -> list[str]:
+    """The 版记's lines (after every 附件): in the .docx it is a footer, which ``docx_units`` does not read
+    (the PDF test adds it, ``pdf_body_text``); Markdown sets the 印发机关 and date apart by two full-width
+    spaces, HTML by its layout."""
+    colophon = document.colophon
+    if colophon is None or fmt == "docx":
+        return []
+    gap = "\u3000\u3000" if fmt == "md" else ""
+    return [colophon.copy_to, colophon.issuer + gap + colophon.issued]
 
 
 def banner_units(document: Document, fmt: str) -> list[str]:
@@ -296,6 +308,9 @@ def pdf_body_text(pages: list[str], document: Document) -> str:
     text = []
     for number, page in enumerate(pages, start=1):
         mark = f"—{number}—"
+        if document.colophon is not None and (number == len(pages) or not page):
+            text.append(page)  # the 版记's page and a blank page before it have no number (9704 7.5)
+            continue
         if page.startswith(mark):
             page = page[len(mark) :]
         elif page.endswith(mark):
@@ -518,7 +533,8 @@ def test_pdf_holds_the_document_text(pdf_of: PdfOf, source: str, script: str, st
     """Every character of the .docx's text is on the PDF's pages, in order — the marks at the ends of
     full 28-字 lines included (LibreOffice's hanging punctuation dropped them from justified lines)."""
     report = report_of(source, script, stress)
-    expected = "".join("".join(reference(report.document, report.kind.id, "docx")).split())
+    printed = reference(report.document, report.kind.id, "docx") + colophon_units(report.document, "pdf")
+    expected = "".join("".join(printed).split())
     actual = pdf_body_text(raw_page_texts(pdf_of(source, script, stress)), report.document)
     lost = missing_marks(expected, actual)
     assert not lost, "\n".join(lost)

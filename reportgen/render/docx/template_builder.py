@@ -281,11 +281,10 @@ def _write_footers(document: docx.document.Document) -> None:
         for child in list(element):
             element.remove(child)
         element.append(parse_xml(_page_number_paragraph(align)))
-    final = document.element.body.sectPr
-    assert final is not None
-    portrait = [child for child in final if child.tag.endswith("footerReference")]
+    first = section._sectPr  # python-docx made the references there: every section gets copies
+    portrait = [child for child in first if child.tag.endswith("footerReference")]
     for ref in portrait:
-        final.remove(ref)
+        first.remove(ref)
     landscape = []
     for kind, odd in (("default", True), ("even", False)):
         part = FooterPart.new(document.part.package)
@@ -294,7 +293,7 @@ def _write_footers(document: docx.document.Document) -> None:
         part.element.append(parse_xml(_landscape_number_paragraph(odd)))
         rel = document.part.relate_to(part, RT.FOOTER)
         landscape.append(parse_xml(f'<w:footerReference {_NS} {_R_NS} w:type="{kind}" r:id="{rel}"/>'))
-    for properties in document.element.body.iter(f"{{{W_NS}}}sectPr"):
+    for properties in list(document.element.body.iter(f"{{{W_NS}}}sectPr")):  # not while inserting
         size = properties.find(f"{{{W_NS}}}pgSz")
         turned = size is not None and size.get(f"{{{W_NS}}}orient") == "landscape"
         for ref in reversed(landscape if turned else portrait):
