@@ -83,18 +83,23 @@ class UsageError(SystemExit):
 
 
 class LazyChoices:
-    """``choices`` for argparse that are looked up only when an option is given or help is shown:
+    """``choices`` for argparse that are looked up only when the option is given or help is shown:
     ``--script``'s come from ``document.traditional``, whose import (the document layer, Babel…)
-    ``reportgen --help`` should not pay.  Iterating gives ``key name`` for the help text."""
+    ``reportgen --help`` should not pay.  ``help`` is the option's help, with ``{choices}`` for the
+    list of ``key name``; ``ChineseArgumentParser.format_help`` fills it in."""
 
-    def __init__(self, load: Callable[[], dict[str, str]]) -> None:
+    def __init__(self, load: Callable[[], dict[str, str]], help: str) -> None:
         self._load = load
+        self.help = help
 
     def __contains__(self, key: object) -> bool:
         return key in self._load()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(f"{key} {name}" for key, name in self._load().items())
+        return iter(self._load())
+
+    def described(self) -> str:
+        return self.help.format(choices="；".join(f"{key} {name}" for key, name in self._load().items()))
 
 
 def _scripts() -> dict[str, str]:
@@ -117,6 +122,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         return _chinese_usage(super().format_usage())
 
     def format_help(self) -> str:
+        for action in self._actions:
+            if isinstance(action.choices, LazyChoices):
+                action.help = action.choices.described()
         return _chinese_usage(super().format_help())
 
     def error(self, message: str) -> NoReturn:
@@ -312,10 +320,10 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--script",
-        choices=LazyChoices(_scripts),
+        choices=LazyChoices(_scripts, "字形：{choices}"),
         default="hans",
         metavar="字形",
-        help="字形：%(choices)s（默认 hans）",
+        help="字形（hans 简体、hant 繁体等）",
     )
     command.add_argument(
         "--kind",
