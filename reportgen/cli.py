@@ -525,6 +525,14 @@ def json_document(
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def _write_json(text: str) -> None:
+    """UTF-8 whatever the locale says stdout is (a script reads bytes; ``PYTHONIOENCODING=ascii``
+    or a GBK console must not turn the Chinese into an exception or ``?``)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
 def _wants_json(argv: Sequence[str]) -> bool:
     return "--json" in argv[: argv.index("--") if "--" in argv else len(argv)]
 
@@ -536,7 +544,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         if not _wants_json(arguments):
             raise
-        sys.stdout.write(json_document(None, [], EXIT_ERROR, [Problem("RG410", error.message)]))
+        _write_json(json_document(None, [], EXIT_ERROR, [Problem("RG410", error.message)]))
         return EXIT_ERROR
     commands = {
         "batch": run_batch,
@@ -557,7 +565,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     runs = run_ledgers(args)
     status = max((run.status for run in runs), default=EXIT_OK)
     if args.json:
-        sys.stdout.write(json_document(args.command, runs, status))
+        _write_json(json_document(args.command, runs, status))
     return status
 
 

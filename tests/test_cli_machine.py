@@ -4,6 +4,7 @@ documented meaning per exit status.  Run as a user's script would: ``python -m r
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -21,14 +22,14 @@ PROBLEM_KEYS = ["code", "severity", "title", "message", "file", "place", "line",
 
 
 def run(
-    *args: str | Path, stdin: bytes | Any = None, cwd: Path | None = None
+    *args: str | Path, stdin: bytes | Any = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "reportgen", *map(str, args)],
         input=stdin if isinstance(stdin, bytes) else None,
         stdin=None if isinstance(stdin, bytes) else stdin,
         capture_output=True,
-        cwd=cwd,
+        env=None if env is None else {**os.environ, **env},
         timeout=120,
         check=False,
     )
@@ -62,6 +63,8 @@ def test_check_json_carries_every_finding_as_the_text_does() -> None:
     assert counts["warning"] and counts["notice"]
     rg205 = next(f for f in ledger["findings"] if f["code"] == "RG205")
     assert rg205["file"] == str(JIALING) and rg205["place"] == "一览表.项目[1].计划安排资金"
+    # UTF-8 whatever stdout's encoding is said to be
+    assert run("check", "--json", JIALING, env={"PYTHONIOENCODING": "ascii"}).stdout == done.stdout
 
 
 def test_check_json_reports_an_error_with_its_place_line_and_value(tmp_path: Path) -> None:
