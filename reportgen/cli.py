@@ -158,6 +158,14 @@ def _mebibytes(text: str) -> int:
     return int(text)
 
 
+def _unit_name(text: str) -> str:
+    """``--name``: a unit's name for the outputs of a ledger on stdin, not a path (``safe_name`` then
+    makes it a file name the system accepts)."""
+    if not text.strip() or any(sep in text for sep in "/\\") or text.strip(".") == "":
+        raise argparse.ArgumentTypeError(f"“{text}”不是单位名（不能为空、不能含 / 或 \\）")
+    return text
+
+
 def _chinese_usage(text: str) -> str:
     return re.sub(r"^usage: ", "用法：", text)
 
@@ -260,6 +268,7 @@ def _add_machine_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--name",
         default=DEFAULT_STDIN_NAME,
+        type=_unit_name,
         metavar="单位名",
         help=f"从标准输入（-）读取的台账的名称，用作输出文件名（默认 {DEFAULT_STDIN_NAME}）",
     )

@@ -120,6 +120,15 @@ def test_stdin_is_read_no_further_than_the_size_limit() -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["../x", "a/b", "", ".."])
+def test_the_name_of_a_ledger_on_stdin_is_no_path(name: str, tmp_path: Path) -> None:
+    done = run("render", "-", "--name", name, "-o", tmp_path / "out", "-f", "md", stdin=MINIMAL.encode())
+    assert (
+        done.returncode == EXIT_ERROR and "RG410" in done.stderr.decode() and "--name" in done.stderr.decode()
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def test_stdin_is_read_once() -> None:
     done = run("check", "--json", "-", "-", stdin=MINIMAL.encode())
     first, second = as_json(done)["ledgers"]
