@@ -278,6 +278,45 @@ def pdf_table(documents: int) -> str:
     return "\n".join(rows)
 
 
+# What a shell or a cron script waits for, each in a fresh interpreter (issue 18, part 6).
+STARTUP_COMMANDS: dict[str, list[str]] = {
+    "python -c pass": ["-c", "pass"],
+    "import docxtpl": ["-c", "import docxtpl"],
+    "import reportgen": ["-c", "import reportgen"],
+    "from reportgen import load (the pipeline)": ["-c", "from reportgen import load"],
+    "reportgen --help": ["-m", "reportgen", "--help"],
+    "reportgen check jialing": ["-m", "reportgen", "check", str(ROOT / "samples" / "jialing-2024q3.yaml")],
+}
+
+
+def startup_times(runs: int) -> dict[str, float]:
+    """Seconds: the best of ``runs`` fresh runs of each command, run alternately (one of each per round)
+    so that a slower moment of a shared machine falls on all of them alike."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    best = dict.fromkeys(STARTUP_COMMANDS, float("inf"))
+    for _ in range(runs):
+        for label, arguments in STARTUP_COMMANDS.items():
+            started = time.perf_counter()
+            subprocess.run([sys.executable, *arguments], env=env, capture_output=True, check=True)
+            best[label] = min(best[label], time.perf_counter() - started)
+    return best
+
+
+def startup_table(runs: int) -> str:
+    """Start-up against docxtpl's: the target is ``import reportgen`` within 2× ``import docxtpl``."""
+    best = startup_times(runs)
+    rows = [f"| start-up, best of {runs} fresh runs | s | × import docxtpl |", "|---|---|---|"]
+    for label, seconds in best.items():
+        rows.append(f"| {label} | {seconds:.3f} | {seconds / best['import docxtpl']:.2f} |")
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="3,30,300")
@@ -288,8 +327,17 @@ def main() -> None:
     parser.add_argument(
         "--declared", default="100,1000", help="rows of a declared table (表格); empty to skip"
     )
+    parser.add_argument(
+        "--startup", type=int, default=10, help="fresh runs of each start-up command; 0 to skip"
+    )
+    parser.add_argument("--startup-only", action="store_true", help="only the start-up table")
     args = parser.parse_args()
     print(f"# reportgen benchmarks ({sys.platform}, Python {sys.version.split()[0]})\n")
+    if args.startup:
+        print(startup_table(args.startup))
+        print()
+    if args.startup_only:
+        return
     print(engine_table([int(s) for s in args.sizes.split(",")], args.budget))
     if args.declared:
         print()

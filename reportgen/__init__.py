@@ -7,12 +7,47 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     for finding in report.check():
         print(finding.describe())
     report.render("html,md", "out/")
+
+The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
+so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
 """
 
-from reportgen.api import Report, ReportChoices, convert_ledger, load, loads, new_ledger
-from reportgen.base.errors import BatchError, Finding, LedgerError, RenderError, ReportError, TemplateError
-from reportgen.batch import BatchSummary, render_batch
-from reportgen.render.options import RenderOptions
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reportgen.api import Report, ReportChoices, convert_ledger, load, loads, new_ledger
+    from reportgen.base.errors import (
+        BatchError,
+        Finding,
+        LedgerError,
+        RenderError,
+        ReportError,
+        TemplateError,
+    )
+    from reportgen.batch import BatchSummary, render_batch
+    from reportgen.render.options import RenderOptions
+
+# public name → the module that defines it
+_LAZY: dict[str, str] = {
+    "BatchError": "reportgen.base.errors",
+    "BatchSummary": "reportgen.batch.summary",
+    "Finding": "reportgen.base.errors",
+    "LedgerError": "reportgen.base.errors",
+    "RenderError": "reportgen.base.errors",
+    "RenderOptions": "reportgen.render.options",
+    "Report": "reportgen.api",
+    "ReportChoices": "reportgen.api",
+    "ReportError": "reportgen.base.errors",
+    "TemplateError": "reportgen.base.errors",
+    "convert_ledger": "reportgen.api",
+    "load": "reportgen.api",
+    "loads": "reportgen.api",
+    "new_ledger": "reportgen.api",
+    "render_batch": "reportgen.batch.run",
+}
 
 __all__ = [
     "BatchError",
@@ -32,3 +67,16 @@ __all__ = [
     "render_batch",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """Import the module that defines ``name`` on first use and keep the value here."""
+    if name not in _LAZY:
+        raise AttributeError(f"module 'reportgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

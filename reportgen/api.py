@@ -21,7 +21,7 @@ from reportgen.document.blocks import Document
 from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
-from reportgen.ledger import WRITABLE, example_bytes, ledger_bytes, load_ledger, parse_ledger, read_ledger
+from reportgen.ledger import load_ledger, parse_ledger
 from reportgen.ledger.parts import NeedsOf
 from reportgen.model import Ledger
 from reportgen.render import (
@@ -30,7 +30,6 @@ from reportgen.render import (
     RenderOptions,
     check_formats,
     parse_formats,
-    render_pdf_noticed,
 )
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.templating.quotes import quote_forms
@@ -105,6 +104,8 @@ class Report:
         the fonts it substituted: RG412) is kept for ``render_notices``."""
         check_formats([fmt])
         if fmt == "pdf":
+            from reportgen.render.pdf.writer import render_pdf_noticed  # LibreOffice's side: on first PDF
+
             data, self._notices[fmt] = render_pdf_noticed(self.document, self.env, self.options)
             return data
         return WRITERS[fmt][1](self.document, self.env, self.options)
@@ -166,6 +167,8 @@ def convert_ledger(source: str | Path, target: str | Path, *, force: bool = Fals
     The ledger is validated completely first: with any error it raises ``LedgerError`` and writes
     nothing.  An existing ``target`` is replaced only with ``force``.
     """
+    from reportgen.ledger.convert import ledger_bytes, read_ledger  # openpyxl: only when converting
+
     source, target = Path(source), Path(target)
     _check_target(target, force)
     data, _ = read_ledger(source, kind_needs())
@@ -175,6 +178,8 @@ def convert_ledger(source: str | Path, target: str | Path, *, force: bool = Fals
 
 def new_ledger(target: str | Path, *, force: bool = False) -> Path:
     """Write the example ledger to start from: an Excel workbook for .xlsx, YAML for .yaml/.yml."""
+    from reportgen.ledger.convert import example_bytes
+
     target = Path(target)
     _check_target(target, force)
     write_atomic(target, example_bytes(target))
@@ -182,6 +187,8 @@ def new_ledger(target: str | Path, *, force: bool = False) -> Path:
 
 
 def _check_target(target: Path, force: bool) -> None:
+    from reportgen.ledger.convert import WRITABLE
+
     if target.suffix.lower() not in WRITABLE:
         raise RenderError(
             Problem(

@@ -2,24 +2,38 @@
 for a new ledger (Excel or YAML, with the example filled in) and ``convert`` between the two.
 
 User errors print as coded Chinese messages and exit 2 without a traceback (``--debug`` shows it);
-findings print as warnings.  Exit codes: 0 fine, 1 findings under ``--strict``, 2 errors.
+findings print as warnings.  Exit codes (docs/cli.md): 0 fine, 1 findings under ``--strict``, 2 errors.
+``check --json`` and ``render --json`` print one JSON document instead, for scripts; ``-`` reads a
+ledger from standard input.
+
+Only what building the parser needs is imported at the top: the pipeline (Jinja, openpyxl, docxtpl…)
+is imported by the commands that run it, so ``reportgen --help`` starts at once and ``check`` pays
+for it once, in its worker (issue 18, part 6).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from reportgen import __version__
-from reportgen.api import ReportChoices, convert_ledger, load, new_ledger
-from reportgen.base.errors import Finding, ReportError, Severity
-from reportgen.base.resources import builtin_templates
-from reportgen.batch import render_batch
+from reportgen.base.errors import (
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    Finding,
+    LedgerError,
+    Problem,
+    ReportError,
+    Severity,
+)
 from reportgen.batch.worker import (
     DEFAULT_MEMORY_LIMIT_MIB,
     DEFAULT_TIME_LIMIT,
@@ -29,17 +43,17 @@ from reportgen.batch.worker import (
     call,
     office_hint,
 )
-from reportgen.document.traditional import SCRIPTS
-from reportgen.kinds import find_kinds
-from reportgen.ledger.keys import PLACEMENTS
-from reportgen.ledger.parts import UNUSED
 from reportgen.render import WRITERS, RenderOptions
-from reportgen.render.docx.template_lint import lint_template
 from reportgen.render.output import safe_name
 from reportgen.serve import command as serve_command
-from reportgen.templating.sandbox import make_environment
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+if TYPE_CHECKING:
+    from reportgen.api import Report, ReportChoices
+
+__all__ = ["EXIT_ERROR", "EXIT_FINDINGS", "EXIT_OK", "build_parser", "main"]
+
+STDIN = "-"  # the ledger argument that reads standard input
+DEFAULT_STDIN_NAME = "stdin"
 
 # argparse's own messages (English, from its gettext catalogue) → Chinese, matched in order.
 _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
@@ -59,6 +73,41 @@ _ARGPARSE_MESSAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+class UsageError(SystemExit):
+    """A command line argparse refused (RG410), already shown on stderr: ``SystemExit(2)`` that keeps
+    the Chinese message, so ``--json`` can report it too."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(EXIT_ERROR)
+        self.message = message
+
+
+class LazyChoices:
+    """``choices`` for argparse that are looked up only when the option is given or help is shown:
+    ``--script``'s come from ``document.traditional``, whose import (the document layer, Babel…)
+    ``reportgen --help`` should not pay.  ``help`` is the option's help, with ``{choices}`` for the
+    list of ``key name``; ``ChineseArgumentParser.format_help`` fills it in."""
+
+    def __init__(self, load: Callable[[], dict[str, str]], help: str) -> None:
+        self._load = load
+        self.help = help
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._load()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def described(self) -> str:
+        return self.help.format(choices="；".join(f"{key} {name}" for key, name in self._load().items()))
+
+
+def _scripts() -> dict[str, str]:
+    from reportgen.document.traditional import SCRIPTS
+
+    return {key: script.name for key, script in SCRIPTS.items()}
+
+
 class ChineseArgumentParser(argparse.ArgumentParser):
     """``argparse`` speaking Chinese: usage, section titles, ``-h`` and the error messages
     (``error`` translates argparse's English; one it does not know is shown as the usage hint alone)."""
@@ -73,6 +122,9 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         return _chinese_usage(super().format_usage())
 
     def format_help(self) -> str:
+        for action in self._actions:
+            if isinstance(action.choices, LazyChoices):
+                action.help = action.choices.described()
         return _chinese_usage(super().format_help())
 
     def error(self, message: str) -> NoReturn:
@@ -84,7 +136,8 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         else:
             message = "命令行参数不对"
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}：RG410 命令行用法错误：{message}（加 -h 查看帮助）\n")
+        sys.stderr.write(f"{self.prog}：RG410 命令行用法错误：{message}（加 -h 查看帮助）\n")
+        raise UsageError(message)
 
 
 def _seconds(text: str) -> float:
@@ -105,6 +158,14 @@ def _mebibytes(text: str) -> int:
     return int(text)
 
 
+def _unit_name(text: str) -> str:
+    """``--name``: a unit's name for the outputs of a ledger on stdin, not a path (``safe_name`` then
+    makes it a file name the system accepts)."""
+    if not text.strip() or any(sep in text for sep in "/\\") or text.strip(".") == "":
+        raise argparse.ArgumentTypeError(f"“{text}”不是单位名（不能为空、不能含 / 或 \\）")
+    return text
+
+
 def _chinese_usage(text: str) -> str:
     return re.sub(r"^usage: ", "用法：", text)
 
@@ -116,15 +177,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, title="命令", metavar="命令")
 
     check = commands.add_parser("check", help="检查台账：格式错误、数字不一致、超计划等")
-    check.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
+    check.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help=LEDGERS_HELP)
     check.add_argument("--strict", action="store_true", help="有警告时以状态码 1 退出")
+    _add_machine_options(check)
     check.add_argument(
         "--templates", type=Path, metavar="目录", action="append", default=[], help="自定义模板目录"
     )
     _add_limit_options(check)
 
     render = commands.add_parser("render", help="生成报告")
-    render.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help="台账文件（.xlsx 或 .yaml）")
+    render.add_argument("ledgers", nargs="+", type=Path, metavar="台账", help=LEDGERS_HELP)
     render.add_argument(
         "-o", "--out", type=Path, metavar="目录", default=Path("out"), help="输出目录（默认 out/）"
     )
@@ -133,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--strict", action="store_true", help="有警告时不生成并以状态码 1 退出")
     render.add_argument("--quiet", action="store_true", help="不显示检查发现的问题")
+    _add_machine_options(render)
     _add_output_options(render)
     _add_limit_options(render)
     init = commands.add_parser("init", help="新建台账：写出一份填好示例的 Excel 或 YAML 台账")
@@ -192,6 +255,25 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+LEDGERS_HELP = "台账文件（.xlsx 或 .yaml）；- 表示从标准输入读取（YAML 或 Excel，按内容判断）"
+
+
+def _add_machine_options(command: argparse.ArgumentParser) -> None:
+    """What ``check`` and ``render`` share for scripts: JSON on stdout, a name for a ledger on stdin."""
+    command.add_argument(
+        "--json",
+        action="store_true",
+        help="在标准输出打印一份 JSON：每条问题、汇总和状态码（见 docs/cli.md）",
+    )
+    command.add_argument(
+        "--name",
+        default=DEFAULT_STDIN_NAME,
+        type=_unit_name,
+        metavar="单位名",
+        help=f"从标准输入（-）读取的台账的名称，用作输出文件名（默认 {DEFAULT_STDIN_NAME}）",
+    )
+
+
 def _add_limit_options(command: argparse.ArgumentParser) -> None:
     """The bound on each ledger (unit) that ``check``, ``render`` and ``batch`` share (issue 14)."""
     command.add_argument(
@@ -247,9 +329,10 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--script",
-        choices=tuple(SCRIPTS),
+        choices=LazyChoices(_scripts, "字形：{choices}"),
         default="hans",
-        help="字形：" + "；".join(f"{key} {script.name}" for key, script in SCRIPTS.items()),
+        metavar="字形",
+        help="字形（hans 简体、hant 繁体等）",
     )
     command.add_argument(
         "--kind",
@@ -266,6 +349,8 @@ def _add_output_options(command: argparse.ArgumentParser) -> None:
 
 def _choices(args: argparse.Namespace) -> ReportChoices:
     """What the command line chose about the report; ``check`` has no such options and gets the defaults."""
+    from reportgen.api import ReportChoices
+
     return ReportChoices(
         kind=getattr(args, "kind", None),
         charts=getattr(args, "charts", None),
@@ -284,6 +369,10 @@ def _options(args: argparse.Namespace) -> RenderOptions:
 
 
 def run_lint(args: argparse.Namespace) -> int:
+    from reportgen.api import load
+    from reportgen.render.docx.template_lint import lint_template
+    from reportgen.templating.sandbox import make_environment
+
     env = make_environment(tuple(args.templates))
     document = load(args.ledger, templates=args.templates).document if args.ledger else None
     found = lint_template(args.template, env, document)
@@ -301,6 +390,8 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_batch(args: argparse.Namespace) -> int:
+    from reportgen.batch.run import render_batch
+
     summary = render_batch(
         args.ledgers,
         args.formats,
@@ -325,6 +416,8 @@ def run_batch(args: argparse.Namespace) -> int:
 
 
 def run_init(args: argparse.Namespace) -> int:
+    from reportgen.api import new_ledger
+
     target: Path = args.excel or args.yaml
     wanted = (".xlsx",) if args.excel else (".yaml", ".yml")
     if target.suffix.lower() not in wanted:
@@ -339,6 +432,11 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_kinds(args: argparse.Namespace) -> int:
     """The kinds a ledger's 类型 (or ``--kind``) can name, where each pack lives and its sample."""
+    from reportgen.base.resources import builtin_templates
+    from reportgen.kinds import find_kinds
+    from reportgen.ledger.keys import PLACEMENTS
+    from reportgen.ledger.parts import UNUSED
+
     for kind in find_kinds(args.templates, builtin_templates()):
         needs = "、".join(kind.required) or "—"
         # what the kind lets a ledger go without, or does not use, beyond what every kind may leave out
@@ -362,6 +460,8 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_convert(args: argparse.Namespace) -> int:
+    from reportgen.api import convert_ledger
+
     written = convert_ledger(args.source, args.target, force=args.force)
     print(f"已转换：{args.source} → {written}")
     return EXIT_OK
@@ -374,8 +474,87 @@ def _print_findings(found: list[Finding], stream: TextIO, quiet: bool) -> None:
         print(finding.describe(), file=stream)
 
 
+@dataclass
+class LedgerRun:
+    """What ``check`` or ``render`` did with one ledger: the status, the text it printed (shown in
+    ledger order by the parent), and the same as values for ``--json``."""
+
+    ledger: str  # as given on the command line; "-" for standard input
+    name: str  # the outputs' base name
+    status: int = EXIT_OK
+    out: str = ""
+    err: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+    notices: list[Finding] = field(default_factory=list)
+
+    def fail(self, problems: Sequence[Problem], text: str) -> None:
+        self.status = EXIT_ERROR
+        self.errors.extend(problems)
+        self.err += text
+
+    def as_json(self, command: str) -> dict[str, object]:
+        entry: dict[str, object] = {
+            "ledger": self.ledger,
+            "name": self.name,
+            "status": self.status,
+            "findings": [finding.as_json() for finding in self.findings],
+            "errors": [problem.as_json(Severity.ERROR) for problem in self.errors],
+        }
+        if command == "render":
+            entry["outputs"] = self.outputs
+            entry["notices"] = [finding.as_json() for finding in self.notices]
+        return entry
+
+
+def json_document(
+    command: str | None, runs: Sequence[LedgerRun], status: int, errors: Sequence[Problem] = ()
+) -> str:
+    """The one JSON document of ``--json`` (schema in docs/cli.md): keys in a fixed order, Chinese
+    as itself (UTF-8), a newline at the end."""
+    counts = {severity.name.lower(): 0 for severity in Severity}
+    counts["error"] += len(errors)
+    for run in runs:
+        counts["error"] += len(run.errors)
+        for finding in [*run.findings, *run.notices]:
+            counts[finding.severity.name.lower()] += 1
+    document = {
+        "reportgen": __version__,
+        "command": command,
+        "exit_status": status,
+        "summary": {
+            "ledgers": len(runs),
+            "failed": sum(run.status == EXIT_ERROR for run in runs),
+            **counts,
+        },
+        "errors": [problem.as_json(Severity.ERROR) for problem in errors],
+        "ledgers": [run.as_json(command or "") for run in runs],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def _write_json(text: str) -> None:
+    """UTF-8 whatever the locale says stdout is (a script reads bytes; ``PYTHONIOENCODING=ascii``
+    or a GBK console must not turn the Chinese into an exception or ``?``)."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.buffer.flush()
+
+
+def _wants_json(argv: Sequence[str]) -> bool:
+    return "--json" in argv[: argv.index("--") if "--" in argv else len(argv)]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    try:
+        args = build_parser().parse_args(arguments)
+    except UsageError as error:
+        if not _wants_json(arguments):
+            raise
+        _write_json(json_document(None, [], EXIT_ERROR, [Problem("RG410", error.message)]))
+        return EXIT_ERROR
     commands = {
         "batch": run_batch,
         "lint": run_lint,
@@ -392,65 +571,132 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             print(str(error), file=sys.stderr)
             return EXIT_ERROR
-    # Each ledger runs in a worker process killed at its limits; one worker serves every ledger
-    # (its start, about 1 s of imports, is paid once) and is replaced after a kill.
-    from reportgen import cli as cli_module  # by its name even under ``python -m reportgen.cli``
-
-    status = EXIT_OK
-    limits = _limits(args)
-    worker: Worker | None = None
-    written: dict[str, Path] = {}  # output name (case-folded) → the ledger that takes it in ``-o``
-    try:
-        for ledger in args.ledgers:
-            name = safe_name(Path(ledger).stem).casefold()
-            if args.command == "render" and written.setdefault(name, ledger) != ledger:
-                sys.stderr.write(
-                    f"RG502 {ledger}：输出文件名与 {written[name]} 相同，会覆盖它的报告，未生成；"
-                    "请改台账文件名，或用 reportgen batch（每个单位一个文件夹）\n"
-                )
-                status = EXIT_ERROR
-                continue
-            worker = worker or Worker(limits)
-            try:
-                code, out, err = call(worker, cli_module.run_ledger, args, ledger)
-            except Stopped as stop:
-                worker = None
-                code, out, err = EXIT_ERROR, "", f"{stop.code} {ledger}：{stop.message}\n"
-            sys.stdout.write(out)
-            sys.stderr.write(err)
-            status = max(status, code)
-    finally:
-        if worker is not None:
-            worker.stop()
+    runs = run_ledgers(args)
+    status = max((run.status for run in runs), default=EXIT_OK)
+    if args.json:
+        _write_json(json_document(args.command, runs, status))
     return status
 
 
-def run_ledger(args: argparse.Namespace, ledger: Path) -> tuple[int, str, str]:
-    """``check`` or ``render`` of one ledger, run in a bounded child (``Worker``/``call``): the exit
-    status and what it printed, printed by the parent in ledger order."""
-    out, err = io.StringIO(), io.StringIO()
-    status = EXIT_OK
+def run_ledgers(args: argparse.Namespace) -> list[LedgerRun]:
+    """``check`` or ``render`` of every ledger, each in a worker process killed at its limits; one
+    worker serves every ledger (its start, the pipeline's imports, is paid once) and is replaced
+    after a kill.  Without ``--json`` each ledger's text is printed as soon as it is done."""
+    from reportgen import cli as cli_module  # by its name even under ``python -m reportgen.cli``
+
+    limits = _limits(args)
+    worker: Worker | None = None
+    written: dict[str, str] = {}  # output name (case-folded) → the ledger that takes it in ``-o``
+    runs: list[LedgerRun] = []
+    stdin_read = False
     try:
-        report = load(ledger, templates=args.templates, choices=_choices(args), options=_options(args))
+        for path in args.ledgers:
+            ledger = str(path)
+            from_stdin = ledger == STDIN
+            run = cli_module.LedgerRun(ledger, safe_name(args.name if from_stdin else Path(ledger).stem))
+            runs.append(run)
+            taken = written.setdefault(run.name.casefold(), ledger)
+            if from_stdin and stdin_read:
+                problem = Problem("RG410", "标准输入（-）只能读取一次", value=STDIN, expected="只写一个 -")
+                run.fail([problem], problem.describe() + "\n")
+            elif args.command == "render" and taken != ledger:
+                problem = Problem(
+                    "RG502",
+                    f"输出文件名与 {taken} 相同，会覆盖它的报告，未生成",
+                    file=ledger,
+                    expected="改台账文件名（或 --name），或用 reportgen batch（每个单位一个文件夹）",
+                )
+                run.fail([problem], problem.describe() + "\n")
+            else:
+                data = None
+                if from_stdin:
+                    stdin_read = True
+                    data = read_stdin()
+                worker = worker or Worker(limits)
+                try:
+                    run = runs[-1] = call(worker, cli_module.run_ledger, args, run, data)
+                except Stopped as stop:
+                    worker = None
+                    problem = Problem(stop.code, stop.message, file=ledger)
+                    run.fail([problem], f"{stop.code} {ledger}：{stop.message}\n")
+                except RuntimeError as bug:  # a bug of ours in the worker: this ledger fails, the rest go on
+                    if args.debug:
+                        raise
+                    problem = Problem("RG501", f"内部错误：{str(bug).strip().splitlines()[-1]}", file=ledger)
+                    run.fail([problem], problem.describe() + "\n")
+            if not args.json:
+                sys.stdout.write(run.out)
+                sys.stderr.write(run.err)
+    finally:
+        if worker is not None:
+            worker.stop()
+    return runs
+
+
+def read_stdin() -> bytes:
+    """A ledger's bytes from standard input, at most one byte more than a ledger file may have
+    (``MAX_FILE_BYTES``): the worker refuses more as RG114 without this process reading it all."""
+    from reportgen.ledger.yaml.read import MAX_FILE_BYTES
+
+    return sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+
+
+def run_ledger(args: argparse.Namespace, run: LedgerRun, data: bytes | None = None) -> LedgerRun:
+    """``check`` or ``render`` of one ledger, run in a bounded child (``Worker``/``call``): ``run``
+    filled in, its text printed by the parent in ledger order.  ``data`` is a ledger read from
+    standard input: a workbook when its bytes say so (whatever ``--name`` says), else YAML."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        report = _load(args, Path(run.ledger), run.name, data)
         found = report.check()
+        run.findings = found
         if args.command == "check":
             _print_findings(found, err, quiet=False)
-            print(f"{ledger}：{len(found)} 条提示或警告" if found else f"{ledger}：未发现问题", file=out)
-            return (EXIT_FINDINGS if found and args.strict else EXIT_OK), out.getvalue(), err.getvalue()
-        _print_findings(found, err, args.quiet)
-        if found and args.strict:
-            print(f"{ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=err)
-            return EXIT_FINDINGS, out.getvalue(), err.getvalue()
-        for path in report.render(args.formats, args.out):
-            print(path, file=out)
-        # Not findings of the ledger: what the outputs turned out to be (a PDF's substituted fonts).
-        _print_findings(report.render_notices, err, quiet=False)
+            print(
+                f"{run.ledger}：{len(found)} 条提示或警告" if found else f"{run.ledger}：未发现问题", file=out
+            )
+            run.status = EXIT_FINDINGS if found and args.strict else EXIT_OK
+        else:
+            _print_findings(found, err, args.quiet)
+            if found and args.strict:
+                print(f"{run.ledger}：有 {len(found)} 条警告，按 --strict 未生成", file=err)
+                run.status = EXIT_FINDINGS
+            else:
+                run.outputs = [str(path) for path in report.render(args.formats, args.out)]
+                for output in run.outputs:
+                    print(output, file=out)
+                # Not findings of the ledger: what the outputs turned out to be (a PDF's substituted fonts).
+                run.notices = report.render_notices
+                _print_findings(run.notices, err, quiet=False)
     except ReportError as error:
         if args.debug:
             raise
+        run.status = EXIT_ERROR
+        run.errors = list(error.problems)
         print(str(error) + office_hint(error.code), file=err)
-        status = EXIT_ERROR
-    return status, out.getvalue(), err.getvalue()
+    run.out, run.err = out.getvalue(), err.getvalue()
+    return run
+
+
+def _load(args: argparse.Namespace, path: Path, name: str, data: bytes | None) -> Report:
+    from reportgen.api import load, loads
+    from reportgen.ledger.excel.sniff import is_workbook
+    from reportgen.ledger.yaml.read import MAX_FILE_BYTES
+
+    options = {"templates": args.templates, "choices": _choices(args), "options": _options(args)}
+    if data is None:
+        return load(path, **options)
+    if len(data) > MAX_FILE_BYTES:
+        problem = Problem(
+            "RG114",
+            f"标准输入超过 {MAX_FILE_BYTES} 字节",
+            file=STDIN,
+            expected=f"不超过 {MAX_FILE_BYTES} 字节",
+        )
+        raise LedgerError(problem)
+    # The file name messages show and outputs are named after: --name, with the suffix the bytes call for.
+    suffix = ".xlsx" if is_workbook("", data) else ".yaml"
+    return loads(data, name + suffix, **options)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -106,6 +106,12 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+# The command's exit statuses (docs/cli.md), one meaning each for every subcommand: 0 done (findings
+# may have been printed), 1 findings under --strict (nothing else wrong), 2 an error — a coded
+# problem (RG1xx–RG6xx: the ledger, a template, an output, a unit of a batch, a usage mistake RG410).
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
 # What the operating system said (``strerror`` is English, or the locale's language): in Chinese.
 _OS_ERRORS = {
     errno.ENOENT: "文件或文件夹不存在",
@@ -187,6 +193,22 @@ class Problem:
         where = self.location("line {}")
         return f"{self.code} {CODES[self.code][1]}" + (f" at {where}" if where else "")
 
+    def as_json(self, severity: Severity) -> dict[str, object]:
+        """The problem for ``--json`` (docs/cli.md), keys in this order: every field, the value as
+        exact text (a ``Decimal`` keeps its digits), and the line a person reads."""
+        return {
+            "code": self.code,
+            "severity": severity.name.lower(),
+            "title": self.title,
+            "message": self.message,
+            "file": None if self.file is None else str(self.file),
+            "place": self.place,
+            "line": self.line,
+            "value": None if self.value is None else str(self.value),
+            "expected": self.expected,
+            "text": self.describe(),
+        }
+
     def describe(self) -> str:
         """The one-line Chinese text a person reads: code, place, what is wrong, what was expected."""
         text = f"{self.code} {self.title}"
@@ -254,3 +276,6 @@ class Finding:
 
     def describe(self) -> str:
         return f"[{self.severity.value}] {self.problem.describe()}"
+
+    def as_json(self) -> dict[str, object]:
+        return self.problem.as_json(self.severity)

@@ -5,17 +5,30 @@ same plain values to one schema, and ``convert`` writes either from them."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
-from reportgen.ledger.excel.extract import is_workbook
-from reportgen.ledger.excel.read import load_workbook, parse_workbook_ledger
+from reportgen.ledger.excel.sniff import is_workbook
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.model import Ledger
 
+if TYPE_CHECKING:
+    from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
+
 __all__ = ["WRITABLE", "example_bytes", "ledger_bytes", "load_ledger", "parse_ledger", "read_ledger"]
+
+# Writing workbooks and converting need openpyxl: imported on first use, so that loading a YAML
+# ledger (``reportgen check`` on one) does not pay for it (issue 18, part 6).
+_CONVERT = ("WRITABLE", "example_bytes", "ledger_bytes", "read_ledger")
+
+
+def __getattr__(name: str) -> object:
+    if name not in _CONVERT:
+        raise AttributeError(f"module 'reportgen.ledger' has no attribute {name!r}")
+    return getattr(importlib.import_module("reportgen.ledger.convert"), name)
 
 
 def load_ledger(path: str | Path, needs: NeedsOf | None = None) -> Ledger:
@@ -24,6 +37,8 @@ def load_ledger(path: str | Path, needs: NeedsOf | None = None) -> Ledger:
     ``needs`` gives the parts the ledger's 类型 requires (``schema.build_ledger``), for a workbook too."""
     source = Path(path)
     if is_workbook(source):
+        from reportgen.ledger.excel.read import load_workbook
+
         return load_workbook(source, needs)
     return build_ledger(read_yaml(source), source, needs, files=source.parent)
 
@@ -33,5 +48,7 @@ def parse_ledger(text: str | bytes, name: str = "<台账>", needs: NeedsOf | Non
     workbook bytes (by ``name``'s suffix or the zip signature), else YAML text."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if is_workbook(name, raw):
+        from reportgen.ledger.excel.read import parse_workbook_ledger
+
         return parse_workbook_ledger(raw, Path(name), needs)
     return build_ledger(parse_yaml(raw, name), Path(name), needs)

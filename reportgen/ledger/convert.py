@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from reportgen.base.resources import example_ledger
-from reportgen.ledger.excel.extract import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.read import read_workbook, validate_workbook
+from reportgen.ledger.excel.sniff import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.write import workbook_bytes
 from reportgen.ledger.keys import PERIOD
 from reportgen.ledger.parts import NeedsOf

@@ -7,26 +7,60 @@ spec.  ``WRITERS`` maps a format name (as on the command line) to its file exten
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, TypeAlias
 
 from reportgen.base.errors import Problem, RenderError
-from reportgen.document.blocks import Document
-from reportgen.render.docx import render_docx
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
-from reportgen.render.pdf.writer import render_pdf, render_pdf_noticed
-from reportgen.render.text import render_html, render_markdown
-from reportgen.render.xlsx.writer import render_xlsx
-from reportgen.templating.sandbox import ReportEnvironment
 
-Writer = Callable[[Document, ReportEnvironment, RenderOptions], bytes]
+if TYPE_CHECKING:
+    from reportgen.document.blocks import Document
+    from reportgen.render.docx import render_docx
+    from reportgen.render.pdf.writer import render_pdf, render_pdf_noticed
+    from reportgen.render.text import render_html, render_markdown
+    from reportgen.render.xlsx.writer import render_xlsx
+    from reportgen.templating.sandbox import ReportEnvironment
+
+Writer: TypeAlias = "Callable[[Document, ReportEnvironment, RenderOptions], bytes]"
+
+# Each writer's module, imported when that format is first written: a command that writes Markdown,
+# or only checks, never pays for docxtpl, lxml or openpyxl (issue 18, part 6).
+_WRITER_MODULES: dict[str, str] = {
+    "render_markdown": "reportgen.render.text",
+    "render_html": "reportgen.render.text",
+    "render_docx": "reportgen.render.docx",
+    "render_xlsx": "reportgen.render.xlsx.writer",
+    "render_pdf": "reportgen.render.pdf.writer",
+    "render_pdf_noticed": "reportgen.render.pdf.writer",
+}
+
+
+def _lazy_writer(name: str) -> Writer:
+    """A writer that imports its module on first call; the module's own function does the work."""
+
+    def write(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
+        writer: Writer = getattr(importlib.import_module(_WRITER_MODULES[name]), name)
+        return writer(document, env, options)
+
+    write.__name__ = write.__qualname__ = name
+    return write
+
 
 WRITERS: dict[str, tuple[str, Writer]] = {
-    "md": (".md", render_markdown),
-    "html": (".html", render_html),
-    "docx": (".docx", render_docx),
-    "xlsx": (".xlsx", render_xlsx),
-    "pdf": (".pdf", render_pdf),
+    "md": (".md", _lazy_writer("render_markdown")),
+    "html": (".html", _lazy_writer("render_html")),
+    "docx": (".docx", _lazy_writer("render_docx")),
+    "xlsx": (".xlsx", _lazy_writer("render_xlsx")),
+    "pdf": (".pdf", _lazy_writer("render_pdf")),
 }
+
+
+def __getattr__(name: str) -> object:
+    """``reportgen.render.render_docx`` and the other writers by name, imported on first use."""
+    if name not in _WRITER_MODULES:
+        raise AttributeError(f"module 'reportgen.render' has no attribute {name!r}")
+    return getattr(importlib.import_module(_WRITER_MODULES[name]), name)
 
 
 def parse_formats(formats: str | Iterable[str]) -> tuple[str, ...]:

@@ -15,12 +15,12 @@ import signal
 import sys
 from pathlib import Path
 
+from reportgen.base.errors import EXIT_ERROR, EXIT_OK
 from reportgen.batch.worker import Limits
 from reportgen.serve.settings import DEFAULT_FORMATS, DEFAULT_MAX_UPLOAD_MIB, DEFAULT_WORKERS, Settings
 
 TOKEN_VARIABLE = "REPORTGEN_SERVE_TOKEN"
 DATABASE_VARIABLE = "REPORTGEN_SERVE_DATABASE"
-EXIT_OK, EXIT_ERROR = 0, 2
 FORM_MARGIN_BYTES = 64 * 1024
 
 

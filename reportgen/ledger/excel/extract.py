@@ -37,11 +37,9 @@ from reportgen.base.boundedzip import ZipLimits
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.escape import ooxml_unescaped
 from reportgen.ledger.excel.cellvalues import percent_format
+from reportgen.ledger.excel.sniff import OLE_MAGIC, OTHER_SPREADSHEETS, ZIP_MAGIC
 from reportgen.ledger.yaml.read import MAX_FILE_BYTES
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
-OTHER_SPREADSHEETS = (".xls", ".et", ".ods", ".numbers")
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
 # openpyxl decompresses members itself (within the sizes the directory states), so the directory is
 # checked here, before it opens anything; a workbook of four sheets has a few dozen members.
@@ -49,17 +47,8 @@ XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_b
 MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
 MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .et, old .doc
 # For a workbook whose sheets or headers were changed (the reader says it too).
 REBUILD_HINT = "可用 reportgen init --excel 新台账.xlsx 生成一份新的空白台账，把内容复制过去"
-
-
-def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
-    """Whether ``name`` (or, if given, the bytes) is an Excel workbook rather than a YAML ledger."""
-    if Path(name).suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
-        return True
-    return raw is not None and raw[:4] in (_ZIP_MAGIC, _OLE_MAGIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,14 +92,14 @@ def extract_sheets(
     suffix = Path(path).suffix.lower()
     if len(raw) > MAX_FILE_BYTES:
         raise _fail("RG114", f"文件有 {len(raw)} 字节", path, expected=f"不超过 {MAX_FILE_BYTES} 字节")
-    if raw[:4] == _OLE_MAGIC or suffix in OTHER_SPREADSHEETS:
+    if raw[:4] == OLE_MAGIC or suffix in OTHER_SPREADSHEETS:
         raise _fail(
             "RG101",
             "这是旧版 Excel（.xls）或其他表格格式，不能直接读取",
             path,
             expected="在 Excel/WPS 中“另存为”Excel 工作簿（.xlsx）",
         )
-    if raw[:4] != _ZIP_MAGIC:
+    if raw[:4] != ZIP_MAGIC:
         raise _fail(
             "RG101", "文件不是 Excel 工作簿（.xlsx）", path, expected="用 Excel/WPS 保存的 .xlsx 文件"
         )
