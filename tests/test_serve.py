@@ -32,6 +32,7 @@ from reportgen import cli
 from reportgen.base.resources import builtin_templates
 from reportgen.batch.worker import Limits
 from reportgen.kinds import find_kinds
+from reportgen.render.pdf.soffice import pdf_available
 from reportgen.serve.app import close_app, create_app
 from reportgen.serve.choices import Choices
 from reportgen.serve.settings import Settings
@@ -527,6 +528,20 @@ def test_a_pdf_stopped_over_its_time_leaves_the_other_formats_done(
         assert client.get(f"{result}/files/pdf").status_code == 404
         again = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
         assert "报告已生成" in again and "RG504" not in again  # the next upload gets a fresh worker
+    finally:
+        close_app(application)
+
+
+@pytest.mark.skipif(not pdf_available(), reason="LibreOffice missing")
+def test_the_fonts_a_pdf_substituted_are_listed_with_the_problems(tmp_path: Path) -> None:
+    """RG412 in the web page as on the command line: the PDF printed the official fonts with others
+    (here the documented free fallbacks, so one 提示), and the clerk sees which."""
+    application = create_app(Settings(data=tmp_path / "data", formats=("docx", "pdf")))
+    try:
+        client = application.test_client()
+        page = finished(client, upload(client, JIALING.read_bytes(), "嘉陵.yaml"))
+        assert "报告已生成" in page and "RG412" in page and "Noto Serif CJK SC" in page, page
+        assert "RG202" in page  # the check's own findings are still there
     finally:
         close_app(application)
 

@@ -98,6 +98,7 @@ class JobPool:
         )
         folder = storage.reports_folder(upload_id)
         notes: list[str] = []
+        noticed: list[dict[str, str]] = []  # what making the formats noticed (RG412 for a PDF's fonts)
         first_code = ""  # of the first format not made
         made_any = False
         for fmt in self.formats:
@@ -117,6 +118,7 @@ class JobPool:
             made_any = True
             file_name = made["file"]
             storage.add_report(upload_id, fmt, file_name, made["size"])
+            noticed += made.get("notices", [])
             if fmt == "pdf":
                 storage.set_step(upload_id, "生成页面图片")
                 try:
@@ -133,7 +135,8 @@ class JobPool:
         if not made_any and notes:  # not one report: a failure the clerk is told of, not a finished upload
             storage.finish(upload_id, FAILED, first_code, "；".join(notes))
             return
-        storage.finish(upload_id, DONE, message="；".join(notes))
+        problems = unit.errors_first(checked["problems"] + noticed) if noticed else None
+        storage.finish(upload_id, DONE, message="；".join(notes), problems=problems)
 
 
 class WorkerSlot:

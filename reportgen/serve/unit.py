@@ -113,13 +113,17 @@ def check(path: str, name: str, choices: reportgen.ReportChoices) -> dict[str, A
 
 
 def render(path: str, name: str, choices: reportgen.ReportChoices, fmt: str, folder: str) -> dict[str, Any]:
-    """Write one format into ``folder``: ``{"ok": True, file, size}``, or ``{"ok": False, code,
-    message}`` when reportgen cannot make it (no LibreOffice for PDF: RG404)."""
+    """Write one format into ``folder``: ``{"ok": True, file, size, notices}`` (``notices``: rows for
+    the problems table of what making it noticed, as the command line prints them: for a PDF, RG412
+    for every font it printed with another), or ``{"ok": False, code, message}`` when reportgen
+    cannot make it (no LibreOffice for PDF: RG404)."""
     try:
-        (written,) = _report(path, name, choices).render([fmt], folder)
+        report = _report(path, name, choices)
+        (written,) = report.render([fmt], folder)
     except reportgen.ReportError as error:
         return {"ok": False, "code": error.code, "message": str(error)}
-    return {"ok": True, "file": written.name, "size": written.stat().st_size}
+    notices = [problem_row(finding.severity.value, finding.problem) for finding in report.render_notices]
+    return {"ok": True, "file": written.name, "size": written.stat().st_size, "notices": notices}
 
 
 def draw_pages(pdf: str, folder: str) -> list[str]:
