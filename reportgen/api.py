@@ -108,13 +108,19 @@ class Report:
 
             data, self._notices[fmt] = render_pdf_noticed(self.document, self.env, self.options)
             return data
+        if fmt == "docx":
+            from reportgen.render.docx import render_docx_noticed
+
+            data, self._notices[fmt] = render_docx_noticed(self.document, self.env, self.options)
+            return data
         return WRITERS[fmt][1](self.document, self.env, self.options)
 
     @property
     def render_notices(self) -> list[Finding]:
-        """What the outputs made so far noticed, by format in the order first made: for a PDF, every
-        font it printed with instead of the one the document names (RG412, a 提示 when it is the
-        documented free fallback, a 警告 otherwise).  Never an error: the output was made."""
+        """What the outputs made so far noticed, by format in the order first made: for a .docx (and
+        its PDF), a 版头, 印章 or 版记 the template has no place for (RG312); for a PDF, every font it
+        printed with instead of the one the document names (RG412, a 提示 when it is the documented
+        free fallback, a 警告 otherwise).  Never an error: the output was made."""
         return [finding for found in self._notices.values() for finding in found]
 
     def render(self, formats: str | Iterable[str] = "html", out: str | Path = "out") -> list[Path]:

@@ -18,6 +18,7 @@ from reportgen.templating.sandbox import make_environment
 from tests.conftest import JIALING, MINIMAL
 
 ENV = make_environment()
+COMPLETE = Path(__file__).resolve().parents[1] / "samples" / "complete" / "qingshan-complete-2024q3.yaml"
 
 
 def template(
@@ -114,3 +115,25 @@ def test_cli_exit_codes(tmp_path: Path) -> None:
     bad = run(template(tmp_path, "{%p if document.signer %}"))
     assert bad.returncode == 2 and "[错误] RG310" in bad.stdout and "Traceback" not in bad.stderr
     assert Severity.ERROR.value == "错误"
+
+
+def test_a_template_without_a_place_for_banner_seal_or_colophon_says_so(tmp_path: Path) -> None:
+    """A user's Word template made before the 版头, 印章 and 版记 prints the rest and says what it left
+    out (RG312), in ``lint`` and whenever it renders — never a silent loss."""
+    complete = reportgen.load(COMPLETE)
+    path = template(tmp_path, "{{ document.title }}")
+    found = lint_template(path, ENV, complete.document)
+    assert [(f.code, f.severity) for f in found] == [("RG312", Severity.WARNING)] * 3
+    assert [m for f in found for m in ("版头", "印章", "版记") if f"台账有{m}" in f.problem.message] == [
+        "版头",
+        "印章",
+        "版记",
+    ]
+    report = reportgen.load(COMPLETE, options=RenderOptions(docx_template=path))
+    assert report.to_bytes("docx")
+    assert [f.code for f in report.render_notices] == ["RG312"] * 3
+    # the default template has a place for each: nothing to say
+    default = reportgen.load(COMPLETE)
+    default.to_bytes("docx")
+    assert default.render_notices == []
+    assert lint_template(TEMPLATES / "report-portrait-end.docx", ENV, complete.document) == []

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from reportgen.base.errors import Problem, TemplateError
+from reportgen.base.errors import Finding, Problem, Severity, TemplateError
 from reportgen.base.inputfile import read_input
 from reportgen.base.zipfiles import CORE_PART, ZipEntry, core_xml, deflate
 from reportgen.document.blocks import SEAL_MM, Document, TableBlock
@@ -51,7 +51,18 @@ from reportgen.templating.sandbox import ReportEnvironment
 
 
 def render_docx(document: Document, env: ReportEnvironment, options: RenderOptions) -> bytes:
-    return render_with(load_template(_template_path(document, env, options)), document, env)
+    return render_docx_noticed(document, env, options)[0]
+
+
+def render_docx_noticed(
+    document: Document, env: ReportEnvironment, options: RenderOptions
+) -> tuple[bytes, list[Finding]]:
+    """The .docx and what it could not print: a 版头, 印章 or 版记 the ledger has and the template has
+    no place for (RG312, ``missing_parts``) — a user's Word template made before them prints the rest,
+    and says so rather than dropping them silently."""
+    path = _template_path(document, env, options)
+    template = load_template(path)
+    return render_with(template, document, env), missing_parts(template, document, path)
 
 
 def render_with(template: CompiledDocx, document: Document, env: ReportEnvironment) -> bytes:
@@ -148,6 +159,29 @@ PORTRAIT_TAG = "attachment.portrait"  # what a template that gives each attachme
 COLOPHON_TAG = "colophon"  # what a template that prints the 版记 asks (``{{p colophon }}``)
 SEAL_TAG = "seal"  # what a template that places the 印章 asks (``{{p seal }}``)
 SEAL_PLACEHOLDER = "<!--reportgen:seal-->"
+BANNER_TAG = "banner"  # what a template that prints the 版头 asks (``{{p banner }}``)
+
+
+# What a template prints a part of the document with, and the part's name in a notice.
+_PARTS = (
+    (BANNER_TAG, "版头", "{{p banner }}"),
+    (SEAL_TAG, "印章", "{{p seal }}"),
+    (COLOPHON_TAG, "版记", "{{p colophon }}"),
+)
+
+
+def missing_parts(template: CompiledDocx, document: Document, path: Path) -> list[Finding]:
+    """RG312 (警告) for each of the document's 版头, 印章 and 版记 that ``template`` has no tag for."""
+    present = {BANNER_TAG: document.banner, SEAL_TAG: document.seal, COLOPHON_TAG: document.colophon}
+    found = []
+    for tag, part, example in _PARTS:
+        if present[tag] is not None and not any(tag in source for source in template.sources.values()):
+            message = f"台账有{part}，但模板中没有放{part}的段落（{example}），报告中不会印出{part}"
+            expected = f"在模板中加一段 {example}（见 docs/templates.md），或用默认模板"
+            found.append(Finding(Problem("RG312", message, file=path, expected=expected), Severity.WARNING))
+    return found
+
+
 MAX_TEMPLATE_BYTES = 32 * 1024 * 1024  # a letterhead template with its images is well under 1 MiB
 
 

@@ -79,12 +79,13 @@ def lint_template(path: Path, env: ReportEnvironment, document: Document | None 
         found += _digits(path, paragraphs)
         found += _names(path, env, compiled.sources[part], part)
     if document is not None and not any(f.severity is Severity.ERROR for f in found):
-        from reportgen.render.docx import render_with  # the writer, to render exactly as a report would
+        from reportgen.render.docx import missing_parts, render_with  # the writer, as a report renders
 
         try:
             render_with(compiled, document, env)
         except ReportError as error:
             found += [Finding(p, Severity.ERROR) for p in error.problems]
+        found += missing_parts(compiled, document, path)
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from reportgen.base.errors import Finding
 from reportgen.document.blocks import Document
-from reportgen.render.docx import render_docx
+from reportgen.render.docx import render_docx_noticed
 from reportgen.render.options import DEFAULT_OPTIONS, RenderOptions
 from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf.fonts import pdf_font_findings
@@ -38,7 +38,7 @@ def render_pdf_noticed(
     every render of the process, so each conversion passes its own ``pdf_timeout``: the limit the pool
     was created with belongs to whichever render came first.  A .docx with a relationship leaving the
     package is RG411 before LibreOffice starts (docs/security.md)."""
-    source = render_docx(document, env, options)
+    source, missing = render_docx_noticed(document, env, options)
     # The converters refuse it too; here the message can name the template the links came from.
     template = f"由模板 {options.docx_template} 生成的 .docx" if options.docx_template else None
     refuse_outside_references(source, ".docx", template)
@@ -48,4 +48,4 @@ def render_pdf_noticed(
         )
     else:
         data = convert_to_pdf(source, ".docx", timeout=options.pdf_timeout, archive=options.pdf_archive)
-    return stable_pdf(data, document.issued, document.language), pdf_font_findings(source, data)
+    return stable_pdf(data, document.issued, document.language), missing + pdf_font_findings(source, data)
