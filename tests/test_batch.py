@@ -260,3 +260,12 @@ def test_a_unit_whose_pdf_fails_keeps_its_docx_and_xlsx(
         "qingshan-2024q3.docx",
         "qingshan-2024q3.xlsx",
     ]  # no fingerprint: the next run renders the unit again
+
+
+def test_a_ledger_file_with_a_seal_renders_in_a_batch(tmp_path: Path) -> None:
+    """A batch reads each ledger file's 印章 from its own folder, as ``render`` does: the same bytes."""
+    complete = Path(__file__).resolve().parents[1] / "samples" / "complete" / "qingshan-complete-2024q3.yaml"
+    summary = reportgen.render_batch([complete, JIALING], "docx", tmp_path, jobs=2, progress=False)
+    assert [r.status for r in summary.results] == ["ok", "ok"]
+    made = tmp_path / "qingshan-complete-2024q3" / "qingshan-complete-2024q3.docx"
+    assert made.read_bytes() == reportgen.load(complete).to_bytes("docx")

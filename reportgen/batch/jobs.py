@@ -37,6 +37,7 @@ class Job:
     templates: tuple[Path, ...] = ()
     out: Path | None = None  # write here (local workers); None: send the bytes back (a cluster)
     stamp: str | None = None  # the inputs' fingerprint, written after the outputs
+    files: Path | None = None  # the ledger file's folder, where its 印章 is read; None: held in memory
 
 
 @dataclass(slots=True)
@@ -60,7 +61,9 @@ def run_job(job: Job) -> UnitResult:
         ledger = (
             job.source
             if isinstance(job.source, Ledger)
-            else parse_ledger(job.source, job.source_name, kind_needs(job.templates, job.choices))
+            else parse_ledger(
+                job.source, job.source_name, kind_needs(job.templates, job.choices), files=job.files
+            )
         )
         report = Report(ledger, templates=job.templates, choices=job.choices, options=job.options)
         result.findings = len(report.check())

@@ -107,12 +107,14 @@ def render_batch(
                 if not force and is_current(folder, stamp, outputs):
                     early.append(UnitResult(unit, "skipped", outputs=[str(p) for p in outputs]))
                     continue
+            # a ledger file may name files beside it (its 印章): the worker reads them from its folder
+            files = Path(name).resolve().parent if isinstance(source, bytes) else None
             if local:
-                yield Job(unit, source, name, wanted, options, choices, template_dirs, out, stamp)
+                yield Job(unit, source, name, wanted, options, choices, template_dirs, out, stamp, files)
             else:  # a cluster's workers may not see this file system: they send the bytes back
                 if stamp is not None:
                     stamps[unit] = stamp
-                yield Job(unit, source, name, wanted, options, choices, template_dirs)
+                yield Job(unit, source, name, wanted, options, choices, template_dirs, files=files)
 
     run = EXECUTORS[executor]
     arguments = (

@@ -43,12 +43,15 @@ def load_ledger(path: str | Path, needs: NeedsOf | None = None) -> Ledger:
     return build_ledger(read_yaml(source), source, needs, files=source.parent)
 
 
-def parse_ledger(text: str | bytes, name: str = "<台账>", needs: NeedsOf | None = None) -> Ledger:
+def parse_ledger(
+    text: str | bytes, name: str = "<台账>", needs: NeedsOf | None = None, *, files: Path | None = None
+) -> Ledger:
     """Validate a ledger held in memory (tests, batches, pipelines that build ledgers themselves):
-    workbook bytes (by ``name``'s suffix or the zip signature), else YAML text."""
+    workbook bytes (by ``name``'s suffix or the zip signature), else YAML text.  ``files`` is the
+    folder it may name files in (its 印章), as for a ledger read from that folder; None: none."""
     raw = text.encode("utf-8") if isinstance(text, str) else text
     if is_workbook(name, raw):
         from reportgen.ledger.excel.read import parse_workbook_ledger
 
-        return parse_workbook_ledger(raw, Path(name), needs)
-    return build_ledger(parse_yaml(raw, name), Path(name), needs)
+        return parse_workbook_ledger(raw, Path(name), needs, files=files)
+    return build_ledger(parse_yaml(raw, name), Path(name), needs, files=files)

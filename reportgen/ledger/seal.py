@@ -5,7 +5,8 @@ The ledger gives a path relative to its own folder (``印章: 印章.png``).  A 
 path may not leave the ledger's folder (no absolute path, no ``..``, no link pointing out), only a
 regular file of at most ``MAX_SEAL_BYTES`` is read (``base.inputfile.read_input``: no FIFO, no
 device), and it must be a PNG whose header gives a sensible size.  A ledger read from memory (an
-upload, ``reportgen.loads``) has no folder: it may not name a seal.  Every refusal is RG129.
+upload, ``reportgen.loads``) has no folder: it may not name a seal; a batch passes each file's folder
+(``batch.jobs.Job.files``).  Every refusal is RG129.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def read_seal(name: str, folder: Path | None, report: Report) -> Seal | None:
     """The seal ``name`` (relative to ``folder``, the ledger's folder), or None after a report."""
     if folder is None:
         report(
-            "这样读入的台账（网页上传、批量生成或程序中的台账文字）不能引用印章图片文件",
+            "这样读入的台账（网页上传或程序中的台账文字）没有所在的文件夹，不能引用印章图片文件",
             "去掉“印章”，或用 reportgen render 台账文件 生成",
         )
         return None
