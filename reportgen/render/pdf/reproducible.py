@@ -116,8 +116,9 @@ def _edit_objects(data: bytes, language: bytes, date: datetime.date) -> bytes:
 
 
 def _streams(data: bytes, entries: list[re.Match[bytes]]) -> Iterator[_Stream | None]:
-    """Each Flate stream object (in file order) with its dictionary, its inflated bytes and where
-    its length is written; None for one that is not as LibreOffice writes it (the caller gives up)."""
+    """Each Flate stream object (in file order) with its dictionary and where its bytes and length
+    are; None for one whose length is not where LibreOffice writes it (the caller gives up).  Only
+    the streams a caller picks by their dictionary are inflated (``_Stream.inflated``)."""
     for offset in sorted(int(e.group(1)) for e in entries if e.group(3) == b"n"):
         stream = _STREAM_DICT.match(data, offset)
         if stream is None or b"/FlateDecode" not in stream.group(1):
@@ -138,20 +139,22 @@ def _streams(data: bytes, entries: list[re.Match[bytes]]) -> Iterator[_Stream | 
         else:
             start = stream.start(1) + length.start(1)
             size, span = int(length.group(1)), (start, start + len(length.group(1)))
-        try:
-            inflated = zlib.decompress(data[stream.end() : stream.end() + size])
-        except zlib.error:
-            yield None
-            continue
-        yield _Stream(stream.group(1), inflated, (stream.end(), stream.end() + size), span)
+        yield _Stream(data, stream.group(1), (stream.end(), stream.end() + size), span)
 
 
 @dataclass(frozen=True, slots=True)
 class _Stream:
+    data: bytes  # the whole file
     dictionary: bytes
-    inflated: bytes
     body: tuple[int, int]  # where the compressed bytes are
     length: tuple[int, int]  # where their length is written (in the dictionary or its own object)
+
+    def inflated(self) -> bytes | None:
+        """The stream's bytes; None when they do not inflate."""
+        try:
+            return zlib.decompress(self.data[self.body[0] : self.body[1]])
+        except zlib.error:
+            return None
 
     def replaced(self, content: bytes) -> list[_Edit]:
         """The edits that put ``content`` in place of the stream's, compressed as LibreOffice does
@@ -171,7 +174,9 @@ def _font_id_edits(data: bytes, entries: list[re.Match[bytes]]) -> list[_Edit] |
         lengths = _TYPE1_LENGTHS.search(stream.dictionary)
         if lengths is None:
             continue
-        font = stream.inflated
+        font = stream.inflated()
+        if font is None:
+            return None
         clear, secret = int(lengths.group(1)), int(lengths.group(2))
         found = _UNIQUE_ID.search(font, 0, clear)
         if found is None:
@@ -206,8 +211,12 @@ def _profile_date_edits(data: bytes, entries: list[re.Match[bytes]], date: datet
     for stream in _streams(data, entries):
         if stream is None or b"/N " not in stream.dictionary:
             continue
-        profile = stream.inflated
-        if profile[where : where + len(signature)] != signature or profile[_ICC_DATE] == stamp:
+        profile = stream.inflated()
+        if (
+            profile is None
+            or profile[where : where + len(signature)] != signature
+            or profile[_ICC_DATE] == stamp
+        ):
             continue
         edits += stream.replaced(profile[: _ICC_DATE.start] + stamp + profile[_ICC_DATE.stop :])
     return edits
