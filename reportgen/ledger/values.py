@@ -15,8 +15,9 @@ empty values).  Everything else is refused with a code, never passed on to fail 
   0.30000000000000004, and guessing the intended digits (as the Excel reader must, Excel having only
   doubles) would be a silent change in code that could have passed ``Decimal`` or text.  The message
   says how to pass it exactly.  An empty DataFrame cell (NaN) is no number at all: it is empty.
-- a non-finite ``Decimal`` (NaN, Infinity: RG106); a ``datetime`` with a time of day (RG110, as the YAML
-  reader refuses ``2024-09-23 10:00``; midnight, which a DataFrame's date column holds, is the date);
+- a non-finite ``Decimal`` (NaN, Infinity: RG106), an integer of more than ``MAX_INT_DIGITS`` digits
+  (RG106); a ``datetime`` with a time of day (RG110, as the YAML reader refuses ``2024-09-23 10:00``;
+  midnight, which a DataFrame's date column holds, is the date);
 - ``bytes``, sets, generators and any other object (RG105); a key that is not text (RG105).
 
 The bounds are the YAML reader's (``MAX_NODES``, ``MAX_DEPTH``, ``MAX_TEXT_CHARS``), so a cyclic or
@@ -37,9 +38,12 @@ from pathlib import Path
 
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.ledger.plain import At, PlainLedger, Value, format_path
-from reportgen.ledger.yaml.read import _MAX_INT_DIGITS, MAX_DEPTH, MAX_NODES, MAX_TEXT_CHARS
+from reportgen.ledger.yaml.read import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX_TEXT_CHARS
 
-_BIG_INT = 10**_MAX_INT_DIGITS  # beyond: an exact Decimal, as the YAML reader keeps a long integer
+# The YAML reader keeps a longer integer as a Decimal, which every number field refuses as too large;
+# here it is refused at once, because converting a huge Python int to Decimal takes quadratic time.
+_BIG_INT = 10**MAX_INT_DIGITS
+_BIG_INT_EXPECTED = f"不超过 {MAX_INT_DIGITS} 位的整数（数值不超过 10^15）"
 FLOAT_EXPECTED = "Decimal 或文字，如 Decimal('1234.5') 或 '1234.5'（浮点数已不是精确的十进制数）"
 
 
@@ -86,14 +90,18 @@ class _Reader:
         if isinstance(value, str):
             self.count(at, len(value))
             return str.__str__(value)  # a str subclass (numpy.str_) as the plain text it holds
+        if isinstance(value, Decimal):
+            self.count(at, len(value.as_tuple().digits))  # as many characters when printed as text
+            return self.decimal(value, at)
         self.count(at)
         if value is None or isinstance(value, bool):
             return value
-        if isinstance(value, Decimal):
-            return self.decimal(value, at)
         if isinstance(value, numbers.Integral):  # int, numpy's integers, an IntEnum: the integer
             number = operator.index(value)
-            return number if abs(number) < _BIG_INT else Decimal(number)
+            if abs(number) >= _BIG_INT:  # Decimal(int) takes seconds for a million digits: refused first
+                self.refuse("RG106", "整数位数过多", at, f"{number.bit_length()} 位二进制", _BIG_INT_EXPECTED)
+                return None
+            return number
         if isinstance(value, float):
             self.refuse("RG106", f"浮点数 {value!r} 不是精确的十进制数", at, repr(value), FLOAT_EXPECTED)
             return None
