@@ -253,6 +253,9 @@ def test_a_key_that_is_not_text_is_refused() -> None:
     data[2024] = "x"  # type: ignore[index]
     assert codes(data) == [("RG105", None)]
     assert "int" in refused(data)[0].message
+    del data[2024]  # type: ignore[arg-type]
+    data[10**5000] = "x"  # type: ignore[index]  # Python refuses str() of it: never printed
+    assert codes(data) == [("RG105", None)]
 
 
 def test_a_mapping_that_gives_a_key_twice_is_refused() -> None:

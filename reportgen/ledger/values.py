@@ -44,7 +44,7 @@ from reportgen.ledger.yaml.read import MAX_DEPTH, MAX_INT_DIGITS, MAX_NODES, MAX
 # here it is refused at once, because converting a huge Python int to Decimal takes quadratic time.
 _BIG_INT = 10**MAX_INT_DIGITS
 _BIG_INT_EXPECTED = f"不超过 {MAX_INT_DIGITS} 位的整数（数值不超过 10^15）"
-FLOAT_EXPECTED = "Decimal 或文字，如 Decimal('1234.5') 或 '1234.5'（浮点数已不是精确的十进制数）"
+FLOAT_EXPECTED = "Decimal 或文字，如 Decimal('1234.5') 或 '1234.5'"
 
 
 def read_values(data: object, name: Path | str) -> PlainLedger:
@@ -99,11 +99,14 @@ class _Reader:
         if isinstance(value, numbers.Integral):  # int, numpy's integers, an IntEnum: the integer
             number = operator.index(value)
             if abs(number) >= _BIG_INT:  # Decimal(int) takes seconds for a million digits: refused first
-                self.refuse("RG106", "整数位数过多", at, f"{number.bit_length()} 位二进制", _BIG_INT_EXPECTED)
+                digits = (
+                    int(number.bit_length() * math.log10(2)) + 1
+                )  # str() of a huge int is refused by Python
+                self.refuse("RG106", f"整数有约 {digits} 位", at, None, _BIG_INT_EXPECTED)
                 return None
             return number
         if isinstance(value, float):
-            self.refuse("RG106", f"浮点数 {value!r} 不是精确的十进制数", at, repr(value), FLOAT_EXPECTED)
+            self.refuse("RG106", "浮点数不是精确的十进制数", at, repr(value), FLOAT_EXPECTED)
             return None
         if isinstance(value, datetime.datetime):
             return self.moment(value, at)
@@ -118,24 +121,22 @@ class _Reader:
             return [self.mapping(row, (*at, index)) for index, row in enumerate(rows, start=1)]
         self.refuse(
             "RG105",
-            f"不支持的值：{type(value).__name__}",
+            f"不支持 {type(value).__name__} 类型的值",
             at,
-            type(value).__name__,
+            None,
             "文字、整数、Decimal、日期、列表或字典（表格的行也可以是 pandas DataFrame）",
         )
         return None
 
     def decimal(self, value: Decimal, at: At) -> Value:
         if not value.is_finite():
-            self.refuse("RG106", f"“{value}”不是有限的数字", at, str(value), "有限的十进制数字")
+            self.refuse("RG106", "不是有限的数字", at, str(value), "有限的十进制数字")
             return None
         return Decimal(value)  # a subclass as the plain Decimal
 
     def moment(self, value: datetime.datetime, at: At) -> Value:
         if value.tzinfo is not None or value.time() != datetime.time():
-            self.refuse(
-                "RG110", f"“{value.isoformat()}”含有时刻", at, value.isoformat(), "只写日期，如 2024-09-23"
-            )
+            self.refuse("RG110", "含有时刻", at, value.isoformat(), "只写日期，如 2024-09-23")
             return None
         return datetime.date(value.year, value.month, value.day)
 
@@ -143,9 +144,7 @@ class _Reader:
         result: dict[str, Value] = {}
         for key, item in pairs:
             if not isinstance(key, str):
-                self.refuse(
-                    "RG105", f"字段名必须是文字，不能是 {type(key).__name__}", at, repr(key)[:80], "文字"
-                )
+                self.refuse("RG105", f"字段名必须是文字，不能是 {type(key).__name__}", at, None, "文字")
                 continue
             key = str.__str__(key)
             self.count(at, len(key))
