@@ -71,9 +71,10 @@ class _Reader:
     def refuse(self, code: str, message: str, at: At, value: object, expected: str) -> None:
         self.problems.append(self.problem(code, message, at, value, expected))
 
-    def count(self, at: At, chars: int = 0) -> None:
-        """One more value (and ``chars`` more characters): RG114 beyond the YAML reader's bounds."""
-        self.visited += 1
+    def count(self, at: At, chars: int = 0, *, value: bool = True) -> None:
+        """One more value (a key is no value) and ``chars`` more characters, counted as the YAML reader
+        counts them: RG114 beyond its bounds."""
+        self.visited += value
         self.chars += chars
         if self.visited > MAX_NODES or len(at) > MAX_DEPTH or self.chars > MAX_TEXT_CHARS:
             raise LedgerError(
@@ -99,9 +100,7 @@ class _Reader:
         if isinstance(value, numbers.Integral):  # int, numpy's integers, an IntEnum: the integer
             number = operator.index(value)
             if abs(number) >= _BIG_INT:  # Decimal(int) takes seconds for a million digits: refused first
-                digits = (
-                    int(number.bit_length() * math.log10(2)) + 1
-                )  # str() of a huge int is refused by Python
+                digits = int(number.bit_length() * math.log10(2)) + 1  # Python refuses str() of a huge int
                 self.refuse("RG106", f"整数有约 {digits} 位", at, None, _BIG_INT_EXPECTED)
                 return None
             return number
@@ -147,7 +146,7 @@ class _Reader:
                 self.refuse("RG105", f"字段名必须是文字，不能是 {type(key).__name__}", at, None, "文字")
                 continue
             key = str.__str__(key)
-            self.count(at, len(key))
+            self.count(at, len(key), value=False)
             if key in result:  # a Mapping other than dict, or a DataFrame, may give a name twice
                 self.refuse("RG103", f"字段“{key}”重复出现", (*at, key), None, "每个字段只写一次")
                 continue
