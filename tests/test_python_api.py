@@ -3,6 +3,7 @@ path; hostile values refused with a code, never a traceback; the same bytes as t
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime
 import enum
@@ -13,9 +14,12 @@ import time
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document as WordDocument
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import reportgen
@@ -23,6 +27,7 @@ from reportgen.base.errors import Problem
 from reportgen.ledger import parse_ledger
 from reportgen.ledger.yaml.read import MAX_DEPTH, MAX_NODES, parse_yaml, read_yaml
 from tests.conftest import MINIMAL, ROOT, SAMPLES
+from tests.test_messages import english_in
 
 SAMPLE_FILES = sorted(SAMPLES.rglob("*.yaml"))
 FORMATS = ("md", "html", "docx", "xlsx")
@@ -368,3 +373,67 @@ def test_reading_values_never_imports_pandas() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+# -- any value anywhere: a report or a coded problem ------------------------------------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.integers(min_value=-(10**120), max_value=10**120),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.decimals(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.binary(max_size=5),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(["1—9", "2024-02-30", "1,234.5", "18所", "{{ x }}", "\x00", "\u202e", "是"]),
+)
+_VALUES = st.recursive(
+    _SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner),
+        st.frozensets(st.integers(), max_size=2),
+        st.dictionaries(st.one_of(st.text(max_size=4), st.integers()), inner, max_size=3),
+    ),
+    max_leaves=8,
+)
+
+
+def _leaves(value: object, at: tuple[object, ...] = ()) -> Iterator[tuple[object, ...]]:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield (*at, key)
+            yield from _leaves(item, (*at, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield (*at, index)
+            yield from _leaves(item, (*at, index))
+
+
+PLACES = list(_leaves(minimal()))
+
+
+@settings(deadline=datetime.timedelta(seconds=10), max_examples=60)
+@given(st.lists(st.tuples(st.sampled_from(PLACES), _VALUES), min_size=1, max_size=3))
+def test_any_value_anywhere_is_a_report_or_coded_problems(
+    changes: list[tuple[tuple[object, ...], object]],
+) -> None:
+    data = minimal()
+    for at, value in changes:
+        with contextlib.suppress(LookupError, TypeError):  # an earlier change replaced a parent
+            holder: Any = data
+            for part in at[:-1]:
+                holder = holder[part]
+            holder[at[-1]] = value
+    try:
+        report = reportgen.from_data(data, "t.yaml")
+    except reportgen.LedgerError as error:
+        for problem in error.problems:
+            assert problem.line is None and problem.describe()
+            assert not english_in(problem.describe()), problem.describe()
+        return
+    report.check()
+    assert report.to_bytes("md") and report.to_bytes("xlsx")
