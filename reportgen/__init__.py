@@ -18,7 +18,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reportgen.api import Report, ReportChoices, convert_ledger, load, loads, new_ledger
+    from reportgen.api import Report, ReportChoices, convert_ledger, from_data, load, loads, new_ledger
     from reportgen.base.errors import (
         BatchError,
         Finding,
@@ -43,6 +43,7 @@ _LAZY: dict[str, str] = {
     "ReportError": "reportgen.base.errors",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
+    "from_data": "reportgen.api",
     "load": "reportgen.api",
     "loads": "reportgen.api",
     "new_ledger": "reportgen.api",
@@ -61,6 +62,7 @@ __all__ = [
     "ReportError",
     "TemplateError",
     "convert_ledger",
+    "from_data",
     "load",
     "loads",
     "new_ledger",

@@ -7,10 +7,11 @@ so a pipeline can stop at any step and inspect what it got.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Protocol
 
 from reportgen.base.errors import Finding, Problem, RenderError
 from reportgen.base.resources import builtin_templates
@@ -21,7 +22,7 @@ from reportgen.document.blocks import Document
 from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
-from reportgen.ledger import load_ledger, parse_ledger
+from reportgen.ledger import ledger_from_data, load_ledger, parse_ledger
 from reportgen.ledger.parts import NeedsOf
 from reportgen.model import Ledger
 from reportgen.render import (
@@ -34,6 +35,13 @@ from reportgen.render import (
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
+
+
+class BinaryStream(Protocol):
+    """Where ``Report.write`` puts a file: anything with ``write(bytes)`` (an open file, ``BytesIO``,
+    a web framework's response body)."""
+
+    def write(self, data: bytes, /) -> object: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +123,11 @@ class Report:
             return data
         return WRITERS[fmt][1](self.document, self.env, self.options)
 
+    def write(self, fmt: str, stream: BinaryStream) -> None:
+        """Write one format's bytes to ``stream`` (``to_bytes``): the whole file is made first, so a
+        failed rendering writes nothing to it."""
+        stream.write(self.to_bytes(fmt))
+
     @property
     def render_notices(self) -> list[Finding]:
         """What the outputs made so far noticed, by format in the order first made: for a .docx (and
@@ -158,6 +171,22 @@ def loads(
 ) -> Report:
     """Like ``load`` for ledger text in memory."""
     ledger = parse_ledger(text, name, kind_needs(templates, choices))
+    return Report(ledger, templates=templates, choices=choices, options=options)
+
+
+def from_data(
+    data: Mapping[str, object],
+    name: str = "<台账>",
+    *,
+    templates: Iterable[str | Path] = (),
+    choices: ReportChoices = DEFAULT_CHOICES,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> Report:
+    """Like ``load`` for a ledger built in Python: a mapping with a YAML ledger's keys, holding text,
+    ``int``, ``Decimal``, ``datetime.date``, lists and mappings (rows also as a pandas DataFrame).
+    A ``float`` is refused (RG106: pass ``Decimal`` or text), as is any other object; every problem
+    names its field path (``ledger.values``).  ``name`` is the file name the outputs and messages use."""
+    ledger = ledger_from_data(data, name, kind_needs(templates, choices))
     return Report(ledger, templates=templates, choices=choices, options=options)
 
 

@@ -1,7 +1,8 @@
 """Load & validate: the first layer. A ledger file — YAML, or an Excel workbook laid out by
 ``excel.layout`` — becomes a checked ``model.Ledger`` or a ``LedgerError`` listing every problem
 with its place (file and line, or ``sheet!cell``), value and expectation.  Both formats give the
-same plain values to one schema, and ``convert`` writes either from them."""
+same plain values to one schema, and ``convert`` writes either from them; so do Python values
+(``values``: a ledger built in code), whose problems name their field path."""
 
 from __future__ import annotations
 
@@ -12,13 +13,22 @@ from typing import TYPE_CHECKING
 from reportgen.ledger.excel.sniff import is_workbook
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.values import read_values
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
 from reportgen.model import Ledger
 
 if TYPE_CHECKING:
     from reportgen.ledger.convert import WRITABLE, example_bytes, ledger_bytes, read_ledger
 
-__all__ = ["WRITABLE", "example_bytes", "ledger_bytes", "load_ledger", "parse_ledger", "read_ledger"]
+__all__ = [
+    "WRITABLE",
+    "example_bytes",
+    "ledger_bytes",
+    "ledger_from_data",
+    "load_ledger",
+    "parse_ledger",
+    "read_ledger",
+]
 
 # Writing workbooks and converting need openpyxl: imported on first use, so that loading a YAML
 # ledger (``reportgen check`` on one) does not pay for it (issue 18, part 6).
@@ -55,3 +65,10 @@ def parse_ledger(
 
         return parse_workbook_ledger(raw, Path(name), needs, files=files)
     return build_ledger(parse_yaml(raw, name), Path(name), needs, files=files)
+
+
+def ledger_from_data(data: object, name: str = "<台账>", needs: NeedsOf | None = None) -> Ledger:
+    """Validate a ledger given as Python values (``values.read_values``): the same schema and coded
+    problems as a file, each naming its field path.  Like any ledger held in memory it may name no
+    file (印章)."""
+    return build_ledger(read_values(data, name), Path(name), needs)

@@ -36,7 +36,7 @@ MAX_DEPTH = 64
 MAX_TEXT_CHARS = MAX_FILE_BYTES
 # Python refuses int() of more than 4 300 digits (ValueError); a longer integer is kept as an exact
 # Decimal instead, which the field readers refuse as too large (RG106) like any other.
-_MAX_INT_DIGITS = 100
+MAX_INT_DIGITS = 100
 
 # The composer recurses once per nesting level: libyaml's, in C, overflows the stack and kills the
 # process at some 30 000 levels of "[" (fewer in a thread), the pure-Python one raises RecursionError.
@@ -332,7 +332,7 @@ class _Walker:
                     "RG106", f"“{text}”不是十进制数字", node, path, expected="十进制数字，如 1234.5"
                 )
             digits = text.replace("_", "")
-            return Decimal(digits) if len(digits) > _MAX_INT_DIGITS else int(digits)
+            return Decimal(digits) if len(digits) > MAX_INT_DIGITS else int(digits)
         if tag == "tag:yaml.org,2002:float":
             cleaned = text.replace("_", "")
             try:
