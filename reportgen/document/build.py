@@ -355,6 +355,8 @@ def _names(ledger: Ledger) -> tuple[str, ...]:
 
 
 def _on_its_page(attachment: Attachment, names: tuple[str, ...]) -> Attachment:
+    """The attachment on the page that suits it, its title broken for that page's width: the page is
+    chosen first, since a landscape 附件标题 holds 28 字 a line and a portrait one 20."""
     portrait = not attachment.charts and suits_portrait(attachment.table)
     width = title_capacity(PORTRAIT_BODY_MM if portrait else LANDSCAPE_BODY_MM)
     return dataclasses.replace(
