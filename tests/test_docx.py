@@ -139,7 +139,7 @@ def test_signature_and_date_are_placed_by_9704(rendered: bytes) -> None:
         assert paragraph.style.paragraph_format.alignment == 0  # LEFT
         assert paragraph.style.paragraph_format.right_indent in (None, 0)
     note = next(p for p in paragraphs if p.style.name == "附件说明")
-    assert note.text == "附件：2024年1—9月民生实事项目推进和资金执行情况一览表"
+    assert note.text == "附件：2024年1—9月民生实事项目推进和资金执行情况\n一览表"  # broken between words
 
 
 def test_a_date_longer_than_the_signer_stands_2_zi_from_the_margin() -> None:

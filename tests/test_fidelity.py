@@ -105,7 +105,12 @@ def reference(document: Document, kind: str, fmt: str) -> list[str]:
     units += [document.recipients, document.salutation]
     if not document.body_row:
         units += blocks
-    units += document.attachment_note
+    # the .docx breaks each 附件说明 entry's name between words (a line break in the paragraph)
+    units += (
+        ["\n".join(lines) for lines in document.attachment_note_lines]
+        if fmt == "docx"
+        else document.attachment_note
+    )
     if fmt == "docx":
         units += [document.signer_line, document.date_line]
     elif not web:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import shutil
 import subprocess
 import zipfile
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import reportgen
-from reportgen.document.titles import VOCABULARY, line_width, title_capacity, title_lines
+from reportgen.document.titles import VOCABULARY, line_width, note_lines, title_capacity, title_lines
 from reportgen.render.pdf.soffice import pdf_available
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,3 +160,41 @@ def test_an_attachment_title_is_broken_for_its_page() -> None:
     assert _title_paragraph(report.to_bytes("docx"), "RGAttachmentTitle") == list(attachment.title_lines)
     html = report.to_bytes("html").decode()
     assert '<h2 class="table-title">' + "<br>".join(attachment.title_lines) + "</h2>" in html
+
+
+def test_an_attachment_note_breaks_between_words() -> None:
+    """9704 7.3.4: a long 附件 name wraps under its first character, here never inside 一览表."""
+    assert note_lines("附件：2024年1—9月民生实事项目推进和资金执行情况一览表") == (
+        "附件：2024年1—9月民生实事项目推进和资金执行情况",
+        "一览表",
+    )
+    assert note_lines("2.各乡镇老年助餐点建设情况") == ("2.各乡镇老年助餐点建设情况",)
+
+
+@pytest.mark.skipif(not pdf_available() or shutil.which("pdftotext") is None, reason="LibreOffice missing")
+def test_the_pdf_prints_the_notes_lines_and_aligns_the_names(tmp_path: Path) -> None:
+    report = reportgen.load(ROOT / "samples" / "complete" / "qingshan-complete-2024q3.yaml")
+    lines = [line for note in report.document.attachment_note_lines for line in note]
+    assert lines == [
+        "附件：1.2024年1—9月民生实事项目推进和资金执行",
+        "情况一览表",
+        "2.各乡镇老年助餐点建设情况",
+    ]
+    pdf = tmp_path / "c.pdf"
+    pdf.write_bytes(report.to_bytes("pdf"))
+    boxes = subprocess.run(
+        ["pdftotext", "-f", "2", "-l", "2", "-bbox", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    starts = {
+        word: float(x)
+        for x, word in re.findall(r'<word xMin="([\d.]+)"[^>]*>([^<]*)</word>', boxes)
+        if word in ("附件：1.2024", "情况一览表", "2.各乡镇老年助餐点建设情况")
+    }
+    assert len(starts) == 3, boxes
+    # the wrapped line and the second entry both start under the first name's first character (5 字)
+    zi = 16 - 0.25  # a 3号 character tightened to the grid
+    assert starts["情况一览表"] == pytest.approx(starts["附件：1.2024"] + 3 * zi, abs=1.0)
+    assert starts["2.各乡镇老年助餐点建设情况"] == pytest.approx(starts["情况一览表"], abs=0.5)

@@ -167,6 +167,8 @@ class Document:
     recipients: str
     blocks: tuple[Block, ...]
     attachment_note: tuple[str, ...]
+    # each 附件说明 entry as the .docx prints it: its name broken between words (``titles.note_lines``)
+    attachment_note_lines: tuple[tuple[str, ...], ...]
     signer: str
     date: str
     signer_line: str  # 署名 and 成文日期 padded so they stand as 9704 7.3.5.2 places them

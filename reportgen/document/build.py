@@ -36,7 +36,7 @@ from reportgen.document.tables import (
     form_table,
 )
 from reportgen.document.textwidth import display_width
-from reportgen.document.titles import title_capacity, title_lines
+from reportgen.document.titles import note_lines, title_capacity, title_lines
 from reportgen.document.widths import LANDSCAPE_BODY_MM, PORTRAIT_BODY_MM, fits_portrait, suits_portrait
 from reportgen.model import Colophon as LedgerColophon
 from reportgen.model import DeclaredTable, Figure, FigureField, Ledger, Quantity, RatioOf, Section, SumOf
@@ -335,6 +335,7 @@ def build_document(
         recipients="、".join(ledger.recipients) + "：" if ledger.recipients else "",
         blocks=tuple(blocks),
         attachment_note=note,
+        attachment_note_lines=tuple(note_lines(line, _names(ledger)) for line in note),
         signer=ledger.signer if signature else "",
         date=date if signature else "",
         signer_line=signer_line if signature else "",

@@ -126,6 +126,62 @@ def title_lines(title: str, capacity: int, names: Iterable[str] = ()) -> tuple[s
     return tuple(title[a:b] for a, b in pairwise(cuts))
 
 
+def wrapped_lines(
+    text: str, capacity: int, names: Iterable[str] = (), *, spacing: int = 0
+) -> tuple[str, ...]:
+    """``text`` in lines of at most ``capacity`` ticks, each as full as it can be but ended between
+    words: the 附件说明's name (9704 7.3.4) breaks as the title does, never inside 一览表.  Greedy:
+    a line takes every character that fits, then gives back up to ``_BACK_OFF`` characters to end at
+    the best place (the least cost, the nearer the end the better).  ``spacing`` is added to every
+    character's width (the body text's tightening, in ticks).
+
+    >>> wrapped_lines("2024年1—9月民生实事项目推进和资金执行情况一览表", 2300)
+    ('2024年1—9月民生实事项目推进和资金执行情况', '一览表')
+    """
+    text = text.strip()
+    if not text:
+        return ()
+    measured = _text(text, names)
+    widths = [w + spacing * i for i, w in enumerate(measured.widths)]
+    lines: list[str] = []
+    start = 0
+    while widths[-1] - widths[start] > capacity:
+        end = start + 1
+        while end < len(text) and widths[end + 1] - widths[start] <= capacity:
+            end += 1
+        choices = [
+            (cost + (end - at), at)
+            for at in range(max(start + 1, end - _BACK_OFF), end + 1)
+            if (cost := measured.costs[at]) is not None
+        ]
+        cut = min(choices)[1] if choices else end  # no place to break at: break where it is full
+        lines.append(text[start:cut])
+        start = cut
+    lines.append(text[start:])
+    return tuple(lines)
+
+
+_BACK_OFF = 6  # characters a wrapped line may give back to end between words
+# The 附件说明 (9704 7.3.4) on the 28-字 body grid: “附件：” from 2 字, each name and its wrapped lines
+# from 5 字 (the 附件说明 styles of render/docx/layout.py); the body's 3号 text is tightened 0.25 pt a
+# character to fit 28 (about 1.6 ticks, taken as 1: the planned line errs short), and planned 0.2 字
+# short like a title, so LibreOffice never wraps a line again.
+NOTE_CAPACITY = (28 - 5) * UNIT - _MARGIN
+NOTE_SPACING = -1
+NOTE_LABEL = "附件："
+
+
+def note_lines(note: str, names: Iterable[str] = ()) -> tuple[str, ...]:
+    """One 附件说明 entry (``附件：1.…`` or ``2.…``) as its printed lines, the name broken between words.
+
+    >>> note_lines("附件：2024年1—9月民生实事项目推进和资金执行情况一览表")
+    ('附件：2024年1—9月民生实事项目推进和资金执行情况', '一览表')
+    """
+    label = NOTE_LABEL if note.startswith(NOTE_LABEL) else ""
+    lines = wrapped_lines(note[len(label) :], NOTE_CAPACITY, names, spacing=NOTE_SPACING)
+    return (label + lines[0], *lines[1:]) if lines else (note,)
+
+
 def line_width(line: str) -> int:
     """How wide a title line prints, in ticks: ``_widths``' last sum.
 

@@ -159,10 +159,13 @@ PARAGRAPH_STYLES: tuple[ParagraphStyle, ...] = (
     ParagraphStyle("RGHeading3", "三级标题", FANGSONG, outline_level=2, keep_next=True),
     ParagraphStyle("RGHeading4", "四级标题", FANGSONG, outline_level=3, keep_next=True),
     # 附件说明 (9704 7.3.4): "附件：" at 2 字, wrapped lines under the first character of the name.
+    # Flush left, not justified: an entry's name is broken between words (a w:br, ``titles.note_lines``),
+    # and a justified line before a break would spread its characters apart.
     ParagraphStyle(
         "RGAttachmentNote",
         "附件说明",
         FANGSONG,
+        align="left",
         first_line_chars=0,
         left_chars=500,
         hanging_chars=300,
@@ -170,7 +173,13 @@ PARAGRAPH_STYLES: tuple[ParagraphStyle, ...] = (
         keep_next=True,
     ),
     ParagraphStyle(
-        "RGAttachmentNoteMore", "附件说明续行", FANGSONG, first_line_chars=0, left_chars=500, keep_next=True
+        "RGAttachmentNoteMore",
+        "附件说明续行",
+        FANGSONG,
+        align="left",
+        first_line_chars=0,
+        left_chars=500,
+        keep_next=True,
     ),
     # The 落款 never stands alone on a page (issue 17): the body's last paragraph, the empty lines, the
     # 附件说明 and the 署名 are each kept with the next, and the last paragraph's widow control brings at

@@ -90,9 +90,11 @@ def _write_properties(document: docx.document.Document) -> None:
 
 # -- styles ---------------------------------------------------------------------------------------
 def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
+    # A first line of 0 is written out unless the style hangs: a style based on Normal would otherwise
+    # inherit its 2 字 (the 附件说明's second entry stood 2 字 right of the first's name).
     indent = (
         f'<w:ind w:firstLineChars="{style.first_line_chars}" w:firstLine="{style.first_line_chars * 16 // 5}"'
-        if style.first_line_chars
+        if style.first_line_chars or not style.hanging_chars
         else "<w:ind"
     )
     if style.left_chars:
@@ -102,8 +104,6 @@ def _paragraph_style_xml(style: L.ParagraphStyle) -> str:
     if style.right_chars:
         indent += f' w:rightChars="{style.right_chars}" w:right="{style.right_chars * 16 // 5}"'
     indent += "/>"
-    if indent == "<w:ind/>":
-        indent = '<w:ind w:firstLine="0" w:firstLineChars="0"/>'
     ppr = (
         "<w:pPr>"
         + ("<w:keepNext/>" if style.keep_next else "")
@@ -333,8 +333,8 @@ def _p(style: str, text: str = "", font: str | None = None) -> str:
 
 
 def _title(style: str = "RGTitle", lines: str = "document.title_lines") -> str:
-    """The 公文标题 (or a 附件标题) as ``titles`` breaks it (between words, 梯形/菱形): one paragraph,
-    a ``w:br`` between lines.  Each ``{%r … %}`` run is removed by docxtpl, leaving the tag."""
+    """The 公文标题, a 附件标题 or a 附件说明 entry as ``titles`` breaks it (between words): one
+    paragraph, a ``w:br`` between lines.  Each ``{%r … %}`` run is removed by docxtpl, leaving the tag."""
     font = L.STYLES_BY_ID[style].font
     runs = (
         text_run("{%r for line in " + lines + " %}", font)
@@ -429,11 +429,11 @@ def _body_paragraphs(attachments: bool) -> list[str]:
         _tag("endfor"),
         _tag("if document.attachment_note"),
         _p("RGKeptBlank"),
-        _tag("for line in document.attachment_note"),
+        _tag("for note in document.attachment_note_lines"),  # each entry's lines broken between words
         _tag("if loop.first"),
-        _p("RGAttachmentNote", "{{ line }}"),
+        _title("RGAttachmentNote", "note"),
         _tag("else"),
-        _p("RGAttachmentNoteMore", "{{ line }}"),
+        _title("RGAttachmentNoteMore", "note"),
         _tag("endif"),
         _tag("endfor"),
         _tag("endif"),
