@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     )
     from reportgen.batch import BatchSummary, render_batch
     from reportgen.render.options import RenderOptions
+    from reportgen.word_template import Template
 
 # public name → the module that defines it
 _LAZY: dict[str, str] = {
@@ -41,6 +42,7 @@ _LAZY: dict[str, str] = {
     "Report": "reportgen.api",
     "ReportChoices": "reportgen.api",
     "ReportError": "reportgen.base.errors",
+    "Template": "reportgen.word_template",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
     "from_data": "reportgen.api",
@@ -60,6 +62,7 @@ __all__ = [
     "Report",
     "ReportChoices",
     "ReportError",
+    "Template",
     "TemplateError",
     "convert_ledger",
     "from_data",
