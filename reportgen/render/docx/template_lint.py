@@ -26,7 +26,7 @@ import jinja2
 from jinja2 import meta, nodes
 from lxml import etree
 
-from reportgen.base.errors import Finding, Problem, ReportError, Severity
+from reportgen.base.errors import Finding, Problem, ReportError, Severity, TemplateError
 from reportgen.document.blocks import Document
 from reportgen.render.docx.engine import CompiledDocx, compile_members
 from reportgen.render.docx.package_checks import read_package
@@ -77,6 +77,20 @@ def lint_template(path: Path, env: ReportEnvironment, document: Document | None 
             found += [Finding(p, Severity.ERROR) for p in error.problems]
         found += missing_parts(compiled, document, path)
     return found
+
+
+def compile_checked(data: bytes, name: str, env: ReportEnvironment) -> CompiledDocx:
+    """A user's own template (``reportgen.Template``) compiled once and linted before any data
+    arrives: its package checked (``read_package``), every tagged part compiled in ``env`` (RG301),
+    and every lint error (RG309, RG310) raised together as one ``TemplateError``, so a broken
+    template fails when it is loaded, not at its thousandth render."""
+    members = read_package(data, name)
+    compiled = compile_members(members, name)
+    found = lint_compiled(Path(name), env, members, compiled, report=False)
+    errors = [finding.problem for finding in found if finding.severity is Severity.ERROR]
+    if errors:
+        raise TemplateError(*errors)
+    return compiled
 
 
 def lint_compiled(
