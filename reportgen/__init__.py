@@ -8,6 +8,9 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
         print(finding.describe())
     report.render("html,md", "out/")
 
+``reportgen.Template`` fills a user's own docxtpl-syntax Word template with their own data, in the
+same sandbox and compiled engine (docs/api.md).
+
 The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
 so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
 """
@@ -18,7 +21,16 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reportgen.api import Report, ReportChoices, convert_ledger, from_data, load, loads, new_ledger
+    from reportgen.api import (
+        Report,
+        ReportChoices,
+        Template,
+        convert_ledger,
+        from_data,
+        load,
+        loads,
+        new_ledger,
+    )
     from reportgen.base.errors import (
         BatchError,
         Finding,
@@ -41,6 +53,7 @@ _LAZY: dict[str, str] = {
     "Report": "reportgen.api",
     "ReportChoices": "reportgen.api",
     "ReportError": "reportgen.base.errors",
+    "Template": "reportgen.api",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
     "from_data": "reportgen.api",
@@ -60,6 +73,7 @@ __all__ = [
     "Report",
     "ReportChoices",
     "ReportError",
+    "Template",
     "TemplateError",
     "convert_ledger",
     "from_data",

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
-from reportgen.base.errors import Finding, Problem, RenderError
+from reportgen.base.errors import Finding, Problem, RenderError, TemplateError
 from reportgen.base.resources import builtin_templates
 from reportgen.compute.checks import findings
 from reportgen.compute.figures import ComputedReport, compute
@@ -24,6 +24,7 @@ from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
 from reportgen.ledger import ledger_from_data, load_ledger, parse_ledger
 from reportgen.ledger.parts import NeedsOf
+from reportgen.ledger.values import read_values
 from reportgen.model import Ledger
 from reportgen.render import (
     DEFAULT_OPTIONS,
@@ -35,6 +36,9 @@ from reportgen.render import (
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
 from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
+
+if TYPE_CHECKING:
+    from reportgen.render.docx.engine import CompiledDocx
 
 
 class BinaryStream(Protocol):
@@ -237,3 +241,53 @@ def _check_target(target: Path, force: bool) -> None:
         raise RenderError(
             Problem("RG401", "文件已存在，没有覆盖", file=target, expected="换一个文件名，或加 --force 覆盖")
         )
+
+
+class Template:
+    """Your own docxtpl-syntax Word template, filled with your own data (docs/api.md).
+
+    docxtpl's tags (``{{ }}``, ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``) in the compiled engine
+    the reports use (``render.docx.engine``): ``source`` (a path, the file's bytes or a binary file
+    object) is checked and compiled once (``compile_checked``: package limits, macros, external links,
+    RG301/RG309/RG310 for the tags), so a broken template fails here, not at its thousandth render.
+    Each ``render`` reads the context with the one reader of Python values (``read_values``, the
+    reader behind ``from_data``: text, ``int``, ``Decimal``, dates, lists, dicts; a ``float`` RG106,
+    any other object RG105 — docxtpl's ``RichText``/``InlineImage``/``Subdoc`` would write raw XML,
+    which no value may), then renders in the one sandbox (no arithmetic, no custom filters, no
+    attributes beyond the allow-list, the budget RG306, undefined names RG302).  ``name`` is the file
+    messages name (a path names itself; bytes are ``<模板>``)."""
+
+    def __init__(self, source: str | Path | bytes | BinaryIO, *, name: str | None = None) -> None:
+        from reportgen.render.docx import template_bytes  # docxtpl and lxml: only when a template is used
+        from reportgen.render.docx.template_lint import compile_checked
+
+        data, self.name = template_bytes(source, name)
+        self._env = make_environment()
+        self._compiled: CompiledDocx = compile_checked(data, self.name, self._env)
+
+    def render(self, context: Mapping[str, object]) -> bytes:
+        """The filled .docx: the same bytes for the same context."""
+        if not isinstance(context, Mapping):
+            message = f"模板数据必须是字典（名称 → 值），不能是 {type(context).__name__}"
+            expected = "dict，如 {'标题': '……', '项目': [{'名称': '……'}]}"
+            raise TemplateError(Problem("RG303", message, file=Path(self.name), expected=expected))
+        values = read_values(context, self.name).data
+        assert isinstance(values, dict)
+        return self._compiled.render(self._env, values)
+
+    def render_to(self, context: Mapping[str, object], stream: BinaryStream) -> None:
+        """``render`` into anything with ``write(bytes)``; nothing is written when rendering fails."""
+        stream.write(self.render(context))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Only strings and bytes go to a worker process, which compiles the Jinja code on first use."""
+        return {"name": self.name, "compiled": self._compiled}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        name, compiled = state["name"], state["compiled"]
+        assert isinstance(name, str)
+        self.name, self._env = name, make_environment()
+        self._compiled = compiled  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Template({self.name!r})"

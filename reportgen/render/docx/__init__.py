@@ -15,6 +15,7 @@ import os
 import stat
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from markupsafe import Markup
 
@@ -202,6 +203,33 @@ def read_docx_template(path: Path) -> bytes:
     return read_input(
         path, limit=MAX_TEMPLATE_BYTES, error=TemplateError, code="RG305", expected="存在的 .docx 文件"
     )
+
+
+def template_bytes(source: str | os.PathLike[str] | bytes | BinaryIO, name: str | None) -> tuple[bytes, str]:
+    """A user's template given as a path, its bytes or a binary file object (``reportgen.Template``):
+    its bytes, at most ``MAX_TEMPLATE_BYTES`` however given (RG305 beyond), and the name messages use."""
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        return read_docx_template(path), name or os.fspath(path)
+    shown = name or getattr(source, "name", None)
+    shown = shown if isinstance(shown, str) else DEFAULT_TEMPLATE_NAME
+    if isinstance(source, bytes | bytearray | memoryview):
+        data = bytes(source)
+    else:
+        data = source.read(MAX_TEMPLATE_BYTES + 1)
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise TemplateError(
+            Problem(
+                "RG305",
+                f"模板超过 {MAX_TEMPLATE_BYTES // 2**20} MiB",
+                file=Path(shown),
+                expected="Word 保存的 .docx（带图片的信笺模板也远小于 1 MiB）",
+            )
+        )
+    return data, shown
+
+
+DEFAULT_TEMPLATE_NAME = "<模板>"  # the file a message names when the template came as bytes
 
 
 @lru_cache(maxsize=32)

@@ -18,6 +18,7 @@ depend on the data (a filter on the wrong unit) are found too.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -25,9 +26,9 @@ import jinja2
 from jinja2 import meta, nodes
 from lxml import etree
 
-from reportgen.base.errors import Finding, Problem, ReportError, Severity
+from reportgen.base.errors import Finding, Problem, ReportError, Severity, TemplateError
 from reportgen.document.blocks import Document
-from reportgen.render.docx.engine import compile_members
+from reportgen.render.docx.engine import CompiledDocx, compile_members
 from reportgen.render.docx.package_checks import read_package
 from reportgen.render.docx.wordml import W_NS
 from reportgen.templating.sandbox import ReportEnvironment
@@ -66,6 +67,44 @@ def lint_template(path: Path, env: ReportEnvironment, document: Document | None 
         compiled = compile_members(members, str(path))
     except ReportError as error:
         return [Finding(p, Severity.ERROR) for p in error.problems]
+    found = lint_compiled(path, env, members, compiled, report=True)
+    if document is not None and not any(f.severity is Severity.ERROR for f in found):
+        from reportgen.render.docx import missing_parts, render_with  # the writer, as a report renders
+
+        try:
+            render_with(compiled, document, env)
+        except ReportError as error:
+            found += [Finding(p, Severity.ERROR) for p in error.problems]
+        found += missing_parts(compiled, document, path)
+    return found
+
+
+def compile_checked(data: bytes, name: str, env: ReportEnvironment) -> CompiledDocx:
+    """A user's own template (``reportgen.Template``) compiled once and linted before any data
+    arrives: its package checked (``read_package``), every tagged part compiled in ``env`` (RG301),
+    and every lint error (RG309, RG310) raised together as one ``TemplateError``, so a broken
+    template fails when it is loaded, not at its thousandth render."""
+    members = read_package(data, name)
+    compiled = compile_members(members, name)
+    found = lint_compiled(Path(name), env, members, compiled, report=False)
+    errors = [finding.problem for finding in found if finding.severity is Severity.ERROR]
+    if errors:
+        raise TemplateError(*errors)
+    return compiled
+
+
+def lint_compiled(
+    path: Path,
+    env: ReportEnvironment,
+    members: Sequence[tuple[str, bytes]],
+    compiled: CompiledDocx,
+    *,
+    report: bool,
+) -> list[Finding]:
+    """The findings of a compiled template's tagged parts, part by part: Jinja syntax, split tags,
+    misplaced and unbalanced tags.  A report's template (``report``) is also checked for what only a
+    report's data makes wrong — digits typed in the text, names its context lacks; a user's own
+    template with their own data (``reportgen.Template``) has its own names and its own figures."""
     found: list[Finding] = []
     parts = dict(members)
     for part in sorted(compiled.sources):
@@ -76,16 +115,9 @@ def lint_template(path: Path, env: ReportEnvironment, document: Document | None 
         paragraphs = list(_paragraphs(parts[part], part))
         found += _split_tags(path, paragraphs)
         found += _tags_and_blocks(path, paragraphs)
-        found += _digits(path, paragraphs)
-        found += _names(path, env, compiled.sources[part], part)
-    if document is not None and not any(f.severity is Severity.ERROR for f in found):
-        from reportgen.render.docx import missing_parts, render_with  # the writer, as a report renders
-
-        try:
-            render_with(compiled, document, env)
-        except ReportError as error:
-            found += [Finding(p, Severity.ERROR) for p in error.problems]
-        found += missing_parts(compiled, document, path)
+        if report:
+            found += _digits(path, paragraphs)
+            found += _names(path, env, compiled.sources[part], part)
     return found
 
 

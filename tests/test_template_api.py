@@ -1,0 +1,204 @@
+"""``reportgen.Template`` (issue 18, part 4): a user's docxtpl-syntax template with the user's own data.
+
+The templates are built here with python-docx, as a person would type them in Word; every result is
+opened with python-docx, and compared with what plain docxtpl makes of the same template and data.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import pytest
+from docxtpl import DocxTemplate
+from markupsafe import Markup
+
+import reportgen
+from reportgen.base.errors import LedgerError, TemplateError
+
+
+def _template(*paragraphs: str, table: bool = True) -> bytes:
+    """Paragraphs, then a table whose middle row repeats for each of ``项目`` (``{%tr for %}``)."""
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    if table:
+        grid = document.add_table(rows=4, cols=3)
+        grid.cell(0, 0).text, grid.cell(0, 1).text, grid.cell(0, 2).text = "序号", "项目", "金额（万元）"
+        grid.cell(1, 0).text = "{%tr for 行 in 项目 %}"
+        grid.cell(2, 0).text = "{{ loop.index }}"
+        grid.cell(2, 1).text = "{{ 行.名称 }}"
+        grid.cell(2, 2).text = "{{ 行.金额 }}"
+        grid.cell(3, 0).text = "{%tr endfor %}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+REPORT = _template(
+    "{{ 单位 }}关于{{ 期间 }}工作情况的报告",
+    "{%p if 备注 %}",
+    "备注：{{ 备注 }}",
+    "{%p endif %}",
+    "{%p if 附言 %}",
+    "附言：{{ 附言 }}",
+    "{%p endif %}",
+    "共{{ 项目 | length }}个项目，负责人{{ 负责人.姓名 }}（{{ 负责人['电话'] }}）。",
+)
+
+
+def _context(rows: int = 30) -> dict[str, object]:
+    return {
+        "单位": "嘉陵区民政局 & <办公室>",
+        "期间": "2024年1—9月",
+        "备注": "数据截至9月底",
+        "附言": "",
+        "负责人": {"姓名": "张三", "电话": "0817-1234567"},
+        "项目": [{"名称": f"项目{i}", "金额": Decimal(i) / 4} for i in range(1, rows + 1)],
+    }
+
+
+def _texts(data: bytes) -> tuple[list[str], list[list[str]]]:
+    document = docx.Document(io.BytesIO(data))
+    paragraphs = [p.text for p in document.paragraphs]
+    rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+    return paragraphs, rows
+
+
+def test_paragraphs_conditions_and_a_table_of_thirty_rows() -> None:
+    paragraphs, rows = _texts(reportgen.Template(REPORT).render(_context()))
+    assert paragraphs == [
+        "嘉陵区民政局 & <办公室>关于2024年1—9月工作情况的报告",
+        "备注：数据截至9月底",  # {%p if %} kept its paragraph; the empty 附言 removed its own
+        "共30个项目，负责人张三（0817-1234567）。",
+    ]
+    assert rows[0] == ["序号", "项目", "金额（万元）"]
+    assert len(rows) == 31
+    assert rows[1] == ["1", "项目1", "0.25"]
+    assert rows[30] == ["30", "项目30", "7.5"]
+
+
+def test_the_same_context_gives_the_same_bytes_and_a_path_the_same_as_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "我的模板.docx"
+    path.write_bytes(REPORT)
+    template = reportgen.Template(path)
+    first = template.render(_context())
+    assert first == template.render(_context()) == reportgen.Template(REPORT).render(_context())
+    assert template.render(_context(29)) != first
+    stream = io.BytesIO()
+    template.render_to(_context(), stream)
+    assert stream.getvalue() == first
+    again = pickle.loads(pickle.dumps(template))  # what a worker process receives
+    assert again.render(_context()) == first
+
+
+def test_the_output_is_plain_docxtpls_for_the_same_template_and_context() -> None:
+    plain = DocxTemplate(io.BytesIO(REPORT))
+    plain.render(_context(), autoescape=True)
+    buffer = io.BytesIO()
+    plain.save(buffer)
+    assert _texts(reportgen.Template(REPORT).render(_context())) == _texts(buffer.getvalue())
+
+
+def test_values_are_text_never_xml() -> None:
+    """``Markup`` is read as the text it holds: a value never becomes Word XML, ``|safe`` or not."""
+    template = reportgen.Template(_template("{{ a }}", "{{ a | safe }}", table=False))
+    raw = Markup("<w:r><w:t>注入</w:t></w:r>")
+    paragraphs, _ = _texts(template.render({"a": raw}))
+    assert paragraphs == [str(raw), str(raw)]
+
+
+def test_a_huge_loop_stops_with_rg306() -> None:
+    template = reportgen.Template(
+        _template(
+            "{%p for a in 数 %}",
+            "{%p for b in 数 %}",
+            "{{ a }}",
+            "{%p endfor %}",
+            "{%p endfor %}",
+            table=False,
+        )
+    )
+    with pytest.raises(TemplateError) as caught:
+        template.render({"数": list(range(2000))})  # 4 million steps
+    assert caught.value.code == "RG306"
+    assert "word/document.xml" in str(caught.value.problems[0].place)
+
+
+@pytest.mark.parametrize(
+    "tag", ["{{ 单位.__class__ }}", "{{ 单位.ljust(1000) }}", "{{ 负责人.__class__.__mro__ }}", "{{ 1 + 2 }}"]
+)
+def test_attributes_beyond_the_allow_list_and_arithmetic_are_rg304(tag: str) -> None:
+    template = reportgen.Template(_template(tag, table=False))
+    with pytest.raises(TemplateError) as caught:
+        template.render({"单位": "嘉陵区", "负责人": {"姓名": "张三"}})
+    assert caught.value.code == "RG304"
+
+
+def test_a_missing_name_is_rg302_naming_the_paragraph() -> None:
+    context = _context()
+    del context["负责人"]
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(REPORT, name="我的模板.docx").render(context)
+    [problem] = caught.value.problems
+    assert problem.code == "RG302"
+    assert "负责人" in problem.message
+    assert str(problem.file) == "我的模板.docx"
+    assert problem.place is not None and problem.place.startswith("word/document.xml 第")
+
+
+@pytest.mark.parametrize(
+    "value,code",
+    [
+        (1.5, "RG106"),  # a binary double: Decimal or text, as everywhere in reportgen
+        (object(), "RG105"),
+        (b"bytes", "RG105"),
+    ],
+)
+def test_values_that_are_not_plain_data_are_refused_with_their_path(value: object, code: str) -> None:
+    context = _context()
+    context["项目"][2]["金额"] = value  # type: ignore[index]
+    with pytest.raises(LedgerError) as caught:
+        reportgen.Template(REPORT).render(context)
+    [problem] = caught.value.problems
+    assert (problem.code, problem.place) == (code, "项目[3].金额")
+
+
+def test_docxtpls_rich_values_are_refused_not_written_as_xml() -> None:
+    from docxtpl import RichText
+
+    with pytest.raises(LedgerError) as caught:
+        reportgen.Template(REPORT).render({**_context(), "备注": RichText("粗体", bold=True)})
+    assert caught.value.code == "RG105"
+
+
+def test_a_context_that_is_not_a_mapping_is_rg303() -> None:
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(REPORT).render([("单位", "x")])  # type: ignore[arg-type]
+    assert caught.value.code == "RG303"
+
+
+@pytest.mark.parametrize(
+    "paragraphs,code",
+    [
+        (("{{ 单位 | 万 }}",), "RG301"),  # no such filter: custom filters are refused by design
+        (("{%p if 备注 %}", "备注"), "RG310"),  # no endif
+        (("前言{%p if 备注 %}", "{%p endif %}"), "RG309"),  # {%p must stand alone: the rest would be lost
+    ],
+)
+def test_a_broken_template_fails_when_loaded(paragraphs: tuple[str, ...], code: str) -> None:
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(_template(*paragraphs, table=False))
+    assert code in {p.code for p in caught.value.problems}
+
+
+def test_the_package_is_checked_when_loaded(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(b"not a zip")
+    assert caught.value.code == "RG305"
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(tmp_path / "none.docx")
+    assert caught.value.code == "RG305"
