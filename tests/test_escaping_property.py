@@ -171,10 +171,12 @@ def test_hostile_text_in_every_field(field: Field, text: str) -> None:
     if syntax:
         return  # a template: what it renders to is Jinja's output, not the text typed
     shown = field.expected(text)
+    # a title is printed in lines broken between words (document.titles): a w:br in the .docx, <br> in HTML
+    # (markup no text can produce: text's “<” is escaped)
     found = {
-        "docx": any(shown in t for t in docx_texts),
+        "docx": any(shown in t or shown in t.replace("\n", "") for t in docx_texts),
         "xlsx": any(shown in t for t in xlsx_texts),
-        "html": str(markupsafe.escape(shown)) in html,
+        "html": str(markupsafe.escape(shown)) in html.replace("<br>", ""),
         "md": (markdown_cell if field.cell else markdown_text)(shown) in md,
     }
     assert {fmt for fmt in field.outputs if not found[fmt]} == set(), shown
