@@ -108,29 +108,36 @@ def _decimals(context: dict[str, Any]) -> dict[str, Any]:
 
 
 OBJECT = ("RG105", "docxtpl objects (RichText/InlineImage/Subdoc/Listing) are not plain values")
+RUN = "`{{r }}` prints only a RichText: its text as a plain value prints nothing, in docxtpl too"
 ADAPTERS: dict[str, Adapter] = {
-    "cellbg": Adapter(_texts(), note="RichText → its text"),
+    "cellbg": Adapter(_texts(), refused=OBJECT, note=RUN),
     "custom_jinja_filters": Adapter(refused=("RG301", "custom filters and a float are refused by design")),
     "embedded": Adapter(note="replace_embedded/replace_zipname: no equivalent (embedded files unchanged)"),
     "escape": Adapter(refused=OBJECT),
     "escape_auto": Adapter(refused=("RG105", "a function (iteritems) in the context is not a value")),
-    "get_undeclared_variables": Adapter(note="an incomplete context is RG302 by design (docxtpl prints nothing)"),
+    "get_undeclared_variables": Adapter(
+        note="an incomplete context is RG302 by design (docxtpl prints nothing)"
+    ),
     "header_footer": Adapter(refused=OBJECT),
     "header_footer_utf8": Adapter(refused=OBJECT),
     "header_footer_image": Adapter(note="replace_media: no equivalent (the header's picture unchanged)"),
-    "header_footer_image_file_obj": Adapter(note="replace_media: no equivalent (the header's picture unchanged)"),
+    "header_footer_image_file_obj": Adapter(
+        note="replace_media: no equivalent (the header's picture unchanged)"
+    ),
     "header_footer_inline_image": Adapter(refused=OBJECT),
     "inline_image": Adapter(refused=OBJECT),
     "merge_docx": Adapter(refused=OBJECT),
-    "module_execute": Adapter(_decimals, note="JSON float 1.234 → Decimal('1.234')"),
+    "module_execute": Adapter(
+        _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
+    ),
     "replace_picture": Adapter(note="replace_pic: no equivalent (the picture unchanged)"),
     "richtext": Adapter(refused=OBJECT),
-    "richtext_and_if": Adapter(_texts(), note="RichText → its text"),
-    "richtext_eastAsia": Adapter(_texts(), note="RichText → its text (the font is the template's)"),
+    "richtext_and_if": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "richtext_eastAsia": Adapter(_texts(), refused=OBJECT, note=RUN),
     "richtextparagraph": Adapter(refused=OBJECT),
     "subdoc": Adapter(refused=OBJECT),
     "template_error": Adapter(refused=("RG301", "a template syntax error: docxtpl raises too")),
-    "word2016": Adapter(_texts(), note="RichText → its text"),
+    "word2016": Adapter(_texts(), refused=OBJECT, note=RUN),
 }
 
 
@@ -142,7 +149,9 @@ def watched_renders(seen: list[Render]) -> Iterator[None]:
     original = docxtpl.DocxTemplate.render
 
     def render(self: Any, context: Any = None, *args: Any, **kwargs: Any) -> None:
-        template = str(Path(str(self.template_file)).resolve()) if isinstance(self.template_file, str | Path) else ""
+        template = (
+            str(Path(str(self.template_file)).resolve()) if isinstance(self.template_file, str | Path) else ""
+        )
         try:
             saved = copy.copy(context or {})
         except Exception:  # a context that cannot be copied is recorded as it is
@@ -254,6 +263,14 @@ def compare(name: str, render: Render, adapter: Adapter) -> tuple[str, str]:
     """(result, note) for one render of one script."""
     import reportgen
 
+    if adapter.plain is not None and adapter.refused is not None:
+        # No plain form keeps docxtpl's result: ours is expected to refuse docxtpl's objects, and the
+        # plain form is compared with what docxtpl makes of that same plain context.
+        result, note = compare(name, render, Adapter(refused=adapter.refused))
+        return (
+            result,
+            f"{note}; {adapter.note}; with the text as plain values: {_against_plain(render, adapter.plain)}",
+        )
     context = render.context if adapter.plain is None else adapter.plain(render.context)
     try:
         ours = reportgen.Template(render.template).render(context)
@@ -274,16 +291,42 @@ def compare(name: str, render: Render, adapter: Adapter) -> tuple[str, str]:
     notes = [adapter.note] if adapter.note else []
     if adapter.refused:
         notes.append(f"expected {adapter.refused[0]}, but rendered")
-    for index, (column, widest) in enumerate(grids(ours)):
-        theirs_grid = grids(render.result)
+    theirs_grid = grids(render.result)
+    for index, (column, _widest) in enumerate(grids(ours)):
         if index < len(theirs_grid) and theirs_grid[index][0] != column:
             notes.append(f"table {index + 1}: grid {column} columns, docxtpl {theirs_grid[index][0]}")
     if theirs_text == ours_text:
         return "identical", "; ".join(notes)
     for index, (a, b) in enumerate(zip(theirs_text, ours_text, strict=False)):
         if a != b:
-            return "different", f"line {index + 1}: docxtpl {_short(a)!r} / ours {_short(b)!r}; " + "; ".join(notes)
+            return "different", f"line {index + 1}: docxtpl {_short(a)!r} / ours {_short(b)!r}; " + "; ".join(
+                notes
+            )
     return "different", f"{len(theirs_text)} lines, ours {len(ours_text)}; " + "; ".join(notes)
+
+
+def _against_plain(render: Render, plain: Callable[[dict[str, Any]], dict[str, Any]]) -> str:
+    """Ours and docxtpl's on the same plain context: identical, or the first differing line."""
+    import docxtpl
+
+    import reportgen
+
+    context = plain(render.context)
+    theirs = docxtpl.DocxTemplate(render.template)
+    theirs.render(context)
+    buffer = io.BytesIO()
+    theirs.save(buffer)
+    try:
+        ours = reportgen.Template(render.template).render(context)
+    except reportgen.ReportError as error:
+        return f"ours {error.code}"
+    theirs_text, ours_text = texts(buffer.getvalue()), texts(ours)
+    if theirs_text == ours_text:
+        return "identical to docxtpl's"
+    for index, (a, b) in enumerate(zip(theirs_text, ours_text, strict=False)):
+        if a != b:
+            return f"line {index + 1}: docxtpl {_short(a)!r} / ours {_short(b)!r}"
+    return f"{len(theirs_text)} lines, ours {len(ours_text)}"
 
 
 def extract(mirror: Path, commit: str, into: Path) -> Path:
@@ -314,11 +357,12 @@ def main(argv: list[str] | None = None) -> int:
     print("| script | result | note |\n|---|---|---|")
     for outcome in outcomes:
         print(f"| {outcome.script} | {outcome.result} | {outcome.note} |")
-    counts = {k: sum(o.result == k for o in outcomes) for k in ("identical", "refused by design", "refused", "different", "crashed")}
+    kinds = ("identical", "refused by design", "refused", "different", "crashed", "not run")
+    counts = {kind: sum(o.result == kind for o in outcomes) for kind in kinds}
     print(
         f"\n{counts['identical']} identical, {counts['refused by design']} refused by design, "
-        f"{counts['refused']} refused (not by design), {counts['different']} different, {counts['crashed']} crashed"
-        f" — {len(outcomes)} renders"
+        f"{counts['refused']} refused (not by design), {counts['different']} different, "
+        f"{counts['crashed']} crashed, {counts['not run']} not run — {len(outcomes)} renders"
     )
     return 0
 
@@ -334,7 +378,9 @@ def run_all(tests: Path, only: list[str] | None) -> list[Outcome]:
         seen, failure = run_script(tests, name)
         adapter = ADAPTERS.get(name, Adapter())
         if not seen:
-            outcomes.append(Outcome(name, "no render", f"the script rendered nothing ({_short(failure or '', 80)})"))
+            why = _short(failure or "", 80)
+            expected = f"; ours: {adapter.refused[0]} by design" if adapter.refused else ""
+            outcomes.append(Outcome(name, "not run", f"docxtpl's script rendered nothing ({why}){expected}"))
             continue
         for index, render in enumerate(seen):
             label = name if len(seen) == 1 else f"{name}#{index + 1}"
