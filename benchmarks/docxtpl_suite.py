@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 SKIPPED = {"runtests.py", "__init__.py"}
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -165,11 +165,11 @@ def watched_renders(seen: list[Render]) -> Iterator[None]:
         self.save(buffer)
         seen.append(Render(template, saved, buffer.getvalue()))
 
-    docxtpl.DocxTemplate.render = render  # type: ignore[method-assign]
+    docxtpl.DocxTemplate.render = render
     try:
         yield
     finally:
-        docxtpl.DocxTemplate.render = original  # type: ignore[method-assign]
+        docxtpl.DocxTemplate.render = original
 
 
 def run_script(tests: Path, name: str) -> tuple[list[Render], str | None]:
@@ -204,7 +204,7 @@ def _table_texts(table: Any) -> Iterator[str]:
         for cell in row.findall(f"{W}tc"):
             for child in cell:
                 if child.tag == f"{W}p":
-                    yield Paragraph(child, None).text
+                    yield Paragraph(child, cast(Any, None)).text
                 elif child.tag == f"{W}tbl":
                     yield from _table_texts(child)
 
