@@ -245,3 +245,17 @@ def test_an_ampersand_typed_inside_a_tag_prints_once() -> None:
     assert _texts(ours)[0] == ["甲&乙"] == _texts(buffer.getvalue())[0]
     less_than = reportgen.Template(_template('{{ "<甲>" }}', table=False)).render({})
     assert _texts(less_than)[0] == ["<甲>"]
+
+
+def test_paragraph_and_page_breaks_in_a_value_are_words_as_in_docxtpl() -> None:
+    """docxtpl makes ``\\a`` in a value a new paragraph and ``\\f`` a page break (its test suite: escape);
+    they no longer vanish with the characters XML forbids, which still do (``\\x01``)."""
+    template_bytes = _template("前{{ a }}后", table=False)
+    context = {"a": "甲&\a乙\f丙\n丁\x01"}
+    plain = DocxTemplate(io.BytesIO(template_bytes))
+    plain.render(context, autoescape=True)
+    buffer = io.BytesIO()
+    plain.save(buffer)
+    ours = reportgen.Template(template_bytes).render(context)
+    assert _texts(ours)[0] == ["前甲&", "乙", "", "丙\n丁后"] == _texts(buffer.getvalue())[0]
+    assert b'w:type="page"' in zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml")

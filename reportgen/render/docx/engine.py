@@ -159,11 +159,25 @@ def _plain_text(value: object) -> str:
 
 
 def _word_text(finalize: Any) -> Any:
+    """Every printed value escaped after ``finalize`` (which drops what XML forbids) — except docxtpl's
+    paragraph (``\\a``) and page (``\\f``) breaks in text, which are kept between the escaped pieces
+    for ``_after_render`` to make Word's, as docxtpl does, instead of vanishing with the rest."""
+
+    def shown(value: object) -> Markup:
+        text = finalize(value) if finalize is not None else value
+        return text if isinstance(text, Markup) else escape(text)
+
     def escaped(value: object) -> object:
-        shown = finalize(value) if finalize is not None else value
-        return shown if isinstance(shown, Markup) else escape(shown)
+        if isinstance(value, str) and not isinstance(value, Markup) and _BREAKS.search(value):
+            return Markup("").join(
+                Markup(piece) if _BREAKS.fullmatch(piece) else shown(piece) for piece in _BREAKS.split(value)
+            )
+        return shown(value)
 
     return escaped
+
+
+_BREAKS = re.compile(r"([\a\f])")
 
 
 # libxml2's messages → Chinese (first match); the element names they quote are kept.
