@@ -10,7 +10,7 @@ PDF     := $(shell command -v soffice >/dev/null 2>&1 && echo ,pdf)
 FORMATS ?= md,html,docx,xlsx$(PDF)
 SAMPLES := $(wildcard samples/*.yaml samples/complete/*.yaml)
 
-.PHONY: help install lock test-latest dist demo test lint ledger quarterly check clean templates bench screenshots
+.PHONY: help install lock test-latest dist demo test lint ledger quarterly check clean templates bench docxtpl-suite screenshots
 
 help:  ## 列出可用目标
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -75,6 +75,10 @@ lint: $(STAMP)  ## ruff 与 mypy --strict
 BENCH_UNITS ?= 2000,20000
 bench: $(STAMP)  ## 性能基准：与 docxtpl/openpyxl 对比，批量吞吐（不属于 make test）
 	$(PY) benchmarks/bench.py --units $(BENCH_UNITS)
+
+DOCXTPL_MIRROR ?= /work/.mirror/elapouya+python-docx-template/repo
+docxtpl-suite: $(STAMP)  ## 兼容性标尺：docxtpl 自带的测试脚本分别用 docxtpl 与 reportgen.Template 渲染并比较（DOCXTPL=检出目录 或 DOCXTPL_MIRROR=裸仓库）
+	$(PY) benchmarks/docxtpl_suite.py $(if $(DOCXTPL),$(DOCXTPL),--mirror $(DOCXTPL_MIRROR))
 
 templates: $(STAMP)  ## 重新生成默认 Word 模板 templates/report*.docx（改版式后运行）
 	$(PY) -m reportgen.render.docx.template_builder

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import pickle
+import zipfile
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -202,3 +204,58 @@ def test_the_package_is_checked_when_loaded(tmp_path: Path) -> None:
     with pytest.raises(TemplateError) as caught:
         reportgen.Template(tmp_path / "none.docx")
     assert caught.value.code == "RG305"
+
+
+def _with_part(data: bytes, part: str, change: Callable[[str], str]) -> bytes:
+    """The package with one part's XML changed, as another writer would have saved it."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(buffer, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            target.writestr(
+                item, change(content.decode("utf-8")).encode("utf-8") if item.filename == part else content
+            )
+    return buffer.getvalue()
+
+
+def test_quotes_libreoffice_stores_as_references_are_the_quotes_typed() -> None:
+    """LibreOffice saves ``"`` and ``'`` in text as ``&quot;``/``&apos;``: the tag is what the user typed
+    (docxtpl's test suite: header_footer_entities, less_cells_after_loop, word2016), not RG301."""
+    typed = _template("{{ \"甲\" if 标志 else '乙' }}", table=False)
+    saved = _with_part(
+        typed,
+        "word/document.xml",
+        lambda xml: xml.replace('"甲"', "&quot;甲&quot;").replace("'乙'", "&apos;乙&apos;"),
+    )
+    assert b"&quot;" in zipfile.ZipFile(io.BytesIO(saved)).read("word/document.xml")
+    template = reportgen.Template(saved)
+    assert _texts(template.render({"标志": True}))[0] == ["甲"]
+    assert _texts(template.render({"标志": False}))[0] == ["乙"]
+
+
+def test_an_ampersand_typed_inside_a_tag_prints_once() -> None:
+    """Word stores the ``&`` typed in a tag's string as ``&amp;``; it prints as ``&``, as in docxtpl's
+    default rendering (docxtpl's test suite: header_footer_entities), not as ``&amp;``."""
+    template_bytes = _template('{{ "甲&乙" if 标志 else "" }}', table=False)
+    plain = DocxTemplate(io.BytesIO(template_bytes))
+    plain.render({"标志": True})
+    buffer = io.BytesIO()
+    plain.save(buffer)
+    ours = reportgen.Template(template_bytes).render({"标志": True})
+    assert _texts(ours)[0] == ["甲&乙"] == _texts(buffer.getvalue())[0]
+    less_than = reportgen.Template(_template('{{ "<甲>" }}', table=False)).render({})
+    assert _texts(less_than)[0] == ["<甲>"]
+
+
+def test_paragraph_and_page_breaks_in_a_value_are_words_as_in_docxtpl() -> None:
+    """docxtpl makes ``\\a`` in a value a new paragraph and ``\\f`` a page break (its test suite: escape);
+    they no longer vanish with the characters XML forbids, which still do (``\\x01``)."""
+    template_bytes = _template("前{{ a }}后", table=False)
+    context = {"a": "甲&\a乙\f丙\n丁\x01"}
+    plain = DocxTemplate(io.BytesIO(template_bytes))
+    plain.render(context, autoescape=True)
+    buffer = io.BytesIO()
+    plain.save(buffer)
+    ours = reportgen.Template(template_bytes).render(context)
+    assert _texts(ours)[0] == ["前甲&", "乙", "", "丙\n丁后"] == _texts(buffer.getvalue())[0]
+    assert b'w:type="page"' in zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml")

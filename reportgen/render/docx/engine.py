@@ -159,11 +159,25 @@ def _plain_text(value: object) -> str:
 
 
 def _word_text(finalize: Any) -> Any:
+    """Every printed value escaped after ``finalize`` (which drops what XML forbids) — except docxtpl's
+    paragraph (``\\a``) and page (``\\f``) breaks in text, which are kept between the escaped pieces
+    for ``_after_render`` to make Word's, as docxtpl does, instead of vanishing with the rest."""
+
+    def shown(value: object) -> Markup:
+        text = finalize(value) if finalize is not None else value
+        return text if isinstance(text, Markup) else escape(text)
+
     def escaped(value: object) -> object:
-        shown = finalize(value) if finalize is not None else value
-        return shown if isinstance(shown, Markup) else escape(shown)
+        if isinstance(value, str) and not isinstance(value, Markup) and _BREAKS.search(value):
+            return Markup("").join(
+                Markup(piece) if _BREAKS.fullmatch(piece) else shown(piece) for piece in _BREAKS.split(value)
+            )
+        return shown(value)
 
     return escaped
+
+
+_BREAKS = re.compile(r"([\a\f])")
 
 
 # libxml2's messages → Chinese (first match); the element names they quote are kept.
@@ -208,13 +222,30 @@ def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> Compiled
 
 
 def _before_render(xml: str) -> str:
-    """One paragraph per line (so an error's line number names a paragraph as Word counts them,
-    tag paragraphs included), then docxtpl's tag clean-up, then docxtpl's escaped braces (``{_{``
+    """Quotes stored as references in text made characters (``_QUOTES``), one paragraph per line (so
+    an error's line number names a paragraph as Word counts them, tag paragraphs included), then
+    docxtpl's tag clean-up and an ``&`` inside a tag made a character (``_INSIDE_TAG``), then docxtpl's
+    escaped braces (``{_{``
     prints ``{{``) as Jinja literals: replaced in the template, not in the rendered part (as docxtpl
     does), so ledger text that holds ``{_{`` is printed as typed."""
+    xml = _TEXT.sub(lambda m: _QUOTE_REFERENCE.sub(lambda q: _QUOTES[q.group()], m.group()), xml)
     patched = cast(str, DocxTemplate.patch_xml(cast(Any, None), _PARAGRAPH_START.sub(r"\n<w:p\1", xml)))
+    patched = _INSIDE_TAG.sub(lambda m: m.group().replace("&amp;", "&"), patched)
     return _ESCAPED_BRACES.sub(lambda m: "{{ '" + _ESCAPES[m.group()] + "' }}", patched)
 
+
+# Quotes some writers (LibreOffice) store as references in text, where they mean the character:
+# docxtpl reads the part with lxml, which writes text's quotes back as characters, so a tag such as
+# ``{{ x|default(&quot;—&quot;) }}`` is the ``"—"`` the user typed.  Only text between elements is
+# changed; an attribute's ``&quot;`` stays what it is.
+_QUOTES = {"&quot;": '"', "&#34;": '"', "&#x22;": '"', "&apos;": "'", "&#39;": "'", "&#x27;": "'"}
+_QUOTE_REFERENCE = re.compile("|".join(re.escape(q) for q in _QUOTES))
+_TEXT = re.compile(r">[^<]*&(?:quot|apos|#34|#39|#x22|#x27);[^<]*<")
+
+# Inside a tag an ``&`` the user typed is stored as ``&amp;``; docxtpl's clean-up makes ``&lt;``/``&gt;``
+# characters there but leaves it, so ``default("a&b")`` would print ``a&amp;b`` once escaped (docxtpl,
+# which does not escape, prints ``a&b``).  The span is docxtpl's own (``patch_xml``'s ``clean_tags``).
+_INSIDE_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})")
 
 # docxtpl's way to write a tag's braces as text in a Word template.
 _ESCAPES = {"{_{": "{{", "}_}": "}}", "{_%": "{%", "%_}": "%}"}
