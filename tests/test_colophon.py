@@ -459,3 +459,17 @@ def test_pdf_seal_over_signature_and_date(tmp_path: Path) -> None:
     assert 0 < top - (above + 16) < 29  # its top within one line of the body (7.3.5.1)
     signer_top = next(line[2] for line in lines if line[3] == "青山县民政局")
     assert (top + bottom) / 2 < signer_top + 8 < bottom  # 署名 and date below the seal's centre
+
+
+def test_a_signer_or_date_alone_stands_two_zi_from_the_right() -> None:
+    """A kind may go without 成文日期 (or 署名): the line left is still 右空二字, never at the left margin."""
+    from reportgen.document.signature import LINE_HALVES, RIGHT_SPACE, signature_lines
+    from reportgen.document.textwidth import display_width
+
+    for signer, date in (("青山县民政局", ""), ("", "2024年10月12日")):
+        lines = signature_lines(signer, date)
+        for line, typed in zip(lines, (signer, date), strict=True):
+            assert line.strip("\u3000\u2002") == typed
+            if typed:
+                assert display_width(line) == LINE_HALVES - RIGHT_SPACE
+    assert signature_lines("", "") == ("", "")

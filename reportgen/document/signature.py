@@ -28,6 +28,11 @@ def _padded(text: str, half: int) -> str:
     return IDEOGRAPHIC_SPACE * (half // 2) + EN_SPACE * (half % 2) + text
 
 
+def _right_spaced(line: str) -> str:
+    """A 署名 or date standing alone, 右空二字 ("" stays "")."""
+    return _padded(line, LINE_HALVES - RIGHT_SPACE - display_width(line)) if line else ""
+
+
 def signature_lines(signer: str, date: str) -> tuple[str, str]:
     """署名 and 成文日期 when there is no seal (9704 7.3.5.2): the 署名 右空二字 and the date's first
     character two 字 right of the 署名's; if the date is the longer (it would pass the margin), the
@@ -38,8 +43,8 @@ def signature_lines(signer: str, date: str) -> tuple[str, str]:
     ones (the earlier padding, right-aligned) are dropped at the end of a line, which put both lines
     flush right (issue 17).  A template that right-aligns the lines still gets them 右空二字.
     """
-    if not signer or not date:
-        return signer, date
+    if not signer or not date:  # one line alone (a kind without 成文日期, or without 署名): 右空二字
+        return _right_spaced(signer), _right_spaced(date)
     signer_width, date_width = display_width(signer), display_width(date)
     date_right = max(RIGHT_SPACE, signer_width - date_width + RIGHT_SPACE - SHIFT)
     date_left = LINE_HALVES - date_right - date_width
