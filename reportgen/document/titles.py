@@ -268,13 +268,29 @@ def _is_han(char: str) -> bool:
     return "\u4e00" <= char <= "\u9fff"
 
 
+def _span(text: _Text, start: int, end: int) -> int:
+    """The printed width of ``chars[start:end]`` as a line of its own: the prefix sums count the space
+    between a figure and the 汉字 beside it, which a line break takes away (as ``line_width`` has it)."""
+    chars, width = text.chars, text.widths[end] - text.widths[start]
+    if start > 0 and chars[start].isascii() and not chars[start - 1].isascii() and not chars[start].isspace():
+        width -= AUTOSPACE
+    if (
+        end < len(chars)
+        and chars[end - 1].isascii()
+        and not chars[end].isascii()
+        and not chars[end - 1].isspace()
+    ):
+        width -= AUTOSPACE
+    return width
+
+
 def _best_breaks(text: _Text, count: int, capacity: int) -> tuple[int, tuple[int, ...]] | None:
     """The least costly ``count - 1`` breaks whose lines fit and have a 梯形 or 菱形 shape (a line at
     most ``_SHAPE_TOLERANCE`` longer than the one under it; three lines may be short-long-short)."""
     best: tuple[int, tuple[int, ...]] | None = None
     for breaks in _fitting_breaks(text, count, capacity):
         cuts = (0, *breaks, len(text.chars))
-        shape = _shape_cost([text.widths[b] - text.widths[a] for a, b in pairwise(cuts)])
+        shape = _shape_cost([_span(text, a, b) for a, b in pairwise(cuts)])
         if shape is None:
             continue
         cost = shape + _HALF * sum(text.costs[b] or 0 for b in breaks)
