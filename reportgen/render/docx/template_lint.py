@@ -234,9 +234,11 @@ def _names(path: Path, env: ReportEnvironment, source: str, part: str) -> list[F
     for expression in _EXPRESSIONS.findall(source):
         try:
             tree = env.parse("{{ " + expression + " }}")
+            # an unknown filter (or ``|safe``, which only a Word part's environment has) fails here
+            undeclared = meta.find_undeclared_variables(tree)
         except jinja2.TemplateSyntaxError:
             continue  # compiling the template reports it, at its paragraph
-        for name in meta.find_undeclared_variables(tree) - CONTEXT_NAMES - set(env.globals) - bound:
+        for name in undeclared - CONTEXT_NAMES - set(env.globals) - bound:
             unknown.setdefault(
                 name,
                 f"模板引用了“{name}”，但模板只能得到 document、tables、body_tables、banner、colophon 和 seal",
