@@ -8,7 +8,7 @@ LEDGER ?= samples/jialing-2024q3.yaml
 # PDF needs LibreOffice: included when soffice is installed (.ci/run installs it).
 PDF     := $(shell command -v soffice >/dev/null 2>&1 && echo ,pdf)
 FORMATS ?= md,html,docx,xlsx$(PDF)
-SAMPLES := $(wildcard samples/*.yaml samples/complete/*.yaml)
+SAMPLES := $(wildcard samples/*.yaml samples/complete/*.yaml) samples/rollup/青山市.yaml
 
 .PHONY: help install lock test-latest dist demo test lint ledger quarterly check clean templates bench docxtpl-suite screenshots
 

@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import reportgen  # noqa: E402
-from benchmarks.ledgers import declared_ledger_text, ledger_text  # noqa: E402
+from benchmarks.ledgers import declared_ledger_text, ledger_text, rollup_tree  # noqa: E402
 from reportgen.render import DEFAULT_OPTIONS  # noqa: E402
 from reportgen.render.docx import render_docx, table_xml  # noqa: E402
 from reportgen.render.docx.template_builder import TEMPLATES  # noqa: E402
@@ -246,6 +246,45 @@ def batch_table(unit_counts: list[int], projects: int, workers: int) -> str:
             rows.append(
                 f"| {count} | docx,xlsx | {workers} | {seconds:.1f} | {count / seconds:.0f} | {peak:.0f} |"
             )
+    return "\n".join(rows)
+
+
+def rollup_table(townships: int, workers: int) -> str:
+    """汇总 (issue 18): a province over 15 cities over 150 counties over ``townships`` townships, every
+    level in one batch (docx + xlsx), units before parents; and the province loaded on its own, which
+    reads and computes the whole tree itself."""
+    import resource
+
+    counties, cities = max(1, townships // 20), max(1, townships // 200)
+    rows = [
+        f"| 汇总 {townships} 乡镇 → {counties} 县 → {cities} 市 → 1 省 | seconds | units/s | peak RSS MiB |",
+        "|---|---|---|---|",
+    ]
+    with tempfile.TemporaryDirectory(prefix="rg-bench-") as folder:
+        paths = rollup_tree(Path(folder) / "in", townships, counties, cities)
+        started = time.perf_counter()
+        summary = reportgen.render_batch(
+            paths, "docx,xlsx", Path(folder) / "out", jobs=workers, progress=False
+        )
+        seconds = time.perf_counter() - started
+        assert summary.ok, summary.table()
+        worker = max(r.rss_mib for r in summary.results)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        rows.append(
+            f"| batch -j {workers}, {len(paths)} units, docx,xlsx | {seconds:.1f} "
+            f"| {len(paths) / seconds:.0f} | worker {worker:.0f}, coordinator {own:.0f} |"
+        )
+        tracemalloc.start()
+        started = time.perf_counter()
+        province = reportgen.load(paths[0])
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        assert province.ledger.rollup is not None
+        rows.append(
+            f"| the province alone: reportgen.load reads all {len(paths)} ledgers | {seconds:.1f} "
+            f"| {len(paths) / seconds:.0f} | Python heap peak {peak:.0f} |"
+        )
     return "\n".join(rows)
 
 
@@ -467,6 +506,13 @@ def main() -> None:
         help="contexts rendered through reportgen.Template, docxtpl and the floor; 0 to skip",
     )
     parser.add_argument("--template-api-only", action="store_true", help="only the template API table")
+    parser.add_argument(
+        "--rollup",
+        type=int,
+        default=3000,
+        help="townships of the 汇总 tree (÷20 counties, ÷200 cities); 0 to skip",
+    )
+    parser.add_argument("--rollup-only", action="store_true", help="only the 汇总 table")
     args = parser.parse_args()
     print(f"# reportgen benchmarks ({sys.platform}, Python {sys.version.split()[0]})\n")
     if args.startup:
@@ -478,6 +524,11 @@ def main() -> None:
         print(template_api_table(args.template_api))
         print()
     if args.template_api_only:
+        return
+    if args.rollup:
+        print(rollup_table(args.rollup, args.jobs))
+        print()
+    if args.rollup_only:
         return
     print(engine_table([int(s) for s in args.sizes.split(",")], args.budget))
     if args.declared:

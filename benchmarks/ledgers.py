@@ -7,6 +7,8 @@ figures and an owner; the narrative quotes figures through filters.  Determinist
 from __future__ import annotations
 
 import random
+from functools import partial
+from pathlib import Path
 
 HEAD = """\
 标题: 第{unit}县民政局关于{{{{ 期间.年月 }}}}民生实事推进情况的报告
@@ -122,3 +124,106 @@ def declared_ledger_text(rows: int, seed: int = 0) -> str:
             bm=f"{rng.randint(100, 2000) / 100:.2f}",
         )
     return text
+
+
+# -- 汇总: a tree of ledgers (乡镇 → 县 → 市 → 省), the samples/rollup/ shape at a province's size -------
+ROLLUP_FIGURES = "[低保对象, 低保金, 特困对象, 临时救助人次, 临时救助金, 低保覆盖率]"
+# Every level's 正文: the same sentence quoting the figures (a township's own, a parent's summed).
+NARRATIVE = """\
+正文:
+  - 标题: 基本情况
+    段落:
+      - >-
+        {{ 期间 }}，有城乡低保对象{{ 低保对象 | 人 }}，占户籍人口的{{ 低保覆盖率 }}，
+        发放城乡低保金{{ 低保金 | 万元 }}，同比{{ 低保金 | 同比 }}；
+        特困供养对象{{ 特困对象 | 人 }}；实施临时救助{{ 临时救助人次 | 人次 }}，
+        支出临时救助资金{{ 临时救助金 | 万元 }}。
+"""
+TOWNSHIP = """\
+类型: 社会救助
+标题: {name}2024年1—9月社会救助工作情况
+落款: {name}人民政府
+成文日期: 2024-10-08
+填报单位: {name}
+期间: {{年度: 2024, 月份: 1—9}}
+指标:
+  户籍人口:     {{名称: 户籍人口, 数值: {population}, 单位: 人}}
+  低保对象:     {{名称: 城乡低保对象, 数值: {persons}, 单位: 人}}
+  低保金:       {{名称: 发放城乡低保金, 数值: {money}, 单位: 万元, 上年同期: {earlier}}}
+  特困对象:     {{名称: 特困供养对象, 数值: {destitute}, 单位: 人}}
+  临时救助人次: {{名称: 临时救助, 数值: {visits}, 单位: 人次}}
+  临时救助金:   {{名称: 临时救助资金, 数值: {relief}, 单位: 万元}}
+  低保覆盖率:   {{名称: 低保覆盖率, 比例: {{分子: 低保对象, 分母: 户籍人口}}}}
+"""
+PARENT = """\
+类型: 社会救助
+标题: {name}民政局关于{{{{ 期间.年月 }}}}社会救助工作情况的报告
+落款: {name}民政局
+成文日期: 2024-10-15
+填报单位: {name}
+期间: {{年度: 2024, 月份: 1—9}}
+汇总:
+  下级: [{units}/]
+  指标: {figures}
+{narrative}表格:
+  - 编号: 下级
+    标题: 各{word}社会救助工作情况汇总表
+    行: 下级
+    合计行: 是
+    列:
+      - {{名称: {word}, 文本: 是}}
+      - {{名称: 户籍人口, 单位: 人}}
+      - {{名称: 低保对象, 单位: 人}}
+      - {{名称: 低保金, 单位: 万元}}
+      - {{名称: 覆盖率, 显示为: 低保覆盖率, 单位: "%", 公式: {{商: [低保对象, 户籍人口]}}}}
+      - {{名称: 排名, 公式: {{排名: 覆盖率}}}}
+      - {{名称: 临时救助人次, 单位: 人次}}
+      - {{名称: 临时救助金, 单位: 万元}}
+"""
+
+
+def township_text(name: str, seed: int) -> str:
+    """One township's ledger: every figure drawn from ``seed``."""
+    draw = random.Random(seed)
+    money = draw.randint(5_000, 90_000) / 100
+    return (
+        TOWNSHIP.format(
+            name=name,
+            population=draw.randint(8_000, 60_000),
+            persons=draw.randint(200, 1_500),
+            money=f"{money:.2f}",
+            earlier=f"{money / 1.068:.2f}",
+            destitute=draw.randint(30, 260),
+            visits=draw.randint(300, 2_400),
+            relief=f"{draw.randint(1_000, 12_000) / 100:.2f}",
+        )
+        + NARRATIVE
+    )
+
+
+def rollup_tree(folder: Path, townships: int = 3000, counties: int = 150, cities: int = 15) -> list[Path]:
+    """A province over ``cities`` cities over ``counties`` counties over ``townships`` townships, as
+    files under ``folder`` (省.yaml; 市/市01.yaml; 市/市01/县001.yaml; 市/市01/县001/镇0001.yaml …),
+    every unit's file name distinct (a batch's unit names).  Returns every ledger, the province first."""
+    paths = [folder / "省.yaml"]
+    parent = partial(PARENT.format, figures=ROLLUP_FIGURES, narrative=NARRATIVE)
+    paths[0].write_text(parent(name="全省", units="市", word="市"), "utf-8")
+    per_city, per_county = counties // cities, townships // counties
+    for c in range(cities):
+        city = f"市{c + 1:02d}"
+        (folder / "市" / city).mkdir(parents=True)
+        path = folder / "市" / f"{city}.yaml"
+        path.write_text(parent(name=city, units=city, word="县"), "utf-8")
+        paths.append(path)
+        for k in range(per_city):
+            county = f"县{c * per_city + k + 1:03d}"
+            (folder / "市" / city / county).mkdir()
+            path = folder / "市" / city / f"{county}.yaml"
+            path.write_text(parent(name=county, units=county, word="乡镇"), "utf-8")
+            paths.append(path)
+            for t in range(per_county):
+                number = (c * per_city + k) * per_county + t + 1
+                path = folder / "市" / city / county / f"镇{number:04d}.yaml"
+                path.write_text(township_text(f"镇{number:04d}", number), "utf-8")
+                paths.append(path)
+    return paths

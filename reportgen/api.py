@@ -22,7 +22,7 @@ from reportgen.document.blocks import Document
 from reportgen.document.build import build_document
 from reportgen.document.traditional import convert_document
 from reportgen.kinds import Kind, check_parts, find_kinds, kind_named, needs_of
-from reportgen.ledger import ledger_from_data, load_ledger, parse_ledger
+from reportgen.ledger import ledger_from_data, parse_ledger
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.values import read_values
 from reportgen.model import Ledger
@@ -34,6 +34,7 @@ from reportgen.render import (
     parse_formats,
 )
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
+from reportgen.rollup import load_ledger_tree
 from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
@@ -160,8 +161,11 @@ def load(
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
     """Load, validate and compute the ledger at ``path``; raises ``LedgerError`` listing every problem
-    (the parts its kind requires among them)."""
-    ledger = load_ledger(path, kind_needs(templates, choices))
+    (the parts its kind requires among them).  A ledger with ``汇总`` is loaded with its units, their
+    figures summed into it (docs/rollup.md); each unit is loaded with its own 类型's needs."""
+    ledger = load_ledger_tree(
+        path, kind_needs(templates, choices), unit_needs=kind_needs(templates, DEFAULT_CHOICES)
+    )
     return Report(ledger, templates=templates, choices=choices, options=options)
 
 

@@ -344,12 +344,50 @@ class Ledger:
     banner: Banner | None = None  # 版头: 发文机关标志, 发文字号 … above the title (GB/T 9704 7.2)
     colophon: Colophon | None = None  # 版记: at the foot of the last even page (GB/T 9704 7.4)
     seal: Seal | None = None  # 印章: placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
+    rollup: Rollup | None = (
+        None  # 汇总: the figures this ledger takes from its units' ledgers (docs/rollup.md)
+    )
 
     def figure(self, figure_id: str) -> Figure | None:
         for figure in self.figures:
             if figure.id == figure_id:
                 return figure
         return None
+
+
+# -- 汇总: a parent ledger's figures taken from its units' ledgers (docs/rollup.md) ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RollupChild:
+    """One unit a parent ledger sums: its name as a table row and a message print it (填报单位) and
+    its ledger file as the parent named it (relative to the parent's folder)."""
+
+    name: str
+    file: str
+
+
+@dataclass(frozen=True, slots=True)
+class RollupFigure:
+    """A figure summed from the units: ``parts`` is each unit's value (in ``Rollup.children``'s order,
+    in that unit's own unit); ``typed`` the value the parent itself typed, which ``check`` compares
+    with the sum (RG216) — the sum is what the report prints."""
+
+    figure_id: str
+    parts: tuple[Quantity, ...]
+    typed: Quantity | None = None
+    typed_place: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rollup:
+    """What a parent ledger took from its units, kept for the checks and messages: the figures are
+    already in ``Ledger.figures`` (a sum as a typed value, a ratio recomputed from its summed parts)
+    and the units' rows in its tables."""
+
+    children: tuple[RollupChild, ...]
+    figures: tuple[RollupFigure, ...]
+    place: str
 
 
 # -- 表格: tables declared in the ledger (docs/tables.md) ----------------------------------------------

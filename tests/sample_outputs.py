@@ -31,6 +31,7 @@ ALL_FORMATS = "md,html,docx,xlsx,pdf"
 NO_PDF = "md,html,docx,xlsx"
 JIALING = "jialing-2024q3.yaml"
 COMPLETE = "complete/qingshan-complete-2024q3.yaml"
+ROLLUP = "rollup/青山市.yaml"
 
 # (case name, ledger file name in samples/ or the converted folder, formats, extra CLI arguments)
 Case = tuple[str, str, str, tuple[str, ...]]
@@ -59,6 +60,8 @@ def cases() -> Iterator[Case]:
     # the complete 公文 (版头, two 附件, a seal, 版记): in a folder of its own with its seal
     yield "qingshan-complete", COMPLETE, ALL_FORMATS, ()
     yield "qingshan-complete-archive", COMPLETE, "pdf", ("--pdf-a",)
+    # 汇总: the city's figures summed from its counties', theirs from their townships' (samples/rollup/)
+    yield "qingshan-city-rollup", ROLLUP, ALL_FORMATS, ()
 
 
 def _run(*args: str, cwd: Path) -> None:

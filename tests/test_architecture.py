@@ -17,6 +17,7 @@ LAYERS: list[str] = [
     "ledger",  # load & validate
     "kinds",  # report kinds (template packs), read like a ledger
     "compute",  # exact figures, findings, narrative lint
+    "rollup",  # a parent ledger summed from its units' computed figures
     "templating",  # the sandboxed Jinja environment and the narrative
     "document",  # format: the report as a document
     "render",  # writers: one format each

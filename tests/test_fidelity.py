@@ -61,7 +61,11 @@ from reportgen.render.pdf.pool import PdfPool, pool_available
 from reportgen.render.pdf.soffice import pdf_available
 
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = sorted((ROOT / "samples").glob("*.yaml")) + sorted((ROOT / "samples" / "complete").glob("*.yaml"))
+SAMPLES = [
+    *sorted((ROOT / "samples").glob("*.yaml")),
+    *sorted((ROOT / "samples" / "complete").glob("*.yaml")),
+    ROOT / "samples" / "rollup" / "青山市.yaml",  # 汇总: figures summed from the counties' ledgers
+]
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WEB_ARTICLE_KINDS = {"assistance-summary"}  # HTML/Markdown: 来源/时间 byline, no 落款
 needs_pdf = pytest.mark.skipif(

@@ -29,7 +29,8 @@ from reportgen.ledger.yaml.read import MAX_DEPTH, MAX_NODES, parse_yaml, read_ya
 from tests.conftest import MINIMAL, ROOT, SAMPLES
 from tests.test_messages import english_in
 
-SAMPLE_FILES = sorted(SAMPLES.rglob("*.yaml"))
+# every sample but the 汇总 tree: a ledger in memory has no folder of units to sum (RG130, by design)
+SAMPLE_FILES = sorted(p for p in SAMPLES.rglob("*.yaml") if "rollup" not in p.relative_to(SAMPLES).parts)
 FORMATS = ("md", "html", "docx", "xlsx")
 
 

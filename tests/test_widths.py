@@ -48,6 +48,14 @@ def test_header_words_break_between_words_only() -> None:
     assert label_words("计划安排资金") == ["计划", "安排", "资金"]
     assert label_words("序号") == ["序号"]
     assert label_words("完成值") == ["完成值"]
+    # an odd run's three-字 word is the last when it ends a measure (率, 金, 数 …) and the run does
+    # not start with 占/应/已 …: 资金/使用率, never 资金使/用率
+    assert label_words("资金使用率") == ["资金", "使用率"]
+    assert label_words("低保覆盖率") == ["低保", "覆盖率"]
+    assert label_words("临时救助金") == ["临时", "救助金"]
+    assert label_words("应使用资金") == ["应使用", "资金"]
+    assert label_words("户籍人口数") == ["户籍", "人口数"]
+    assert wrap_label("资金使用率", Fraction(3), Fraction(0)) == "资金\n使用率"
     assert wrap_label("占计划比例", Fraction(4), Fraction(0)) == "占计划\n比例"
     assert wrap_label("占计划比例", Fraction(5), Fraction(0)) == "占计划比例"
     assert wrap_label("计划安排资金", Fraction(4), Fraction(0)) == "计划安排\n资金"

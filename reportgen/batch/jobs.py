@@ -13,6 +13,7 @@ import pickle
 import resource
 import time
 import traceback
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,10 +21,11 @@ from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices, kind_needs
 from reportgen.base.errors import RenderError, ReportError
 from reportgen.batch.fingerprint import STAMP_NAME, stamp_text
 from reportgen.batch.worker import office_hint
-from reportgen.ledger import parse_ledger
 from reportgen.model import Ledger
 from reportgen.render import WRITERS, RenderOptions
 from reportgen.render.output import write_atomic
+from reportgen.rollup import UnitSummary, parse_ledger_tree
+from reportgen.rollup.summary import summarize
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,10 @@ class Job:
     out: Path | None = None  # write here (local workers); None: send the bytes back (a cluster)
     stamp: str | None = None  # the inputs' fingerprint, written after the outputs
     files: Path | None = None  # the ledger file's folder, where its 印章 is read; None: held in memory
+    # 汇总 (batch.tree): the summaries of this unit's units that the batch rendered, by their file's key;
+    # and this unit's own key when a parent in the batch wants its summary back (None: none does)
+    known: Mapping[str, UnitSummary] = field(default_factory=dict)
+    summary_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -51,6 +57,7 @@ class UnitResult:
     findings: int = 0
     rss_mib: float = 0.0  # the worker's peak resident memory when it finished this unit
     files: dict[str, bytes] = field(default_factory=dict)  # extension → bytes, dropped once written
+    summary: UnitSummary | None = None  # for the unit's parents in the batch (Job.summary_key)
 
 
 def run_job(job: Job) -> UnitResult:
@@ -61,11 +68,18 @@ def run_job(job: Job) -> UnitResult:
         ledger = (
             job.source
             if isinstance(job.source, Ledger)
-            else parse_ledger(
-                job.source, job.source_name, kind_needs(job.templates, job.choices), files=job.files
+            else parse_ledger_tree(
+                job.source,
+                job.source_name,
+                kind_needs(job.templates, job.choices),
+                files=job.files,
+                unit_needs=kind_needs(job.templates, DEFAULT_CHOICES),
+                known=job.known,
             )
         )
         report = Report(ledger, templates=job.templates, choices=job.choices, options=job.options)
+        if job.summary_key is not None:
+            result.summary = summarize(report.computed, job.summary_key)
         result.findings = len(report.check())
         for fmt in sorted(job.formats, key=lambda f: f == "pdf"):
             extension = WRITERS[fmt][0] if fmt in WRITERS else fmt

@@ -12,6 +12,7 @@ import dataclasses
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sized
+from dataclasses import dataclass
 from pathlib import Path
 
 from reportgen.api import DEFAULT_CHOICES, Report, ReportChoices
@@ -22,11 +23,13 @@ from reportgen.batch.fingerprint import environment_fingerprint, is_current, uni
 from reportgen.batch.jobs import Job, UnitResult, write_outputs
 from reportgen.batch.progress import BatchProgress
 from reportgen.batch.summary import BatchSummary
+from reportgen.batch.tree import file_key, levels, tree_digest, units_of, wanted_units
 from reportgen.batch.worker import DEFAULT_LIMITS, Limits
 from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.model import Ledger
 from reportgen.render import DEFAULT_OPTIONS, WRITERS, RenderOptions, parse_formats
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name
+from reportgen.rollup import UnitSummary
 
 Source = str | Path | Report | Ledger
 
@@ -71,21 +74,37 @@ def render_batch(
     stems: set[str] = set()  # the ledger files' own stems: the same one twice is RG502
     taken: set[str] = set()  # unit names given, case-folded (one folder on Windows' and macOS' disks)
     notes: dict[str, str] = {}  # unit → why its name is not the file's
-    seen_order: list[str] = []
+    position: dict[str, int] = {}  # unit → its place in the input, for the summary's order
     stamps: dict[str, str] = {}
     early: deque[UnitResult] = deque()
     local = executor != "dask"  # results decided here (skipped, duplicate) without a worker
+    # 汇总 (batch.tree): parents wait for their units; the summaries parents want are kept
+    wanted_summaries = wanted_units(ledgers) if isinstance(ledgers, (list, tuple)) else set()
+    held: list[_Held] = []
+    summaries: dict[str, UnitSummary] = {}
+    failed: dict[str, str] = {}  # a unit's file key → its unit name, when it failed
+    key_of: dict[str, str] = {}  # unit → its ledger file's key
 
-    def job_stream() -> Iterator[Job]:
-        for item in ledgers:
+    def job_stream(items: Iterable[tuple[int, Source]], parents: dict[str, tuple[str, ...]]) -> Iterator[Job]:
+        for index, item in items:
             described = _describe(item)
             if isinstance(described, UnitResult):
-                seen_order.append(described.unit)
+                position[described.unit] = index
                 early.append(described)
                 continue
             unit, source, name, raw, stem = described
+            key = file_key(name) if isinstance(source, bytes) else None
+            units: tuple[str, ...] | None = parents.get(key) if key is not None else None
+            if not parents and raw is not None and key is not None:
+                try:
+                    units = units_of(raw, name)
+                except ReportError:
+                    units = None  # its own load reports the 汇总 (RG130)
+                if units:
+                    held.append(_Held(index, item, key, units))
+                    continue
             if stem in stems:
-                seen_order.append(unit)
+                position[unit] = index
                 early.append(
                     UnitResult(unit, "failed", "RG502", f"单位名称“{unit}”重复（{name}），输出会互相覆盖")
                 )
@@ -93,46 +112,98 @@ def render_batch(
             stems.add(stem)
             unit = _distinct(unit, taken)
             taken.add(unit.casefold())
-            seen_order.append(unit)
+            position[unit] = index
+            if key is not None:
+                key_of[unit] = key
             if unit != stem:
                 notes[unit] = (
                     f"台账文件名“{code_points(stem)}”不能直接作文件夹名或与其他单位重名，输出在“{unit}”"
                 )
+            if units and (lost := [failed[u] for u in units if u in failed]):
+                early.append(
+                    UnitResult(
+                        unit,
+                        "failed",
+                        "RG507",
+                        "下级单位"
+                        + "".join(f"“{u}”" for u in lost[:8])
+                        + (f"等 {len(lost)} 个" if len(lost) > 8 else "")
+                        + "未能生成，本级不汇总（先处理下级单位的问题）",
+                    )
+                )
+                continue
             folder = out / unit
             remove_stale_temps(folder, stale_before)
             stamp: str | None = None
             if raw is not None:
-                stamp = unit_fingerprint(environment, raw)
+                tree = tree_digest(raw, name) if units else b""
+                stamp = unit_fingerprint(environment, raw + tree)
                 outputs = [folder / (unit + WRITERS[f][0]) for f in wanted]
                 if not force and is_current(folder, stamp, outputs):
                     early.append(UnitResult(unit, "skipped", outputs=[str(p) for p in outputs]))
                     continue
-            # a ledger file may name files beside it (its 印章): the worker reads them from its folder
+            # a ledger file may name files beside it (its 印章, its units): the worker reads them there
             files = Path(name).resolve().parent if isinstance(source, bytes) else None
+            known = {u: summaries[u] for u in units or () if u in summaries}
+            summary_key = key if key in wanted_summaries else None
             if local:
-                yield Job(unit, source, name, wanted, options, choices, template_dirs, out, stamp, files)
+                yield Job(
+                    unit, source, name, wanted, options, choices, template_dirs, out, stamp, files,
+                    known=known, summary_key=summary_key,
+                )  # fmt: skip
             else:  # a cluster's workers may not see this file system: they send the bytes back
                 if stamp is not None:
                     stamps[unit] = stamp
-                yield Job(unit, source, name, wanted, options, choices, template_dirs, files=files)
+                yield Job(
+                    unit, source, name, wanted, options, choices, template_dirs, files=files,
+                    known=known, summary_key=summary_key,
+                )  # fmt: skip
 
     run = EXECUTORS[executor]
-    arguments = (
-        (job_stream(), workers, limits) if executor != "dask" else (job_stream(), workers, scheduler, limits)
-    )
+
+    def execute(stream: Iterator[Job]) -> Iterator[UnitResult]:
+        arguments = (stream, workers, limits) if executor != "dask" else (stream, workers, scheduler, limits)
+        return run(*arguments)
+
+    def waves() -> Iterator[Iterator[UnitResult]]:
+        """The first wave streams the input, holding back the parents; then one wave per level."""
+        yield execute(job_stream(enumerate(ledgers), {}))
+        parents = {h.key: h.units for h in held}
+        level = levels(parents)
+        for wave in sorted(set(level.values())):
+            items = [(h.index, h.item) for h in held if level[h.key] == wave]
+            yield execute(job_stream(iter(items), parents))
+
     with BatchProgress(total, enabled=progress) as bar:
-        for result in _interleave(run(*arguments), early):
-            if result.files:
-                write_outputs(result, out, stamps.pop(result.unit, None))
-            if result.unit in notes:
-                result.message = "；".join(filter(None, (result.message, notes.pop(result.unit))))
-            bar.advance(result)
-            results.append(result)
-    order = {unit: index for index, unit in enumerate(seen_order)}
-    results.sort(key=lambda r: order.get(r.unit, len(order)))  # input order, whatever finished first
+        for wave_results in waves():
+            for result in _interleave(wave_results, early):
+                if result.files:
+                    write_outputs(result, out, stamps.pop(result.unit, None))
+                if result.unit in notes:
+                    result.message = "；".join(filter(None, (result.message, notes.pop(result.unit))))
+                key = key_of.get(result.unit)
+                if key is not None and result.status == "failed":
+                    failed[key] = result.unit
+                if key is not None and result.summary is not None and result.status != "failed":
+                    summaries[key] = result.summary
+                result.summary = None
+                bar.advance(result)
+                results.append(result)
+    results.sort(key=lambda r: position.get(r.unit, len(position)))  # input order, whatever finished first
     summary = BatchSummary(results, time.perf_counter() - started, out)
     summary.write()
     return summary
+
+
+@dataclass(frozen=True, slots=True)
+class _Held:
+    """A ledger that sums units, held back until they are done: its input position, the item, its
+    file's key and its units' keys."""
+
+    index: int
+    item: Source
+    key: str
+    units: tuple[str, ...]
 
 
 def _interleave(results: Iterator[UnitResult], early: deque[UnitResult]) -> Iterator[UnitResult]:

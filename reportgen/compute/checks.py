@@ -33,11 +33,13 @@ from reportgen.numbers import (
 )
 
 ONE = Decimal(1)
+LISTED_UNITS = 8  # units a RG216 message names before “等 N 个”
 
 
 def findings(report: ComputedReport) -> list[Finding]:
     """Every RG2xx finding of a computed report, in ledger order."""
     found = _figure_findings(report)
+    found.extend(_rollup_findings(report))
     if report.table is not None:
         found.extend(_mixed_units(report.ledger, report.table, report.values))
         for row in report.table.rows:
@@ -413,6 +415,42 @@ def _formula(report: ComputedReport, figure: Figure) -> str:
         per = f" × {format_number(source.per)}" if isinstance(source, QuotientOf) and source.per != 1 else ""
         return f"{operand(source.numerator)} ÷ {operand(source.denominator)}{per}"
     return ""
+
+
+def _rollup_findings(report: ComputedReport) -> list[Finding]:
+    """RG216: a figure the parent typed that its units' sum, rounded half up to the typed decimals
+    (the rounding-interval rule of 公布值, with exact inputs), does not give; the message lists the
+    units' values (the first ``LISTED_UNITS``), so a person sees which unit to ask."""
+    rollup = report.ledger.rollup
+    if rollup is None:
+        return []
+    out: list[Finding] = []
+    for rolled in rollup.figures:
+        value = report.values.get(rolled.figure_id)
+        typed = rolled.typed
+        if typed is None or value is None or rounds_to(typed.value, value.value, value.value):
+            continue
+        digits = max(decimals_of(typed.value), 0)
+        total = Quantity(round_half_up(value.value, digits), value.unit)
+        named = [
+            f"{child.name} {_shown(part)}" for child, part in zip(rollup.children, rolled.parts, strict=True)
+        ]
+        listed = "、".join(named[:LISTED_UNITS]) + (
+            f"等 {len(named)} 个" if len(named) > LISTED_UNITS else ""
+        )
+        gap = Quantity(abs(typed.value - total.value), value.unit)
+        out.append(
+            _finding(
+                "RG216",
+                f"{_quoted(_name(report, rolled.figure_id))}本级填写 {_shown(typed)}，"
+                f"下级之和 {_shown(total)}（{listed}），相差 {_shown(gap)}",
+                report.ledger,
+                rolled.typed_place,
+                value=_shown(typed),
+                expected="核对本级的数与各下级台账；报告中印的是下级之和",
+            )
+        )
+    return out
 
 
 def _quoted(name: str) -> str:

@@ -151,9 +151,18 @@ def _atoms(text: str, cjk_word: bool) -> list[str]:
     return atoms
 
 
+# An odd run of 汉字 has one three-字 word.  It is the last when the run ends in a word-final measure
+# character (资金/使用率, 低保/覆盖率, 临时/救助金, 户籍/人口数) and does not start with a word-initial
+# one (占计划/比例, 应使用/资金, 已完成/人数); otherwise the first, as before.
+_INITIAL = frozenset("占应已未实累新总應實總")  # and the Traditional forms: both scripts wrap alike
+_FINAL = frozenset("率金数额费值量款數額費")
+
+
 def _split_cjk(run: str) -> list[str]:
-    """A run of 汉字 as header words: two 字 each, the first three when the run is odd (and longer
-    than one)."""
+    """A run of 汉字 as header words: two 字 each, one of three when the run is odd (and longer than
+    one): the last (资金/使用率) or the first (占计划/比例), by ``_INITIAL`` and ``_FINAL``."""
+    if len(run) % 2 and len(run) > 3 and run[-1] in _FINAL and run[0] not in _INITIAL:
+        return [*(run[i : i + 2] for i in range(0, len(run) - 3, 2)), run[-3:]]
     first = 3 if len(run) % 2 and len(run) > 1 else 2
     return [run[:first], *(run[i : i + 2] for i in range(first, len(run), 2))]
 

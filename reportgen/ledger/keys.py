@@ -36,6 +36,8 @@ BANNER = "版头"  # 发文机关标志, 发文字号, 签发人 … above the t
 SUBSECTIONS = "小节"  # a section's sections, one level deeper
 COLOPHON = "版记"  # 抄送, 印发机关 and 印发日期 at the foot of the last page (GB/T 9704 7.4)
 SEAL = "印章"  # a PNG beside the ledger, placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
+ROLLUP = "汇总"  # a parent ledger's units (下级) and the figures summed from them (docs/rollup.md)
+CHILD_ROWS = "下级"  # a 表格's ``行: 下级``: one row per unit of the 汇总
 
 # -- top level ---------------------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ TOP_OPTIONAL = (
     TABLES,
     COLOPHON,
     SEAL,
+    ROLLUP,
 )
 TOP_ORDER = (
     BANNER,  # first: it stands above the title on the page (a ledger without one keeps its bytes)
@@ -68,6 +71,7 @@ TOP_ORDER = (
     "成文日期",
     "填报单位",
     PERIOD,
+    ROLLUP,  # beside 期间: what the parent reports on, and from whom
     "类型",
     "图表",
     FIGURES,

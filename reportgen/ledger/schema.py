@@ -38,6 +38,7 @@ from reportgen.ledger.keys import (
     PROJECT_REQUIRED,
     QUOTIENT_KEYS,
     RATIO_KEYS,
+    ROLLUP,
     SEAL,
     SECTION_KEYS,
     STANDARD_KEYS,
@@ -200,6 +201,18 @@ class _Builder:
             colophon=self.colophon(top.get(COLOPHON), (COLOPHON,)),
             seal=self.seal(top.get(SEAL), (SEAL,)),
         )
+        if ROLLUP in top:
+            # Resolved by ``reportgen.rollup`` before the schema sees the ledger: here only when the
+            # ledger has no folder to find its units in (text in memory, Python values, an upload).
+            self.r.report(
+                "RG130",
+                "“汇总”的下级是台账所在文件夹中的文件，只在从文件读取时汇总；在内存中的台账"
+                "（网页上传、标准输入、Python 值）不能汇总，也不能转换为 Excel 台账（Excel 台账没有“汇总”）",
+                (ROLLUP,),
+                None,
+                "从文件读取汇总台账：reportgen.load(路径) 或 reportgen check/render/batch 文件名；"
+                "下级台账可以是 Excel 台账",
+            )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))
         self.check_references(ledger)

@@ -20,6 +20,7 @@ from reportgen.base.units import Family, Unit, unit
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import (
     ALIGNMENTS,
+    CHILD_ROWS,
     COLUMN_KEYS,
     DECLARED_TABLE_OPTIONAL,
     DECLARED_TABLE_REQUIRED,
@@ -175,6 +176,17 @@ class TableReader:
                 )
         if not group_columns and columns and columns[0].text:
             group_columns = (columns[0].name,)
+        if (
+            fields.get("行") == CHILD_ROWS
+        ):  # filled by reportgen.rollup for a ledger with 汇总 read from a file
+            self.r.report(
+                "RG130",
+                "“行: 下级”只用于从文件读取、写了“汇总”的台账",
+                (*at, "行"),
+                CHILD_ROWS,
+                "在台账中写“汇总: {下级: […]}”，从文件读取；否则逐行填写",
+            )
+            fields = {**fields, "行": []}
         rows = self.rows(fields.get("行"), (*at, "行"), _RowsOf(title, columns, group_columns), depth=1)
         total_row = self.r.boolean(fields.get("合计行"), (*at, "合计行"))
         if total_row and not any(c.text for c in columns):

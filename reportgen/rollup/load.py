@@ -1,0 +1,446 @@
+"""Load a ledger that sums its units (``汇总``): the units first, then the parent from their figures.
+
+The parent's ledger is read as plain values; its units are loaded and computed (recursively: a unit may
+sum units of its own, to any depth up to ``MAX_DEPTH``); then the figures of ``汇总.指标`` are written
+into the parent's plain values — a sum as a typed 数值 in one unit, exactly; a 比例 or 商 as the same
+definition over the summed parts, so a rate is recomputed from the totals and never added or averaged —
+and each ``表格`` whose ``行`` is ``下级`` gets one row per unit.  The one schema then validates the
+parent as it validates any ledger, so every rule about figures and tables holds for summed ones.
+
+What the parent typed itself for a summed figure is kept (``model.Rollup``) and compared with the sum by
+``check`` (RG216); the sum is what prints.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+
+from reportgen.base.errors import LedgerError, Problem
+from reportgen.base.units import Unit, convert, unit
+from reportgen.compute.exact import exact_sum
+from reportgen.compute.figures import compute
+from reportgen.ledger.excel.sniff import is_workbook
+from reportgen.ledger.fields import FieldReader
+from reportgen.ledger.keys import CHILD_ROWS, FIGURE_SOURCES, FIGURES, ROLLUP, TABLES
+from reportgen.ledger.parts import NeedsOf
+from reportgen.ledger.plain import At, PlainLedger
+from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.yaml.read import parse_yaml, read_ledger_file
+from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, RollupFigure
+from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
+from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration
+
+NAME_COLUMN = "名称列"  # a 下级 table's column holding each unit's name (default: its first text column)
+TAKE = "取数"  # a 下级 table's {列名: 下级的指标编号}, for a column not named as the figure
+LISTED = 8  # units named in a message before “等 N 个”
+
+
+def load_ledger_tree(
+    path: str | Path,
+    needs: NeedsOf | None = None,
+    *,
+    unit_needs: NeedsOf | None = None,
+    known: Mapping[str, UnitSummary] | None = None,
+) -> Ledger:
+    """The ledger at ``path``; when it has ``汇总``, with its units' figures summed into it.
+
+    ``needs`` are the parts asked of this ledger's kind, ``unit_needs`` of its units' (their own
+    类型; default ``needs``).  ``known`` maps a unit's resolved path to its summary when the caller has
+    already computed it (a batch), so that unit is not loaded again."""
+    source = Path(path)
+    return _TreeLoader(unit_needs if unit_needs is not None else needs, known).ledger(
+        source, needs, read_ledger_file(source), source.parent
+    )
+
+
+def parse_ledger_tree(
+    raw: bytes,
+    name: str,
+    needs: NeedsOf | None = None,
+    *,
+    files: Path | None,
+    unit_needs: NeedsOf | None = None,
+    known: Mapping[str, UnitSummary] | None = None,
+) -> Ledger:
+    """Like ``load_ledger_tree`` for a ledger file's bytes read already (a batch job), ``files`` being
+    its folder (None: held in memory, which may name no units: RG130)."""
+    return _TreeLoader(unit_needs if unit_needs is not None else needs, known).ledger(
+        Path(name), needs, raw, files
+    )
+
+
+def unit_summary(ledger: Ledger) -> UnitSummary:
+    """A loaded ledger's summary for its parents (a batch makes it while rendering the unit)."""
+    file = str(ledger.source.resolve()) if ledger.source is not None else ""
+    return summarize(compute(ledger), file)
+
+
+def has_units(raw: bytes, name: str) -> bool:
+    """Whether a ledger file's bytes declare ``汇总`` (a batch orders such a unit after its units)."""
+    if is_workbook(name, raw):
+        return False
+    data = parse_yaml(raw, name).data
+    return isinstance(data, dict) and ROLLUP in data
+
+
+def unit_files(raw: bytes, name: str, folder: Path) -> tuple[Path, ...]:
+    """The resolved ledger files a ledger's ``汇总`` names (none for a ledger without one), for a
+    batch to order units before their parents; RG130 when they are wrongly written."""
+    if is_workbook(name, raw):
+        return ()
+    plain = parse_yaml(raw, name)
+    if not isinstance(plain.data, dict) or ROLLUP not in plain.data:
+        return ()
+    return tuple(path for path, _ in read_declaration(plain, Path(name), folder).files)
+
+
+class _TreeLoader:
+    """One load of a tree: each unit is loaded once (``summaries``), a cycle is refused by the chain
+    of files being loaded (``chain``)."""
+
+    def __init__(self, unit_needs: NeedsOf | None, known: Mapping[str, UnitSummary] | None) -> None:
+        self.unit_needs = unit_needs
+        self.summaries: dict[str, UnitSummary] = dict(known or {})
+        self.chain: list[Path] = []
+
+    def ledger(self, source: Path, needs: NeedsOf | None, raw: bytes, files: Path | None) -> Ledger:
+        if is_workbook(source, raw):
+            from reportgen.ledger.excel.read import parse_workbook_ledger
+
+            return parse_workbook_ledger(raw, source, needs, files=files)
+        plain = parse_yaml(raw, source)
+        if files is None or not isinstance(plain.data, dict) or ROLLUP not in plain.data:
+            return build_ledger(plain, source, needs, files=files)  # RG130 for 汇总 held in memory
+        declaration = read_declaration(plain, source, files)
+        units = [self.summary(path, shown, source, i) for i, (path, shown) in enumerate(declaration.files)]
+        merged, rolled = _Merger(plain, source, declaration, units).merge()
+        ledger = build_ledger(merged, source, needs, files=files)
+        _check_periods(ledger, units, declaration)
+        return dataclasses.replace(ledger, rollup=rolled)
+
+    def summary(self, path: Path, shown: str, parent: Path, index: int) -> UnitSummary:
+        key = str(path)
+        if key in self.summaries:
+            return self.summaries[key]
+        at = f"{ROLLUP}.{CHILDREN}"
+        if path in self.chain or len(self.chain) >= MAX_DEPTH:
+            loop = path in self.chain
+            raise LedgerError(
+                Problem(
+                    "RG130",
+                    f"下级“{shown}”又汇总了本台账（循环）" if loop else f"汇总超过 {MAX_DEPTH} 层",
+                    file=parent,
+                    place=at,
+                    value=shown,
+                    expected="下级不汇总其上级" if loop else f"不超过 {MAX_DEPTH} 层",
+                )
+            )
+        self.chain.append(path)
+        try:
+            ledger = self.ledger(path, self.unit_needs, read_ledger_file(path), path.parent)
+            summary = summarize(compute(ledger), key)
+        except LedgerError as error:
+            head = Problem(
+                "RG131",
+                f"下级台账“{shown}”有错误，不能汇总（其问题列在下面）",
+                file=parent,
+                place=at,
+                value=shown,
+                expected="先改正下级台账",
+            )
+            raise LedgerError(head, *error.problems) from None
+        finally:
+            self.chain.pop()
+        self.summaries[key] = summary
+        return summary
+
+
+class _Merger:
+    """Writes the units' figures and rows into a copy of the parent's plain values."""
+
+    def __init__(
+        self, plain: PlainLedger, source: Path, declaration: Declaration, units: list[UnitSummary]
+    ) -> None:
+        self.plain = plain
+        self.reader = FieldReader(plain, source)
+        self.declaration = declaration
+        self.units = units
+        self.shown = [shown for _, shown in declaration.files]
+        self.rolled: list[RollupFigure] = []
+
+    def merge(self) -> tuple[PlainLedger, Rollup]:
+        assert isinstance(self.plain.data, dict)
+        data = {key: value for key, value in self.plain.data.items() if key != ROLLUP}
+        self._check_names()
+        figures = data.get(FIGURES)
+        if figures is None or isinstance(figures, dict):
+            data[FIGURES] = self._figures(dict(figures or {}))
+        if isinstance(data.get(TABLES), list):
+            data[TABLES] = [self._table(spec, (TABLES, i)) for i, spec in enumerate(data[TABLES], start=1)]
+        if self.reader.problems:
+            raise LedgerError(*self.reader.problems)
+        children = tuple(
+            RollupChild(unit.name, shown) for unit, shown in zip(self.units, self.shown, strict=True)
+        )
+        rollup = Rollup(children, tuple(self.rolled), self.reader.place((ROLLUP,)))
+        return PlainLedger(data, self.plain.lines, self.plain.cells), rollup
+
+    # -- units -----------------------------------------------------------------------------------
+    def _check_names(self) -> None:
+        """Two units of one name would print as two rows of that name and be confused in messages."""
+        seen: dict[str, str] = {}
+        for unit_, shown in zip(self.units, self.shown, strict=True):
+            if unit_.name in seen:
+                self.reader.report(
+                    "RG131",
+                    f"下级“{seen[unit_.name]}”与“{shown}”的填报单位都是“{unit_.name}”",
+                    (ROLLUP, CHILDREN),
+                    unit_.name,
+                    "各下级的填报单位不同",
+                )
+            seen.setdefault(unit_.name, shown)
+
+    def _unit_figure(self, figure_id: str, at: At) -> list[UnitFigure] | None:
+        """Each unit's ``figure_id``; RG131 naming the units without it."""
+        missing = [
+            shown
+            for unit_, shown in zip(self.units, self.shown, strict=True)
+            if figure_id not in unit_.figures
+        ]
+        if missing:
+            self.reader.report(
+                "RG131",
+                f"下级台账{_listed(missing)}没有指标“{figure_id}”",
+                at,
+                figure_id,
+                "每个下级台账都有这个指标（编号相同）",
+            )
+            return None
+        return [unit_.figures[figure_id] for unit_ in self.units]
+
+    # -- figures ---------------------------------------------------------------------------------
+    def _figures(self, figures: dict[str, object]) -> dict[str, object]:
+        queue = list(self.declaration.figure_ids)
+        done: set[str] = set()
+        while queue:
+            figure_id, position = queue.pop(0)
+            if figure_id in done:
+                continue
+            done.add(figure_id)
+            at: At = (ROLLUP, FIGURES, position)
+            parts = self._unit_figure(figure_id, at)
+            if parts is None:
+                continue
+            own = figures.get(figure_id)
+            own_fields = dict(own) if isinstance(own, dict) else {}
+            defined = [key for key in FIGURE_SOURCES[1:] if key in own_fields]
+            if defined:
+                self.reader.report(
+                    "RG130",
+                    f"指标“{figure_id}”在本级以“{defined[0]}”定义，又列入“汇总.指标”",
+                    (FIGURES, figure_id, defined[0]),
+                    None,
+                    "二者取其一：汇总的比例由下级的分子、分母之和重算",
+                )
+                continue
+            definition = parts[0].definition
+            if definition is not None:
+                spec = self._ratio(figure_id, parts, own_fields, at)
+                queue.extend((operand, position) for operand in definition[:2])
+            else:
+                spec = self._sum(figure_id, parts, own_fields, at)
+            if spec is not None:
+                figures[figure_id] = spec
+        return figures
+
+    def _ratio(
+        self, figure_id: str, parts: list[UnitFigure], own: dict[str, object], at: At
+    ) -> dict[str, object] | None:
+        definition = parts[0].definition
+        assert definition is not None
+        other = [
+            shown for part, shown in zip(parts, self.shown, strict=True) if part.definition != definition
+        ]
+        if other:
+            self.reader.report(
+                "RG131",
+                f"指标“{figure_id}”在下级台账{_listed(other)}中的算法与“{self.shown[0]}”不同",
+                at,
+                figure_id,
+                "各下级以相同的分子、分母（和单位）定义这个比例",
+            )
+            return None
+        if "数值" in own:
+            self.reader.report(
+                "RG130",
+                f"比例指标“{figure_id}”由下级的分子、分母之和重算，本级不填“数值”",
+                (FIGURES, figure_id, "数值"),
+                own["数值"],
+                "删去“数值”；原文印出的比例写在“公布值”中，由 check 核对",
+            )
+            return None
+        numerator, denominator, quotient_unit, per = definition
+        spec: dict[str, object] = {"名称": parts[0].name, **own}
+        if quotient_unit:
+            spec["商"] = {"分子": numerator, "分母": denominator, **({"每": per} if per != 1 else {})}
+            spec["单位"] = quotient_unit
+        else:
+            spec["比例"] = {"分子": numerator, "分母": denominator}
+        return spec
+
+    def _sum(
+        self, figure_id: str, parts: list[UnitFigure], own: dict[str, object], at: At
+    ) -> dict[str, object] | None:
+        values: list[Quantity] = []
+        blank: list[str] = []
+        for part, shown in zip(parts, self.shown, strict=True):
+            if part.value is None:
+                blank.append(shown)
+            else:
+                values.append(part.value)
+        if blank:
+            self.reader.report(
+                "RG131",
+                f"指标“{figure_id}”在下级台账{_listed(blank)}中算不出（缺少分项或分母为 0）",
+                at,
+                figure_id,
+                "每个下级的这个指标都有数",
+            )
+            return None
+        typed = self._typed(figure_id, own)
+        target = typed.unit if typed is not None else values[0].unit
+        other = [
+            shown
+            for value, shown in zip(values, self.shown, strict=True)
+            if not value.unit.compatible(target)
+        ]
+        if other:
+            self.reader.report(
+                "RG131",
+                f"指标“{figure_id}”在下级台账{_listed(other)}中的单位与"
+                + (f"本级的“{target}”" if typed is not None else f"“{self.shown[0]}”的“{target}”")
+                + "不可比",
+                at,
+                figure_id,
+                "各下级与本级用同一类单位（如 万元 与 元）",
+            )
+            return None
+        total = exact_sum(convert(value.value, value.unit, target) for value in values)
+        self.rolled.append(
+            RollupFigure(
+                figure_id,
+                tuple(values),
+                typed,
+                self.reader.place((FIGURES, figure_id, "数值")) if typed is not None else "",
+            )
+        )
+        spec: dict[str, object] = {"名称": parts[0].name, **own, "数值": total, "单位": target.symbol}
+        for period in BASELINES:
+            earlier = [dict(part.baselines).get(period) for part in parts]
+            if period not in own and all(value is not None for value in earlier):
+                spec[period] = exact_sum(
+                    convert(value.value, value.unit, target) for value in earlier if value is not None
+                )
+        return spec
+
+    def _typed(self, figure_id: str, own: dict[str, object]) -> Quantity | None:
+        """What the parent typed for a summed figure (its 数值 and 单位), read as the schema reads it."""
+        if "数值" not in own:
+            return None
+        at: At = (FIGURES, figure_id)
+        number = self.reader.number(own["数值"], (*at, "数值"), allow_negative=True)
+        declared = self.reader.unit(own.get("单位"), (*at, "单位")) if own.get("单位") is not None else None
+        if number is None or declared is None:
+            return None  # the schema reports what is wrong with it
+        return Quantity(number, declared)
+
+    # -- tables ----------------------------------------------------------------------------------
+    def _table(self, spec: object, at: At) -> object:
+        """A ``表格`` whose ``行`` is ``下级``: one row per unit, the unit's name in the name column and
+        each number column filled with the unit's figure of that name (or ``取数``'s), in the column's
+        unit, exactly.  Any other table is left as it is."""
+        if not isinstance(spec, dict) or spec.get("行") != CHILD_ROWS:
+            return spec
+        table = {key: value for key, value in spec.items() if key not in (NAME_COLUMN, TAKE)}
+        columns = [
+            column for column in self.reader.sequence(spec.get("列"), (*at, "列")) if isinstance(column, dict)
+        ]
+        take = self.reader.mapping(spec.get(TAKE, {}), (*at, TAKE)) or {}
+        texts = [str(column.get("名称")) for column in columns if column.get("文本") in (True, "是")]
+        name_column = spec.get(NAME_COLUMN) or (texts[0] if texts else None)
+        if name_column not in texts:
+            self.reader.report(
+                "RG130",
+                "“行: 下级”的表须有一个文本列写各下级的名称",
+                (*at, NAME_COLUMN),
+                name_column,
+                "在“列”中声明一个 `文本: 是` 的列（默认用第一个文本列），或用“名称列”指定",
+            )
+            return table
+        rows: list[dict[str, object]] = [{str(name_column): unit_.name} for unit_ in self.units]
+        for column in columns:
+            if column.get("文本") in (True, "是") or "公式" in column:
+                continue
+            name = str(column.get("名称"))
+            figure_id = take.get(name, name)
+            if not isinstance(figure_id, str):
+                continue  # the schema of 取数 is reported by ``mapping``; a non-text id has no figure
+            parts = self._unit_figure(figure_id, (*at, TAKE, name) if name in take else (*at, "列"))
+            declared = unit(str(column["单位"])) if column.get("单位") is not None else None
+            if parts is None:
+                continue
+            for row, part, shown in zip(rows, parts, self.shown, strict=True):
+                if part.value is None:
+                    continue  # not computable in the unit: the cell prints “—”
+                row[name] = _in_unit(part.value, declared)
+                if row[name] is None:
+                    self.reader.report(
+                        "RG131",
+                        f"下级台账“{shown}”的指标“{figure_id}”以{part.value.unit}计，与列“{name}”的单位{declared}不可比",
+                        (*at, "列"),
+                        str(part.value),
+                        f"列的单位与指标同类（{part.value.unit}）",
+                    )
+                    del row[name]
+        table["行"] = rows
+        return table
+
+
+def _in_unit(value: Quantity, declared: Unit | None) -> Decimal | None:
+    """``value`` as a number of a column in ``declared`` (a column without a unit takes the number as
+    the unit has it); None when the units cannot be compared."""
+    if declared is None:
+        return value.value
+    if not value.unit.compatible(declared):
+        return None
+    return convert(value.value, value.unit, declared)
+
+
+def _check_periods(ledger: Ledger, units: list[UnitSummary], declaration: Declaration) -> None:
+    """Every unit reports the parent's period: a sum over other months would be silently wrong."""
+    if ledger.period is None:
+        return
+    other = [
+        shown
+        for unit_, (_, shown) in zip(units, declaration.files, strict=True)
+        if unit_.period != ledger.period
+    ]
+    if other:
+        raise LedgerError(
+            Problem(
+                "RG131",
+                f"下级台账{_listed(other)}的期间与本级不同",
+                file=ledger.source,
+                place=f"{ROLLUP}.{CHILDREN}",
+                expected="各下级与本级报告同一期间（年度、月份）",
+            )
+        )
+
+
+def _listed(names: list[str]) -> str:
+    """“甲”“乙”等 N 个: every unit named up to ``LISTED``."""
+    quoted = "".join(f"“{name}”" for name in names[:LISTED])
+    return quoted + (f"等 {len(names)} 个" if len(names) > LISTED else "")

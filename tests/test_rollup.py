@@ -1,0 +1,283 @@
+"""汇总 (issue 18 part 1): a parent ledger's figures are its units' sums, computed, checked and printed.
+
+The sample tree samples/rollup/ (青山市 ← 2 县 ← 3 乡镇 each) is the reference: every summed figure is
+compared with the sum of the township ledgers' own numbers, read here independently of reportgen; the
+error cases are built in a temporary copy of it, one fault each, and must name the unit at fault.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from docx import Document as WordDocument
+
+import reportgen
+from reportgen.base.errors import LedgerError
+from reportgen.rollup import load_ledger_tree, parse_ledger_tree, unit_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+TREE = ROOT / "samples" / "rollup"
+CITY = TREE / "青山市.yaml"
+
+
+def township_values(figure_id: str, county: str | None = None) -> list[Decimal]:
+    """The townships' typed 数值 of ``figure_id``, read from the files with PyYAML (not reportgen)."""
+    values = []
+    for path in sorted((TREE / "县").glob(f"{county or '*'}/*.yaml")):
+        data = yaml.safe_load(path.read_text("utf-8"))
+        values.append(Decimal(str(data["指标"][figure_id]["数值"])))
+    return values
+
+
+def copy_tree(tmp_path: Path) -> Path:
+    shutil.copytree(TREE, tmp_path / "tree")
+    return tmp_path / "tree"
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), "utf-8")
+
+
+def problems_of(path: Path) -> str:
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(path)
+    return "\n".join(p.describe() for p in caught.value.problems)
+
+
+# -- sums, ratios, tables ---------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("figure_id", "unit"),
+    [
+        ("低保对象", "人"),
+        ("低保金", "万元"),
+        ("特困对象", "人"),
+        ("临时救助人次", "人次"),
+        ("临时救助金", "万元"),
+    ],
+)
+def test_a_summed_figure_is_the_exact_sum_of_every_township(figure_id: str, unit: str) -> None:
+    report = reportgen.load(CITY)
+    value = report.computed.values[figure_id]
+    assert value is not None
+    assert (value.value, value.unit.symbol) == (sum(township_values(figure_id)), unit)
+    for county in ("东城县", "西山县"):
+        county_report = reportgen.load(TREE / "县" / f"{county}.yaml")
+        county_value = county_report.computed.values[figure_id]
+        assert county_value is not None and county_value.value == sum(township_values(figure_id, county))
+
+
+def test_a_rate_is_recomputed_from_the_summed_parts_not_averaged() -> None:
+    report = reportgen.load(CITY)
+    rate = report.computed.values["低保覆盖率"]
+    people, population = sum(township_values("低保对象")), sum(township_values("户籍人口"))
+    assert rate is not None and rate.value == people / population * 100
+    townships = [
+        a / b * 100 for a, b in zip(township_values("低保对象"), township_values("户籍人口"), strict=True)
+    ]
+    assert rate.value != sum(townships) / len(townships)  # the average of rates is another number
+
+
+def test_earlier_periods_are_summed_too_so_the_parent_can_say_tongbi() -> None:
+    report = reportgen.load(CITY)
+    earlier = report.computed.baselines["上年同期"].values["低保金"]
+    expected = sum(
+        Decimal(str(yaml.safe_load(p.read_text("utf-8"))["指标"]["低保金"]["上年同期"]))
+        for p in (TREE / "县").glob("*/*.yaml")
+    )
+    assert earlier is not None and earlier.value == expected
+    assert "同比增长6.8%" in report.to_bytes("md").decode()
+
+
+def test_the_parent_typed_figure_that_disagrees_is_caught_naming_the_units() -> None:
+    found = [f for f in reportgen.load(CITY).check() if f.code == "RG216"]
+    assert len(found) == 1
+    text = found[0].describe()
+    assert "本级填写 2537.89万元" in text and "下级之和 2537.99万元" in text and "相差 0.10万元" in text
+    assert "东城县 1311.84万元" in text and "西山县 1226.15万元" in text
+    assert found[0].problem.place == "指标.低保金.数值"
+
+
+def test_a_typed_figure_within_its_rounding_is_no_finding(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "青山市.yaml", "数值: 2537.89, 单位: 万元", "数值: 2538, 单位: 万元")
+    assert not [f for f in reportgen.load(tree / "青山市.yaml").check() if f.code == "RG216"]
+    edit(tree / "青山市.yaml", "数值: 2538, 单位: 万元", "数值: 25379900, 单位: 元")  # the same in 元
+    report = reportgen.load(tree / "青山市.yaml")
+    assert not [f for f in report.check() if f.code == "RG216"]
+    value = report.computed.values["低保金"]
+    assert value is not None and (value.value, value.unit.symbol) == (Decimal("25379900"), "元")
+
+
+def test_the_units_table_has_a_row_per_unit_and_a_total_that_recomputes_the_rate() -> None:
+    report = reportgen.load(CITY)
+    (table,) = report.computed.tables
+    text = report.to_bytes("md").decode()
+    assert "| 东城县 | 102865 | 2762 | 1311.84 | 2.69% | 2 |" in text
+    assert "| 西山县 | 86800 | 2629 | 1226.15 | 3.03% | 1 |" in text
+    assert "| **全市** | **189665** | **5391** | **2537.99** | **2.84%** |" in text
+    assert table is not None
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx", "html"])
+def test_every_format_prints_the_same_summed_figures(fmt: str) -> None:
+    data = reportgen.load(CITY).to_bytes(fmt)
+    if fmt == "docx":
+        document = WordDocument(io.BytesIO(data))
+        text = "\n".join(p.text for p in document.paragraphs)
+        cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    elif fmt == "xlsx":
+        book = openpyxl.load_workbook(io.BytesIO(data))
+        cells = [str(c.value) for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+        text = "\n".join(cells)
+    else:
+        text = re.sub(r"<[^>]+>", "", data.decode())
+        cells = [text]
+    assert "2537.99万元" in text or fmt == "xlsx"
+    joined = "\n".join(cells)
+    assert "全市" in joined and "东城县" in joined and "西山县" in joined
+    assert any(c in ("2537.99", "2537.99万元") or "2537.99" in c for c in cells)
+
+
+def test_known_summaries_give_the_same_ledger_as_loading_the_units() -> None:
+    """A batch hands the parent its units' summaries instead of loading them again."""
+    counties = [TREE / "县" / "东城县.yaml", TREE / "县" / "西山县.yaml"]
+    known = {str(p.resolve()): unit_summary(load_ledger_tree(p)) for p in counties}
+    loaded = load_ledger_tree(CITY)
+    handed = parse_ledger_tree(CITY.read_bytes(), str(CITY), files=CITY.parent, known=known)
+    assert handed.figures == loaded.figures and handed.tables == loaded.tables
+
+
+def test_any_depth_and_an_excel_unit(tmp_path: Path) -> None:
+    """A province over the city (4 levels), with one township as an Excel ledger."""
+    tree = copy_tree(tmp_path)
+    township = tree / "县" / "东城县" / "河口镇.yaml"
+    reportgen.convert_ledger(township, township.with_suffix(".xlsx"))
+    township.unlink()
+    (tree / "省").mkdir()
+    province = (
+        CITY.read_text("utf-8")
+        .replace("青山市", "青山省")
+        .replace("下级: [县/]", "下级: [青山市.yaml]")
+        .replace("全市", "全省")
+    )
+    province = re.sub(r"指标:\n  #.*\n  #.*\n  低保金: .*\n", "", province)
+    (tree / "青山省.yaml").write_text(province, "utf-8")
+    report = reportgen.load(tree / "青山省.yaml")
+    value = report.computed.values["低保金"]
+    assert value is not None and value.value == sum(township_values("低保金"))
+    assert report.ledger.rollup is not None
+    assert [c.name for c in report.ledger.rollup.children] == ["青山市"]
+
+
+# -- what cannot be summed, each naming the unit -----------------------------------------------------
+def test_a_unit_without_the_figure_is_named(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "西山县" / "青龙乡.yaml", "  特困对象:", "  特困人数:")
+    text = problems_of(tree / "青山市.yaml")
+    assert "RG131" in text and "青龙乡" in text and "特困对象" in text
+
+
+def test_a_unit_of_another_period_is_named(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "东城县" / "石桥乡.yaml", "月份: 1—9", "月份: 1—6")
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "石桥乡" in text and "期间" in text
+
+
+def test_a_unit_in_an_incomparable_unit_is_named(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "东城县" / "城关镇.yaml", "数值: 96.35, 单位: 万元", "数值: 96.35, 单位: 人")
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "城关镇" in text and "临时救助金" in text
+
+
+def test_a_broken_unit_is_named_with_its_own_problems(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "西山县" / "柳溪镇.yaml", "数值: 27390", "数值: 二万")
+    text = problems_of(tree / "青山市.yaml")
+    assert "RG131" in text and "西山县" in text
+    assert "柳溪镇.yaml" in text and "RG106" in text  # the township's own problem, with its file
+
+
+def test_a_unit_that_sums_its_parent_is_a_cycle(tmp_path: Path) -> None:
+    """Units must lie in the parent's folder, so a cycle goes through two ledgers of one folder."""
+    tree = copy_tree(tmp_path)
+    county = tree / "县" / "东城县.yaml"
+    edit(county, "下级: [东城县/]", "下级: [东城县/, 西山县.yaml]")
+    edit(tree / "县" / "西山县.yaml", "下级: [西山县/]", "下级: [西山县/, 东城县.yaml]")
+    text = problems_of(county)
+    assert "RG130" in text and "循环" in text and "东城县.yaml" in text
+
+
+def test_a_folder_never_lists_the_parent_itself(tmp_path: Path) -> None:
+    """A folder of units that holds the parent (a link to it, or ``下级: [./]``) sums the others."""
+    tree = copy_tree(tmp_path)
+    (tree / "县" / "东城县" / "回环.yaml").symlink_to(tree / "县" / "东城县.yaml")
+    report = reportgen.load(tree / "县" / "东城县.yaml")
+    assert report.ledger.rollup is not None and len(report.ledger.rollup.children) == 3
+
+
+@pytest.mark.parametrize(
+    ("written", "why"),
+    [
+        ("[../县/]", "文件夹"),
+        ("[/etc/]", "文件夹"),
+        ("[没有这个/]", "不存在"),
+        ("[东城县/城关镇.yaml, 东城县/]", "两次"),
+        ("[东城县.yaml]", "本台账自己"),
+    ],
+)
+def test_units_written_wrongly_are_rg130(tmp_path: Path, written: str, why: str) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "东城县.yaml", "下级: [东城县/]", f"下级: {written}")
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG130" in text and why in text
+
+
+def test_a_folder_outside_by_a_link_is_refused(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    outside = tmp_path / "outside"
+    shutil.copytree(TREE / "县" / "东城县", outside)
+    (tree / "县" / "外链").symlink_to(outside)
+    edit(tree / "县" / "东城县.yaml", "下级: [东城县/]", "下级: [外链/]")
+    assert "链接" in problems_of(tree / "县" / "东城县.yaml")
+
+
+def test_two_units_of_one_name_are_refused(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "东城县" / "河口镇.yaml", "填报单位: 河口镇", "填报单位: 城关镇")
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "城关镇" in text
+
+
+def test_a_parent_defining_a_summed_rate_itself_is_refused(tmp_path: Path) -> None:
+    tree = copy_tree(tmp_path)
+    edit(
+        tree / "青山市.yaml",
+        "  低保金: {名称: 发放城乡低保金, 数值: 2537.89, 单位: 万元}",
+        "  低保覆盖率: {比例: {分子: 低保对象, 分母: 特困对象}}",
+    )
+    text = problems_of(tree / "青山市.yaml")
+    assert "RG130" in text and "低保覆盖率" in text
+
+
+def test_a_ledger_in_memory_cannot_sum_files() -> None:
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(CITY.read_bytes(), "青山市.yaml")
+    assert caught.value.code == "RG130"
+    assert "内存" in str(caught.value)
+
+
+def test_a_township_alone_is_unchanged_by_the_tree() -> None:
+    """The units load as any ledger: no 汇总, no rollup."""
+    township = reportgen.load(TREE / "县" / "东城县" / "城关镇.yaml")
+    assert township.ledger.rollup is None
