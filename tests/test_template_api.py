@@ -259,3 +259,58 @@ def test_paragraph_and_page_breaks_in_a_value_are_words_as_in_docxtpl() -> None:
     ours = reportgen.Template(template_bytes).render(context)
     assert _texts(ours)[0] == ["前甲&", "乙", "", "丙\n丁后"] == _texts(buffer.getvalue())[0]
     assert b'w:type="page"' in zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml")
+
+
+def _column_template(*, nested: bool = False) -> bytes:
+    """A table whose columns repeat for each of ``列`` (``{%tc for %}``), under a heading row that
+    spans them (``{% colspan %}``); ``nested`` puts a three-column table in its first cell."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    table.cell(0, 0).text = "地区"
+    heading = table.cell(0, 1).merge(table.cell(0, 3))
+    heading.text = "{% colspan 列|length %}指标"
+    table.cell(1, 0).text = "{{ 地区 }}"
+    table.cell(1, 1).text = "{%tc for 列名 in 列 %}"
+    table.cell(1, 2).text = "{{ 列名 }}"
+    table.cell(1, 3).text = "{%tc endfor %}"
+    if nested:
+        table.cell(1, 0).add_table(rows=1, cols=3)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _grids(data: bytes) -> list[list[int]]:
+    """Each table's grid column widths (twips), outer tables first, as Word and LibreOffice read them."""
+    document = docx.Document(io.BytesIO(data))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return [
+        [int(col.get(f"{w}w")) for col in table.find(f"{w}tblGrid").findall(f"{w}gridCol")]
+        for table in document.element.body.iter(f"{w}tbl")
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6])
+def test_a_column_loop_gets_a_grid_of_its_columns_as_wide_as_before(count: int) -> None:
+    """After ``{%tc for %}`` the grid has one column per cell of the widest row, spans counted (docxtpl
+    repairs it too): a stale grid drops a column or overflows the margin in LibreOffice."""
+    template = _column_template()
+    before = _grids(template)[0]
+    ours = reportgen.Template(template).render({"地区": "嘉陵区", "列": [f"指标{i}" for i in range(count)]})
+    grid = _grids(ours)[0]
+    assert len(grid) == 1 + count
+    assert sum(grid) == sum(before)  # exactly: docxtpl's truncation narrows the table by a few twips
+    assert max(grid) - min(grid) <= max(before)  # no column left at zero or holding the removed width alone
+    rows = docx.Document(io.BytesIO(ours)).tables[0].rows
+    assert [len(row.cells) for row in rows] == [1 + count, 1 + count]
+
+
+def test_a_nested_tables_rows_do_not_widen_the_outer_grid_and_a_fitting_grid_is_unchanged() -> None:
+    """Only a table's own rows count (docxtpl also counts a nested table's, adding columns no row
+    uses); a grid that already fits is left as it is."""
+    template = _column_template(nested=True)
+    ours = reportgen.Template(template).render({"地区": "嘉陵区", "列": ["甲"]})
+    outer, inner = _grids(ours)
+    assert len(outer) == 2 and inner == _grids(template)[1]
+    fitting = reportgen.Template(template).render({"地区": "嘉陵区", "列": ["甲", "乙", "丙"]})
+    assert _grids(fitting)[0] == _grids(template)[0]

@@ -31,6 +31,7 @@ from markupsafe import Markup, escape
 from reportgen.base.errors import Problem, RenderError, TemplateError
 from reportgen.base.zipfiles import ZipEntry, deflate, write_zip
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
+from reportgen.render.docx.table_grid import repair_grids
 from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
 from reportgen.templating.sandbox import ReportEnvironment, charge_text, render_bounded
 
@@ -38,24 +39,28 @@ _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _XML_TAGS = re.compile(r"<[^>]+>")
 _CONTROL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+_DECLARATION = re.compile(r"<\?xml[^>]*\?>\s*")
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")  # the line breaks added for error positions, and Jinja's
 
 
 @dataclass
 class CompiledDocx:
     """The template's members in order: deflated bytes for the unchanged ones, a name whose Jinja
-    source is in ``sources`` for the ones each report renders."""
+    source is in ``sources`` for the ones each report renders; ``regrid`` names the parts whose cell
+    tags can change a table's columns, whose grids are repaired after each render (``table_grid``)."""
 
     name: str
     members: tuple[ZipEntry | str, ...]
     sources: dict[str, str]
+    regrid: frozenset[str] = frozenset()
     _compiled: dict[tuple[int, str], jinja2.Template] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"name": self.name, "members": self.members, "sources": self.sources}
+        return {"name": self.name, "members": self.members, "sources": self.sources, "regrid": self.regrid}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name, self.members, self.sources = state["name"], state["members"], state["sources"]
+        self.regrid = state["regrid"]
         self._compiled = {}
 
     def render(
@@ -120,7 +125,7 @@ class CompiledDocx:
             raise _template_problem(code, message, self.name, part, source, _line(exc)) from None
         xml = _after_render(xml)
         try:
-            etree.fromstring(xml.encode("utf-8"))
+            root = etree.fromstring(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise RenderError(
                 Problem(
@@ -131,6 +136,9 @@ class CompiledDocx:
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
+        if part in self.regrid and repair_grids(root):  # rewritten only when a grid changed
+            declaration = _DECLARATION.match(xml)
+            xml = (declaration.group() if declaration else "") + etree.tostring(root, encoding="unicode")
         return xml
 
 
@@ -210,15 +218,24 @@ def compile_docx(data: bytes, name: str) -> CompiledDocx:
 def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> CompiledDocx:
     """The compiled template of members ``read_package`` checked (the tagged parts are UTF-8)."""
     sources: dict[str, str] = {}
+    regrid: set[str] = set()
     compiled: list[ZipEntry | str] = []
     for member, content in members:
         text = content.decode("utf-8") if TEMPLATE_PART.match(member) else ""
         if _TAG.search(text):
             sources[member] = _before_render(text)
             compiled.append(member)
+            if _CELL_TAG.search(_XML_TAGS.sub("", text)):
+                regrid.add(member)
         else:
             compiled.append(deflate(member, content))
-    return CompiledDocx(name, tuple(compiled), sources)
+    return CompiledDocx(name, tuple(compiled), sources, frozenset(regrid))
+
+
+# docxtpl's tags that change a row's cells (as its ``patch_xml`` matches them, in the part's text with
+# the runs Word split a tag into joined): ``{%tc }``/``{{tc }}``/``{#tc }`` repeat, drop or comment out a
+# cell, ``colspan`` and ``hm`` widen one.  Only parts with one pay for the grid repair's walk over tables.
+_CELL_TAG = re.compile(r"\{[%{#]tc |\{%\s*(?:colspan\s|hm\s*%\})")
 
 
 def _before_render(xml: str) -> str:
