@@ -10,11 +10,12 @@ reduced to its text, JSON floats read as ``Decimal``), or, when no plain form ex
 context, whose refusal is then expected with the code named in the table.
 
 Results, per render: **identical** (the text of python-docx's paragraphs, tables — nested cells too —
-headers and footers is equal), **different** (the first differing paragraph is shown), **refused**
-(a coded ``ReportError``; *by design* when the code is the one the adapter table expects, e.g.
-RG105 for a docxtpl object, RG106 for a float, RG301 for a custom filter), or **crashed** (anything
-else from our side: a bug).  A table whose grid (``w:tblGrid``) has another number of columns than
-docxtpl's repaired one is noted, since text alone cannot show a column that disappears.
+headers and footers, and the document properties docxtpl renders, is equal), **different** (the first
+differing paragraph is shown), **refused** (a coded ``ReportError``; *by design* when the code is the
+one the adapter table expects, e.g. RG105 for a docxtpl object, RG106 for a float, RG301 for a custom
+filter), or **crashed** (anything else from our side: a bug).  A table whose grid (``w:tblGrid``) has
+another number of columns than docxtpl's repaired one is noted, since text alone cannot show a column
+that disappears.
 
     python benchmarks/docxtpl_suite.py /path/to/python-docx-template
     python benchmarks/docxtpl_suite.py --mirror /work/.mirror/elapouya+python-docx-template/repo
@@ -209,8 +210,12 @@ def _table_texts(table: Any) -> Iterator[str]:
                     yield from _table_texts(child)
 
 
+PROPERTIES = ("title", "subject", "author", "comments", "identifier", "language")  # docxtpl renders these
+
+
 def texts(data: bytes) -> list[str]:
-    """Paragraphs, then tables (nested cells too), then every section's headers and footers."""
+    """Paragraphs, then tables (nested cells too), then every section's headers and footers, then the
+    document properties docxtpl renders (``PROPERTIES``; an empty one and a missing one are alike)."""
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -223,6 +228,8 @@ def texts(data: bytes) -> list[str]:
                 lines += [f"⌂ {p.text}" for p in part.paragraphs]
                 for table in part.tables:
                     lines += [f"⌂▦ {t}" for t in _table_texts(table._tbl)]
+    properties = document.core_properties
+    lines += [f"ⓘ {name}: {getattr(properties, name) or ''}" for name in PROPERTIES]
     return lines
 
 

@@ -314,3 +314,32 @@ def test_a_nested_tables_rows_do_not_widen_the_outer_grid_and_a_fitting_grid_is_
     assert len(outer) == 2 and inner == _grids(template)[1]
     fitting = reportgen.Template(template).render({"地区": "嘉陵区", "列": ["甲", "乙", "丙"]})
     assert _grids(fitting)[0] == _grids(template)[0]
+
+
+def test_the_document_properties_are_rendered_as_docxtpl_does() -> None:
+    """docxtpl renders the title, subject, author, comments, identifier and language with the context
+    (its test suite: doc_properties); other properties, such as the keywords, keep their text."""
+    document = docx.Document()
+    document.add_paragraph("{{ 单位 }}")
+    properties = document.core_properties
+    properties.title = "{{ 单位 }}{{ 期间 }}工作情况"
+    properties.subject, properties.author = "{{ 期间 }}", "{{ 单位 }}"
+    properties.keywords = "{{ 期间 }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    context = {"单位": "嘉陵区民政局 & <办公室>", "期间": "2024年1—9月"}
+    plain = DocxTemplate(io.BytesIO(buffer.getvalue()))
+    plain.render(context)
+    theirs = io.BytesIO()
+    plain.save(theirs)
+    ours = docx.Document(io.BytesIO(reportgen.Template(buffer.getvalue()).render(context))).core_properties
+    expected = docx.Document(theirs).core_properties
+    assert ours.title == expected.title == "嘉陵区民政局 & <办公室>2024年1—9月工作情况"
+    assert (
+        (ours.subject, ours.author) == (expected.subject, expected.author) == ("2024年1—9月", context["单位"])
+    )
+    assert ours.keywords == expected.keywords == "{{ 期间 }}"
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Template(buffer.getvalue()).render({"单位": "嘉陵区民政局"})
+    assert raised.value.problems[0].code == "RG302"
+    assert raised.value.problems[0].place == "文档属性“标题”（docProps/core.xml）"

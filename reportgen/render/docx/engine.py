@@ -29,7 +29,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from reportgen.base.errors import Problem, RenderError, TemplateError
-from reportgen.base.zipfiles import ZipEntry, deflate, write_zip
+from reportgen.base.zipfiles import CORE_PART, ZipEntry, deflate, write_zip
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
 from reportgen.render.docx.table_grid import repair_grids
 from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
@@ -79,10 +79,11 @@ class CompiledDocx:
         each rendered part's XML last (the 版记's section, ``colophon_xml``)."""
         entries: list[ZipEntry] = []
         for member in self.members:
-            if isinstance(member, ZipEntry):
-                entries.append(
-                    deflate(member.name, replace[member.name]) if member.name in replace else member
-                )
+            name = member.name if isinstance(member, ZipEntry) else member
+            if name in replace:
+                entries.append(deflate(name, replace[name]))
+            elif isinstance(member, ZipEntry):
+                entries.append(member)
             else:
                 xml = self._render_part(env, member, context)
                 for placeholder, fragment in fragments.items():
@@ -222,6 +223,12 @@ def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> Compiled
     compiled: list[ZipEntry | str] = []
     for member, content in members:
         text = content.decode("utf-8") if TEMPLATE_PART.match(member) else ""
+        if member == CORE_PART:
+            text = _properties_source(content)
+            if text:
+                sources[member] = text
+                compiled.append(member)
+                continue
         if _TAG.search(text):
             sources[member] = _before_render(text)
             compiled.append(member)
@@ -236,6 +243,44 @@ def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> Compiled
 # the runs Word split a tag into joined): ``{%tc }``/``{{tc }}``/``{#tc }`` repeat, drop or comment out a
 # cell, ``colspan`` and ``hm`` widen one.  Only parts with one pay for the grid repair's walk over tables.
 _CELL_TAG = re.compile(r"\{[%{#]tc |\{%\s*(?:colspan\s|hm\s*%\})")
+
+
+def _properties_source(content: bytes) -> str:
+    """docProps/core.xml as a Jinja source when a property docxtpl renders holds a tag, else ``""``.
+
+    docxtpl renders the title, subject, author (``dc:creator``), comments (``dc:description``),
+    identifier and language with the context (``DocxTemplate.render_properties``), so a template
+    titled ``{{ 标题 }}`` is filed, listed and printed under each report's own title.  Those six
+    elements' text goes through the tag clean-up every part does; the rest of the part is Jinja
+    ``raw``, printed as it is, so a ``{{`` in the keywords stays what the author typed, as in docxtpl."""
+    try:
+        xml = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""  # another encoding: the part is kept as it is
+    pieces, end = ["{% raw %}"], 0
+    for found in _PROPERTY.finditer(xml):
+        if _TAG.search(found.group(2)):
+            element = _before_render(
+                found.group()
+            )  # one line: an error names the property (_template_problem)
+            pieces += [xml[end : found.start()], "{% endraw %}\n", element, "\n{% raw %}"]
+            end = found.end()
+    if end == 0:
+        return ""
+    return "".join([*pieces, xml[end:], "{% endraw %}"])
+
+
+# The properties docxtpl renders (python-docx's title, subject, author, comments, identifier, language),
+# by the names Word's 文件 → 信息 → 属性 shows them.
+_PROPERTY = re.compile(r"<(dc:(?:title|subject|creator|description|identifier|language))>([^<]*)</\1>")
+_PROPERTY_NAMES = {
+    "dc:title": "标题",
+    "dc:subject": "主题",
+    "dc:creator": "作者",
+    "dc:description": "备注",
+    "dc:identifier": "标识符",
+    "dc:language": "语言",
+}
 
 
 def _before_render(xml: str) -> str:
@@ -304,6 +349,9 @@ def _template_problem(
             number = sum(1 for row in lines[:line] if row.startswith(("<w:p", "{")))
             place = f"{part} 第{number}段"
             value = text[:60] or None
+            found = _PROPERTY.match(lines[line - 1])
+            if part == CORE_PART and found:
+                place = f"文档属性“{_PROPERTY_NAMES[found.group(1)]}”（{part}）"
     return TemplateError(Problem(code, message, file=Path(name), place=place, value=value))
 
 
