@@ -6,16 +6,17 @@ into this repository.  Each script of docxtpl's ``tests/`` folder runs as docxtp
 ``DocxTemplate.render`` watched: every render's template, context and docxtpl's result are recorded.
 The same template is then rendered by ``reportgen.Template`` with the context a reportgen user would
 pass — the script's own when it is plain values, or the per-script adapter's (``ADAPTERS``: RichText
-reduced to its text, JSON floats read as ``Decimal``), or, when no plain form exists, the original
-context, whose refusal is then expected with the code named in the table.
+reduced to its text, JSON floats read as ``Decimal``, ``InlineImage`` as ``reportgen.Picture``), or,
+when no plain form exists, the original context, whose refusal is then expected with the code named
+in the table.
 
 Results, per render: **identical** (the text of python-docx's paragraphs, tables — nested cells too —
-headers and footers, and the document properties docxtpl renders, is equal), **different** (the first
-differing paragraph is shown), **refused** (a coded ``ReportError``; *by design* when the code is the
-one the adapter table expects, e.g. RG105 for a docxtpl object, RG106 for a float, RG301 for a custom
-filter), or **crashed** (anything else from our side: a bug).  A table whose grid (``w:tblGrid``) has
-another number of columns than docxtpl's repaired one is noted, since text alone cannot show a column
-that disappears.
+headers and footers, the document properties docxtpl renders, and each part's pictures' sizes are
+equal), **different** (the first differing line is shown), **refused** (a coded ``ReportError``; *by
+design* when the code is the one the adapter table expects, e.g. RG105 for a docxtpl object, RG106
+for a float, RG301 for a custom filter), or **crashed** (anything else from our side: a bug).  A
+table whose grid (``w:tblGrid``) has another number of columns than docxtpl's repaired one is noted,
+since text alone cannot show a column that disappears.
 
     python benchmarks/docxtpl_suite.py /path/to/python-docx-template
     python benchmarks/docxtpl_suite.py --mirror /work/.mirror/elapouya+python-docx-template/repo
@@ -108,6 +109,28 @@ def _decimals(context: dict[str, Any]) -> dict[str, Any]:
     return {k: walk(v) for k, v in context.items()}
 
 
+def _pictures(context: dict[str, Any]) -> dict[str, Any]:
+    """docxtpl's ``InlineImage`` (any depth) as ``reportgen.Picture``: the same file, the same size
+    (python-docx's ``Length`` is EMU, 36 000 to the millimetre)."""
+    import reportgen
+
+    def millimetres(length: Any) -> Decimal | None:
+        return None if length is None else Decimal(int(length)) / 36000
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "InlineImage":
+            source = value.image_descriptor
+            data = source if isinstance(source, str | Path) else source.read()
+            return reportgen.Picture(data, millimetres(value.width), millimetres(value.height))
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
 OBJECT = ("RG105", "docxtpl objects (RichText/InlineImage/Subdoc/Listing) are not plain values")
 RUN = "`{{r }}` prints only a RichText: its text as a plain value prints nothing, in docxtpl too"
 ADAPTERS: dict[str, Adapter] = {
@@ -125,8 +148,8 @@ ADAPTERS: dict[str, Adapter] = {
     "header_footer_image_file_obj": Adapter(
         note="replace_media: no equivalent (the header's picture unchanged)"
     ),
-    "header_footer_inline_image": Adapter(refused=OBJECT),
-    "inline_image": Adapter(refused=OBJECT),
+    "header_footer_inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
+    "inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "merge_docx": Adapter(refused=OBJECT),
     "module_execute": Adapter(
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
@@ -215,7 +238,8 @@ PROPERTIES = ("title", "subject", "author", "comments", "identifier", "language"
 
 def texts(data: bytes) -> list[str]:
     """Paragraphs, then tables (nested cells too), then every section's headers and footers, then the
-    document properties docxtpl renders (``PROPERTIES``; an empty one and a missing one are alike)."""
+    document properties docxtpl renders (``PROPERTIES``; an empty one and a missing one are alike),
+    then each part's pictures (``pictures``)."""
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -230,6 +254,33 @@ def texts(data: bytes) -> list[str]:
                     lines += [f"⌂▦ {t}" for t in _table_texts(table._tbl)]
     properties = document.core_properties
     lines += [f"ⓘ {name}: {getattr(properties, name) or ''}" for name in PROPERTIES]
+    return lines + pictures(document)
+
+
+def pictures(document: Any) -> list[str]:
+    """Per part (the body, then each header and footer part once): its pictures' sizes in whole
+    millimetres, and how many show an image the package does not have (a relationship missing)."""
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+    embed = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+    parts = [document.part] + [
+        rel.target_part
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external
+    ]
+    lines = []
+    for part in parts:
+        sizes, missing = [], 0
+        for inline in part.element.iter(f"{wp}inline", f"{wp}anchor"):
+            extent = inline.find(f"{wp}extent")
+            sizes.append(f"{round(int(extent.get('cx')) / 36000)}×{round(int(extent.get('cy')) / 36000)}")
+            for image in inline.iter(blip):
+                rel = part.rels.get(image.get(embed))
+                missing += rel is None or rel.is_external
+        if sizes:
+            lines.append(
+                f"🖼 {part.partname}: {' '.join(sizes)}" + (f"; {missing} missing" if missing else "")
+            )
     return lines
 
 
@@ -391,7 +442,8 @@ def run_all(tests: Path, only: list[str] | None) -> list[Outcome]:
             continue
         for index, render in enumerate(seen):
             label = name if len(seen) == 1 else f"{name}#{index + 1}"
-            result, note = compare(name, render, adapter)
+            with contextlib.chdir(tests):  # the scripts name their pictures relative to their folder
+                result, note = compare(name, render, adapter)
             outcomes.append(Outcome(label, result, note))
     return outcomes
 

@@ -9,7 +9,7 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     report.render("html,md", "out/")
 
 ``reportgen.Template`` fills a user's own docxtpl-syntax Word template with their own data, in the
-same sandbox and compiled engine (docs/api.md).
+same sandbox and compiled engine, ``reportgen.Picture`` being a picture among those data (docs/api.md).
 
 The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
 so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
@@ -39,6 +39,7 @@ if TYPE_CHECKING:
         ReportError,
         TemplateError,
     )
+    from reportgen.base.images import Picture
     from reportgen.batch import BatchSummary, render_batch
     from reportgen.render.options import RenderOptions
 
@@ -48,6 +49,7 @@ _LAZY: dict[str, str] = {
     "BatchSummary": "reportgen.batch.summary",
     "Finding": "reportgen.base.errors",
     "LedgerError": "reportgen.base.errors",
+    "Picture": "reportgen.base.images",
     "RenderError": "reportgen.base.errors",
     "RenderOptions": "reportgen.render.options",
     "Report": "reportgen.api",
@@ -68,6 +70,7 @@ __all__ = [
     "BatchSummary",
     "Finding",
     "LedgerError",
+    "Picture",
     "RenderError",
     "RenderOptions",
     "Report",

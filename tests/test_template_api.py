@@ -343,3 +343,103 @@ def test_the_document_properties_are_rendered_as_docxtpl_does() -> None:
         reportgen.Template(buffer.getvalue()).render({"单位": "嘉陵区民政局"})
     assert raised.value.problems[0].code == "RG302"
     assert raised.value.problems[0].place == "文档属性“标题”（docProps/core.xml）"
+
+
+def _image(kind: str = "PNG", size: tuple[int, int] = (120, 60)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _picture_template() -> bytes:
+    """A picture in a run's text, one in a paragraph of its own (``{{p }}``), in a cell, in the header."""
+    document = docx.Document()
+    document.add_paragraph("照片：{{ 照片 }}（本人）")
+    document.add_paragraph("{{p 合影 }}")
+    table = document.add_table(rows=3, cols=1)
+    table.cell(0, 0).text = "{%tr for 人 in 人员 %}"
+    table.cell(1, 0).text = "{{ 人.姓名 }}{{ 人.照片 }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.sections[0].header.paragraphs[0].text = "{{ 照片 }}页眉"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_pictures_are_inline_drawings_with_their_parts_in_the_package() -> None:
+    """``reportgen.Picture`` prints as a ``w:drawing`` where the tag stands; the image part, its
+    relationship from each part that shows it and its content type are in the package, so Word and
+    python-docx find every picture (docxtpl's InlineImage, without raw XML from the data)."""
+    png, jpeg = _image(), _image("JPEG", (80, 100))
+    context = {
+        "照片": reportgen.Picture(png, width_mm=30),
+        "合影": reportgen.Picture(jpeg, height_mm=Decimal("50")),
+        "人员": [{"姓名": "张三", "照片": reportgen.Picture(png, width_mm=10, height_mm=10)}],
+    }
+    template = reportgen.Template(_picture_template())
+    data = template.render(context)
+    assert data == template.render(context)  # the same context, the same bytes
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs] == ["照片：（本人）", ""]
+    sizes = [(shape.width, shape.height) for shape in document.inline_shapes]
+    mm = 36000  # EMU
+    assert sizes == [(30 * mm, 15 * mm), (40 * mm, 50 * mm), (10 * mm, 10 * mm)]  # one side: in proportion
+    body, header = document.part, document.sections[0].header.part
+    blips = [(part, blip) for part in (body, header) for blip in part.element.iter(f"{_A}blip")]
+    assert len(blips) == 4  # the text, the paragraph, the cell, the header
+    images = {part.rels[blip.get(f"{_R}embed")].target_part.blob for part, blip in blips}
+    assert images == {png, jpeg}  # each shown from a relationship its own part has
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert sum(name.startswith("word/media/reportgen-picture") for name in package.namelist()) == 2
+    types = package.read("[Content_Types].xml").decode()
+    assert 'Extension="png" ContentType="image/png"' in types and 'Extension="jpeg"' in types
+    run = document.paragraphs[0].runs[0]._r  # the text split around the drawing, in the same run
+    assert [child.tag.rsplit("}", 1)[1] for child in run if child.tag != f"{_W}rPr"] == ["t", "drawing", "t"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: reportgen.Picture(b"GIF89a" + bytes(100)), "不是 PNG 或 JPEG"),
+        (lambda: reportgen.Picture(_image()[:20]), "不是 PNG 或 JPEG"),  # a PNG cut before its size
+        (lambda: reportgen.Picture(_image("JPEG")[:30]), "不是 PNG 或 JPEG"),
+        (lambda: reportgen.Picture(_image(size=(8, 200))), "8×200 像素"),
+        (lambda: reportgen.Picture(_image(size=(4001, 20))), "4001×20 像素"),
+        (lambda: reportgen.Picture(_image() + bytes(2 * 1024 * 1024)), "字节"),
+        (lambda: reportgen.Picture(_image(), width_mm=30.5), "width_mm 不能是 float"),  # type: ignore[arg-type]
+        (lambda: reportgen.Picture(_image(), height_mm=0), "height_mm 为 0"),
+        (lambda: reportgen.Picture("/nonexistent/照片.png"), "无法读取文件"),
+    ],
+)
+def test_a_picture_that_is_not_a_sensible_png_or_jpeg_is_rg313(
+    make: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TemplateError) as raised:
+        make()
+    assert raised.value.code == "RG313" and message in raised.value.problems[0].message
+
+
+def test_a_picture_is_only_a_picture_where_a_template_prints_it() -> None:
+    """A picture printed in a document property is dropped (a property is text); one a filter changed
+    shows nothing rather than its placeholder, and the rest of the context is checked as always."""
+    document = docx.Document()
+    document.add_paragraph("{{ 照片 | upper }}")
+    document.add_paragraph("{{ 文字 }}")
+    document.core_properties.title = "{{ 照片 }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    template = reportgen.Template(buffer.getvalue())
+    forged = "<!--reportgen:picture:0-->"  # a placeholder typed in the data is text
+    result = docx.Document(io.BytesIO(template.render({"照片": reportgen.Picture(_image()), "文字": forged})))
+    assert result.core_properties.title == "" and [p.text for p in result.paragraphs] == ["", forged]
+    assert not result.inline_shapes
+    with pytest.raises(LedgerError) as raised:
+        template.render({"照片": reportgen.Picture(_image()), "文字": "", "其他": 1.5})
+    assert raised.value.code == "RG106"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"

@@ -71,12 +71,15 @@ class CompiledDocx:
         fragments: Mapping[str, str] = {},
         add: Sequence[ZipEntry] = (),
         finish: Callable[[str], str] | None = None,
+        rendered: Mapping[str, str] | None = None,
     ) -> bytes:
         """The filled .docx.  ``replace`` swaps whole members (the writer's core properties);
         ``fragments`` maps placeholders the context put in (XML comments) to XML our own code built —
         the template's output is proved well-formed with the placeholders, then they are filled in;
         ``add`` are new members (chart images), written last in the order given; ``finish`` changes
-        each rendered part's XML last (the 版记's section, ``colophon_xml``)."""
+        each rendered part's XML last (the 版记's section, ``colophon_xml``); ``rendered`` holds the
+        parts ``render_parts`` already rendered, for a caller that must see every part's XML before
+        it knows the other members (the pictures of ``template_pictures``)."""
         entries: list[ZipEntry] = []
         for member in self.members:
             name = member.name if isinstance(member, ZipEntry) else member
@@ -85,7 +88,7 @@ class CompiledDocx:
             elif isinstance(member, ZipEntry):
                 entries.append(member)
             else:
-                xml = self._render_part(env, member, context)
+                xml = rendered[member] if rendered is not None else self._render_part(env, member, context)
                 for placeholder, fragment in fragments.items():
                     xml = xml.replace(placeholder, fragment)
                 if finish is not None:
@@ -93,6 +96,10 @@ class CompiledDocx:
                 entries.append(deflate(member, xml.encode("utf-8")))
         entries.extend(add)
         return write_zip(entries)
+
+    def render_parts(self, env: ReportEnvironment, context: Mapping[str, object]) -> dict[str, str]:
+        """Every tagged part rendered, checked well-formed and its grids repaired, by name."""
+        return {part: self._render_part(env, part, context) for part in self.sources}
 
     def member(self, name: str) -> bytes | None:
         """An unchanged member's bytes (a part the writer patches, such as the relationships)."""
