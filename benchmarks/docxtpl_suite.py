@@ -68,32 +68,6 @@ class Adapter:
     note: str = ""
 
 
-def _rich_text(value: Any) -> str:
-    """The text of a docxtpl ``RichText`` (its runs' ``w:t``), as a user would pass it as plain text."""
-    from lxml import etree
-
-    xml = f'<r xmlns:w="{W[1:-1]}">{value.xml}</r>'
-    return "".join(t.text or "" for t in etree.fromstring(xml.encode()).iter(f"{W}t"))
-
-
-def _texts(**keys: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Replace every RichText value in the context (any depth) by its text."""
-
-    def plain(context: dict[str, Any]) -> dict[str, Any]:
-        def walk(value: Any) -> Any:
-            if type(value).__name__ == "RichText":
-                return _rich_text(value)
-            if isinstance(value, dict):
-                return {k: walk(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [walk(v) for v in value]
-            return value
-
-        return {k: walk(v) for k, v in context.items()}
-
-    return plain
-
-
 def _decimals(context: dict[str, Any]) -> dict[str, Any]:
     """A float as the Decimal of its shortest repr: what reportgen asks for instead of a float."""
 
@@ -131,13 +105,75 @@ def _pictures(context: dict[str, Any]) -> dict[str, Any]:
     return {k: walk(v) for k, v in context.items()}
 
 
-OBJECT = ("RG105", "docxtpl objects (RichText/InlineImage/Subdoc/Listing) are not plain values")
-RUN = "`{{r }}` prints only a RichText: its text as a plain value prints nothing, in docxtpl too"
+def _rich(value: Any) -> Any:
+    """A docxtpl ``RichText`` (its runs' XML) as ``reportgen.RichText``: each run's text (breaks and
+    tabs as characters) with what ours keeps — bold, italic, underline, colour, size, font; a style,
+    highlight, strike, sub/superscript and a hyperlink are dropped (their text stays)."""
+    from lxml import etree
+
+    import reportgen
+
+    rich = reportgen.RichText()
+    # \a and \f (docxtpl's paragraph and page breaks) are no XML characters: kept aside while parsing
+    xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7").replace(
+        "\f", "\ue00c"
+    )
+    for run in etree.fromstring(xml.encode()).iter(f"{W}r"):
+        text = (
+            "".join(
+                child.text or ""
+                if child.tag == f"{W}t"
+                else {f"{W}br": "\n", f"{W}tab": "\t"}.get(child.tag, "")
+                for child in run
+            )
+            .replace("\ue0a7", "\a")
+            .replace("\ue00c", "\f")
+        )
+        props = run.find(f"{W}rPr")
+
+        def prop(tag: str, props: Any = props) -> Any:
+            return None if props is None else props.find(f"{W}{tag}")
+
+        color, size, font = prop("color"), prop("sz"), prop("rFonts")
+        rich.add(
+            text,
+            bold=prop("b") is not None,
+            italic=prop("i") is not None,
+            underline=prop("u") is not None,
+            color=None if color is None else color.get(f"{W}val"),
+            size_pt=None if size is None else Decimal(size.get(f"{W}val")) / 2,
+            font=None if font is None else next(iter(font.attrib.values()), None),
+        )
+    return rich
+
+
+def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
+    """Every docxtpl ``RichText`` in the context (any depth) as ``reportgen.RichText`` (``_rich``), a
+    ``Listing`` as its text (a plain value keeps its line, paragraph and page breaks, as a Listing does)."""
+    import html
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "RichText":
+            return _rich(value)
+        if type(value).__name__ == "Listing":
+            return html.unescape(value.xml)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RICH = "RichText → reportgen.RichText (style, highlight, strike, sub/superscript, links dropped)"
+OBJECT = ("RG105", "docxtpl objects without a reportgen value (RichTextParagraph, Subdoc) are refused")
 ADAPTERS: dict[str, Adapter] = {
-    "cellbg": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "cellbg": Adapter(_rich_texts, note=RICH),
     "custom_jinja_filters": Adapter(refused=("RG301", "custom filters and a float are refused by design")),
     "embedded": Adapter(note="replace_embedded/replace_zipname: no equivalent (embedded files unchanged)"),
-    "escape": Adapter(refused=OBJECT),
+    "escape": Adapter(_rich_texts, note=RICH + "; Listing → its text"),
     "escape_auto": Adapter(refused=("RG105", "a function (iteritems) in the context is not a value")),
     "get_undeclared_variables": Adapter(
         note="an incomplete context is RG302 by design (docxtpl prints nothing)"
@@ -155,13 +191,13 @@ ADAPTERS: dict[str, Adapter] = {
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
     ),
     "replace_picture": Adapter(note="replace_pic: no equivalent (the picture unchanged)"),
-    "richtext": Adapter(refused=OBJECT),
-    "richtext_and_if": Adapter(_texts(), refused=OBJECT, note=RUN),
-    "richtext_eastAsia": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "richtext": Adapter(_rich_texts, note=RICH),
+    "richtext_and_if": Adapter(_rich_texts, note=RICH),
+    "richtext_eastAsia": Adapter(_rich_texts, note=RICH),
     "richtextparagraph": Adapter(refused=OBJECT),
     "subdoc": Adapter(refused=OBJECT),
     "template_error": Adapter(refused=("RG301", "a template syntax error: docxtpl raises too")),
-    "word2016": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "word2016": Adapter(_rich_texts, note=RICH),
 }
 
 

@@ -9,7 +9,8 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     report.render("html,md", "out/")
 
 ``reportgen.Template`` fills a user's own docxtpl-syntax Word template with their own data, in the
-same sandbox and compiled engine, ``reportgen.Picture`` being a picture among those data (docs/api.md).
+same sandbox and compiled engine; ``reportgen.Picture`` and ``reportgen.RichText`` are a picture and
+formatted text among those data (docs/api.md).
 
 The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
 so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
         TemplateError,
     )
     from reportgen.base.images import Picture
+    from reportgen.base.richtext import RichText
     from reportgen.batch import BatchSummary, render_batch
     from reportgen.render.options import RenderOptions
 
@@ -55,6 +57,7 @@ _LAZY: dict[str, str] = {
     "Report": "reportgen.api",
     "ReportChoices": "reportgen.api",
     "ReportError": "reportgen.base.errors",
+    "RichText": "reportgen.base.richtext",
     "Template": "reportgen.api",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
@@ -76,6 +79,7 @@ __all__ = [
     "Report",
     "ReportChoices",
     "ReportError",
+    "RichText",
     "Template",
     "TemplateError",
     "convert_ledger",

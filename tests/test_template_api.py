@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 import reportgen
 from reportgen.base.errors import LedgerError, TemplateError
+from reportgen.render.docx.template_values import PLACEHOLDER
 
 
 def _template(*paragraphs: str, table: bool = True) -> bytes:
@@ -431,7 +432,7 @@ def test_a_picture_is_only_a_picture_where_a_template_prints_it() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     template = reportgen.Template(buffer.getvalue())
-    forged = "<!--reportgen:picture:0-->"  # a placeholder typed in the data is text
+    forged = PLACEHOLDER.format(0)  # a placeholder typed in the data is text
     result = docx.Document(io.BytesIO(template.render({"照片": reportgen.Picture(_image()), "文字": forged})))
     assert result.core_properties.title == "" and [p.text for p in result.paragraphs] == ["", forged]
     assert not result.inline_shapes
@@ -443,3 +444,78 @@ def test_a_picture_is_only_a_picture_where_a_template_prints_it() -> None:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _rich_template() -> bytes:
+    """Rich text in a run's text (italic around it), in place of a run (``{{r }}``), as a paragraph."""
+    document = docx.Document()
+    document.add_paragraph().add_run("前{{ 说明 }}后").italic = True
+    document.add_paragraph("{{r 说明 }}")
+    document.add_paragraph("{{p 说明 }}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rich_text_prints_runs_of_its_own_formatting_and_only_text_from_the_data() -> None:
+    """``reportgen.RichText`` is docxtpl's RichText as values: each run's formatting written by our
+    code, its text escaped (``<w:r>`` in the data is text), ``\\n`` a line break, ``\\a`` a new
+    paragraph as in docxtpl; the text after it in the run keeps the run's formatting."""
+    from docxtpl import RichText as DocxtplRichText
+
+    rich = reportgen.RichText("共").add("12", bold=True, color="#c00000", size_pt=Decimal("10.5"))
+    rich.add("个<w:r>项目</w:r>&\n次行", underline=True, italic=True, font="黑体")
+    template = _rich_template()
+    data = reportgen.Template(template).render({"说明": rich})
+    assert data == reportgen.Template(template).render({"说明": rich})
+    document = docx.Document(io.BytesIO(data))
+    text = "共12个<w:r>项目</w:r>&\n次行"
+    assert [p.text for p in document.paragraphs] == ["前" + text + "后", text, text]
+    runs = document.paragraphs[0].runs
+    assert [run.text for run in runs] == ["前", "共", "12", "个<w:r>项目</w:r>&\n次行", "后"]
+    assert [(run.bold, run.italic, run.underline) for run in runs] == [
+        (None, True, None),
+        (None, None, None),
+        (True, None, None),
+        (None, True, True),
+        (None, True, None),  # the template's run goes on after the rich text, still italic
+    ]
+    assert runs[2].font.color.rgb == docx.shared.RGBColor(0xC0, 0, 0) and runs[2].font.size.pt == 10.5
+    assert runs[3].font.name == "黑体"
+    theirs = DocxTemplate(io.BytesIO(template))  # the text docxtpl's RichText gives with {{r }}
+    plain = DocxtplRichText("共")
+    plain.add("12", bold=True, color="c00000", size=21)
+    plain.add("个<w:r>项目</w:r>&\n次行", underline=True, italic=True, font="黑体")
+    theirs.render({"说明": plain})
+    buffer = io.BytesIO()
+    theirs.save(buffer)
+    assert docx.Document(buffer).paragraphs[1].text == text  # {{r }}: docxtpl's RichText is for a run only
+    paragraphs = reportgen.Template(template).render({"说明": reportgen.RichText("甲\a乙")})
+    assert [p.text for p in docx.Document(io.BytesIO(paragraphs)).paragraphs] == [
+        "前甲",
+        "乙后",
+        "甲",
+        "乙",
+        "甲",
+        "乙",
+    ]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: reportgen.RichText("x", color="red"), "颜色"),
+        (lambda: reportgen.RichText("x", color="#12345"), "颜色"),
+        (lambda: reportgen.RichText().add("x", size_pt=Decimal("10.3")), "字号为 10.3"),
+        (lambda: reportgen.RichText().add("x", size_pt=10.5), "不是整数或 Decimal"),  # type: ignore[arg-type]
+        (lambda: reportgen.RichText().add("x", font='宋体"/><w:b/>'), "字体名"),
+        (lambda: reportgen.RichText().add(12), "文字不能是 int"),  # type: ignore[arg-type]
+        (lambda: reportgen.RichText().add("x", bold="yes"), "bold"),  # type: ignore[arg-type]
+    ],
+)
+def test_rich_text_formatting_that_is_not_a_value_word_takes_is_rg314(
+    make: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TemplateError) as raised:
+        make()
+    assert raised.value.code == "RG314" and message in raised.value.problems[0].message

@@ -325,9 +325,15 @@ def _after_render(xml: str) -> str:
     """Undo the line breaks and let ``\\n``/``\\t`` in text become breaks and tabs, as docxtpl's
     ``render_xml_part`` does — but only when some text holds one, since docxtpl's pass over every
     paragraph is most of a render's time.  (Escaped braces were restored before rendering.)"""
+    return _BETWEEN_TAGS.sub("><", resolve_controls(xml))
+
+
+def resolve_controls(xml: str) -> str:
+    """``\n``, ``\t``, ``\a`` and ``\f`` in a part's text made Word's line break, tab, new paragraph
+    and page break, by docxtpl's own pass (``resolve_listing``), when some text holds one."""
     if _CONTROL_IN_TEXT.search(xml):
-        xml = cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
-    return _BETWEEN_TAGS.sub("><", xml)
+        return cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
+    return xml
 
 
 def _line(exc: BaseException) -> int | None:
