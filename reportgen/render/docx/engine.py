@@ -79,7 +79,7 @@ class CompiledDocx:
         ``add`` are new members (chart images), written last in the order given; ``finish`` changes
         each rendered part's XML last (the 版记's section, ``colophon_xml``); ``rendered`` holds the
         parts ``render_parts`` already rendered, for a caller that must see every part's XML before
-        it knows the other members (the pictures of ``template_pictures``)."""
+        it knows the other members (the pictures and rich text of ``template_values``)."""
         entries: list[ZipEntry] = []
         for member in self.members:
             name = member.name if isinstance(member, ZipEntry) else member
@@ -267,9 +267,8 @@ def _properties_source(content: bytes) -> str:
     pieces, end = ["{% raw %}"], 0
     for found in _PROPERTY.finditer(xml):
         if _TAG.search(found.group(2)):
-            element = _before_render(
-                found.group()
-            )  # one line: an error names the property (_template_problem)
+            # on a line of its own: an error names the property (_template_problem)
+            element = _before_render(found.group())
             pieces += [xml[end : found.start()], "{% endraw %}\n", element, "\n{% raw %}"]
             end = found.end()
     if end == 0:
@@ -329,7 +328,7 @@ def _after_render(xml: str) -> str:
 
 
 def resolve_controls(xml: str) -> str:
-    """``\n``, ``\t``, ``\a`` and ``\f`` in a part's text made Word's line break, tab, new paragraph
+    """``\\n``, ``\\t``, ``\\a`` and ``\\f`` in a part's text made Word's line break, tab, new paragraph
     and page break, by docxtpl's own pass (``resolve_listing``), when some text holds one."""
     if _CONTROL_IN_TEXT.search(xml):
         return cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))

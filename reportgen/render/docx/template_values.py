@@ -167,7 +167,7 @@ def place_values(
 
 def _run(run: Run) -> str:
     """One rich run as ``w:r``: its formatting in the schema's order, its text escaped but for the
-    line breaks, tabs, paragraph (``\a``) and page (``\f``) breaks, which ``resolve_controls`` makes
+    line breaks, tabs, paragraph (``\\a``) and page (``\\f``) breaks, which ``resolve_controls`` makes
     Word's once the runs are in place, as docxtpl does for its RichText."""
     props = fonts(run.font) if run.font else ""
     props += "<w:b/><w:bCs/>" if run.bold else ""
