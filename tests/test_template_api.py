@@ -519,3 +519,26 @@ def test_rich_text_formatting_that_is_not_a_value_word_takes_is_rg314(
     with pytest.raises(TemplateError) as raised:
         make()
     assert raised.value.code == "RG314" and message in raised.value.problems[0].message
+
+
+def test_a_rows_skipped_columns_count_and_a_grid_without_widths_only_changes_its_count() -> None:
+    """``gridBefore``/``gridAfter`` are columns of the row (docxtpl drops them and removes a used
+    column); a grid whose widths are not all given keeps Word's sizing, only its count changes."""
+    from lxml import etree
+
+    from reportgen.render.docx.table_grid import repair_grids
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def table(grid: str, rows: str) -> etree._Element:
+        return etree.fromstring(f'<w:tbl xmlns:w="{w}"><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>')
+
+    cell = "<w:tc><w:p/></w:tc>"
+    skipped = f'<w:tr><w:trPr><w:gridBefore w:val="1"/><w:gridAfter w:val="1"/></w:trPr>{cell}{cell}</w:tr>'
+    fits = table('<w:gridCol w:w="1000"/>' * 4, skipped + f"<w:tr>{cell * 4}</w:tr>")
+    assert not repair_grids(fits)
+    grown = table('<w:gridCol w:w="1000"/>' * 3, skipped)
+    assert repair_grids(grown)
+    assert [c.get(f"{{{w}}}w") for c in grown.iter(f"{{{w}}}gridCol")] == ["750"] * 4
+    bare = table("<w:gridCol/>" * 3, f"<w:tr>{cell}</w:tr>")
+    assert repair_grids(bare) and [c.attrib for c in bare.iter(f"{{{w}}}gridCol")] == [{}]
