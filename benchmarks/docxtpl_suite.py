@@ -6,15 +6,17 @@ into this repository.  Each script of docxtpl's ``tests/`` folder runs as docxtp
 ``DocxTemplate.render`` watched: every render's template, context and docxtpl's result are recorded.
 The same template is then rendered by ``reportgen.Template`` with the context a reportgen user would
 pass — the script's own when it is plain values, or the per-script adapter's (``ADAPTERS``: RichText
-reduced to its text, JSON floats read as ``Decimal``), or, when no plain form exists, the original
-context, whose refusal is then expected with the code named in the table.
+reduced to its text, JSON floats read as ``Decimal``, ``InlineImage`` as ``reportgen.Picture``), or,
+when no plain form exists, the original context, whose refusal is then expected with the code named
+in the table.
 
 Results, per render: **identical** (the text of python-docx's paragraphs, tables — nested cells too —
-headers and footers is equal), **different** (the first differing paragraph is shown), **refused**
-(a coded ``ReportError``; *by design* when the code is the one the adapter table expects, e.g.
-RG105 for a docxtpl object, RG106 for a float, RG301 for a custom filter), or **crashed** (anything
-else from our side: a bug).  A table whose grid (``w:tblGrid``) has another number of columns than
-docxtpl's repaired one is noted, since text alone cannot show a column that disappears.
+headers and footers, the document properties docxtpl renders, and each part's pictures' sizes are
+equal), **different** (the first differing line is shown), **refused** (a coded ``ReportError``; *by
+design* when the code is the one the adapter table expects, e.g. RG105 for a docxtpl object, RG106
+for a float, RG301 for a custom filter), or **crashed** (anything else from our side: a bug).  A
+table whose grid (``w:tblGrid``) has another number of columns than docxtpl's repaired one is noted,
+since text alone cannot show a column that disappears.
 
     python benchmarks/docxtpl_suite.py /path/to/python-docx-template
     python benchmarks/docxtpl_suite.py --mirror /work/.mirror/elapouya+python-docx-template/repo
@@ -66,32 +68,6 @@ class Adapter:
     note: str = ""
 
 
-def _rich_text(value: Any) -> str:
-    """The text of a docxtpl ``RichText`` (its runs' ``w:t``), as a user would pass it as plain text."""
-    from lxml import etree
-
-    xml = f'<r xmlns:w="{W[1:-1]}">{value.xml}</r>'
-    return "".join(t.text or "" for t in etree.fromstring(xml.encode()).iter(f"{W}t"))
-
-
-def _texts(**keys: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Replace every RichText value in the context (any depth) by its text."""
-
-    def plain(context: dict[str, Any]) -> dict[str, Any]:
-        def walk(value: Any) -> Any:
-            if type(value).__name__ == "RichText":
-                return _rich_text(value)
-            if isinstance(value, dict):
-                return {k: walk(v) for k, v in value.items()}
-            if isinstance(value, list):
-                return [walk(v) for v in value]
-            return value
-
-        return {k: walk(v) for k, v in context.items()}
-
-    return plain
-
-
 def _decimals(context: dict[str, Any]) -> dict[str, Any]:
     """A float as the Decimal of its shortest repr: what reportgen asks for instead of a float."""
 
@@ -107,13 +83,97 @@ def _decimals(context: dict[str, Any]) -> dict[str, Any]:
     return {k: walk(v) for k, v in context.items()}
 
 
-OBJECT = ("RG105", "docxtpl objects (RichText/InlineImage/Subdoc/Listing) are not plain values")
-RUN = "`{{r }}` prints only a RichText: its text as a plain value prints nothing, in docxtpl too"
+def _pictures(context: dict[str, Any]) -> dict[str, Any]:
+    """docxtpl's ``InlineImage`` (any depth) as ``reportgen.Picture``: the same file, the same size
+    (python-docx's ``Length`` is EMU, 36 000 to the millimetre)."""
+    import reportgen
+
+    def millimetres(length: Any) -> Decimal | None:
+        return None if length is None else Decimal(int(length)) / 36000
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "InlineImage":
+            source = value.image_descriptor
+            data = source if isinstance(source, str | Path) else source.read()
+            return reportgen.Picture(data, millimetres(value.width), millimetres(value.height))
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
+def _rich(value: Any) -> Any:
+    """A docxtpl ``RichText`` (its runs' XML) as ``reportgen.RichText``: each run's text (breaks and
+    tabs as characters) with what ours keeps — bold, italic, underline, colour, size, font; a style,
+    highlight, strike, sub/superscript and a hyperlink are dropped (their text stays)."""
+    from lxml import etree
+
+    import reportgen
+
+    rich = reportgen.RichText()
+    # \a and \f (docxtpl's paragraph and page breaks) are no XML characters: kept aside while parsing
+    xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7").replace(
+        "\f", "\ue00c"
+    )
+    for run in etree.fromstring(xml.encode()).iter(f"{W}r"):
+        text = (
+            "".join(
+                child.text or ""
+                if child.tag == f"{W}t"
+                else {f"{W}br": "\n", f"{W}tab": "\t"}.get(child.tag, "")
+                for child in run
+            )
+            .replace("\ue0a7", "\a")
+            .replace("\ue00c", "\f")
+        )
+        props = run.find(f"{W}rPr")
+
+        def prop(tag: str, props: Any = props) -> Any:
+            return None if props is None else props.find(f"{W}{tag}")
+
+        color, size, font = prop("color"), prop("sz"), prop("rFonts")
+        rich.add(
+            text,
+            bold=prop("b") is not None,
+            italic=prop("i") is not None,
+            underline=prop("u") is not None,
+            color=None if color is None else color.get(f"{W}val"),
+            size_pt=None if size is None else Decimal(size.get(f"{W}val")) / 2,
+            font=None if font is None else next(iter(font.attrib.values()), None),
+        )
+    return rich
+
+
+def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
+    """Every docxtpl ``RichText`` in the context (any depth) as ``reportgen.RichText`` (``_rich``), a
+    ``Listing`` as its text (a plain value keeps its line, paragraph and page breaks, as a Listing does)."""
+    import html
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "RichText":
+            return _rich(value)
+        if type(value).__name__ == "Listing":
+            return html.unescape(value.xml)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
+_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+RICH = "RichText → reportgen.RichText (style, highlight, strike, sub/superscript, links dropped)"
+OBJECT = ("RG105", "docxtpl objects without a reportgen value (RichTextParagraph, Subdoc) are refused")
 ADAPTERS: dict[str, Adapter] = {
-    "cellbg": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "cellbg": Adapter(_rich_texts, note=RICH),
     "custom_jinja_filters": Adapter(refused=("RG301", "custom filters and a float are refused by design")),
     "embedded": Adapter(note="replace_embedded/replace_zipname: no equivalent (embedded files unchanged)"),
-    "escape": Adapter(refused=OBJECT),
+    "escape": Adapter(_rich_texts, note=RICH + "; Listing → its text"),
     "escape_auto": Adapter(refused=("RG105", "a function (iteritems) in the context is not a value")),
     "get_undeclared_variables": Adapter(
         note="an incomplete context is RG302 by design (docxtpl prints nothing)"
@@ -124,20 +184,20 @@ ADAPTERS: dict[str, Adapter] = {
     "header_footer_image_file_obj": Adapter(
         note="replace_media: no equivalent (the header's picture unchanged)"
     ),
-    "header_footer_inline_image": Adapter(refused=OBJECT),
-    "inline_image": Adapter(refused=OBJECT),
+    "header_footer_inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
+    "inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "merge_docx": Adapter(refused=OBJECT),
     "module_execute": Adapter(
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
     ),
     "replace_picture": Adapter(note="replace_pic: no equivalent (the picture unchanged)"),
-    "richtext": Adapter(refused=OBJECT),
-    "richtext_and_if": Adapter(_texts(), refused=OBJECT, note=RUN),
-    "richtext_eastAsia": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "richtext": Adapter(_rich_texts, note=RICH),
+    "richtext_and_if": Adapter(_rich_texts, note=RICH),
+    "richtext_eastAsia": Adapter(_rich_texts, note=RICH),
     "richtextparagraph": Adapter(refused=OBJECT),
     "subdoc": Adapter(refused=OBJECT),
     "template_error": Adapter(refused=("RG301", "a template syntax error: docxtpl raises too")),
-    "word2016": Adapter(_texts(), refused=OBJECT, note=RUN),
+    "word2016": Adapter(_rich_texts, note=RICH),
 }
 
 
@@ -209,8 +269,13 @@ def _table_texts(table: Any) -> Iterator[str]:
                     yield from _table_texts(child)
 
 
+PROPERTIES = ("title", "subject", "author", "comments", "identifier", "language")  # docxtpl renders these
+
+
 def texts(data: bytes) -> list[str]:
-    """Paragraphs, then tables (nested cells too), then every section's headers and footers."""
+    """Paragraphs, then tables (nested cells too), then every section's headers and footers, then the
+    document properties docxtpl renders (``PROPERTIES``; an empty one and a missing one are alike),
+    then each part's pictures (``pictures``)."""
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -223,6 +288,35 @@ def texts(data: bytes) -> list[str]:
                 lines += [f"⌂ {p.text}" for p in part.paragraphs]
                 for table in part.tables:
                     lines += [f"⌂▦ {t}" for t in _table_texts(table._tbl)]
+    properties = document.core_properties
+    lines += [f"ⓘ {name}: {getattr(properties, name) or ''}" for name in PROPERTIES]
+    return lines + pictures(document)
+
+
+def pictures(document: Any) -> list[str]:
+    """Per part (the body, then each header and footer part once): its pictures' sizes in whole
+    millimetres, and how many show an image the package does not have (a relationship missing)."""
+    wp = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+    blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+    embed = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+    parts = [document.part] + [
+        rel.target_part
+        for rel in document.part.rels.values()
+        if rel.reltype.endswith(("/header", "/footer")) and not rel.is_external
+    ]
+    lines = []
+    for part in parts:
+        sizes, missing = [], 0
+        for inline in part.element.iter(f"{wp}inline", f"{wp}anchor"):
+            extent = inline.find(f"{wp}extent")
+            sizes.append(f"{round(int(extent.get('cx')) / 36000)}×{round(int(extent.get('cy')) / 36000)}")
+            for image in inline.iter(blip):
+                rel = part.rels.get(image.get(embed))
+                missing += rel is None or rel.is_external
+        if sizes:
+            lines.append(
+                f"🖼 {part.partname}: {' '.join(sizes)}" + (f"; {missing} missing" if missing else "")
+            )
     return lines
 
 
@@ -384,7 +478,8 @@ def run_all(tests: Path, only: list[str] | None) -> list[Outcome]:
             continue
         for index, render in enumerate(seen):
             label = name if len(seen) == 1 else f"{name}#{index + 1}"
-            result, note = compare(name, render, adapter)
+            with contextlib.chdir(tests):  # the scripts name their pictures relative to their folder
+                result, note = compare(name, render, adapter)
             outcomes.append(Outcome(label, result, note))
     return outcomes
 

@@ -9,7 +9,8 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     report.render("html,md", "out/")
 
 ``reportgen.Template`` fills a user's own docxtpl-syntax Word template with their own data, in the
-same sandbox and compiled engine (docs/api.md).
+same sandbox and compiled engine; ``reportgen.Picture`` and ``reportgen.RichText`` are a picture and
+formatted text among those data (docs/api.md).
 
 The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
 so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
@@ -39,6 +40,8 @@ if TYPE_CHECKING:
         ReportError,
         TemplateError,
     )
+    from reportgen.base.images import Picture
+    from reportgen.base.richtext import RichText
     from reportgen.batch import BatchSummary, render_batch
     from reportgen.render.options import RenderOptions
 
@@ -48,11 +51,13 @@ _LAZY: dict[str, str] = {
     "BatchSummary": "reportgen.batch.summary",
     "Finding": "reportgen.base.errors",
     "LedgerError": "reportgen.base.errors",
+    "Picture": "reportgen.base.images",
     "RenderError": "reportgen.base.errors",
     "RenderOptions": "reportgen.render.options",
     "Report": "reportgen.api",
     "ReportChoices": "reportgen.api",
     "ReportError": "reportgen.base.errors",
+    "RichText": "reportgen.base.richtext",
     "Template": "reportgen.api",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
@@ -68,11 +73,13 @@ __all__ = [
     "BatchSummary",
     "Finding",
     "LedgerError",
+    "Picture",
     "RenderError",
     "RenderOptions",
     "Report",
     "ReportChoices",
     "ReportError",
+    "RichText",
     "Template",
     "TemplateError",
     "convert_ledger",

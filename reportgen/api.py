@@ -257,8 +257,10 @@ class Template:
     Each ``render`` reads the context with the one reader of Python values (``read_values``, the
     reader behind ``from_data``: text, ``int``, ``Decimal``, dates, lists, dicts; a ``float`` RG106,
     any other object RG105 — docxtpl's ``RichText``/``InlineImage``/``Subdoc`` would write raw XML,
-    which no value may), then renders in the one sandbox (no arithmetic, no custom filters, no
-    attributes beyond the allow-list, the budget RG306, undefined names RG302).  ``name`` is the file
+    which no value may; ``reportgen.RichText`` and ``reportgen.Picture`` are lifted out first and
+    written by our code after the render, ``template_values``), then renders in the one sandbox (no
+    arithmetic, no custom filters, no attributes beyond the allow-list, the budget RG306, undefined
+    names RG302).  ``name`` is the file
     messages name (a path names itself; bytes are ``<模板>``)."""
 
     def __init__(self, source: str | Path | bytes | BinaryIO, *, name: str | None = None) -> None:
@@ -275,9 +277,23 @@ class Template:
             message = f"模板数据必须是字典（名称 → 值），不能是 {type(context).__name__}"
             expected = "dict，如 {'标题': '……', '项目': [{'名称': '……'}]}"
             raise TemplateError(Problem("RG303", message, file=Path(self.name), expected=expected))
-        values = read_values(context, self.name).data
+        from reportgen.render.docx.template_values import (
+            check_total,
+            place_values,
+            put_placeholders,
+            take_values,
+        )
+
+        plain, found = take_values(context)
+        check_total(found, self.name)
+        values = read_values(plain, self.name).data
         assert isinstance(values, dict)
-        return self._compiled.render(self._env, values)
+        if not found:
+            return self._compiled.render(self._env, values)
+        put_placeholders(values, found)
+        parts = self._compiled.render_parts(self._env, values)
+        parts, replace, added = place_values(self._compiled, parts, [value for _, value in found])
+        return self._compiled.render(self._env, values, replace, add=added, rendered=parts)
 
     def render_to(self, context: Mapping[str, object], stream: BinaryStream) -> None:
         """``render`` into anything with ``write(bytes)``; nothing is written when rendering fails."""

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 import reportgen
 from reportgen.base.errors import LedgerError, TemplateError
+from reportgen.render.docx.template_values import PLACEHOLDER
 
 
 def _template(*paragraphs: str, table: bool = True) -> bytes:
@@ -259,3 +260,285 @@ def test_paragraph_and_page_breaks_in_a_value_are_words_as_in_docxtpl() -> None:
     ours = reportgen.Template(template_bytes).render(context)
     assert _texts(ours)[0] == ["前甲&", "乙", "", "丙\n丁后"] == _texts(buffer.getvalue())[0]
     assert b'w:type="page"' in zipfile.ZipFile(io.BytesIO(ours)).read("word/document.xml")
+
+
+def _column_template(*, nested: bool = False) -> bytes:
+    """A table whose columns repeat for each of ``列`` (``{%tc for %}``), under a heading row that
+    spans them (``{% colspan %}``); ``nested`` puts a three-column table in its first cell."""
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    table.cell(0, 0).text = "地区"
+    heading = table.cell(0, 1).merge(table.cell(0, 3))
+    heading.text = "{% colspan 列|length %}指标"
+    table.cell(1, 0).text = "{{ 地区 }}"
+    table.cell(1, 1).text = "{%tc for 列名 in 列 %}"
+    table.cell(1, 2).text = "{{ 列名 }}"
+    table.cell(1, 3).text = "{%tc endfor %}"
+    if nested:
+        table.cell(1, 0).add_table(rows=1, cols=3)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _grids(data: bytes) -> list[list[int]]:
+    """Each table's grid column widths (twips), outer tables first, as Word and LibreOffice read them."""
+    document = docx.Document(io.BytesIO(data))
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return [
+        [int(col.get(f"{w}w")) for col in table.find(f"{w}tblGrid").findall(f"{w}gridCol")]
+        for table in document.element.body.iter(f"{w}tbl")
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 6])
+def test_a_column_loop_gets_a_grid_of_its_columns_as_wide_as_before(count: int) -> None:
+    """After ``{%tc for %}`` the grid has one column per cell of the widest row, spans counted (docxtpl
+    repairs it too): a stale grid drops a column or overflows the margin in LibreOffice."""
+    template = _column_template()
+    before = _grids(template)[0]
+    ours = reportgen.Template(template).render({"地区": "嘉陵区", "列": [f"指标{i}" for i in range(count)]})
+    grid = _grids(ours)[0]
+    assert len(grid) == 1 + count
+    assert sum(grid) == sum(before)  # exactly: docxtpl's truncation narrows the table by a few twips
+    assert max(grid) - min(grid) <= max(before)  # no column left at zero or holding the removed width alone
+    rows = docx.Document(io.BytesIO(ours)).tables[0].rows
+    assert [len(row.cells) for row in rows] == [1 + count, 1 + count]
+
+
+def test_a_nested_tables_rows_do_not_widen_the_outer_grid_and_a_fitting_grid_is_unchanged() -> None:
+    """Only a table's own rows count (docxtpl also counts a nested table's, adding columns no row
+    uses); a grid that already fits is left as it is."""
+    template = _column_template(nested=True)
+    ours = reportgen.Template(template).render({"地区": "嘉陵区", "列": ["甲"]})
+    outer, inner = _grids(ours)
+    assert len(outer) == 2 and inner == _grids(template)[1]
+    fitting = reportgen.Template(template).render({"地区": "嘉陵区", "列": ["甲", "乙", "丙"]})
+    assert _grids(fitting)[0] == _grids(template)[0]
+
+
+def test_the_document_properties_are_rendered_as_docxtpl_does() -> None:
+    """docxtpl renders the title, subject, author, comments, identifier and language with the context
+    (its test suite: doc_properties); other properties, such as the keywords, keep their text."""
+    document = docx.Document()
+    document.add_paragraph("{{ 单位 }}")
+    properties = document.core_properties
+    properties.title = "{{ 单位 }}{{ 期间 }}工作情况"
+    properties.subject, properties.author = "{{ 期间 }}", "{{ 单位 }}"
+    properties.keywords = "{{ 期间 }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    context = {"单位": "嘉陵区民政局 & <办公室>", "期间": "2024年1—9月"}
+    plain = DocxTemplate(io.BytesIO(buffer.getvalue()))
+    plain.render(context)
+    theirs = io.BytesIO()
+    plain.save(theirs)
+    ours = docx.Document(io.BytesIO(reportgen.Template(buffer.getvalue()).render(context))).core_properties
+    expected = docx.Document(theirs).core_properties
+    assert ours.title == expected.title == "嘉陵区民政局 & <办公室>2024年1—9月工作情况"
+    assert (
+        (ours.subject, ours.author) == (expected.subject, expected.author) == ("2024年1—9月", context["单位"])
+    )
+    assert ours.keywords == expected.keywords == "{{ 期间 }}"
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Template(buffer.getvalue()).render({"单位": "嘉陵区民政局"})
+    assert raised.value.problems[0].code == "RG302"
+    assert raised.value.problems[0].place == "文档属性“标题”（docProps/core.xml）"
+
+
+def _image(kind: str = "PNG", size: tuple[int, int] = (120, 60)) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def _picture_template() -> bytes:
+    """A picture in a run's text, one in a paragraph of its own (``{{p }}``), in a cell, in the header."""
+    document = docx.Document()
+    document.add_paragraph("照片：{{ 照片 }}（本人）")
+    document.add_paragraph("{{p 合影 }}")
+    table = document.add_table(rows=3, cols=1)
+    table.cell(0, 0).text = "{%tr for 人 in 人员 %}"
+    table.cell(1, 0).text = "{{ 人.姓名 }}{{ 人.照片 }}"
+    table.cell(2, 0).text = "{%tr endfor %}"
+    document.sections[0].header.paragraphs[0].text = "{{ 照片 }}页眉"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_pictures_are_inline_drawings_with_their_parts_in_the_package() -> None:
+    """``reportgen.Picture`` prints as a ``w:drawing`` where the tag stands; the image part, its
+    relationship from each part that shows it and its content type are in the package, so Word and
+    python-docx find every picture (docxtpl's InlineImage, without raw XML from the data)."""
+    png, jpeg = _image(), _image("JPEG", (80, 100))
+    context = {
+        "照片": reportgen.Picture(png, width_mm=30),
+        "合影": reportgen.Picture(jpeg, height_mm=Decimal("50")),
+        "人员": [{"姓名": "张三", "照片": reportgen.Picture(png, width_mm=10, height_mm=10)}],
+    }
+    template = reportgen.Template(_picture_template())
+    data = template.render(context)
+    assert data == template.render(context)  # the same context, the same bytes
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs] == ["照片：（本人）", ""]
+    sizes = [(shape.width, shape.height) for shape in document.inline_shapes]
+    mm = 36000  # EMU
+    assert sizes == [(30 * mm, 15 * mm), (40 * mm, 50 * mm), (10 * mm, 10 * mm)]  # one side: in proportion
+    body, header = document.part, document.sections[0].header.part
+    blips = [(part, blip) for part in (body, header) for blip in part.element.iter(f"{_A}blip")]
+    assert len(blips) == 4  # the text, the paragraph, the cell, the header
+    images = {part.rels[blip.get(f"{_R}embed")].target_part.blob for part, blip in blips}
+    assert images == {png, jpeg}  # each shown from a relationship its own part has
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert sum(name.startswith("word/media/reportgen-picture") for name in package.namelist()) == 2
+    types = package.read("[Content_Types].xml").decode()
+    assert 'Extension="png" ContentType="image/png"' in types and 'Extension="jpeg"' in types
+    run = document.paragraphs[0].runs[0]._r  # the text split around the drawing, in the same run
+    assert [child.tag.rsplit("}", 1)[1] for child in run if child.tag != f"{_W}rPr"] == ["t", "drawing", "t"]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: reportgen.Picture(b"GIF89a" + bytes(100)), "不是 PNG 或 JPEG"),
+        (lambda: reportgen.Picture(_image()[:20]), "不是 PNG 或 JPEG"),  # a PNG cut before its size
+        (lambda: reportgen.Picture(_image("JPEG")[:30]), "不是 PNG 或 JPEG"),
+        (lambda: reportgen.Picture(_image(size=(8, 200))), "8×200 像素"),
+        (lambda: reportgen.Picture(_image(size=(4001, 20))), "4001×20 像素"),
+        (lambda: reportgen.Picture(_image() + bytes(2 * 1024 * 1024)), "字节"),
+        (lambda: reportgen.Picture(_image(), width_mm=30.5), "width_mm 不能是 float"),  # type: ignore[arg-type]
+        (lambda: reportgen.Picture(_image(), height_mm=0), "height_mm 为 0"),
+        (lambda: reportgen.Picture("/nonexistent/照片.png"), "无法读取文件"),
+    ],
+)
+def test_a_picture_that_is_not_a_sensible_png_or_jpeg_is_rg313(
+    make: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TemplateError) as raised:
+        make()
+    assert raised.value.code == "RG313" and message in raised.value.problems[0].message
+
+
+def test_a_picture_is_only_a_picture_where_a_template_prints_it() -> None:
+    """A picture printed in a document property is dropped (a property is text); one a filter changed
+    shows nothing rather than its placeholder, and the rest of the context is checked as always."""
+    document = docx.Document()
+    document.add_paragraph("{{ 照片 | upper }}")
+    document.add_paragraph("{{ 文字 }}")
+    document.core_properties.title = "{{ 照片 }}"
+    buffer = io.BytesIO()
+    document.save(buffer)
+    template = reportgen.Template(buffer.getvalue())
+    forged = PLACEHOLDER.format(0)  # a placeholder typed in the data is text
+    result = docx.Document(io.BytesIO(template.render({"照片": reportgen.Picture(_image()), "文字": forged})))
+    assert result.core_properties.title == "" and [p.text for p in result.paragraphs] == ["", forged]
+    assert not result.inline_shapes
+    with pytest.raises(LedgerError) as raised:
+        template.render({"照片": reportgen.Picture(_image()), "文字": "", "其他": 1.5})
+    assert raised.value.code == "RG106"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+
+
+def _rich_template() -> bytes:
+    """Rich text in a run's text (italic around it), in place of a run (``{{r }}``), as a paragraph."""
+    document = docx.Document()
+    document.add_paragraph().add_run("前{{ 说明 }}后").italic = True
+    document.add_paragraph("{{r 说明 }}")
+    document.add_paragraph("{{p 说明 }}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_rich_text_prints_runs_of_its_own_formatting_and_only_text_from_the_data() -> None:
+    """``reportgen.RichText`` is docxtpl's RichText as values: each run's formatting written by our
+    code, its text escaped (``<w:r>`` in the data is text), ``\\n`` a line break, ``\\a`` a new
+    paragraph as in docxtpl; the text after it in the run keeps the run's formatting."""
+    from docxtpl import RichText as DocxtplRichText
+
+    rich = reportgen.RichText("共").add("12", bold=True, color="#c00000", size_pt=Decimal("10.5"))
+    rich.add("个<w:r>项目</w:r>&\n次行", underline=True, italic=True, font="黑体")
+    template = _rich_template()
+    data = reportgen.Template(template).render({"说明": rich})
+    assert data == reportgen.Template(template).render({"说明": rich})
+    document = docx.Document(io.BytesIO(data))
+    text = "共12个<w:r>项目</w:r>&\n次行"
+    assert [p.text for p in document.paragraphs] == ["前" + text + "后", text, text]
+    runs = document.paragraphs[0].runs
+    assert [run.text for run in runs] == ["前", "共", "12", "个<w:r>项目</w:r>&\n次行", "后"]
+    assert [(run.bold, run.italic, run.underline) for run in runs] == [
+        (None, True, None),
+        (None, None, None),
+        (True, None, None),
+        (None, True, True),
+        (None, True, None),  # the template's run goes on after the rich text, still italic
+    ]
+    assert runs[2].font.color.rgb == docx.shared.RGBColor(0xC0, 0, 0) and runs[2].font.size.pt == 10.5
+    assert runs[3].font.name == "黑体"
+    theirs = DocxTemplate(io.BytesIO(template))  # the text docxtpl's RichText gives with {{r }}
+    plain = DocxtplRichText("共")
+    plain.add("12", bold=True, color="c00000", size=21)
+    plain.add("个<w:r>项目</w:r>&\n次行", underline=True, italic=True, font="黑体")
+    theirs.render({"说明": plain})
+    buffer = io.BytesIO()
+    theirs.save(buffer)
+    assert docx.Document(buffer).paragraphs[1].text == text  # {{r }}: docxtpl's RichText is for a run only
+    paragraphs = reportgen.Template(template).render({"说明": reportgen.RichText("甲\a乙")})
+    assert [p.text for p in docx.Document(io.BytesIO(paragraphs)).paragraphs] == [
+        "前甲",
+        "乙后",
+        "甲",
+        "乙",
+        "甲",
+        "乙",
+    ]
+
+
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: reportgen.RichText("x", color="red"), "颜色"),
+        (lambda: reportgen.RichText("x", color="#12345"), "颜色"),
+        (lambda: reportgen.RichText().add("x", size_pt=Decimal("10.3")), "字号为 10.3"),
+        (lambda: reportgen.RichText().add("x", size_pt=10.5), "不是整数或 Decimal"),  # type: ignore[arg-type]
+        (lambda: reportgen.RichText().add("x", font='宋体"/><w:b/>'), "字体名"),
+        (lambda: reportgen.RichText().add(12), "文字不能是 int"),  # type: ignore[arg-type]
+        (lambda: reportgen.RichText().add("x", bold="yes"), "bold"),  # type: ignore[arg-type]
+    ],
+)
+def test_rich_text_formatting_that_is_not_a_value_word_takes_is_rg314(
+    make: Callable[[], object], message: str
+) -> None:
+    with pytest.raises(TemplateError) as raised:
+        make()
+    assert raised.value.code == "RG314" and message in raised.value.problems[0].message
+
+
+def test_a_rows_skipped_columns_count_and_a_grid_without_widths_only_changes_its_count() -> None:
+    """``gridBefore``/``gridAfter`` are columns of the row (docxtpl drops them and removes a used
+    column); a grid whose widths are not all given keeps Word's sizing, only its count changes."""
+    from lxml import etree
+
+    from reportgen.render.docx.table_grid import repair_grids
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+    def table(grid: str, rows: str) -> etree._Element:
+        return etree.fromstring(f'<w:tbl xmlns:w="{w}"><w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>')
+
+    cell = "<w:tc><w:p/></w:tc>"
+    skipped = f'<w:tr><w:trPr><w:gridBefore w:val="1"/><w:gridAfter w:val="1"/></w:trPr>{cell}{cell}</w:tr>'
+    fits = table('<w:gridCol w:w="1000"/>' * 4, skipped + f"<w:tr>{cell * 4}</w:tr>")
+    assert not repair_grids(fits)
+    grown = table('<w:gridCol w:w="1000"/>' * 3, skipped)
+    assert repair_grids(grown)
+    assert [c.get(f"{{{w}}}w") for c in grown.iter(f"{{{w}}}gridCol")] == ["750"] * 4
+    bare = table("<w:gridCol/>" * 3, f"<w:tr>{cell}</w:tr>")
+    assert repair_grids(bare) and [c.attrib for c in bare.iter(f"{{{w}}}gridCol")] == [{}]

@@ -29,8 +29,9 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from reportgen.base.errors import Problem, RenderError, TemplateError
-from reportgen.base.zipfiles import ZipEntry, deflate, write_zip
+from reportgen.base.zipfiles import CORE_PART, ZipEntry, deflate, write_zip
 from reportgen.render.docx.package_checks import TEMPLATE_PART, read_package
+from reportgen.render.docx.table_grid import repair_grids
 from reportgen.templating.narrative import TEMPLATE_FAILURES, explain_template_error
 from reportgen.templating.sandbox import ReportEnvironment, charge_text, render_bounded
 
@@ -38,24 +39,28 @@ _TAG = re.compile(r"\{[{%#]")
 _PARAGRAPH_START = re.compile(r"<w:p([ >])")
 _XML_TAGS = re.compile(r"<[^>]+>")
 _CONTROL_IN_TEXT = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\a\f]")
+_DECLARATION = re.compile(r"<\?xml[^>]*\?>\s*")
 _BETWEEN_TAGS = re.compile(r">\s*\n\s*<")  # the line breaks added for error positions, and Jinja's
 
 
 @dataclass
 class CompiledDocx:
     """The template's members in order: deflated bytes for the unchanged ones, a name whose Jinja
-    source is in ``sources`` for the ones each report renders."""
+    source is in ``sources`` for the ones each report renders; ``regrid`` names the parts whose cell
+    tags can change a table's columns, whose grids are repaired after each render (``table_grid``)."""
 
     name: str
     members: tuple[ZipEntry | str, ...]
     sources: dict[str, str]
+    regrid: frozenset[str] = frozenset()
     _compiled: dict[tuple[int, str], jinja2.Template] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"name": self.name, "members": self.members, "sources": self.sources}
+        return {"name": self.name, "members": self.members, "sources": self.sources, "regrid": self.regrid}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name, self.members, self.sources = state["name"], state["members"], state["sources"]
+        self.regrid = state["regrid"]
         self._compiled = {}
 
     def render(
@@ -66,20 +71,24 @@ class CompiledDocx:
         fragments: Mapping[str, str] = {},
         add: Sequence[ZipEntry] = (),
         finish: Callable[[str], str] | None = None,
+        rendered: Mapping[str, str] | None = None,
     ) -> bytes:
         """The filled .docx.  ``replace`` swaps whole members (the writer's core properties);
         ``fragments`` maps placeholders the context put in (XML comments) to XML our own code built —
         the template's output is proved well-formed with the placeholders, then they are filled in;
         ``add`` are new members (chart images), written last in the order given; ``finish`` changes
-        each rendered part's XML last (the 版记's section, ``colophon_xml``)."""
+        each rendered part's XML last (the 版记's section, ``colophon_xml``); ``rendered`` holds the
+        parts ``render_parts`` already rendered, for a caller that must see every part's XML before
+        it knows the other members (the pictures and rich text of ``template_values``)."""
         entries: list[ZipEntry] = []
         for member in self.members:
-            if isinstance(member, ZipEntry):
-                entries.append(
-                    deflate(member.name, replace[member.name]) if member.name in replace else member
-                )
+            name = member.name if isinstance(member, ZipEntry) else member
+            if name in replace:
+                entries.append(deflate(name, replace[name]))
+            elif isinstance(member, ZipEntry):
+                entries.append(member)
             else:
-                xml = self._render_part(env, member, context)
+                xml = rendered[member] if rendered is not None else self._render_part(env, member, context)
                 for placeholder, fragment in fragments.items():
                     xml = xml.replace(placeholder, fragment)
                 if finish is not None:
@@ -87,6 +96,10 @@ class CompiledDocx:
                 entries.append(deflate(member, xml.encode("utf-8")))
         entries.extend(add)
         return write_zip(entries)
+
+    def render_parts(self, env: ReportEnvironment, context: Mapping[str, object]) -> dict[str, str]:
+        """Every tagged part rendered, checked well-formed and its grids repaired, by name."""
+        return {part: self._render_part(env, part, context) for part in self.sources}
 
     def member(self, name: str) -> bytes | None:
         """An unchanged member's bytes (a part the writer patches, such as the relationships)."""
@@ -120,7 +133,7 @@ class CompiledDocx:
             raise _template_problem(code, message, self.name, part, source, _line(exc)) from None
         xml = _after_render(xml)
         try:
-            etree.fromstring(xml.encode("utf-8"))
+            root = etree.fromstring(xml.encode("utf-8"))
         except etree.XMLSyntaxError as exc:
             raise RenderError(
                 Problem(
@@ -131,6 +144,9 @@ class CompiledDocx:
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
+        if part in self.regrid and repair_grids(root):  # rewritten only when a grid changed
+            declaration = _DECLARATION.match(xml)
+            xml = (declaration.group() if declaration else "") + etree.tostring(root, encoding="unicode")
         return xml
 
 
@@ -210,15 +226,67 @@ def compile_docx(data: bytes, name: str) -> CompiledDocx:
 def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> CompiledDocx:
     """The compiled template of members ``read_package`` checked (the tagged parts are UTF-8)."""
     sources: dict[str, str] = {}
+    regrid: set[str] = set()
     compiled: list[ZipEntry | str] = []
     for member, content in members:
         text = content.decode("utf-8") if TEMPLATE_PART.match(member) else ""
+        if member == CORE_PART:
+            text = _properties_source(content)
+            if text:
+                sources[member] = text
+                compiled.append(member)
+                continue
         if _TAG.search(text):
             sources[member] = _before_render(text)
             compiled.append(member)
+            if _CELL_TAG.search(_XML_TAGS.sub("", text)):
+                regrid.add(member)
         else:
             compiled.append(deflate(member, content))
-    return CompiledDocx(name, tuple(compiled), sources)
+    return CompiledDocx(name, tuple(compiled), sources, frozenset(regrid))
+
+
+# docxtpl's tags that change a row's cells (as its ``patch_xml`` matches them, in the part's text with
+# the runs Word split a tag into joined): ``{%tc }``/``{{tc }}``/``{#tc }`` repeat, drop or comment out a
+# cell, ``colspan`` and ``hm`` widen one.  Only parts with one pay for the grid repair's walk over tables.
+_CELL_TAG = re.compile(r"\{[%{#]tc |\{%\s*(?:colspan\s|hm\s*%\})")
+
+
+def _properties_source(content: bytes) -> str:
+    """docProps/core.xml as a Jinja source when a property docxtpl renders holds a tag, else ``""``.
+
+    docxtpl renders the title, subject, author (``dc:creator``), comments (``dc:description``),
+    identifier and language with the context (``DocxTemplate.render_properties``), so a template
+    titled ``{{ 标题 }}`` is filed, listed and printed under each report's own title.  Those six
+    elements' text goes through the tag clean-up every part does; the rest of the part is Jinja
+    ``raw``, printed as it is, so a ``{{`` in the keywords stays what the author typed, as in docxtpl."""
+    try:
+        xml = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return ""  # another encoding: the part is kept as it is
+    pieces, end = ["{% raw %}"], 0
+    for found in _PROPERTY.finditer(xml):
+        if _TAG.search(found.group(2)):
+            # on a line of its own: an error names the property (_template_problem)
+            element = _before_render(found.group())
+            pieces += [xml[end : found.start()], "{% endraw %}\n", element, "\n{% raw %}"]
+            end = found.end()
+    if end == 0:
+        return ""
+    return "".join([*pieces, xml[end:], "{% endraw %}"])
+
+
+# The properties docxtpl renders (python-docx's title, subject, author, comments, identifier, language),
+# by the names Word's 文件 → 信息 → 属性 shows them.
+_PROPERTY = re.compile(r"<(dc:(?:title|subject|creator|description|identifier|language))>([^<]*)</\1>")
+_PROPERTY_NAMES = {
+    "dc:title": "标题",
+    "dc:subject": "主题",
+    "dc:creator": "作者",
+    "dc:description": "备注",
+    "dc:identifier": "标识符",
+    "dc:language": "语言",
+}
 
 
 def _before_render(xml: str) -> str:
@@ -256,9 +324,15 @@ def _after_render(xml: str) -> str:
     """Undo the line breaks and let ``\\n``/``\\t`` in text become breaks and tabs, as docxtpl's
     ``render_xml_part`` does — but only when some text holds one, since docxtpl's pass over every
     paragraph is most of a render's time.  (Escaped braces were restored before rendering.)"""
+    return _BETWEEN_TAGS.sub("><", resolve_controls(xml))
+
+
+def resolve_controls(xml: str) -> str:
+    """``\\n``, ``\\t``, ``\\a`` and ``\\f`` in a part's text made Word's line break, tab, new paragraph
+    and page break, by docxtpl's own pass (``resolve_listing``), when some text holds one."""
     if _CONTROL_IN_TEXT.search(xml):
-        xml = cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
-    return _BETWEEN_TAGS.sub("><", xml)
+        return cast(str, DocxTemplate.resolve_listing(cast(Any, None), xml))
+    return xml
 
 
 def _line(exc: BaseException) -> int | None:
@@ -287,6 +361,9 @@ def _template_problem(
             number = sum(1 for row in lines[:line] if row.startswith(("<w:p", "{")))
             place = f"{part} 第{number}段"
             value = text[:60] or None
+            found = _PROPERTY.match(lines[line - 1])
+            if part == CORE_PART and found:
+                place = f"文档属性“{_PROPERTY_NAMES[found.group(1)]}”（{part}）"
     return TemplateError(Problem(code, message, file=Path(name), place=place, value=value))
 
 

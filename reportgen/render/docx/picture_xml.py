@@ -31,7 +31,6 @@ _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _PIC_NS = "http://schemas.openxmlformats.org/drawingml/2006/picture"
-_PNG_DEFAULT = re.compile(rb'<Default\s[^>]*Extension="png"', re.IGNORECASE)
 
 EMU_PER_TWIP = 635
 CAPTION_PT = 12  # 小四
@@ -85,19 +84,33 @@ def picture_paragraphs(picture: Picture) -> str:
 
 
 def _drawing(picture: Picture) -> str:
-    cx, cy = picture.width_emu, picture.height_emu
-    shape_id = _SHAPE_ID + picture.number
-    name = f"图{picture.number}"
-    description = xml_attribute(picture.description)
+    number = picture.number
+    return inline_drawing(
+        picture.relationship,
+        _SHAPE_ID + number,
+        f"图{number}",
+        "png",
+        picture.width_emu,
+        picture.height_emu,
+        picture.description,
+    )
+
+
+def inline_drawing(
+    relationship: str, shape_id: int, name: str, extension: str, cx: int, cy: int, description: str = ""
+) -> str:
+    """A ``w:drawing`` (for inside a ``w:r``) showing the image part ``relationship`` names, ``cx`` by
+    ``cy`` EMU, in line with the text; ``shape_id`` unique in the document, ``description`` the text a
+    reader without the image gets (escaped here)."""
     return (
         f'<w:drawing><wp:inline xmlns:wp="{_WP_NS}" distT="0" distB="0" distL="0" distR="0">'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
-        f'<wp:docPr id="{shape_id}" name="{name}" descr="{description}"/>'
+        f'<wp:docPr id="{shape_id}" name="{name}" descr="{xml_attribute(description)}"/>'
         f'<wp:cNvGraphicFramePr><a:graphicFrameLocks xmlns:a="{_A_NS}" noChangeAspect="1"/>'
         f'</wp:cNvGraphicFramePr><a:graphic xmlns:a="{_A_NS}"><a:graphicData uri="{_PIC_NS}">'
-        f'<pic:pic xmlns:pic="{_PIC_NS}"><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{name}.png"/>'
+        f'<pic:pic xmlns:pic="{_PIC_NS}"><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{name}.{extension}"/>'
         "<pic:cNvPicPr/></pic:nvPicPr>"
-        f'<pic:blipFill><a:blip xmlns:r="{_R_NS}" r:embed="{picture.relationship}"/>'
+        f'<pic:blipFill><a:blip xmlns:r="{_R_NS}" r:embed="{relationship}"/>'
         "<a:stretch><a:fillRect/></a:stretch></pic:blipFill>"
         f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic>'
@@ -107,13 +120,18 @@ def _drawing(picture: Picture) -> str:
 
 def with_relationships(rels: bytes | None, pictures: Sequence[Picture]) -> bytes:
     """``word/_rels/document.xml.rels`` with one image relationship per picture added at the end."""
+    return with_image_relationships(rels, [(p.relationship, MEDIA.format(p.number)) for p in pictures])
+
+
+def with_image_relationships(rels: bytes | None, images: Sequence[tuple[str, str]]) -> bytes:
+    """A part's relationships (a new part when it has none) with an image relationship per
+    ``(id, target)`` added at the end; the target is relative to the part's folder."""
     source = rels or (
         b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
         b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
     )
     added = "".join(
-        f'<Relationship Id="{p.relationship}" Type="{_IMAGE_REL}" Target="{MEDIA.format(p.number)}"/>'
-        for p in pictures
+        f'<Relationship Id="{rel}" Type="{_IMAGE_REL}" Target="{target}"/>' for rel, target in images
     ).encode()
     end = source.rindex(b"</Relationships>")
     return source[:end] + added + source[end:]
@@ -121,10 +139,16 @@ def with_relationships(rels: bytes | None, pictures: Sequence[Picture]) -> bytes
 
 def with_png_type(types: bytes) -> bytes:
     """``[Content_Types].xml`` with a ``png`` default when the template has none."""
-    if _PNG_DEFAULT.search(types):
+    return with_default_type(types, "png", "image/png")
+
+
+def with_default_type(types: bytes, extension: str, content_type: str) -> bytes:
+    """``[Content_Types].xml`` with a default for ``extension`` when the template has none."""
+    if re.search(rb'<Default\s[^>]*Extension="' + extension.encode() + rb'"', types, re.IGNORECASE):
         return types
     start = types.index(b">", types.index(b"<Types")) + 1
-    return types[:start] + b'<Default Extension="png" ContentType="image/png"/>' + types[start:]
+    default = f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
+    return types[:start] + default + types[start:]
 
 
 # -- the 印章 (9704 7.3.5.1): a picture floating behind the 落款 ----------------------------------------
@@ -170,10 +194,4 @@ def seal_paragraph(width_px: int, height_px: int, centre_quarters: int, width_mm
 
 def with_seal_relationship(rels: bytes | None) -> bytes:
     """``word/_rels/document.xml.rels`` with the seal's image relationship added at the end."""
-    source = rels or (
-        b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
-        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"></Relationships>'
-    )
-    added = f'<Relationship Id="{SEAL_RELATIONSHIP}" Type="{_IMAGE_REL}" Target="media/reportgen-seal.png"/>'
-    end = source.rindex(b"</Relationships>")
-    return source[:end] + added.encode() + source[end:]
+    return with_image_relationships(rels, [(SEAL_RELATIONSHIP, "media/reportgen-seal.png")])

@@ -1,0 +1,215 @@
+"""Values a ``reportgen.Template`` context holds that print as Word XML our code writes: pictures
+(``base.images.Picture``, docxtpl's ``InlineImage``) and rich text (``base.richtext.RichText``,
+docxtpl's ``RichText``) — without the raw XML docxtpl lets such values carry.
+
+Neither is a plain value, so ``take_values`` lifts each one out of the context before the one reader
+of values checks the rest (``ledger.values.read_values``), and ``put_placeholders`` puts an
+XML-comment placeholder in its place afterwards — ``Markup`` our code made, which the Word
+environment prints as it is.  After the parts are rendered and proved well-formed, ``place_values``
+replaces each placeholder by XML fitted to where it stands: inside a run's text, the run is split
+around it (the text after it keeps the run's formatting); between runs, as runs; between paragraphs
+(``{{p }}``), in a paragraph of its own.  A picture also needs package parts: one image member per
+distinct picture, an image relationship in each part that shows it (docxtpl writes it only in the
+part the ``InlineImage`` was made for, so a header's picture pointed at nothing), and the image type
+in ``[Content_Types].xml``.  In a document property a rich text is its plain text and a picture
+nothing.
+
+Numbering follows the parts in package order and the placeholders in each, so the same context gives
+the same bytes; a placeholder a filter changed (``|upper``) stays a comment, which shows nothing, and
+a placeholder typed in the data is text, escaped like any other.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+
+from reportgen.base.errors import Problem, TemplateError
+from reportgen.base.escape import xml_content
+from reportgen.base.images import MAX_PICTURE_BYTES, Picture
+from reportgen.base.richtext import RichText, Run
+from reportgen.base.zipfiles import ZipEntry, deflate
+from reportgen.render.docx.engine import CompiledDocx, resolve_controls
+from reportgen.render.docx.package_checks import TEMPLATE_PART
+from reportgen.render.docx.picture_xml import (
+    CONTENT_TYPES,
+    inline_drawing,
+    with_default_type,
+    with_image_relationships,
+)
+from reportgen.render.docx.wordml import fonts, half_points
+
+At = tuple[str | int, ...]  # keys and 0-based indexes from the context's top
+Placed = Picture | RichText
+
+PLACEHOLDER = "<!--reportgen:value:{}-->"
+_PLACEHOLDER = re.compile(r"<!--reportgen:value:(\d+)-->")
+_CONTROLS = re.compile(r"([\n\t\a\f])")
+_MEDIA = "media/reportgen-picture{}.{}"  # relative to word/
+_REL_ID = "rIdReportgenPicture{}"  # a prefix no template's own relationships use
+_SHAPE_ID = 8000  # wp:docPr ids unique in the document: far from a template's and the charts' (7000+)
+MAX_PICTURE_TOTAL = 16 * MAX_PICTURE_BYTES  # distinct pictures in one document: well within RG320's bound
+MAX_DEPTH = 64  # as the values reader: deeper, it refuses the rest (RG114)
+MAX_VISITS = 250_000  # more than the values reader's 200 000 values: beyond, it refuses the context (RG114)
+
+
+def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
+    """``context`` with every ``Picture`` and ``RichText`` in its dicts and lists (any depth) replaced
+    by ``None``, and where each was, in context order; containers without one are returned as they
+    are.  The walk stops where the values reader stops (depth, count), which then refuses the rest."""
+    found: list[tuple[At, Placed]] = []
+    visits = 0
+
+    def walk(value: object, at: At) -> object:
+        nonlocal visits
+        visits += 1
+        if isinstance(value, Picture | RichText):
+            found.append((at, value))
+            return None
+        if len(at) > MAX_DEPTH or visits > MAX_VISITS:
+            return value
+        before = len(found)
+        if isinstance(value, Mapping):
+            items = {key: walk(item, (*at, key)) for key, item in value.items()}
+            return items if len(found) > before else value
+        if isinstance(value, list | tuple):
+            members = [walk(item, (*at, index)) for index, item in enumerate(value)]
+            return members if len(found) > before else value
+        return value
+
+    return walk(context, ()), found
+
+
+def check_total(found: Sequence[tuple[At, Placed]], name: str) -> None:
+    """RG313 when the distinct pictures together exceed ``MAX_PICTURE_TOTAL``: each is bounded, but
+    a list of thousands would make a document no one can open (the same picture repeated counts once)."""
+    total = sum(len(data) for data in {value.data for _, value in found if isinstance(value, Picture)})
+    if total > MAX_PICTURE_TOTAL:
+        message = f"数据中的图片合计 {total} 字节"
+        expected = f"不同的图片合计不超过 {MAX_PICTURE_TOTAL // 2**20} MiB"
+        raise TemplateError(Problem("RG313", message, file=Path(name), expected=expected))
+
+
+def put_placeholders(values: dict[str, Any], found: Sequence[tuple[At, Placed]]) -> None:
+    """Each value's placeholder where ``take_values`` found it, in the values read from the context
+    (the same shape: dicts stay dicts, lists and tuples are lists)."""
+    for number, (at, _) in enumerate(found):
+        container: Any = values
+        for step in at[:-1]:
+            container = container[step]
+        container[at[-1]] = Markup(PLACEHOLDER.format(number))
+
+
+def place_values(
+    compiled: CompiledDocx, parts: dict[str, str], values: Sequence[Placed]
+) -> tuple[dict[str, str], dict[str, bytes], list[ZipEntry]]:
+    """The parts with the values' XML for their placeholders, the members to replace (relationships,
+    content types) and the members to add (images, relationships a part had none of)."""
+    media: dict[bytes, int] = {}  # each distinct picture once, numbered by first appearance
+    related: dict[str, dict[int, str]] = {}  # part → media number → its relationship's target
+    shapes = 0
+
+    def xml(part: str, found: re.Match[str]) -> str:
+        nonlocal shapes
+        value = values[int(found.group(1))]
+        if isinstance(value, RichText):
+            return _fitted(found.string, found.start(), "".join(_run(run) for run in value.runs), runs=True)
+        number = media.setdefault(value.data, len(media) + 1)
+        related.setdefault(part, {})[number] = _MEDIA.format(number, value.extension)
+        shapes += 1
+        cx, cy = value.size_emu
+        drawing = inline_drawing(
+            _REL_ID.format(number), _SHAPE_ID + shapes, f"图片{shapes}", value.extension, cx, cy
+        )
+        return _fitted(found.string, found.start(), drawing, runs=False)
+
+    def text(found: re.Match[str]) -> str:
+        value = values[int(found.group(1))]
+        return xml_content(value.text) if isinstance(value, RichText) else ""
+
+    placed = {}
+    for part, source in parts.items():
+        if "<!--reportgen:value:" not in source:
+            placed[part] = source
+        elif TEMPLATE_PART.match(part):
+            placed[part] = resolve_controls(_PLACEHOLDER.sub(functools.partial(xml, part), source))
+        else:
+            placed[part] = _PLACEHOLDER.sub(text, source)  # a document property is text
+    replace: dict[str, bytes] = {}
+    added: list[ZipEntry] = []
+    for part, targets in related.items():
+        folder, _, name = part.rpartition("/")
+        rels = f"{folder}/_rels/{name}.rels"
+        images = [(_REL_ID.format(number), target) for number, target in sorted(targets.items())]
+        data = with_image_relationships(compiled.member(rels), images)
+        if compiled.member(rels) is None:
+            added.append(deflate(rels, data))
+        else:
+            replace[rels] = data
+    pictures = [value for value in values if isinstance(value, Picture) and value.data in media]
+    types = compiled.member(CONTENT_TYPES)
+    if pictures and types is not None:
+        for picture in {p.format: p for p in pictures}.values():
+            types = with_default_type(types, picture.extension, picture.content_type)
+        replace[CONTENT_TYPES] = types
+    extensions = {p.data: p.extension for p in pictures}
+    added += [
+        deflate("word/" + _MEDIA.format(number, extensions[data]), data)
+        for data, number in sorted(media.items(), key=lambda item: item[1])
+    ]
+    return placed, replace, added
+
+
+def _run(run: Run) -> str:
+    """One rich run as ``w:r``: its formatting in the schema's order, its text escaped but for the
+    line breaks, tabs, paragraph (``\\a``) and page (``\\f``) breaks, which ``resolve_controls`` makes
+    Word's once the runs are in place, as docxtpl does for its RichText."""
+    props = fonts(run.font) if run.font else ""
+    props += "<w:b/><w:bCs/>" if run.bold else ""
+    props += "<w:i/><w:iCs/>" if run.italic else ""
+    props += f'<w:color w:val="{run.color}"/>' if run.color else ""
+    if run.size_pt is not None:
+        size = half_points(run.size_pt)
+        props += f'<w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+    props += '<w:u w:val="single"/>' if run.underline else ""
+    text = "".join(
+        piece if _CONTROLS.fullmatch(piece) else xml_content(piece) for piece in _CONTROLS.split(run.text)
+    )
+    return f'<w:r>{f"<w:rPr>{props}</w:rPr>" if props else ""}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def _fitted(xml: str, at: int, made: str, *, runs: bool) -> str:
+    """``made`` (runs, or a drawing for inside a run) as the XML where the placeholder at ``at``
+    stands needs it: inside a run's text, the text closed around it — runs also close the run and
+    open another with its formatting after them; inside a run, as it is (runs closing it likewise);
+    inside a paragraph, as runs; elsewhere (between paragraphs, ``{{p }}``), in a paragraph."""
+    if _inside(xml, at, "t"):
+        if not runs:
+            return f'</w:t>{made}<w:t xml:space="preserve">'
+        return f'</w:t></w:r>{made}<w:r>{_run_properties(xml, at)}<w:t xml:space="preserve">'
+    if _inside(xml, at, "r"):
+        return made if not runs else f"</w:r>{made}<w:r>{_run_properties(xml, at)}"
+    made = made if runs else f"<w:r>{made}</w:r>"
+    return made if _inside(xml, at, "p") else f"<w:p>{made}</w:p>"
+
+
+def _inside(xml: str, at: int, element: str) -> bool:
+    """Whether the last ``w:<element>`` opened before ``at`` is still open there."""
+    opened = max(xml.rfind(f"<w:{element}>", 0, at), xml.rfind(f"<w:{element} ", 0, at))
+    return opened > xml.rfind(f"</w:{element}>", 0, at)
+
+
+def _run_properties(xml: str, at: int) -> str:
+    """The ``w:rPr`` of the run open at ``at`` (the template's own XML), or nothing."""
+    start = max(xml.rfind("<w:r>", 0, at), xml.rfind("<w:r ", 0, at))
+    opened = xml.index(">", start) + 1
+    if xml.startswith("<w:rPr>", opened) or xml.startswith("<w:rPr ", opened):
+        end = xml.find("</w:rPr>", opened, at)
+        if end != -1:
+            return xml[opened : end + len("</w:rPr>")]
+    return ""
