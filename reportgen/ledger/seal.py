@@ -12,18 +12,17 @@ upload, ``reportgen.loads``) has no folder: it may not name a seal; a batch pass
 from __future__ import annotations
 
 import os
-import struct
 from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from reportgen.base.errors import LedgerError, ReportError
+from reportgen.base.images import png_size
 from reportgen.base.inputfile import read_input
 from reportgen.model import Seal
 
 MAX_SEAL_BYTES = 2 * 1024 * 1024  # a scanned seal at 600 dpi is a few hundred KB
 MIN_PIXELS = 64  # a side smaller than this prints as a blur at 42 mm
 MAX_PIXELS = 4000  # 42 mm at 2400 dpi; beyond it the image only costs memory in every writer
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 EXPECTED = "台账所在文件夹中的 PNG 图片（如 印章.png），不超过 2 MiB，边长 64～4000 像素"
 
 Report = Callable[[str, str], None]  # (message, expected) → the RG129 problem at 印章
@@ -67,10 +66,3 @@ def read_seal(name: str, folder: Path | None, report: Report) -> Seal | None:
         return None
     return Seal(name, data, width, height)
 
-
-def png_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from a PNG's IHDR chunk (the first one, by the format), else None."""
-    if len(data) < 24 or not data.startswith(PNG_SIGNATURE) or data[12:16] != b"IHDR":
-        return None
-    width, height = struct.unpack(">II", data[16:24])
-    return int(width), int(height)
