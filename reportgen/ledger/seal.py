@@ -65,4 +65,3 @@ def read_seal(name: str, folder: Path | None, report: Report) -> Seal | None:
         report(f"印章图片为 {width}×{height} 像素，宽高相差太多，不像印章", EXPECTED)
         return None
     return Seal(name, data, width, height)
-
