@@ -292,7 +292,7 @@ class Template:
             return self._compiled.render(self._env, values)
         put_placeholders(values, found)
         parts = self._compiled.render_parts(self._env, values)
-        parts, replace, added = place_values(self._compiled, parts, [value for _, value in found])
+        parts, replace, added = place_values(self._compiled, parts, [value for _, value in found], self.name)
         return self._compiled.render(self._env, values, replace, add=added, rendered=parts)
 
     def render_to(self, context: Mapping[str, object], stream: BinaryStream) -> None:
