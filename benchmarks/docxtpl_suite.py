@@ -254,7 +254,9 @@ ADAPTERS: dict[str, Adapter] = {
     ),
     "header_footer_inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
-    "merge_docx": Adapter(_subdocs, note=SUBDOC),
+    "merge_docx": Adapter(
+        _subdocs, note=SUBDOC + "; styles the master lacks take its defaults (docxcompose copies them)"
+    ),
     "module_execute": Adapter(
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
     ),

@@ -1,6 +1,7 @@
 """Values a ``reportgen.Template`` context holds that print as Word XML our code writes: pictures
-(``base.images.Picture``, docxtpl's ``InlineImage``) and rich text (``base.richtext.RichText``,
-docxtpl's ``RichText``) — without the raw XML docxtpl lets such values carry.
+(``base.images.Picture``, docxtpl's ``InlineImage``), rich text (``base.richtext.RichText``,
+docxtpl's ``RichText``), paragraphs of it (``RichTextParagraph``) and another .docx's body
+(``subdoc.Subdoc``) — without the raw XML docxtpl lets such values carry.
 
 Neither is a plain value, so ``take_values`` lifts each one out of the context before the one reader
 of values checks the rest (``ledger.values.read_values``), and ``put_placeholders`` puts an
@@ -8,7 +9,10 @@ XML-comment placeholder in its place afterwards — ``Markup`` our code made, wh
 environment prints as it is.  After the parts are rendered and proved well-formed, ``place_values``
 replaces each placeholder by XML fitted to where it stands: inside a run's text, the run is split
 around it (the text after it keeps the run's formatting); between runs, as runs; between paragraphs
-(``{{p }}``), in a paragraph of its own.  A picture also needs package parts: one image member per
+(``{{p }}``), in a paragraph of its own.  Paragraphs and a sub-document's body go only between
+paragraphs (RG315 inside one), and a table cell left ending in a table gets an empty paragraph, which
+a cell must end with.  A style a paragraph names is looked up in the template's ``styles.xml``
+(``Styles``).  A picture also needs package parts (a sub-document's pictures too): one image member per
 distinct picture, an image relationship in each part that shows it (docxtpl writes it only in the
 part the ``InlineImage`` was made for, so a header's picture pointed at nothing), and the image type
 in ``[Content_Types].xml``.  In a document property a rich text is its plain text and a picture
