@@ -705,6 +705,7 @@ def test_a_subdocuments_body_is_printed_with_its_formatting_pictures_and_tables(
     assert [n for n in package.namelist() if n.startswith("word/media/reportgen")] == [
         "word/media/reportgen-picture1.png"
     ]
+    assert 'w:val="子文档专用"' not in package.read("word/document.xml").decode()  # no style Word lacks
     body = document.element.body
     assert len(list(body.iter(f"{_W}sectPr"))) == 1 and not list(body.iter(f"{_W}bookmarkStart"))
     assert document.sections[0].orientation == docx.enum.section.WD_ORIENT.PORTRAIT
@@ -759,9 +760,9 @@ _SECOND = "<w:r><w:t>资金到位率</w:t></w:r>"
             lambda x: x.replace('Target="media/', 'TargetMode="External" Target="http://example.com/'),
             {},
             "RG323",
-            "",
+            "子文档引用了文档以外的内容",
         ),
-        (_DOC, lambda x: x, {"word/vbaProject.bin": b"macro"}, "RG322", ""),
+        (_DOC, lambda x: x, {"word/vbaProject.bin": b"macro"}, "RG322", "子文档含宏"),
         (
             _RELS,
             lambda x: x.replace('Target="media/image1.png"', 'Target="media/image1.gif"'),

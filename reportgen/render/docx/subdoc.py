@@ -85,15 +85,13 @@ class Subdoc:
 
         data, shown = template_bytes(source, name)
         self.name = NAME if shown == DEFAULT_TEMPLATE_NAME and name is None else shown
-        parts = dict(read_package(data, self.name))
+        parts = dict(read_package(data, self.name, what="子文档"))
         body = etree.fromstring(parts[DOCUMENT], XML_PARSER).find(f"{{{W}}}body")
         relationships = _relationships(parts.get(_RELS))
         self.images: list[Picture] = []  # each distinct picture once, in order of appearance
         self._blips: list[int] = []  # per a:blip in the elements, in document order: its image
         self._elements: list[etree._Element] = []
-        top = [
-            e for e in (() if body is None else body) if isinstance(e.tag, str) and e.tag not in _DROPPED
-        ]
+        top = [e for e in (() if body is None else body) if isinstance(e.tag, str) and e.tag not in _DROPPED]
         for number, element in enumerate(top, start=1):
             element = copy.deepcopy(element)
             for dropped in list(element.iter(*_DROPPED)):

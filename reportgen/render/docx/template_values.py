@@ -95,8 +95,10 @@ def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
 
 def check_total(found: Sequence[tuple[At, Placed]], name: str) -> None:
     """RG313 when the distinct pictures together exceed ``MAX_PICTURE_TOTAL``: each is bounded, but
-    a list of thousands would make a document no one can open (the same picture repeated counts once)."""
-    total = sum(len(data) for data in {value.data for _, value in found if isinstance(value, Picture)})
+    a list of thousands would make a document no one can open (the same picture repeated counts once;
+    a sub-document's pictures count)."""
+    shown = [p for _, value in found for p in (value.images if isinstance(value, Subdoc) else [value])]
+    total = sum(len(data) for data in {p.data for p in shown if isinstance(p, Picture)})
     if total > MAX_PICTURE_TOTAL:
         message = f"数据中的图片合计 {total} 字节"
         expected = f"不同的图片合计不超过 {MAX_PICTURE_TOTAL // 2**20} MiB"
