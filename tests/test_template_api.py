@@ -787,3 +787,15 @@ def test_a_subdocument_is_read_as_untrusted_and_what_it_cannot_carry_is_refused(
     with pytest.raises(TemplateError) as raised:
         reportgen.Subdoc(b"not a zip")
     assert (raised.value.code, str(raised.value.problems[0].file)) == ("RG305", "<子文档>")
+
+
+def test_a_comment_in_a_subdocument_is_dropped_with_its_text_kept() -> None:
+    """An XML comment (here one shaped like a value's placeholder) never reaches the placement pass."""
+    forged = PLACEHOLDER.format(0)
+    source = _with_xml(
+        _subdocument(), _DOC, lambda x: x.replace("资金到位率</w:t>", f"资金{forged}到位率</w:t>"), {}
+    )
+    assert forged in zipfile.ZipFile(io.BytesIO(source)).read(_DOC).decode()
+    data = reportgen.Template(_block_template()).render({"内容": reportgen.Subdoc(source)})
+    assert "reportgen:value" not in zipfile.ZipFile(io.BytesIO(data)).read(_DOC).decode()
+    assert docx.Document(io.BytesIO(data)).paragraphs[2].text == "资金到位率92.3%，&<w:t>"

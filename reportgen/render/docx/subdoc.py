@@ -6,7 +6,8 @@ member names, macros RG322, external relationships RG323, strict XML), so a sub-
 for everything a template would be.  What is taken is the body's paragraphs and tables with their
 text and direct formatting (``w:pPr``, ``w:rPr``, table and cell properties); the sub-document's
 section properties (page size, margins, headers) are dropped — the page is the template's — and so
-are bookmarks (their ids and names would collide with the template's; the text stays).
+are bookmarks (their ids and names would collide with the template's; the text stays) and XML comments
+(a placeholder-like comment must never reach the placement pass).
 
 A ``w:`` element needs no part but the styles: a style id the template also has is kept, one it lacks
 is removed, so the paragraph takes the template's default paragraph style (and a run or table its
@@ -94,10 +95,8 @@ class Subdoc:
         top = [e for e in (() if body is None else body) if isinstance(e.tag, str) and e.tag not in _DROPPED]
         for number, element in enumerate(top, start=1):
             element = copy.deepcopy(element)
-            for dropped in list(element.iter(*_DROPPED)):
-                parent = dropped.getparent()
-                assert parent is not None
-                parent.remove(dropped)
+            for dropped in list(element.iter(*_DROPPED, etree.Comment, etree.ProcessingInstruction)):
+                _remove(dropped)
             for inner in element.iter():
                 self._check(inner, number, relationships, parts)
             self._elements.append(element)
@@ -169,6 +168,19 @@ class Subdoc:
 
     def __repr__(self) -> str:
         return f"Subdoc({self.name!r}, {len(self._elements)} 个段落或表格)"
+
+
+def _remove(element: etree._Element) -> None:
+    """``element`` out of its parent, the text after it kept (a comment can stand inside a ``w:t``)."""
+    parent = element.getparent()
+    assert parent is not None
+    if element.tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + element.tail
+        else:
+            parent.text = (parent.text or "") + element.tail
+    parent.remove(element)
 
 
 def _relationships(data: bytes | None) -> dict[str, tuple[str, str, bool]]:
