@@ -111,14 +111,19 @@ def _rich(value: Any) -> Any:
     highlight, strike, sub/superscript and a hyperlink are dropped (their text stays)."""
     from lxml import etree
 
-    import reportgen
-
-    rich = reportgen.RichText()
     # \a and \f (docxtpl's paragraph and page breaks) are no XML characters: kept aside while parsing
     xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7").replace(
         "\f", "\ue00c"
     )
-    for run in etree.fromstring(xml.encode()).iter(f"{W}r"):
+    return _rich_runs(etree.fromstring(xml.encode()))
+
+
+def _rich_runs(element: Any) -> Any:
+    """The runs in ``element`` (docxtpl's XML, ``\\a``/``\\f`` kept aside) as ``reportgen.RichText``."""
+    import reportgen
+
+    rich = reportgen.RichText()
+    for run in element.iter(f"{W}r"):
         text = (
             "".join(
                 child.text or ""
@@ -147,6 +152,69 @@ def _rich(value: Any) -> Any:
     return rich
 
 
+def _rich_paragraphs(context: dict[str, Any]) -> dict[str, Any]:
+    """docxtpl's ``RichTextParagraph`` (its paragraphs' XML) as ``reportgen.RichTextParagraph``: each
+    ``w:p``'s style (``parastyle``) and runs (``_rich_runs``)."""
+    from lxml import etree
+
+    import reportgen
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "RichTextParagraph":
+            xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7")
+            paragraphs = reportgen.RichTextParagraph()
+            for paragraph in etree.fromstring(xml.encode()).iter(f"{W}p"):
+                style = paragraph.find(f"{W}pPr/{W}pStyle")
+                paragraphs.add(_rich_runs(paragraph), style=None if style is None else style.get(f"{W}val"))
+            return paragraphs
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
+def _subdocs(context: dict[str, Any]) -> dict[str, Any]:
+    """docxtpl's ``Subdoc`` as ``reportgen.Subdoc`` of a .docx built first: its body (python-docx's
+    ``new_subdoc`` shares the template's part, docxcompose's ``new_subdoc(path)`` re-points the
+    references into it, so each picture is read from the template's part) saved in a fresh document."""
+    import docx
+
+    import reportgen
+
+    blip = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
+    embed = f"{{{_R_NS}}}embed"
+
+    def convert(value: Any) -> Any:
+        fresh = docx.Document()
+        body = fresh.element.body
+        for child in list(body):
+            body.remove(child)
+        for child in value.subdocx.element.body:
+            body.append(copy.deepcopy(child))
+        rels = value.docx.part.rels
+        for image in body.iter(blip):
+            rel = rels.get(image.get(embed))
+            if rel is not None and not rel.is_external:
+                image.set(embed, fresh.part.get_or_add_image(io.BytesIO(rel.target_part.blob))[0])
+        buffer = io.BytesIO()
+        fresh.save(buffer)
+        return reportgen.Subdoc(buffer.getvalue())
+
+    def walk(value: Any) -> Any:
+        if type(value).__name__ == "Subdoc":
+            return convert(value)
+        if isinstance(value, dict):
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return {k: walk(v) for k, v in context.items()}
+
+
 def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
     """Every docxtpl ``RichText`` in the context (any depth) as ``reportgen.RichText`` (``_rich``), a
     ``Listing`` as its text (a plain value keeps its line, paragraph and page breaks, as a Listing does)."""
@@ -168,7 +236,7 @@ def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 RICH = "RichText → reportgen.RichText (style, highlight, strike, sub/superscript, links dropped)"
-OBJECT = ("RG105", "docxtpl objects without a reportgen value (RichTextParagraph, Subdoc) are refused")
+SUBDOC = "Subdoc → reportgen.Subdoc of its body saved as a .docx (needs docxcompose for docxtpl's side)"
 ADAPTERS: dict[str, Adapter] = {
     "cellbg": Adapter(_rich_texts, note=RICH),
     "custom_jinja_filters": Adapter(refused=("RG301", "custom filters and a float are refused by design")),
@@ -178,15 +246,17 @@ ADAPTERS: dict[str, Adapter] = {
     "get_undeclared_variables": Adapter(
         note="an incomplete context is RG302 by design (docxtpl prints nothing)"
     ),
-    "header_footer": Adapter(refused=OBJECT),
-    "header_footer_utf8": Adapter(refused=OBJECT),
+    "header_footer": Adapter(_subdocs, note=SUBDOC),
+    "header_footer_utf8": Adapter(_subdocs, note=SUBDOC),
     "header_footer_image": Adapter(note="replace_media: no equivalent (the header's picture unchanged)"),
     "header_footer_image_file_obj": Adapter(
         note="replace_media: no equivalent (the header's picture unchanged)"
     ),
     "header_footer_inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
-    "merge_docx": Adapter(refused=OBJECT),
+    "merge_docx": Adapter(
+        _subdocs, note=SUBDOC + "; styles the master lacks take its defaults (docxcompose copies them)"
+    ),
     "module_execute": Adapter(
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"
     ),
@@ -194,8 +264,10 @@ ADAPTERS: dict[str, Adapter] = {
     "richtext": Adapter(_rich_texts, note=RICH),
     "richtext_and_if": Adapter(_rich_texts, note=RICH),
     "richtext_eastAsia": Adapter(_rich_texts, note=RICH),
-    "richtextparagraph": Adapter(refused=OBJECT),
-    "subdoc": Adapter(refused=OBJECT),
+    "richtextparagraph": Adapter(
+        _rich_paragraphs, note="RichTextParagraph → reportgen.RichTextParagraph (parastyle → style)"
+    ),
+    "subdoc": Adapter(_subdocs, note=SUBDOC),
     "template_error": Adapter(refused=("RG301", "a template syntax error: docxtpl raises too")),
     "word2016": Adapter(_rich_texts, note=RICH),
 }

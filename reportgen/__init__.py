@@ -9,8 +9,9 @@ the 一览表 is computed from the same data, so the two can never disagree.  Ty
     report.render("html,md", "out/")
 
 ``reportgen.Template`` fills a user's own docxtpl-syntax Word template with their own data, in the
-same sandbox and compiled engine; ``reportgen.Picture`` and ``reportgen.RichText`` are a picture and
-formatted text among those data (docs/api.md).
+same sandbox and compiled engine; ``reportgen.Picture``, ``reportgen.RichText``,
+``reportgen.RichTextParagraph`` and ``reportgen.Subdoc`` are a picture, formatted text, paragraphs of it
+and another .docx's body among those data (docs/api.md).
 
 The names below are imported on first use (module ``__getattr__``): ``import reportgen`` alone, and
 so ``reportgen --help``, does not pay for openpyxl, docxtpl, lxml or Jinja (issue 18, part 6).
@@ -41,8 +42,9 @@ if TYPE_CHECKING:
         TemplateError,
     )
     from reportgen.base.images import Picture
-    from reportgen.base.richtext import RichText
+    from reportgen.base.richtext import RichText, RichTextParagraph
     from reportgen.batch import BatchSummary, render_batch
+    from reportgen.render.docx.subdoc import Subdoc
     from reportgen.render.options import RenderOptions
 
 # public name → the module that defines it
@@ -58,6 +60,8 @@ _LAZY: dict[str, str] = {
     "ReportChoices": "reportgen.api",
     "ReportError": "reportgen.base.errors",
     "RichText": "reportgen.base.richtext",
+    "RichTextParagraph": "reportgen.base.richtext",
+    "Subdoc": "reportgen.render.docx.subdoc",
     "Template": "reportgen.api",
     "TemplateError": "reportgen.base.errors",
     "convert_ledger": "reportgen.api",
@@ -80,6 +84,8 @@ __all__ = [
     "ReportChoices",
     "ReportError",
     "RichText",
+    "RichTextParagraph",
+    "Subdoc",
     "Template",
     "TemplateError",
     "convert_ledger",

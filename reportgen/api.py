@@ -257,11 +257,11 @@ class Template:
     Each ``render`` reads the context with the one reader of Python values (``read_values``, the
     reader behind ``from_data``: text, ``int``, ``Decimal``, dates, lists, dicts; a ``float`` RG106,
     any other object RG105 — docxtpl's ``RichText``/``InlineImage``/``Subdoc`` would write raw XML,
-    which no value may; ``reportgen.RichText`` and ``reportgen.Picture`` are lifted out first and
-    written by our code after the render, ``template_values``), then renders in the one sandbox (no
-    arithmetic, no custom filters, no attributes beyond the allow-list, the budget RG306, undefined
-    names RG302).  ``name`` is the file
-    messages name (a path names itself; bytes are ``<模板>``)."""
+    which no value may; ``reportgen.RichText``, ``RichTextParagraph``, ``Picture`` and ``Subdoc`` are
+    lifted out first and written by our code after the render, ``template_values``), then renders in
+    the one sandbox (no arithmetic, no custom filters, no attributes beyond the allow-list, the budget
+    RG306, undefined names RG302).  ``name`` is the file messages name (a path names itself; bytes
+    are ``<模板>``)."""
 
     def __init__(self, source: str | Path | bytes | BinaryIO, *, name: str | None = None) -> None:
         from reportgen.render.docx import template_bytes  # docxtpl and lxml: only when a template is used
@@ -292,7 +292,7 @@ class Template:
             return self._compiled.render(self._env, values)
         put_placeholders(values, found)
         parts = self._compiled.render_parts(self._env, values)
-        parts, replace, added = place_values(self._compiled, parts, [value for _, value in found])
+        parts, replace, added = place_values(self._compiled, parts, [value for _, value in found], self.name)
         return self._compiled.render(self._env, values, replace, add=added, rendered=parts)
 
     def render_to(self, context: Mapping[str, object], stream: BinaryStream) -> None:

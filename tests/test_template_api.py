@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import pickle
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 
@@ -444,6 +444,7 @@ def test_a_picture_is_only_a_picture_where_a_template_prints_it() -> None:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 
 
 def _rich_template() -> bytes:
@@ -542,3 +543,259 @@ def test_a_rows_skipped_columns_count_and_a_grid_without_widths_only_changes_its
     assert [c.get(f"{{{w}}}w") for c in grown.iter(f"{{{w}}}gridCol")] == ["750"] * 4
     bare = table("<w:gridCol/>" * 3, f"<w:tr>{cell}</w:tr>")
     assert repair_grids(bare) and [c.attrib for c in bare.iter(f"{{{w}}}gridCol")] == [{}]
+
+
+def _docx(build: Callable[[docx.document.Document], object]) -> bytes:
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _block_template(*, title: bool = True) -> bytes:
+    """A value as paragraphs between two, in a table cell alone, and as the title property."""
+
+    def build(document: docx.document.Document) -> None:
+        document.add_paragraph("前言")
+        document.add_paragraph("{{p 内容 }}")
+        document.add_paragraph("结语")
+        document.add_table(rows=1, cols=1).cell(0, 0).text = "{{p 内容 }}"
+        document.core_properties.title = "{{ 内容 }}" if title else ""
+
+    return _docx(build)
+
+
+def _findings(data: bytes, tmp_path: Path, name: str) -> list[str]:
+    """What tests/ooxml.py finds wrong; python-docx's own template has two findings of its own
+    (``stylesWithEffects.xml``), so a result is compared with its template's."""
+    from tests.ooxml import ooxml_findings
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    return ooxml_findings(path)
+
+
+def test_rich_text_paragraphs_print_a_paragraph_each_in_the_style_and_alignment_given(tmp_path: Path) -> None:
+    """``reportgen.RichTextParagraph`` is docxtpl's without raw XML: one ``w:p`` per paragraph where
+    ``{{p }}`` stands (in a cell too), the style found by name or id among the template's, the
+    alignment in Chinese or Word's words, the text escaped; ``\\a`` starts another paragraph of the
+    same style, as in docxtpl; the text is docxtpl's for the same values."""
+    from docxtpl import RichText as DocxtplRichText
+    from docxtpl import RichTextParagraph as DocxtplParagraph
+
+    value = reportgen.RichTextParagraph("一、总体情况", style="heading 1", align="中")
+    value.add(reportgen.RichText("共").add("12<w:b/>", bold=True), style="Heading2", align="两端")
+    value.add("甲\a乙", align="right").add("")
+    template = _block_template()
+    data = reportgen.Template(template).render({"内容": value})
+    assert data == reportgen.Template(template).render({"内容": value})
+    document = docx.Document(io.BytesIO(data))
+    texts = ["一、总体情况", "共12<w:b/>", "甲", "乙", ""]
+    assert [p.text for p in document.paragraphs] == ["前言", *texts, "结语"]
+    shown = [(p.style.name, p.alignment) for p in document.paragraphs[1:5]]
+    align = docx.enum.text.WD_ALIGN_PARAGRAPH
+    assert shown == [
+        ("Heading 1", align.CENTER),
+        ("Heading 2", align.JUSTIFY),
+        ("Normal", align.RIGHT),
+        ("Normal", align.RIGHT),  # \a: the next paragraph keeps the paragraph's properties
+    ]
+    assert [run.bold for run in document.paragraphs[2].runs] == [None, True]
+    assert [p.text for p in document.tables[0].cell(0, 0).paragraphs] == texts
+    assert document.core_properties.title == "\n".join(["一、总体情况", "共12<w:b/>", "甲", "乙", ""])
+    assert _findings(data, tmp_path, "ours.docx") == _findings(template, tmp_path, "template.docx")
+    theirs = DocxTemplate(io.BytesIO(_block_template(title=False)))  # docxtpl would put XML in the title
+    plain = DocxtplParagraph("一、总体情况", parastyle="Heading1")
+    plain.add(DocxtplRichText("共12<w:b/>"), parastyle="Heading2")
+    plain.add("甲\a乙")
+    plain.add("")
+    theirs.render({"内容": plain}, autoescape=True)
+    buffer = io.BytesIO()
+    theirs.save(buffer)
+    assert [p.text for p in docx.Document(buffer).paragraphs] == ["前言", *texts, "结语"]
+
+
+@pytest.mark.parametrize(
+    "paragraphs, value, code, message",
+    [
+        (
+            ("{{p 内容 }}",),
+            lambda: reportgen.RichTextParagraph("x", style="我的样式"),
+            "RG315",
+            "没有段落样式",
+        ),
+        (
+            ("{{p 内容 }}",),
+            lambda: reportgen.RichTextParagraph("x", style="Default Paragraph Font"),
+            "RG315",
+            "",
+        ),
+        (("正文{{ 内容 }}",), lambda: reportgen.RichTextParagraph("x"), "RG315", "只能单独占一段"),
+        (("{{p 内容 }}",), lambda: reportgen.RichTextParagraph("x", align="居中"), "RG314", "对齐方式"),
+        (("{{p 内容 }}",), lambda: reportgen.RichTextParagraph("x", style='a"/><w:b/>'), "RG314", "样式名"),
+        (("{{p 内容 }}",), lambda: reportgen.RichTextParagraph(12), "RG314", "段落不能是 int"),  # type: ignore[arg-type]
+    ],
+)
+def test_a_paragraph_style_the_template_lacks_or_a_paragraph_inside_a_paragraph_is_refused(
+    paragraphs: tuple[str, ...], value: Callable[[], object], code: str, message: str
+) -> None:
+    """Never a paragraph silently in another style (a character style is not a paragraph style),
+    nor a ``w:p`` inside a ``w:p``."""
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Template(_template(*paragraphs, table=False)).render({"内容": value()})
+    assert raised.value.code == code and message in raised.value.problems[0].message
+
+
+def _subdocument() -> bytes:
+    """What a colleague sends: a heading, formatted runs, a centred paragraph in a style the template
+    lacks, a picture, a table in a style, a landscape section, a bookmark."""
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Mm
+
+    def build(document: docx.document.Document) -> None:
+        document.add_heading("一、总体情况", level=1)
+        paragraph = document.add_paragraph("资金到位率")
+        paragraph.add_run("92.3%").bold = True
+        paragraph.add_run("，&<w:t>").italic = True
+        document.styles.add_style("子文档专用", WD_STYLE_TYPE.PARAGRAPH)
+        centred = document.add_paragraph("居中的说明", style="子文档专用")
+        centred.alignment = docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
+        document.add_picture(io.BytesIO(_image()), width=Mm(30))
+        table = document.add_table(rows=2, cols=2)
+        table.style = "Table Grid"
+        table.cell(0, 0).text, table.cell(1, 1).text = "项目", "金额"
+        document.sections[0].orientation = WD_ORIENT.LANDSCAPE
+        body = document.element.body
+        body.insert(0, body.makeelement(f"{_W}bookmarkStart", {f"{_W}id": "0", f"{_W}name": "_GoBack"}))
+
+    return _docx(build)
+
+
+def test_a_subdocuments_body_is_printed_with_its_formatting_pictures_and_tables(tmp_path: Path) -> None:
+    """``reportgen.Subdoc``: the paragraphs, runs' and paragraphs' direct formatting, tables and
+    pictures of another .docx where ``{{p }}`` stands (a cell too); a style the template has kept, one
+    it lacks the template's default; its section and bookmarks dropped; every picture's part,
+    relationship (from the part that shows it) and content type in the package; valid OOXML."""
+    source = _subdocument()
+    template = _block_template()
+    path = tmp_path / "子文档.docx"
+    path.write_bytes(source)
+    values = [reportgen.Subdoc(source), reportgen.Subdoc(path), reportgen.Subdoc(io.BytesIO(source))]
+    outputs = {reportgen.Template(template).render({"内容": value}) for value in values}
+    assert len(outputs) == 1  # bytes, a path or a stream: the same bytes
+    [data] = outputs
+    document = docx.Document(io.BytesIO(data))
+    texts = ["一、总体情况", "资金到位率92.3%，&<w:t>", "居中的说明", ""]
+    assert [p.text for p in document.paragraphs] == ["前言", *texts, "结语"]
+    heading, runs, centred = document.paragraphs[1], document.paragraphs[2].runs, document.paragraphs[3]
+    assert (
+        heading.style.name == "Heading 1" and centred.style.name == "Normal"
+    )  # 子文档专用: not in the template
+    assert centred.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
+    assert [(run.bold, run.italic) for run in runs] == [(None, None), (True, None), (None, True)]
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["项目", ""], ["", "金额"]]
+    assert document.tables[0].style.name == "Table Grid"
+    assert [p.text for p in document.tables[1].cell(0, 0).paragraphs] == [*texts, ""]  # a cell ends in a w:p
+    assert [shape.width for shape in document.inline_shapes] == [30 * 36000] * 2
+    blips = list(document.part.element.iter(f"{_A}blip"))
+    assert {document.part.rels[b.get(f"{_R}embed")].target_part.blob for b in blips} == {_image()}
+    package = zipfile.ZipFile(io.BytesIO(data))
+    assert [n for n in package.namelist() if n.startswith("word/media/reportgen")] == [
+        "word/media/reportgen-picture1.png"
+    ]
+    assert 'w:val="子文档专用"' not in package.read("word/document.xml").decode()  # no style Word lacks
+    body = document.element.body
+    assert len(list(body.iter(f"{_W}sectPr"))) == 1 and not list(body.iter(f"{_W}bookmarkStart"))
+    assert document.sections[0].orientation == docx.enum.section.WD_ORIENT.PORTRAIT
+    assert len({d.get("id") for d in body.iter(f"{_WP}docPr")}) == 2  # each drawing its own id
+    assert document.core_properties.title == "\n".join([*texts[:3], "", "项目", "", "", "金额"])
+    assert _findings(data, tmp_path, "ours.docx") == _findings(template, tmp_path, "template.docx")
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Template(_template("正文{{ 内容 }}", table=False)).render({"内容": values[0]})
+    assert raised.value.code == "RG315"
+
+
+def _with_xml(source: bytes, member: str, change: Callable[[str], str], add: Mapping[str, bytes]) -> bytes:
+    """``source`` with one member's text changed and members added."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            data = old.read(item)
+            new.writestr(item, change(data.decode()).encode() if item.filename == member else data)
+        for name, data in add.items():
+            new.writestr(name, data)
+    return buffer.getvalue()
+
+
+_DOC = "word/document.xml"
+_RELS = "word/_rels/document.xml.rels"
+_SECOND = "<w:r><w:t>资金到位率</w:t></w:r>"
+
+
+@pytest.mark.parametrize(
+    "member, change, add, code, message",
+    [
+        (
+            _DOC,
+            lambda x: x.replace(_SECOND, _SECOND + '<w:r><w:footnoteReference w:id="1"/></w:r>'),
+            {},
+            "RG316",
+            "脚注",
+        ),
+        (
+            _DOC,
+            lambda x: x.replace(
+                '<w:pStyle w:val="Heading1"/>',
+                '<w:pStyle w:val="Heading1"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>',
+            ),
+            {},
+            "RG316",
+            "自动编号",
+        ),
+        (_DOC, lambda x: x.replace("<w:tbl>", '<w:altChunk r:id="rId9"/><w:tbl>'), {}, "RG316", "嵌入的文档"),
+        (
+            _RELS,
+            lambda x: x.replace('Target="media/', 'TargetMode="External" Target="http://example.com/'),
+            {},
+            "RG323",
+            "子文档引用了文档以外的内容",
+        ),
+        (_DOC, lambda x: x, {"word/vbaProject.bin": b"macro"}, "RG322", "子文档含宏"),
+        (
+            _RELS,
+            lambda x: x.replace('Target="media/image1.png"', 'Target="media/image1.gif"'),
+            {"word/media/image1.gif": b"GIF89a"},
+            "RG313",
+            "不是 PNG 或 JPEG",
+        ),
+    ],
+)
+def test_a_subdocument_is_read_as_untrusted_and_what_it_cannot_carry_is_refused(
+    member: str, change: Callable[[str], str], add: dict[str, bytes], code: str, message: str
+) -> None:
+    """The template's package checks (macros RG322, external targets RG323), and RG316 naming what
+    needs a part the template does not share and where — never a dangling reference."""
+    source = _with_xml(_subdocument(), member, change, add)
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Subdoc(source, name="来稿.docx")
+    problem = raised.value.problems[0]
+    assert (problem.code, str(problem.file)) == (code, "来稿.docx") and message in problem.message
+    if code == "RG316":
+        assert problem.place is not None and "正文第" in problem.place
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Subdoc(b"not a zip")
+    assert (raised.value.code, str(raised.value.problems[0].file)) == ("RG305", "<子文档>")
+
+
+def test_a_comment_in_a_subdocument_is_dropped_with_its_text_kept() -> None:
+    """An XML comment (here one shaped like a value's placeholder) never reaches the placement pass."""
+    forged = PLACEHOLDER.format(0)
+    source = _with_xml(
+        _subdocument(), _DOC, lambda x: x.replace("资金到位率</w:t>", f"资金{forged}到位率</w:t>"), {}
+    )
+    assert forged in zipfile.ZipFile(io.BytesIO(source)).read(_DOC).decode()
+    data = reportgen.Template(_block_template()).render({"内容": reportgen.Subdoc(source)})
+    assert "reportgen:value" not in zipfile.ZipFile(io.BytesIO(data)).read(_DOC).decode()
+    assert docx.Document(io.BytesIO(data)).paragraphs[2].text == "资金到位率92.3%，&<w:t>"

@@ -77,6 +77,8 @@ CODES: dict[str, tuple[str, str]] = {
     "RG312": ("模板中没有台账某一部分的位置", "template has no place for a part of the ledger"),
     "RG313": ("图片不能使用", "picture refused"),
     "RG314": ("富文本的格式无效", "invalid rich text formatting"),
+    "RG315": ("段落的样式或位置无效", "paragraph style missing, or a paragraph value inside a paragraph"),
+    "RG316": ("子文档含无法带入的内容", "sub-document content that cannot be carried into the template"),
     "RG320": ("模板文件超出限制（部件过多、过大或压缩比过高）", "template package exceeds a limit"),
     "RG321": ("模板中的部件名不安全或重复", "unsafe or duplicate member name in template package"),
     "RG322": ("模板含宏、ActiveX 控件或嵌入的 OLE 对象", "template holds macros, ActiveX or OLE objects"),

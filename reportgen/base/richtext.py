@@ -114,3 +114,71 @@ def _size(value: object) -> Decimal | None:
 
 def _refused(message: str, expected: str) -> TemplateError:
     return TemplateError(Problem("RG314", message, file=Path(NAME), expected=expected))
+
+
+ALIGNMENTS = {"左": "left", "中": "center", "右": "right", "两端": "both"} | {
+    name: name for name in ("left", "center", "right", "both")
+}
+_STYLE = re.compile(
+    r"[^\x00-\x1f<>&\"]{1,100}"
+)  # a style's id or name: escaped anyway, never a tag or a line
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One paragraph of a ``RichTextParagraph``: its runs, the style named (an id or a name, found in
+    the template when it renders) and Word's alignment (``left``, ``center``, ``right``, ``both``)."""
+
+    text: RichText
+    style: str | None = None
+    align: str | None = None
+
+
+class RichTextParagraph:
+    """Paragraphs of rich text, each with a style and an alignment of its own, for ``{{p 名称 }}``:
+    ``RichTextParagraph("一、总体情况", style="标题 2").add(RichText("共").add("12", bold=True))``.
+
+    docxtpl's ``RichTextParagraph`` (``parastyle=`` becomes ``style=``) without its raw XML: each
+    paragraph is a ``RichText`` (a ``str`` is one plain run), the style is looked up among the
+    template's paragraph styles when it renders — by id, then by name (``Heading1`` or ``heading 1``),
+    a style the template lacks being RG315, never a paragraph silently in another style — and the
+    alignment is one of ``ALIGNMENTS``.  It prints one paragraph each where ``{{p }}`` stands (RG315
+    inside a paragraph's text, where a paragraph cannot go); ``\\a`` in a text starts another
+    paragraph of the same style, as in docxtpl."""
+
+    __slots__ = ("_chars", "paragraphs")
+
+    def __init__(
+        self, text: str | RichText | None = None, *, style: str | None = None, align: str | None = None
+    ) -> None:
+        self.paragraphs: list[Paragraph] = []
+        self._chars = 0
+        if text is not None:
+            self.add(text, style=style, align=align)
+
+    def add(
+        self, text: str | RichText, *, style: str | None = None, align: str | None = None
+    ) -> RichTextParagraph:
+        """One more paragraph; ``self``, to chain."""
+        rich = RichText(text) if isinstance(text, str) else text
+        if not isinstance(rich, RichText):
+            raise _refused(
+                f"段落不能是 {type(text).__name__}（{text!r}）", "文字（str）或 reportgen.RichText"
+            )
+        if style is not None and not (isinstance(style, str) and _STYLE.fullmatch(style)):
+            raise _refused(f"段落样式名 {style!r} 无效", "模板中段落样式的名称或标识，如 标题 1、Heading1")
+        if align is not None and align not in ALIGNMENTS:
+            raise _refused(f"对齐方式 {align!r} 无效", "左、中、右、两端（或 left、center、right、both）")
+        self._chars += len(rich.text)
+        if len(self.paragraphs) >= MAX_RUNS or self._chars > MAX_RICH_CHARS:
+            raise _refused("富文本段落过多", f"不超过 {MAX_RUNS} 段、{MAX_RICH_CHARS} 个字符")
+        self.paragraphs.append(Paragraph(rich, style, None if align is None else ALIGNMENTS[align]))
+        return self
+
+    @property
+    def text(self) -> str:
+        """The paragraphs' text, one line each, ``\\a`` too (what a document property shows)."""
+        return "\n".join(paragraph.text.text.replace("\a", "\n") for paragraph in self.paragraphs)
+
+    def __repr__(self) -> str:
+        return f"RichTextParagraph({self.text[:40]!r}, {len(self.paragraphs)} 段)"

@@ -53,8 +53,9 @@ _DECLARED = re.compile(r"\ufeff?<\?xml[^>]*encoding=[\"']([^\"']+)")
 _XML = re.compile(r"\.xml$", re.IGNORECASE)
 
 
-def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
-    """The template's members in order, once every check above has passed."""
+def read_package(data: bytes, name: str, *, what: str = "模板") -> list[tuple[str, bytes]]:
+    """The template's members in order, once every check above has passed.  ``what`` is what the
+    messages call the file (a ``reportgen.Subdoc`` is read here too: ``子文档``)."""
     path = Path(name)
     try:
         members = boundedzip.read(data, DOCX_LIMITS)
@@ -63,7 +64,7 @@ def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
         message = (
             refused.message
             if refused.kind != "corrupt"
-            else "模板不是有效的 .docx 文件（" + refused.message + "）"
+            else f"{what}不是有效的 .docx 文件（" + refused.message + "）"
         )
         raise TemplateError(
             Problem(
@@ -72,26 +73,26 @@ def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
         ) from None
     parts = dict(members)
     if DOCUMENT not in parts:
-        raise _error("RG305", "模板中没有 word/document.xml", path, "Word 保存的 .docx")
+        raise _error("RG305", f"{what}中没有 word/document.xml", path, "Word 保存的 .docx")
     problems: list[Problem] = []
     trees: dict[str, etree._Element] = {}
     for member, content in members:
         as_text = member == CONTENT_TYPES or member.endswith(".rels") or bool(TEMPLATE_PART.match(member))
         if as_text or _XML.search(member):
-            parsed = _strict_xml(content, member, path, problems, utf8=as_text)
+            parsed = _strict_xml(content, member, path, problems, utf8=as_text, what=what)
             if parsed is not None:
                 trees[member] = parsed
-    problems[:0] = _active_content(path, [m for m, _ in members], trees)  # the gravest first
+    problems[:0] = _active_content(path, [m for m, _ in members], trees, what)  # the gravest first
     for part, root in trees.items():
         if part.endswith(".rels"):
             problems += [
                 Problem(
                     "RG323",
-                    f"模板引用了文档以外的内容（{reference.why}）",
+                    f"{what}引用了文档以外的内容（{reference.why}）",
                     file=path,
                     place=part,
                     value=reference.target,
-                    expected="把图片插入（而非链接）到模板中；超链接改为文字",
+                    expected=f"把图片插入（而非链接）到{what}中；超链接改为文字",
                 )
                 for reference in relationships_outside(part, root)
             ]
@@ -100,7 +101,9 @@ def read_package(data: bytes, name: str) -> list[tuple[str, bytes]]:
     return members
 
 
-def _active_content(path: Path, names: list[str], trees: dict[str, etree._Element]) -> list[Problem]:
+def _active_content(
+    path: Path, names: list[str], trees: dict[str, etree._Element], what: str
+) -> list[Problem]:
     found: list[tuple[str, str]] = []
     if path.suffix.lower() in (".docm", ".dotm"):
         found.append(("", path.name))
@@ -120,7 +123,7 @@ def _active_content(path: Path, names: list[str], trees: dict[str, etree._Elemen
     return [
         Problem(
             "RG322",
-            "模板含宏、ActiveX 控件或嵌入的 OLE 对象",
+            f"{what}含宏、ActiveX 控件或嵌入的 OLE 对象",
             file=path,
             place=place or None,
             value=value,
@@ -131,7 +134,7 @@ def _active_content(path: Path, names: list[str], trees: dict[str, etree._Elemen
 
 
 def _strict_xml(
-    content: bytes, part: str, path: Path, problems: list[Problem], *, utf8: bool
+    content: bytes, part: str, path: Path, problems: list[Problem], *, utf8: bool, what: str
 ) -> etree._Element | None:
     """The part parsed as XML without a DTD — as UTF-8 when ``utf8`` (a part read as text) —
     or ``None`` and a problem naming the part."""
@@ -140,20 +143,20 @@ def _strict_xml(
             text = content.decode("utf-8")
         except UnicodeDecodeError:
             encoding = "UTF-16" if content[:2] in (b"\xff\xfe", b"\xfe\xff") else "非 UTF-8 编码"
-            problems.append(_problem("RG305", f"模板的 {part} 是 {encoding}", path, part, _UTF8))
+            problems.append(_problem("RG305", f"{what}的 {part} 是 {encoding}", path, part, _UTF8))
             return None
         declared = _DECLARED.match(text)
         if declared and declared.group(1).replace("-", "").replace("_", "").lower() != "utf8":
-            message = f"模板的 {part} 声明为 {declared.group(1)} 编码"
+            message = f"{what}的 {part} 声明为 {declared.group(1)} 编码"
             problems.append(_problem("RG305", message, path, part, _UTF8))
             return None
     try:
         root = etree.fromstring(content, XML_PARSER)
     except (etree.XMLSyntaxError, ValueError):
-        problems.append(_problem("RG305", f"模板的 {part} 不是合法的 XML", path, part, _EXPECTED))
+        problems.append(_problem("RG305", f"{what}的 {part} 不是合法的 XML", path, part, _EXPECTED))
         return None
     if getattr(root.getroottree().docinfo, "doctype", ""):  # a DTD declares entities
-        message = f"模板的 {part} 含 DOCTYPE（实体声明）"
+        message = f"{what}的 {part} 含 DOCTYPE（实体声明）"
         problems.append(_problem("RG305", message, path, part, "不含 DOCTYPE 的 XML"))
         return None
     return root

@@ -1,6 +1,7 @@
 """Values a ``reportgen.Template`` context holds that print as Word XML our code writes: pictures
-(``base.images.Picture``, docxtpl's ``InlineImage``) and rich text (``base.richtext.RichText``,
-docxtpl's ``RichText``) — without the raw XML docxtpl lets such values carry.
+(``base.images.Picture``, docxtpl's ``InlineImage``), rich text (``base.richtext.RichText``,
+docxtpl's ``RichText``), paragraphs of it (``RichTextParagraph``) and another .docx's body
+(``subdoc.Subdoc``) — without the raw XML docxtpl lets such values carry.
 
 Neither is a plain value, so ``take_values`` lifts each one out of the context before the one reader
 of values checks the rest (``ledger.values.read_values``), and ``put_placeholders`` puts an
@@ -8,7 +9,10 @@ XML-comment placeholder in its place afterwards — ``Markup`` our code made, wh
 environment prints as it is.  After the parts are rendered and proved well-formed, ``place_values``
 replaces each placeholder by XML fitted to where it stands: inside a run's text, the run is split
 around it (the text after it keeps the run's formatting); between runs, as runs; between paragraphs
-(``{{p }}``), in a paragraph of its own.  A picture also needs package parts: one image member per
+(``{{p }}``), in a paragraph of its own.  Paragraphs and a sub-document's body go only between
+paragraphs (RG315 inside one), and a table cell left ending in a table gets an empty paragraph, which
+a cell must end with.  A style a paragraph names is looked up in the template's ``styles.xml``
+(``Styles``).  A picture also needs package parts (a sub-document's pictures too): one image member per
 distinct picture, an image relationship in each part that shows it (docxtpl writes it only in the
 part the ``InlineImage`` was made for, so a header's picture pointed at nothing), and the image type
 in ``[Content_Types].xml``.  In a document property a rich text is its plain text and a picture
@@ -23,16 +27,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from markupsafe import Markup
 
 from reportgen.base.errors import Problem, TemplateError
-from reportgen.base.escape import xml_content
+from reportgen.base.escape import xml_attribute, xml_content
 from reportgen.base.images import MAX_PICTURE_BYTES, Picture
-from reportgen.base.richtext import RichText, Run
+from reportgen.base.richtext import Paragraph, RichText, RichTextParagraph, Run
 from reportgen.base.zipfiles import ZipEntry, deflate
 from reportgen.render.docx.engine import CompiledDocx, resolve_controls
 from reportgen.render.docx.package_checks import TEMPLATE_PART
@@ -42,16 +47,19 @@ from reportgen.render.docx.picture_xml import (
     with_default_type,
     with_image_relationships,
 )
+from reportgen.render.docx.subdoc import BLIP, DOC_PR, STYLE_REFERENCES, R, Subdoc, W
 from reportgen.render.docx.wordml import fonts, half_points
+from reportgen.render.package import XML_PARSER
 
 At = tuple[str | int, ...]  # keys and 0-based indexes from the context's top
-Placed = Picture | RichText
+Placed = Picture | RichText | RichTextParagraph | Subdoc
 
 PLACEHOLDER = "<!--reportgen:value:{}-->"
 _PLACEHOLDER = re.compile(r"<!--reportgen:value:(\d+)-->")
 _CONTROLS = re.compile(r"([\n\t\a\f])")
 _MEDIA = "media/reportgen-picture{}.{}"  # relative to word/
 _REL_ID = "rIdReportgenPicture{}"  # a prefix no template's own relationships use
+_STYLES = "word/styles.xml"
 _SHAPE_ID = 8000  # wp:docPr ids unique in the document: far from a template's and the charts' (7000+)
 MAX_PICTURE_TOTAL = 16 * MAX_PICTURE_BYTES  # distinct pictures in one document: well within RG320's bound
 MAX_DEPTH = 64  # as the values reader: deeper, it refuses the rest (RG114)
@@ -68,7 +76,7 @@ def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
     def walk(value: object, at: At) -> object:
         nonlocal visits
         visits += 1
-        if isinstance(value, Picture | RichText):
+        if isinstance(value, Picture | RichText | RichTextParagraph | Subdoc):
             found.append((at, value))
             return None
         if len(at) > MAX_DEPTH or visits > MAX_VISITS:
@@ -87,8 +95,10 @@ def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
 
 def check_total(found: Sequence[tuple[At, Placed]], name: str) -> None:
     """RG313 when the distinct pictures together exceed ``MAX_PICTURE_TOTAL``: each is bounded, but
-    a list of thousands would make a document no one can open (the same picture repeated counts once)."""
-    total = sum(len(data) for data in {value.data for _, value in found if isinstance(value, Picture)})
+    a list of thousands would make a document no one can open (the same picture repeated counts once;
+    a sub-document's pictures count)."""
+    shown = [p for _, value in found for p in (value.images if isinstance(value, Subdoc) else [value])]
+    total = sum(len(data) for data in {p.data for p in shown if isinstance(p, Picture)})
     if total > MAX_PICTURE_TOTAL:
         message = f"数据中的图片合计 {total} 字节"
         expected = f"不同的图片合计不超过 {MAX_PICTURE_TOTAL // 2**20} MiB"
@@ -106,31 +116,52 @@ def put_placeholders(values: dict[str, Any], found: Sequence[tuple[At, Placed]])
 
 
 def place_values(
-    compiled: CompiledDocx, parts: dict[str, str], values: Sequence[Placed]
+    compiled: CompiledDocx, parts: dict[str, str], values: Sequence[Placed], name: str
 ) -> tuple[dict[str, str], dict[str, bytes], list[ZipEntry]]:
     """The parts with the values' XML for their placeholders, the members to replace (relationships,
-    content types) and the members to add (images, relationships a part had none of)."""
+    content types) and the members to add (images, relationships a part had none of).  ``name`` is
+    the template's, for RG315."""
     media: dict[bytes, int] = {}  # each distinct picture once, numbered by first appearance
     related: dict[str, dict[int, str]] = {}  # part → media number → its relationship's target
     shapes = 0
+    styles: list[Styles] = []  # the template's, read on first need
+
+    def image(part: str, picture: Picture) -> str:
+        """The relationship id by which ``part`` shows ``picture`` (its image stored once)."""
+        number = media.setdefault(picture.data, len(media) + 1)
+        related.setdefault(part, {})[number] = _MEDIA.format(number, picture.extension)
+        return _REL_ID.format(number)
+
+    def shape() -> int:
+        nonlocal shapes
+        shapes += 1
+        return _SHAPE_ID + shapes
+
+    def template_styles() -> Styles:
+        if not styles:
+            styles.append(Styles(compiled.member(_STYLES)))
+        return styles[0]
 
     def xml(part: str, found: re.Match[str]) -> str:
-        nonlocal shapes
         value = values[int(found.group(1))]
         if isinstance(value, RichText):
             return _fitted(found.string, found.start(), "".join(_run(run) for run in value.runs), runs=True)
-        number = media.setdefault(value.data, len(media) + 1)
-        related.setdefault(part, {})[number] = _MEDIA.format(number, value.extension)
-        shapes += 1
+        if isinstance(value, RichTextParagraph):
+            made = "".join(_paragraph(p, template_styles(), name, part) for p in value.paragraphs)
+            return _block(found, made, name, part, "富文本段落（RichTextParagraph）")
+        if isinstance(value, Subdoc):
+            made = _subdoc(value, part, image, shape, template_styles())
+            return _block(found, made, name, part, f"子文档 {value.name}")
+        number = shape() - _SHAPE_ID
         cx, cy = value.size_emu
         drawing = inline_drawing(
-            _REL_ID.format(number), _SHAPE_ID + shapes, f"图片{shapes}", value.extension, cx, cy
+            image(part, value), _SHAPE_ID + number, f"图片{number}", value.extension, cx, cy
         )
         return _fitted(found.string, found.start(), drawing, runs=False)
 
     def text(found: re.Match[str]) -> str:
         value = values[int(found.group(1))]
-        return xml_content(value.text) if isinstance(value, RichText) else ""
+        return "" if isinstance(value, Picture) else xml_content(value.text)
 
     placed = {}
     for part, source in parts.items():
@@ -151,7 +182,8 @@ def place_values(
             added.append(deflate(rels, data))
         else:
             replace[rels] = data
-    pictures = [value for value in values if isinstance(value, Picture) and value.data in media]
+    shown = [p for value in values for p in (value.images if isinstance(value, Subdoc) else [value])]
+    pictures = [p for p in shown if isinstance(p, Picture) and p.data in media]
     types = compiled.member(CONTENT_TYPES)
     if pictures and types is not None:
         for picture in {p.format: p for p in pictures}.values():
@@ -163,6 +195,93 @@ def place_values(
         for data, number in sorted(media.items(), key=lambda item: item[1])
     ]
     return placed, replace, added
+
+
+class Styles:
+    """The template's styles (``word/styles.xml``): id, type and name of each, in the file's order."""
+
+    def __init__(self, data: bytes | None) -> None:
+        self.styles: list[tuple[str, str, str]] = []
+        if data is None:
+            return
+        for style in etree.fromstring(data, XML_PARSER).iter(f"{{{W}}}style"):
+            found = style.find(f"{{{W}}}name")
+            name = "" if found is None else str(found.get(f"{{{W}}}val", ""))
+            self.styles.append(
+                (str(style.get(f"{{{W}}}styleId", "")), str(style.get(f"{{{W}}}type", "")), name)
+            )
+
+    def find(self, wanted: str, kind: str, *, loose: bool) -> str | None:
+        """The id of the style of type ``kind`` whose id is ``wanted``; ``loose``, else the first whose
+        id or name is ``wanted`` ignoring case (``heading 1``, ``Heading1``)."""
+        for style_id, style_kind, _ in self.styles:
+            if style_kind == kind and style_id == wanted:
+                return style_id
+        if loose:
+            folded = wanted.casefold()
+            for style_id, style_kind, style_name in self.styles:
+                if style_kind == kind and folded in (style_id.casefold(), style_name.casefold()):
+                    return style_id
+        return None
+
+    def names(self, kind: str) -> list[str]:
+        return [name or style_id for style_id, style_kind, name in self.styles if style_kind == kind]
+
+
+def _paragraph(paragraph: Paragraph, styles: Styles, name: str, part: str) -> str:
+    """One ``w:p`` of a ``RichTextParagraph``: its style (by id, RG315 when the template has no such
+    paragraph style), its alignment and its runs."""
+    props = ""
+    if paragraph.style is not None:
+        style = styles.find(paragraph.style, "paragraph", loose=True)
+        if style is None:
+            known = "、".join(styles.names("paragraph")[:12]) or "（模板没有段落样式）"
+            message = f"模板中没有段落样式“{paragraph.style}”"
+            expected = f"模板中已有的段落样式的名称或标识，如 {known}；或先在模板中新建该样式"
+            raise TemplateError(
+                Problem(
+                    "RG315", message, file=Path(name), place=part, value=paragraph.style, expected=expected
+                )
+            )
+        props += f'<w:pStyle w:val="{xml_attribute(style)}"/>'
+    if paragraph.align is not None:
+        props += f'<w:jc w:val="{paragraph.align}"/>'
+    runs = "".join(_run(run) for run in paragraph.text.runs)
+    return f"<w:p>{f'<w:pPr>{props}</w:pPr>' if props else ''}{runs}</w:p>"
+
+
+def _subdoc(
+    value: Subdoc, part: str, image: Callable[[str, Picture], str], shape: Callable[[], int], styles: Styles
+) -> str:
+    """The sub-document's body as XML for ``part``: each picture shown by a relationship of ``part``
+    (``image``), each drawing a new id (``shape``), a style the template lacks removed, so the
+    template's default applies (its default paragraph style for a paragraph)."""
+    made = []
+    for element, blips in value.elements():
+        for blip, index in zip(element.iter(BLIP), blips, strict=True):
+            blip.set(f"{{{R}}}embed", image(part, value.images[index]))
+        for drawing in element.iter(DOC_PR):
+            drawing.set("id", str(shape()))
+        for reference in list(element.iter(*STYLE_REFERENCES)):
+            wanted = str(reference.get(f"{{{W}}}val", ""))
+            if styles.find(wanted, STYLE_REFERENCES[reference.tag], loose=False) is None:
+                parent = reference.getparent()
+                assert parent is not None
+                parent.remove(reference)
+        made.append(etree.tostring(element, encoding="unicode"))
+    return "".join(made)
+
+
+def _block(found: re.Match[str], made: str, name: str, part: str, what: str) -> str:
+    """Paragraphs (and tables) where ``{{p }}`` stands; RG315 inside a paragraph, where a paragraph
+    cannot go.  A table cell must end with a paragraph: an empty one follows a table or nothing there."""
+    if _inside(found.string, found.start(), "p"):
+        message = f"{what}只能单独占一段，用 {{{{p 名称 }}}} 放在段落之间"
+        expected = "把 {{ 名称 }} 改为单独一段的 {{p 名称 }}"
+        raise TemplateError(Problem("RG315", message, file=Path(name), place=part, expected=expected))
+    if found.string.startswith("</w:tc>", found.end()) and not made.endswith(("</w:p>", "<w:p/>")):
+        made += "<w:p/>"
+    return made
 
 
 def _run(run: Run) -> str:
