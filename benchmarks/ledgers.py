@@ -205,6 +205,7 @@ def rollup_tree(folder: Path, townships: int = 3000, counties: int = 150, cities
     """A province over ``cities`` cities over ``counties`` counties over ``townships`` townships, as
     files under ``folder`` (省.yaml; 市/市01.yaml; 市/市01/县001.yaml; 市/市01/县001/镇0001.yaml …),
     every unit's file name distinct (a batch's unit names).  Returns every ledger, the province first."""
+    folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / "省.yaml"]
     parent = partial(PARENT.format, figures=ROLLUP_FIGURES, narrative=NARRATIVE)
     paths[0].write_text(parent(name="全省", units="市", word="市"), "utf-8")

@@ -799,3 +799,34 @@ def test_a_comment_in_a_subdocument_is_dropped_with_its_text_kept() -> None:
     data = reportgen.Template(_block_template()).render({"内容": reportgen.Subdoc(source)})
     assert "reportgen:value" not in zipfile.ZipFile(io.BytesIO(data)).read(_DOC).decode()
     assert docx.Document(io.BytesIO(data)).paragraphs[2].text == "资金到位率92.3%，&<w:t>"
+
+
+def _cell_paragraph_template() -> bytes:
+    document = docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "{{p x }}"
+    table.cell(0, 1).text = "右"
+    document.add_paragraph("{{p y }}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_cell_whose_only_paragraph_a_p_tag_took_keeps_a_paragraph() -> None:
+    """``{{p x }}`` with an empty value took the cell's only paragraph: docxtpl writes a cell without
+    one, which Word calls damaged; the cell gets the empty paragraph Word itself would write."""
+    data = reportgen.Template(_cell_paragraph_template()).render({"x": "", "y": ""})
+    cell = docx.Document(io.BytesIO(data)).tables[0].rows[0].cells[0]
+    assert len(cell.paragraphs) == 1 and cell.paragraphs[0].text == ""
+    assert b"<w:tcW" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+
+
+@pytest.mark.parametrize("where", ["x", "y"])
+def test_plain_text_where_a_p_tag_stands_is_rg315_not_a_damaged_file(where: str) -> None:
+    """docxtpl puts such text bare in the cell or the body (outside any paragraph)."""
+    context = {"x": "", "y": "", where: "一段文字"}
+    with pytest.raises(TemplateError) as caught:
+        reportgen.Template(_cell_paragraph_template()).render(context)
+    assert (
+        caught.value.code == "RG315" and "一段文字" in str(caught.value) and "{{ 变量 }}" in str(caught.value)
+    )

@@ -144,10 +144,56 @@ class CompiledDocx:
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
-        if part in self.regrid and repair_grids(root):  # rewritten only when a grid changed
+        _check_loose_text(root, self.name, part)
+        regridded = part in self.regrid and repair_grids(root)
+        if _close_cells(root) or regridded:  # rewritten only when a cell or a grid changed
             declaration = _DECLARATION.match(xml)
             xml = (declaration.group() if declaration else "") + etree.tostring(root, encoding="unicode")
         return xml
+
+
+_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Where Word keeps paragraphs and tables, and text only inside them: a value printed by ``{{p x }}``
+# (which stands for the whole paragraph) that is plain text would sit here bare, which Word reports as
+# a damaged file and LibreOffice drops.
+_BLOCK_HOLDERS = tuple(_WORD + tag for tag in ("body", "tc", "hdr", "ftr", "txbxContent", "footnote"))
+
+
+def _check_loose_text(root: etree._Element, name: str, part: str) -> None:
+    """RG315 for text outside any paragraph (``{{p x }}`` given plain text: docxtpl writes such a file)."""
+    for holder in root.iter(*_BLOCK_HOLDERS):
+        loose = [holder.text or "", *(child.tail or "" for child in holder)]
+        text = "".join(loose).strip()
+        if text:
+            raise TemplateError(
+                Problem(
+                    "RG315",
+                    f"模板 {name} 的 {part} 中，文字“{text[:20]}”不在段落之中："
+                    "{{p 变量 }} 代替整个段落，它的值须是段落（RichTextParagraph、Subdoc），不能是普通文字",
+                    value=text[:40],
+                    expected="普通文字写 {{ 变量 }}（或 {{r 变量 }}），放在段落里",
+                )
+            )
+
+
+def _close_cells(root: etree._Element) -> bool:
+    """Give every table cell the paragraph it must end with (a ``{{p }}`` or ``{%p %}`` that took its
+    only paragraph, or a table left last in it), as Word does on saving; True when one was added.  A
+    cell holding a value still to be placed (an XML comment placeholder) is left to ``template_values``."""
+    added = False
+    for cell in root.iter(_WORD + "tc"):
+        blocks = [child.tag for child in cell if child.tag in _CELL_BLOCKS]
+        if blocks and blocks[-1] != _WORD + "tbl":
+            continue
+        if any(isinstance(child, etree._Comment) for child in cell):
+            continue
+        etree.SubElement(cell, _WORD + "p")
+        added = True
+    return added
+
+
+# What a cell's content is made of (bookmarks and the like may follow its last paragraph)
+_CELL_BLOCKS = frozenset(_WORD + tag for tag in ("p", "tbl", "sdt", "customXml"))
 
 
 @functools.lru_cache(maxsize=16)
