@@ -95,7 +95,7 @@ def test_a_failed_unit_fails_its_parents_by_name_and_the_rest_goes_on(tree: Path
     assert found["青山市"] == ("failed", "RG507")
     assert all(found[u] == ("ok", "") for u in ("东城县", "城关镇", "河口镇", "石桥乡", "西山镇", "青龙乡"))
     messages = {r.unit: r.message for r in summary.results}
-    assert "柳溪镇" in messages["西山县"] and "西山县" in messages["青山市"]
+    assert "“柳溪镇”（RG106）" in messages["西山县"] and "“西山县”（RG507）" in messages["青山市"]
 
 
 def test_a_change_below_a_parent_renders_it_again(tree: Path, tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def render_batch(
     wanted_summaries = wanted_units(ledgers) if isinstance(ledgers, (list, tuple)) else set()
     held: list[_Held] = []
     summaries: dict[str, UnitSummary] = {}
-    failed: dict[str, str] = {}  # a unit's file key → its unit name, when it failed
+    failed: dict[str, str] = {}  # a unit's file key → “unit”（code）, when it failed
     key_of: dict[str, str] = {}  # unit → its ledger file's key
 
     def job_stream(items: Iterable[tuple[int, Source]], parents: dict[str, tuple[str, ...]]) -> Iterator[Job]:
@@ -126,7 +126,7 @@ def render_batch(
                         "failed",
                         "RG507",
                         "下级单位"
-                        + "".join(f"“{u}”" for u in lost[:8])
+                        + "".join(lost[:8])
                         + (f"等 {len(lost)} 个" if len(lost) > 8 else "")
                         + "未能生成，本级不汇总（先处理下级单位的问题）",
                     )
@@ -183,7 +183,7 @@ def render_batch(
                     result.message = "；".join(filter(None, (result.message, notes.pop(result.unit))))
                 key = key_of.get(result.unit)
                 if key is not None and result.status == "failed":
-                    failed[key] = result.unit
+                    failed[key] = f"“{result.unit}”（{result.code}）"
                 if key is not None and result.summary is not None and result.status != "failed":
                     summaries[key] = result.summary
                 result.summary = None

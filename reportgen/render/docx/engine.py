@@ -53,14 +53,23 @@ class CompiledDocx:
     members: tuple[ZipEntry | str, ...]
     sources: dict[str, str]
     regrid: frozenset[str] = frozenset()
+    whole: frozenset[str] = (
+        frozenset()
+    )  # parts with paragraph tags ({{p }}, {%p %}): checked after each render
     _compiled: dict[tuple[int, str], jinja2.Template] = field(default_factory=dict, repr=False, compare=False)
 
     def __getstate__(self) -> dict[str, object]:
-        return {"name": self.name, "members": self.members, "sources": self.sources, "regrid": self.regrid}
+        return {
+            "name": self.name,
+            "members": self.members,
+            "sources": self.sources,
+            "regrid": self.regrid,
+            "whole": self.whole,
+        }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.name, self.members, self.sources = state["name"], state["members"], state["sources"]
-        self.regrid = state["regrid"]
+        self.regrid, self.whole = state["regrid"], state["whole"]
         self._compiled = {}
 
     def render(
@@ -144,56 +153,59 @@ class CompiledDocx:
                     expected="模板标签成对、不截断表格或段落",
                 )
             ) from None
-        _check_loose_text(root, self.name, part)
+        closed = False
+        if part in self.whole:  # a {{p }} or {%p %} can leave text or a cell without its paragraph
+            _check_loose_text(root, self.name, part)
+            closed = _close_cells(root)
         regridded = part in self.regrid and repair_grids(root)
-        if _close_cells(root) or regridded:  # rewritten only when a cell or a grid changed
+        if closed or regridded:  # rewritten only when a cell or a grid changed
             declaration = _DECLARATION.match(xml)
             xml = (declaration.group() if declaration else "") + etree.tostring(root, encoding="unicode")
         return xml
 
 
-_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_W_NS = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
 # Where Word keeps paragraphs and tables, and text only inside them: a value printed by ``{{p x }}``
-# (which stands for the whole paragraph) that is plain text would sit here bare, which Word reports as
-# a damaged file and LibreOffice drops.
-_BLOCK_HOLDERS = tuple(_WORD + tag for tag in ("body", "tc", "hdr", "ftr", "txbxContent", "footnote"))
+# (which stands for the whole paragraph) that is plain text would sit there bare, which Word reports as
+# a damaged file and LibreOffice drops.  Compiled XPath: the walk is lxml's, not Python's.
+_LOOSE_TEXT = etree.XPath(
+    "(//w:body|//w:tc|//w:hdr|//w:ftr|//w:txbxContent|//w:footnote)/text()[normalize-space()]",
+    namespaces=_W_NS,
+)
+# Cells whose content does not end with a paragraph (none left, or a table last), but for one holding a
+# value still to be placed (an XML comment placeholder: ``template_values`` ends that cell itself).
+_OPEN_CELLS = etree.XPath(
+    "//w:tc[not(comment())][not((w:p|w:tbl|w:sdt|w:customXml)[last()][not(self::w:tbl)])]",
+    namespaces=_W_NS,
+)
+
+
+_PARAGRAPH = "{" + _W_NS["w"] + "}p"
 
 
 def _check_loose_text(root: etree._Element, name: str, part: str) -> None:
     """RG315 for text outside any paragraph (``{{p x }}`` given plain text: docxtpl writes such a file)."""
-    for holder in root.iter(*_BLOCK_HOLDERS):
-        loose = [holder.text or "", *(child.tail or "" for child in holder)]
+    loose = cast(list[str], _LOOSE_TEXT(root))
+    if loose:
         text = "".join(loose).strip()
-        if text:
-            raise TemplateError(
-                Problem(
-                    "RG315",
-                    f"模板 {name} 的 {part} 中，文字“{text[:20]}”不在段落之中："
-                    "{{p 变量 }} 代替整个段落，它的值须是段落（RichTextParagraph、Subdoc），不能是普通文字",
-                    value=text[:40],
-                    expected="普通文字写 {{ 变量 }}（或 {{r 变量 }}），放在段落里",
-                )
+        raise TemplateError(
+            Problem(
+                "RG315",
+                f"模板 {name} 的 {part} 中，文字“{text[:20]}”不在段落之中："
+                "{{p 变量 }} 代替整个段落，它的值须是段落（RichTextParagraph、Subdoc），不能是普通文字",
+                value=text[:40],
+                expected="普通文字写 {{ 变量 }}（或 {{r 变量 }}），放在段落里",
             )
+        )
 
 
 def _close_cells(root: etree._Element) -> bool:
     """Give every table cell the paragraph it must end with (a ``{{p }}`` or ``{%p %}`` that took its
-    only paragraph, or a table left last in it), as Word does on saving; True when one was added.  A
-    cell holding a value still to be placed (an XML comment placeholder) is left to ``template_values``."""
-    added = False
-    for cell in root.iter(_WORD + "tc"):
-        blocks = [child.tag for child in cell if child.tag in _CELL_BLOCKS]
-        if blocks and blocks[-1] != _WORD + "tbl":
-            continue
-        if any(isinstance(child, etree._Comment) for child in cell):
-            continue
-        etree.SubElement(cell, _WORD + "p")
-        added = True
-    return added
-
-
-# What a cell's content is made of (bookmarks and the like may follow its last paragraph)
-_CELL_BLOCKS = frozenset(_WORD + tag for tag in ("p", "tbl", "sdt", "customXml"))
+    only paragraph, or a table left last in it), as Word does on saving; True when one was added."""
+    cells = cast(list[etree._Element], _OPEN_CELLS(root))
+    for cell in cells:
+        etree.SubElement(cell, _PARAGRAPH)
+    return bool(cells)
 
 
 @functools.lru_cache(maxsize=16)
@@ -273,6 +285,7 @@ def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> Compiled
     """The compiled template of members ``read_package`` checked (the tagged parts are UTF-8)."""
     sources: dict[str, str] = {}
     regrid: set[str] = set()
+    whole: set[str] = set()
     compiled: list[ZipEntry | str] = []
     for member, content in members:
         text = content.decode("utf-8") if TEMPLATE_PART.match(member) else ""
@@ -285,17 +298,22 @@ def compile_members(members: Sequence[tuple[str, bytes]], name: str) -> Compiled
         if _TAG.search(text):
             sources[member] = _before_render(text)
             compiled.append(member)
-            if _CELL_TAG.search(_XML_TAGS.sub("", text)):
+            tags = _XML_TAGS.sub("", text)
+            if _CELL_TAG.search(tags):
                 regrid.add(member)
+            if _PARAGRAPH_TAG.search(tags):
+                whole.add(member)
         else:
             compiled.append(deflate(member, content))
-    return CompiledDocx(name, tuple(compiled), sources, frozenset(regrid))
+    return CompiledDocx(name, tuple(compiled), sources, frozenset(regrid), frozenset(whole))
 
 
 # docxtpl's tags that change a row's cells (as its ``patch_xml`` matches them, in the part's text with
 # the runs Word split a tag into joined): ``{%tc }``/``{{tc }}``/``{#tc }`` repeat, drop or comment out a
 # cell, ``colspan`` and ``hm`` widen one.  Only parts with one pay for the grid repair's walk over tables.
 _CELL_TAG = re.compile(r"\{[%{#]tc |\{%\s*(?:colspan\s|hm\s*%\})")
+# docxtpl's tags that stand for a whole paragraph: its ``{{p }}`` value or its ``{%p %}`` block.
+_PARAGRAPH_TAG = re.compile(r"\{[%{]p ")
 
 
 def _properties_source(content: bytes) -> str:
