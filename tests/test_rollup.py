@@ -200,6 +200,28 @@ def test_a_unit_in_an_incomparable_unit_is_named(tmp_path: Path) -> None:
     assert "RG131" in text and "城关镇" in text and "临时救助金" in text
 
 
+def test_units_of_another_basis_are_not_added(tmp_path: Path) -> None:
+    """A stock (时点) and a flow (累计) of one figure cannot be summed: RG131 names the unit."""
+    tree = copy_tree(tmp_path)
+    edit(
+        tree / "县" / "东城县" / "河口镇.yaml",
+        "数值: 842, 单位: 人, 口径: 时点",
+        "数值: 842, 单位: 人, 口径: 累计",
+    )
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "河口镇" in text and "口径" in text
+    # the sum takes the units' 口径, so the parent's own checks (RG212) see it
+    county = reportgen.load(TREE / "县" / "东城县.yaml").ledger.figure("低保对象")
+    assert county is not None and county.basis == "时点"
+    tree = copy_tree(tmp_path / "again")
+    edit(
+        tree / "青山市.yaml",
+        "  低保金: {名称: 发放城乡低保金, 数值: 2537.89, 单位: 万元}",
+        "  低保金: {口径: 时点}",
+    )
+    assert "RG130" in problems_of(tree / "青山市.yaml")
+
+
 def test_a_broken_unit_is_named_with_its_own_problems(tmp_path: Path) -> None:
     tree = copy_tree(tmp_path)
     edit(tree / "县" / "西山县" / "柳溪镇.yaml", "数值: 27390", "数值: 二万")

@@ -310,6 +310,29 @@ class _Merger:
                 "每个下级的这个指标都有数",
             )
             return None
+        bases = {part.basis for part in parts if part.basis}
+        if len(bases) > 1:
+            mixed = [
+                shown for part, shown in zip(parts, self.shown, strict=True) if part.basis != parts[0].basis
+            ]
+            self.reader.report(
+                "RG131",
+                f"指标“{figure_id}”在各下级台账中的口径不同（{'、'.join(sorted(bases))}），"
+                f"不能相加：{_listed(mixed)}与“{self.shown[0]}”不同",
+                at,
+                figure_id,
+                "各下级的这个指标口径相同（时点数与时点数相加，累计数与累计数相加）",
+            )
+            return None
+        if bases and own.get("口径") not in (None, *bases):
+            self.reader.report(
+                "RG130",
+                f"指标“{figure_id}”本级写的口径“{own['口径']}”与下级的“{next(iter(bases))}”不同",
+                (FIGURES, figure_id, "口径"),
+                own["口径"],
+                "本级的口径与下级相同，或不写（取下级的口径）",
+            )
+            return None
         typed = self._typed(figure_id, own)
         target = typed.unit if typed is not None else values[0].unit
         other = [
@@ -338,6 +361,10 @@ class _Merger:
             )
         )
         spec: dict[str, object] = {"名称": parts[0].name, **own, "数值": total, "单位": target.symbol}
+        if (
+            bases and "口径" not in own
+        ):  # the units' 口径 is the sum's: the parent's own checks (RG212) see it
+            spec["口径"] = bases.pop()
         for period in BASELINES:
             earlier = [dict(part.baselines).get(period) for part in parts]
             if period not in own and all(value is not None for value in earlier):

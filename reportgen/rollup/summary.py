@@ -22,12 +22,14 @@ Definition = tuple[str, str, str, Decimal]
 @dataclass(frozen=True, slots=True)
 class UnitFigure:
     """One figure of a unit: its 名称, its computed value (None: not computable, e.g. a 比例 whose
-    分母 is 0), how it is computed when it is a 比例 or 商, and its earlier values (上年同期, 上期)."""
+    分母 is 0), how it is computed when it is a 比例 or 商, its earlier values (上年同期, 上期) and its
+    口径."""
 
     name: str
     value: Quantity | None
     definition: Definition | None = None
     baselines: tuple[tuple[str, Quantity], ...] = ()
+    basis: str = ""  # 口径 (时点, 累计, 计划) when the unit's ledger says it: a sum adds one kind only
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,5 +64,7 @@ def summarize(computed: ComputedReport, file: str) -> UnitSummary:
             for period in BASELINES
             if (quantity := computed.baselines[period].values.get(figure.id)) is not None
         )
-        figures[figure.id] = UnitFigure(figure.name, computed.values.get(figure.id), definition, earlier)
+        figures[figure.id] = UnitFigure(
+            figure.name, computed.values.get(figure.id), definition, earlier, figure.basis
+        )
     return UnitSummary(file, ledger.filler, ledger.period, figures)
