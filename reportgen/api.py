@@ -34,7 +34,8 @@ from reportgen.render import (
     parse_formats,
 )
 from reportgen.render.output import DEFAULT_NAME, STALE_AFTER, remove_stale_temps, safe_name, write_atomic
-from reportgen.rollup import load_ledger_tree
+from reportgen.rollup import UnitSummary, ledger_from_units, load_ledger_tree
+from reportgen.rollup.summary import summarize
 from reportgen.templating.quotes import quote_forms
 from reportgen.templating.sandbox import ReportEnvironment, make_environment
 
@@ -186,6 +187,7 @@ def from_data(
     data: Mapping[str, object],
     name: str = "<台账>",
     *,
+    units: Iterable[Report | Ledger] | None = None,
     templates: Iterable[str | Path] = (),
     choices: ReportChoices = DEFAULT_CHOICES,
     options: RenderOptions = DEFAULT_OPTIONS,
@@ -193,9 +195,26 @@ def from_data(
     """Like ``load`` for a ledger built in Python: a mapping with a YAML ledger's keys, holding text,
     ``int``, ``Decimal``, ``datetime.date``, lists and mappings (rows also as a pandas DataFrame).
     A ``float`` is refused (RG106: pass ``Decimal`` or text), as is any other object; every problem
-    names its field path (``ledger.values``).  ``name`` is the file name the outputs and messages use."""
-    ledger = ledger_from_data(data, name, kind_needs(templates, choices))
+    names its field path (``ledger.values``).  ``name`` is the file name the outputs and messages use.
+
+    ``units``: the reports (or ledgers) this ledger's ``汇总`` sums, made in Python too, instead of
+    ledger files (``汇总: {指标: […]}`` without ``下级``): the same sums, checks and rows
+    (docs/rollup.md)."""
+    needs = kind_needs(templates, choices)
+    if units is None:
+        ledger = ledger_from_data(data, name, needs)
+    else:
+        summaries = [_unit_of(unit) for unit in units]
+        ledger = ledger_from_units(read_values(data, name), name, needs, summaries)
     return Report(ledger, templates=templates, choices=choices, options=options)
+
+
+def _unit_of(unit: Report | Ledger) -> tuple[str, UnitSummary]:
+    """A unit given to ``from_data``: the name its messages show and its computed figures."""
+    computed = unit.computed if isinstance(unit, Report) else compute(unit)
+    ledger = computed.ledger
+    shown = ledger.filler or (ledger.source.name if ledger.source is not None else "")
+    return shown, summarize(computed, shown)
 
 
 def kind_needs(templates: Iterable[str | Path] = (), choices: ReportChoices = DEFAULT_CHOICES) -> NeedsOf:

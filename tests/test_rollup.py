@@ -303,3 +303,42 @@ def test_a_township_alone_is_unchanged_by_the_tree() -> None:
     """The units load as any ledger: no 汇总, no rollup."""
     township = reportgen.load(TREE / "县" / "东城县" / "城关镇.yaml")
     assert township.ledger.rollup is None
+
+
+# -- in Python, without files ----------------------------------------------------------------------
+def test_a_parent_built_in_python_sums_units_built_in_python() -> None:
+    """``from_data(parent, units=[…])``: the same figures and rows as the parent ledger file's."""
+    counties = []
+    for county in ("东城县", "西山县"):
+        townships = [
+            reportgen.from_data(_decimals(yaml.safe_load(p.read_text("utf-8"))))
+            for p in sorted((TREE / "县" / county).glob("*.yaml"))
+        ]
+        data = yaml.safe_load((TREE / "县" / f"{county}.yaml").read_text("utf-8"))
+        del data["汇总"]["下级"]
+        counties.append(reportgen.from_data(_decimals(data), units=townships))
+    city = yaml.safe_load(CITY.read_text("utf-8"))
+    del city["汇总"]["下级"]
+    report = reportgen.from_data(_decimals(city), "青山市.yaml", units=counties)
+    from_files = reportgen.load(CITY)
+    assert report.computed.values == from_files.computed.values
+    assert report.to_bytes("md") == from_files.to_bytes("md")
+    assert [f.code for f in report.check()] == [f.code for f in from_files.check()]
+
+
+def test_units_given_with_files_named_too_is_rg130() -> None:
+    city = _decimals(yaml.safe_load(CITY.read_text("utf-8")))
+    with pytest.raises(LedgerError) as caught:
+        reportgen.from_data(city, units=[reportgen.load(TREE / "县" / "东城县.yaml")])
+    assert caught.value.code == "RG130" and "下级" in str(caught.value)
+
+
+def _decimals(data: object) -> object:
+    """PyYAML's floats as Decimal text (from_data refuses floats, RG106) and dates as text."""
+    if isinstance(data, dict):
+        return {k: _decimals(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_decimals(v) for v in data]
+    if isinstance(data, float):
+        return Decimal(repr(data))
+    return data

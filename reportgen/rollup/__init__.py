@@ -8,13 +8,21 @@ of each; ``load``: summing them into the parent, which the one schema then valid
 
 from __future__ import annotations
 
-from reportgen.rollup.load import has_units, load_ledger_tree, parse_ledger_tree, unit_files, unit_summary
+from reportgen.rollup.load import (
+    has_units,
+    ledger_from_units,
+    load_ledger_tree,
+    parse_ledger_tree,
+    unit_files,
+    unit_summary,
+)
 from reportgen.rollup.summary import UnitFigure, UnitSummary
 
 __all__ = [
     "UnitFigure",
     "UnitSummary",
     "has_units",
+    "ledger_from_units",
     "load_ledger_tree",
     "parse_ledger_tree",
     "unit_files",

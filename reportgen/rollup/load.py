@@ -14,7 +14,7 @@ What the parent typed itself for a summed figure is kept (``model.Rollup``) and 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,7 +31,7 @@ from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_ledger_file
 from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, RollupFigure
 from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
-from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration
+from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration, read_figure_ids
 
 NAME_COLUMN = "名称列"  # a 下级 table's column holding each unit's name (default: its first text column)
 TAKE = "取数"  # a 下级 table's {列名: 下级的指标编号}, for a column not named as the figure
@@ -70,6 +70,21 @@ def parse_ledger_tree(
     return _TreeLoader(unit_needs if unit_needs is not None else needs, known).ledger(
         Path(name), needs, raw, files
     )
+
+
+def ledger_from_units(
+    plain: PlainLedger, name: str, needs: NeedsOf | None, units: Sequence[tuple[str, UnitSummary]]
+) -> Ledger:
+    """A ledger held in memory (``reportgen.from_data``) whose ``汇总`` sums the units the caller
+    computed (``units``: the name a message shows, the unit's summary) instead of files: the same
+    sums, checks and rows as a parent ledger file's."""
+    source = Path(name)
+    declaration = read_figure_ids(plain, source, [shown for shown, _ in units])
+    summaries = [summary for _, summary in units]
+    merged, rolled = _Merger(plain, source, declaration, summaries).merge()
+    ledger = build_ledger(merged, source, needs)
+    _check_periods(ledger, summaries, declaration)
+    return dataclasses.replace(ledger, rollup=rolled)
 
 
 def unit_summary(ledger: Ledger) -> UnitSummary:

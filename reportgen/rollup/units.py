@@ -9,6 +9,7 @@ make a load unbounded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -62,6 +63,41 @@ def read_declaration(plain: PlainLedger, source: Path, folder: Path) -> Declarat
         reader.report(
             "RG130", f"下级台账有 {len(files)} 个", (ROLLUP, CHILDREN), None, f"不超过 {MAX_UNITS} 个"
         )
+    ids = _figure_ids(reader, fields)
+    if reader.problems:
+        raise LedgerError(*reader.problems)
+    return Declaration(tuple(files), ids)
+
+
+def read_figure_ids(plain: PlainLedger, source: Path, units: Sequence[str]) -> Declaration:
+    """``汇总`` of a ledger held in memory whose units the caller gives (``units``, the names shown in
+    messages): only ``指标``; a ``下级`` of files as well is RG130 (which of them would be summed?)."""
+    reader = FieldReader(plain, source)
+    data = plain.data
+    fields: dict[str, object] = {}
+    if not isinstance(data, dict) or ROLLUP not in data:
+        reader.report(
+            "RG130", "给出了下级（units），台账却没有“汇总”", (ROLLUP,), None, "汇总: {指标: [编号, …]}"
+        )
+    else:
+        fields = reader.mapping(data[ROLLUP], (ROLLUP,), required=(FIGURES,), optional=(CHILDREN,)) or {}
+        if fields.get(CHILDREN) is not None:
+            reader.report(
+                "RG130",
+                "给出了下级（units），“汇总”又写了“下级”文件：不知道该汇总哪些",
+                (ROLLUP, CHILDREN),
+                None,
+                "二者取其一：在程序中给出 units 时删去“下级”",
+            )
+    if not units:
+        reader.report("RG130", "“汇总”没有下级台账", (ROLLUP,), None, "units 中至少一个下级")
+    ids = _figure_ids(reader, fields)
+    if reader.problems:
+        raise LedgerError(*reader.problems)
+    return Declaration(tuple((Path(shown), shown) for shown in units), ids)
+
+
+def _figure_ids(reader: FieldReader, fields: dict[str, object]) -> tuple[tuple[str, int], ...]:
     ids: list[tuple[str, int]] = []
     for i, item in enumerate(reader.sequence(fields.get(FIGURES), (ROLLUP, FIGURES)), start=1):
         figure_id = reader.text(item, (ROLLUP, FIGURES, i))
@@ -71,9 +107,7 @@ def read_declaration(plain: PlainLedger, source: Path, folder: Path) -> Declarat
             )
         elif figure_id:
             ids.append((figure_id, i))
-    if reader.problems:
-        raise LedgerError(*reader.problems)
-    return Declaration(tuple(files), tuple(ids))
+    return tuple(ids)
 
 
 def _unit_files(
