@@ -55,6 +55,9 @@ def test_header_words_break_between_words_only() -> None:
     assert label_words("临时救助金") == ["临时", "救助金"]
     assert label_words("应使用资金") == ["应使用", "资金"]
     assert label_words("户籍人口数") == ["户籍", "人口数"]
+    assert label_words("实际完成值") == ["实际", "完成值"]
+    assert label_words("累计完成率") == ["累计", "完成率"]
+    assert label_words("已完成人数") == ["已完成", "人数"]
     assert wrap_label("资金使用率", Fraction(3), Fraction(0)) == "资金\n使用率"
     assert wrap_label("占计划比例", Fraction(4), Fraction(0)) == "占计划\n比例"
     assert wrap_label("占计划比例", Fraction(5), Fraction(0)) == "占计划比例"

@@ -152,9 +152,9 @@ def _atoms(text: str, cjk_word: bool) -> list[str]:
 
 
 # An odd run of 汉字 has one three-字 word.  It is the last when the run ends in a word-final measure
-# character (资金/使用率, 低保/覆盖率, 临时/救助金, 户籍/人口数) and does not start with a word-initial
-# one (占计划/比例, 应使用/资金, 已完成/人数); otherwise the first, as before.
-_INITIAL = frozenset("占应已未实累新总應實總")  # and the Traditional forms: both scripts wrap alike
+# character (资金/使用率, 低保/覆盖率, 实际/完成值, 累计/完成率, 户籍/人口数) and does not start with a
+# one-字 prefix of the word after it (占计划/比例, 应使用/资金, 已完成/人数); otherwise the first.
+_INITIAL = frozenset("占应已未总應總")  # and the Traditional forms: both scripts wrap alike
 _FINAL = frozenset("率金数额费值量款數額費")
 
 
