@@ -830,3 +830,29 @@ def test_plain_text_where_a_p_tag_stands_is_rg315_not_a_damaged_file(where: str)
     assert (
         caught.value.code == "RG315" and "一段文字" in str(caught.value) and "{{ 变量 }}" in str(caught.value)
     )
+
+
+@pytest.mark.parametrize(
+    ("xml", "good"),
+    [
+        (b'<w:document xmlns:w="urn:w"><w:p><w:t>a &amp; b</w:t></w:p></w:document>', True),
+        (b'<w:document xmlns:w="urn:w"><w:p><w:t>a</w:p></w:t></w:document>', False),
+        (b'<w:document xmlns:w="urn:w"><w:p>a &nbsp; b</w:p></w:document>', False),
+        (b'<w:document xmlns:w="urn:w"><w:p>\x01</w:p></w:document>', False),
+        (b'<w:document xmlns:w="urn:w"><w:p>', False),
+        (b'<w:document xmlns:w="urn:w"></w:document><w:p/>', False),
+    ],
+)
+def test_a_part_is_proved_well_formed_as_lxml_would(xml: bytes, good: bool) -> None:
+    """The tree-less check parts without paragraph or cell tags get (expat) agrees with lxml."""
+    from lxml import etree
+
+    from reportgen.render.docx.engine import _well_formed
+
+    assert _well_formed(xml) is good
+    try:
+        etree.fromstring(xml)
+    except etree.XMLSyntaxError:
+        assert not good
+    else:
+        assert good

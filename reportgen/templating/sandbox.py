@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.base.errors import TemplateError
-from reportgen.base.escape import printable
+from reportgen.base.escape import printable, xml_text
 from reportgen.base.inputfile import read_input
 from reportgen.base.resources import builtin_templates
 from reportgen.templating.filters import FILTERS
@@ -279,6 +279,8 @@ def unprintable(value: Any) -> Any:
 def _finalize(value: object) -> object:
     """Every ``{{ }}``: an object whose only text is its memory address is refused; its text is
     counted before it is built; then ``printable``."""
+    if type(value) is str:  # most of what prints: plain text (``printable``'s case, without its tests)
+        return xml_text(value)
     kind = type(value)
     if isinstance(value, Unprintable | type) or (
         kind.__str__ is object.__str__ and kind.__repr__ is object.__repr__

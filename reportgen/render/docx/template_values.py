@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +67,10 @@ MAX_DEPTH = 64  # as the values reader: deeper, it refuses the rest (RG114)
 MAX_VISITS = 250_000  # more than the values reader's 200 000 values: beyond, it refuses the context (RG114)
 
 
+_PLACED = (Picture, RichText, RichTextParagraph, Subdoc)
+_LEAVES = (str, int, Decimal)  # most of a context: nothing to place inside (a str subclass neither)
+
+
 def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
     """``context`` with every ``Picture`` and ``RichText`` in its dicts and lists (any depth) replaced
     by ``None``, and where each was, in context order; containers without one are returned as they
@@ -76,17 +81,25 @@ def take_values(context: object) -> tuple[object, list[tuple[At, Placed]]]:
     def walk(value: object, at: At) -> object:
         nonlocal visits
         visits += 1
-        if isinstance(value, Picture | RichText | RichTextParagraph | Subdoc):
+        if isinstance(value, _PLACED):
             found.append((at, value))
             return None
         if len(at) > MAX_DEPTH or visits > MAX_VISITS:
             return value
         before = len(found)
         if isinstance(value, Mapping):
-            items = {key: walk(item, (*at, key)) for key, item in value.items()}
+            visits += len(value)
+            items = {
+                key: walk(item, (*at, key)) if not isinstance(item, _LEAVES) else item
+                for key, item in value.items()
+            }
             return items if len(found) > before else value
         if isinstance(value, list | tuple):
-            members = [walk(item, (*at, index)) for index, item in enumerate(value)]
+            visits += len(value)
+            members = [
+                walk(item, (*at, index)) if not isinstance(item, _LEAVES) else item
+                for index, item in enumerate(value)
+            ]
             return members if len(found) > before else value
         return value
 
