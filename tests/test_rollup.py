@@ -521,3 +521,24 @@ def test_a_batch_finds_an_excel_parent_and_reads_no_township_workbook_twice(
     assert summary.ok
     printed = (tmp_path / "out" / "青山市" / "青山市.md").read_text("utf-8")
     assert "2537.99万元" in printed
+
+
+def test_the_name_column_is_one_column_marked_yes() -> None:
+    """名称列 是 in two columns is RG105 at the second; 否 is as blank."""
+    text = CITY.read_text("utf-8")
+    for old, new in TAKEN:
+        text = text.replace(old, new)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+    sheet = book["县区"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2, max_col=1) if r[0].value == "名称列")
+    sheet.cell(row, 3, "否")
+    out = io.BytesIO()
+    book.save(out)
+    table = parse_workbook(out.getvalue(), "a.xlsx")[0].data["表格"][0]  # type: ignore[index]
+    assert table["名称列"] == "县区"
+    sheet.cell(row, 4, "是")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(LedgerError) as caught:
+        parse_workbook_ledger(out.getvalue(), Path("a.xlsx"))
+    assert ("RG105", f"县区!D{row}") in {(p.code, p.place) for p in caught.value.problems}

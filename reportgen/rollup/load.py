@@ -25,7 +25,15 @@ from reportgen.compute.figures import compute
 from reportgen.ledger.excel.layout import ROLLUP_CHILDREN
 from reportgen.ledger.excel.sniff import is_workbook, workbook_mentions
 from reportgen.ledger.fields import FieldReader
-from reportgen.ledger.keys import CHILD_ROWS, FIGURE_SOURCES, FIGURES, ROLLUP, TABLES
+from reportgen.ledger.keys import (
+    CHILD_NAME_COLUMN,
+    CHILD_ROWS,
+    CHILD_TAKE,
+    FIGURE_SOURCES,
+    FIGURES,
+    ROLLUP,
+    TABLES,
+)
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
@@ -34,8 +42,7 @@ from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, Ro
 from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
 from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration, read_figure_ids
 
-NAME_COLUMN = "名称列"  # a 下级 table's column holding each unit's name (default: its first text column)
-TAKE = "取数"  # a 下级 table's {列名: 下级的指标编号}, for a column not named as the figure
+NAME_COLUMN, TAKE = CHILD_NAME_COLUMN, CHILD_TAKE  # a 下级 table's 名称列 and 取数 (``ledger.keys``)
 LISTED = 8  # units named in a message before “等 N 个”
 
 

@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reportgen.ledger.excel.cellvalues import Refusal, number_text, split_number, starts_like_number
-from reportgen.ledger.keys import CHILD_ROWS, PLACEMENT_SECTION, ROW_GROUP_KEYS, TITLE
+from reportgen.ledger.keys import (
+    CHILD_NAME_COLUMN,
+    CHILD_ROWS,
+    CHILD_TAKE,
+    PLACEMENT_SECTION,
+    ROW_GROUP_KEYS,
+    TITLE,
+)
 from reportgen.ledger.plain import At
 from reportgen.model import FORMULA_KINDS, NUMBERING
 
@@ -111,7 +118,7 @@ SETTINGS: tuple[Setting, ...] = (
 # line marked 下级 stands for them, and two more declaration rows say what fills them.  Written only on
 # such a table's sheet, so every other table keeps the sheet it always had.
 CHILD_MARK = CHILD_ROWS
-TAKE, NAME_COLUMN = "取数", "名称列"
+TAKE, NAME_COLUMN = CHILD_TAKE, CHILD_NAME_COLUMN
 CHILD_SETTINGS: tuple[Setting, ...] = (
     Setting(
         TAKE,
@@ -850,18 +857,11 @@ def _child_settings(
         places[(TAKE,)] = sheet.refs.get(TAKE, "")
         for i in range(len(names)):
             places[(TAKE, str(names[i]))] = _ref(sheet, TAKE, i)
-    marked = [i for i in range(len(names)) if _value(sheet, NAME_COLUMN, i) is not None]
-    for i in marked:
-        if _value(sheet, NAME_COLUMN, i) not in ("是", True):
-            problems.append(
-                (
-                    "RG105",
-                    "“名称列”只填“是”",
-                    _ref(sheet, NAME_COLUMN, i),
-                    _value(sheet, NAME_COLUMN, i),
-                    "是",
-                )
-            )
+    marked = [i for i in range(len(names)) if _value(sheet, NAME_COLUMN, i) in ("是", True)]
+    for i in range(len(names)):
+        value = _value(sheet, NAME_COLUMN, i)
+        if value not in (None, "是", True, "否", False):
+            problems.append(("RG105", "“名称列”只填“是”", _ref(sheet, NAME_COLUMN, i), value, "是"))
     if len(marked) > 1:
         problems.append(
             (
