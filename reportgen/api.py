@@ -233,7 +233,7 @@ def convert_ledger(source: str | Path, target: str | Path, *, force: bool = Fals
 
     source, target = Path(source), Path(target)
     _check_target(target, force)
-    data, _ = read_ledger(source, kind_needs())
+    data, _ = read_ledger(source, kind_needs(), tree=load_ledger_tree)  # 汇总: validated with its units
     write_atomic(target, ledger_bytes(data, target))
     return target
 

@@ -20,6 +20,13 @@ from docx import Document as WordDocument
 
 import reportgen
 from reportgen.base.errors import LedgerError
+from reportgen.batch.tree import units_of
+from reportgen.cli import main as cli_main
+from reportgen.ledger.excel.layout import INFO_ROWS
+from reportgen.ledger.excel.read import parse_workbook, parse_workbook_ledger
+from reportgen.ledger.excel.write import workbook_bytes
+from reportgen.ledger.yaml.read import parse_yaml
+from reportgen.ledger.yaml.write import yaml_text
 from reportgen.rollup import load_ledger_tree, parse_ledger_tree, unit_summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -342,3 +349,196 @@ def _decimals(data: object) -> object:
     if isinstance(data, float):
         return Decimal(repr(data))
     return data
+
+
+# -- a parent ledger in Excel ----------------------------------------------------------------------
+PARENTS = [CITY, TREE / "县" / "东城县.yaml", TREE / "县" / "西山县.yaml"]
+TAKEN = (  # 取数 and 名称列 written out: a column named otherwise than its figure, the name column explicit
+    ("      - {名称: 特困对象, 单位: 人}\n", "      - {名称: 特困人员, 单位: 人}\n"),
+    ("    合计名称: 全市\n", "    合计名称: 全市\n    名称列: 县区\n    取数: {特困人员: 特困对象}\n"),
+)
+
+
+def excel_parent(tmp_path: Path, edits: tuple[tuple[str, str], ...] = ()) -> Path:
+    """A copy of the sample tree whose 青山市 is the workbook ``reportgen convert`` makes of it."""
+    tree = copy_tree(tmp_path)
+    for old, new in edits:
+        edit(tree / "青山市.yaml", old, new)
+    assert cli_main(["convert", str(tree / "青山市.yaml"), str(tree / "青山市.xlsx")]) == 0
+    return tree / "青山市.xlsx"
+
+
+@pytest.mark.parametrize("edits", [(), TAKEN], ids=["sample", "取数"])
+@pytest.mark.parametrize("path", PARENTS, ids=[p.stem for p in PARENTS])
+def test_a_parent_ledger_round_trips_through_excel(path: Path, edits: tuple[tuple[str, str], ...]) -> None:
+    """YAML → .xlsx → YAML: 汇总, the 下级 table (取数, 名称列) and every other value come back; the
+    workbook of that YAML is the same bytes."""
+    text = path.read_text("utf-8")
+    for old, new in edits if path == CITY else ():
+        text = text.replace(old, new)
+    plain = parse_yaml(text.encode("utf-8"), path.name).data
+    assert isinstance(plain, dict) and "汇总" in plain
+    workbook = workbook_bytes(plain)
+    back, early = parse_workbook(workbook, "a.xlsx")
+    assert early == []
+    assert isinstance(back.data, dict)
+    for key in plain:
+        if key != "正文":  # a folded YAML paragraph comes back unfolded, as for any ledger
+            assert back.data[key] == plain[key], key
+    again = parse_yaml(yaml_text(back.data).encode("utf-8"), "b.yaml").data
+    assert isinstance(again, dict) and workbook_bytes(again) == workbook
+
+
+def test_the_rollup_rows_are_in_the_workbook_of_a_parent_only() -> None:
+    """下级 a row per folder after 月份, 汇总指标 as ids with 、; a township's 基本信息 has neither."""
+    city = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(CITY.read_bytes(), CITY).data)))  # type: ignore[arg-type]
+    labels = [(row[0].value, row[1].value) for row in city["基本信息"].iter_rows(min_row=2, max_col=2)]
+    at = labels.index(("月份", "1—9"))
+    assert labels[at + 1 : at + 3] == [
+        ("下级", "县/"),
+        ("汇总指标", "低保对象、低保金、特困对象、临时救助人次、临时救助金、低保覆盖率"),
+    ]
+    assert city["基本信息"].cell(at + 3, 3).value.startswith("汇总：")  # type: ignore[union-attr]
+    township = TREE / "县" / "东城县" / "城关镇.yaml"
+    book = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(parse_yaml(township.read_bytes(), township).data))
+    )  # type: ignore[arg-type]
+    assert [row[0].value for row in book["基本信息"].iter_rows(min_row=2, max_col=1)] == [
+        row.header for row in INFO_ROWS
+    ]
+    assert not any("汇总指标" in str(row[0].value) for row in book["选项"].iter_rows())
+
+
+def test_the_units_table_sheet_says_where_the_units_rows_go() -> None:
+    """行: 下级 is a line marked 下级 (with its help); 取数 and 名称列 are declaration rows of that sheet."""
+    text = CITY.read_text("utf-8")
+    for old, new in TAKEN:
+        text = text.replace(old, new)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+    sheet = book["县区"]
+    marks = {str(row[0].value): row[0] for row in sheet.iter_rows(min_row=2, max_col=1) if row[0].value}
+    assert marks["下级"].comment is not None and "每个下级台账一行" in marks["下级"].comment.text
+    take, name = marks["取数"].row, marks["名称列"].row
+    assert [c.value for c in sheet[take][1:]] == [None] * 6 + ["特困对象", None, None]
+    assert [c.value for c in sheet[name][1:]] == ["是"] + [None] * 8
+    assert marks["合计"].row == marks["下级"].row + 1
+
+
+def test_a_table_of_units_typed_with_rows_names_the_cell() -> None:
+    raw = workbook_bytes(parse_yaml(CITY.read_bytes(), CITY).data)  # type: ignore[arg-type]
+    book = openpyxl.load_workbook(io.BytesIO(raw))
+    sheet = book["县区"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2, max_col=1) if r[0].value == "下级")
+    sheet.insert_rows(row + 1)
+    sheet.cell(row + 1, 2, "东城县")
+    sheet.cell(row, 3, 100)
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(LedgerError) as caught:
+        parse_workbook_ledger(out.getvalue(), Path("a.xlsx"))
+    found = {(p.code, p.place) for p in caught.value.problems}
+    assert ("RG105", f"县区!C{row}") in found and ("RG105", f"县区!B{row + 1}") in found
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("    合计名称: 全市\n", "    合计名称: 全市\n    名称列: 没有这列\n"),
+        ("  - 编号: 县区\n", "  - 编号: 县区\n    取数: {县区: 低保对象}\n    行: []\n"),
+    ],
+    ids=["名称列 not a column", "取数 in a table of rows"],
+)
+def test_a_units_table_the_sheet_cannot_hold_is_rg126(old: str, new: str) -> None:
+    """What the sheet has no place for is refused rather than lost; the sample's table is written."""
+    assert workbook_bytes(parse_yaml(CITY.read_bytes(), CITY).data)  # type: ignore[arg-type]
+    text = CITY.read_text("utf-8").replace(old, new)
+    if "行: []" in new:
+        text = text.replace("    行: 下级\n", "")
+    with pytest.raises(LedgerError) as caught:
+        workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)  # type: ignore[arg-type]
+    assert caught.value.code == "RG126"
+
+
+def test_an_excel_parent_prints_the_same_bytes_as_its_yaml(tmp_path: Path) -> None:
+    """reportgen convert 青山市.yaml 青山市.xlsx; reportgen render of either gives the same files."""
+    workbook = excel_parent(tmp_path)
+    tree = workbook.parent
+    formats = "md,html,docx,xlsx"
+    assert cli_main(["render", str(tree / "青山市.yaml"), "-f", formats, "-o", str(tmp_path / "y")]) == 0
+    assert cli_main(["render", str(workbook), "-f", formats, "-o", str(tmp_path / "x")]) == 0
+    made = sorted(p.relative_to(tmp_path / "y") for p in (tmp_path / "y").rglob("*") if p.is_file())
+    assert {p.suffix for p in made} == {".md", ".html", ".docx", ".xlsx"}
+    for path in made:
+        assert (tmp_path / "x" / path).read_bytes() == (tmp_path / "y" / path).read_bytes(), path
+    city = reportgen.load(workbook)
+    assert [f.code for f in city.check()] == ["RG216"]
+    assert "指标!C2" in city.check()[0].describe()  # the 本级 低保金 the clerk typed
+
+
+def test_rollup_problems_in_a_workbook_name_the_cell(tmp_path: Path) -> None:
+    workbook = excel_parent(tmp_path)
+    book = openpyxl.load_workbook(workbook)
+    info = book["基本信息"]
+    rows = {row[0].value: row[0].row for row in info.iter_rows(min_row=2, max_col=1)}
+    info.cell(rows["汇总指标"], 2, "低保对象、没有的指标")
+    book.save(workbook)
+    text = problems_of(workbook)
+    assert "RG131" in text and f"基本信息!B{rows['汇总指标']}" in text and "没有的指标" in text
+    info.cell(rows["下级"], 2, "../县/")
+    book.save(workbook)
+    assert f"RG130 汇总的写法有误（{workbook} 基本信息!B{rows['下级']}）" in problems_of(workbook)
+
+
+def test_an_excel_parent_held_in_memory_is_rg130(tmp_path: Path) -> None:
+    workbook = excel_parent(tmp_path)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(workbook.read_bytes(), "青山市.xlsx")
+    assert caught.value.code == "RG130" and "内存" in str(caught.value)
+
+
+def test_a_batch_finds_an_excel_parent_and_reads_no_township_workbook_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workbook = excel_parent(tmp_path)
+    tree = workbook.parent
+    (tree / "青山市.yaml").unlink()
+    township = tree / "县" / "东城县" / "河口镇.yaml"
+    assert cli_main(["convert", str(township), str(township.with_suffix(".xlsx"))]) == 0
+    township.unlink()
+    assert units_of(workbook.read_bytes(), str(workbook)) == tuple(
+        str((tree / "县" / f"{c}.yaml").resolve()) for c in ("东城县", "西山县")
+    )
+    import reportgen.ledger.excel.read as excel_read
+
+    def no_read(*_: object) -> None:
+        raise AssertionError("a workbook without 下级 read in full to find its units")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(excel_read, "parse_workbook", no_read)
+        assert units_of(township.with_suffix(".xlsx").read_bytes(), "河口镇.xlsx") is None
+    files = [workbook, *sorted((tree / "县").glob("*.yaml")), *sorted((tree / "县").glob("*/*.*"))]
+    summary = reportgen.render_batch(files, "md", tmp_path / "out", executor="serial", progress=False)
+    assert summary.ok
+    printed = (tmp_path / "out" / "青山市" / "青山市.md").read_text("utf-8")
+    assert "2537.99万元" in printed
+
+
+def test_the_name_column_is_one_column_marked_yes() -> None:
+    """名称列 是 in two columns is RG105 at the second; 否 is as blank."""
+    text = CITY.read_text("utf-8")
+    for old, new in TAKEN:
+        text = text.replace(old, new)
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+    sheet = book["县区"]
+    row = next(r[0].row for r in sheet.iter_rows(min_row=2, max_col=1) if r[0].value == "名称列")
+    sheet.cell(row, 3, "否")
+    out = io.BytesIO()
+    book.save(out)
+    table = parse_workbook(out.getvalue(), "a.xlsx")[0].data["表格"][0]  # type: ignore[index]
+    assert table["名称列"] == "县区"
+    sheet.cell(row, 4, "是")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(LedgerError) as caught:
+        parse_workbook_ledger(out.getvalue(), Path("a.xlsx"))
+    assert ("RG105", f"县区!D{row}") in {(p.code, p.place) for p in caught.value.problems}

@@ -19,13 +19,13 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from reportgen.base.errors import ReportError
+from reportgen.ledger.excel.sniff import is_workbook
 from reportgen.ledger.keys import ROLLUP
 from reportgen.ledger.yaml.read import read_ledger_file
 from reportgen.rollup import unit_files
 from reportgen.rollup.units import LEDGER_SUFFIXES, MAX_DEPTH
 
-MARK = ROLLUP.encode("utf-8")  # a ledger without these bytes has no 汇总: not parsed to find out
-WORKBOOKS = (".xlsx", ".xlsm")
+MARK = ROLLUP.encode("utf-8")  # a YAML ledger without these bytes has no 汇总: not parsed to find out
 
 
 def file_key(name: str | Path) -> str:
@@ -35,7 +35,7 @@ def file_key(name: str | Path) -> str:
 
 def units_of(raw: bytes, name: str) -> tuple[str, ...] | None:
     """The keys of the units a ledger file's bytes sum (None: it sums none); RG130 is raised."""
-    if MARK not in raw or Path(name).suffix.lower() in WORKBOOKS:
+    if MARK not in raw and not is_workbook(name, raw):  # a workbook's text is zipped: ``unit_files`` looks
         return None
     files = unit_files(raw, name, Path(name).resolve().parent)
     return tuple(str(path) for path in files) if files else None

@@ -9,14 +9,14 @@ one YAML file (``templates/ledger/示例台账.yaml``), the single source of bot
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from reportgen.base.resources import example_ledger
 from reportgen.ledger.excel.read import read_workbook, validate_workbook
 from reportgen.ledger.excel.sniff import WORKBOOK_SUFFIXES, is_workbook
 from reportgen.ledger.excel.write import workbook_bytes
-from reportgen.ledger.keys import PERIOD
+from reportgen.ledger.keys import PERIOD, ROLLUP
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_yaml
@@ -27,19 +27,36 @@ YAML_SUFFIXES = (".yaml", ".yml")
 WRITABLE = (".xlsx", *YAML_SUFFIXES)
 
 
-def read_ledger(path: Path, needs: NeedsOf | None = None) -> tuple[Mapping[str, object], Ledger]:
+def read_ledger(
+    path: Path, needs: NeedsOf | None = None, *, tree: Callable[[Path, NeedsOf | None], Ledger] | None = None
+) -> tuple[Mapping[str, object], Ledger]:
     """The plain values of the ledger at ``path`` (YAML or workbook) and the validated ledger
-    (``needs``: the parts its 类型 requires, ``schema.build_ledger``)."""
+    (``needs``: the parts its 类型 requires, ``schema.build_ledger``).
+
+    A ledger that sums its units (``汇总``) validates only with them: ``tree`` loads it so
+    (``rollup.load_ledger_tree``, a layer above this one, hence given by the caller) while its plain
+    values, which are converted, keep ``汇总`` and ``行: 下级`` as written.  Without ``tree`` such a
+    ledger is RG130, as wherever the schema meets 汇总."""
     if is_workbook(path):
         document, early = read_workbook(path)
-        ledger = validate_workbook(document, early, path, needs, files=path.parent)
+        if tree is not None and _sums(document.data):
+            ledger = tree(path, needs)
+        else:
+            ledger = validate_workbook(document, early, path, needs, files=path.parent)
     else:
         document = read_yaml(path)
-        ledger = build_ledger(document, path, needs, files=path.parent)
+        if tree is not None and _sums(document.data):
+            ledger = tree(path, needs)
+        else:
+            ledger = build_ledger(document, path, needs, files=path.parent)
     assert isinstance(document.data, Mapping)  # a ledger validated, so its top is a mapping
     if ledger.period is None and document.data.get(PERIOD) == {}:  # a workbook's blank 年度/月份: no 期间
         return {key: value for key, value in document.data.items() if key != PERIOD}, ledger
     return document.data, ledger
+
+
+def _sums(data: object) -> bool:
+    return isinstance(data, Mapping) and ROLLUP in data
 
 
 def ledger_bytes(data: Mapping[str, object], target: Path) -> bytes:

@@ -38,6 +38,10 @@ COLOPHON = "版记"  # 抄送, 印发机关 and 印发日期 at the foot of the 
 SEAL = "印章"  # a PNG beside the ledger, placed over 落款 and 成文日期 (GB/T 9704 7.3.5.1)
 ROLLUP = "汇总"  # a parent ledger's units (下级) and the figures summed from them (docs/rollup.md)
 CHILD_ROWS = "下级"  # a 表格's ``行: 下级``: one row per unit of the 汇总
+CHILD_NAME_COLUMN = (
+    "名称列"  # a 下级 table's column holding each unit's name (default: its first text column)
+)
+CHILD_TAKE = "取数"  # a 下级 table's {列名: 下级的指标编号}, for a column not named as the figure
 
 # -- top level ---------------------------------------------------------------------------------------
 

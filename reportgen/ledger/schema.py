@@ -207,11 +207,11 @@ class _Builder:
             self.r.report(
                 "RG130",
                 "“汇总”的下级是台账所在文件夹中的文件，只在从文件读取时汇总；在内存中的台账"
-                "（网页上传、标准输入、Python 值）不能汇总，也不能转换为 Excel 台账（Excel 台账没有“汇总”）",
+                "（网页上传、标准输入、Python 值）不能汇总",
                 (ROLLUP,),
                 None,
                 "从文件读取汇总台账：reportgen.load(路径) 或 reportgen check/render/batch 文件名；"
-                "下级台账可以是 Excel 台账",
+                "汇总台账与下级台账都可以是 Excel 台账",
             )
         if "目标表" in top:
             ledger = dataclasses.replace(ledger, target_table=self.target_table(top["目标表"], ledger))

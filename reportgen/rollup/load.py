@@ -22,9 +22,18 @@ from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.units import Unit, convert, unit
 from reportgen.compute.exact import exact_sum
 from reportgen.compute.figures import compute
-from reportgen.ledger.excel.sniff import is_workbook
+from reportgen.ledger.excel.layout import ROLLUP_CHILDREN
+from reportgen.ledger.excel.sniff import is_workbook, workbook_mentions
 from reportgen.ledger.fields import FieldReader
-from reportgen.ledger.keys import CHILD_ROWS, FIGURE_SOURCES, FIGURES, ROLLUP, TABLES
+from reportgen.ledger.keys import (
+    CHILD_NAME_COLUMN,
+    CHILD_ROWS,
+    CHILD_TAKE,
+    FIGURE_SOURCES,
+    FIGURES,
+    ROLLUP,
+    TABLES,
+)
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
@@ -33,8 +42,7 @@ from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, Ro
 from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
 from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration, read_figure_ids
 
-NAME_COLUMN = "名称列"  # a 下级 table's column holding each unit's name (default: its first text column)
-TAKE = "取数"  # a 下级 table's {列名: 下级的指标编号}, for a column not named as the figure
+NAME_COLUMN, TAKE = CHILD_NAME_COLUMN, CHILD_TAKE  # a 下级 table's 名称列 and 取数 (``ledger.keys``)
 LISTED = 8  # units named in a message before “等 N 个”
 
 
@@ -94,22 +102,38 @@ def unit_summary(ledger: Ledger) -> UnitSummary:
 
 
 def has_units(raw: bytes, name: str) -> bool:
-    """Whether a ledger file's bytes declare ``汇总`` (a batch orders such a unit after its units)."""
-    if is_workbook(name, raw):
-        return False
-    data = parse_yaml(raw, name).data
-    return isinstance(data, dict) and ROLLUP in data
+    """Whether a ledger file's bytes declare ``汇总`` (a batch orders such a unit after its units).
+    What it costs: see ``_declared``."""
+    plain = _declared(raw, name)
+    return plain is not None and isinstance(plain.data, dict) and ROLLUP in plain.data
 
 
 def unit_files(raw: bytes, name: str, folder: Path) -> tuple[Path, ...]:
     """The resolved ledger files a ledger's ``汇总`` names (none for a ledger without one), for a
-    batch to order units before their parents; RG130 when they are wrongly written."""
-    if is_workbook(name, raw):
-        return ()
-    plain = parse_yaml(raw, name)
-    if not isinstance(plain.data, dict) or ROLLUP not in plain.data:
+    batch to order units before their parents; RG130 when they are wrongly written.  What it costs:
+    see ``_declared``."""
+    plain = _declared(raw, name)
+    if plain is None or not isinstance(plain.data, dict) or ROLLUP not in plain.data:
         return ()
     return tuple(path for path, _ in read_declaration(plain, Path(name), folder).files)
+
+
+def _declared(raw: bytes, name: str) -> PlainLedger | None:
+    """A ledger file's plain values when they may hold ``汇总`` (None: they cannot).
+
+    A YAML ledger is parsed (milliseconds).  A workbook is read in full with openpyxl — for a county
+    ledger a few hundred milliseconds, and the openpyxl import the first time — only when its text
+    holds the 基本信息 label ``下级`` (``workbook_mentions``: one unzip of its strings, no openpyxl), so a
+    batch of township workbooks reads none of them twice.  A workbook that cannot be read raises its
+    ``LedgerError`` as its own load would."""
+    if not is_workbook(name, raw):
+        return parse_yaml(raw, name)
+    if not workbook_mentions(raw, ROLLUP_CHILDREN):
+        return None
+    from reportgen.ledger.excel.read import parse_workbook  # openpyxl: only for a workbook that may sum
+
+    plain, _ = parse_workbook(raw, name)
+    return plain
 
 
 class _TreeLoader:
@@ -122,25 +146,45 @@ class _TreeLoader:
         self.chain: list[Path] = []
 
     def ledger(self, source: Path, needs: NeedsOf | None, raw: bytes, files: Path | None) -> Ledger:
+        """A YAML ledger or a workbook, through the same merge when it has ``汇总``: a workbook's plain
+        values carry their cells, so every problem of its 汇总 names ``基本信息!B9`` or the table's cell,
+        and its own problems (``early``) are reported with the schema's as ``validate_workbook`` does."""
+        early: list[Problem] | None = None
         if is_workbook(source, raw):
-            from reportgen.ledger.excel.read import parse_workbook_ledger
+            from reportgen.ledger.excel.read import parse_workbook, validate_workbook
 
-            return parse_workbook_ledger(raw, source, needs, files=files)
-        plain = parse_yaml(raw, source)
+            plain, early = parse_workbook(raw, source)
+
+            def validate(document: PlainLedger) -> Ledger:
+                assert early is not None
+                return validate_workbook(document, early, source, needs, files=files)
+        else:
+            plain = parse_yaml(raw, source)
+
+            def validate(document: PlainLedger) -> Ledger:
+                return build_ledger(document, source, needs, files=files)
+
         if files is None or not isinstance(plain.data, dict) or ROLLUP not in plain.data:
-            return build_ledger(plain, source, needs, files=files)  # RG130 for 汇总 held in memory
-        declaration = read_declaration(plain, source, files)
-        units = [self.summary(path, shown, source, i) for i, (path, shown) in enumerate(declaration.files)]
-        merged, rolled = _Merger(plain, source, declaration, units).merge()
-        ledger = build_ledger(merged, source, needs, files=files)
-        _check_periods(ledger, units, declaration)
+            return validate(plain)  # RG130 for 汇总 held in memory
+        where = FieldReader(plain, source).place((ROLLUP, CHILDREN))  # 汇总.下级, or its cell
+        try:
+            declaration = read_declaration(plain, source, files)
+            units = [self.summary(path, shown, source, where) for path, shown in declaration.files]
+            merged, rolled = _Merger(plain, source, declaration, units).merge()
+        except LedgerError as error:
+            if not early:
+                raise
+            taken = {problem.place for problem in error.problems}
+            raise LedgerError(*(p for p in early if p.place not in taken), *error.problems) from None
+        ledger = validate(merged)
+        _check_periods(ledger, units, declaration, where)
         return dataclasses.replace(ledger, rollup=rolled)
 
-    def summary(self, path: Path, shown: str, parent: Path, index: int) -> UnitSummary:
+    def summary(self, path: Path, shown: str, parent: Path, at: str) -> UnitSummary:
+        """The summary of the unit at ``path`` (``at``: where the parent names its units)."""
         key = str(path)
         if key in self.summaries:
             return self.summaries[key]
-        at = f"{ROLLUP}.{CHILDREN}"
         if path in self.chain or len(self.chain) >= MAX_DEPTH:
             loop = path in self.chain
             raise LedgerError(
@@ -201,7 +245,8 @@ class _Merger:
             RollupChild(unit.name, shown) for unit, shown in zip(self.units, self.shown, strict=True)
         )
         rollup = Rollup(children, tuple(self.rolled), self.reader.place((ROLLUP,)))
-        return PlainLedger(data, self.plain.lines, self.plain.cells), rollup
+        # ``replace`` keeps a workbook's ``PlainWorkbook`` (its blank cells) for ``validate_workbook``
+        return dataclasses.replace(self.plain, data=data), rollup
 
     # -- units -----------------------------------------------------------------------------------
     def _check_names(self) -> None:
@@ -461,7 +506,9 @@ def _in_unit(value: Quantity, declared: Unit | None) -> Decimal | None:
     return convert(value.value, value.unit, declared)
 
 
-def _check_periods(ledger: Ledger, units: list[UnitSummary], declaration: Declaration) -> None:
+def _check_periods(
+    ledger: Ledger, units: list[UnitSummary], declaration: Declaration, where: str = f"{ROLLUP}.{CHILDREN}"
+) -> None:
     """Every unit reports the parent's period: a sum over other months would be silently wrong."""
     if ledger.period is None:
         return
@@ -476,7 +523,7 @@ def _check_periods(ledger: Ledger, units: list[UnitSummary], declaration: Declar
                 "RG131",
                 f"下级台账{_listed(other)}的期间与本级不同",
                 file=ledger.source,
-                place=f"{ROLLUP}.{CHILDREN}",
+                place=where,
                 expected="各下级与本级报告同一期间（年度、月份）",
             )
         )

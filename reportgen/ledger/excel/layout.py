@@ -31,6 +31,7 @@ from reportgen.ledger.keys import (
     NAMES,
     PARAGRAPHS,
     PARTICULARS,
+    ROLLUP,
     SEAL,
     TITLE,
 )
@@ -310,7 +311,42 @@ BANNER_ROWS: tuple[SheetColumn, ...] = (
     ),
 )
 BANNER_REPEATED = frozenset({BANNER_MARK, BANNER_SIGNERS})  # a row per agency, per name
-INFO_BY_LABEL = {row.header: row for row in (*INFO_ROWS, *BANNER_ROWS)}
+# 汇总 (docs/rollup.md), rows of 基本信息 written after 月份 only into the workbook of a parent ledger (one
+# that sums its units), so every other ledger keeps the workbook it always had; the reader takes them in
+# any workbook.  下级 is a row per file or folder, as 抄送 is a row per agency.
+ROLLUP_CHILDREN = "下级"
+ROLLUP_FIGURES = "汇总指标"
+ROLLUP_ROWS: tuple[SheetColumn, ...] = (
+    SheetColumn(
+        ROLLUP_CHILDREN,
+        (ROLLUP, "下级"),
+        CellType.TEXT,
+        0,
+        "汇总：下级台账的文件（如 县/东城县.xlsx）或文件夹（如 县/，读取其中的全部台账），相对于本台账"
+        "所在的文件夹；有几个就写几行“下级”。写了下级，本台账的“汇总指标”由各下级台账求和。",
+    ),
+    SheetColumn(
+        ROLLUP_FIGURES,
+        (ROLLUP, "指标"),
+        CellType.FIGURE_IDS,
+        0,
+        "汇总：由下级汇总的指标编号，用顿号隔开，如 低保对象、低保金、低保覆盖率；各下级台账须有同一编号的"
+        "指标。比例由下级的分子、分母之和重算；本级“指标”表中同一编号填的数值由检查与下级之和核对。",
+    ),
+)
+ROLLUP_REPEATED = frozenset({ROLLUP_CHILDREN})  # a row per file or folder
+INFO_BY_LABEL = {row.header: row for row in (*INFO_ROWS, *BANNER_ROWS, *ROLLUP_ROWS)}
+
+
+def info_rows(banner: bool, rollup: bool) -> tuple[SheetColumn, ...]:
+    """基本信息's rows for a ledger: the 版头's first when it has one, the 汇总's after 月份 when it sums
+    units; a ledger with neither keeps the rows (and so the workbook) it always had."""
+    rows = INFO_ROWS
+    if rollup:
+        after = next(i for i, row in enumerate(rows) if row.key == ("期间", "月份")) + 1
+        rows = (*rows[:after], *ROLLUP_ROWS, *rows[after:])
+    return (*BANNER_ROWS, *rows) if banner else rows
+
 
 INFO_SHEET = Sheet(
     INFO,

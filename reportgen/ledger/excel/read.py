@@ -62,6 +62,8 @@ from reportgen.ledger.excel.layout import (
     PROJECTS_SHEET,
     RATIO,
     REPEATED,
+    ROLLUP_REPEATED,
+    ROLLUP_ROWS,
     RUN_IN,
     SECTIONS_SHEET,
     SEQUENCE,
@@ -99,6 +101,7 @@ from reportgen.ledger.keys import (
     PERIOD,
     PRINTED,
     PROJECTS,
+    ROLLUP,
     SECTIONS,
     SUBSECTIONS,
     TABLE,
@@ -232,7 +235,7 @@ class _Reader:
         for sheet, path in ((FIGURES_SHEET, FIGURES), (SECTIONS_SHEET, SECTIONS)):
             self.cells.setdefault((path,), sheet.name)
         self.cells.setdefault((TABLE, PROJECTS), PROJECTS_SHEET.name)
-        for row in (*INFO_ROWS, *BANNER_ROWS):
+        for row in (*INFO_ROWS, *BANNER_ROWS, *ROLLUP_ROWS):
             for depth in range(1, len(row.key) + 1):
                 self.cells.setdefault(row.key[:depth], INFO)
         return PlainWorkbook(data, cells=self.cells, blank=self.blank)
@@ -354,11 +357,11 @@ class _Reader:
                 self.cells[(*path, len(names) + 1)] = value_cell.ref
                 names.append(self.value(value_cell, spec))
                 continue
-            if label in REPEATED:
+            if label in REPEATED or label in ROLLUP_REPEATED:
                 self.cells.setdefault(path, value_cell.ref)
                 if value_cell.empty:
                     continue
-                # 主送机关 … at the top; 抄送 inside 版记
+                # 主送机关 … at the top; 抄送 inside 版记, 下级 inside 汇总
                 parent = data if len(path) == 1 else data.setdefault(str(path[0]), {})
                 assert isinstance(parent, dict)
                 items = parent.setdefault(str(path[-1]), [])
@@ -385,6 +388,7 @@ class _Reader:
                 TARGET_TABLE,
                 BANNER,
                 COLOPHON,
+                ROLLUP,
             ):  # only a part with a value written is there at all
                 part = data.setdefault(str(path[0]), {})
                 assert isinstance(part, dict)

@@ -2,11 +2,16 @@
 
 Apart from ``extract`` (which reads workbooks with openpyxl) so that loading a YAML ledger, and
 ``reportgen check`` on one, never pays for openpyxl's import (issue 18, part 6); a ledger read from
-standard input has no name, only bytes, and is sniffed by them.
+standard input has no name, only bytes, and is sniffed by them.  ``workbook_mentions`` looks for a
+word in a workbook's text the same way (an unzip, no openpyxl), so that a batch finds the few workbooks
+worth reading in full.
 """
 
 from __future__ import annotations
 
+import io
+import zipfile
+import zlib
 from pathlib import Path
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -21,3 +26,35 @@ def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
     if Path(name).suffix.lower() in WORKBOOK_SUFFIXES + OTHER_SPREADSHEETS:
         return True
     return raw is not None and raw[:4] in (ZIP_MAGIC, OLE_MAGIC)
+
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024  # as extract's bound on a workbook's inflated members
+_TEXT_MEMBERS = ("xl/sharedStrings.xml", "xl/worksheets/")
+
+
+def workbook_mentions(raw: bytes, word: str) -> bool:
+    """Whether ``word`` may be typed in the workbook ``raw``: it is in the shared strings (where Excel,
+    WPS and LibreOffice keep a cell's text) or a sheet (inline strings, as openpyxl writes them), as
+    UTF-8 or as XML character references (``&#19979;``, which openpyxl writes).  A cheap filter, not a
+    reading: True also when the zip cannot be looked into, so that the full read reports why; False
+    only when no text holds the word in any of these spellings."""
+    needles = (
+        word.encode("utf-8"),
+        "".join(f"&#{ord(ch)};" for ch in word).encode("ascii"),
+        "".join(f"&#x{ord(ch):x};" for ch in word).encode("ascii"),
+        "".join(f"&#x{ord(ch):X};" for ch in word).encode("ascii"),
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith(_TEXT_MEMBERS):
+                    continue
+                if info.file_size > MAX_TEXT_BYTES:
+                    return True
+                with archive.open(info) as member:
+                    text = member.read(MAX_TEXT_BYTES + 1)
+                if any(needle in text for needle in needles):
+                    return True
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        return True
+    return False

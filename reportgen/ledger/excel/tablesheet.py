@@ -31,7 +31,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from reportgen.ledger.excel.cellvalues import Refusal, number_text, split_number, starts_like_number
-from reportgen.ledger.keys import PLACEMENT_SECTION, ROW_GROUP_KEYS, TITLE
+from reportgen.ledger.keys import (
+    CHILD_NAME_COLUMN,
+    CHILD_ROWS,
+    CHILD_TAKE,
+    PLACEMENT_SECTION,
+    ROW_GROUP_KEYS,
+    TITLE,
+)
 from reportgen.ledger.plain import At
 from reportgen.model import FORMULA_KINDS, NUMBERING
 
@@ -107,7 +114,32 @@ SETTINGS: tuple[Setting, ...] = (
         "合计应等于", "合计应等于", "figure", "这一列的合计须等于的指标编号（由检查核对），如 支出总额。"
     ),
 )
-SETTING_BY_LABEL = {setting.label: setting for setting in SETTINGS}
+# A table whose rows are a parent ledger's units (``行: 下级``, docs/rollup.md) has no rows to type: one
+# line marked 下级 stands for them, and two more declaration rows say what fills them.  Written only on
+# such a table's sheet, so every other table keeps the sheet it always had.
+CHILD_MARK = CHILD_ROWS
+TAKE, NAME_COLUMN = CHILD_TAKE, CHILD_NAME_COLUMN
+CHILD_SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        TAKE,
+        TAKE,
+        "figure",
+        "“下级”表：这一列取各下级台账的哪个指标（指标编号）；不填时取与列名同名的指标。文本列、公式列不填。",
+    ),
+    Setting(
+        NAME_COLUMN,
+        NAME_COLUMN,
+        "boolean",
+        "“下级”表：写各下级名称（填报单位）的文本列填“是”（只填一列）；不填时为第一个文本列。",
+        ("是",),
+    ),
+)
+CHILD_HELP = (
+    "行别“下级”：这张表每个下级台账一行（次序同“基本信息”的“下级”），由程序填写：名称列写各下级的"
+    "填报单位，数字列取各下级的同名指标（或“取数”行所写的指标），公式列照常计算。这一行不填内容，"
+    "表中也不再填其他数据行；合计行照常写在它的下面。"
+)
+SETTING_BY_LABEL = {setting.label: setting for setting in (*SETTINGS, *CHILD_SETTINGS)}
 # Column A of the header rows, and what the 行别 of a row may be, for the help and the 说明 sheet.
 ROW_KIND_HELP = (
     "行别：空白为一般的行；“分组”为一组本身的数（组名写在分组列，上下合并），"
@@ -575,6 +607,8 @@ def table_lines(
                     lines[start].marker = SINGLE  # a group of one row: nothing to merge, so say it
 
     emit(table.get("行"), 0)
+    if table.get("行") == CHILD_ROWS:
+        lines.append(Line(CHILD_MARK, {}))  # the units' rows, filled when the ledger is loaded
     if table.get("合计行") in ("是", True) or "合计公布值" in table or "合计名称" in table:
         printed = table.get("合计公布值")
         cells = {str(k): Slot(v) for k, v in printed.items()} if isinstance(printed, Mapping) else {}
@@ -602,6 +636,11 @@ class TableSheet:
     setting_refs: dict[str, list[str]] = field(default_factory=dict)  # label → cell per column
     header_refs: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → cell
     placement: object = None  # 位置 as plain (None: not written)
+
+
+def settings_of(sheet: TableSheet) -> tuple[Setting, ...]:
+    """The declaration rows of a table's sheet, in order: the 下级 table's own after the others."""
+    return (*SETTINGS, *(setting for setting in CHILD_SETTINGS if setting.label in sheet.settings))
 
 
 def group_columns_of(names: Sequence[object], settings: Mapping[str, Sequence[object]]) -> list[str]:
@@ -647,6 +686,14 @@ def sheet_of(table: Mapping[str, object]) -> TableSheet:
     ]
     raw_header = table.get("表头")
     height, header = header_cells(columns, raw_header if isinstance(raw_header, list) else [])
+    if table.get("行") == CHILD_ROWS:
+        take = table.get(TAKE)
+        taken = take if isinstance(take, Mapping) else {}
+        settings[TAKE] = [taken.get(str(name)) for name in names]
+        chosen = table.get(NAME_COLUMN)
+        settings[NAME_COLUMN] = [
+            "是" if chosen is not None and str(name) == str(chosen) else None for name in names
+        ]
     group_columns = group_columns_of(names, settings)
     first_text = str(names[0]) if names and columns[0].get("文本") in ("是", True) else None
     lines = table_lines(table, group_columns, first_text)
@@ -720,10 +767,17 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
     group_columns = (
         [str(n) for n in explicit] if isinstance(explicit, list) else group_columns_of(names, sheet.settings)
     )
-    rows = read_lines(sheet.lines, group_columns)
+    children = [line for line in sheet.lines if marker_of(line.marker)[0] == CHILD_MARK]
+    lines = [line for line in sheet.lines if line not in children]
+    rows = read_lines(lines, group_columns)
     problems += rows.problems
     table["行"] = rows.rows
     places[("行",)] = sheet.refs.get(HEADER_LABEL, "")
+    if children:
+        problems += _child_rows(sheet, children, rows.rows)
+        table["行"] = CHILD_ROWS
+        places[("行",)] = children[0].ref
+        _child_settings(sheet, table, places, problems)
     places.update(
         {("行", *path[1:]) if path[:1] == ("行",) else path: ref for path, ref in rows.places.items()}
     )
@@ -774,6 +828,53 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
         for key in ((), ("列",), ("顺序",)):
             places[("排序", *key)] = _ref(sheet, "排序", index)
     return table, places, problems
+
+
+def _child_rows(sheet: TableSheet, children: Sequence[Line], rows: Sequence[object]) -> list[Problem]:
+    """What is wrong with a 下级 table's lines: one 下级 line, nothing typed in it, no rows besides."""
+    problems: list[Problem] = []
+    expected = "一行行别“下级”，不填内容；各下级的行由程序按“基本信息”的“下级”填写"
+    for line in children[1:]:
+        problems.append(("RG105", "行别“下级”只写一行", line.ref, line.marker, expected))
+    for line in children:
+        for slot in line.cells.values():
+            problems.append(("RG105", "行别“下级”的行不填内容", slot.ref, slot.value, expected))
+    if rows:
+        first = next((line for line in sheet.lines if line not in children and line.cells), children[0])
+        where = next(iter(first.cells.values())).ref if first.cells else first.ref
+        problems.append(("RG105", "“下级”表中又填了数据行", where, None, expected))
+    return problems
+
+
+def _child_settings(
+    sheet: TableSheet, table: dict[str, object], places: dict[At, str], problems: list[Problem]
+) -> None:
+    """取数 (a column's unit figure id) and 名称列 (the column marked 是) of a 下级 table."""
+    names = sheet.settings.get("列名") or []
+    take = {str(names[i]): value for i in range(len(names)) if (value := _value(sheet, TAKE, i)) is not None}
+    if take:
+        table[TAKE] = take
+        places[(TAKE,)] = sheet.refs.get(TAKE, "")
+        for i in range(len(names)):
+            places[(TAKE, str(names[i]))] = _ref(sheet, TAKE, i)
+    marked = [i for i in range(len(names)) if _value(sheet, NAME_COLUMN, i) in ("是", True)]
+    for i in range(len(names)):
+        value = _value(sheet, NAME_COLUMN, i)
+        if value not in (None, "是", True, "否", False):
+            problems.append(("RG105", "“名称列”只填“是”", _ref(sheet, NAME_COLUMN, i), value, "是"))
+    if len(marked) > 1:
+        problems.append(
+            (
+                "RG105",
+                "“名称列”只能有一列",
+                _ref(sheet, NAME_COLUMN, marked[1]),
+                _value(sheet, NAME_COLUMN, marked[1]),
+                "只在写各下级名称的一列填“是”",
+            )
+        )
+    if marked:
+        table[NAME_COLUMN] = names[marked[0]]
+        places[(NAME_COLUMN,)] = _ref(sheet, NAME_COLUMN, marked[0])
 
 
 def _value(sheet: TableSheet, label: str, index: int) -> object:

@@ -41,11 +41,9 @@ from reportgen.ledger.excel.cellvalues import as_number, canonical, cell_number,
 from reportgen.ledger.excel.extract import MAX_COLUMNS
 from reportgen.ledger.excel.layout import (
     BANNER_REPEATED,
-    BANNER_ROWS,
     DATA_SHEETS,
     FIGURES_SHEET,
     INFO,
-    INFO_ROWS,
     INFO_SHEET,
     LABELLED,
     LISTS,
@@ -56,6 +54,7 @@ from reportgen.ledger.excel.layout import (
     PARTICULAR_SEPARATOR,
     PROJECTS_SHEET,
     REPEATED,
+    ROLLUP_REPEATED,
     SECTIONS_SHEET,
     TABLE_BLOCK,
     TARGET_DIRECTION,
@@ -65,8 +64,12 @@ from reportgen.ledger.excel.layout import (
     Sheet,
     SheetColumn,
     expectation,
+    info_rows,
 )
 from reportgen.ledger.excel.tablesheet import (
+    CHILD_HELP,
+    CHILD_MARK,
+    CHILD_SETTINGS,
     HEADER_LABEL,
     PLACE_HELP,
     PLACE_LABEL,
@@ -85,6 +88,7 @@ from reportgen.ledger.excel.tablesheet import (
     marker_of,
     normalized,
     placement_text,
+    settings_of,
     sheet_name,
     sheet_of,
     table_of,
@@ -92,10 +96,12 @@ from reportgen.ledger.excel.tablesheet import (
 from reportgen.ledger.fields import unfold
 from reportgen.ledger.keys import (
     BANNER,
+    CHILD_ROWS,
     FIGURES,
     PARAGRAPHS,
     PRINTED,
     PROJECTS,
+    ROLLUP,
     SECTIONS,
     SUBSECTIONS,
     TABLE,
@@ -128,8 +134,12 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     """The .xlsx bytes of a validated ledger's plain values (as ``PlainLedger.data`` holds them)."""
     book = Workbook()
     book.remove(book.active)  # type: ignore[arg-type]
-    banner = BANNER in data
-    _notes(book.create_sheet(NOTES), tables=bool(data.get(TABLES)), banner=banner)
+    banner, rollup = BANNER in data, ROLLUP in data
+    tables = data.get(TABLES)
+    children = isinstance(tables, list) and any(
+        isinstance(table, Mapping) and table.get("行") == CHILD_ROWS for table in tables
+    )
+    _notes(book.create_sheet(NOTES), tables=bool(tables), banner=banner, rollup=rollup, children=children)
     owners = _owners(data)
     writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
     writers[INFO].info(data)
@@ -141,7 +151,7 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     for writer in writers.values():
         writer.fit_rows()
     _tables(book, data, {NOTES, LISTS, *writers})
-    _lists(book.create_sheet(LISTS), owners, banner=banner)
+    _lists(book.create_sheet(LISTS), owners, rows=info_rows(banner, rollup))
     issued = data.get("成文日期")
     day = _date(issued) if issued is not None else None
     stamp = datetime.datetime.combine(
@@ -265,7 +275,7 @@ class _SheetWriter:
             self.sections(section.get(SUBSECTIONS), level + 1)
 
     def info(self, data: Mapping[str, object]) -> None:
-        rows = _info_rows(BANNER in data)
+        rows = info_rows(BANNER in data, ROLLUP in data)
         label_list = f"'{LISTS}'!${_LIST_COLUMNS['label']}$2:${_LIST_COLUMNS['label']}${len(rows) + 1}"
         _validate(
             self.sheet,
@@ -277,7 +287,7 @@ class _SheetWriter:
             value = _get(data, row.key)
             if row.header in LABELLED and isinstance(value, Mapping):
                 value = [f"{label}{PARTICULAR_SEPARATOR}{text}" for label, text in value.items()]
-            repeated = row.header in REPEATED or row.header in BANNER_REPEATED
+            repeated = row.header in REPEATED | BANNER_REPEATED | ROLLUP_REPEATED
             values = (value if isinstance(value, list) else [value]) if repeated else [value]
             for item in values or [None]:
                 number = self.next_row
@@ -292,11 +302,6 @@ class _SheetWriter:
                         cell.fill = TABLE_FILL
                 _validate(self.sheet, row, f"B{number}")
                 self.next_row += 1
-
-
-def _info_rows(banner: bool) -> tuple[SheetColumn, ...]:
-    """基本信息's rows: the 版头's first when the ledger has one (a ledger without keeps its workbook)."""
-    return (*BANNER_ROWS, *INFO_ROWS) if banner else INFO_ROWS
 
 
 def _figure_rows(data: Mapping[str, object]) -> Iterator[Mapping[str, object]]:
@@ -489,8 +494,8 @@ def _owners(data: Mapping[str, object]) -> list[str]:
     return [*used, *(o for o in TYPICAL_OWNERS if o not in used)][: LAST_LIST_ROW - 1]
 
 
-def _lists(sheet: Worksheet, owners: list[str], *, banner: bool = False) -> None:
-    labels = [r.header for r in _info_rows(banner)]
+def _lists(sheet: Worksheet, owners: list[str], *, rows: Sequence[SheetColumn]) -> None:
+    labels = [r.header for r in rows]
     columns = (("单位", known_units()), ("责任单位", owners), ("基本信息项目", labels))
     for index, (header, values) in enumerate(columns, start=1):
         sheet.cell(1, index, header).font = Font(name=FONT, bold=True)
@@ -502,9 +507,16 @@ def _lists(sheet: Worksheet, owners: list[str], *, banner: bool = False) -> None
     sheet.protection = SheetProtection(sheet=True)
 
 
-def _notes(sheet: Worksheet, *, tables: bool = False, banner: bool = False) -> None:
+def _notes(
+    sheet: Worksheet,
+    *,
+    tables: bool = False,
+    banner: bool = False,
+    rollup: bool = False,
+    children: bool = False,
+) -> None:
     """The how-to sheet, from the layout's own help texts (the 表格 part only when there are tables,
-    the 版头's rows only when there is one)."""
+    the 版头's and the 汇总's rows and the 下级 table's only when the ledger has them)."""
     sheet.column_dimensions["A"].width = NOTES_WIDTH
     print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
@@ -513,13 +525,16 @@ def _notes(sheet: Worksheet, *, tables: bool = False, banner: bool = False) -> N
     lines += [(text, body) for text in NOTES_INTRO]
     for spec in DATA_SHEETS:
         lines.append((f"【{spec.name}】{spec.purpose}", heading))
-        columns = _info_rows(banner) if spec is INFO_SHEET else spec.columns
+        columns = info_rows(banner, rollup) if spec is INFO_SHEET else spec.columns
         lines += [(f"　　{column.header}：{column.help}", body) for column in columns]
     if tables:
         lines.append((f"【表格】{PURPOSE}", heading))
         lines.append((f"　　{PLACE_LABEL}：{PLACE_HELP}", body))
         lines += [(f"　　{setting.label}：{setting.help}", body) for setting in SETTINGS]
         lines.append((f"　　{ROW_KIND_HELP}", body))
+        if children:
+            lines += [(f"　　{setting.label}：{setting.help}", body) for setting in CHILD_SETTINGS]
+            lines.append((f"　　{CHILD_HELP}", body))
     for title, paragraphs in NOTES_GENERAL:
         lines.append((f"【{title}】", heading))
         lines += [(text, body) for text in paragraphs]
@@ -625,7 +640,7 @@ class _TableWriter:
         self.columns = [c for c in columns if isinstance(c, Mapping)] if isinstance(columns, list) else []
         self.names = [str(c.get("名称")) for c in self.columns]
         self.widths = [0.0] * len(self.columns)
-        self.title_row = FIRST_SETTING + len(SETTINGS)
+        self.title_row = FIRST_SETTING + len(settings_of(layout))
         self.header_row = self.title_row + 1
         self.first_row = self.header_row + layout.height
 
@@ -636,7 +651,7 @@ class _TableWriter:
         self.label(2, PLACE_LABEL).comment = _comment(PLACE_HELP)
         placement = self.layout.placement
         self.text(2, 2, placement_text(placement) if placement is not None else None)
-        for offset, setting in enumerate(SETTINGS):
+        for offset, setting in enumerate(settings_of(self.layout)):
             row = FIRST_SETTING + offset
             label = self.label(row, setting.label)
             label.comment = _comment(setting.help)
@@ -751,6 +766,8 @@ class _TableWriter:
             kind, _ = marker_of(line.marker)
             marker = self.text(row, 1, line.marker or None, size=10)
             marker.fill = TABLE_LABEL_FILL
+            if kind == CHILD_MARK:
+                marker.comment = _comment(CHILD_HELP, height=160)
             summed = kind in (SUBTOTAL, TOTAL)
             for index, column in enumerate(self.columns):
                 slot = line.cells.get(self.names[index])
