@@ -9,7 +9,6 @@ of each; ``load``: summing them into the parent, which the one schema then valid
 from __future__ import annotations
 
 from reportgen.rollup.load import (
-    has_units,
     ledger_from_units,
     load_ledger_tree,
     parse_ledger_tree,
@@ -21,7 +20,6 @@ from reportgen.rollup.summary import UnitFigure, UnitSummary
 __all__ = [
     "UnitFigure",
     "UnitSummary",
-    "has_units",
     "ledger_from_units",
     "load_ledger_tree",
     "parse_ledger_tree",

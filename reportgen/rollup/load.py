@@ -101,13 +101,6 @@ def unit_summary(ledger: Ledger) -> UnitSummary:
     return summarize(compute(ledger), file)
 
 
-def has_units(raw: bytes, name: str) -> bool:
-    """Whether a ledger file's bytes declare ``汇总`` (a batch orders such a unit after its units).
-    What it costs: see ``_declared``."""
-    plain = _declared(raw, name)
-    return plain is not None and isinstance(plain.data, dict) and ROLLUP in plain.data
-
-
 def unit_files(raw: bytes, name: str, folder: Path) -> tuple[Path, ...]:
     """The resolved ledger files a ledger's ``汇总`` names (none for a ledger without one), for a
     batch to order units before their parents; RG130 when they are wrongly written.  What it costs:
