@@ -542,3 +542,29 @@ def test_the_name_column_is_one_column_marked_yes() -> None:
     with pytest.raises(LedgerError) as caught:
         parse_workbook_ledger(out.getvalue(), Path("a.xlsx"))
     assert ("RG105", f"县区!D{row}") in {(p.code, p.place) for p in caught.value.problems}
+
+
+def test_the_batchs_look_into_a_workbook_is_bounded() -> None:
+    """The coordinator looks for 下级 in every workbook it is given: a member inflating past the Excel
+    reader's bound is refused before it is read (True: the unit's own load then reports RG114)."""
+    import time
+    import zipfile
+
+    from reportgen.ledger.excel.sniff import workbook_mentions
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b" " * (200 * 1024 * 1024) + b"</sst>")
+    started = time.perf_counter()
+    assert workbook_mentions(buffer.getvalue(), "下级")
+    assert time.perf_counter() - started < 2
+    # sheets each under a member's bound, together over the package's: refused, not read to the end
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w", zipfile.ZIP_DEFLATED) as archive:
+        for number in range(5):
+            archive.writestr(f"xl/worksheets/sheet{number}.xml", b" " * (20 * 1024 * 1024))
+    assert workbook_mentions(many.getvalue(), "下级")
+    small = io.BytesIO()
+    with zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", "<sst><si><t>城关镇</t></si></sst>".encode())
+    assert not workbook_mentions(small.getvalue(), "下级")

@@ -33,17 +33,14 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.xml.functions import iterparse
 
 from reportgen.base import boundedzip
-from reportgen.base.boundedzip import ZipLimits
 from reportgen.base.errors import LedgerError, Problem
 from reportgen.base.escape import ooxml_unescaped
 from reportgen.ledger.excel.cellvalues import percent_format
-from reportgen.ledger.excel.sniff import OLE_MAGIC, OTHER_SPREADSHEETS, ZIP_MAGIC
+from reportgen.ledger.excel.sniff import OLE_MAGIC, OTHER_SPREADSHEETS, XLSX_LIMITS, ZIP_MAGIC
 from reportgen.ledger.yaml.read import MAX_FILE_BYTES
 
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
 # openpyxl decompresses members itself (within the sizes the directory states), so the directory is
 # checked here, before it opens anything; a workbook of four sheets has a few dozen members.
-XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_bytes=MAX_UNPACKED_BYTES)
 MAX_ROWS = 10_000  # non-empty rows per sheet: a county ledger has tens
 MAX_COLUMNS = 64  # columns read per sheet (the widest sheet, 项目, has 17)
 

@@ -9,10 +9,10 @@ worth reading in full.
 
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from pathlib import Path
+
+from reportgen.base import boundedzip
+from reportgen.base.boundedzip import ZipLimits
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 # Spreadsheet formats openpyxl cannot read: say how to save the file instead of "not UTF-8".
@@ -28,7 +28,8 @@ def is_workbook(name: Path | str, raw: bytes | None = None) -> bool:
     return raw is not None and raw[:4] in (ZIP_MAGIC, OLE_MAGIC)
 
 
-MAX_TEXT_BYTES = 64 * 1024 * 1024  # as extract's bound on a workbook's inflated members
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all zip members together, once inflated
+XLSX_LIMITS = ZipLimits(members=10_000, member_bytes=MAX_UNPACKED_BYTES, total_bytes=MAX_UNPACKED_BYTES)
 _TEXT_MEMBERS = ("xl/sharedStrings.xml", "xl/worksheets/")
 
 
@@ -36,8 +37,10 @@ def workbook_mentions(raw: bytes, word: str) -> bool:
     """Whether ``word`` may be typed in the workbook ``raw``: it is in the shared strings (where Excel,
     WPS and LibreOffice keep a cell's text) or a sheet (inline strings, as openpyxl writes them), as
     UTF-8 or as XML character references (``&#19979;``, which openpyxl writes).  A cheap filter, not a
-    reading: True also when the zip cannot be looked into, so that the full read reports why; False
-    only when no text holds the word in any of these spellings."""
+    reading: True also when the zip is refused or cannot be looked into, so that the full read reports
+    why; False only when no text holds the word in any of these spellings.  The package is read within
+    the Excel reader's own bounds (``XLSX_LIMITS``, ``base.boundedzip``): a batch's coordinator calls
+    this on every workbook it is given, outside any bounded worker."""
     needles = (
         word.encode("utf-8"),
         "".join(f"&#{ord(ch)};" for ch in word).encode("ascii"),
@@ -45,16 +48,9 @@ def workbook_mentions(raw: bytes, word: str) -> bool:
         "".join(f"&#x{ord(ch):X};" for ch in word).encode("ascii"),
     )
     try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            for info in archive.infolist():
-                if not info.filename.startswith(_TEXT_MEMBERS):
-                    continue
-                if info.file_size > MAX_TEXT_BYTES:
-                    return True
-                with archive.open(info) as member:
-                    text = member.read(MAX_TEXT_BYTES + 1)
-                if any(needle in text for needle in needles):
-                    return True
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, RuntimeError, NotImplementedError):
+        for name, text in boundedzip.read(raw, XLSX_LIMITS):
+            if name.startswith(_TEXT_MEMBERS) and any(needle in text for needle in needles):
+                return True
+    except boundedzip.ZipRefused:
         return True
     return False
