@@ -229,6 +229,15 @@ def test_units_of_another_basis_are_not_added(tmp_path: Path) -> None:
     assert "RG130" in problems_of(tree / "青山市.yaml")
 
 
+def test_a_units_table_column_without_a_unit_never_mixes_units(tmp_path: Path) -> None:
+    """A column without 单位 prints each unit's number as its unit has it: 万元 beside 元 is RG131."""
+    tree = copy_tree(tmp_path)
+    edit(tree / "县" / "东城县.yaml", "{名称: 低保金, 单位: 万元}", "{名称: 低保金}")
+    edit(tree / "县" / "东城县" / "河口镇.yaml", "数值: 401.27, 单位: 万元", "数值: 4012700, 单位: 元")
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "没有写单位" in text and "万元" in text and "、元" in text
+
+
 def test_a_broken_unit_is_named_with_its_own_problems(tmp_path: Path) -> None:
     tree = copy_tree(tmp_path)
     edit(tree / "县" / "西山县" / "柳溪镇.yaml", "数值: 27390", "数值: 二万")

@@ -472,6 +472,18 @@ class _Merger:
             declared = unit(str(column["单位"])) if column.get("单位") is not None else None
             if parts is None:
                 continue
+            if declared is None and len({p.value.unit for p in parts if p.value is not None}) > 1:
+                # a column without a unit prints each number as its unit has it: one unit for all, or
+                # 612.48 (万元) would stand over 4012700 (元)
+                self.reader.report(
+                    "RG131",
+                    f"列“{name}”没有写单位，而各下级的指标“{figure_id}”单位不同"
+                    f"（{'、'.join(sorted({str(p.value.unit) for p in parts if p.value is not None}))}）",
+                    (*at, "列"),
+                    name,
+                    "给这一列写上单位（各下级的数换算到它），或各下级用同一单位",
+                )
+                continue
             for row, part, shown in zip(rows, parts, self.shown, strict=True):
                 if part.value is None:
                     continue  # not computable in the unit: the cell prints “—”
