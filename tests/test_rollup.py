@@ -174,6 +174,7 @@ def test_any_depth_and_an_excel_unit(tmp_path: Path) -> None:
         CITY.read_text("utf-8")
         .replace("青山市", "青山省")
         .replace("下级: [县/]", "下级: [青山市.yaml]")
+        .replace("名单: [东城县, 西山县]", "名单: [青山市]")
         .replace("全市", "全省")
     )
     province = re.sub(r"指标:\n  #.*\n  #.*\n  低保金: .*\n", "", province)
@@ -577,3 +578,19 @@ def test_the_batchs_look_into_a_workbook_is_bounded() -> None:
     with zipfile.ZipFile(small, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("xl/sharedStrings.xml", "<sst><si><t>城关镇</t></si></sst>".encode())
     assert not workbook_mentions(small.getvalue(), "下级")
+
+
+def test_a_roster_catches_a_missing_or_an_extra_unit(tmp_path: Path) -> None:
+    """名单: a township's file not yet in the folder, or an old copy under another name left in it,
+    would change the county's sum without a word; with a 名单 each is RG131 naming the unit."""
+    tree = copy_tree(tmp_path)
+    (tree / "县" / "东城县" / "石桥乡.yaml").unlink()
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "名单中的下级“石桥乡”没有台账" in text
+    tree = copy_tree(tmp_path / "again")
+    extra = tree / "县" / "东城县" / "新村乡.yaml"
+    extra.write_text(
+        (tree / "县" / "东城县" / "石桥乡.yaml").read_text("utf-8").replace("石桥乡", "新村乡"), "utf-8"
+    )
+    text = problems_of(tree / "县" / "东城县.yaml")
+    assert "RG131" in text and "新村乡" in text and "不在名单中" in text

@@ -40,7 +40,14 @@ from reportgen.ledger.schema import build_ledger
 from reportgen.ledger.yaml.read import parse_yaml, read_ledger_file
 from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, RollupFigure
 from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
-from reportgen.rollup.units import CHILDREN, MAX_DEPTH, Declaration, read_declaration, read_figure_ids
+from reportgen.rollup.units import (
+    CHILDREN,
+    MAX_DEPTH,
+    ROSTER,
+    Declaration,
+    read_declaration,
+    read_figure_ids,
+)
 
 NAME_COLUMN, TAKE = CHILD_NAME_COLUMN, CHILD_TAKE  # a 下级 table's 名称列 and 取数 (``ledger.keys``)
 LISTED = 8  # units named in a message before “等 N 个”
@@ -227,6 +234,7 @@ class _Merger:
         assert isinstance(self.plain.data, dict)
         data = {key: value for key, value in self.plain.data.items() if key != ROLLUP}
         self._check_names()
+        self._check_roster()
         figures = data.get(FIGURES)
         if figures is None or isinstance(figures, dict):
             data[FIGURES] = self._figures(dict(figures or {}))
@@ -255,6 +263,36 @@ class _Merger:
                     "各下级的填报单位不同",
                 )
             seen.setdefault(unit_.name, shown)
+
+    def _check_roster(self) -> None:
+        """名单: every unit expected is there and no other — a township's file not yet in the folder
+        (or an old one left in it) would otherwise change the sum without a word."""
+        roster = self.declaration.roster
+        if not roster:
+            return
+        names = [unit_.name for unit_ in self.units]
+        missing = [name for name in roster if name not in names]
+        extra = [
+            f"{unit_.name}（{shown}）"
+            for unit_, shown in zip(self.units, self.shown, strict=True)
+            if unit_.name not in roster
+        ]
+        if missing:
+            self.reader.report(
+                "RG131",
+                f"名单中的下级{_listed(missing)}没有台账",
+                (ROLLUP, ROSTER),
+                "、".join(missing),
+                "把这些下级的台账放进“下级”所写的文件夹，或从名单中删去",
+            )
+        if extra:
+            self.reader.report(
+                "RG131",
+                f"下级{_listed(extra)}不在名单中",
+                (ROLLUP, ROSTER),
+                "、".join(extra),
+                "把它加入名单，或从“下级”中移走这个台账",
+            )
 
     def _unit_figure(self, figure_id: str, at: At) -> list[UnitFigure] | None:
         """Each unit's ``figure_id``; RG131 naming the units without it."""

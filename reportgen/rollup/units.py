@@ -20,7 +20,8 @@ from reportgen.ledger.plain import PlainLedger
 
 CHILDREN = "下级"  # the files and folders of the units
 FIGURES = "指标"  # the figure ids summed from the units
-ROLLUP_KEYS = (CHILDREN, FIGURES)
+ROSTER = "名单"  # the units expected, by 填报单位: a folder then cannot silently miss or gain one
+ROLLUP_KEYS = (CHILDREN, FIGURES, ROSTER)
 LEDGER_SUFFIXES = (".yaml", ".yml", ".xlsx", ".xlsm")
 MAX_UNITS = 5000  # units of one parent
 MAX_DEPTH = 8  # 村 → 乡镇 → 县 → 市 → 省 has 5 levels
@@ -33,6 +34,7 @@ class Declaration:
 
     files: tuple[tuple[Path, str], ...]
     figure_ids: tuple[tuple[str, int], ...]  # (id, its position in 汇总.指标, 1-based)
+    roster: tuple[str, ...] = ()  # 名单: the units' names expected (empty: not said)
 
 
 def read_declaration(plain: PlainLedger, source: Path, folder: Path) -> Declaration:
@@ -41,7 +43,7 @@ def read_declaration(plain: PlainLedger, source: Path, folder: Path) -> Declarat
     reader = FieldReader(plain, source)
     data = plain.data
     assert isinstance(data, dict)  # the caller found 汇总 in it
-    fields = reader.mapping(data[ROLLUP], (ROLLUP,), required=(CHILDREN,), optional=(FIGURES,)) or {}
+    fields = reader.mapping(data[ROLLUP], (ROLLUP,), required=(CHILDREN,), optional=(FIGURES, ROSTER)) or {}
     files: list[tuple[Path, str]] = []
     root = folder.resolve()
     own = source.resolve()
@@ -64,9 +66,10 @@ def read_declaration(plain: PlainLedger, source: Path, folder: Path) -> Declarat
             "RG130", f"下级台账有 {len(files)} 个", (ROLLUP, CHILDREN), None, f"不超过 {MAX_UNITS} 个"
         )
     ids = _figure_ids(reader, fields)
+    roster = _roster(reader, fields)
     if reader.problems:
         raise LedgerError(*reader.problems)
-    return Declaration(tuple(files), ids)
+    return Declaration(tuple(files), ids, roster)
 
 
 def read_figure_ids(plain: PlainLedger, source: Path, units: Sequence[str]) -> Declaration:
@@ -80,7 +83,9 @@ def read_figure_ids(plain: PlainLedger, source: Path, units: Sequence[str]) -> D
             "RG130", "给出了下级（units），台账却没有“汇总”", (ROLLUP,), None, "汇总: {指标: [编号, …]}"
         )
     else:
-        fields = reader.mapping(data[ROLLUP], (ROLLUP,), required=(FIGURES,), optional=(CHILDREN,)) or {}
+        fields = (
+            reader.mapping(data[ROLLUP], (ROLLUP,), required=(FIGURES,), optional=(CHILDREN, ROSTER)) or {}
+        )
         if fields.get(CHILDREN) is not None:
             reader.report(
                 "RG130",
@@ -92,9 +97,10 @@ def read_figure_ids(plain: PlainLedger, source: Path, units: Sequence[str]) -> D
     if not units:
         reader.report("RG130", "“汇总”没有下级台账", (ROLLUP,), None, "units 中至少一个下级")
     ids = _figure_ids(reader, fields)
+    roster = _roster(reader, fields)
     if reader.problems:
         raise LedgerError(*reader.problems)
-    return Declaration(tuple((Path(shown), shown) for shown in units), ids)
+    return Declaration(tuple((Path(shown), shown) for shown in units), ids, roster)
 
 
 def _figure_ids(reader: FieldReader, fields: dict[str, object]) -> tuple[tuple[str, int], ...]:
@@ -108,6 +114,18 @@ def _figure_ids(reader: FieldReader, fields: dict[str, object]) -> tuple[tuple[s
         elif figure_id:
             ids.append((figure_id, i))
     return tuple(ids)
+
+
+def _roster(reader: FieldReader, fields: dict[str, object]) -> tuple[str, ...]:
+    """名单: the units' 填报单位 the parent expects, each once."""
+    names: list[str] = []
+    for i, item in enumerate(reader.sequence(fields.get(ROSTER), (ROLLUP, ROSTER)), start=1):
+        name = reader.text(item, (ROLLUP, ROSTER, i))
+        if name in names:
+            reader.report("RG130", f"名单中“{name}”列了两次", (ROLLUP, ROSTER, i), name, "每个下级只列一次")
+        elif name:
+            names.append(name)
+    return tuple(names)
 
 
 def _unit_files(

@@ -316,6 +316,7 @@ BANNER_REPEATED = frozenset({BANNER_MARK, BANNER_SIGNERS})  # a row per agency, 
 # any workbook.  下级 is a row per file or folder, as 抄送 is a row per agency.
 ROLLUP_CHILDREN = "下级"
 ROLLUP_FIGURES = "汇总指标"
+ROLLUP_ROSTER = "下级名单"
 ROLLUP_ROWS: tuple[SheetColumn, ...] = (
     SheetColumn(
         ROLLUP_CHILDREN,
@@ -333,8 +334,16 @@ ROLLUP_ROWS: tuple[SheetColumn, ...] = (
         "汇总：由下级汇总的指标编号，用顿号隔开，如 低保对象、低保金、低保覆盖率；各下级台账须有同一编号的"
         "指标。比例由下级的分子、分母之和重算；本级“指标”表中同一编号填的数值由检查与下级之和核对。",
     ),
+    SheetColumn(
+        ROLLUP_ROSTER,
+        (ROLLUP, "名单"),
+        CellType.TEXT,
+        0,
+        "汇总：应有的下级（填报单位），一行一个，可不填；填了则少一个、多一个下级台账都报错（RG131），"
+        "文件夹中漏放或多放了台账不会悄悄改变合计。",
+    ),
 )
-ROLLUP_REPEATED = frozenset({ROLLUP_CHILDREN})  # a row per file or folder
+ROLLUP_REPEATED = frozenset({ROLLUP_CHILDREN, ROLLUP_ROSTER})  # a row per file or folder, per unit
 INFO_BY_LABEL = {row.header: row for row in (*INFO_ROWS, *BANNER_ROWS, *ROLLUP_ROWS)}
 
 
