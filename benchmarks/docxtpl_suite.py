@@ -68,12 +68,14 @@ class Adapter:
     note: str = ""
 
 
-def _decimals(context: dict[str, Any]) -> dict[str, Any]:
-    """A float as the Decimal of its shortest repr: what reportgen asks for instead of a float."""
+def _mapped(context: dict[str, Any], leaf: Callable[[Any], Any]) -> dict[str, Any]:
+    """``context`` with every value below it (dicts and lists, any depth) given to ``leaf``, which
+    returns its replacement or ``_KEEP``: the one walk each adapter below shares."""
 
     def walk(value: Any) -> Any:
-        if isinstance(value, float):
-            return Decimal(repr(value))
+        replaced = leaf(value)
+        if replaced is not _KEEP:
+            return replaced
         if isinstance(value, dict):
             return {k: walk(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -81,6 +83,14 @@ def _decimals(context: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {k: walk(v) for k, v in context.items()}
+
+
+_KEEP = object()  # ``_mapped``'s leaf: not mine, walk on
+
+
+def _decimals(context: dict[str, Any]) -> dict[str, Any]:
+    """A float as the Decimal of its shortest repr: what reportgen asks for instead of a float."""
+    return _mapped(context, lambda value: Decimal(repr(value)) if isinstance(value, float) else _KEEP)
 
 
 def _pictures(context: dict[str, Any]) -> dict[str, Any]:
@@ -91,18 +101,14 @@ def _pictures(context: dict[str, Any]) -> dict[str, Any]:
     def millimetres(length: Any) -> Decimal | None:
         return None if length is None else Decimal(int(length)) / 36000
 
-    def walk(value: Any) -> Any:
-        if type(value).__name__ == "InlineImage":
-            source = value.image_descriptor
-            data = source if isinstance(source, str | Path) else source.read()
-            return reportgen.Picture(data, millimetres(value.width), millimetres(value.height))
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
+    def leaf(value: Any) -> Any:
+        if type(value).__name__ != "InlineImage":
+            return _KEEP
+        source = value.image_descriptor
+        data = source if isinstance(source, str | Path) else source.read()
+        return reportgen.Picture(data, millimetres(value.width), millimetres(value.height))
 
-    return {k: walk(v) for k, v in context.items()}
+    return _mapped(context, leaf)
 
 
 def _rich(value: Any) -> Any:
@@ -159,21 +165,17 @@ def _rich_paragraphs(context: dict[str, Any]) -> dict[str, Any]:
 
     import reportgen
 
-    def walk(value: Any) -> Any:
-        if type(value).__name__ == "RichTextParagraph":
-            xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7")
-            paragraphs = reportgen.RichTextParagraph()
-            for paragraph in etree.fromstring(xml.encode()).iter(f"{W}p"):
-                style = paragraph.find(f"{W}pPr/{W}pStyle")
-                paragraphs.add(_rich_runs(paragraph), style=None if style is None else style.get(f"{W}val"))
-            return paragraphs
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
+    def leaf(value: Any) -> Any:
+        if type(value).__name__ != "RichTextParagraph":
+            return _KEEP
+        xml = f'<r xmlns:w="{W[1:-1]}" xmlns:r="{_R_NS}">{value.xml}</r>'.replace("\a", "\ue0a7")
+        paragraphs = reportgen.RichTextParagraph()
+        for paragraph in etree.fromstring(xml.encode()).iter(f"{W}p"):
+            style = paragraph.find(f"{W}pPr/{W}pStyle")
+            paragraphs.add(_rich_runs(paragraph), style=None if style is None else style.get(f"{W}val"))
+        return paragraphs
 
-    return {k: walk(v) for k, v in context.items()}
+    return _mapped(context, leaf)
 
 
 def _subdocs(context: dict[str, Any]) -> dict[str, Any]:
@@ -203,16 +205,7 @@ def _subdocs(context: dict[str, Any]) -> dict[str, Any]:
         fresh.save(buffer)
         return reportgen.Subdoc(buffer.getvalue())
 
-    def walk(value: Any) -> Any:
-        if type(value).__name__ == "Subdoc":
-            return convert(value)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
-
-    return {k: walk(v) for k, v in context.items()}
+    return _mapped(context, lambda value: convert(value) if type(value).__name__ == "Subdoc" else _KEEP)
 
 
 def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
@@ -220,18 +213,14 @@ def _rich_texts(context: dict[str, Any]) -> dict[str, Any]:
     ``Listing`` as its text (a plain value keeps its line, paragraph and page breaks, as a Listing does)."""
     import html
 
-    def walk(value: Any) -> Any:
+    def leaf(value: Any) -> Any:
         if type(value).__name__ == "RichText":
             return _rich(value)
         if type(value).__name__ == "Listing":
             return html.unescape(value.xml)
-        if isinstance(value, dict):
-            return {k: walk(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [walk(v) for v in value]
-        return value
+        return _KEEP
 
-    return {k: walk(v) for k, v in context.items()}
+    return _mapped(context, leaf)
 
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
