@@ -419,12 +419,17 @@ def test_the_rollup_rows_are_in_the_workbook_of_a_parent_only() -> None:
     assert not any("汇总指标" in str(row[0].value) for row in book["选项"].iter_rows())
 
 
-def test_the_units_table_sheet_says_where_the_units_rows_go() -> None:
-    """行: 下级 is a line marked 下级 (with its help); 取数 and 名称列 are declaration rows of that sheet."""
+def _city_workbook_taken() -> openpyxl.Workbook:
+    """The city ledger with ``TAKEN``'s 取数 and 名称列, as the workbook ``convert`` writes."""
     text = CITY.read_text("utf-8")
     for old, new in TAKEN:
         text = text.replace(old, new)
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+    return openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+
+
+def test_the_units_table_sheet_says_where_the_units_rows_go() -> None:
+    """行: 下级 is a line marked 下级 (with its help); 取数 and 名称列 are declaration rows of that sheet."""
+    book = _city_workbook_taken()
     sheet = book["县区"]
     marks = {str(row[0].value): row[0] for row in sheet.iter_rows(min_row=2, max_col=1) if row[0].value}
     assert marks["下级"].comment is not None and "每个下级台账一行" in marks["下级"].comment.text
@@ -535,10 +540,7 @@ def test_a_batch_finds_an_excel_parent_and_reads_no_township_workbook_twice(
 
 def test_the_name_column_is_one_column_marked_yes() -> None:
     """名称列 是 in two columns is RG105 at the second; 否 is as blank."""
-    text = CITY.read_text("utf-8")
-    for old, new in TAKEN:
-        text = text.replace(old, new)
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(parse_yaml(text.encode(), "a.yaml").data)))  # type: ignore[arg-type]
+    book = _city_workbook_taken()
     sheet = book["县区"]
     row = next(r[0].row for r in sheet.iter_rows(min_row=2, max_col=1) if r[0].value == "名称列")
     sheet.cell(row, 3, "否")
