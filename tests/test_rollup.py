@@ -124,6 +124,14 @@ def test_a_typed_figure_within_its_rounding_is_no_finding(tmp_path: Path) -> Non
     assert value is not None and (value.value, value.unit.symbol) == (Decimal("25379900"), "元")
 
 
+def test_a_typed_figure_without_its_unit_is_refused_not_replaced_by_the_sum(tmp_path: Path) -> None:
+    """The sum brings a 单位: a typed number without one would otherwise be swapped for the sum unchecked."""
+    tree = copy_tree(tmp_path)
+    edit(tree / "青山市.yaml", "数值: 2537.89, 单位: 万元", "数值: 2537.89")
+    text = problems_of(tree / "青山市.yaml")
+    assert "RG104" in text and "指标.低保金.单位" in text
+
+
 def test_the_units_table_has_a_row_per_unit_and_a_total_that_recomputes_the_rate() -> None:
     report = reportgen.load(CITY)
     (table,) = report.computed.tables

@@ -470,9 +470,14 @@ class _Merger:
             return None
         at: At = (FIGURES, figure_id)
         number = self.reader.number(own["数值"], (*at, "数值"), allow_negative=True)
-        declared = self.reader.unit(own.get("单位"), (*at, "单位")) if own.get("单位") is not None else None
+        if own.get("单位") is None:
+            # reported here: the sum fills in a 单位, so the schema would never see it missing, and the
+            # typed number would be replaced by the sum unchecked
+            self.reader.report("RG104", "缺少必填字段“单位”", (*at, "单位"), None, "填写“单位”，如 万元")
+            return None
+        declared = self.reader.unit(own["单位"], (*at, "单位"))
         if number is None or declared is None:
-            return None  # the schema reports what is wrong with it
+            return None  # reported by the reader: the merge then stops with it
         return Quantity(number, declared)
 
     # -- tables ----------------------------------------------------------------------------------
