@@ -15,8 +15,8 @@ JSON line on stdout for each JSON line on stdin::
 
 ``lost`` is true when the office no longer answers (crashed or killed).  ``{"quit": true}`` asks the
 office to terminate.  End of input (or, while connecting, a new parent) means the pool's process is
-gone without closing us: the helper then removes the worker folder and sockets and kills its whole
-process group (itself and the office the pool started in it), so nothing is left behind.  Anything
+gone without closing us: the helper then leaves the process group, kills it (the office the pool
+started in it), and removes the worker folder and sockets, so nothing is left behind.  Anything
 UNO prints goes to stderr; the protocol owns stdout.
 """
 
@@ -70,14 +70,40 @@ def _connect(uno: Any, pipe: str, wait: float, leftovers: list[str]) -> Any:
 
 
 def _orphaned(leftovers: list[str]) -> None:
-    """Our pool's process is gone without closing us: remove what it would have removed (the worker
-    folder, then the office's sockets), and take the office (our process group) with us."""
+    """Our pool's process is gone without closing us: take the office (our process group) down, then
+    remove what the pool would have removed (the worker folder, then the office's sockets).
+
+    The office dies first, and we leave its group to outlive it: a folder removed while the office
+    still runs gets new files (its profile, its temporary files) behind ``rmtree``'s back, which left
+    the folder in place on a busy machine.  Killed processes may take a moment to stop writing, so
+    removal is retried for a bounded time."""
     folder, *sockets = leftovers
+    group = os.getpgid(0)
+    try:
+        os.setpgid(0, 0)
+    except OSError:  # cannot leave: remove what we can, then go down with the office
+        _remove(folder, sockets)
+        os.killpg(group, signal.SIGKILL)
+        return
+    with contextlib.suppress(OSError):
+        os.killpg(group, signal.SIGKILL)
+    deadline = time.monotonic() + _REMOVAL_WAIT
+    while True:
+        _remove(folder, sockets)
+        if not os.path.lexists(folder) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    os._exit(0)
+
+
+_REMOVAL_WAIT = 15.0  # seconds to keep removing the folder while the killed office winds down
+
+
+def _remove(folder: str, sockets: list[str]) -> None:
     shutil.rmtree(folder, ignore_errors=True)
     for path in sockets:
         with contextlib.suppress(OSError):
             os.unlink(path)
-    os.killpg(os.getpgid(0), signal.SIGKILL)
 
 
 def _convert(uno: Any, desktop: Any, request: dict[str, Any]) -> None:
