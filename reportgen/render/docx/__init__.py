@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import BinaryIO
@@ -66,8 +67,34 @@ def render_docx_noticed(
     return render_with(template, document, env), missing_parts(template, document, path)
 
 
-def render_with(template: CompiledDocx, document: Document, env: ReportEnvironment) -> bytes:
-    """Fill an already compiled template (what a batch worker holds) with one document."""
+@dataclass(frozen=True)
+class TemplateFill:
+    """What a template part renders with (the context of docs/templates.md), and the XML our own code
+    built that each placeholder in it stands for; ``pictures`` are each attachment's charts, and
+    ``sealed``/``colophon`` whether the template has a place for the 印章 and the 版记 the document has."""
+
+    context: dict[str, object]
+    fragments: dict[str, str]
+    pictures: list[list[Picture]]
+    sealed: bool
+    colophon: bool
+
+    def inline_context(self) -> dict[str, object]:
+        """The context with each placeholder replaced by its XML: what a plain docxtpl render is given
+        to print the same document (``make bench``), so both engines fill one context."""
+
+        def inline(value: object) -> object:
+            if isinstance(value, list):
+                return [inline(item) for item in value]
+            if isinstance(value, Markup) and str(value) in self.fragments:
+                return Markup(self.fragments[str(value)])
+            return value
+
+        return {name: inline(value) for name, value in self.context.items()}
+
+
+def template_fill(template: CompiledDocx, document: Document) -> TemplateFill:
+    """The context and placeholders for filling ``template`` with ``document``."""
     # Each table goes in as a placeholder comment and is filled in after the template's own output has
     # been proved well-formed: the table XML is ours, escaped cell by cell, and need not be parsed again.
     # An attachment's charts follow its table in the same fragment, so templates need no tag for them.
@@ -89,7 +116,7 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     colophon = document.colophon is not None and any(COLOPHON_TAG in s for s in template.sources.values())
     # The 印章 (a template's ``{{p seal }}``): an empty line before the 署名 anchoring the picture.
     sealed = document.seal is not None and any(SEAL_TAG in s for s in template.sources.values())
-    context = {
+    context: dict[str, object] = {
         "document": document,
         "tables": [Markup(p) for p in placeholders],
         "body_tables": [Markup(p) for p in body_placeholders],
@@ -99,6 +126,18 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
     if document.banner is not None:  # 版头 (GB/T 9704 7.2): {{p banner }} above the title
         fragments[BANNER_PLACEHOLDER] = banner_xml(document.banner)
         context["banner"] = Markup(BANNER_PLACEHOLDER)
+    if sealed:
+        seal = document.seal
+        assert seal is not None
+        fragments[SEAL_PLACEHOLDER] = seal_paragraph(seal.width, seal.height, seal.centre_quarters, SEAL_MM)
+    return TemplateFill(context, fragments, pictures, sealed, colophon)
+
+
+def render_with(template: CompiledDocx, document: Document, env: ReportEnvironment) -> bytes:
+    """Fill an already compiled template (what a batch worker holds) with one document."""
+    fill = template_fill(template, document)
+    context, fragments, pictures = fill.context, fill.fragments, fill.pictures
+    sealed, colophon = fill.sealed, fill.colophon
     replace = {CORE_PART: core_xml(document.title, document.signer, document.issued, "docx")}
     added: list[ZipEntry] = []
     every = [picture for drawn in pictures for picture in drawn]
@@ -107,9 +146,6 @@ def render_with(template: CompiledDocx, document: Document, env: ReportEnvironme
         parts[RELATIONSHIPS] = with_relationships(template.member(RELATIONSHIPS), every)
         parts[CONTENT_TYPES] = with_png_type(template.member(CONTENT_TYPES) or b"")
     if sealed:
-        seal = document.seal
-        assert seal is not None
-        fragments[SEAL_PLACEHOLDER] = seal_paragraph(seal.width, seal.height, seal.centre_quarters, SEAL_MM)
         parts[RELATIONSHIPS] = with_seal_relationship(
             parts.get(RELATIONSHIPS) or template.member(RELATIONSHIPS)
         )
