@@ -604,3 +604,85 @@ def test_a_roster_catches_a_missing_or_an_extra_unit(tmp_path: Path) -> None:
     )
     text = problems_of(tree / "县" / "东城县.yaml")
     assert "RG131" in text and "新村乡" in text and "不在名单中" in text
+
+
+# -- units placed in groups ({下级: 名称}) ---------------------------------------------------------------
+_UNITS_TABLE = """\
+    行: 下级
+    合计行: 是
+    合计名称: 全县
+    列:
+      - {名称: 乡镇, 文本: 是}
+"""
+
+
+def grouped_county(tmp_path: Path, rows: str) -> Path:
+    """东城县 with its townships' table in 片区 groups, the rows written as ``rows``."""
+    tree = copy_tree(tmp_path)
+    grouped = (
+        "    分组列: [片区]\n    名称列: 乡镇\n    行:\n"
+        + rows
+        + "    合计行: 是\n    合计名称: 全县\n    列:\n"
+        + "      - {名称: 片区, 文本: 是}\n      - {名称: 乡镇, 文本: 是}\n"
+    )
+    edit(tree / "县" / "东城县.yaml", _UNITS_TABLE, grouped)
+    return tree / "县" / "东城县.yaml"
+
+
+_IN_GROUPS = """\
+      - 分组: 镇
+        小计: 是
+        行: [{下级: 河口镇}, {下级: 城关镇}]
+      - 分组: 乡
+        小计: 是
+        行: [{下级: 石桥乡}]
+"""
+
+
+def test_units_placed_in_groups_get_subtotals_that_recompute_the_rate(tmp_path: Path) -> None:
+    """市区/县市, 东片/西片: the parent chooses the order and the groups; each subtotal is its units' sum
+    (read from the township files with PyYAML) and its rate Σ÷Σ; the 全县 row is unchanged."""
+    county = grouped_county(tmp_path, _IN_GROUPS)
+    document = WordDocument(io.BytesIO(reportgen.load(county).to_bytes("docx")))
+    table = document.tables[-1]
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    names = [row[1] for row in rows]
+    assert names.index("河口镇") < names.index("城关镇") < names.index("石桥乡")  # as placed, not file order
+    towns = {
+        yaml.safe_load(p.read_text("utf-8"))["填报单位"]: yaml.safe_load(p.read_text("utf-8"))["指标"]
+        for p in (county.parent / "东城县").glob("*.yaml")
+    }
+    people = sum(Decimal(str(towns[t]["户籍人口"]["数值"])) for t in ("河口镇", "城关镇"))
+    poor = sum(Decimal(str(towns[t]["低保对象"]["数值"])) for t in ("河口镇", "城关镇"))
+    subtotal = next(row for row in rows if row[0] == "镇" and row[1] == "小计")
+    assert subtotal[2] == str(people) and subtotal[3] == str(poor)
+    assert subtotal[5] == f"{(poor / people * 100).quantize(Decimal('0.01'))}%"
+    whole = next(row for row in rows if row[0] == "全县")
+    assert whole[3] == str(sum(Decimal(str(t["低保对象"]["数值"])) for t in towns.values()))
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        (_IN_GROUPS.replace("{下级: 石桥乡}", "{下级: 石桥镇}"), "表中的下级“石桥镇”不是本台账汇总的下级"),
+        (_IN_GROUPS.replace("{下级: 石桥乡}", "{下级: 城关镇}"), "下级“城关镇”在表中出现了两次"),
+        (_IN_GROUPS.replace("[{下级: 石桥乡}]", "[{乡镇: 石桥乡, 户籍人口: 1}]"), "下级“石桥乡”没有写入表格"),
+    ],
+)
+def test_a_unit_placed_wrongly_twice_or_not_at_all_is_rg131(tmp_path: Path, rows: str, said: str) -> None:
+    """A subtotal must never silently miss a township or count one twice."""
+    text = problems_of(grouped_county(tmp_path, rows))
+    assert "RG131" in text and said in text
+
+
+def test_a_unit_row_outside_a_rollup_is_rg130() -> None:
+    text = (
+        "标题: 甲\n落款: 乙\n成文日期: 2024-10-15\n填报单位: 乙\n期间: {年度: 2024, 月份: 1—9}\n"
+        "正文: [{标题: 一, 段落: [见附表。]}]\n"
+        "表格:\n  - 编号: 乡镇\n    标题: 各乡镇\n    行: [{下级: 城关镇}]\n"
+        "    列: [{名称: 乡镇, 文本: 是}]\n"
+    )
+    with pytest.raises(LedgerError) as caught:
+        reportgen.loads(text, "甲.yaml")
+    assert [p.code for p in caught.value.problems] == ["RG130"]
+    assert caught.value.problems[0].place == "表格[1].行[1].下级"

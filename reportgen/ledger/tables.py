@@ -537,7 +537,20 @@ class TableReader:
         rows: list[DeclaredRow | RowGroup] = []
         for i, item in enumerate(self.r.sequence(value, at), start=1):
             place = (*at, i)
-            if isinstance(item, dict) and "分组" in item:
+            if (
+                isinstance(item, dict)
+                and set(item) == {CHILD_ROWS}
+                and all(c.name != CHILD_ROWS for c in table.columns)
+            ):
+                # a unit's row, filled by reportgen.rollup for a ledger with 汇总 read from a file
+                self.r.report(
+                    "RG130",
+                    "“{下级: 名称}”的行只用于从文件读取、写了“汇总”的台账",
+                    (*place, CHILD_ROWS),
+                    item[CHILD_ROWS],
+                    "在台账中写“汇总: {下级: […]}”，从文件读取；否则逐行填写",
+                )
+            elif isinstance(item, dict) and "分组" in item:
                 group = self.row_group(item, place, table, depth)
                 if group is not None:
                     rows.append(group)

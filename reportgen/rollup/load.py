@@ -485,8 +485,12 @@ class _Merger:
         """A ``表格`` whose ``行`` is ``下级``: one row per unit, the unit's name in the name column and
         each number column filled with the unit's figure of that name (or ``取数``'s), in the column's
         unit, exactly.  Any other table is left as it is."""
-        if not isinstance(spec, dict) or spec.get("行") != CHILD_ROWS:
+        if not isinstance(spec, dict):
             return spec
+        placed = spec.get("行") != CHILD_ROWS
+        columns_named = [c.get("名称") for c in spec.get("列") or () if isinstance(c, dict)]
+        if placed and (CHILD_ROWS in columns_named or not _places_units(spec.get("行"))):
+            return spec  # (a column named 下级 makes {下级: …} an ordinary row)
         table = {key: value for key, value in spec.items() if key not in (NAME_COLUMN, TAKE)}
         columns = [
             column for column in self.reader.sequence(spec.get("列"), (*at, "列")) if isinstance(column, dict)
@@ -540,8 +544,70 @@ class _Merger:
                         f"列的单位与指标同类（{part.value.unit}）",
                     )
                     del row[name]
-        table["行"] = rows
+        table["行"] = self._placed_rows(spec["行"], rows, (*at, "行")) if placed else rows
         return table
+
+    def _placed_rows(self, entries: list[object], rows: list[dict[str, object]], at: At) -> list[object]:
+        """The table's own rows with each ``{下级: 名称}`` replaced by that unit's row, inside groups at
+        any depth: the units in the order and the groups (市区/县市, 东片/西片) the parent chose.  Every
+        unit once: a name that is no unit, one placed twice, and a unit left out are RG131, or a
+        subtotal would silently miss a county or count it twice."""
+        by_name = {unit_.name: row for unit_, row in zip(self.units, rows, strict=True)}
+        placed: list[str] = []
+
+        def fill(items: list[object], where: At) -> list[object]:
+            result: list[object] = []
+            for index, item in enumerate(items, start=1):
+                if isinstance(item, dict) and set(item) == {CHILD_ROWS}:
+                    name = item[CHILD_ROWS]
+                    if not isinstance(name, str) or name not in by_name:
+                        self.reader.report(
+                            "RG131",
+                            f"表中的下级“{name}”不是本台账汇总的下级",
+                            (*where, index, CHILD_ROWS),
+                            name,
+                            f"本台账汇总的下级（填报单位）之一：{_listed(list(by_name))}",
+                        )
+                    elif name in placed:
+                        self.reader.report(
+                            "RG131",
+                            f"下级“{name}”在表中出现了两次",
+                            (*where, index, CHILD_ROWS),
+                            name,
+                            "每个下级在表中只占一行",
+                        )
+                    else:
+                        placed.append(name)
+                        result.append(by_name[name])
+                    continue
+                if isinstance(item, dict) and isinstance(item.get("行"), list):
+                    item = {**item, "行": fill(item["行"], (*where, index, "行"))}
+                result.append(item)
+            return result
+
+        filled = fill(entries, at)
+        missing = [name for name in by_name if name not in placed]
+        if missing:
+            self.reader.report(
+                "RG131",
+                f"下级{_listed(missing)}没有写入表格",
+                at,
+                None,
+                "每个下级在表中写一行 {下级: 填报单位}，或用“行: 下级”列出全部下级",
+            )
+        return filled
+
+
+def _places_units(rows: object) -> bool:
+    """Whether a table's rows hold a ``{下级: 名称}`` row (at any depth of groups)."""
+    if not isinstance(rows, list):
+        return False
+    for item in rows:
+        if isinstance(item, dict) and (
+            set(item) == {CHILD_ROWS} or ("行" in item and _places_units(item["行"]))
+        ):
+            return True
+    return False
 
 
 def _in_unit(value: Quantity, declared: Unit | None) -> Decimal | None:
