@@ -686,3 +686,17 @@ def test_a_unit_row_outside_a_rollup_is_rg130() -> None:
         reportgen.loads(text, "甲.yaml")
     assert [p.code for p in caught.value.problems] == ["RG130"]
     assert caught.value.problems[0].place == "表格[1].行[1].下级"
+
+
+def test_units_placed_in_groups_from_python_match_the_files(tmp_path: Path) -> None:
+    """``from_data(county, units=[…])`` places ``{下级: …}`` rows as the file tree does, byte for byte."""
+    county = grouped_county(tmp_path, _IN_GROUPS)
+    townships = [
+        reportgen.from_data(_decimals(yaml.safe_load(p.read_text("utf-8"))))
+        for p in sorted((county.parent / "东城县").glob("*.yaml"))
+    ]
+    data = yaml.safe_load(county.read_text("utf-8"))
+    del data["汇总"]["下级"]
+    report = reportgen.from_data(_decimals(data), "东城县.yaml", units=townships)
+    assert report.to_bytes("md") == reportgen.load(county).to_bytes("md")
+    assert "| **镇** | **小计** |" in report.to_bytes("md").decode()
