@@ -253,7 +253,7 @@ def rollup_table(townships: int, workers: int) -> str:
     """汇总 (issue 18): a province over 15 cities over 150 counties over ``townships`` townships, every
     level in one batch (docx + xlsx), units before parents; and the province loaded on its own, which
     reads and computes the whole tree itself."""
-    import resource
+    from reportgen.batch.jobs import peak_rss_mib
 
     counties, cities = max(1, townships // 20), max(1, townships // 200)
     rows = [
@@ -269,7 +269,7 @@ def rollup_table(townships: int, workers: int) -> str:
         seconds = time.perf_counter() - started
         assert summary.ok, summary.table()
         worker = max(r.rss_mib for r in summary.results)
-        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        own = peak_rss_mib()
         rows.append(
             f"| batch -j {workers}, {len(paths)} units, docx,xlsx | {seconds:.1f} "
             f"| {len(paths) / seconds:.0f} | worker {worker:.0f}, coordinator {own:.0f} |"
@@ -520,15 +520,15 @@ def main() -> None:
         print()
     if args.startup_only:
         return
+    if args.rollup and not args.template_api_only:  # first: this process's peak is the coordinator's
+        print(rollup_table(args.rollup, args.jobs))
+        print()
+    if args.rollup_only:
+        return
     if args.template_api:
         print(template_api_table(args.template_api))
         print()
     if args.template_api_only:
-        return
-    if args.rollup:
-        print(rollup_table(args.rollup, args.jobs))
-        print()
-    if args.rollup_only:
         return
     print(engine_table([int(s) for s in args.sizes.split(",")], args.budget))
     if args.declared:

@@ -325,3 +325,17 @@ def test_a_worker_killed_while_idle_is_reported_not_a_broken_pipe() -> None:
     with pytest.raises(Stopped) as stopped:
         call(worker, time.sleep, 0)
     assert stopped.value.code == "RG504"
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux's per-process high-water mark")
+def test_a_worker_reports_its_own_peak_memory_not_its_starters() -> None:
+    """``ru_maxrss`` survives ``execve`` on Linux: a worker started by a caller holding 400 MiB (a
+    pipeline with a large DataFrame) reported those 400 MiB as its own peak for every unit."""
+    held = bytearray(b"\x01") * (400 * 1024**2)  # written, so resident
+    raw = QINGSHAN.read_bytes()
+    (result,) = EXECUTORS["process"](
+        [Job("u", raw, str(QINGSHAN), ("md",), DEFAULT_OPTIONS)], 1, DEFAULT_LIMITS
+    )
+    assert held[-1] == 1
+    assert result.status == "ok"
+    assert 10 < result.rss_mib < 300, result.rss_mib
