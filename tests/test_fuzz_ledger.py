@@ -1185,8 +1185,13 @@ def test_size_limit(tmp_path: Path) -> None:
     assert error.value.code == "RG114" and NAME in str(error.value)
 
 
-def test_deep_nesting_is_refused_on_both_paths() -> None:
-    """Few nesting indicators: the walker refuses; many (the pre-scan runs): refused all the same."""
+@pytest.mark.parametrize("parser_limits", [True, False])
+def test_deep_nesting_is_refused_on_both_paths(parser_limits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Few nesting indicators: the walker refuses; many (the pre-scan runs where the parser has no
+    depth limit of its own): refused all the same."""
+    from reportgen.ledger.yaml import read
+
+    monkeypatch.setattr(read, "_parser_limits_depth", lambda: parser_limits)
     padding = "# " + ":" * 2_000 + "\n"
     for prefix in ("", padding):
         assert (
@@ -1261,3 +1266,13 @@ def test_string_methods_cannot_exhaust_memory() -> None:
         [sys.executable, "-c", script], input=data, capture_output=True, timeout=120, check=False
     )
     assert result.stdout.decode().strip() in CODES, result.stdout + result.stderr
+
+
+def test_the_pinned_parser_limits_depth_so_no_second_parse_is_needed() -> None:
+    """libyaml in PyYAML ≥ 6.0.3 stops at its own depth limit: the pre-scan (a second parse, a sixth
+    of reading a 1 000-row ledger) is skipped; a text past that limit is still RG114."""
+    from reportgen.ledger.yaml import read
+
+    assert read._parser_limits_depth()
+    deep = BASE.replace("落款: 测试局", "落款: " + "[" * 1_200 + "]" * 1_200)
+    assert outcome(deep.encode()) == "RG114"

@@ -12,6 +12,7 @@ recursive composer runs), and the number of values and of characters after alias
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -109,8 +110,15 @@ def _is_nesting_limit(exc: yaml.MarkedYAMLError) -> bool:
 
 
 def _check_nesting(text: str, path: Path | str) -> None:
-    """Refuse a text nested deeper than the walker allows, before the recursive composer sees it."""
-    if sum(text.count(indicator) for indicator in _NESTING_INDICATORS) <= _SURELY_SHALLOW:
+    """Refuse a text nested deeper than the walker allows, before the recursive composer sees it.
+
+    Needed only where the parser itself lets any depth through (PyYAML before 6.0.3, whose libyaml
+    composer then recursed until the process crashed): with a parser that stops at its own limit,
+    the composer never recurses deeper than a text of ``_SURELY_SHALLOW`` indicators may, and this
+    second parse (a sixth of reading a 1 000-row ledger) is skipped."""
+    if _parser_limits_depth() or (
+        sum(text.count(indicator) for indicator in _NESTING_INDICATORS) <= _SURELY_SHALLOW
+    ):
         return
     depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
@@ -120,6 +128,20 @@ def _check_nesting(text: str, path: Path | str) -> None:
                 raise _too_deep(path, event.start_mark.line + 1 if event.start_mark else None)
         elif isinstance(event, yaml.SequenceEndEvent | yaml.MappingEndEvent):
             depth -= 1
+
+
+@functools.cache
+def _parser_limits_depth() -> bool:
+    """Whether the installed parser refuses nesting deeper than ``_SURELY_SHALLOW`` levels itself
+    (libyaml and PyYAML ≥ 6.0.3 stop at a thousand), probed once by parsing a text that is deeper:
+    events only, so a parser without the limit is not made to recurse."""
+    deeper = _SURELY_SHALLOW + 100
+    try:
+        for _ in yaml.parse("[" * deeper + "]" * deeper, Loader=_LOADER):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        return _is_nesting_limit(exc)
+    return False
 
 
 def _too_deep(path: Path | str, line: int | None) -> LedgerError:
