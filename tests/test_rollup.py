@@ -700,3 +700,82 @@ def test_units_placed_in_groups_from_python_match_the_files(tmp_path: Path) -> N
     report = reportgen.from_data(_decimals(data), "东城县.yaml", units=townships)
     assert report.to_bytes("md") == reportgen.load(county).to_bytes("md")
     assert "| **镇** | **小计** |" in report.to_bytes("md").decode()
+
+
+# -- units placed in groups, in an Excel parent ------------------------------------------------------
+def excel_county(tmp_path: Path, rows: str = _IN_GROUPS) -> Path:
+    """``grouped_county`` converted by ``reportgen convert`` to 东城县.xlsx beside its YAML."""
+    county = grouped_county(tmp_path, rows)
+    assert cli_main(["convert", str(county), str(county.with_suffix(".xlsx"))]) == 0
+    return county.with_suffix(".xlsx")
+
+
+def _unit_lines(sheet: openpyxl.worksheet.worksheet.Worksheet) -> dict[str, int]:
+    """The row of each 下级 line of a table's sheet, by the unit's name typed in the 乡镇 column (C)."""
+    return {
+        str(row[2].value): int(row[0].row)  # type: ignore[arg-type]
+        for row in sheet.iter_rows(min_row=2, max_col=3)
+        if row[0].value == "下级"
+    }
+
+
+def test_units_placed_in_groups_round_trip_through_excel_and_print_the_same_bytes(tmp_path: Path) -> None:
+    """YAML → .xlsx → YAML gives the same ledger: each {下级: 名称} a 下级 line with the unit's name in the
+    名称列, 镇 merged over its lines; rendering the workbook gives the YAML's bytes in every format."""
+    county = grouped_county(tmp_path / "plain", _IN_GROUPS)
+    plain = parse_yaml(county.read_bytes(), county.name).data
+    assert isinstance(plain, dict)
+    workbook = workbook_bytes(plain)
+    back, early = parse_workbook(workbook, "a.xlsx")
+    assert early == [] and isinstance(back.data, dict)
+    for key in plain:
+        if key != "正文":  # a folded YAML paragraph comes back unfolded, as for any ledger
+            assert back.data[key] == plain[key], key
+    again = parse_yaml(yaml_text(back.data).encode("utf-8"), "b.yaml").data
+    assert isinstance(again, dict) and workbook_bytes(again) == workbook
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook))["乡镇"]
+    lines = _unit_lines(sheet)
+    assert list(lines) == ["河口镇", "城关镇", "石桥乡"]
+    town = lines["河口镇"]  # 河口镇, 城关镇, then the 镇 小计: one merged 镇 over the three
+    assert sheet.cell(town, 2).value == "镇" and sheet.cell(town + 2, 1).value == "小计"
+    assert f"B{town}:B{town + 2}" in {str(r) for r in sheet.merged_cells.ranges}
+    assert sheet.cell(lines["石桥乡"], 2).value == "乡"
+    name_row = next(r[0].row for r in sheet.iter_rows(min_row=2, max_col=1) if r[0].value == "名称列")
+    assert sheet.cell(name_row, 3).value == "是"  # 名称列: 乡镇, written over its column
+
+    workbook_path = excel_county(tmp_path / "tree")
+    tree = workbook_path.parent
+    formats = "md,html,docx,xlsx"
+    assert cli_main(["render", str(tree / "东城县.yaml"), "-f", formats, "-o", str(tmp_path / "y")]) == 0
+    assert cli_main(["render", str(workbook_path), "-f", formats, "-o", str(tmp_path / "x")]) == 0
+    made = sorted(p.relative_to(tmp_path / "y") for p in (tmp_path / "y").rglob("*") if p.is_file())
+    assert {p.suffix for p in made} == {".md", ".html", ".docx", ".xlsx"}
+    for path in made:
+        assert (tmp_path / "x" / path).read_bytes() == (tmp_path / "y" / path).read_bytes(), path
+
+
+def test_a_unit_line_typed_wrongly_in_a_workbook_names_its_cell(tmp_path: Path) -> None:
+    """A name that is no unit is RG131 at the name's cell; a number typed in a 下级 line (the program
+    fills it) and an empty 下级 line beside named ones are RG105 at their cells."""
+    workbook = excel_county(tmp_path)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["乡镇"]
+    row = _unit_lines(sheet)["石桥乡"]
+    sheet.cell(row, 3, "石桥镇")
+    book.save(workbook)
+    text = problems_of(workbook)
+    assert "RG131" in text and "表中的下级“石桥镇”不是本台账汇总的下级" in text and f"乡镇!C{row}" in text
+    sheet.cell(row, 3, "石桥乡")
+    sheet.cell(row, 4, 1234)
+    book.save(workbook)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(workbook)
+    assert ("RG105", f"乡镇!D{row}") in {(p.code, p.place) for p in caught.value.problems}
+    sheet.cell(row, 4).value = None
+    sheet.cell(row, 3).value = None  # 下级 with no name: 行: 下级, which named lines cannot stand beside
+    book.save(workbook)
+    with pytest.raises(LedgerError) as caught:
+        reportgen.load(workbook)
+    assert ("RG105", f"乡镇!B{_unit_lines(sheet)['河口镇']}") in {
+        (p.code, p.place) for p in caught.value.problems
+    }

@@ -10,16 +10,17 @@ reads the table, ``表格“资金使用情况”第3行“资金使用率”``,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import TypeGuard, TypeVar
 
 from reportgen.base.errors import Problem
 from reportgen.base.units import Family, Unit, unit
 from reportgen.ledger.fields import FieldReader
 from reportgen.ledger.keys import (
     ALIGNMENTS,
+    CHILD_NAME_COLUMN,
     CHILD_ROWS,
     COLUMN_KEYS,
     DECLARED_TABLE_OPTIONAL,
@@ -95,6 +96,42 @@ def per_column(key: str, column: str) -> str:
     """``合计公布值.资金使用率``: the name in ``field_places`` of the cell of a setting typed per column
     (合计公布值, 合计应等于, 小计公布值)."""
     return f"{key}.{column}"
+
+
+def is_unit_row(item: object) -> TypeGuard[Mapping[str, object]]:
+    """A ``{下级: 名称}`` row: the place of one unit's row in a 汇总 ledger's table (docs/rollup.md)."""
+    return isinstance(item, Mapping) and set(item) == {CHILD_ROWS}
+
+
+def places_units(table: Mapping[str, object]) -> bool:
+    """Whether a table's plain ``行`` place units one by one (``{下级: 名称}`` at any depth of groups),
+    which both the roll-up (to fill them) and the Excel ledger (to write them as 下级 lines) must tell
+    alike; a column named 下级 makes such a row an ordinary one of that column."""
+    columns = table.get("列")
+    named = [c.get("名称") for c in columns if isinstance(c, Mapping)] if isinstance(columns, list) else []
+
+    def holds(rows: object) -> bool:
+        return isinstance(rows, list) and any(
+            is_unit_row(item) or (isinstance(item, Mapping) and holds(item.get("行"))) for item in rows
+        )
+
+    return CHILD_ROWS not in named and holds(table.get("行"))
+
+
+def unit_name_column(table: Mapping[str, object]) -> object:
+    """The column of a table of units (``行: 下级`` or placed ``{下级: 名称}`` rows) that holds each
+    unit's name: ``名称列`` as declared, else the first text column (None: no text column).  One rule,
+    so the name the Excel sheet shows is the column the roll-up fills."""
+    chosen = table.get(CHILD_NAME_COLUMN)
+    if chosen:
+        return chosen
+    columns = table.get("列")
+    texts = [
+        c.get("名称")
+        for c in (columns if isinstance(columns, list) else [])
+        if isinstance(c, Mapping) and c.get("文本") in (True, "是")
+    ]
+    return str(texts[0]) if texts else None
 
 
 def is_count(column: DeclaredColumn) -> bool:
@@ -537,11 +574,7 @@ class TableReader:
         rows: list[DeclaredRow | RowGroup] = []
         for i, item in enumerate(self.r.sequence(value, at), start=1):
             place = (*at, i)
-            if (
-                isinstance(item, dict)
-                and set(item) == {CHILD_ROWS}
-                and all(c.name != CHILD_ROWS for c in table.columns)
-            ):
+            if is_unit_row(item) and all(c.name != CHILD_ROWS for c in table.columns):
                 # a unit's row, filled by reportgen.rollup for a ledger with 汇总 read from a file
                 self.r.report(
                     "RG130",

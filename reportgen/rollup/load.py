@@ -37,6 +37,7 @@ from reportgen.ledger.keys import (
 from reportgen.ledger.parts import NeedsOf
 from reportgen.ledger.plain import At, PlainLedger
 from reportgen.ledger.schema import build_ledger
+from reportgen.ledger.tables import is_unit_row, places_units, unit_name_column
 from reportgen.ledger.yaml.read import parse_yaml, read_ledger_file
 from reportgen.model import BASELINES, Ledger, Quantity, Rollup, RollupChild, RollupFigure
 from reportgen.rollup.summary import UnitFigure, UnitSummary, summarize
@@ -488,16 +489,15 @@ class _Merger:
         if not isinstance(spec, dict):
             return spec
         placed = spec.get("行") != CHILD_ROWS
-        columns_named = [c.get("名称") for c in spec.get("列") or () if isinstance(c, dict)]
-        if placed and (CHILD_ROWS in columns_named or not _places_units(spec.get("行"))):
-            return spec  # (a column named 下级 makes {下级: …} an ordinary row)
+        if placed and not places_units(spec):
+            return spec
         table = {key: value for key, value in spec.items() if key not in (NAME_COLUMN, TAKE)}
         columns = [
             column for column in self.reader.sequence(spec.get("列"), (*at, "列")) if isinstance(column, dict)
         ]
         take = self.reader.mapping(spec.get(TAKE, {}), (*at, TAKE)) or {}
         texts = [str(column.get("名称")) for column in columns if column.get("文本") in (True, "是")]
-        name_column = spec.get(NAME_COLUMN) or (texts[0] if texts else None)
+        name_column = unit_name_column(spec)
         if name_column not in texts:
             self.reader.report(
                 "RG130",
@@ -558,7 +558,7 @@ class _Merger:
         def fill(items: list[object], where: At) -> list[object]:
             result: list[object] = []
             for index, item in enumerate(items, start=1):
-                if isinstance(item, dict) and set(item) == {CHILD_ROWS}:
+                if is_unit_row(item):
                     name = item[CHILD_ROWS]
                     if not isinstance(name, str) or name not in by_name:
                         self.reader.report(
@@ -596,18 +596,6 @@ class _Merger:
                 "每个下级在表中写一行 {下级: 填报单位}，或用“行: 下级”列出全部下级",
             )
         return filled
-
-
-def _places_units(rows: object) -> bool:
-    """Whether a table's rows hold a ``{下级: 名称}`` row (at any depth of groups)."""
-    if not isinstance(rows, list):
-        return False
-    for item in rows:
-        if isinstance(item, dict) and (
-            set(item) == {CHILD_ROWS} or ("行" in item and _places_units(item["行"]))
-        ):
-            return True
-    return False
 
 
 def _in_unit(value: Quantity, declared: Unit | None) -> Decimal | None:

@@ -40,6 +40,7 @@ from reportgen.ledger.keys import (
     TITLE,
 )
 from reportgen.ledger.plain import At
+from reportgen.ledger.tables import is_unit_row, places_units, unit_name_column
 from reportgen.model import FORMULA_KINDS, NUMBERING
 
 TABLE_ID = "表格编号"  # A1: what marks a sheet as a declared table
@@ -138,6 +139,11 @@ CHILD_HELP = (
     "行别“下级”：这张表每个下级台账一行（次序同“基本信息”的“下级”），由程序填写：名称列写各下级的"
     "填报单位，数字列取各下级的同名指标（或“取数”行所写的指标），公式列照常计算。这一行不填内容，"
     "表中也不再填其他数据行；合计行照常写在它的下面。"
+)
+CHILD_PLACED_HELP = (
+    "行别“下级”、名称列写了一个下级的名称（填报单位）：这个下级的一行放在这里，可放在任何分组中"
+    "（组名照常合并；这一行分组列中的文字都是组名），由程序填数，小计、合计照常计算；这一行其余各格不填。每个下级恰好一行，"
+    "同一张表中也可以有本级自己填数的行（如“市本级”）。"
 )
 SETTING_BY_LABEL = {setting.label: setting for setting in (*SETTINGS, *CHILD_SETTINGS)}
 # Column A of the header rows, and what the 行别 of a row may be, for the help and the 说明 sheet.
@@ -408,9 +414,12 @@ def marker_of(text: str) -> tuple[str, list[str] | None]:
     return re.sub(r"\s+", "", stripped), None
 
 
-def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
+def read_lines(
+    lines: Sequence[Line], group_columns: Sequence[str], name_column: str | None = None
+) -> RowsRead:
     """The plain rows (groups nested, as YAML writes them) and the 合计 line, from the lines below
-    the header.  A line with no cells of its own adds no row (it may still open a group)."""
+    the header.  A line with no cells of its own adds no row (it may still open a group).  With a
+    ``name_column`` a 下级 line naming a unit there is that unit's ``{下级: 名称}`` row."""
     found = RowsRead([], None)
     top: list[object] = found.rows
     stack: list[_Open] = []
@@ -423,7 +432,8 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
         if found.total is not None:
             problem("RG105", "合计行之后还有内容", line.ref, line.marker, "合计行是表的最后一行")
             continue
-        if kind not in MARKERS:
+        placing = kind == CHILD_MARK and name_column is not None
+        if kind not in MARKERS and not placing:
             problem(
                 "RG105",
                 f"不认识的行别“{line.marker}”",
@@ -437,7 +447,10 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
             continue
         keys: list[tuple[object, ...]] = []
         names: list[Slot] = []
-        labels = [line.cells.get(column) for column in group_columns]
+        levels = list(group_columns)
+        if placing and name_column in levels:  # the unit's name is never a group's
+            del levels[levels.index(name_column) :]
+        labels = [line.cells.get(column) for column in levels]
         filled = len(labels)
         for level, slot in enumerate(labels):
             if slot is None or not isinstance(slot.value, str) or not slot.value.strip():
@@ -512,6 +525,17 @@ def read_lines(lines: Sequence[Line], group_columns: Sequence[str]) -> RowsRead:
                     found.places[(*current.path, "小计公布值", name)] = slot.ref
             current.closed = True
             continue
+        unit_name = own.pop(name_column, None) if placing and name_column is not None else None
+        if placing:
+            for slot in own.values():
+                problem(
+                    "RG105",
+                    "行别“下级”的行只在名称列写下级的名称，其余各格由程序填写",
+                    slot.ref,
+                    slot.value,
+                    f"只在“{name_column}”列写下级的名称（填报单位），其余各格留空",
+                )
+            own = {CHILD_ROWS: unit_name} if unit_name is not None else {}
         if not own:
             continue  # a line that only carries a group's name (or a merged range over a blank row)
         parent = stack[-1].group["行"] if stack else top
@@ -537,10 +561,11 @@ def _group_key(
     """Which group a 分组列 name on a line belongs to (None: it is the row's own text).
 
     A name merged over several rows is the group of that range.  A name typed again under the open
-    group of that name continues it (a clerk who does not merge).  On a 分组, 小计 or 单行分组 line any
-    other name starts a group of its own (``at`` makes it unique); a 分组 line's deepest name always
-    starts its group, as does every unmerged name of a 单行分组 line.  Elsewhere an unmerged name is
-    the row's own text."""
+    group of that name continues it (a clerk who does not merge).  On a 分组, 小计, 单行分组 or 下级
+    line any other name starts a group of its own (``at`` makes it unique): a unit's line has no text
+    of its own there, so a 下级 line alone in its group needs no 单行分组.  A 分组 line's deepest name
+    always starts its group, as does every unmerged name of a 单行分组 line.  Elsewhere an unmerged
+    name is the row's own text."""
     text = str(slot.value).strip()
     parent: tuple[object, ...] = keys[-1] if keys else ()
     if slot.span is not None:
@@ -549,7 +574,7 @@ def _group_key(
     open_ = stack[level] if level < len(stack) else None
     if not fresh and open_ is not None and open_.key[0] == parent and open_.key[1] == text:
         return open_.key
-    if kind in (GROUP, SUBTOTAL, SINGLE):
+    if kind in (GROUP, SUBTOTAL, SINGLE, CHILD_MARK):  # a 下级 line has no text of its own there
         return (parent, text, f"line {at}")
     return None
 
@@ -569,16 +594,24 @@ def _ordered(entry: object) -> object:
 
 
 def table_lines(
-    table: Mapping[str, object], group_columns: Sequence[str], first_text: str | None
+    table: Mapping[str, object],
+    group_columns: Sequence[str],
+    first_text: str | None,
+    name_column: str | None = None,
 ) -> list[Line]:
     """The lines a table's rows and 合计 are written as (values plain, no places), for ``read_lines``
     to read back: a group's name in its level's 分组列 of every line of the group, spanned when the
-    group has more than one line."""
+    group has more than one line; with a ``name_column`` (a table placing units), a ``{下级: 名称}``
+    row as a 下级 line with the unit's name in that column."""
     lines: list[Line] = []
 
     def emit(entries: object, level: int) -> None:
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, Mapping):
+                continue
+            if name_column is not None and is_unit_row(entry):
+                name = entry[CHILD_ROWS]
+                lines.append(Line(CHILD_MARK, {name_column: Slot(name)} if name is not None else {}))
                 continue
             if "分组" not in entry:
                 lines.append(Line("", {k: Slot(v) for k, v in entry.items() if v is not None}))
@@ -686,7 +719,8 @@ def sheet_of(table: Mapping[str, object]) -> TableSheet:
     ]
     raw_header = table.get("表头")
     height, header = header_cells(columns, raw_header if isinstance(raw_header, list) else [])
-    if table.get("行") == CHILD_ROWS:
+    placing = places_units(table)
+    if table.get("行") == CHILD_ROWS or placing:
         take = table.get(TAKE)
         taken = take if isinstance(take, Mapping) else {}
         settings[TAKE] = [taken.get(str(name)) for name in names]
@@ -696,7 +730,8 @@ def sheet_of(table: Mapping[str, object]) -> TableSheet:
         ]
     group_columns = group_columns_of(names, settings)
     first_text = str(names[0]) if names and columns[0].get("文本") in ("是", True) else None
-    lines = table_lines(table, group_columns, first_text)
+    named = unit_name_column(table) if placing else None
+    lines = table_lines(table, group_columns, first_text, str(named) if named is not None else None)
     layout = TableSheet(table.get("编号"), table.get(TITLE), settings, height, header, lines)
     layout.placement = table.get(PLACE_LABEL)
     return layout
@@ -767,9 +802,18 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
     group_columns = (
         [str(n) for n in explicit] if isinstance(explicit, list) else group_columns_of(names, sheet.settings)
     )
-    children = [line for line in sheet.lines if marker_of(line.marker)[0] == CHILD_MARK]
-    lines = [line for line in sheet.lines if line not in children]
-    rows = read_lines(lines, group_columns)
+    # 下级 lines: one without a unit's name in the name column stands for all the units' rows
+    # (行: 下级); one naming a unit is that unit's {下级: 名称} row, in its groups like any row.
+    marks = [line for line in sheet.lines if marker_of(line.marker)[0] == CHILD_MARK]
+    unit_settings: dict[str, object] = {}  # 取数, 名称列: after 行, as the YAML reader has them
+    settings_problems: list[Problem] = []
+    if marks:
+        _child_settings(sheet, unit_settings, places, settings_problems)
+    chosen = unit_name_column({**table, **unit_settings}) if marks else None
+    name_column = str(chosen) if chosen is not None else None
+    children = [line for line in marks if name_column is None or name_column not in line.cells]
+    lines = [line for line in sheet.lines if all(line is not child for child in children)]
+    rows = read_lines(lines, group_columns, name_column)
     problems += rows.problems
     table["行"] = rows.rows
     places[("行",)] = sheet.refs.get(HEADER_LABEL, "")
@@ -777,7 +821,8 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
         problems += _child_rows(sheet, children, rows.rows)
         table["行"] = CHILD_ROWS
         places[("行",)] = children[0].ref
-        _child_settings(sheet, table, places, problems)
+    table.update(unit_settings)
+    problems += settings_problems
     places.update(
         {("行", *path[1:]) if path[:1] == ("行",) else path: ref for path, ref in rows.places.items()}
     )
@@ -833,14 +878,19 @@ def table_of(sheet: TableSheet) -> tuple[dict[str, object], dict[At, str], list[
 def _child_rows(sheet: TableSheet, children: Sequence[Line], rows: Sequence[object]) -> list[Problem]:
     """What is wrong with a 下级 table's lines: one 下级 line, nothing typed in it, no rows besides."""
     problems: list[Problem] = []
-    expected = "一行行别“下级”，不填内容；各下级的行由程序按“基本信息”的“下级”填写"
+    expected = (
+        "一行行别“下级”，不填内容，各下级的行由程序按“基本信息”的“下级”填写；"
+        "或每个下级一行行别“下级”，在名称列写它的名称"
+    )
     for line in children[1:]:
         problems.append(("RG105", "行别“下级”只写一行", line.ref, line.marker, expected))
     for line in children:
         for slot in line.cells.values():
             problems.append(("RG105", "行别“下级”的行不填内容", slot.ref, slot.value, expected))
     if rows:
-        first = next((line for line in sheet.lines if line not in children and line.cells), children[0])
+        first = next(
+            (line for line in sheet.lines if line.cells and all(line is not c for c in children)), children[0]
+        )
         where = next(iter(first.cells.values())).ref if first.cells else first.ref
         problems.append(("RG105", "“下级”表中又填了数据行", where, None, expected))
     return problems

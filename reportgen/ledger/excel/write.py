@@ -69,6 +69,7 @@ from reportgen.ledger.excel.layout import (
 from reportgen.ledger.excel.tablesheet import (
     CHILD_HELP,
     CHILD_MARK,
+    CHILD_PLACED_HELP,
     CHILD_SETTINGS,
     HEADER_LABEL,
     PLACE_HELP,
@@ -108,6 +109,7 @@ from reportgen.ledger.keys import (
     TABLES,
     TITLE,
 )
+from reportgen.ledger.tables import places_units
 from reportgen.numbers.dates import parse_date
 
 FONT = "宋体"
@@ -136,10 +138,17 @@ def workbook_bytes(data: Mapping[str, object]) -> bytes:
     book.remove(book.active)  # type: ignore[arg-type]
     banner, rollup = BANNER in data, ROLLUP in data
     tables = data.get(TABLES)
-    children = isinstance(tables, list) and any(
-        isinstance(table, Mapping) and table.get("行") == CHILD_ROWS for table in tables
+    listed = [table for table in tables if isinstance(table, Mapping)] if isinstance(tables, list) else []
+    children = any(table.get("行") == CHILD_ROWS for table in listed)
+    placed = any(places_units(table) for table in listed)
+    _notes(
+        book.create_sheet(NOTES),
+        tables=bool(tables),
+        banner=banner,
+        rollup=rollup,
+        children=children,
+        placed=placed,
     )
-    _notes(book.create_sheet(NOTES), tables=bool(tables), banner=banner, rollup=rollup, children=children)
     owners = _owners(data)
     writers = {spec.name: _SheetWriter(book.create_sheet(spec.name), spec) for spec in DATA_SHEETS}
     writers[INFO].info(data)
@@ -514,9 +523,11 @@ def _notes(
     banner: bool = False,
     rollup: bool = False,
     children: bool = False,
+    placed: bool = False,
 ) -> None:
     """The how-to sheet, from the layout's own help texts (the 表格 part only when there are tables,
-    the 版头's and the 汇总's rows and the 下级 table's only when the ledger has them)."""
+    the 版头's and the 汇总's rows, the 下级 table's and the placed units' lines only when the ledger
+    has them)."""
     sheet.column_dimensions["A"].width = NOTES_WIDTH
     print_across(sheet)
     lines: list[tuple[str, Font]] = [(NOTES_TITLE, Font(name=FONT, size=16, bold=True))]
@@ -532,9 +543,12 @@ def _notes(
         lines.append((f"　　{PLACE_LABEL}：{PLACE_HELP}", body))
         lines += [(f"　　{setting.label}：{setting.help}", body) for setting in SETTINGS]
         lines.append((f"　　{ROW_KIND_HELP}", body))
-        if children:
+        if children or placed:
             lines += [(f"　　{setting.label}：{setting.help}", body) for setting in CHILD_SETTINGS]
+        if children:
             lines.append((f"　　{CHILD_HELP}", body))
+        if placed:
+            lines.append((f"　　{CHILD_PLACED_HELP}", body))
     for title, paragraphs in NOTES_GENERAL:
         lines.append((f"【{title}】", heading))
         lines += [(text, body) for text in paragraphs]
@@ -761,13 +775,17 @@ class _TableWriter:
     def rows(self) -> None:
         groups = set(group_columns_of(self.names, self.layout.settings))
         spans: dict[str, list[int]] = {}
+        placed_helped = False
         for offset, line in enumerate(self.layout.lines):
             row = self.first_row + offset
             kind, _ = marker_of(line.marker)
             marker = self.text(row, 1, line.marker or None, size=10)
             marker.fill = TABLE_LABEL_FILL
-            if kind == CHILD_MARK:
+            if kind == CHILD_MARK and not line.cells:
                 marker.comment = _comment(CHILD_HELP, height=160)
+            elif kind == CHILD_MARK and not placed_helped:  # once: the first unit placed by name
+                marker.comment = _comment(CHILD_PLACED_HELP, height=160)
+                placed_helped = True
             summed = kind in (SUBTOTAL, TOTAL)
             for index, column in enumerate(self.columns):
                 slot = line.cells.get(self.names[index])
