@@ -905,6 +905,43 @@ def test_a_style_the_template_has_keeps_the_templates_definition() -> None:
     assert read("word/styles.xml") == zipfile.ZipFile(io.BytesIO(template)).read("word/styles.xml")
 
 
+def _localized_ids(document: docx.document.Document) -> None:
+    """The ids a Chinese Word gives its built-in styles (``a`` for Normal, ``1`` for heading 1) under
+    their English names; ``标题甲`` based on ``a``, a heading in ``1`` drawn red."""
+    from docx.shared import RGBColor
+
+    document.styles["Heading 1"].font.color.rgb = RGBColor(0xFF, 0, 0)
+    for name, style_id in (("Normal", "a"), ("Heading 1", "1")):
+        old = document.styles[name].style_id
+        for reference in document.element.body.iter(f"{_W}pStyle", f"{_W}basedOn", f"{_W}next"):
+            if reference.get(f"{_W}val") == old:
+                reference.set(f"{_W}val", style_id)
+        for style in document.styles.element.iter(f"{_W}style"):
+            for pointer in style.iter(f"{_W}basedOn", f"{_W}next", f"{_W}link"):
+                if pointer.get(f"{_W}val") == old:
+                    pointer.set(f"{_W}val", style_id)
+        document.styles[name].style_id = style_id
+    document.styles["标题甲"].base_style = document.styles["Normal"]
+
+
+def test_a_style_the_template_has_by_another_id_is_the_templates_by_name() -> None:
+    """A sub-document from a Chinese Word names ``1`` and ``a`` where the template says ``Heading1`` and
+    ``Normal``: the same names, so the template's styles — a second “heading 1” would redefine the
+    template's own (LibreOffice draws every heading by the last definition of a name)."""
+    template = _block_template()
+    data = reportgen.Template(template).render(
+        {"内容": reportgen.Subdoc(_styled_subdocument(_localized_ids))}
+    )
+    styles = _style_elements(data)
+    assert "1" not in styles and "a" not in styles
+    assert styles["Heading1"] == _style_elements(template)["Heading1"]
+    document = docx.Document(io.BytesIO(data))
+    assert [p.style.name for p in document.paragraphs[1:3]] == ["标题甲", "Heading 1"]
+    assert document.paragraphs[1].style.base_style.name == "Normal"  # the sub-document's ``a``
+    names = [n.get(f"{_W}val") for n in document.styles.element.iter(f"{_W}name")]
+    assert len(names) == len(set(names))
+
+
 def _without(source: bytes, member: str) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(buffer, "w") as new:

@@ -14,7 +14,8 @@ body names (``w:pStyle``, ``w:rStyle``, ``w:tblStyle``) go with it, with what th
 (``w:basedOn``, ``w:link``, ``w:next``, followed within its ``styles.xml``), so that a heading the
 template lacks keeps its look instead of silently becoming body text.  Which of them the output needs
 is decided when the template renders (``template_values``), since only then is the template known:
-a style the template has is the template's, one it lacks is copied into it.  A style that would need
+a style the template has — by id, or by type and name under another id, as a Chinese Word's ``1`` is
+an English Word's ``Heading1`` — is the template's, one it lacks is copied into it.  A style that would need
 a part the template does not share (list numbering, ``w:numPr``; anything by relationship id) is
 RG316 once it would be copied — not before, since a template with a style of that id never uses the
 sub-document's definition.
@@ -173,6 +174,14 @@ class Subdoc:
             Problem("RG316", message, file=Path(self.name), place=place, value=value, expected=_EXPECTED)
         )
 
+    def described(self, style_id: str) -> tuple[str, str] | None:
+        """Type and name of the sub-document's style ``style_id`` (of those ``style`` gives)."""
+        style = self._styles.get(style_id)
+        if style is None:
+            return None
+        found = style.find(STYLE_NAME)
+        return str(style.get(STYLE_TYPE, "")), "" if found is None else str(found.get(f"{{{W}}}val", ""))
+
     def style(self, style_id: str) -> etree._Element | None:
         """A copy of the sub-document's style ``style_id`` (one its body names, or one of those builds
         on), for a template that lacks it; ``None`` when the sub-document does not define it.  RG316,
@@ -181,8 +190,7 @@ class Subdoc:
         style = self._styles.get(style_id)
         if style is None:
             return None
-        found = style.find(f"{{{W}}}name")
-        shown = style_id if found is None else str(found.get(f"{{{W}}}val", style_id))
+        shown = (self.described(style_id) or ("", ""))[1] or style_id
         if next(style.iter(f"{{{W}}}numPr"), None) is not None:
             what = "使用自动编号（项目符号、列表）"
         elif any(str(a).startswith(f"{{{R}}}") for e in style.iter() for a in e.attrib):

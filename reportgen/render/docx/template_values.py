@@ -255,6 +255,11 @@ class Styles:
         """Whether a style of any type has the id ``wanted`` (a style id is unique across types)."""
         return any(style_id == wanted for style_id, _, _ in self.styles)
 
+    def named(self, name: str, kind: str) -> str | None:
+        """The id of the first style of type ``kind`` named ``name`` ignoring case; none for no name."""
+        folded = name.casefold()
+        return next((i for i, k, n in self.styles if k == kind and n and n.casefold() == folded), None)
+
     def carry(self, style: etree._Element) -> None:
         """``style`` (a sub-document's, its id unused here) added at the end of ``w:styles``."""
         self._add(style)
@@ -318,51 +323,68 @@ def _subdoc(
         for drawing in element.iter(DOC_PR):
             drawing.set("id", str(shape()))
         for reference in list(element.iter(*STYLE_REFERENCES)):
-            wanted = str(reference.get(f"{{{W}}}val", ""))
-            if not _carried(value, wanted, STYLE_REFERENCES[reference.tag], styles):
+            found = _carried(
+                value, str(reference.get(f"{{{W}}}val", "")), STYLE_REFERENCES[reference.tag], styles
+            )
+            if found is None:
                 parent = reference.getparent()
                 assert parent is not None
                 parent.remove(reference)
+            else:
+                reference.set(f"{{{W}}}val", found)
         made.append(etree.tostring(element, encoding="unicode"))
     return "".join(made)
 
 
-def _carried(value: Subdoc, wanted: str, kind: str, styles: Styles) -> bool:
-    """Whether the style of type ``kind`` and id ``wanted`` a sub-document names is in the output:
-    the template's (or one carried before: the first definition of an id wins, the template's above
-    all), or the sub-document's copied in with those it builds on that the template lacks.  Not when
-    the template has no ``styles.xml`` to copy into, or uses the id for a style of another type, or
-    the sub-document does not define it as a ``kind`` style.  Inside the copies, a ``w:basedOn``,
-    ``w:link`` or ``w:next`` to an id of no style of the type it needs is removed: Word would take it
-    for whatever it found, or for nothing."""
-    if styles.find(wanted, kind, loose=False) is not None:
-        return True
-    style = None if styles.data is None or styles.uses(wanted) else value.style(wanted)
-    if style is None or style.get(STYLE_TYPE) != kind:
-        return False
-    copied: list[etree._Element] = []
-    pending = [style]
-    while pending:
-        style = pending.pop(0)
+def _carried(value: Subdoc, wanted: str, kind: str, styles: Styles) -> str | None:
+    """The id by which the output has the style of type ``kind`` and id ``wanted`` a sub-document
+    names, or ``None`` (the reference is then removed): ``_resolved``, and the sub-document's styles
+    that resolves to copying carried into ``styles`` — each with what it points at (``w:basedOn``,
+    ``w:link``, ``w:next``) resolved the same way, a pointer that resolves to nothing removed (Word
+    would take it for whatever style it found, or for none)."""
+    queued: list[str] = []  # the sub-document's styles to copy, in first-use order
+    found = _resolved(value, wanted, kind, styles, queued)
+    at = 0
+    while at < len(queued):
+        style = value.style(queued[at])  # RG316 when it cannot be carried
+        at += 1
+        assert style is not None
         styles.carry(style)
-        copied.append(style)
-        for pointer in style.iterchildren(*STYLE_POINTERS):
-            target = str(pointer.get(f"{{{W}}}val", ""))
-            needed = _pointed_type(pointer, str(style.get(STYLE_TYPE)))
-            if styles.uses(target) or any(p.get(STYLE_ID) == target for p in pending):
-                continue
-            member = value.style(target)
-            if member is not None and member.get(STYLE_TYPE) == needed:
-                pending.append(member)
-    for style in copied:
         for pointer in list(style.iterchildren(*STYLE_POINTERS)):
             needed = _pointed_type(pointer, str(style.get(STYLE_TYPE)))
-            if (
-                needed is None
-                or styles.find(str(pointer.get(f"{{{W}}}val", "")), needed, loose=False) is None
-            ):
+            target = str(pointer.get(f"{{{W}}}val", ""))
+            resolved = None if needed is None else _resolved(value, target, needed, styles, queued)
+            if resolved is None:
                 style.remove(pointer)
-    return True
+            else:
+                pointer.set(f"{{{W}}}val", resolved)
+    return found
+
+
+def _resolved(value: Subdoc, wanted: str, kind: str, styles: Styles, queued: list[str]) -> str | None:
+    """Where the sub-document's ``kind`` style ``wanted`` is in the output.  The template's style of
+    that id and type (or one carried before: the first definition of an id wins, the template's above
+    all); else, when the sub-document defines it as a ``kind`` style, the template's style of the same
+    type and name (ignoring case: Word's built-in styles keep English names under localized ids, a
+    Chinese Word's ``1`` is an English Word's ``Heading1``, both “heading 1”), since a second style of
+    one name would redefine the first — LibreOffice then draws the template's own headings by the
+    sub-document's definition; else the sub-document's, queued to be copied.  ``None`` when the
+    template has no ``styles.xml`` to copy into, uses the id for a style of another type, or the
+    sub-document does not define it as a ``kind`` style."""
+    if styles.find(wanted, kind, loose=False) is not None:
+        return wanted
+    described = value.described(wanted)
+    if described is None or described[0] != kind:
+        return None
+    if wanted in queued:
+        return wanted
+    if styles.data is None or styles.uses(wanted):
+        return None
+    same = styles.named(described[1], kind)
+    if same is not None:
+        return same
+    queued.append(wanted)
+    return wanted
 
 
 def _pointed_type(pointer: etree._Element, kind: str) -> str | None:
