@@ -181,7 +181,9 @@ def _rich_paragraphs(context: dict[str, Any]) -> dict[str, Any]:
 def _subdocs(context: dict[str, Any]) -> dict[str, Any]:
     """docxtpl's ``Subdoc`` as ``reportgen.Subdoc`` of a .docx built first: its body (python-docx's
     ``new_subdoc`` shares the template's part, docxcompose's ``new_subdoc(path)`` re-points the
-    references into it, so each picture is read from the template's part) saved in a fresh document."""
+    references into it, so each picture is read from the template's part) saved in a fresh document —
+    with the styles of the file ``new_subdoc(path)`` read, as ``reportgen.Subdoc(path)`` would see
+    them, so its styles the template lacks are carried as docxcompose carries them."""
     import docx
 
     import reportgen
@@ -196,6 +198,8 @@ def _subdocs(context: dict[str, Any]) -> dict[str, Any]:
             body.remove(child)
         for child in value.subdocx.element.body:
             body.append(copy.deepcopy(child))
+        if value.subdocx.part is not value.docx.part:  # new_subdoc(path): the file's own styles
+            fresh.part._styles_part._element = copy.deepcopy(value.subdocx.part._styles_part.element)
         rels = value.docx.part.rels
         for image in body.iter(blip):
             rel = rels.get(image.get(embed))
@@ -244,7 +248,7 @@ ADAPTERS: dict[str, Adapter] = {
     "header_footer_inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "inline_image": Adapter(_pictures, note="InlineImage → reportgen.Picture"),
     "merge_docx": Adapter(
-        _subdocs, note=SUBDOC + "; styles the master lacks take its defaults (docxcompose copies them)"
+        _subdocs, note=SUBDOC + "; styles the master lacks are copied into it, as docxcompose does"
     ),
     "module_execute": Adapter(
         _decimals, note="JSON float 1.234 → Decimal('1.234'), which Jinja's `is float` test does not pass"

@@ -676,7 +676,7 @@ def _subdocument() -> bytes:
 def test_a_subdocuments_body_is_printed_with_its_formatting_pictures_and_tables(tmp_path: Path) -> None:
     """``reportgen.Subdoc``: the paragraphs, runs' and paragraphs' direct formatting, tables and
     pictures of another .docx where ``{{p }}`` stands (a cell too); a style the template has kept, one
-    it lacks the template's default; its section and bookmarks dropped; every picture's part,
+    it lacks carried in; its section and bookmarks dropped; every picture's part,
     relationship (from the part that shows it) and content type in the package; valid OOXML."""
     source = _subdocument()
     template = _block_template()
@@ -690,9 +690,7 @@ def test_a_subdocuments_body_is_printed_with_its_formatting_pictures_and_tables(
     texts = ["一、总体情况", "资金到位率92.3%，&<w:t>", "居中的说明", ""]
     assert [p.text for p in document.paragraphs] == ["前言", *texts, "结语"]
     heading, runs, centred = document.paragraphs[1], document.paragraphs[2].runs, document.paragraphs[3]
-    assert (
-        heading.style.name == "Heading 1" and centred.style.name == "Normal"
-    )  # 子文档专用: not in the template
+    assert heading.style.name == "Heading 1" and centred.style.name == "子文档专用"  # carried in
     assert centred.alignment == docx.enum.text.WD_ALIGN_PARAGRAPH.CENTER
     assert [(run.bold, run.italic) for run in runs] == [(None, None), (True, None), (None, True)]
     assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["项目", ""], ["", "金额"]]
@@ -705,7 +703,7 @@ def test_a_subdocuments_body_is_printed_with_its_formatting_pictures_and_tables(
     assert [n for n in package.namelist() if n.startswith("word/media/reportgen")] == [
         "word/media/reportgen-picture1.png"
     ]
-    assert 'w:val="子文档专用"' not in package.read("word/document.xml").decode()  # no style Word lacks
+    assert package.read("word/styles.xml").decode().count('w:styleId="子文档专用"') == 1  # placed twice
     body = document.element.body
     assert len(list(body.iter(f"{_W}sectPr"))) == 1 and not list(body.iter(f"{_W}bookmarkStart"))
     assert document.sections[0].orientation == docx.enum.section.WD_ORIENT.PORTRAIT
@@ -799,6 +797,224 @@ def test_a_comment_in_a_subdocument_is_dropped_with_its_text_kept() -> None:
     data = reportgen.Template(_block_template()).render({"内容": reportgen.Subdoc(source)})
     assert "reportgen:value" not in zipfile.ZipFile(io.BytesIO(data)).read(_DOC).decode()
     assert docx.Document(io.BytesIO(data)).paragraphs[2].text == "资金到位率92.3%，&<w:t>"
+
+
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+
+
+def _styled_subdocument(change: Callable[[docx.document.Document], object] = lambda _: None) -> bytes:
+    """A heading in a paragraph style of its own (``标题甲``, bold 16 pt through the ``基础`` it is
+    based on), a run in a character style of its own, a paragraph in ``Heading 1`` drawn otherwise
+    than the template's; the styles as Word leaves them (``w:rsid``, a ``w14`` attribute, ``基础`` the
+    sub-document's default) and ``标题甲`` followed by a style nobody defines."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Pt, RGBColor
+
+    def build(document: docx.document.Document) -> None:
+        base = document.styles.add_style("基础", WD_STYLE_TYPE.PARAGRAPH)
+        base.font.bold, base.font.size = True, Pt(16)
+        base.next_paragraph_style = document.styles["Normal"]
+        base.element.set(f"{_W}default", "1")
+        heading = document.styles.add_style("标题甲", WD_STYLE_TYPE.PARAGRAPH)
+        heading.base_style = base
+        heading.element.set(f"{_W14}paraId", "1A2B3C4D")
+        heading.element.append(heading.element.makeelement(f"{_W}next", {f"{_W}val": "不存在"}))
+        heading.element.append(heading.element.makeelement(f"{_W}rsid", {f"{_W}val": "00AB12CD"}))
+        document.styles.add_style("强调甲", WD_STYLE_TYPE.CHARACTER).font.italic = True
+        document.styles["Heading 1"].font.color.rgb = RGBColor(0xFF, 0, 0)
+        document.styles["Heading 1"].font.size = Pt(30)
+        document.add_paragraph("一、总体情况", style="标题甲").add_run("（续）", style="强调甲")
+        document.add_paragraph("二、下一步", style="Heading 1")
+        change(document)
+
+    return _docx(build)
+
+
+def _through(style: docx.styles.style.ParagraphStyle | None, attribute: str) -> object:
+    """A font attribute as Word resolves it: the style's, else its base's, and so on."""
+    while style is not None:
+        value = getattr(style.font, attribute)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def _style_elements(data: bytes) -> dict[str, list[bytes]]:
+    """Each ``w:style`` of the package's ``styles.xml`` (which must parse), by id, in the file's order."""
+    from lxml import etree
+
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml"))
+    found: dict[str, list[bytes]] = {}
+    for style in root.iter(f"{_W}style"):
+        found.setdefault(str(style.get(f"{_W}styleId")), []).append(etree.tostring(style))
+    return found
+
+
+def test_a_subdocuments_styles_the_template_lacks_are_carried_into_it(tmp_path: Path) -> None:
+    """A heading in a style the template lacks keeps its look: the style, and the one it is based on,
+    copied into the output's ``styles.xml`` once however often it is placed, cleaned of what belongs
+    to the sub-document (revision ids, ``w14`` ids, its being the default, a ``w:next`` to nothing);
+    a later value finds it as the template's; the same context gives the same bytes; valid OOXML."""
+    template = _block_template()  # the value twice: between paragraphs and in a cell
+    data = reportgen.Template(template).render({"内容": reportgen.Subdoc(_styled_subdocument())})
+    assert data == reportgen.Template(template).render({"内容": reportgen.Subdoc(_styled_subdocument())})
+    document = docx.Document(io.BytesIO(data))
+    heading = document.paragraphs[1]
+    assert (heading.text, heading.style.name, heading.style.base_style.name) == (
+        "一、总体情况（续）",
+        "标题甲",
+        "基础",
+    )
+    assert (_through(heading.style, "bold"), _through(heading.style, "size")) == (True, docx.shared.Pt(16))
+    assert heading.runs[1].style.name == "强调甲" and heading.runs[1].style.font.italic
+    cell = document.tables[0].cell(0, 0).paragraphs[0]
+    assert (cell.style.name, cell.runs[1].style.name) == ("标题甲", "强调甲")
+    styles = _style_elements(data)
+    assert all(len(styles[i]) == 1 for i in ("标题甲", "基础", "强调甲", "Heading1", "Normal"))
+    carried = b"".join(styles["标题甲"] + styles["基础"])
+    assert b"rsid" not in carried and b"paraId" not in carried and b"default" not in carried
+    assert heading.style.next_paragraph_style.name == "标题甲"  # 不存在 removed: Word's own default
+    assert document.styles["基础"].next_paragraph_style.name == "Normal"  # the template's Normal
+    assert document.styles.default(docx.enum.style.WD_STYLE_TYPE.PARAGRAPH).name == "Normal"
+    assert list(styles)[-3:] == ["标题甲", "基础", "强调甲"]  # appended, in first-use order
+    assert _findings(data, tmp_path, "ours.docx") == _findings(template, tmp_path, "template.docx")
+    twice = reportgen.Template(_template("{{p 甲 }}", "{{p 乙 }}", "{{p 丙 }}", table=False)).render(
+        {
+            "甲": reportgen.Subdoc(_styled_subdocument()),
+            "乙": reportgen.Subdoc(_styled_subdocument()),
+            "丙": reportgen.RichTextParagraph("三、其他", style="标题甲"),  # RG315 unless carried
+        }
+    )
+    assert all(len(found) == 1 for found in _style_elements(twice).values())
+    names = [p.style.name for p in docx.Document(io.BytesIO(twice)).paragraphs]
+    assert names == ["标题甲", "Heading 1", "标题甲", "Heading 1", "标题甲"]
+
+
+def test_a_style_the_template_has_keeps_the_templates_definition() -> None:
+    """The template decides how its own styles look: the sub-document's red 30 pt ``Heading 1`` is not
+    carried, and the template's ``styles.xml`` is left as it is when nothing is carried."""
+    template = _block_template()
+    data = reportgen.Template(template).render({"内容": reportgen.Subdoc(_styled_subdocument())})
+    assert _style_elements(data)["Heading1"] == _style_elements(template)["Heading1"]
+    font = docx.Document(io.BytesIO(data)).paragraphs[2].style.font
+    assert font.size == docx.shared.Pt(14) and font.color.rgb != docx.shared.RGBColor(0xFF, 0, 0)
+    plain = _docx(lambda document: document.add_paragraph("正文", style="Heading 1"))
+    unchanged = reportgen.Template(template).render({"内容": reportgen.Subdoc(plain)})
+    read = zipfile.ZipFile(io.BytesIO(unchanged)).read
+    assert read("word/styles.xml") == zipfile.ZipFile(io.BytesIO(template)).read("word/styles.xml")
+
+
+def _localized_ids(document: docx.document.Document) -> None:
+    """The ids a Chinese Word gives its built-in styles (``a`` for Normal, ``1`` for heading 1) under
+    their English names; ``标题甲`` based on ``a``, a heading in ``1`` drawn red."""
+    from docx.shared import RGBColor
+
+    document.styles["Heading 1"].font.color.rgb = RGBColor(0xFF, 0, 0)
+    for name, style_id in (("Normal", "a"), ("Heading 1", "1")):
+        old = document.styles[name].style_id
+        for reference in document.element.body.iter(f"{_W}pStyle", f"{_W}basedOn", f"{_W}next"):
+            if reference.get(f"{_W}val") == old:
+                reference.set(f"{_W}val", style_id)
+        for style in document.styles.element.iter(f"{_W}style"):
+            for pointer in style.iter(f"{_W}basedOn", f"{_W}next", f"{_W}link"):
+                if pointer.get(f"{_W}val") == old:
+                    pointer.set(f"{_W}val", style_id)
+        document.styles[name].style_id = style_id
+    document.styles["标题甲"].base_style = document.styles["Normal"]
+
+
+def test_a_style_the_template_has_by_another_id_is_the_templates_by_name() -> None:
+    """A sub-document from a Chinese Word names ``1`` and ``a`` where the template says ``Heading1`` and
+    ``Normal``: the same names, so the template's styles — a second “heading 1” would redefine the
+    template's own (LibreOffice draws every heading by the last definition of a name)."""
+    template = _block_template()
+    data = reportgen.Template(template).render(
+        {"内容": reportgen.Subdoc(_styled_subdocument(_localized_ids))}
+    )
+    styles = _style_elements(data)
+    assert "1" not in styles and "a" not in styles
+    assert styles["Heading1"] == _style_elements(template)["Heading1"]
+    document = docx.Document(io.BytesIO(data))
+    assert [p.style.name for p in document.paragraphs[1:3]] == ["标题甲", "Heading 1"]
+    assert document.paragraphs[1].style.base_style.name == "Normal"  # the sub-document's ``a``
+    names = [n.get(f"{_W}val") for n in document.styles.element.iter(f"{_W}name")]
+    assert len(names) == len(set(names))
+
+
+def _without(source: bytes, member: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(buffer, "w") as new:
+        for item in old.infolist():
+            if item.filename != member:
+                new.writestr(item, old.read(item))
+    return buffer.getvalue()
+
+
+def _tag_only(document: docx.document.Document) -> None:
+    document.add_paragraph("{{p 内容 }}")
+
+
+def _tag_and_a_character_style_of_the_headings_id(document: docx.document.Document) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document.styles.add_style("标题甲", WD_STYLE_TYPE.CHARACTER)
+    document.add_paragraph("{{p 内容 }}")
+
+
+@pytest.mark.parametrize(
+    "template, source",
+    [
+        (_docx(_tag_and_a_character_style_of_the_headings_id), _styled_subdocument()),
+        (
+            _docx(_tag_only),
+            _with_xml(_styled_subdocument(), _DOC, lambda x: x.replace("标题甲", "无此样式"), {}),
+        ),
+        (_without(_docx(_tag_only), "word/styles.xml"), _styled_subdocument()),
+    ],
+    ids=[
+        "the-template-uses-the-id-for-another-type",
+        "the-subdocument-lacks-it",
+        "the-template-has-no-styles",
+    ],
+)
+def test_a_style_that_cannot_be_carried_is_removed(template: bytes, source: bytes) -> None:
+    """The template's default then applies, as before styles were carried: never a reference to a
+    style of the wrong type or to none, and nothing copied."""
+    from lxml import etree
+
+    data = reportgen.Template(template).render({"内容": reportgen.Subdoc(source)})
+    body = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(_DOC))
+    heading = next(p for p in body.iter(f"{_W}p") if "一、总体情况" in "".join(p.itertext()))
+    assert not list(heading.iter(f"{_W}pStyle"))
+    if "word/styles.xml" in zipfile.ZipFile(io.BytesIO(template)).namelist():
+        assert "基础" not in _style_elements(data)
+
+
+def _numbered(document: docx.document.Document) -> None:
+    """``标题甲`` based on a style with list numbering; a paragraph in the numbered ``List Number``."""
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = document.styles.add_style("编号甲", WD_STYLE_TYPE.PARAGRAPH)
+    properties = style.element.get_or_add_pPr()
+    numbering = properties.makeelement(f"{_W}numPr", {})
+    numbering.append(properties.makeelement(f"{_W}numId", {f"{_W}val": "5"}))
+    properties.append(numbering)
+    document.styles["标题甲"].base_style = style
+
+
+def test_a_style_with_list_numbering_is_rg316_when_it_would_be_carried() -> None:
+    """Its numbering is in a part the template does not share: RG316 naming the style; a numbered
+    style the template has (``List Number``) is the template's, and fine."""
+    value = reportgen.Subdoc(_styled_subdocument(_numbered), name="来稿.docx")  # refused once copied
+    with pytest.raises(TemplateError) as raised:
+        reportgen.Template(_block_template()).render({"内容": value})
+    problem = raised.value.problems[0]
+    assert (problem.code, str(problem.file), problem.place) == ("RG316", "来稿.docx", "word/styles.xml")
+    assert "样式“编号甲”使用自动编号" in problem.message
+    numbered = reportgen.Subdoc(_docx(lambda document: document.add_paragraph("第一项", style="List Number")))
+    data = reportgen.Template(_block_template()).render({"内容": numbered})
+    assert docx.Document(io.BytesIO(data)).paragraphs[1].style.name == "List Number"
 
 
 def _cell_paragraph_template() -> bytes:

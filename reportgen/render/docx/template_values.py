@@ -12,11 +12,12 @@ around it (the text after it keeps the run's formatting); between runs, as runs;
 (``{{p }}``), in a paragraph of its own.  Paragraphs and a sub-document's body go only between
 paragraphs (RG315 inside one), and a table cell left ending in a table gets an empty paragraph, which
 a cell must end with.  A style a paragraph names is looked up in the template's ``styles.xml``
-(``Styles``).  A picture also needs package parts (a sub-document's pictures too): one image member per
-distinct picture, an image relationship in each part that shows it (docxtpl writes it only in the
-part the ``InlineImage`` was made for, so a header's picture pointed at nothing), and the image type
-in ``[Content_Types].xml``.  In a document property a rich text is its plain text and a picture
-nothing.
+(``Styles``); a sub-document's style the template lacks is copied into it (``_carried``), and the
+output's ``styles.xml`` then replaces the template's.  A picture also needs package parts (a
+sub-document's pictures too): one image member per distinct picture, an image relationship in each
+part that shows it (docxtpl writes it only in the part the ``InlineImage`` was made for, so a
+header's picture pointed at nothing), and the image type in ``[Content_Types].xml``.  In a document
+property a rich text is its plain text and a picture nothing.
 
 Numbering follows the parts in package order and the placeholders in each, so the same context gives
 the same bytes; a placeholder a filter changed (``|upper``) stays a comment, which shows nothing, and
@@ -25,6 +26,7 @@ a placeholder typed in the data is text, escaped like any other.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -48,7 +50,19 @@ from reportgen.render.docx.picture_xml import (
     with_default_type,
     with_image_relationships,
 )
-from reportgen.render.docx.subdoc import BLIP, DOC_PR, STYLE_REFERENCES, R, Subdoc, W
+from reportgen.render.docx.subdoc import (
+    BLIP,
+    DOC_PR,
+    STYLE_ID,
+    STYLE_NAME,
+    STYLE_POINTERS,
+    STYLE_REFERENCES,
+    STYLE_TYPE,
+    STYLES,
+    R,
+    Subdoc,
+    W,
+)
 from reportgen.render.docx.wordml import fonts, half_points
 from reportgen.render.package import XML_PARSER
 
@@ -60,7 +74,10 @@ _PLACEHOLDER = re.compile(r"<!--reportgen:value:(\d+)-->")
 _CONTROLS = re.compile(r"([\n\t\a\f])")
 _MEDIA = "media/reportgen-picture{}.{}"  # relative to word/
 _REL_ID = "rIdReportgenPicture{}"  # a prefix no template's own relationships use
-_STYLES = "word/styles.xml"
+# Where carried styles go: the styles part, and the copy of it with text effects Word 2010 writes
+# (``stylesWithEffects.xml``), which must define the same styles (the OOXML validator checks it).
+_STYLE_PARTS = (STYLES, "word/stylesWithEffects.xml")
+_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'  # as Word writes it
 _SHAPE_ID = 8000  # wp:docPr ids unique in the document: far from a template's and the charts' (7000+)
 MAX_PICTURE_TOTAL = 16 * MAX_PICTURE_BYTES  # distinct pictures in one document: well within RG320's bound
 MAX_DEPTH = 64  # as the values reader: deeper, it refuses the rest (RG114)
@@ -152,7 +169,7 @@ def place_values(
 
     def template_styles() -> Styles:
         if not styles:
-            styles.append(Styles(compiled.member(_STYLES)))
+            styles.append(Styles(compiled.member(STYLES)))
         return styles[0]
 
     def xml(part: str, found: re.Match[str]) -> str:
@@ -202,6 +219,11 @@ def place_values(
         for picture in {p.format: p for p in pictures}.values():
             types = with_default_type(types, picture.extension, picture.content_type)
         replace[CONTENT_TYPES] = types
+    if styles and styles[0].carried:
+        for member in _STYLE_PARTS:
+            styles_part = compiled.member(member)
+            if styles_part is not None:
+                replace[member] = styles[0].with_carried(styles_part)
     extensions = {p.data: p.extension for p in pictures}
     added += [
         deflate("word/" + _MEDIA.format(number, extensions[data]), data)
@@ -211,18 +233,43 @@ def place_values(
 
 
 class Styles:
-    """The template's styles (``word/styles.xml``): id, type and name of each, in the file's order."""
+    """The template's styles (``word/styles.xml``): id, type and name of each, in the file's order,
+    then those carried in from sub-documents (``carry``) in the order they were first used — so a
+    later value (another ``Subdoc``, a ``RichTextParagraph``) finds a carried style as the template's."""
 
     def __init__(self, data: bytes | None) -> None:
+        self.data = data
         self.styles: list[tuple[str, str, str]] = []
+        self.carried: list[etree._Element] = []
         if data is None:
             return
         for style in etree.fromstring(data, XML_PARSER).iter(f"{{{W}}}style"):
-            found = style.find(f"{{{W}}}name")
-            name = "" if found is None else str(found.get(f"{{{W}}}val", ""))
-            self.styles.append(
-                (str(style.get(f"{{{W}}}styleId", "")), str(style.get(f"{{{W}}}type", "")), name)
-            )
+            self._add(style)
+
+    def _add(self, style: etree._Element) -> None:
+        found = style.find(STYLE_NAME)
+        name = "" if found is None else str(found.get(f"{{{W}}}val", ""))
+        self.styles.append((str(style.get(STYLE_ID, "")), str(style.get(STYLE_TYPE, "")), name))
+
+    def uses(self, wanted: str) -> bool:
+        """Whether a style of any type has the id ``wanted`` (a style id is unique across types)."""
+        return any(style_id == wanted for style_id, _, _ in self.styles)
+
+    def named(self, name: str, kind: str) -> str | None:
+        """The id of the first style of type ``kind`` named ``name`` ignoring case; none for no name."""
+        folded = name.casefold()
+        return next((i for i, k, n in self.styles if k == kind and n and n.casefold() == folded), None)
+
+    def carry(self, style: etree._Element) -> None:
+        """``style`` (a sub-document's, its id unused here) added at the end of ``w:styles``."""
+        self._add(style)
+        self.carried.append(style)
+
+    def with_carried(self, data: bytes) -> bytes:
+        """A styles part (``data``) with the carried styles appended at the end of its ``w:styles``."""
+        root = etree.fromstring(data, XML_PARSER)
+        root.extend(copy.deepcopy(style) for style in self.carried)
+        return _DECLARATION + etree.tostring(root, encoding="unicode").encode()
 
     def find(self, wanted: str, kind: str, *, loose: bool) -> str | None:
         """The id of the style of type ``kind`` whose id is ``wanted``; ``loose``, else the first whose
@@ -267,8 +314,8 @@ def _subdoc(
     value: Subdoc, part: str, image: Callable[[str, Picture], str], shape: Callable[[], int], styles: Styles
 ) -> str:
     """The sub-document's body as XML for ``part``: each picture shown by a relationship of ``part``
-    (``image``), each drawing a new id (``shape``), a style the template lacks removed, so the
-    template's default applies (its default paragraph style for a paragraph)."""
+    (``image``), each drawing a new id (``shape``), each style it names the template's or carried
+    into it (``_carried``) — or, where neither can be, removed, so the template's default applies."""
     made = []
     for element, blips in value.elements():
         for blip, index in zip(element.iter(BLIP), blips, strict=True):
@@ -276,13 +323,76 @@ def _subdoc(
         for drawing in element.iter(DOC_PR):
             drawing.set("id", str(shape()))
         for reference in list(element.iter(*STYLE_REFERENCES)):
-            wanted = str(reference.get(f"{{{W}}}val", ""))
-            if styles.find(wanted, STYLE_REFERENCES[reference.tag], loose=False) is None:
+            found = _carried(
+                value, str(reference.get(f"{{{W}}}val", "")), STYLE_REFERENCES[reference.tag], styles
+            )
+            if found is None:
                 parent = reference.getparent()
                 assert parent is not None
                 parent.remove(reference)
+            else:
+                reference.set(f"{{{W}}}val", found)
         made.append(etree.tostring(element, encoding="unicode"))
     return "".join(made)
+
+
+def _carried(value: Subdoc, wanted: str, kind: str, styles: Styles) -> str | None:
+    """The id by which the output has the style of type ``kind`` and id ``wanted`` a sub-document
+    names, or ``None`` (the reference is then removed): ``_resolved``, and the sub-document's styles
+    that resolves to copying carried into ``styles`` — each with what it points at (``w:basedOn``,
+    ``w:link``, ``w:next``) resolved the same way, a pointer that resolves to nothing removed (Word
+    would take it for whatever style it found, or for none)."""
+    queued: list[str] = []  # the sub-document's styles to copy, in first-use order
+    found = _resolved(value, wanted, kind, styles, queued)
+    at = 0
+    while at < len(queued):
+        style = value.style(queued[at])  # RG316 when it cannot be carried
+        at += 1
+        assert style is not None
+        styles.carry(style)
+        for pointer in list(style.iterchildren(*STYLE_POINTERS)):
+            needed = _pointed_type(pointer, str(style.get(STYLE_TYPE)))
+            target = str(pointer.get(f"{{{W}}}val", ""))
+            resolved = None if needed is None else _resolved(value, target, needed, styles, queued)
+            if resolved is None:
+                style.remove(pointer)
+            else:
+                pointer.set(f"{{{W}}}val", resolved)
+    return found
+
+
+def _resolved(value: Subdoc, wanted: str, kind: str, styles: Styles, queued: list[str]) -> str | None:
+    """Where the sub-document's ``kind`` style ``wanted`` is in the output.  The template's style of
+    that id and type (or one carried before: the first definition of an id wins, the template's above
+    all); else, when the sub-document defines it as a ``kind`` style, the template's style of the same
+    type and name (ignoring case: Word's built-in styles keep English names under localized ids, a
+    Chinese Word's ``1`` is an English Word's ``Heading1``, both “heading 1”), since a second style of
+    one name would redefine the first — LibreOffice then draws the template's own headings by the
+    sub-document's definition; else the sub-document's, queued to be copied.  ``None`` when the
+    template has no ``styles.xml`` to copy into, uses the id for a style of another type, or the
+    sub-document does not define it as a ``kind`` style."""
+    if styles.find(wanted, kind, loose=False) is not None:
+        return wanted
+    described = value.described(wanted)
+    if described is None or described[0] != kind:
+        return None
+    if wanted in queued:
+        return wanted
+    if styles.data is None or styles.uses(wanted):
+        return None
+    same = styles.named(described[1], kind)
+    if same is not None:
+        return same
+    queued.append(wanted)
+    return wanted
+
+
+def _pointed_type(pointer: etree._Element, kind: str) -> str | None:
+    """The type of style a ``w:basedOn``/``w:next`` (the style's own) or ``w:link`` (a paragraph
+    style's character style and back) of a ``kind`` style must point at; ``None``: none can."""
+    if pointer.tag != f"{{{W}}}link":
+        return kind
+    return {"paragraph": "character", "character": "paragraph"}.get(kind)
 
 
 def _block(found: re.Match[str], made: str, name: str, part: str, what: str) -> str:
