@@ -591,6 +591,8 @@ def test_a_zip_that_is_not_a_workbook() -> None:
         archive.writestr("hello.txt", "hi")
     problem = only(out.getvalue())
     assert problem.code == "RG101" and "无法打开工作簿" in problem.message
+    assert "缺少工作簿必需的部件" in problem.message
+    assert not re.search(r"[A-Z][a-z]+Error", problem.message), problem.message  # not openpyxl's KeyError
 
 
 def test_the_old_excel_format_by_name(tmp_path: Path) -> None:

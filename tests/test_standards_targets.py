@@ -719,3 +719,44 @@ def test_strict_words_round_trip_through_excel() -> None:
         v.formula1 for v in sheet.data_validations.dataValidation if str(v.sqref).startswith(f"{column}2")
     ]
     assert all(word in choices for word in ("低于", "高于", "少于", "多于"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "goal", "codes"),
+    [
+        (42999, 1000000, "{低于: 4.3}", ["RG217"]),  # 4.2999% met, printed 4.3%
+        (43000, 1000000, "{低于: 4.3}", ["RG211"]),  # 4.3% not met, printed 4.3%: RG211 as before
+        (42900, 1000000, "{低于: 4.3}", ["RG217"]),  # 4.29% printed 4.3% too
+        (90049, 100000, "{高于: 90.05}", ["RG211"]),  # 90.049% not met
+        (90051, 100000, "{高于: 90.1}", ["RG211"]),
+        (900501, 1000000, "{高于: 90.05}", []),  # 90.0501% met, printed 90.1%: visibly met
+        (900004, 1000000, "{高于: 90}", ["RG217"]),  # 90.0004% met, printed 90.0%
+        (371077, 1000000, "{不低于: 35}", []),
+    ],
+)
+def test_a_target_met_exactly_but_not_as_printed_is_rg217(
+    a: int, b: int, goal: str, codes: list[str]
+) -> None:
+    """“4.3%，已完成” beside 低于4.3%: the exact 4.2999% meets it, the printed number does not — a
+    reader takes it for a mistake, so check says so (RG217), naming both numbers."""
+    figures = f"""
+    a: {{数值: {a}, 单位: 人}}
+    b: {{数值: {b}, 单位: 人}}
+    r: {{名称: 失业率, 比例: {{分子: a, 分母: b}}, 目标: {goal}}}
+    """
+    found = reportgen.loads(ledger_text(figures), "t.yaml").check()
+    assert [f.code for f in found] == codes
+    if a == 42999:
+        assert found[0].severity is Severity.WARNING and found[0].problem.place == "指标.r.目标"
+        assert "按精确值 4.2999% 已完成目标（低于4.3%），但报告印作 4.3%" in found[0].problem.message
+        assert "{{ r | 百分比(2) }}" in (found[0].problem.expected or "")
+
+
+def test_rg211_shows_the_printed_number_when_it_looks_met() -> None:
+    figures = """
+    a: {数值: 4999, 单位: 人}
+    b: {数值: 10000, 单位: 人}
+    r: {名称: 集中供养率, 比例: {分子: a, 分母: b}, 目标: {不低于: 50}}
+    """
+    [finding] = reportgen.loads(ledger_text(figures), "t.yaml").check()
+    assert "完成值 49.9900%（印作 50.0%），目标不低于50%" in finding.problem.message

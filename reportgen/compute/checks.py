@@ -18,7 +18,7 @@ from reportgen.base.units import convert
 from reportgen.compute.bounds import Bounds
 from reportgen.compute.declared_checks import declared_findings
 from reportgen.compute.exact import exact_sum
-from reportgen.compute.figures import ComputedReport
+from reportgen.compute.figures import ComputedReport, completion_digits
 from reportgen.compute.table import ProjectFigures, TableFigures, measure
 from reportgen.model import Figure, FigureRef, Ledger, Quantity, QuotientOf, RatioOf, SumOf
 from reportgen.numbers import (
@@ -30,6 +30,7 @@ from reportgen.numbers import (
     format_percent,
     round_half_up,
     rounds_to,
+    strip_zeros,
 )
 
 ONE = Decimal(1)
@@ -194,6 +195,7 @@ def _figure_findings(report: ComputedReport) -> list[Finding]:
         out.extend(_parts(report, figure, figure.of_which, exhaustive=False))
         out.extend(_published(report, figure))
         out.extend(_target(report, figure))
+        out.extend(_met_as_printed(report, figure))
     return out
 
 
@@ -208,11 +210,47 @@ def _target(report: ComputedReport, figure: Figure) -> list[Finding]:
     else:
         actual = report.values.get(figure.id)
         assert actual is not None
-        message = f"{_quoted(figure.name)}未完成目标：完成值 {_shown(actual)}，目标{goal.requirement}"
+        printed = _printed(figure, actual)
+        shown = f"（印作 {printed}）" if printed is not None else ""
+        message = f"{_quoted(figure.name)}未完成目标：完成值 {_shown(actual)}{shown}，目标{goal.requirement}"
         expected = "核对完成值与目标；报告中完成情况记为“未完成”"
     return [
         _finding("RG211", message, report.ledger, figure.place_of("目标"), Severity.NOTICE, expected=expected)
     ]
+
+
+def _met_as_printed(report: ComputedReport, figure: Figure) -> list[Finding]:
+    """RG217 (警告): a 目标 met by the exact 完成值 but not by the number printed — 低于4.3% met by
+    4.2999%, printed “4.3%，已完成”, which a reader takes for a mistake.  (The other way round, 49.99%
+    printed 50.0% beside 未完成 of 不低于50%, is RG211, whose message then shows the printed number.)"""
+    goal = report.goals.get(figure.id)
+    actual = report.values.get(figure.id)
+    digits = completion_digits(figure)
+    if goal is None or not goal.met or actual is None or digits is None:
+        return []
+    rounded = round_half_up(actual.value, digits)
+    if goal.meets(convert(rounded, actual.unit, goal.target.unit)):
+        return []
+    printed = _printed(figure, actual)
+    message = (
+        f"{_quoted(figure.name)}按精确值 {_shown(actual)} 已完成目标（{goal.requirement}），"
+        f"但报告印作 {printed}，读者看来并未完成"
+    )
+    shown = "百分比" if isinstance(figure.source, RatioOf) else "数"
+    expected = f"正文中多印一位小数（如 {{{{ {figure.id} | {shown}({digits + 1}) }}}}），或核对目标与完成值"
+    return [
+        _finding(
+            "RG217", message, report.ledger, figure.place_of("目标"), Severity.WARNING, expected=expected
+        )
+    ]
+
+
+def _printed(figure: Figure, value: Quantity) -> str | None:
+    """``value`` as the report prints ``figure``'s 完成值 (``completion_digits``), when that drops digits."""
+    digits = completion_digits(figure)
+    if digits is None or round_half_up(value.value, digits) == value.value:
+        return None
+    return format_number(round_half_up(value.value, digits), digits) + value.unit.symbol
 
 
 def _same_name_figures(report: ComputedReport) -> dict[str, list[Finding]]:
@@ -468,11 +506,12 @@ def _with_unit(value: Decimal, unit: object) -> str:
 
 
 def _shown(quantity: Quantity) -> str:
-    """A value in a message: as typed, or, when computed to many decimals (a quotient), to 4."""
+    """A value in a message: as typed, or, when computed to many decimals (a quotient), to 4, without
+    the zeros a computation leaves (4.299900% → 4.2999%; a typed figure has fewer than 5 decimals)."""
     value = quantity.value
     exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -10:
-        value = round_half_up(value, 4)
+    if isinstance(exponent, int) and exponent < -4:
+        value = strip_zeros(round_half_up(value, 4) if exponent < -10 else value)
     return _with_unit(value, quantity.unit)
 
 

@@ -103,6 +103,23 @@ def compute(ledger: Ledger) -> ComputedReport:
     )
 
 
+# Decimals a computed figure is printed with where no filter chooses them (``{{ x }}`` and ``百分比`` of a
+# 比例, the 目标表's 完成值, the 主要指标 table): a 比例 in % to 1 (37.1%), a 商 to 2 (元 and 角分).  A typed
+# or added-up figure prints as typed.
+PERCENT_DIGITS = 1
+DERIVED_DIGITS = 2
+
+
+def completion_digits(figure: Figure) -> int | None:
+    """The decimals ``figure``'s 完成值 is printed with (``PERCENT_DIGITS``, ``DERIVED_DIGITS``); None
+    when it prints as typed."""
+    if isinstance(figure.source, RatioOf):
+        return PERCENT_DIGITS
+    if isinstance(figure.source, Quantity | SumOf):
+        return None
+    return DERIVED_DIGITS
+
+
 # 完成情况 of a figure against its 目标, derived, never typed.
 DONE, NOT_DONE = "已完成", "未完成"
 _MEETS: dict[str, Callable[[Decimal, Decimal], bool]] = {
@@ -132,7 +149,11 @@ class Goal:
     def met(self) -> bool | None:
         if self.actual is None:
             return None
-        return _MEETS[TARGET_RELATIONS[self.direction]](self.actual.value, self.target.value)
+        return self.meets(self.actual.value)
+
+    def meets(self, value: Decimal) -> bool:
+        """Whether ``value`` (in the target's unit) satisfies the direction."""
+        return _MEETS[TARGET_RELATIONS[self.direction]](value, self.target.value)
 
     @property
     def status(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from reportgen.base.errors import LedgerError, Problem, TemplateError
-from reportgen.compute.figures import ComputedReport
+from reportgen.compute.figures import DERIVED_DIGITS, ComputedReport, completion_digits
 from reportgen.document.banner import banner_lines
 from reportgen.document.blocks import (
     UNDATED,
@@ -109,17 +109,13 @@ def _figure_field(report: ComputedReport, quoted: FigureField) -> str:
 
 def _completion(figure: Figure, value: Quantity) -> str:
     """A 完成值: typed (or added up) as typed (45.1张, 100%), a 比例 as ``{{ x | 百分比 }}`` shows it
-    (37.1%), a 商 to ``DERIVED_DIGITS`` decimals."""
+    (37.1%), a 商 to ``DERIVED_DIGITS`` decimals (``completion_digits``, which the checks use too)."""
     if isinstance(figure.source, RatioOf):
         return str(FigureValue(figure.name, value))
-    if isinstance(figure.source, Quantity | SumOf):
-        return format_number(value.value) + value.unit.symbol
-    return format_number(round_half_up(value.value, DERIVED_DIGITS)) + value.unit.symbol
-
-
-# Decimals a derived figure is shown with in the 主要指标 table (typed figures keep what was typed):
-# a 比例 in %, a 商 (月人均保障水平 in 元) in 元 and 角分.
-DERIVED_DIGITS = 2
+    digits = completion_digits(figure)
+    return format_number(value.value if digits is None else round_half_up(value.value, digits)) + (
+        value.unit.symbol
+    )
 
 
 def _figures_table(report: ComputedReport) -> Table | None:

@@ -36,6 +36,7 @@ from reportgen.numbers.decimal_format import (
     format_households_persons,
     format_number,
     format_percent,
+    strip_zeros,
 )
 from reportgen.numbers.rounding import decimals_of, round_half_up, rounds_to
 
@@ -67,4 +68,5 @@ __all__ = [
     "round_half_up",
     "rounds_to",
     "sequence_marker",
+    "strip_zeros",
 ]

@@ -83,7 +83,7 @@ def format_percent(ratio: Decimal | None, digits: int = 2) -> str:
     return format_number(ratio.scaleb(2), digits) + "%"
 
 
-def _strip_zeros(value: Decimal) -> Decimal:
+def strip_zeros(value: Decimal) -> Decimal:
     """Drop trailing decimal zeros, never rounding and never going above exponent 0 (969000.0 → 969000)."""
     sign, digits, exponent = value.as_tuple()
     if not isinstance(exponent, int):
@@ -120,7 +120,7 @@ def format_amount(
     source, target = money_unit(source_unit), money_unit(unit)
     shown = convert(value, source, target)
     if digits is None and source.factor != target.factor:
-        shown = _strip_zeros(shown)
+        shown = strip_zeros(shown)
     return format_number(shown, digits, grouping=grouping) + (unit if with_unit else "")
 
 
@@ -148,7 +148,7 @@ def format_count_wan(value: Decimal, unit: str, digits: int | None = None) -> st
     with localcontext() as ctx:
         ctx.prec = len(value.as_tuple().digits) + 10
         scaled = value / TEN_THOUSAND
-    shown = _strip_zeros(scaled) if digits is None else scaled
+    shown = strip_zeros(scaled) if digits is None else scaled
     return format_number(shown, digits) + "万" + unit
 
 

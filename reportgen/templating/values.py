@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reportgen.base.units import Family
-from reportgen.compute.figures import Goal, Standard
+from reportgen.compute.figures import PERCENT_DIGITS, Goal, Standard
 from reportgen.model import Period, Quantity
 from reportgen.numbers import (
     DASH,
@@ -86,7 +86,7 @@ class FigureValue:
         if quantity is None:
             return DASH
         if quantity.unit.family is Family.PERCENT:
-            return format_percent(quantity.value / 100, 1)
+            return format_percent(quantity.value / 100, PERCENT_DIGITS)
         return format_number(quantity.value) + quantity.unit.symbol
 
     __repr__ = __str__  # ``{{ [低保金] }}`` prints the list's repr: the figure, not its address

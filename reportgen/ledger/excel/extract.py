@@ -22,6 +22,7 @@ import itertools
 import math
 import operator
 import warnings
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,11 +119,23 @@ def extract_sheets(
     except Exception as exc:  # openpyxl on untrusted bytes raises anything
         raise _fail(
             "RG101",
-            f"无法打开工作簿（文件损坏或不是 Excel 工作簿：{type(exc).__name__}）",
+            f"无法打开工作簿（文件损坏或不是 Excel 工作簿：{_broken(exc)}）",
             path,
             expected="用 Excel/WPS 重新保存的 .xlsx 文件",
         ) from None
     return {name: _combine(name, formulas[name], values[name], merged[name]) for name in values}
+
+
+def _broken(exc: Exception) -> str:
+    """What openpyxl's failure on a damaged workbook means, in Chinese: never its English class name
+    (``KeyError``), which says nothing to a clerk."""
+    if isinstance(exc, KeyError):
+        return "缺少工作簿必需的部件"
+    if isinstance(exc, SyntaxError) or "XML" in type(exc).__name__ or "Parse" in type(exc).__name__:
+        return "其中的 XML 已损坏"  # ElementTree's ParseError, lxml's XMLSyntaxError
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return "压缩结构已损坏"
+    return "内容不符合 Excel 工作簿的格式"
 
 
 # (row, column) → (value, openpyxl data type, whether its number format shows a percentage)
