@@ -59,6 +59,7 @@ from reportgen.ledger.yaml.write import yaml_text
 from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import PdfPool, pool_available
 from reportgen.render.pdf.soffice import pdf_available
+from tests.test_excel_ledger import rewrite_part
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = [
@@ -591,3 +592,37 @@ def test_lines_hold_28_zi_and_a_mark_past_a_full_line_takes_its_zi_down(pdf_of: 
     counts = [sum(1 for line in page.splitlines() if line.strip()) for page in pdftotext(pdf, "-layout")]
     body = counts[1 : counts.index(min(counts[1:]))]  # full pages after the title page, before the last
     assert len(body) > 20 and set(body) == {22 + 1}, counts
+
+
+def without_overflow_punct(template: bytes) -> bytes:
+    """A Word template as users make them: no 允许标点溢出边界 (Word's default needs no saying)."""
+
+    def dropped(styles: bytes) -> bytes:
+        changed, count = re.subn(rb'<w:overflowPunct w:val="1"/>', b"", styles)
+        assert count == 1
+        return changed
+
+    return rewrite_part(template, "word/styles.xml", dropped)
+
+
+@needs_pdf
+def test_a_users_template_without_overflow_punct_loses_no_mark(tmp_path: Path) -> None:
+    """LibreOffice hangs a ，。、 past a full line unless the .docx says 允许标点溢出边界, and drops it
+    from a justified line: the copy it prints says so, the user's .docx is untouched."""
+    from reportgen.render import RenderOptions
+    from reportgen.render.pdf.punctuation import punctuation_kept
+
+    template = tmp_path / "mine.docx"
+    template.write_bytes(without_overflow_punct((builtin_templates() / "report.docx").read_bytes()))
+    sample = ROOT / "samples" / "jialing-2024q3.yaml"
+    options = RenderOptions(docx_template=template)
+    report = reportgen.loads(stress_ledger(sample), name=sample.name, options=options)
+    docx = report.to_bytes("docx")
+    assert b"overflowPunct" not in zipfile.ZipFile(io.BytesIO(docx)).read("word/styles.xml")
+    ours = reportgen.load(sample).to_bytes("docx")
+    assert punctuation_kept(ours) is ours  # our templates say it: their PDFs are the bytes they were
+    printed = reference(report.document, report.kind.id, "docx") + colophon_units(report.document, "pdf")
+    expected = "".join("".join(printed).split())
+    actual = pdf_body_text(raw_page_texts(report.to_bytes("pdf")), report.document)
+    lost = missing_marks(expected, actual)
+    assert not lost, "\n".join(lost)

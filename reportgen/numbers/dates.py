@@ -35,6 +35,8 @@ _SINGLE = re.compile(r"^(\d{1,2})\s*(?:月份?)?$")
 # A day typed as text: 2024年9月23日 (any digits Python reads), or 2024-09-23, 2024/9/23, 2024.9.23.
 _WRITTEN_DATE = re.compile(r"\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*")
 _NUMERIC_DATE = re.compile(r"\s*(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*", re.ASCII)
+# What a Chinese input method types in full width (２０２４－９－２３): read as the ASCII it stands for.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
 
 
 def format_date(d: datetime.date) -> str:
@@ -48,8 +50,8 @@ def format_date(d: datetime.date) -> str:
 
 def parse_date(text: str) -> datetime.date | None:
     """The day ``text`` names, written as a report writes it (``2024年9月23日``) or as digits
-    (``2024-09-23``, ``2024/9/23``, ``2024.9.23``), spaces allowed around the parts; None when it is
-    neither or names no day of the calendar (``2024年2月30日``).
+    (``2024-09-23``, ``2024/9/23``, ``2024.9.23``, in half or full width), spaces allowed around the
+    parts; None when it is neither or names no day of the calendar (``2024年2月30日``).
 
     The one reading of a date typed as text: the ledger's schema, the workbook's reader and writer
     and the YAML reader all take a date so, so what one accepts the others write and read back.
@@ -58,8 +60,10 @@ def parse_date(text: str) -> datetime.date | None:
     True
     >>> parse_date("2024年2月30日"), parse_date("9月23日")
     (None, None)
+    >>> parse_date("２０２４－９－２３") == parse_date("２０２４年９月２３日") == datetime.date(2024, 9, 23)
+    True
     """
-    match = _WRITTEN_DATE.fullmatch(text) or _NUMERIC_DATE.fullmatch(text)
+    match = _WRITTEN_DATE.fullmatch(text) or _NUMERIC_DATE.fullmatch(text.translate(_FULL_WIDTH))
     if match is None:
         return None
     try:

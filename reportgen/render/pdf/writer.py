@@ -18,6 +18,7 @@ from reportgen.render.package import refuse_outside_references
 from reportgen.render.pdf.fonts import pdf_font_findings
 from reportgen.render.pdf.oneshot import convert_to_pdf
 from reportgen.render.pdf.pool import pool_available, shared_pool
+from reportgen.render.pdf.punctuation import punctuation_kept
 from reportgen.render.pdf.reproducible import stable_pdf
 from reportgen.templating.sandbox import ReportEnvironment
 
@@ -42,6 +43,7 @@ def render_pdf_noticed(
     # The converters refuse it too; here the message can name the template the links came from.
     template = f"由模板 {options.docx_template} 生成的 .docx" if options.docx_template else None
     refuse_outside_references(source, ".docx", template)
+    source = punctuation_kept(source)  # a user's template: no ，。、 lost at a full line's end
     if options.pdf_warm and pool_available():
         data = shared_pool().convert(
             source, ".docx", timeout=options.pdf_timeout, archive=options.pdf_archive
