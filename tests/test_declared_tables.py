@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reportgen.base.errors import LedgerError
+import reportgen
+from reportgen.base.errors import LedgerError, Severity
 from reportgen.compute.checks import findings
 from reportgen.compute.declared import DATA, SUBTOTAL, TOTAL, DeclaredTableFigures
 from reportgen.compute.figures import ComputedReport, compute
@@ -612,3 +613,47 @@ def test_rates_that_print_alike_share_a_rank() -> None:
     assert rates[0] != rates[1]
     assert [round(r, 2) for r in rates[:2] if r is not None] == [Decimal("95.24")] * 2
     assert column(table, "名次") == [1, 1, 3]
+
+
+# -- a count column whose formula gives a fraction -----------------------------------------------------
+AVERAGES = """\
+  - 编号: 户均
+    标题: 户均人数
+    列:
+      - {名称: 乡镇, 文本: 是}
+      - {名称: 人数, 单位: 人}
+      - {名称: 户数, 单位: 户}
+      - {名称: 户均, 单位: 人, 公式: {商: [人数, 户数]}}
+      - {名称: 一半, 单位: 人, 公式: {乘: [人数, {数值: 50, 单位: "%"}]}}
+      - {名称: 两倍, 单位: 人, 公式: {乘: [人数, {数值: 200, 单位: "%"}]}}
+    行:
+      - {乡镇: 甲镇, 人数: 263, 户数: 100}
+      - {乡镇: 乙镇, 人数: 7, 户数: 2}
+      - {乡镇: 丙镇, 人数: 8, 户数: 2}
+    合计行: 是
+"""
+
+
+def test_a_count_column_computed_to_a_fraction_is_rg218_naming_its_cells() -> None:
+    """户均人数 2.63 in a column of 人 printed “3”, 131.5 人 printed “132”: rounded as if counts, silently."""
+    report = computed(AVERAGES)
+    found = [f for f in findings(report) if f.code == "RG218"]
+    assert [(f.problem.place, f.severity) for f in found] == [
+        ("表格“户均人数”“户均”", Severity.WARNING),
+        ("表格“户均人数”“一半”", Severity.WARNING),
+    ]  # 两倍 is whole everywhere: no finding
+    assert "第1行 2.63 印作 3人、第2行 3.5 印作 4人、合计行 2.6731 印作 3人" in found[0].problem.message
+    assert "第1行 131.5 印作 132人、第2行 3.5 印作 4人" in found[1].problem.message
+
+
+def test_a_quotient_in_a_count_unit_may_show_decimals() -> None:
+    """RG218's fix: 小数位 on a 商 or 乘 column (an average, not a count); a typed one stays whole."""
+    shown = AVERAGES.replace("{名称: 户均, 单位: 人,", "{名称: 户均, 单位: 人, 小数位: 2,")
+    report = computed(shown)
+    assert [f.problem.place for f in findings(report) if f.code == "RG218"] == ["表格“户均人数”“一半”"]
+    assert column(report.tables[0], "户均")[:2] == [Decimal("2.63"), Decimal("3.5")]
+    body = "正文: [{标题: 一, 段落: [见附表。]}]\n"
+    text = reportgen.loads(HEAD + body + "表格:\n" + shown, "t.yaml").to_bytes("md").decode()
+    assert "| 甲镇 | 263 | 100 | 2.63 |" in text and "| 乙镇 | 7 | 2 | 3.50 |" in text
+    typed = AVERAGES.replace("{名称: 人数, 单位: 人}", "{名称: 人数, 单位: 人, 小数位: 1}")
+    assert ("RG123", "表格“户均人数”“人数”") in problems(typed)

@@ -15,18 +15,18 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import WebDriverException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.support.expected_conditions import staleness_of
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import reportgen
@@ -98,11 +98,30 @@ def shoot(driver: WebDriver, name: str) -> None:
     driver.set_window_size(1280, 900)
 
 
+def replaced(element: WebElement) -> Callable[[WebDriver], bool]:
+    """``staleness_of``, also when Chrome reports the replaced page's node as not belonging to the
+    document (a plain WebDriverException, not the StaleElementReferenceException Selenium waits for:
+    a CI run failed on it mid-navigation)."""
+
+    def gone(_: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error.msg):
+                return True
+            raise
+        return False
+
+    return gone
+
+
 def click_and_load(driver: WebDriver, by: str, value: str) -> None:
     """Click what navigates, and wait until the next page has replaced this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, value).click()
-    WebDriverWait(driver, 60).until(staleness_of(page))
+    WebDriverWait(driver, 60).until(replaced(page))
     WebDriverWait(driver, 60).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 

@@ -64,6 +64,7 @@ CODES: dict[str, tuple[str, str]] = {
     "RG215": ("表格中各行之和与上级或指标不符", "a table's rows do not add up to their parent"),
     "RG216": ("本级填写的数与下级之和不符", "a parent's typed figure differs from its units' sum"),
     "RG217": ("按印出的数看不出已完成目标", "a target met by the exact value but not by the printed one"),
+    "RG218": ("计数的列算出了小数", "a count column's formula gives a fraction, printed rounded"),
     "RG301": ("模板语法错误", "template syntax error"),
     "RG302": ("模板引用了未定义的变量", "undefined template variable"),
     "RG303": ("模板执行出错", "template runtime error"),

@@ -25,9 +25,9 @@ from reportgen.compute.declared import (
     printed_cells,
 )
 from reportgen.compute.exact import exact_sum
-from reportgen.ledger.tables import at_cell, per_column, place_in_table
+from reportgen.ledger.tables import at_cell, is_count, per_column, place_in_table
 from reportgen.model import DeclaredColumn, DeclaredRow, Ledger, Quantity, RowGroup
-from reportgen.numbers import DASH, decimals_of, format_count, round_half_up, rounds_to
+from reportgen.numbers import DASH, decimals_of, format_count, round_half_up, rounds_to, strip_zeros
 
 
 def declared_findings(
@@ -39,7 +39,51 @@ def declared_findings(
         found.extend(_printed(ledger, table))
         found.extend(_parents(ledger, table))
         found.extend(_total_equals(ledger, table, figures))
+        found.extend(_fractional_counts(ledger, table))
     return found
+
+
+LISTED_CELLS = 3  # cells a RG218 message names before “等 N 处”
+
+
+def _fractional_counts(ledger: Ledger, table: DeclaredTableFigures) -> Iterator[Finding]:
+    """RG218: a count column (人, 户, 人次 …) prints whole numbers, so a formula that gives a fraction
+    there (户均人数 = 人数 ÷ 户数 = 2.63, 人数 × 50% = 131.5) is printed rounded (3, 132) as if it
+    were a count: said once per column, naming the first cells."""
+    for column in table.table.columns:
+        if column.formula is None or not is_count(column):
+            continue
+        cells = [
+            f"{_row_words(row)} {_exact(value)} 印作 {_shown(round_half_up(value, 0), column)}"
+            for row in table.rows
+            if (value := row.values.get(column.name)) is not None and value != value.to_integral_value()
+        ]
+        if not cells:
+            continue
+        listed = "、".join(cells[:LISTED_CELLS]) + (
+            f"等 {len(cells)} 处" if len(cells) > LISTED_CELLS else ""
+        )
+        message = (
+            f"{place_in_table(table.table.title)}列“{column.name}”以{column.unit}计，是计数，"
+            f"而公式算出的数不是整数：{listed}"
+        )
+        expected = "一个商或乘积（户均人数）可写小数位（如 小数位: 2），印出小数；或核对公式"
+        yield Finding(Problem("RG218", message, file=ledger.source, place=column.place, expected=expected))
+
+
+def _row_words(row: ComputedRow) -> str:
+    """第3行, 分组“东片”, 分组“东片”小计, 合计行: which row of the table, in its own words."""
+    if row.kind == TOTAL:
+        return "合计行"
+    if row.kind in (SUBTOTAL, GROUP) and row.group is not None:
+        return f"分组“{row.group.name}”" + ("小计" if row.kind == SUBTOTAL else "")
+    assert row.row is not None
+    return f"第{row.row.number}行"
+
+
+def _exact(value: Decimal) -> str:
+    """A computed value in a message: to 4 decimals at most, without trailing zeros."""
+    return format_count(strip_zeros(round_half_up(value, 4)), "")
 
 
 def row_place(table: DeclaredTableFigures, row: ComputedRow, column: str) -> tuple[str, str | None]:

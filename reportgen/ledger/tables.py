@@ -135,8 +135,14 @@ def unit_name_column(table: Mapping[str, object]) -> object:
 
 
 def is_count(column: DeclaredColumn) -> bool:
-    """A column of whole counts (人, 户, 人次, 个 …): no decimals typed or shown."""
-    return column.unit is not None and column.unit.counts
+    """A column of whole counts (人, 户, 人次, 个 …): no decimals typed or shown.  A 商 or 乘 in such a
+    unit may declare decimals (户均人数 2.63人, ``FRACTIONAL``): it is then no count."""
+    return column.unit is not None and column.unit.counts and column.digits == 0
+
+
+# Formulas whose result in a count unit is an average or a share, not a count (户均人数 = 人数 ÷ 户数,
+# 人数 × 50%): such a column may show decimals; otherwise a fraction there is RG218.
+FRACTIONAL = ("商", "乘")
 
 
 class TableReader:
@@ -338,7 +344,7 @@ class TableReader:
         counts = declared is not None and declared.counts
         default_digits = 2 if declared is not None and not counts else 0
         digits = self.r.integer(fields.get("小数位"), (*at, "小数位"), low=0, high=6, default=default_digits)
-        if counts and digits:
+        if counts and digits and not (formula is not None and formula.kind in FRACTIONAL):
             self.problem(
                 "RG123",
                 f"“{name}”以{declared}计，是计数，不能显示小数",
