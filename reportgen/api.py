@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
 
-from reportgen.base.errors import Finding, Problem, RenderError, TemplateError
+from reportgen.base.errors import Finding, LedgerError, Problem, RenderError, TemplateError
 from reportgen.base.resources import builtin_templates
 from reportgen.compute.checks import findings
 from reportgen.compute.figures import ComputedReport, compute
@@ -238,14 +238,39 @@ def convert_ledger(source: str | Path, target: str | Path, *, force: bool = Fals
     return target
 
 
-def new_ledger(target: str | Path, *, force: bool = False) -> Path:
-    """Write the example ledger to start from: an Excel workbook for .xlsx, YAML for .yaml/.yml."""
+def new_ledger(target: str | Path, *, force: bool = False, kind: str | None = None) -> Path:
+    """Write the example ledger to start from: an Excel workbook for .xlsx, YAML for .yaml/.yml.
+    ``kind`` (a 类型 or a kind's id, ``reportgen kinds``) writes that kind's sample ledger instead
+    (a 通报's text and table, a 公示's list …); RG117 for a kind without one."""
     from reportgen.ledger.convert import example_bytes
 
     target = Path(target)
     _check_target(target, force)
-    write_atomic(target, example_bytes(target))
+    if kind is None:
+        write_atomic(target, example_bytes(target))
+    else:
+        kinds = find_kinds((), builtin_templates())
+        write_atomic(target, example_bytes(target, _kind_sample(kinds, kind), needs_of(kinds, kind)))
     return target
+
+
+def _kind_sample(kinds: tuple[Kind, ...], name: str) -> Path:
+    """The installed sample ledger of the built-in kind ``name`` (类型 or id)."""
+    from reportgen.base.resources import sample_ledger
+
+    kind = kind_named(kinds, name)
+    found = sample_ledger(kind.sample) if kind.sample else None
+    if found is None:
+        raise LedgerError(
+            Problem(
+                "RG117",
+                f"报告类型“{kind.type_name}”没有示例台账",
+                value=name,
+                expected="已有示例的类型之一："
+                + "、".join(k.type_name for k in kinds if k.sample and sample_ledger(k.sample)),
+            )
+        )
+    return found
 
 
 def _check_target(target: Path, force: bool) -> None:

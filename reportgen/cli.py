@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -202,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     kind = init.add_mutually_exclusive_group(required=True)
     kind.add_argument("--excel", type=Path, metavar="台账.xlsx", help="写出 Excel 台账（推荐）")
     kind.add_argument("--yaml", type=Path, metavar="台账.yaml", help="写出 YAML 台账")
+    init.add_argument(
+        "--kind",
+        metavar="类型",
+        help="写出这种报告的示例台账（类型或编号，如 通报、notice；见 reportgen kinds）",
+    )
     init.add_argument("--force", action="store_true", help="文件已存在时覆盖")
     convert = commands.add_parser(
         "convert", help="Excel 台账与 YAML 台账互相转换（按扩展名；先检查台账，有错误时不写出）"
@@ -424,7 +430,7 @@ def run_init(args: argparse.Namespace) -> int:
         option = "--excel" if args.excel else "--yaml"
         print(f"RG402 {option} 的文件名应以 {' 或 '.join(wanted)} 结尾：{target}", file=sys.stderr)
         return EXIT_ERROR
-    written = new_ledger(target, force=args.force)
+    written = new_ledger(target, force=args.force, kind=args.kind)
     print(f"已写出台账（内容是示例，请改成本单位的数据）：{written}")
     print(f"检查：reportgen check {written}    生成报告：reportgen render {written} -f docx,xlsx")
     return EXIT_OK
@@ -432,7 +438,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 def run_kinds(args: argparse.Namespace) -> int:
     """The kinds a ledger's 类型 (or ``--kind``) can name, where each pack lives and its sample."""
-    from reportgen.base.resources import builtin_templates
+    from reportgen.base.resources import builtin_templates, sample_ledger
     from reportgen.kinds import find_kinds
     from reportgen.ledger.keys import PLACEMENTS
     from reportgen.ledger.parts import UNUSED
@@ -450,8 +456,10 @@ def run_kinds(args: argparse.Namespace) -> int:
         print(
             f"{kind.type_name}（{kind.id}）：{kind.title}；版式：{kind.layout}；需要：{needs}{loose}{placed}"
         )
-        sample = f"；示例（源代码仓库中）：{kind.sample}" if kind.sample else ""
-        print(f"    模板：{kind.folders[0]}{sample}")
+        installed = sample_ledger(kind.sample) if kind.sample else None
+        sample = f"；示例：{installed or kind.sample}" if kind.sample else ""
+        start = f"（以它开始：reportgen init --kind {kind.id} --excel 台账.xlsx）" if installed else ""
+        print(f"    模板：{kind.folders[0]}{sample}{start}")
     return EXIT_OK
 
 
@@ -547,6 +555,17 @@ def _wants_json(argv: Sequence[str]) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; a reader that stops reading (``reportgen kinds | head``) ends it quietly,
+    with status 2, never with Python's BrokenPipeError traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # Python's recipe: no more output, and none at exit when it flushes the closed stdout
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+
+
+def _main(argv: Sequence[str] | None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     try:
         args = build_parser().parse_args(arguments)

@@ -16,6 +16,7 @@ import datetime
 import io
 import re
 import subprocess
+import sys
 import time
 import zipfile
 from collections.abc import Callable
@@ -776,3 +777,40 @@ def test_the_zip_checks_shared_with_word_templates(rename: dict[str, str], metho
     case-twin member names and compression methods Excel never writes are refused before openpyxl."""
     problem = only(_repacked(example_workbook(), rename, method))
     assert problem.code == code and "文件已损坏" in problem.message and (problem.place or problem.value)
+
+
+def test_init_writes_each_kinds_sample_which_renders_as_that_kind(tmp_path: Path) -> None:
+    """``init --kind``: a clerk starting a 通报 or a 公示 gets that kind's sample ledger, in Excel or
+    YAML (the YAML one is the file, with its comments), and it prints what the sample prints."""
+    from reportgen.base.resources import builtin_templates, sample_ledger
+    from reportgen.kinds import find_kinds
+
+    kinds = [k for k in find_kinds((), builtin_templates()) if k.sample]
+    assert len(kinds) == 8
+    for kind in kinds:
+        sample = sample_ledger(kind.sample)
+        assert sample is not None, kind.sample
+        expected = reportgen.load(sample).to_bytes("md")
+        workbook = reportgen.new_ledger(tmp_path / f"{kind.id}.xlsx", kind=kind.type_name)
+        assert reportgen.load(workbook).kind.id == kind.id
+        assert reportgen.load(workbook).to_bytes("md") == expected, kind.id
+        text = reportgen.new_ledger(tmp_path / f"{kind.id}.yaml", kind=kind.id)
+        assert text.read_bytes() == sample.read_bytes()
+    made = cli("init", "--kind", "公示", "--excel", "公示.xlsx", cwd=tmp_path)
+    assert made.returncode == 0 and (tmp_path / "公示.xlsx").is_file()
+    unknown = cli("init", "--kind", "简报", "--yaml", "x.yaml", cwd=tmp_path)
+    assert unknown.returncode == 2 and "RG117" in unknown.stderr and "通报（notice）" in unknown.stderr
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly() -> None:
+    """``reportgen kinds | head``: no BrokenPipeError traceback, status 2."""
+    root = Path(__file__).resolve().parent.parent
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reportgen", "kinds"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=root
+    )
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(10)
+    process.stdout.close()
+    assert process.stderr.read() == b""
+    assert process.wait() == 2

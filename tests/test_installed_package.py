@@ -59,11 +59,12 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"wheel": wheel, "sdist": sdist}
 
 
-def test_the_wheel_holds_every_template_file(artefacts: dict[str, Path]) -> None:
-    tracked = _run(["git", "ls-files", "-z", "templates"], ROOT).stdout.split("\0")
+@pytest.mark.parametrize("folder", ["templates", "samples"])
+def test_the_wheel_holds_every_template_and_sample_file(artefacts: dict[str, Path], folder: str) -> None:
+    tracked = _run(["git", "ls-files", "-z", folder], ROOT).stdout.split("\0")
     expected = {"reportgen/" + name for name in tracked if name}
     with zipfile.ZipFile(artefacts["wheel"]) as wheel:
-        packaged = {n for n in wheel.namelist() if n.startswith("reportgen/templates/")}
+        packaged = {n for n in wheel.namelist() if n.startswith(f"reportgen/{folder}/")}
     assert packaged == expected
 
 
@@ -110,8 +111,13 @@ def test_the_installed_package_works_from_an_empty_folder(installed: Path, tmp_p
         assert f"{type_name}（" in kinds
     assert str(installed.parent) in kinds  # the packs are the installed ones
 
+    assert "reportgen init --kind notice" in kinds  # each kind's sample ledger is installed
     reportgen_cli("init", "--excel", "台账.xlsx")
     reportgen_cli("init", "--yaml", "台账.yaml")
+    reportgen_cli("init", "--kind", "通报", "--excel", "通报.xlsx")
+    reportgen_cli("render", "通报.xlsx", "-o", "notice", "-f", "md", "--quiet")
+    notice = ROOT / "samples" / "qingshan-notice-2024q3.yaml"
+    assert (work / "notice" / "通报.md").read_bytes() == reportgen.load(notice).to_bytes("md")
     reportgen_cli("check", "台账.xlsx")
     reportgen_cli("render", "台账.xlsx", "-o", "out", "-f", "md,html,docx,xlsx", "--quiet")
     reportgen_cli("batch", "台账.yaml", "-o", "batch", "-f", "md,docx", "-j", "1", "--no-progress")

@@ -69,12 +69,13 @@ def ledger_bytes(data: Mapping[str, object], target: Path) -> bytes:
     raise ValueError(f"no ledger format for {target.name}: use one of {', '.join(WRITABLE)}")
 
 
-def example_bytes(target: Path) -> bytes:
-    """The example ledger in ``target``'s format; the YAML one is the file itself, with its comments."""
-    example = example_ledger()
+def example_bytes(target: Path, example: Path | None = None, needs: NeedsOf | None = None) -> bytes:
+    """The example ledger (or ``example``, a kind's sample ledger, valid with its kind's ``needs``)
+    in ``target``'s format; the YAML one is the file itself, with its comments."""
+    example = example or example_ledger()
     raw = example.read_bytes()
     document = parse_yaml(raw, example)
-    build_ledger(document, example)  # the example is valid (tested); a broken edit fails loudly here
+    build_ledger(document, example, needs)  # the examples are valid (tested); a broken edit fails here
     if target.suffix.lower() in YAML_SUFFIXES:
         return raw
     assert isinstance(document.data, Mapping)
