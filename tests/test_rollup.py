@@ -482,17 +482,21 @@ def test_a_units_table_the_sheet_cannot_hold_is_rg126(old: str, new: str) -> Non
     assert caught.value.code == "RG126"
 
 
-def test_an_excel_parent_prints_the_same_bytes_as_its_yaml(tmp_path: Path) -> None:
-    """reportgen convert 青山市.yaml 青山市.xlsx; reportgen render of either gives the same files."""
-    workbook = excel_parent(tmp_path)
-    tree = workbook.parent
+def assert_same_renders(ledger: Path, workbook: Path, tmp_path: Path) -> None:
+    """``reportgen render`` of a YAML ledger and of its workbook give the same md/html/docx/xlsx bytes."""
     formats = "md,html,docx,xlsx"
-    assert cli_main(["render", str(tree / "青山市.yaml"), "-f", formats, "-o", str(tmp_path / "y")]) == 0
+    assert cli_main(["render", str(ledger), "-f", formats, "-o", str(tmp_path / "y")]) == 0
     assert cli_main(["render", str(workbook), "-f", formats, "-o", str(tmp_path / "x")]) == 0
     made = sorted(p.relative_to(tmp_path / "y") for p in (tmp_path / "y").rglob("*") if p.is_file())
     assert {p.suffix for p in made} == {".md", ".html", ".docx", ".xlsx"}
     for path in made:
         assert (tmp_path / "x" / path).read_bytes() == (tmp_path / "y" / path).read_bytes(), path
+
+
+def test_an_excel_parent_prints_the_same_bytes_as_its_yaml(tmp_path: Path) -> None:
+    """reportgen convert 青山市.yaml 青山市.xlsx; reportgen render of either gives the same files."""
+    workbook = excel_parent(tmp_path)
+    assert_same_renders(workbook.parent / "青山市.yaml", workbook, tmp_path)
     city = reportgen.load(workbook)
     assert [f.code for f in city.check()] == ["RG216"]
     assert "指标!C2" in city.check()[0].describe()  # the 本级 低保金 the clerk typed
@@ -744,14 +748,7 @@ def test_units_placed_in_groups_round_trip_through_excel_and_print_the_same_byte
     assert sheet.cell(name_row, 3).value == "是"  # 名称列: 乡镇, written over its column
 
     workbook_path = excel_county(tmp_path / "tree")
-    tree = workbook_path.parent
-    formats = "md,html,docx,xlsx"
-    assert cli_main(["render", str(tree / "东城县.yaml"), "-f", formats, "-o", str(tmp_path / "y")]) == 0
-    assert cli_main(["render", str(workbook_path), "-f", formats, "-o", str(tmp_path / "x")]) == 0
-    made = sorted(p.relative_to(tmp_path / "y") for p in (tmp_path / "y").rglob("*") if p.is_file())
-    assert {p.suffix for p in made} == {".md", ".html", ".docx", ".xlsx"}
-    for path in made:
-        assert (tmp_path / "x" / path).read_bytes() == (tmp_path / "y" / path).read_bytes(), path
+    assert_same_renders(workbook_path.parent / "东城县.yaml", workbook_path, tmp_path)
 
 
 def test_a_unit_line_typed_wrongly_in_a_workbook_names_its_cell(tmp_path: Path) -> None:
