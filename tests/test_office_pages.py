@@ -217,6 +217,31 @@ def test_the_total_row_is_kept_with_the_last_project(tmp_path: Path) -> None:
     assert pages[-1] == pages[-2]
 
 
+def test_a_row_group_stays_on_the_page_of_its_label(tmp_path: Path) -> None:
+    """The 公示's 石桥乡 (石桥村, 红岩村) used to part at the page end: 红岩村 opened page 2 under an
+    empty 乡镇 cell (a merged cell prints on its first page only).  A group now moves whole; one
+    taller than a page still breaks, every row printed once."""
+    ledger = (SAMPLES / "qingshan-publicity-2024.yaml").read_text("utf-8")
+    [path] = reportgen.loads(ledger, str(tmp_path / "publicity.yaml")).render("pdf", tmp_path)
+    texts = page_texts(path)
+    assert len(texts) == 2
+    groups = {
+        "城关镇": ["张*华", "陈*国"],
+        "河口镇": ["刘*", "赵*兰"],
+        "石桥乡": ["黄*富", "周*"],
+        "白沙乡": ["吴*英", "孙*林"],
+    }
+    for label, people in groups.items():
+        [page] = [page for page in texts if label in page]
+        assert all(person in page for person in people), label
+    row = "          - {村社区: 沙坝村, 户主姓名: 杨*明, 保障人数: 1, 保障类别: 农村, 月保障金: 430}\n"
+    long = ledger.replace(row, row * 70).split("    合计应等于")[0]  # 河口镇 taller than a page
+    [path] = reportgen.loads(long, str(tmp_path / "long.yaml")).render("pdf", tmp_path)
+    texts = page_texts(path)
+    assert sum(page.count("杨*明") for page in texts) == 70
+    assert sum(page.count("合计") for page in texts) == 1 and "95" in texts[-1] + texts[-2]
+
+
 def test_each_attachment_on_the_page_that_suits_it(tmp_path: Path) -> None:
     """The wide 一览表 landscape, a narrow 表格 after it portrait (9704 8: landscape only where needed);
     the file's last section is then a portrait one (``report-portrait-end.docx``)."""

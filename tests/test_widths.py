@@ -263,6 +263,19 @@ def test_docx_keeps_the_total_with_the_row_above(jialing_docx: docx.document.Doc
     assert all(r.find(f".//{W}keepNext") is None for r in rows[3:-2])
 
 
+def test_docx_keeps_a_row_group_with_its_merged_label() -> None:
+    """A group label merged down its rows prints on the first page only: every row of a group but
+    its last is kept with the next, so 红岩村 never starts a page under an empty 乡镇 cell."""
+    report = reportgen.load(SAMPLES / "qingshan-publicity-2024.yaml")
+    publicity = docx.Document(io.BytesIO(report.to_bytes("docx")))
+    rows = publicity.tables[0]._tbl.findall(f"{W}tr")[1:]  # the header row apart
+    kept = [all(p.find(f"{W}pPr/{W}keepNext") is not None for p in r.findall(f".//{W}p")) for r in rows]
+    names = ["".join(t.text or "" for t in r.findall(f".//{W}tc")[1].iter(f"{W}t")) for r in rows]
+    # 城关镇 4 rows, 河口镇 3, 石桥乡 2, 白沙乡 3 (its last kept with the 合计), then the 合计
+    assert names[7:9] == ["石桥村", "红岩村"]
+    assert kept == [True] * 3 + [False] + [True] * 2 + [False] + [True, False] + [True] * 3 + [False]
+
+
 # --- the HTML ------------------------------------------------------------------------------------
 
 

@@ -2,9 +2,10 @@
 
 The header grid (which cell spans which rows and columns) comes from ``TableSpec.header_cells``, the
 same layout the HTML and .xlsx writers use; here it becomes ``w:gridSpan`` and ``w:vMerge``, as do
-row groups' label cells that span their rows (``Cell.span``).  Header
-rows repeat on every page (``w:tblHeader``) and no row splits across pages (``w:cantSplit``), so a
-300-project table pages like a printed form.  Cell texts arrive formatted; nothing is computed.
+row groups' label cells that span their rows (``Cell.span``).  Header rows repeat on every page
+(``w:tblHeader``), no row splits across pages (``w:cantSplit``) and a row group's rows stay on one
+page with their merged label, so a 300-project table pages like a printed form.  Cell texts arrive
+formatted; nothing is computed.
 """
 
 from __future__ import annotations
@@ -125,12 +126,14 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
     centred = [_cell_frame(text, w, "center") for w in widths]
     run_start = f'<w:r>{run_properties(L.FANGSONG, text.size)}<w:t xml:space="preserve">'
     label_key = table.spec.label_key
-    for row in table.rows:
+    grouped_until = -1  # the last row of the row groups open so far: their rows stay on one page
+    for index, row in enumerate(table.rows):
         cells: list[str] = []
         for column, cell, width, (empty, start, end), (_, centred_start, _) in zip(
             columns, row.cells, widths, body, centred, strict=True
         ):
             if cell.span != 1:  # a row group's label merged down its rows (w:vMerge), rare: built here
+                grouped_until = max(grouped_until, index + cell.span - 1)
                 if cell.span == 0:
                     cells.append(_cell(width, text.paragraph("RGTableText", ""), merge="continue"))
                     continue
@@ -143,7 +146,8 @@ def table_xml(table: Table, *, portrait: bool = False) -> str:
             cells.append(f"{head}{run_start}{escaped}</w:t></w:r>{end}")
         if row.is_total and len(parts) > 1:
             parts[-1] = _keep_with_next(parts[-1])
-        parts.append(f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>")
+        xml = f"<w:tr><w:trPr><w:cantSplit/></w:trPr>{''.join(cells)}</w:tr>"
+        parts.append(_keep_with_next(xml) if index < grouped_until else xml)
     parts.append("</w:tbl>")
     return "".join(parts)
 
@@ -168,5 +172,8 @@ def body_table_xml(table: Table) -> str:
 
 def _keep_with_next(row: str) -> str:
     """The row with every paragraph kept with the next: Word and LibreOffice then keep the two
-    rows on one page, so a 合计 row never stands alone at the top of a page."""
+    rows on one page, so a 合计 row never stands alone at the top of a page, and a row group
+    whose label is merged down its rows is not parted by a page break.  A merged cell prints its
+    text on the first page only: a group's rows on the next page would stand under an empty 乡镇
+    cell (红岩村 without its 石桥乡).  A group taller than a page still breaks (nothing else can)."""
     return row.replace('<w:pStyle w:val="RGTableText"/>', '<w:pStyle w:val="RGTableText"/><w:keepNext/>')
